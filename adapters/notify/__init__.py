@@ -1,0 +1,1 @@
+"""Notification adapters (memory, SMTP, SMS, console): they arrive with the communication issue."""

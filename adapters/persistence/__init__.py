@@ -1,0 +1,1 @@
+"""Persistence adapters: the in-memory unit of work, and SQL (SQLite, PostgreSQL)."""

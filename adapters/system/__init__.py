@@ -1,0 +1,1 @@
+"""Clock, identifiers and password hashing: small adapters every configuration uses."""

@@ -1,0 +1,1 @@
+"""The Litestar + HTMX web UI."""

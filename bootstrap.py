@@ -1,0 +1,90 @@
+"""The composition root: settings from the environment, the container that picks adapters, and
+the `hearth` command line. The only module that imports every adapter family."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+import msgspec
+from dependency_injector import containers, providers
+
+from adapters.persistence.memory import MemoryStore, memory_uow_factory
+from adapters.system.clock import SystemClock
+from adapters.system.ids import RandomIds
+from adapters.system.passwords import Argon2PasswordHasher
+from core.services.context import Deps
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/hearth.db"
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Every setting, read once from `HEARTH_*` environment variables."""
+
+    environment: str = "development"  # "production" refuses to start without a secret key
+    database_url: str = DEFAULT_DATABASE_URL  # or "memory"
+    timezone: str = "UTC"  # the practice's timezone: what "today" means
+    secret_key: str = ""
+    owner_sees_clinical: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
+        raw = {
+            name: env[f"HEARTH_{name.upper()}"]
+            for name in cls.__struct_fields__
+            if f"HEARTH_{name.upper()}" in env
+        }
+        try:
+            settings = msgspec.convert(raw, cls, strict=False)
+        except msgspec.ValidationError as exc:
+            raise SystemExit(f"hearth: bad setting: {exc}") from exc
+        if settings.environment == "production" and len(settings.secret_key) < 32:
+            raise SystemExit(
+                "hearth: HEARTH_SECRET_KEY (32 characters or more) is required in production."
+            )
+        return settings
+
+    @property
+    def persistence(self) -> str:
+        return "memory" if self.database_url == "memory" else "sql"
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    clock = providers.Singleton(SystemClock, timezone=settings.provided.timezone)
+    ids = providers.Singleton(RandomIds)
+    password_hasher = providers.Singleton(Argon2PasswordHasher)
+
+    memory_store = providers.Singleton(MemoryStore)
+    uow_factory = providers.Selector(
+        settings.provided.persistence,
+        memory=providers.Singleton(memory_uow_factory, memory_store),
+    )
+    deps = providers.Singleton(Deps, uow=uow_factory, clock=clock, ids=ids)
+
+
+def make_container(settings: Settings | None = None) -> Container:
+    return Container(settings=settings or Settings.from_env())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="hearth", description="Hearth practice management")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("settings", help="print the settings in force (secrets hidden)")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if args.command == "settings":
+        shown = msgspec.structs.asdict(settings)
+        shown["secret_key"] = "(set)" if settings.secret_key else "(not set)"
+        for key, value in shown.items():
+            print(f"{key} = {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

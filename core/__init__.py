@@ -1,0 +1,1 @@
+"""Hearth's pure core: the domain model, the ports it needs, and the use cases."""

@@ -1,0 +1,1 @@
+"""Entities, value objects, invariants and domain errors. No I/O, no framework."""

@@ -1,0 +1,26 @@
+"""What the core needs from the outside world, as typing.Protocols named for the domain."""
+
+from core.ports.clock import Clock, IdGenerator
+from core.ports.security import PasswordHasher
+from core.ports.unit_of_work import (
+    CaseRepository,
+    HistoryRepository,
+    OrganizationRepository,
+    PersonRepository,
+    StaffRepository,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+
+__all__ = [
+    "CaseRepository",
+    "Clock",
+    "HistoryRepository",
+    "IdGenerator",
+    "OrganizationRepository",
+    "PasswordHasher",
+    "PersonRepository",
+    "StaffRepository",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]

@@ -1,0 +1,104 @@
+"""The unit of work and its repositories.
+
+A unit of work is an async context manager; what it changed becomes visible to others only on
+`commit()`, and leaving it without committing (or with an exception) discards everything.
+Repositories return copies: changing an object changes nothing until it is passed to `update`.
+`update` raises `ConcurrencyConflict` when the stored version is not the one that was read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from types import TracebackType
+from typing import Protocol, Self
+
+from core.domain.case import Case
+from core.domain.history import CaseEvent
+from core.domain.parties import Organization, Person, StaffMember
+from core.domain.values import CaseId, OrganizationId, PersonId, StaffId
+
+
+class PersonRepository(Protocol):
+    async def get(self, person_id: PersonId) -> Person | None: ...
+    async def get_many(self, ids: Iterable[PersonId]) -> dict[PersonId, Person]: ...
+    async def add(self, person: Person) -> None: ...
+    async def update(self, person: Person) -> None: ...
+    async def search(self, text: str, limit: int = 20) -> list[Person]:
+        """People whose legal or preferred name or email contains `text`, by name."""
+        ...
+
+
+class OrganizationRepository(Protocol):
+    async def get(self, organization_id: OrganizationId) -> Organization | None: ...
+    async def get_many(
+        self, ids: Iterable[OrganizationId]
+    ) -> dict[OrganizationId, Organization]: ...
+    async def add(self, organization: Organization) -> None: ...
+    async def update(self, organization: Organization) -> None: ...
+    async def search(self, text: str, limit: int = 20) -> list[Organization]: ...
+
+
+class StaffRepository(Protocol):
+    async def get(self, staff_id: StaffId) -> StaffMember | None: ...
+    async def get_many(self, ids: Iterable[StaffId]) -> dict[StaffId, StaffMember]: ...
+    async def by_email(self, email: str) -> StaffMember | None: ...
+    async def add(self, staff: StaffMember) -> None:
+        """Raises `InvalidInput` (field "email") when the email is taken."""
+        ...
+
+    async def update(self, staff: StaffMember) -> None: ...
+    async def list_all(self) -> list[StaffMember]: ...
+    async def supervisees_of(self, staff_id: StaffId) -> frozenset[StaffId]: ...
+    async def count(self) -> int: ...
+
+
+class CaseRepository(Protocol):
+    async def get(self, case_id: CaseId) -> Case | None:
+        """The whole aggregate: memberships and every responsibility."""
+        ...
+
+    async def get_many(self, ids: Iterable[CaseId]) -> list[Case]:
+        """Whole aggregates in a fixed number of queries, in no particular order."""
+        ...
+
+    async def add(self, case: Case) -> None: ...
+    async def update(self, case: Case) -> None: ...
+    async def ids_for_person(self, person_id: PersonId) -> list[CaseId]:
+        """Cases the person is related to: participant, person payer, helper, or recipient."""
+        ...
+
+    async def ids_for_organization(self, organization_id: OrganizationId) -> list[CaseId]: ...
+    async def ids_for_staff(
+        self, staff_ids: Iterable[StaffId], on: date | None = None
+    ) -> list[CaseId]:
+        """Cases where one of `staff_ids` has a staff assignment (on `on`, or ever)."""
+        ...
+
+
+class HistoryRepository(Protocol):
+    async def append(self, event: CaseEvent) -> None: ...
+    async def for_case(self, case_id: CaseId, limit: int = 200) -> list[CaseEvent]:
+        """Newest first."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    people: PersonRepository
+    organizations: OrganizationRepository
+    staff: StaffRepository
+    cases: CaseRepository
+    history: HistoryRepository
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]

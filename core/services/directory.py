@@ -1,0 +1,293 @@
+"""Use cases for the practice's directory: people, organizations and staff."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.domain.access import Actor, StaffActor, may_manage_staff, may_use_directory
+from core.domain.errors import Forbidden, InvalidInput, NotFound
+from core.domain.parties import (
+    Channel,
+    Licensure,
+    Organization,
+    Person,
+    StaffMember,
+    StaffRole,
+)
+from core.domain.values import OrganizationId, PersonId, StaffId
+from core.ports import UnitOfWork
+from core.services.context import Command, Deps
+
+
+def _require_directory(actor: Actor) -> None:
+    if not may_use_directory(actor):
+        raise Forbidden("Only staff members use the practice directory.")
+
+
+# ----- people -------------------------------------------------------------------------------------
+
+
+class PersonDetails(Command, frozen=True, kw_only=True):
+    legal_name: str
+    preferred_name: str = ""
+    pronouns: str = ""
+    date_of_birth: date | None = None
+    email: str | None = None
+    mobile: str | None = None
+    address: str = ""
+    preferred_channel: Channel = Channel.EMAIL
+    sms_consent: bool = False
+
+
+class RegisterPerson(PersonDetails, frozen=True, kw_only=True):
+    pass
+
+
+class UpdatePerson(PersonDetails, frozen=True, kw_only=True):
+    person_id: PersonId
+    version: int
+
+
+def _person(person_id: PersonId, details: PersonDetails, version: int = 0) -> Person:
+    return Person(
+        id=person_id,
+        legal_name=details.legal_name,
+        preferred_name=details.preferred_name,
+        pronouns=details.pronouns,
+        date_of_birth=details.date_of_birth,
+        email=details.email,
+        mobile=details.mobile,
+        address=details.address,
+        preferred_channel=details.preferred_channel,
+        sms_consent=details.sms_consent,
+        version=version,
+    )
+
+
+def _check_birth(details: PersonDetails, today: date) -> None:
+    if details.date_of_birth is not None and details.date_of_birth > today:
+        raise InvalidInput("The date of birth is in the future.", field="date_of_birth")
+
+
+async def register_person(deps: Deps, actor: Actor, cmd: RegisterPerson) -> PersonId:
+    _require_directory(actor)
+    _check_birth(cmd, deps.clock.today())
+    person = _person(PersonId(deps.ids.new()), cmd)
+    async with deps.uow() as uow:
+        await uow.people.add(person)
+        await uow.commit()
+    return person.id
+
+
+async def update_person(deps: Deps, actor: Actor, cmd: UpdatePerson) -> Person:
+    _require_directory(actor)
+    _check_birth(cmd, deps.clock.today())
+    async with deps.uow() as uow:
+        if await uow.people.get(cmd.person_id) is None:
+            raise NotFound("No such person.")
+        person = _person(cmd.person_id, cmd, cmd.version)
+        await uow.people.update(person)
+        await uow.commit()
+    return person
+
+
+async def find_people(deps: Deps, actor: Actor, text: str, limit: int = 20) -> list[Person]:
+    _require_directory(actor)
+    if not text.strip():
+        return []
+    async with deps.uow() as uow:
+        return await uow.people.search(text, min(limit, 100))
+
+
+async def get_person(deps: Deps, actor: Actor, person_id: PersonId) -> Person:
+    _require_directory(actor)
+    async with deps.uow() as uow:
+        person = await uow.people.get(person_id)
+    if person is None:
+        raise NotFound("No such person.")
+    return person
+
+
+# ----- organizations ------------------------------------------------------------------------------
+
+
+class OrganizationDetails(Command, frozen=True, kw_only=True):
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    address: str = ""
+    contact_person: str = ""
+
+
+class RegisterOrganization(OrganizationDetails, frozen=True, kw_only=True):
+    pass
+
+
+class UpdateOrganization(OrganizationDetails, frozen=True, kw_only=True):
+    organization_id: OrganizationId
+    version: int
+
+
+def _organization(
+    organization_id: OrganizationId, details: OrganizationDetails, version: int = 0
+) -> Organization:
+    return Organization(
+        id=organization_id,
+        name=details.name,
+        email=details.email,
+        phone=details.phone,
+        address=details.address,
+        contact_person=details.contact_person,
+        version=version,
+    )
+
+
+async def register_organization(
+    deps: Deps, actor: Actor, cmd: RegisterOrganization
+) -> OrganizationId:
+    _require_directory(actor)
+    organization = _organization(OrganizationId(deps.ids.new()), cmd)
+    async with deps.uow() as uow:
+        await uow.organizations.add(organization)
+        await uow.commit()
+    return organization.id
+
+
+async def update_organization(deps: Deps, actor: Actor, cmd: UpdateOrganization) -> Organization:
+    _require_directory(actor)
+    async with deps.uow() as uow:
+        if await uow.organizations.get(cmd.organization_id) is None:
+            raise NotFound("No such organization.")
+        organization = _organization(cmd.organization_id, cmd, cmd.version)
+        await uow.organizations.update(organization)
+        await uow.commit()
+    return organization
+
+
+async def find_organizations(
+    deps: Deps, actor: Actor, text: str, limit: int = 20
+) -> list[Organization]:
+    _require_directory(actor)
+    if not text.strip():
+        return []
+    async with deps.uow() as uow:
+        return await uow.organizations.search(text, min(limit, 100))
+
+
+# ----- staff --------------------------------------------------------------------------------------
+
+
+class StaffDetails(Command, frozen=True, kw_only=True):
+    name: str
+    email: str
+    roles: frozenset[StaffRole]
+    licensure: Licensure = Licensure.LICENSED
+    supervisor_id: StaffId | None = None
+    supports: frozenset[StaffId] = frozenset()
+
+
+class AddStaff(StaffDetails, frozen=True, kw_only=True):
+    pass
+
+
+class UpdateStaff(StaffDetails, frozen=True, kw_only=True):
+    staff_id: StaffId
+    version: int
+    active: bool = True
+
+
+async def _check_staff_links(uow: UnitOfWork, staff: StaffMember) -> None:
+    """The named supervisor supervises, and the supported staff are clinicians."""
+    linked = await uow.staff.get_many([*staff.supports, *filter(None, [staff.supervisor_id])])
+    if staff.supervisor_id is not None:
+        supervisor = linked.get(staff.supervisor_id)
+        if supervisor is None or not supervisor.has(StaffRole.SUPERVISOR):
+            raise InvalidInput(
+                "The default supervisor must be a supervisor.", field="supervisor_id"
+            )
+    if staff.is_associate and staff.supervisor_id is None:
+        raise InvalidInput("An associate needs a default supervisor.", field="supervisor_id")
+    for clinician_id in staff.supports:
+        clinician = linked.get(clinician_id)
+        if clinician is None or not clinician.is_clinician:
+            raise InvalidInput("Administrators support clinicians only.", field="supports")
+
+
+def _staff(staff_id: StaffId, d: StaffDetails, version: int = 0, active: bool = True):
+    return StaffMember(
+        id=staff_id,
+        name=d.name,
+        email=d.email,
+        roles=d.roles,
+        licensure=d.licensure,
+        supervisor_id=d.supervisor_id,
+        supports=d.supports,
+        active=active,
+        version=version,
+    )
+
+
+async def add_staff(deps: Deps, actor: Actor, cmd: AddStaff) -> StaffId:
+    if not may_manage_staff(actor):
+        raise Forbidden("Only the practice owner adds staff.")
+    staff = _staff(StaffId(deps.ids.new()), cmd)
+    async with deps.uow() as uow:
+        await _check_staff_links(uow, staff)
+        await uow.staff.add(staff)
+        await uow.commit()
+    return staff.id
+
+
+async def create_first_owner(deps: Deps, name: str, email: str) -> StaffId:
+    """The practice's first staff member, made by the setup step: an owner who is a clinician.
+    Refused once any staff member exists, so it cannot be used to take over a practice."""
+    staff = StaffMember(
+        id=StaffId(deps.ids.new()),
+        name=name,
+        email=email,
+        roles=frozenset({StaffRole.OWNER, StaffRole.CLINICIAN, StaffRole.SUPERVISOR}),
+    )
+    async with deps.uow() as uow:
+        if await uow.staff.count() > 0:
+            raise Forbidden("This practice already has staff; the owner adds the others.")
+        await uow.staff.add(staff)
+        await uow.commit()
+    return staff.id
+
+
+async def update_staff(deps: Deps, actor: Actor, cmd: UpdateStaff) -> StaffMember:
+    if not may_manage_staff(actor):
+        raise Forbidden("Only the practice owner changes staff.")
+    async with deps.uow() as uow:
+        current = await uow.staff.get(cmd.staff_id)
+        if current is None:
+            raise NotFound("No such staff member.")
+        staff = _staff(cmd.staff_id, cmd, cmd.version, cmd.active)
+        if (
+            isinstance(actor, StaffActor)
+            and staff.id == actor.id
+            and StaffRole.OWNER not in (staff.roles)
+        ):
+            raise InvalidInput("You cannot remove your own owner role.", field="roles")
+        await _check_staff_links(uow, staff)
+        await uow.staff.update(staff)
+        await uow.commit()
+    return staff
+
+
+async def list_staff(deps: Deps, actor: Actor) -> list[StaffMember]:
+    _require_directory(actor)
+    async with deps.uow() as uow:
+        return await uow.staff.list_all()
+
+
+async def load_actor(
+    deps: Deps, staff_id: StaffId, *, owner_sees_clinical: bool = False
+) -> StaffActor:
+    """The actor for a signed-in staff member, or NotFound if they no longer work here."""
+    async with deps.uow() as uow:
+        staff = await uow.staff.get(staff_id)
+        if staff is None or not staff.active:
+            raise NotFound("No such staff member.")
+        supervisees = await uow.staff.supervisees_of(staff_id)
+    return StaffActor.of(staff, supervisees, owner_sees_clinical)

@@ -1,0 +1,67 @@
+"""A small practice to write tests in the words of DOMAIN.md: staff, people and cases made
+through the real use cases on whichever unit of work the test provides."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from adapters.system.clock import FixedClock
+from adapters.system.ids import SequentialIds
+from core.domain.access import StaffActor
+from core.domain.parties import Licensure, StaffRole
+from core.domain.values import PersonId, StaffId
+from core.ports import UnitOfWorkFactory
+from core.services import directory
+from core.services.context import Deps
+
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday
+
+
+def day(month: int, d: int, year: int = 2026) -> date:
+    return date(year, month, d)
+
+
+class Practice:
+    def __init__(self, uow: UnitOfWorkFactory, clock: FixedClock | None = None) -> None:
+        self.clock = clock or FixedClock(START)
+        self.deps = Deps(uow=uow, clock=self.clock, ids=SequentialIds())
+        self.owner: StaffActor
+
+    async def setup(self, owner_name: str = "Dr. Ana Owner") -> Practice:
+        owner_id = await directory.create_first_owner(self.deps, owner_name, "owner@hearth.test")
+        self.owner = await self.actor(owner_id)
+        return self
+
+    async def actor(self, staff_id: StaffId, **kw: bool) -> StaffActor:
+        return await directory.load_actor(self.deps, staff_id, **kw)
+
+    async def staff(
+        self,
+        name: str,
+        *roles: StaffRole,
+        associate: bool = False,
+        supervisor: StaffActor | None = None,
+        supports: tuple[StaffActor, ...] = (),
+    ) -> StaffActor:
+        email = name.lower().replace(".", "").replace(" ", ".") + "@hearth.test"
+        staff_id = await directory.add_staff(
+            self.deps,
+            self.owner,
+            directory.AddStaff(
+                name=name,
+                email=email,
+                roles=frozenset(roles or (StaffRole.CLINICIAN,)),
+                licensure=Licensure.ASSOCIATE if associate else Licensure.LICENSED,
+                supervisor_id=supervisor.id if supervisor else None,
+                supports=frozenset(s.id for s in supports),
+            ),
+        )
+        return await self.actor(staff_id)
+
+    async def person(self, name: str, **details: object) -> PersonId:
+        email = details.pop("email", name.split()[0].lower() + "@example.org")
+        return await directory.register_person(
+            self.deps,
+            self.owner,
+            directory.RegisterPerson(legal_name=name, email=email, **details),  # type: ignore[arg-type]
+        )

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+import pytest
+
+from adapters.persistence.memory import memory_uow_factory
+from tests.practice import Practice
+
+
+@pytest.fixture
+async def practice() -> Practice:
+    return await Practice(memory_uow_factory()).setup()
