@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
 from core.domain.case import Case
+from core.domain.credentials import Credentials
 from core.domain.errors import ConcurrencyConflict, InvalidInput
 from core.domain.history import CaseEvent
 from core.domain.parties import Organization, Person, StaffMember
@@ -30,7 +31,13 @@ class MemoryStore:
     """What a database would hold. Shared by every unit of work of one application."""
 
     tables: dict[str, dict[Any, Any]] = field(
-        default_factory=lambda: {"people": {}, "organizations": {}, "staff": {}, "cases": {}}
+        default_factory=lambda: {
+            "people": {},
+            "organizations": {},
+            "staff": {},
+            "cases": {},
+            "credentials": {},
+        }
     )
     history: list[CaseEvent] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -179,6 +186,19 @@ class MemoryCaseRepository(_Repository[Case]):
         )
 
 
+class MemoryCredentialRepository:
+    """Credentials are written whole (upsert), so they carry no version of their own."""
+
+    def __init__(self, table: _Table[Credentials]) -> None:
+        self._t = table
+
+    async def get(self, staff_id: StaffId) -> Credentials | None:
+        return self._t.get(staff_id)
+
+    async def save(self, credentials: Credentials) -> None:
+        self._t.staged[credentials.staff_id] = copy.deepcopy(credentials)
+
+
 class MemoryHistoryRepository:
     def __init__(self, store: MemoryStore) -> None:
         self._committed = store.history
@@ -203,6 +223,7 @@ class MemoryUnitOfWork:
                 ("organizations", "organization"),
                 ("staff", "staff member"),
                 ("cases", "case"),
+                ("credentials", "credential"),
             )
         }
         self.people = MemoryPersonRepository(self._tables["people"])
@@ -210,6 +231,7 @@ class MemoryUnitOfWork:
         self.staff = MemoryStaffRepository(self._tables["staff"])
         self.cases = MemoryCaseRepository(self._tables["cases"])
         self.history = MemoryHistoryRepository(store)
+        self.credentials = MemoryCredentialRepository(self._tables["credentials"])
 
     async def __aenter__(self) -> Self:
         return self

@@ -4,6 +4,7 @@ from core.ports.clock import Clock, IdGenerator
 from core.ports.security import PasswordHasher
 from core.ports.unit_of_work import (
     CaseRepository,
+    CredentialRepository,
     HistoryRepository,
     OrganizationRepository,
     PersonRepository,
@@ -15,6 +16,7 @@ from core.ports.unit_of_work import (
 __all__ = [
     "CaseRepository",
     "Clock",
+    "CredentialRepository",
     "HistoryRepository",
     "IdGenerator",
     "OrganizationRepository",

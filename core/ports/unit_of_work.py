@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from core.domain.case import Case
+from core.domain.credentials import Credentials
 from core.domain.history import CaseEvent
 from core.domain.parties import Organization, Person, StaffMember
 from core.domain.values import CaseId, OrganizationId, PersonId, StaffId
@@ -76,6 +77,13 @@ class CaseRepository(Protocol):
         ...
 
 
+class CredentialRepository(Protocol):
+    async def get(self, staff_id: StaffId) -> Credentials | None: ...
+    async def save(self, credentials: Credentials) -> None:
+        """Insert or replace the staff member's credentials."""
+        ...
+
+
 class HistoryRepository(Protocol):
     async def append(self, event: CaseEvent) -> None: ...
     async def for_case(self, case_id: CaseId, limit: int = 200) -> list[CaseEvent]:
@@ -89,6 +97,7 @@ class UnitOfWork(Protocol):
     staff: StaffRepository
     cases: CaseRepository
     history: HistoryRepository
+    credentials: CredentialRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
