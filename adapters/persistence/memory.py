@@ -22,6 +22,7 @@ from core.domain.history import CaseEvent
 from core.domain.parties import Organization, Person, StaffMember
 from core.domain.responsibilities import PayerKind
 from core.domain.values import CaseId, OrganizationId, PersonId, StaffId
+from core.ports import CaseListQuery
 
 E = TypeVar("E", bound=Any)
 
@@ -158,11 +159,45 @@ class MemoryStaffRepository(_Repository[StaffMember]):
 
 
 class MemoryCaseRepository(_Repository[Case]):
+    def __init__(self, table: _Table[Case], people: _Table[Person]) -> None:
+        super().__init__(table)
+        self._people = people
+
     async def get_many(self, ids: Iterable[CaseId]) -> list[Case]:  # type: ignore[override]
         return list((await super().get_many(ids)).values())
 
     def _ids(self, related: Callable[[Case], bool]) -> list[CaseId]:
         return sorted(c.id for c in self._t.visible() if related(c))
+
+    async def list_page(self, query: CaseListQuery) -> tuple[list[Case], int]:
+        text = query.text.strip().casefold()
+        names = (
+            {
+                p.id: (p.legal_name + " " + p.preferred_name).casefold()
+                for p in self._people.visible()
+            }
+            if text
+            else {}
+        )
+
+        def matches(c: Case) -> bool:
+            return (
+                (query.staff_ids is None or any(a.staff_id in query.staff_ids for a in c.staff))
+                and (query.kind is None or c.kind is query.kind)
+                and (query.status is None or c.status is query.status)
+                and (
+                    not text
+                    or text in c.name.casefold()
+                    or any(text in names.get(m.person_id, "") for m in c.memberships)
+                )
+            )
+
+        found = sorted(
+            (c for c in self._t.visible() if matches(c)),
+            key=lambda c: (c.name.casefold(), str(c.id)),
+        )
+        page = found[query.offset : query.offset + query.limit]
+        return [copy.deepcopy(c) for c in page], len(found)
 
     async def ids_for_person(self, person_id: PersonId) -> list[CaseId]:
         return self._ids(lambda c: person_id in c.related_person_ids())
@@ -229,7 +264,7 @@ class MemoryUnitOfWork:
         self.people = MemoryPersonRepository(self._tables["people"])
         self.organizations = MemoryOrganizationRepository(self._tables["organizations"])
         self.staff = MemoryStaffRepository(self._tables["staff"])
-        self.cases = MemoryCaseRepository(self._tables["cases"])
+        self.cases = MemoryCaseRepository(self._tables["cases"], self._tables["people"])
         self.history = MemoryHistoryRepository(store)
         self.credentials = MemoryCredentialRepository(self._tables["credentials"])
 

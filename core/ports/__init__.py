@@ -3,6 +3,7 @@
 from core.ports.clock import Clock, IdGenerator
 from core.ports.security import PasswordHasher
 from core.ports.unit_of_work import (
+    CaseListQuery,
     CaseRepository,
     CredentialRepository,
     HistoryRepository,
@@ -14,6 +15,7 @@ from core.ports.unit_of_work import (
 )
 
 __all__ = [
+    "CaseListQuery",
     "CaseRepository",
     "Clock",
     "CredentialRepository",

@@ -9,11 +9,13 @@ Repositories return copies: changing an object changes nothing until it is passe
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from types import TracebackType
 from typing import Protocol, Self
 
-from core.domain.case import Case
+from core.domain.case import Case, CaseStatus
+from core.domain.case_kinds import CaseKind
 from core.domain.credentials import Credentials
 from core.domain.history import CaseEvent
 from core.domain.parties import Organization, Person, StaffMember
@@ -54,6 +56,19 @@ class StaffRepository(Protocol):
     async def count(self) -> int: ...
 
 
+@dataclass(frozen=True, slots=True)
+class CaseListQuery:
+    """A page of the case list. `staff_ids` None: every case; otherwise only cases where one of
+    them has ever held a staff assignment. `text` matches the case name or a member's name."""
+
+    staff_ids: frozenset[StaffId] | None = None
+    kind: CaseKind | None = None
+    status: CaseStatus | None = None
+    text: str = ""
+    limit: int = 50
+    offset: int = 0
+
+
 class CaseRepository(Protocol):
     async def get(self, case_id: CaseId) -> Case | None:
         """The whole aggregate: memberships and every responsibility."""
@@ -67,6 +82,10 @@ class CaseRepository(Protocol):
     async def update(self, case: Case) -> None: ...
     async def ids_for_person(self, person_id: PersonId) -> list[CaseId]:
         """Cases the person is related to: participant, person payer, helper, or recipient."""
+        ...
+
+    async def list_page(self, query: CaseListQuery) -> tuple[list[Case], int]:
+        """One page of cases ordered by name (then id), and how many match in all."""
         ...
 
     async def ids_for_organization(self, organization_id: OrganizationId) -> list[CaseId]: ...
