@@ -244,6 +244,8 @@ class MemoryHistoryRepository:
 
     async def for_case(self, case_id: CaseId, limit: int = 200) -> list[CaseEvent]:
         events = [e for e in [*self._committed, *self.staged] if e.case_id == case_id]
+        # Newest first; of events at the same instant, the one recorded last comes first.
+        events.reverse()
         events.sort(key=lambda e: e.at, reverse=True)
         return events[:limit]
 

@@ -106,7 +106,7 @@ class CredentialRepository(Protocol):
 class HistoryRepository(Protocol):
     async def append(self, event: CaseEvent) -> None: ...
     async def for_case(self, case_id: CaseId, limit: int = 200) -> list[CaseEvent]:
-        """Newest first."""
+        """Newest first; of events at the same instant, the one recorded last comes first."""
         ...
 
 
