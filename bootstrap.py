@@ -4,6 +4,7 @@ the `hearth` command line. The only module that imports every adapter family."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -11,10 +12,12 @@ from collections.abc import Mapping, Sequence
 import msgspec
 from dependency_injector import containers, providers
 
+import demo
 from adapters.persistence.memory import MemoryStore, memory_uow_factory
 from adapters.system.clock import SystemClock
 from adapters.system.ids import RandomIds
 from adapters.system.passwords import Argon2PasswordHasher
+from core.domain.errors import Forbidden
 from core.services.context import Deps
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/hearth.db"
@@ -76,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hearth", description="Hearth practice management")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("settings", help="print the settings in force (secrets hidden)")
+    demo_cmd = commands.add_parser("demo", help="load the demo practice and print its sign-ins")
+    demo_cmd.add_argument(
+        "--if-empty", action="store_true", help="do nothing when the practice already has staff"
+    )
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "settings":
@@ -83,6 +90,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         shown["secret_key"] = "(set)" if settings.secret_key else "(not set)"
         for key, value in shown.items():
             print(f"{key} = {value}")
+    elif args.command == "demo":
+        return _load_demo(make_container(settings), if_empty=args.if_empty)
+    return 0
+
+
+def _load_demo(container: Container, *, if_empty: bool) -> int:
+    try:
+        practice = asyncio.run(
+            demo.load_demo(container.deps(), container.password_hasher(), if_empty=if_empty)
+        )
+    except Forbidden as exc:
+        print(f"hearth demo: {exc.message} Use --if-empty to skip.", file=sys.stderr)
+        return 1
+    settings = container.settings()
+    demo.print_sign_ins(practice, f"http://{settings.host}:{settings.port}/")
     return 0
 
 
