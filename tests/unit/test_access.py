@@ -1,0 +1,133 @@
+"""The access policy: who may read and change what, per case."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.domain.access import Permission as P
+from core.domain.case_kinds import CaseKind
+from core.domain.errors import Forbidden, NotFound
+from core.domain.parties import StaffRole
+from core.domain.responsibilities import StaffDuty
+from core.services import cases, clinical, directory, queries, responsibilities
+from tests.practice import Practice
+
+
+@pytest.fixture
+async def team(practice: Practice):
+    lee = await practice.staff("Dr. Lee", StaffRole.CLINICIAN, StaffRole.SUPERVISOR)
+    ari = await practice.staff("Ari Associate", associate=True, supervisor=lee)
+    kim = await practice.staff("Dr. Kim")
+    pat = await practice.staff("Pat Admin", StaffRole.ADMINISTRATOR, supports=(ari,))
+    client = await practice.person("Ann One")
+    case_id = await cases.open_case(
+        practice.deps,
+        ari,
+        cases.OpenCase(
+            kind=CaseKind.INDIVIDUAL,
+            responsible_provider_id=ari.id,
+            participants=(cases.Participant(person_id=client),),
+        ),
+    )
+    await clinical.add_diagnosis(
+        practice.deps, ari, clinical.AddDiagnosis(case_id=case_id, person_id=client, code="F41.1")
+    )
+    # Reload actors: Lee's supervisees changed after Ari was added.
+    lee = await practice.actor(lee.id)
+    return practice, case_id, {"lee": lee, "ari": ari, "kim": kim, "pat": pat}
+
+
+async def test_each_role_gets_what_its_responsibility_allows(team):
+    practice, case_id, staff = team
+    case = await cases.get_case(practice.deps, staff["ari"], case_id)
+    from core.domain.access import case_permissions
+
+    today = practice.clock.today()
+    perms = {name: case_permissions(actor, case, today) for name, actor in staff.items()}
+    perms["owner"] = case_permissions(practice.owner, case, today)
+    assert {P.VIEW_CLINICAL, P.WRITE_CLINICAL, P.MANAGE_CASE} <= perms["ari"]
+    # The associate's default supervisor reads the work, clinical included, without running it.
+    assert {P.VIEW_CASE, P.VIEW_CLINICAL} <= perms["lee"]
+    assert P.WRITE_CLINICAL not in perms["lee"] and P.MANAGE_CASE not in perms["lee"]
+    # A clinician without a responsibility sees nothing at all.
+    assert perms["kim"] == frozenset()
+    # The administrator supporting the associate: schedules, contacts and money, never clinical.
+    assert {P.VIEW_CASE, P.MANAGE_CASE, P.VIEW_BILLING, P.MANAGE_BILLING} <= perms["pat"]
+    assert not {P.VIEW_CLINICAL, P.WRITE_CLINICAL} & perms["pat"]
+    # The owner manages every case, but reads clinical content only when configured to.
+    assert P.MANAGE_CASE in perms["owner"] and P.VIEW_CLINICAL not in perms["owner"]
+    owner_all = await practice.actor(practice.owner.id, owner_sees_clinical=True)
+    assert P.VIEW_CLINICAL in case_permissions(owner_all, case, today)
+
+
+async def test_refusals_are_not_found_for_strangers_and_forbidden_for_others(team):
+    practice, case_id, staff = team
+    with pytest.raises(NotFound):
+        await queries.case_overview(practice.deps, staff["kim"], case_id)
+    with pytest.raises(NotFound):
+        await cases.rename_case(
+            practice.deps, staff["kim"], cases.RenameCase(case_id=case_id, name="x")
+        )
+    with pytest.raises(Forbidden):
+        await clinical.add_diagnosis(
+            practice.deps,
+            staff["pat"],
+            clinical.AddDiagnosis(
+                case_id=case_id,
+                person_id=(await directory.find_people(practice.deps, staff["pat"], "Ann"))[0].id,
+                code="F32.0",
+            ),
+        )
+    with pytest.raises(Forbidden):
+        await responsibilities.assign_staff(
+            practice.deps,
+            staff["pat"],
+            responsibilities.AssignStaff(
+                case_id=case_id, staff_id=staff["kim"].id, duty=StaffDuty.CO_THERAPIST
+            ),
+        )
+    assert (await queries.case_overview(practice.deps, staff["pat"], case_id)).diagnoses is None
+    lees = await queries.case_overview(practice.deps, staff["lee"], case_id)
+    assert lees.diagnoses is not None and [d.code for d in lees.diagnoses] == ["F41.1"]
+    assert lees.supervisor is not None and lees.supervisor.name == "Dr. Lee"
+
+
+async def test_only_the_owner_manages_staff_and_cases_are_opened_for_the_right_provider(team):
+    practice, _, staff = team
+    with pytest.raises(Forbidden):
+        await directory.add_staff(
+            practice.deps,
+            staff["lee"],
+            directory.AddStaff(
+                name="X", email="x@hearth.test", roles=frozenset({StaffRole.CLINICIAN})
+            ),
+        )
+    client = await practice.person("Bea Two")
+    opening = cases.OpenCase(
+        kind=CaseKind.INDIVIDUAL,
+        responsible_provider_id=staff["kim"].id,
+        participants=(cases.Participant(person_id=client),),
+    )
+    with pytest.raises(Forbidden):
+        await cases.open_case(practice.deps, staff["lee"], opening)  # not for a colleague
+    with pytest.raises(Forbidden):
+        await cases.open_case(practice.deps, staff["pat"], opening)  # Pat supports Ari, not Kim
+    await cases.open_case(practice.deps, practice.owner, opening)
+
+
+async def test_caseloads_and_the_case_list_show_only_visible_cases(team):
+    practice, case_id, staff = team
+    assert [c.id for c in await queries.caseload(practice.deps, staff["ari"], staff["ari"].id)] == [
+        case_id
+    ]
+    assert await queries.caseload(practice.deps, staff["kim"], staff["kim"].id) == []
+    with pytest.raises(Forbidden):
+        await queries.caseload(practice.deps, staff["kim"], staff["ari"].id)
+    for who in ("ari", "lee", "pat"):
+        page = await queries.list_cases(practice.deps, staff[who], queries.CaseFilter())
+        assert [c.id for c in page.items] == [case_id], who
+    assert (await queries.list_cases(practice.deps, staff["kim"], queries.CaseFilter())).items == []
+    by_name = await queries.list_cases(
+        practice.deps, practice.owner, queries.CaseFilter(text="ann")
+    )
+    assert by_name.total == 1
