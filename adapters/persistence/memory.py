@@ -15,6 +15,12 @@ from datetime import date
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
+from adapters.persistence.memory_scheduling import (
+    SCHEDULING_TABLES,
+    MemoryAppointmentRepository,
+    MemoryServiceRepository,
+    check_at_commit,
+)
 from core.domain.case import Case
 from core.domain.credentials import Credentials
 from core.domain.errors import ConcurrencyConflict, InvalidInput
@@ -38,6 +44,7 @@ class MemoryStore:
             "staff": {},
             "cases": {},
             "credentials": {},
+            **{name: {} for name, _ in SCHEDULING_TABLES},
         }
     )
     history: list[CaseEvent] = field(default_factory=list)
@@ -261,6 +268,7 @@ class MemoryUnitOfWork:
                 ("staff", "staff member"),
                 ("cases", "case"),
                 ("credentials", "credential"),
+                *SCHEDULING_TABLES,
             )
         }
         self.people = MemoryPersonRepository(self._tables["people"])
@@ -269,6 +277,10 @@ class MemoryUnitOfWork:
         self.cases = MemoryCaseRepository(self._tables["cases"], self._tables["people"])
         self.history = MemoryHistoryRepository(store)
         self.credentials = MemoryCredentialRepository(self._tables["credentials"])
+        self.services = MemoryServiceRepository(self._tables["services"])
+        self.appointments = MemoryAppointmentRepository(
+            self._tables["appointments"], self._tables["series"]
+        )
 
     async def __aenter__(self) -> Self:
         return self
@@ -288,6 +300,7 @@ class MemoryUnitOfWork:
             emails = [s.email for s in self._tables["staff"].visible()]
             if len(emails) != len(set(emails)):
                 raise InvalidInput("Another staff member already uses this email.", field="email")
+            check_at_commit(self._tables["services"], self._tables["appointments"])
             for table in self._tables.values():
                 table.apply()
             self._store.history.extend(self.history.staged)

@@ -20,6 +20,7 @@ from core.domain.credentials import Credentials
 from core.domain.history import CaseEvent
 from core.domain.parties import Organization, Person, StaffMember
 from core.domain.values import CaseId, OrganizationId, PersonId, StaffId
+from core.ports.scheduling import AppointmentRepository, ServiceRepository
 
 
 class PersonRepository(Protocol):
@@ -117,6 +118,8 @@ class UnitOfWork(Protocol):
     cases: CaseRepository
     history: HistoryRepository
     credentials: CredentialRepository
+    appointments: AppointmentRepository
+    services: ServiceRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

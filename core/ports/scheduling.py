@@ -1,0 +1,98 @@
+"""What scheduling needs from a store: services, appointments and their series.
+
+Same contract as the other repositories (see `unit_of_work`): copies out, staged writes that
+reach the store on commit, `update` raising `ConcurrencyConflict` on a stale version. On top of
+that the store guarantees the no-overlap rule under concurrency: a commit that would leave a
+provider in two overlapping slot-holding appointments (statuses in `SLOT_HOLDING`, half-open
+intervals [start, end)) raises `DoubleBooking` and changes nothing, however many units of work
+race. The use cases check the rule first, for a clear message; the store makes it certain.
+
+Every list method is one query and returns appointments ordered by (start, id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from core.domain.scheduling import Appointment, AppointmentStatus, Series, Service
+from core.domain.values import CaseId, StaffId
+
+
+class ServiceRepository(Protocol):
+    async def get(self, service_id: UUID) -> Service | None: ...
+    async def get_many(self, ids: Iterable[UUID]) -> dict[UUID, Service]: ...
+    async def list_all(self, *, include_inactive: bool = False) -> list[Service]:
+        """By name (case-insensitive), then id."""
+        ...
+
+    async def add(self, service: Service) -> None:
+        """Raises `InvalidInput` (field "name") when another service has the same name."""
+        ...
+
+    async def update(self, service: Service) -> None:
+        """Same uniqueness of names as `add`."""
+        ...
+
+
+class AppointmentRepository(Protocol):
+    async def get(self, appointment_id: UUID) -> Appointment | None: ...
+    async def get_many(self, ids: Iterable[UUID]) -> dict[UUID, Appointment]: ...
+    async def add(self, appointment: Appointment) -> None: ...
+    async def add_many(self, appointments: Iterable[Appointment]) -> None:
+        """All sessions of a new series at once."""
+        ...
+
+    async def update(self, appointment: Appointment) -> None: ...
+
+    async def for_providers(
+        self,
+        provider_ids: Iterable[StaffId] | None,
+        start: datetime,
+        end: datetime,
+    ) -> list[Appointment]:
+        """Appointments of any status overlapping [start, end) where one of `provider_ids`
+        is a provider; None: every provider (the practice calendar)."""
+        ...
+
+    async def for_case(
+        self,
+        case_id: CaseId,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        statuses: Iterable[AppointmentStatus] | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> list[Appointment]:
+        """The case's appointments starting in [start, end) (unbounded where None), of the
+        given statuses (None: all), oldest first or newest first, at most `limit`."""
+        ...
+
+    async def for_cases(
+        self, case_ids: Iterable[CaseId], start: datetime, end: datetime
+    ) -> list[Appointment]:
+        """Slot-holding appointments of these cases overlapping [start, end): a participant's
+        other bookings, for the overlap warning."""
+        ...
+
+    async def overlapping(
+        self,
+        provider_ids: Iterable[StaffId],
+        start: datetime,
+        end: datetime,
+        *,
+        exclude: Iterable[UUID] = (),
+    ) -> list[Appointment]:
+        """Slot-holding appointments of these providers overlapping [start, end), other than
+        those in `exclude`: what a booking would clash with."""
+        ...
+
+    async def in_series(self, series_id: UUID) -> list[Appointment]: ...
+
+    async def get_series(self, series_id: UUID) -> Series | None: ...
+    async def get_series_many(self, ids: Iterable[UUID]) -> dict[UUID, Series]: ...
+    async def add_series(self, series: Series) -> None: ...
+    async def update_series(self, series: Series) -> None: ...
