@@ -37,7 +37,7 @@ class Person:
     email: str | None = None
     mobile: str | None = None
     address: str = ""
-    preferred_channel: Channel = Channel.EMAIL
+    preferred_channel: Channel = Channel.NONE
     sms_consent: bool = False
     version: int = 0
 
@@ -51,7 +51,8 @@ class Person:
         self.mobile = clean_phone(self.mobile)
         self.address = clean_text(self.address, field="address", limit=500)
         self.preferred_channel = Channel(self.preferred_channel)
-        self.check_channel(self.preferred_channel, field="preferred_channel")
+        if self.preferred_channel is not Channel.NONE:
+            self.check_channel(self.preferred_channel, field="preferred_channel")
 
     @property
     def display_name(self) -> str:

@@ -35,7 +35,7 @@ class PersonDetails(Command, frozen=True, kw_only=True):
     email: str | None = None
     mobile: str | None = None
     address: str = ""
-    preferred_channel: Channel = Channel.EMAIL
+    preferred_channel: Channel = Channel.NONE
     sms_consent: bool = False
 
 
