@@ -21,7 +21,7 @@ from core.domain.access import (
 from core.domain.case import Case, CaseStatus, Membership
 from core.domain.case_kinds import CaseKind, RecordType
 from core.domain.errors import Forbidden, NotFound
-from core.domain.parties import Person, StaffMember, StaffRole
+from core.domain.parties import Organization, Person, StaffMember, StaffRole
 from core.domain.responsibilities import PayerKind, StaffDuty
 from core.domain.supervision import effective_supervisor
 from core.domain.values import CaseId, OrganizationId, PersonId, StaffId
@@ -540,3 +540,53 @@ async def list_cases(deps: Deps, actor: Actor, f: CaseFilter) -> CaseListPage:
         if Permission.VIEW_CASE in case_permissions(actor, case, today)
     ]
     return CaseListPage(items=items, total=total, page=page, pages=max(1, -(-total // per_page)))
+
+
+# ----- screens of the web UI ----------------------------------------------------------------------
+
+
+async def practice_has_staff(deps: Deps) -> bool:
+    """False only before the first owner exists: the web offers its one-time setup page then."""
+    async with deps.uow() as uow:
+        return await uow.staff.count() > 0
+
+
+async def case_clinical(deps: Deps, actor: Actor, case_id: CaseId) -> CaseOverview:
+    """The case with its clinical panel, for clinical readers of a psychotherapy case only:
+    anyone else is refused, whatever URL they type."""
+    today = deps.clock.today()
+    async with deps.uow() as uow:
+        case = await load_case(uow, case_id)
+        granted = require(actor, case, today, Permission.VIEW_CLINICAL)
+        case.policy.require(RecordType.DIAGNOSIS)
+        people = await uow.people.get_many(case.related_person_ids())
+        staff = {s.id: s for s in await uow.staff.list_all()}
+    return build_overview(case, granted, today, people, staff, {})
+
+
+class OrganizationCases(View, frozen=True, kw_only=True):
+    organization: Organization
+    cases: list[CaseSummary]
+
+
+async def organization_page(
+    deps: Deps, actor: Actor, organization_id: OrganizationId
+) -> OrganizationCases:
+    """An organization's details and the cases it pays for that the actor may see."""
+    if not isinstance(actor, StaffActor):
+        raise Forbidden("Only staff members see an organization's cases.")
+    today = deps.clock.today()
+    async with deps.uow() as uow:
+        organization = await uow.organizations.get(organization_id)
+        if organization is None:
+            raise NotFound("No such organization.")
+        cases = await uow.cases.get_many(await uow.cases.ids_for_organization(organization_id))
+        staff = {s.id: s.name for s in await uow.staff.list_all()}
+    return OrganizationCases(
+        organization=organization,
+        cases=_by_name(
+            _summary(case, today, staff, ["payer"])
+            for case in cases
+            if Permission.VIEW_CASE in case_permissions(actor, case, today)
+        ),
+    )
