@@ -1,0 +1,1 @@
+"""SQL persistence (SQLAlchemy 2 Core): the same schema on SQLite and PostgreSQL."""

@@ -1,0 +1,338 @@
+"""People, organizations, staff members and their credentials: rows ↔ domain objects."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.persistence.sql import tables as t
+from adapters.persistence.sql.expressions import among, by_text, contains, fold
+from core.domain.credentials import Credentials
+from core.domain.errors import ConcurrencyConflict, InvalidInput
+from core.domain.parties import Organization, Person, StaffMember
+from core.domain.values import OrganizationId, PersonId, StaffId
+
+EMAIL_TAKEN = "Another staff member already uses this email."
+
+
+class _Versioned:
+    """Shared steps of a table whose rows carry a version number."""
+
+    table: sa.Table
+    what: str
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+        self._dialect = conn.dialect.name
+
+    async def _rows(self, where: sa.ColumnElement[bool]) -> list[sa.Row]:
+        return list(await self._conn.execute(sa.select(self.table).where(where)))
+
+    async def _insert(self, values: dict[str, Any]) -> None:
+        try:
+            await self._conn.execute(sa.insert(self.table).values(values))
+        except IntegrityError as exc:
+            raise InvalidInput(f"This {self.what} exists already.") from exc
+
+    async def _update(self, entity: Any, values: dict[str, Any]) -> None:
+        """Write `values` if the stored version is still the one that was read, then bump the
+        entity's version as the stored one was."""
+        values = {k: v for k, v in values.items() if k not in ("id", "version")}
+        result = await self._conn.execute(
+            sa.update(self.table)
+            .where(self.table.c.id == entity.id, self.table.c.version == entity.version)
+            .values(**values, version=self.table.c.version + 1)
+        )
+        if result.rowcount != 1:
+            raise ConcurrencyConflict(f"This {self.what}")
+        entity.version += 1
+
+
+def person_values(p: Person) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "legal_name": p.legal_name,
+        "preferred_name": p.preferred_name,
+        "legal_folded": fold(p.legal_name),
+        "preferred_folded": fold(p.preferred_name),
+        "pronouns": p.pronouns,
+        "date_of_birth": p.date_of_birth,
+        "email": p.email,
+        "mobile": p.mobile,
+        "address": p.address,
+        "preferred_channel": p.preferred_channel.value,
+        "sms_consent": p.sms_consent,
+        "version": p.version,
+    }
+
+
+def person_from(row: Mapping[str, Any]) -> Person:
+    return Person(
+        id=PersonId(row["id"]),
+        legal_name=row["legal_name"],
+        preferred_name=row["preferred_name"],
+        pronouns=row["pronouns"],
+        date_of_birth=row["date_of_birth"],
+        email=row["email"],
+        mobile=row["mobile"],
+        address=row["address"],
+        preferred_channel=row["preferred_channel"],
+        sms_consent=row["sms_consent"],
+        version=row["version"],
+    )
+
+
+class SqlPersonRepository(_Versioned):
+    table = t.people
+    what = "person"
+
+    async def get(self, person_id: PersonId) -> Person | None:
+        rows = await self._rows(t.people.c.id == person_id)
+        return person_from(rows[0]._mapping) if rows else None
+
+    async def get_many(self, ids: Iterable[PersonId]) -> dict[PersonId, Person]:
+        rows = await self._rows(among(t.people.c.id, set(ids), self._dialect))
+        return {r.id: person_from(r._mapping) for r in rows}
+
+    async def add(self, person: Person) -> None:
+        await self._insert(person_values(person))
+
+    async def update(self, person: Person) -> None:
+        await self._update(person, person_values(person))
+
+    async def search(self, text: str, limit: int = 20) -> list[Person]:
+        needle = fold(text.strip())
+        c = t.people.c
+        query = (
+            sa.select(t.people)
+            .where(
+                contains(c.legal_folded, needle)
+                | contains(c.preferred_folded, needle)
+                | contains(sa.func.coalesce(c.email, ""), needle)
+            )
+            .order_by(by_text(c.legal_folded, self._dialect), c.id)
+            .limit(limit)
+        )
+        return [person_from(r._mapping) for r in await self._conn.execute(query)]
+
+
+def organization_values(o: Organization) -> dict[str, Any]:
+    return {
+        "id": o.id,
+        "name": o.name,
+        "name_folded": fold(o.name),
+        "email": o.email,
+        "phone": o.phone,
+        "address": o.address,
+        "contact_person": o.contact_person,
+        "version": o.version,
+    }
+
+
+def organization_from(row: Mapping[str, Any]) -> Organization:
+    return Organization(
+        id=OrganizationId(row["id"]),
+        name=row["name"],
+        email=row["email"],
+        phone=row["phone"],
+        address=row["address"],
+        contact_person=row["contact_person"],
+        version=row["version"],
+    )
+
+
+class SqlOrganizationRepository(_Versioned):
+    table = t.organizations
+    what = "organization"
+
+    async def get(self, organization_id: OrganizationId) -> Organization | None:
+        rows = await self._rows(t.organizations.c.id == organization_id)
+        return organization_from(rows[0]._mapping) if rows else None
+
+    async def get_many(self, ids: Iterable[OrganizationId]) -> dict[OrganizationId, Organization]:
+        rows = await self._rows(among(t.organizations.c.id, set(ids), self._dialect))
+        return {r.id: organization_from(r._mapping) for r in rows}
+
+    async def add(self, organization: Organization) -> None:
+        await self._insert(organization_values(organization))
+
+    async def update(self, organization: Organization) -> None:
+        await self._update(organization, organization_values(organization))
+
+    async def search(self, text: str, limit: int = 20) -> list[Organization]:
+        needle = fold(text.strip())
+        c = t.organizations.c
+        query = (
+            sa.select(t.organizations)
+            .where(
+                contains(c.name_folded, needle) | contains(sa.func.coalesce(c.email, ""), needle)
+            )
+            .order_by(by_text(c.name_folded, self._dialect), c.id)
+            .limit(limit)
+        )
+        return [organization_from(r._mapping) for r in await self._conn.execute(query)]
+
+
+def staff_values(s: StaffMember) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "name": s.name,
+        "email": s.email,
+        "licensure": s.licensure.value,
+        "supervisor_id": s.supervisor_id,
+        "active": s.active,
+        "version": s.version,
+    }
+
+
+class SqlStaffRepository(_Versioned):
+    """Staff rows with their roles and supported clinicians (two small child tables).
+    Every read is three queries, whatever the number of staff."""
+
+    table = t.staff
+    what = "staff member"
+
+    async def _load(self, where: sa.ColumnElement[bool] | None = None) -> list[StaffMember]:
+        query = sa.select(t.staff).order_by(by_text(t.staff.c.name, self._dialect), t.staff.c.id)
+        if where is not None:
+            query = query.where(where)
+        rows = list(await self._conn.execute(query))
+        if not rows:
+            return []
+        chosen = sa.select(t.staff.c.id)
+        if where is not None:
+            chosen = chosen.where(where)
+        roles: dict[Any, set[str]] = defaultdict(set)
+        for staff_id, role in await self._conn.execute(
+            sa.select(t.staff_roles.c.staff_id, t.staff_roles.c.role).where(
+                t.staff_roles.c.staff_id.in_(chosen.scalar_subquery())
+            )
+        ):
+            roles[staff_id].add(role)
+        supports: dict[Any, set[StaffId]] = defaultdict(set)
+        for staff_id, supported in await self._conn.execute(
+            sa.select(t.staff_supports.c.staff_id, t.staff_supports.c.supported_id).where(
+                t.staff_supports.c.staff_id.in_(chosen.scalar_subquery())
+            )
+        ):
+            supports[staff_id].add(StaffId(supported))
+        return [
+            StaffMember(
+                id=StaffId(r.id),
+                name=r.name,
+                email=r.email,
+                roles=frozenset(roles[r.id]),  # type: ignore[arg-type]
+                licensure=r.licensure,
+                supervisor_id=r.supervisor_id,
+                supports=frozenset(supports[r.id]),
+                active=r.active,
+                version=r.version,
+            )
+            for r in rows
+        ]
+
+    async def get(self, staff_id: StaffId) -> StaffMember | None:
+        found = await self._load(t.staff.c.id == staff_id)
+        return found[0] if found else None
+
+    async def get_many(self, ids: Iterable[StaffId]) -> dict[StaffId, StaffMember]:
+        return {s.id: s for s in await self._load(among(t.staff.c.id, set(ids), self._dialect))}
+
+    async def by_email(self, email: str) -> StaffMember | None:
+        found = await self._load(t.staff.c.email == email.strip().lower())
+        return found[0] if found else None
+
+    async def list_all(self) -> list[StaffMember]:
+        return await self._load()
+
+    async def supervisees_of(self, staff_id: StaffId) -> frozenset[StaffId]:
+        rows = await self._conn.execute(
+            sa.select(t.staff.c.id).where(t.staff.c.supervisor_id == staff_id)
+        )
+        return frozenset(StaffId(r.id) for r in rows)
+
+    async def count(self) -> int:
+        return (
+            await self._conn.execute(sa.select(sa.func.count()).select_from(t.staff))
+        ).scalar_one()
+
+    async def add(self, staff: StaffMember) -> None:
+        if await self.by_email(staff.email) is not None:
+            raise InvalidInput(EMAIL_TAKEN, field="email")
+        await self._guard_email(self._insert(staff_values(staff)))
+        await self._write_children(staff)
+
+    async def update(self, staff: StaffMember) -> None:
+        other = await self.by_email(staff.email)
+        if other is not None and other.id != staff.id:
+            raise InvalidInput(EMAIL_TAKEN, field="email")
+        await self._guard_email(self._update(staff, staff_values(staff)))
+        await self._conn.execute(
+            sa.delete(t.staff_roles).where(t.staff_roles.c.staff_id == staff.id)
+        )
+        await self._conn.execute(
+            sa.delete(t.staff_supports).where(t.staff_supports.c.staff_id == staff.id)
+        )
+        await self._write_children(staff)
+
+    async def _guard_email(self, write: Any) -> None:
+        """A concurrent sign-up with the same email loses on the unique constraint: report it
+        on the email field (inside a savepoint, so the transaction stays usable)."""
+        try:
+            async with self._conn.begin_nested():
+                await write
+        except InvalidInput as exc:
+            if isinstance(exc.__cause__, IntegrityError) and "email" in str(exc.__cause__):
+                raise InvalidInput(EMAIL_TAKEN, field="email") from exc
+            raise
+
+    async def _write_children(self, staff: StaffMember) -> None:
+        await self._conn.execute(
+            sa.insert(t.staff_roles),
+            [{"staff_id": staff.id, "role": r.value} for r in sorted(staff.roles)],
+        )
+        if staff.supports:
+            await self._conn.execute(
+                sa.insert(t.staff_supports),
+                [{"staff_id": staff.id, "supported_id": s} for s in sorted(staff.supports)],
+            )
+
+
+class SqlCredentialRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def get(self, staff_id: StaffId) -> Credentials | None:
+        row = (
+            await self._conn.execute(
+                sa.select(t.credentials).where(t.credentials.c.staff_id == staff_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        return Credentials(
+            staff_id=StaffId(row.staff_id),
+            password_hash=row.password_hash,
+            failed_attempts=row.failed_attempts,
+            locked_until=row.locked_until,
+        )
+
+    async def save(self, credentials: Credentials) -> None:
+        values = {
+            "password_hash": credentials.password_hash,
+            "failed_attempts": credentials.failed_attempts,
+            "locked_until": credentials.locked_until,
+        }
+        # Delete-then-insert is an upsert both databases run the same way (the row is locked
+        # by the delete, or the insert meets the primary key of a concurrent save).
+        await self._conn.execute(
+            sa.delete(t.credentials).where(t.credentials.c.staff_id == credentials.staff_id)
+        )
+        await self._conn.execute(
+            sa.insert(t.credentials).values(staff_id=credentials.staff_id, **values)
+        )

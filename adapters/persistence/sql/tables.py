@@ -1,0 +1,255 @@
+"""The schema, as SQLAlchemy Core tables: one for each entity, one for each list inside the case.
+
+The same tables run on SQLite and PostgreSQL. Names of constraints and indexes come from the
+naming convention, so both databases (and the migrations) agree on them.
+
+Text that people search for or sort by has a `*_folded` twin written by the repositories
+(`str.casefold()`): SQLite's `lower()` knows only ASCII and PostgreSQL's depends on the server's
+locale, so folding in Python is the one way to search "Łukasz" the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+NAME = 200  # core.domain.values.MAX_NAME
+EMAIL = 254
+PHONE = 20
+CODE = 32  # enum values
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An instant, always timezone-aware UTC in Python. SQLite keeps no offset, so the value is
+    stored there as naive UTC (its text form then sorts in time order)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("Instants are timezone-aware.")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _period() -> list[sa.SchemaItem]:
+    """An inclusive span of days: `start_on` .. `end_on` (NULL while it runs)."""
+    return [
+        sa.Column("start_on", sa.Date, nullable=False),
+        sa.Column("end_on", sa.Date),
+        sa.CheckConstraint("end_on IS NULL OR end_on >= start_on", name="period"),
+    ]
+
+
+def _case_child(name: str, *columns: sa.SchemaItem) -> sa.Table:
+    """A list inside the case aggregate: rows with their own id, removed with the case."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("id", sa.Uuid, primary_key=True),
+        sa.Column(
+            "case_id", sa.Uuid, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False
+        ),
+        # The aggregate's lists keep their order: `position` is the index in the list.
+        sa.Column("position", sa.Integer, nullable=False),
+        *columns,
+        *_period(),
+        sa.Index(None, "case_id"),
+    )
+
+
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("legal_name", sa.String(NAME), nullable=False),
+    sa.Column("preferred_name", sa.String(NAME), nullable=False),
+    sa.Column("legal_folded", sa.String(NAME * 3), nullable=False),
+    sa.Column("preferred_folded", sa.String(NAME * 3), nullable=False),
+    sa.Column("pronouns", sa.String(NAME), nullable=False),
+    sa.Column("date_of_birth", sa.Date),
+    sa.Column("email", sa.String(EMAIL)),
+    sa.Column("mobile", sa.String(PHONE)),
+    sa.Column("address", sa.String(500), nullable=False),
+    sa.Column("preferred_channel", sa.String(CODE), nullable=False),
+    sa.Column("sms_consent", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+    sa.Index(None, "legal_folded"),
+)
+
+organizations = sa.Table(
+    "organizations",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("name", sa.String(NAME), nullable=False),
+    sa.Column("name_folded", sa.String(NAME * 3), nullable=False),
+    sa.Column("email", sa.String(EMAIL)),
+    sa.Column("phone", sa.String(PHONE)),
+    sa.Column("address", sa.String(500), nullable=False),
+    sa.Column("contact_person", sa.String(NAME), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+    sa.Index(None, "name_folded"),
+)
+
+staff = sa.Table(
+    "staff",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("name", sa.String(NAME), nullable=False),
+    sa.Column("email", sa.String(EMAIL), nullable=False),
+    sa.Column("licensure", sa.String(CODE), nullable=False),
+    sa.Column("supervisor_id", sa.Uuid, sa.ForeignKey("staff.id")),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+    sa.UniqueConstraint("email"),
+    sa.Index(None, "supervisor_id"),
+)
+
+staff_roles = sa.Table(
+    "staff_roles",
+    metadata,
+    sa.Column("staff_id", sa.Uuid, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("role", sa.String(CODE), primary_key=True),
+)
+
+# An administrator supports all the cases of these clinicians.
+staff_supports = sa.Table(
+    "staff_supports",
+    metadata,
+    sa.Column("staff_id", sa.Uuid, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("supported_id", sa.Uuid, sa.ForeignKey("staff.id"), primary_key=True),
+    sa.Index(None, "supported_id"),
+)
+
+credentials = sa.Table(
+    "credentials",
+    metadata,
+    sa.Column("staff_id", sa.Uuid, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("password_hash", sa.String(500), nullable=False),
+    sa.Column("failed_attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", UtcDateTime),
+)
+
+cases = sa.Table(
+    "cases",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("kind", sa.String(CODE), nullable=False),
+    sa.Column("name", sa.String(NAME), nullable=False),
+    sa.Column("name_folded", sa.String(NAME * 3), nullable=False),
+    sa.Column("status", sa.String(CODE), nullable=False),
+    sa.Column("opened_on", sa.Date, nullable=False),
+    sa.Column("closed_on", sa.Date),
+    sa.Column("capacity", sa.Integer),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+    sa.CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="closed_after_opened"),
+    sa.Index(None, "name_folded", "id"),
+)
+
+case_memberships = _case_child(
+    "case_memberships",
+    sa.Column("person_id", sa.Uuid, sa.ForeignKey("people.id"), nullable=False),
+    sa.Column("role", sa.String(CODE), nullable=False),
+    sa.Index(None, "person_id"),
+)
+
+case_staff = _case_child(
+    "case_staff",
+    sa.Column("staff_id", sa.Uuid, sa.ForeignKey("staff.id"), nullable=False),
+    sa.Column("duty", sa.String(CODE), nullable=False),
+    sa.Index(None, "staff_id", "case_id"),
+)
+
+# A payer is a person or an organization: one of the two columns, never both.
+case_billing = _case_child(
+    "case_billing",
+    sa.Column("payer_person_id", sa.Uuid, sa.ForeignKey("people.id")),
+    sa.Column("payer_organization_id", sa.Uuid, sa.ForeignKey("organizations.id")),
+    sa.Column("covers_id", sa.Uuid, sa.ForeignKey("people.id")),
+    sa.Column("share_percent", sa.Integer),
+    sa.CheckConstraint(
+        "(payer_person_id IS NULL) <> (payer_organization_id IS NULL)", name="one_payer"
+    ),
+    sa.CheckConstraint(
+        "share_percent IS NULL OR share_percent BETWEEN 1 AND 100", name="share_percent"
+    ),
+    sa.Index(None, "payer_person_id"),
+    sa.Index(None, "payer_organization_id"),
+)
+
+case_helpers = _case_child(
+    "case_helpers",
+    sa.Column("helper_id", sa.Uuid, sa.ForeignKey("people.id"), nullable=False),
+    sa.Column("for_person_id", sa.Uuid, sa.ForeignKey("people.id"), nullable=False),
+    sa.Column("kind", sa.String(CODE), nullable=False),
+    sa.Index(None, "helper_id"),
+)
+
+case_diagnoses = _case_child(
+    "case_diagnoses",
+    sa.Column("person_id", sa.Uuid, sa.ForeignKey("people.id"), nullable=False),
+    sa.Column("code", sa.String(16), nullable=False),
+    sa.Column("description", sa.String(300), nullable=False),
+)
+
+# One row per person the case writes to (the aggregate holds them as a dict by person).
+case_communication = sa.Table(
+    "case_communication",
+    metadata,
+    sa.Column("case_id", sa.Uuid, sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("person_id", sa.Uuid, sa.ForeignKey("people.id"), primary_key=True),
+    sa.Column("channel", sa.String(CODE), nullable=False),
+    sa.Column("reminders", sa.Boolean, nullable=False),
+    sa.Column("invoices", sa.Boolean, nullable=False),
+    sa.Column("clinical_messages", sa.Boolean, nullable=False),
+    sa.Column("portal_access", sa.Boolean, nullable=False),
+    sa.Index(None, "person_id"),
+)
+
+# The case history: append-only. `seq` orders events of the same instant as they were written.
+case_events = sa.Table(
+    "case_events",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.Uuid, nullable=False),
+    sa.Column("case_id", sa.Uuid, sa.ForeignKey("cases.id"), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("actor_id", sa.Uuid, sa.ForeignKey("staff.id")),
+    sa.Column("on_behalf_of", sa.Uuid, sa.ForeignKey("staff.id")),
+    sa.Column("action", sa.String(100), nullable=False),
+    sa.Column("summary", sa.String(2000), nullable=False),
+    sa.Column("clinical", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.UniqueConstraint("id"),
+    sa.Index(None, "case_id", "at"),
+)
+
+# Server-side web sessions (Litestar's store interface): opaque bytes with an optional expiry.
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("value", sa.LargeBinary, nullable=False),
+    sa.Column("expires_at", UtcDateTime),
+    sa.Index(None, "expires_at"),
+)
