@@ -300,14 +300,12 @@ class Appointment:
         marks = [self.attendance.get(m.person_id) for m in expected]
         if Attendance.ATTENDED in marks:
             self.status = AppointmentStatus.COMPLETED
-        elif marks and None not in marks:
-            if all(m is Attendance.LATE_CANCELLED for m in marks):
-                self.status = AppointmentStatus.LATE_CANCELLED
-            elif Attendance.NO_SHOW in marks:
-                self.status = AppointmentStatus.NO_SHOW
-            else:  # everybody excused: the session did not take place
-                self.status = AppointmentStatus.CANCELLED
-        elif self.status is not AppointmentStatus.CANCELLED:
+        elif marks and None not in marks and Attendance.ABSENT not in marks:
+            # Nobody came and nobody was excused: a no-show, or a late cancellation when
+            # everyone cancelled late. (All excused stays for the clinician to cancel.)
+            late = all(m is Attendance.LATE_CANCELLED for m in marks)
+            self.status = AppointmentStatus.LATE_CANCELLED if late else AppointmentStatus.NO_SHOW
+        elif self.status is AppointmentStatus.COMPLETED or None in marks:
             self.status = AppointmentStatus.SCHEDULED
 
     def set_status(
@@ -468,9 +466,11 @@ class Series:
             raise InvariantViolation("The series starts on that day.", field="from")
         self.rule = Recurrence(self.rule.every_weeks, until=day - timedelta(days=1))
 
-    def split_at(self, new_id: UUID, start: datetime, created: ChangeMark) -> Series:
-        """A new series for the sessions from `start` on, with this one ending before them.
-        The new one runs as long as this one would have."""
+    def split_at(
+        self, new_id: UUID, start: datetime, split_day: date, created: ChangeMark
+    ) -> Series:
+        """A new series whose first session is at `start`, with this one ending before
+        `split_day`. The new one runs as long as this one would have."""
         last = self.starts()[-1]
         tail = Series(
             id=new_id,
@@ -484,5 +484,5 @@ class Series:
             timezone=self.timezone,
             created=created,
         )
-        self.end_before(local_date(start, self.tz))
+        self.end_before(split_day)
         return tail
