@@ -5,22 +5,37 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import os
+import secrets
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
+from typing import Any, TypeVar
 
 import msgspec
 from dependency_injector import containers, providers
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.stores.base import Store
+from litestar.stores.memory import MemoryStore as LitestarMemoryStore
 
 import demo
 from adapters.persistence.memory import MemoryStore, memory_uow_factory
+from adapters.persistence.sql.engine import create_engine
+from adapters.persistence.sql.migrate import migrate_url
+from adapters.persistence.sql.unit_of_work import sql_uow_factory
 from adapters.system.clock import SystemClock
 from adapters.system.ids import RandomIds
 from adapters.system.passwords import Argon2PasswordHasher
-from core.domain.errors import Forbidden
+from adapters.web.app import WebConfig, build_app
+from core.domain.credentials import check_password_strength
+from core.domain.errors import DomainError, Forbidden
+from core.services import auth, directory
 from core.services.context import Deps
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/hearth.db"
+
+T = TypeVar("T")
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -64,9 +79,12 @@ class Container(containers.DeclarativeContainer):
     password_hasher = providers.Singleton(Argon2PasswordHasher)
 
     memory_store = providers.Singleton(MemoryStore)
+    # Made on first use only: the in-memory practice never opens a database.
+    engine = providers.Singleton(create_engine, settings.provided.database_url)
     uow_factory = providers.Selector(
         settings.provided.persistence,
         memory=providers.Singleton(memory_uow_factory, memory_store),
+        sql=providers.Singleton(sql_uow_factory, engine),
     )
     deps = providers.Singleton(Deps, uow=uow_factory, clock=clock, ids=ids)
 
@@ -75,16 +93,79 @@ def make_container(settings: Settings | None = None) -> Container:
     return Container(settings=settings or Settings.from_env())
 
 
+async def close_database(container: Container) -> None:
+    """Close the database connections. Call it at shutdown, on the event loop that used them
+    (async drivers bind connections to their loop)."""
+    if container.settings().persistence == "sql":
+        await container.engine().dispose()
+
+
+def run_with_database(container: Container, work: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run(work)` for a command, closing the database connections before the loop
+    ends."""
+
+    async def run() -> T:
+        try:
+            return await work
+        finally:
+            await close_database(container)
+
+    return asyncio.run(run())
+
+
+def session_store(container: Container) -> Store:
+    """Where web sessions live: process memory for the in-memory practice (tests, demos)."""
+    # TODO(persistence): the SQL store of adapters/persistence/sql/session_store.py for "sql".
+    return LitestarMemoryStore()
+
+
+def create_app(container: Container) -> Litestar:
+    """The web application over the container: handlers get the core's dependencies through
+    `Provide` closures, so a test can override any provider before the first request."""
+    settings = container.settings()
+    secret = settings.secret_key or secrets.token_hex(32)  # development: new key per start
+    web = WebConfig(
+        secret_key=secret,
+        owner_sees_clinical=settings.owner_sees_clinical,
+        secure_cookies=settings.environment == "production",
+    )
+    return build_app(
+        web,
+        dependencies={
+            "deps": Provide(lambda: container.deps(), sync_to_thread=False),
+            "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
+        },
+        session_store=session_store(container),
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hearth", description="Hearth practice management")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("settings", help="print the settings in force (secrets hidden)")
+    commands.add_parser("migrate", help="create or upgrade the database schema (idempotent)")
     demo_cmd = commands.add_parser("demo", help="load the demo practice and print its sign-ins")
     demo_cmd.add_argument(
         "--if-empty", action="store_true", help="do nothing when the practice already has staff"
     )
+    commands.add_parser("serve", help="serve the web UI (uvicorn) on HEARTH_HOST:HEARTH_PORT")
+    owner_cmd = commands.add_parser(
+        "create-owner", help="first run: create the practice owner (asks for the password)"
+    )
+    owner_cmd.add_argument("--name", required=True)
+    owner_cmd.add_argument("--email", required=True)
+    owner_cmd.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
     args = parser.parse_args(argv)
     settings = Settings.from_env()
+    if args.command == "serve":
+        return _serve(make_container(settings))
+    if args.command == "create-owner":
+        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password()
+        return _create_owner(make_container(settings), args.name, args.email, password)
+    if args.command == "migrate":
+        return _migrate(settings)
     if args.command == "settings":
         shown = msgspec.structs.asdict(settings)
         shown["secret_key"] = "(set)" if settings.secret_key else "(not set)"
@@ -95,10 +176,58 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _serve(container: Container) -> int:
+    import uvicorn  # only the server needs it
+
+    settings = container.settings()
+    print(f"Hearth is at http://{settings.host}:{settings.port}/", flush=True)
+    uvicorn.run(create_app(container), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def _ask_password() -> str:
+    password = getpass.getpass("Password for the owner: ")
+    if password != getpass.getpass("The same password again: "):
+        raise SystemExit("hearth create-owner: the two passwords differ.")
+    return password
+
+
+def _create_owner(container: Container, name: str, email: str, password: str) -> int:
+    async def create() -> None:
+        deps, hasher = container.deps(), container.password_hasher()
+        check_password_strength(password)  # first, so no owner is left without a password
+        staff_id = await directory.create_first_owner(deps, name, email)
+        await auth.set_password(deps, hasher, None, staff_id, password)
+
+    try:
+        asyncio.run(create())
+    except DomainError as exc:
+        print(f"hearth create-owner: {exc.message}", file=sys.stderr)
+        return 1
+    print(
+        f"Owner {email} created. Sign in at http://{container.settings().host}:"
+        f"{container.settings().port}/sign-in"
+    )
+    return 0
+
+
+def _migrate(settings: Settings) -> int:
+    if settings.persistence == "memory":
+        print("hearth migrate: the in-memory practice has no schema; nothing to do.")
+        return 0
+    before, after = asyncio.run(migrate_url(settings.database_url))
+    if before == after:
+        print(f"hearth migrate: the database is up to date (revision {after}).")
+    else:
+        print(f"hearth migrate: revision {before or '(empty)'} -> {after}.")
+    return 0
+
+
 def _load_demo(container: Container, *, if_empty: bool) -> int:
     try:
-        practice = asyncio.run(
-            demo.load_demo(container.deps(), container.password_hasher(), if_empty=if_empty)
+        practice = run_with_database(
+            container,
+            demo.load_demo(container.deps(), container.password_hasher(), if_empty=if_empty),
         )
     except Forbidden as exc:
         print(f"hearth demo: {exc.message} Use --if-empty to skip.", file=sys.stderr)

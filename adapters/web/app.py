@@ -1,0 +1,77 @@
+"""The Litestar application: routes, templates, static files, sessions, CSRF and security
+headers. `bootstrap.create_app` supplies the core's dependencies as `Provide` closures over the
+container, so this package never reaches for a concrete adapter itself."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.template.config import TemplateConfig
+
+from adapters.web import templating
+from adapters.web.auth import provide_actor
+from adapters.web.config import WebConfig
+from adapters.web.controllers import ROUTES
+from adapters.web.errors import EXCEPTION_HANDLERS
+from adapters.web.security import add_security_headers
+from adapters.web.sessions import session_config
+
+HERE = Path(__file__).parent
+MAX_BODY = 1024 * 1024  # forms are small; a megabyte is generous
+
+
+def _engine() -> JinjaTemplateEngine:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    templating.install(env)
+    return JinjaTemplateEngine.from_environment(env)
+
+
+def build_app(
+    web: WebConfig, dependencies: Mapping[str, Provide], session_store: Store
+) -> Litestar:
+    """`dependencies` must provide `deps` (core.services.context.Deps) and `hasher`
+    (core.ports.PasswordHasher)."""
+    return Litestar(
+        route_handlers=[
+            *ROUTES,
+            create_static_files_router(path="/static", directories=[HERE / "static"]),
+        ],
+        dependencies={
+            **dependencies,
+            "web": Provide(lambda: web, sync_to_thread=False),
+            "actor": Provide(provide_actor),
+        },
+        template_config=TemplateConfig(instance=_engine()),
+        plugins=[HTMXPlugin()],
+        request_class=HTMXRequest,
+        middleware=[session_config(web).middleware],
+        stores={"sessions": session_store},
+        csrf_config=CSRFConfig(
+            secret=web.secret_key,
+            cookie_name="hearth_csrf",
+            cookie_secure=web.secure_cookies,
+            cookie_samesite="strict",
+            header_name="x-csrftoken",
+        ),
+        before_send=[add_security_headers],
+        exception_handlers=dict(EXCEPTION_HANDLERS),  # type: ignore[arg-type]
+        request_max_body_size=MAX_BODY,
+        debug=web.debug,
+    )
+
+
+__all__ = ["WebConfig", "build_app"]

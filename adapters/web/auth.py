@@ -1,0 +1,64 @@
+"""Who is signed in: the session's staff id, checked against the idle timeout and the absolute
+lifetime, turned into the core's `StaffActor` on every request."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Request
+from litestar.exceptions import HTTPException
+
+from adapters.web.config import WebConfig
+from adapters.web.params import DepsParam
+from adapters.web.sessions import LAST_SEEN, SIGNED_IN_AT, STAFF_ID, renew_session_id
+from core.domain.access import StaffActor
+from core.domain.errors import NotFound
+from core.domain.values import StaffId
+from core.services import directory
+
+
+class NotSignedIn(HTTPException):
+    """No valid session: the exception handler sends the browser to the sign-in page."""
+
+    status_code = 401
+    detail = "Please sign in."
+
+
+def start_session(request: Request[Any, Any, Any], staff_id: StaffId, web: WebConfig) -> None:
+    now = web.now()
+    request.set_session({STAFF_ID: str(staff_id), SIGNED_IN_AT: now, LAST_SEEN: now})
+    renew_session_id(request)
+
+
+def end_session(request: Request[Any, Any, Any]) -> None:
+    request.clear_session()
+
+
+def signed_in_staff(request: Request[Any, Any, Any], web: WebConfig) -> StaffId:
+    session = request.session if "session" in request.scope else {}
+    raw = session.get(STAFF_ID) if isinstance(session, dict) else None
+    if not raw:
+        raise NotSignedIn()
+    now = web.now()
+    since = float(session.get(SIGNED_IN_AT, 0))
+    seen = float(session.get(LAST_SEEN, 0))
+    if now - since > web.absolute_lifetime or now - seen > web.idle_timeout:
+        end_session(request)
+        raise NotSignedIn("Your session has ended. Please sign in again.")
+    session[LAST_SEEN] = now
+    return StaffId(UUID(raw))
+
+
+async def provide_actor(
+    request: Request[Any, Any, Any], deps: DepsParam, web: WebConfig
+) -> StaffActor:
+    """The `actor` dependency of every signed-in route."""
+    staff_id = signed_in_staff(request, web)
+    try:
+        return await directory.load_actor(
+            deps, staff_id, owner_sees_clinical=web.owner_sees_clinical
+        )
+    except NotFound:  # deactivated or removed since signing in
+        end_session(request)
+        raise NotSignedIn() from None

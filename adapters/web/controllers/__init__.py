@@ -1,0 +1,14 @@
+"""Route handlers, one module per area of the UI."""
+
+from __future__ import annotations
+
+from adapters.web.controllers import case_actions, cases, directory, new_case, session, staff
+
+ROUTES = [
+    *session.ROUTES,
+    *new_case.ROUTES,
+    *cases.ROUTES,
+    *case_actions.ROUTES,
+    *directory.ROUTES,
+    *staff.ROUTES,
+]

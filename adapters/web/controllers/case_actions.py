@@ -1,0 +1,372 @@
+"""Every change on the case page. Each answers an htmx request with the case panels updated in
+place, and a plain form post with a redirect back to the page; a refused change re-renders the
+panels (422) with the message next to the field and what was typed still in the form."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from uuid import UUID
+
+from litestar import Request, post
+from litestar.datastructures import FormMultiDict
+from litestar.response import Redirect, Template
+
+from adapters.web import forms
+from adapters.web.controllers.cases import case_context
+from adapters.web.controllers.common import path_id
+from adapters.web.params import ActorParam, DepsParam
+from adapters.web.rendering import render, wants_fragment
+from core.domain.access import StaffActor
+from core.domain.case import CaseStatus
+from core.domain.case_kinds import MemberRole
+from core.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
+from core.domain.parties import Channel
+from core.domain.responsibilities import HelperKind, PayerKind, StaffDuty
+from core.domain.values import CaseId, PersonId, StaffId
+from core.services import cases, clinical, directory, responsibilities
+from core.services.context import Deps
+
+Action = Callable[[Deps, StaffActor, CaseId, FormMultiDict, dict[str, Any]], Awaitable[Any]]
+
+
+async def _act(
+    request: Request[Any, Any, Any],
+    deps: DepsParam,
+    actor: ActorParam,
+    raw_case_id: str,
+    form_name: str,
+    anchor: str,
+    action: Action,
+) -> Template | Redirect:
+    case_id = CaseId(path_id(raw_case_id, "case"))
+    form = await request.form()
+    kept: dict[str, Any] = {}  # what the action wants the re-rendered form to show
+    try:
+        await action(deps, actor, case_id, form, kept)
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as exc:
+        field = exc.field if exc.field and exc.field in form else "_form"
+        context = await case_context(
+            deps,
+            actor,
+            case_id,
+            form=form_name,
+            errors={field: exc.message},
+            values={**forms.values(form), **kept},
+        )
+        return render(
+            request, "cases/page.html", context, fragment="cases/_panels.html", status=422
+        )
+    if wants_fragment(request):
+        context = await case_context(deps, actor, case_id)
+        return render(request, "cases/page.html", context, fragment="cases/_panels.html")
+    return Redirect(path=f"/cases/{case_id}#{anchor}", status_code=303)
+
+
+def _route(path: str, form_name: str, anchor: str, action: Action) -> Any:
+    """A POST route on one case running `action`; `form_name` says which form shows errors."""
+
+    async def handler(
+        request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, case_id: str
+    ) -> Template | Redirect:
+        return await _act(request, deps, actor, case_id, form_name, anchor, action)
+
+    handler.__name__ = f"case_{form_name}"
+    return post(f"/cases/{{case_id:str}}{path}", name=f"case_{form_name}")(handler)
+
+
+def _item_route(path: str, form_name: str, anchor: str, action: Any) -> Any:
+    """A POST route on one item of a case (a membership, a payer...): `action` gets its id."""
+
+    async def handler(
+        request: Request[Any, Any, Any],
+        deps: DepsParam,
+        actor: ActorParam,
+        case_id: str,
+        item_id: str,
+    ) -> Template | Redirect:
+        item = path_id(item_id, "record")
+
+        async def run(
+            deps: DepsParam,
+            actor: ActorParam,
+            cid: CaseId,
+            form: FormMultiDict,
+            kept: dict[str, Any],
+        ) -> Any:
+            return await action(deps, actor, cid, item, form)
+
+        return await _act(request, deps, actor, case_id, f"{form_name}:{item}", anchor, run)
+
+    handler.__name__ = f"case_{form_name}"
+    return post(f"/cases/{{case_id:str}}{path}/{{item_id:str}}/end", name=f"case_{form_name}")(
+        handler
+    )
+
+
+async def _person_or_new(
+    deps: DepsParam,
+    actor: ActorParam,
+    form: FormMultiDict,
+    kept: dict[str, Any],
+    field: str,
+    what: str,
+) -> PersonId:
+    """A person picked from the search results (`field`), or registered from the "new person"
+    inputs; once registered they stay picked if the change is then refused."""
+    picked = forms.optional_uuid(form, field, what)
+    if picked is not None:
+        return PersonId(picked)
+    name = forms.text(form, f"{field}_new_name")
+    if not name.strip():
+        raise InvalidInput(f"Find {what} in the directory or enter a new name.", field=field)
+    try:
+        person_id = await directory.register_person(
+            deps,
+            actor,
+            directory.RegisterPerson(
+                legal_name=name, email=forms.optional_text(form, f"{field}_new_email")
+            ),
+        )
+    except InvalidInput as exc:
+        suffix = "_new_email" if exc.field == "email" else "_new_name"
+        raise InvalidInput(exc.message, field=f"{field}{suffix}") from None
+    kept.update({field: str(person_id), f"{field}_picked_name": " ".join(name.split())})
+    kept.update({f"{field}_new_name": "", f"{field}_new_email": ""})
+    return person_id
+
+
+# ----- the case itself ----------------------------------------------------------------------------
+
+
+async def _rename(deps, actor, case_id, form, kept) -> Any:
+    return await cases.rename_case(
+        deps, actor, cases.RenameCase(case_id=case_id, name=forms.text(form, "name"))
+    )
+
+
+async def _status(deps, actor, case_id, form, kept) -> Any:
+    status = forms.choice(form, "status", CaseStatus, "a status")
+    return await cases.change_status(
+        deps, actor, cases.ChangeStatus(case_id=case_id, status=status)
+    )
+
+
+async def _capacity(deps, actor, case_id, form, kept) -> Any:
+    capacity = forms.optional_int(form, "capacity", 1, 500)
+    return await cases.set_capacity(
+        deps, actor, cases.SetCapacity(case_id=case_id, capacity=capacity)
+    )
+
+
+async def _close(deps, actor, case_id, form, kept) -> Any:
+    on = forms.optional_date(form, "closed_on")
+    return await cases.close_case(deps, actor, cases.CloseCase(case_id=case_id, closed_on=on))
+
+
+async def _reopen(deps, actor, case_id, form, kept) -> Any:
+    provider = forms.optional_uuid(form, "provider", "the responsible provider")
+    return await cases.reopen_case(
+        deps,
+        actor,
+        cases.ReopenCase(
+            case_id=case_id,
+            reopened_on=forms.optional_date(form, "reopened_on"),
+            responsible_provider_id=StaffId(provider) if provider else None,
+        ),
+    )
+
+
+# ----- membership ---------------------------------------------------------------------------------
+
+
+async def _add_member(deps, actor, case_id, form, kept) -> Any:
+    role = forms.optional_choice(form, "role", MemberRole, "a role")
+    joined_on = forms.optional_date(form, "joined_on")
+    person_id = await _person_or_new(deps, actor, form, kept, "person_id", "the person")
+    return await cases.add_member(
+        deps,
+        actor,
+        cases.AddMember(case_id=case_id, person_id=person_id, role=role, joined_on=joined_on),
+    )
+
+
+async def _end_member(deps, actor, case_id, item: UUID, form) -> Any:
+    return await cases.end_membership(
+        deps,
+        actor,
+        cases.EndMembership(
+            case_id=case_id, membership_id=item, left_on=forms.optional_date(form, "left_on")
+        ),
+    )
+
+
+# ----- staff duties -------------------------------------------------------------------------------
+
+
+async def _assign(deps, actor, case_id, form, kept) -> Any:
+    duty = forms.choice(form, "duty", StaffDuty, "a responsibility")
+    staff_id = forms.required_uuid(form, "staff_id", "a staff member")
+    return await responsibilities.assign_staff(
+        deps,
+        actor,
+        responsibilities.AssignStaff(
+            case_id=case_id,
+            staff_id=StaffId(staff_id),
+            duty=duty,
+            from_day=forms.optional_date(form, "from_day"),
+        ),
+    )
+
+
+async def _end_duty(deps, actor, case_id, item: UUID, form) -> Any:
+    return await responsibilities.end_staff_duty(
+        deps,
+        actor,
+        responsibilities.EndStaffDuty(
+            case_id=case_id, assignment_id=item, on=forms.optional_date(form, "on")
+        ),
+    )
+
+
+# ----- billing ------------------------------------------------------------------------------------
+
+
+async def _add_payer(deps, actor, case_id, form, kept) -> Any:
+    covers = forms.optional_uuid(form, "covers", "whom the payer covers")
+    share = forms.optional_int(form, "share_percent", 1, 100)
+    from_day = forms.optional_date(form, "from_day")
+    raw = forms.text(form, "payer")
+    kind, _, ident = raw.partition(":")
+    if raw:
+        try:
+            payer = cases.Payer(
+                kind=PayerKind(kind),
+                id=UUID(ident),
+                covers=PersonId(covers) if covers else None,
+                share_percent=share,
+            )
+        except ValueError:
+            raise InvalidInput("Choose who pays from the list.", field="payer") from None
+    else:
+        person_id = await _person_or_new(deps, actor, form, kept, "payer", "who pays")
+        kept["payer"] = f"person:{person_id}"
+        payer = cases.Payer(
+            kind=PayerKind.PERSON,
+            id=person_id,
+            covers=PersonId(covers) if covers else None,
+            share_percent=share,
+        )
+    return await responsibilities.add_billing_responsibility(
+        deps,
+        actor,
+        responsibilities.AddBillingResponsibility(case_id=case_id, payer=payer, from_day=from_day),
+    )
+
+
+async def _end_payer(deps, actor, case_id, item: UUID, form) -> Any:
+    return await responsibilities.end_billing_responsibility(
+        deps,
+        actor,
+        responsibilities.EndBillingResponsibility(
+            case_id=case_id, responsibility_id=item, on=forms.optional_date(form, "on")
+        ),
+    )
+
+
+# ----- communication and helpers ------------------------------------------------------------------
+
+
+async def _communication(deps, actor, case_id, form, kept) -> Any:
+    person_id = forms.required_uuid(form, "person_id", "a person")
+    return await responsibilities.set_communication(
+        deps,
+        actor,
+        responsibilities.SetCommunication(
+            case_id=case_id,
+            person_id=PersonId(person_id),
+            channel=forms.choice(form, "channel", Channel, "a channel"),
+            reminders=forms.flag(form, "reminders"),
+            invoices=forms.flag(form, "invoices"),
+            clinical_messages=forms.flag(form, "clinical_messages"),
+            portal_access=forms.flag(form, "portal_access"),
+        ),
+    )
+
+
+async def _grant_helper(deps, actor, case_id, form, kept) -> Any:
+    kind = forms.choice(form, "kind", HelperKind, "a kind of help")
+    for_person = forms.required_uuid(form, "for_person_id", "the participant")
+    from_day = forms.optional_date(form, "from_day")
+    helper = await _person_or_new(deps, actor, form, kept, "helper_id", "the helper")
+    return await responsibilities.grant_helper_role(
+        deps,
+        actor,
+        responsibilities.GrantHelperRole(
+            case_id=case_id,
+            helper_id=helper,
+            for_person_id=PersonId(for_person),
+            kind=kind,
+            from_day=from_day,
+        ),
+    )
+
+
+async def _revoke_helper(deps, actor, case_id, item: UUID, form) -> Any:
+    return await responsibilities.revoke_helper_role(
+        deps,
+        actor,
+        responsibilities.RevokeHelperRole(
+            case_id=case_id, role_id=item, on=forms.optional_date(form, "on")
+        ),
+    )
+
+
+# ----- clinical -----------------------------------------------------------------------------------
+
+
+async def _add_diagnosis(deps, actor, case_id, form, kept) -> Any:
+    person_id = forms.required_uuid(form, "person_id", "the participant")
+    return await clinical.add_diagnosis(
+        deps,
+        actor,
+        clinical.AddDiagnosis(
+            case_id=case_id,
+            person_id=PersonId(person_id),
+            code=forms.text(form, "code"),
+            description=forms.text(form, "description"),
+            from_day=forms.optional_date(form, "from_day"),
+        ),
+    )
+
+
+async def _end_diagnosis(deps, actor, case_id, item: UUID, form) -> Any:
+    return await clinical.end_diagnosis(
+        deps,
+        actor,
+        clinical.EndDiagnosis(
+            case_id=case_id, diagnosis_id=item, on=forms.optional_date(form, "on")
+        ),
+    )
+
+
+ROUTES = [
+    _route("/name", "rename", "case", _rename),
+    _route("/status", "status", "case", _status),
+    _route("/capacity", "capacity", "case", _capacity),
+    _route("/close", "close", "case", _close),
+    _route("/reopen", "reopen", "case", _reopen),
+    _route("/members", "add_member", "participants", _add_member),
+    _item_route("/members", "end_member", "participants", _end_member),
+    _route("/staff", "assign", "team", _assign),
+    _item_route("/staff", "end_duty", "team", _end_duty),
+    _route("/payers", "add_payer", "billing", _add_payer),
+    _item_route("/payers", "end_payer", "billing", _end_payer),
+    _route("/communication", "communication", "communication", _communication),
+    _route("/helpers", "grant_helper", "helpers", _grant_helper),
+    _item_route("/helpers", "revoke_helper", "helpers", _revoke_helper),
+    _route("/diagnoses", "add_diagnosis", "clinical", _add_diagnosis),
+    _item_route("/diagnoses", "end_diagnosis", "clinical", _end_diagnosis),
+]

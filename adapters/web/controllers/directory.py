@@ -1,0 +1,200 @@
+"""The practice directory: people and organizations, their pages, and the search-as-you-type
+options the case forms use to pick an existing person instead of entering them twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.response import Redirect, Template
+
+from adapters.web import forms
+from adapters.web.controllers.common import path_id
+from adapters.web.params import ActorParam, DepsParam
+from adapters.web.rendering import form_errors, render
+from core.domain.access import StaffActor
+from core.domain.case_kinds import CaseKind, policy
+from core.domain.errors import DomainError
+from core.domain.parties import Channel
+from core.domain.values import OrganizationId, PersonId
+from core.services import directory, queries
+
+# What the options fragment renders each result as, by the form asking.
+OPTION_MODES = {"participant", "member", "payer", "helper"}
+
+
+@get("/people")
+async def people(request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam) -> Template:
+    q = forms.text(request.query_params, "q")[:100]
+    found = await directory.find_people(deps, actor, q, limit=50)
+    context = {"actor": actor, "people": found, "values": {"q": q}, "errors": {}}
+    return render(request, "people/list.html", context, fragment="people/_results.html")
+
+
+def _person_details(form: Any) -> dict[str, Any]:
+    return {
+        "legal_name": forms.text(form, "legal_name"),
+        "preferred_name": forms.text(form, "preferred_name"),
+        "pronouns": forms.text(form, "pronouns"),
+        "date_of_birth": forms.optional_date(form, "date_of_birth"),
+        "email": forms.optional_text(form, "email"),
+        "mobile": forms.optional_text(form, "mobile"),
+        "address": forms.text(form, "address"),
+        "preferred_channel": forms.choice(form, "preferred_channel", Channel, "a channel"),
+        "sms_consent": forms.flag(form, "sms_consent"),
+    }
+
+
+@get("/people/new")
+async def new_person_form(actor: ActorParam) -> Template:
+    values = {"preferred_channel": Channel.EMAIL.value}
+    return Template("people/new.html", context={"actor": actor, "values": values, "errors": {}})
+
+
+@post("/people/new")
+async def create_person(
+    request: Request[Any, Any, Any], deps: DepsParam, actor: StaffActor
+) -> Template | Redirect:
+    form = await request.form()
+    try:
+        person_id = await directory.register_person(
+            deps, actor, directory.RegisterPerson(**_person_details(form))
+        )
+    except DomainError as exc:
+        context = {"actor": actor, "values": forms.values(form), "errors": form_errors(exc)}
+        return Template("people/new.html", context=context, status_code=422)
+    return Redirect(path=f"/people/{person_id}", status_code=303)
+
+
+@get("/people/options")
+async def person_options(
+    request: Request[Any, Any, Any], deps: DepsParam, actor: StaffActor
+) -> Template:
+    """Search results as radio buttons or checkboxes for the form that asked (`for`)."""
+    params = request.query_params
+    mode = forms.text(params, "for")
+    mode = mode if mode in OPTION_MODES else "member"
+    q = forms.text(params, "q")[:100]
+    found = await directory.find_people(deps, actor, q, limit=10)
+    organizations = (
+        await directory.find_organizations(deps, actor, q, limit=5) if mode == "payer" else []
+    )
+    try:
+        roles = policy(CaseKind(forms.text(params, "kind"))).member_roles
+    except ValueError:
+        roles = ()
+    context = {
+        "mode": mode,
+        "q": q,
+        "people": found,
+        "organizations": organizations,
+        "roles": roles,
+        "values": {},
+    }
+    return Template("people/_options.html", context=context)
+
+
+@get("/people/{person_id:str}")
+async def person_page(
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, person_id: str
+) -> Template:
+    pid = PersonId(path_id(person_id, "person"))
+    person = await directory.get_person(deps, actor, pid)
+    related = await queries.person_cases(deps, actor, pid)
+    context = {"actor": actor, "person": person, "cases": related.cases}
+    return render(request, "people/page.html", context)
+
+
+@post("/people/{person_id:str}")
+async def update_person(
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, person_id: str
+) -> Template | Redirect:
+    pid = PersonId(path_id(person_id, "person"))
+    person = await directory.get_person(deps, actor, pid)
+    form = await request.form()
+    try:
+        version = forms.optional_int(form, "version", 0, 1_000_000_000) or 0
+        await directory.update_person(
+            deps,
+            actor,
+            directory.UpdatePerson(person_id=pid, version=version, **_person_details(form)),
+        )
+    except DomainError as exc:
+        related = await queries.person_cases(deps, actor, pid)
+        context = {
+            "actor": actor,
+            "person": person,
+            "cases": related.cases,
+            "editing": True,
+            "values": forms.values(form),
+            "errors": form_errors(exc),
+        }
+        return Template("people/page.html", context=context, status_code=422)
+    return Redirect(path=f"/people/{pid}", status_code=303)
+
+
+# ----- organizations ------------------------------------------------------------------------------
+
+
+@get("/organizations")
+async def organizations(
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam
+) -> Template:
+    q = forms.text(request.query_params, "q")[:100]
+    found = await directory.find_organizations(deps, actor, q, limit=50)
+    context = {"actor": actor, "organizations": found, "values": {"q": q}, "errors": {}}
+    return render(
+        request, "organizations/list.html", context, fragment="organizations/_results.html"
+    )
+
+
+@get("/organizations/new")
+async def new_organization_form(actor: ActorParam) -> Template:
+    return Template("organizations/new.html", context={"actor": actor, "values": {}, "errors": {}})
+
+
+@post("/organizations/new")
+async def create_organization(
+    request: Request[Any, Any, Any], deps: DepsParam, actor: StaffActor
+) -> Template | Redirect:
+    form = await request.form()
+    try:
+        organization_id = await directory.register_organization(
+            deps,
+            actor,
+            directory.RegisterOrganization(
+                name=forms.text(form, "name"),
+                email=forms.optional_text(form, "email"),
+                phone=forms.optional_text(form, "phone"),
+                address=forms.text(form, "address"),
+                contact_person=forms.text(form, "contact_person"),
+            ),
+        )
+    except DomainError as exc:
+        context = {"actor": actor, "values": forms.values(form), "errors": form_errors(exc)}
+        return Template("organizations/new.html", context=context, status_code=422)
+    return Redirect(path=f"/organizations/{organization_id}", status_code=303)
+
+
+@get("/organizations/{organization_id:str}")
+async def organization_page(
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, organization_id: str
+) -> Template:
+    oid = OrganizationId(path_id(organization_id, "organization"))
+    page = await queries.organization_page(deps, actor, oid)
+    context = {"actor": actor, "organization": page.organization, "cases": page.cases}
+    return render(request, "organizations/page.html", context)
+
+
+ROUTES = [
+    people,
+    new_person_form,
+    create_person,
+    person_options,
+    person_page,
+    update_person,
+    organizations,
+    new_organization_form,
+    create_organization,
+    organization_page,
+]

@@ -1,0 +1,66 @@
+"""Helpers the templates use: words for stored values, and form state for re-rendered forms."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from jinja2 import Environment
+
+from core.domain.case import CaseStatus
+from core.domain.case_kinds import POLICIES, CaseKind
+from core.domain.parties import Channel
+from core.domain.responsibilities import HelperKind, StaffDuty
+
+
+def words(value: object) -> str:
+    """`on_hold` → `on hold`."""
+    return str(value or "").replace("_", " ")
+
+
+def day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def chosen(values: dict[str, Any] | None, name: str, option: object) -> bool:
+    """Whether a re-rendered form had `option` selected or checked in field `name`."""
+    if not values or name not in values:
+        return False
+    current = values[name]
+    if isinstance(current, list):
+        return str(option) in current
+    return str(current) == str(option)
+
+
+def staff_options(staff: list[Any]) -> list[tuple[str, str]]:
+    return [(str(s.id), s.name) for s in staff]
+
+
+def role_options(roles: list[Any]) -> list[tuple[str, str]]:
+    return [(r.value, r.label) for r in roles]
+
+
+def member_options(members: list[Any]) -> list[tuple[str, str]]:
+    return [(str(m.person_id), m.name) for m in members]
+
+
+def install(env: Environment) -> None:
+    env.filters["words"] = words
+    env.filters["day"] = day
+    env.globals["chosen"] = chosen
+    env.globals["staff_options"] = staff_options
+    env.globals["role_options"] = role_options
+    env.globals["member_options"] = member_options
+    env.globals["KINDS"] = [POLICIES[k] for k in CaseKind]
+    env.globals["KIND_OPTIONS"] = [(k.value, POLICIES[k].label) for k in CaseKind]
+    env.globals["STATUS_OPTIONS"] = [(s.value, s.label) for s in CaseStatus]
+    env.globals["OPEN_STATUS_OPTIONS"] = [
+        (s.value, s.label) for s in CaseStatus if s is not CaseStatus.CLOSED
+    ]
+    env.globals["DUTY_OPTIONS"] = [(d.value, d.label) for d in StaffDuty]
+    env.globals["HELPER_OPTIONS"] = [(h.value, h.label) for h in HelperKind]
+    env.globals["CHANNEL_OPTIONS"] = [(c.value, c.value) for c in Channel]
