@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import os
+import secrets
 import sys
 from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any, TypeVar
 
 import msgspec
 from dependency_injector import containers, providers
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.stores.base import Store
+from litestar.stores.memory import MemoryStore as LitestarMemoryStore
 
 import demo
 from adapters.persistence.memory import MemoryStore, memory_uow_factory
@@ -21,7 +27,10 @@ from adapters.persistence.sql.unit_of_work import sql_uow_factory
 from adapters.system.clock import SystemClock
 from adapters.system.ids import RandomIds
 from adapters.system.passwords import Argon2PasswordHasher
-from core.domain.errors import Forbidden
+from adapters.web.app import WebConfig, build_app
+from core.domain.credentials import check_password_strength
+from core.domain.errors import DomainError, Forbidden
+from core.services import auth, directory
 from core.services.context import Deps
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/hearth.db"
@@ -104,6 +113,32 @@ def run_with_database(container: Container, work: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(run())
 
 
+def session_store(container: Container) -> Store:
+    """Where web sessions live: process memory for the in-memory practice (tests, demos)."""
+    # TODO(persistence): the SQL store of adapters/persistence/sql/session_store.py for "sql".
+    return LitestarMemoryStore()
+
+
+def create_app(container: Container) -> Litestar:
+    """The web application over the container: handlers get the core's dependencies through
+    `Provide` closures, so a test can override any provider before the first request."""
+    settings = container.settings()
+    secret = settings.secret_key or secrets.token_hex(32)  # development: new key per start
+    web = WebConfig(
+        secret_key=secret,
+        owner_sees_clinical=settings.owner_sees_clinical,
+        secure_cookies=settings.environment == "production",
+    )
+    return build_app(
+        web,
+        dependencies={
+            "deps": Provide(lambda: container.deps(), sync_to_thread=False),
+            "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
+        },
+        session_store=session_store(container),
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hearth", description="Hearth practice management")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -113,8 +148,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo_cmd.add_argument(
         "--if-empty", action="store_true", help="do nothing when the practice already has staff"
     )
+    commands.add_parser("serve", help="serve the web UI (uvicorn) on HEARTH_HOST:HEARTH_PORT")
+    owner_cmd = commands.add_parser(
+        "create-owner", help="first run: create the practice owner (asks for the password)"
+    )
+    owner_cmd.add_argument("--name", required=True)
+    owner_cmd.add_argument("--email", required=True)
+    owner_cmd.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
     args = parser.parse_args(argv)
     settings = Settings.from_env()
+    if args.command == "serve":
+        return _serve(make_container(settings))
+    if args.command == "create-owner":
+        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password()
+        return _create_owner(make_container(settings), args.name, args.email, password)
     if args.command == "migrate":
         return _migrate(settings)
     if args.command == "settings":
@@ -124,6 +173,41 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{key} = {value}")
     elif args.command == "demo":
         return _load_demo(make_container(settings), if_empty=args.if_empty)
+    return 0
+
+
+def _serve(container: Container) -> int:
+    import uvicorn  # only the server needs it
+
+    settings = container.settings()
+    print(f"Hearth is at http://{settings.host}:{settings.port}/", flush=True)
+    uvicorn.run(create_app(container), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def _ask_password() -> str:
+    password = getpass.getpass("Password for the owner: ")
+    if password != getpass.getpass("The same password again: "):
+        raise SystemExit("hearth create-owner: the two passwords differ.")
+    return password
+
+
+def _create_owner(container: Container, name: str, email: str, password: str) -> int:
+    async def create() -> None:
+        deps, hasher = container.deps(), container.password_hasher()
+        check_password_strength(password)  # first, so no owner is left without a password
+        staff_id = await directory.create_first_owner(deps, name, email)
+        await auth.set_password(deps, hasher, None, staff_id, password)
+
+    try:
+        asyncio.run(create())
+    except DomainError as exc:
+        print(f"hearth create-owner: {exc.message}", file=sys.stderr)
+        return 1
+    print(
+        f"Owner {email} created. Sign in at http://{container.settings().host}:"
+        f"{container.settings().port}/sign-in"
+    )
     return 0
 
 
