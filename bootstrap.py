@@ -10,6 +10,7 @@ import os
 import secrets
 import sys
 from collections.abc import Coroutine, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 import msgspec
@@ -128,6 +129,7 @@ def create_app(container: Container) -> Litestar:
         secret_key=secret,
         owner_sees_clinical=settings.owner_sees_clinical,
         secure_cookies=settings.environment == "production",
+        now=lambda: container.clock().now().timestamp(),  # session timeouts follow the clock
     )
     return build_app(
         web,
@@ -136,6 +138,7 @@ def create_app(container: Container) -> Litestar:
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         },
         session_store=session_store(container),
+        on_shutdown=[partial(close_database, container)],
     )
 
 
@@ -200,7 +203,7 @@ def _create_owner(container: Container, name: str, email: str, password: str) ->
         await auth.set_password(deps, hasher, None, staff_id, password)
 
     try:
-        asyncio.run(create())
+        run_with_database(container, create())
     except DomainError as exc:
         print(f"hearth create-owner: {exc.message}", file=sys.stderr)
         return 1

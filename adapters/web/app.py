@@ -4,7 +4,7 @@ container, so this package never reaches for a concrete adapter itself."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -41,10 +41,13 @@ def _engine() -> JinjaTemplateEngine:
 
 
 def build_app(
-    web: WebConfig, dependencies: Mapping[str, Provide], session_store: Store
+    web: WebConfig,
+    dependencies: Mapping[str, Provide],
+    session_store: Store,
+    on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
 ) -> Litestar:
     """`dependencies` must provide `deps` (core.services.context.Deps) and `hasher`
-    (core.ports.PasswordHasher)."""
+    (core.ports.PasswordHasher); `on_shutdown` closes what the composition root opened."""
     return Litestar(
         route_handlers=[
             *ROUTES,
@@ -70,6 +73,7 @@ def build_app(
         before_send=[add_security_headers],
         exception_handlers=dict(EXCEPTION_HANDLERS),  # type: ignore[arg-type]
         request_max_body_size=MAX_BODY,
+        on_shutdown=list(on_shutdown),
         debug=web.debug,
     )
 

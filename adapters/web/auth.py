@@ -10,7 +10,7 @@ from litestar import Request
 from litestar.exceptions import HTTPException
 
 from adapters.web.config import WebConfig
-from adapters.web.params import DepsParam
+from adapters.web.params import DepsParam, WebParam
 from adapters.web.sessions import LAST_SEEN, SIGNED_IN_AT, STAFF_ID, renew_session_id
 from core.domain.access import StaffActor
 from core.domain.errors import NotFound
@@ -51,7 +51,7 @@ def signed_in_staff(request: Request[Any, Any, Any], web: WebConfig) -> StaffId:
 
 
 async def provide_actor(
-    request: Request[Any, Any, Any], deps: DepsParam, web: WebConfig
+    request: Request[Any, Any, Any], deps: DepsParam, web: WebParam
 ) -> StaffActor:
     """The `actor` dependency of every signed-in route."""
     staff_id = signed_in_staff(request, web)

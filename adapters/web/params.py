@@ -3,14 +3,17 @@ composition root provides (and cannot check a Protocol), so validation is skippe
 
 from __future__ import annotations
 
-from typing import Annotated
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, SkipValidation
 
-from litestar.params import Dependency
-
+from adapters.web.config import WebConfig
 from core.domain.access import StaffActor
 from core.ports import PasswordHasher
 from core.services.context import Deps
 
-DepsParam = Annotated[Deps, Dependency(skip_validation=True)]
-HasherParam = Annotated[PasswordHasher, Dependency(skip_validation=True)]
-ActorParam = Annotated[StaffActor, Dependency(skip_validation=True)]
+DepsParam = NamedDependency[SkipValidation[Deps]]
+HasherParam = NamedDependency[SkipValidation[PasswordHasher]]
+ActorParam = NamedDependency[SkipValidation[StaffActor]]
+WebParam = NamedDependency[SkipValidation[WebConfig]]
+PathStr = FromPath[str]  # ids are parsed by the handler: a malformed one is a 404, not a 400
+QueryStr = FromQuery[str]

@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 from adapters.web import forms
 from adapters.web.controllers.cases import case_context
 from adapters.web.controllers.common import path_id
-from adapters.web.params import ActorParam, DepsParam
+from adapters.web.params import ActorParam, DepsParam, PathStr
 from adapters.web.rendering import render, wants_fragment
 from core.domain.access import StaffActor
 from core.domain.case import CaseStatus
@@ -69,7 +69,7 @@ def _route(path: str, form_name: str, anchor: str, action: Action) -> Any:
     """A POST route on one case running `action`; `form_name` says which form shows errors."""
 
     async def handler(
-        request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, case_id: str
+        request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, case_id: PathStr
     ) -> Template | Redirect:
         return await _act(request, deps, actor, case_id, form_name, anchor, action)
 
@@ -84,8 +84,8 @@ def _item_route(path: str, form_name: str, anchor: str, action: Any) -> Any:
         request: Request[Any, Any, Any],
         deps: DepsParam,
         actor: ActorParam,
-        case_id: str,
-        item_id: str,
+        case_id: PathStr,
+        item_id: PathStr,
     ) -> Template | Redirect:
         item = path_id(item_id, "record")
 

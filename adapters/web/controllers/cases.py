@@ -10,7 +10,7 @@ from litestar.response import Template
 
 from adapters.web import forms
 from adapters.web.controllers.common import path_id
-from adapters.web.params import ActorParam, DepsParam
+from adapters.web.params import ActorParam, DepsParam, PathStr
 from adapters.web.rendering import render
 from core.domain.case import CaseStatus
 from core.domain.case_kinds import CaseKind, policy
@@ -112,7 +112,7 @@ async def case_context(
 
 @get("/cases/{case_id:str}")
 async def case_page(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, case_id: str
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, case_id: PathStr
 ) -> Template:
     context = await case_context(deps, actor, CaseId(path_id(case_id, "case")))
     return render(request, "cases/page.html", context, fragment="cases/_panels.html")
@@ -120,7 +120,7 @@ async def case_page(
 
 @get("/cases/{case_id:str}/clinical")
 async def clinical_panel(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, case_id: str
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, case_id: PathStr
 ) -> Template:
     """The clinical record on its own address: refused by the core for anyone who may not read
     it, and for a case whose kind has none (consultation, workshop)."""
@@ -138,7 +138,7 @@ async def clinical_panel(
 
 @get("/cases/{case_id:str}/history")
 async def case_history(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, case_id: str
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, case_id: PathStr
 ) -> Template:
     cid = CaseId(path_id(case_id, "case"))
     overview = await queries.case_overview(deps, actor, cid)

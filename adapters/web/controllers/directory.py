@@ -10,9 +10,8 @@ from litestar.response import Redirect, Template
 
 from adapters.web import forms
 from adapters.web.controllers.common import path_id
-from adapters.web.params import ActorParam, DepsParam
+from adapters.web.params import ActorParam, DepsParam, PathStr
 from adapters.web.rendering import form_errors, render
-from core.domain.access import StaffActor
 from core.domain.case_kinds import CaseKind, policy
 from core.domain.errors import DomainError
 from core.domain.parties import Channel
@@ -53,7 +52,7 @@ async def new_person_form(actor: ActorParam) -> Template:
 
 @post("/people/new")
 async def create_person(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: StaffActor
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam
 ) -> Template | Redirect:
     form = await request.form()
     try:
@@ -68,7 +67,7 @@ async def create_person(
 
 @get("/people/options")
 async def person_options(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: StaffActor
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam
 ) -> Template:
     """Search results as radio buttons or checkboxes for the form that asked (`for`)."""
     params = request.query_params
@@ -96,7 +95,7 @@ async def person_options(
 
 @get("/people/{person_id:str}")
 async def person_page(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, person_id: str
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, person_id: PathStr
 ) -> Template:
     pid = PersonId(path_id(person_id, "person"))
     person = await directory.get_person(deps, actor, pid)
@@ -107,7 +106,7 @@ async def person_page(
 
 @post("/people/{person_id:str}")
 async def update_person(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, person_id: str
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, person_id: PathStr
 ) -> Template | Redirect:
     pid = PersonId(path_id(person_id, "person"))
     person = await directory.get_person(deps, actor, pid)
@@ -155,7 +154,7 @@ async def new_organization_form(actor: ActorParam) -> Template:
 
 @post("/organizations/new")
 async def create_organization(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: StaffActor
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam
 ) -> Template | Redirect:
     form = await request.form()
     try:
@@ -178,7 +177,7 @@ async def create_organization(
 
 @get("/organizations/{organization_id:str}")
 async def organization_page(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, organization_id: str
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, organization_id: PathStr
 ) -> Template:
     oid = OrganizationId(path_id(organization_id, "organization"))
     page = await queries.organization_page(deps, actor, oid)

@@ -11,7 +11,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 
 from adapters.web import forms
-from adapters.web.params import ActorParam, DepsParam
+from adapters.web.params import ActorParam, DepsParam, PathStr
 from adapters.web.rendering import form_errors
 from core.domain.case import CaseStatus
 from core.domain.case_kinds import CaseKind, KindPolicy, MemberRole, policy
@@ -85,7 +85,7 @@ async def _picked_payer(deps: DepsParam, actor: ActorParam, raw: str) -> tuple[s
 
 
 @get("/cases/new/{kind:str}")
-async def new_case_form(deps: DepsParam, actor: ActorParam, kind: str) -> Template:
+async def new_case_form(deps: DepsParam, actor: ActorParam, kind: PathStr) -> Template:
     kind_policy = _kind(kind)
     values: dict[str, Any] = {"provider": str(actor.id), "status": CaseStatus.INTAKE.value}
     context = await _form_context(deps, actor, kind_policy, values, {})
@@ -204,7 +204,7 @@ def _after_failure(values: dict[str, Any], reg: _Registered) -> dict[str, Any]:
 
 @post("/cases/new/{kind:str}")
 async def create_case(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, kind: str
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, kind: PathStr
 ) -> Template | Redirect:
     kind_policy = _kind(kind)
     form = await request.form()

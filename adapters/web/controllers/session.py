@@ -9,9 +9,8 @@ from litestar.response import Redirect, Template
 
 from adapters.web import forms
 from adapters.web.auth import end_session, start_session
-from adapters.web.config import WebConfig
 from adapters.web.errors import safe_next
-from adapters.web.params import DepsParam, HasherParam
+from adapters.web.params import DepsParam, HasherParam, QueryStr, WebParam
 from adapters.web.rendering import form_errors
 from core.domain.credentials import check_password_strength
 from core.domain.errors import DomainError, Forbidden
@@ -24,7 +23,7 @@ def home() -> Redirect:
 
 
 @get("/sign-in")
-async def sign_in_page(deps: DepsParam, next: str = "/cases") -> Template | Redirect:
+async def sign_in_page(deps: DepsParam, next: QueryStr = "/cases") -> Template | Redirect:
     if not await queries.practice_has_staff(deps):
         return Redirect(path="/setup", status_code=303)
     return Template("sign_in.html", context={"values": {"next": safe_next(next)}, "errors": {}})
@@ -32,7 +31,7 @@ async def sign_in_page(deps: DepsParam, next: str = "/cases") -> Template | Redi
 
 @post("/sign-in")
 async def sign_in(
-    request: Request[Any, Any, Any], deps: DepsParam, hasher: HasherParam, web: WebConfig
+    request: Request[Any, Any, Any], deps: DepsParam, hasher: HasherParam, web: WebParam
 ) -> Template | Redirect:
     form = await request.form()
     try:
@@ -64,7 +63,7 @@ async def setup_page(deps: DepsParam) -> Template | Redirect:
 
 @post("/setup")
 async def setup(
-    request: Request[Any, Any, Any], deps: DepsParam, hasher: HasherParam, web: WebConfig
+    request: Request[Any, Any, Any], deps: DepsParam, hasher: HasherParam, web: WebParam
 ) -> Template | Redirect:
     """Create the owner and their password, then sign them in. Refused once staff exist."""
     form = await request.form()

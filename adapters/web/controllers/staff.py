@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 
 from adapters.web import forms
 from adapters.web.controllers.common import path_id
-from adapters.web.params import ActorParam, DepsParam, HasherParam
+from adapters.web.params import ActorParam, DepsParam, HasherParam, PathStr
 from adapters.web.rendering import form_errors
 from core.domain.credentials import check_password_strength
 from core.domain.errors import DomainError, Forbidden, NotFound
@@ -93,7 +93,7 @@ async def _member(deps: DepsParam, actor: ActorParam, staff_id: StaffId) -> Staf
 
 
 @get("/staff/{staff_id:str}")
-async def staff_page(deps: DepsParam, actor: ActorParam, staff_id: str) -> Template:
+async def staff_page(deps: DepsParam, actor: ActorParam, staff_id: PathStr) -> Template:
     member = await _member(deps, actor, StaffId(path_id(staff_id, "staff member")))
     context = await _context(deps, actor, _values_of(member), {}, member=member)
     return Template("staff/page.html", context=context)
@@ -105,7 +105,7 @@ async def update_staff(
     deps: DepsParam,
     actor: ActorParam,
     hasher: HasherParam,
-    staff_id: str,
+    staff_id: PathStr,
 ) -> Template | Redirect:
     member = await _member(deps, actor, StaffId(path_id(staff_id, "staff member")))
     form = await request.form()

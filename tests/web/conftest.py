@@ -1,0 +1,181 @@
+"""The web tier over the in-memory adapters: the real app from `bootstrap.create_app`, a
+practice seeded through the real use cases, and a browser-like client per staff member."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from dependency_injector import providers
+from litestar.testing import TestClient
+
+import bootstrap
+from adapters.system.passwords import Argon2PasswordHasher
+from core.domain.access import StaffActor
+from core.domain.case_kinds import CaseKind
+from core.domain.parties import StaffRole
+from core.domain.responsibilities import PayerKind
+from core.domain.values import CaseId, OrganizationId, PersonId
+from core.services import auth, cases, directory
+from tests.practice import Practice
+
+PASSWORD = "a long enough password"
+CSRF_COOKIE = "hearth_csrf"
+
+
+@dataclass
+class World:
+    """The seeded practice: who works here and the cases they hold."""
+
+    practice: Practice
+    staff: dict[str, StaffActor] = field(default_factory=dict)
+    people: dict[str, PersonId] = field(default_factory=dict)
+    cases: dict[str, CaseId] = field(default_factory=dict)
+    organizations: dict[str, OrganizationId] = field(default_factory=dict)
+
+    def email(self, who: str) -> str:
+        return "owner@hearth.test" if who == "owner" else _email(self.staff[who].name)
+
+
+def _email(name: str) -> str:  # the address tests/practice.py gives a staff member
+    return name.lower().replace(".", "").replace(" ", ".") + "@hearth.test"
+
+
+async def _seed(practice: Practice, hasher: Argon2PasswordHasher) -> World:
+    await practice.setup()
+    world = World(practice)
+    world.staff["owner"] = practice.owner
+    lee = await practice.staff("Dr. Lee", StaffRole.CLINICIAN, StaffRole.SUPERVISOR)
+    kim = await practice.staff("Dr. Kim", StaffRole.CLINICIAN)
+    ash = await practice.staff("Ash Associate", associate=True, supervisor=lee)
+    pat = await practice.staff("Pat Admin", StaffRole.ADMINISTRATOR, supports=(lee,))
+    lee = await practice.actor(lee.id)  # now knows Ash as a supervisee
+    world.staff.update(lee=lee, kim=kim, ash=ash, pat=pat)
+    for actor in world.staff.values():
+        await auth.set_password(practice.deps, hasher, None, actor.id, PASSWORD)
+
+    maya = await practice.person("Maya Rivera")
+    sam = await practice.person("Sam Chen")
+    ada = await practice.person("Ada Okafor")
+    tomi = await practice.person("Tomi Okafor")
+    world.people.update(maya=maya, sam=sam, ada=ada, tomi=tomi)
+    clinic = await directory.register_organization(
+        practice.deps, practice.owner, directory.RegisterOrganization(name="Riverside Clinic")
+    )
+    world.organizations["clinic"] = clinic
+
+    def who(*ids: PersonId) -> tuple[cases.Participant, ...]:
+        return tuple(cases.Participant(person_id=i) for i in ids)
+
+    world.cases["couple"] = await cases.open_case(
+        practice.deps,
+        lee,
+        cases.OpenCase(
+            kind=CaseKind.COUPLE,
+            name="Maya & Sam",
+            responsible_provider_id=lee.id,
+            participants=who(maya, sam),
+            payer=cases.Payer(kind=PayerKind.PERSON, id=sam),
+        ),
+    )
+    world.cases["family"] = await cases.open_case(
+        practice.deps,
+        ash,
+        cases.OpenCase(
+            kind=CaseKind.FAMILY,
+            name="Okafor family",
+            responsible_provider_id=ash.id,
+            participants=who(ada, tomi),
+        ),
+    )
+    world.cases["consultation"] = await cases.open_case(
+        practice.deps,
+        lee,
+        cases.OpenCase(
+            kind=CaseKind.CONSULTATION_GROUP,
+            name="Riverside consultation group",
+            responsible_provider_id=lee.id,
+            payer=cases.Payer(kind=PayerKind.ORGANIZATION, id=clinic),
+        ),
+    )
+    return world
+
+
+@pytest.fixture
+def container() -> bootstrap.Container:
+    container = bootstrap.make_container(bootstrap.Settings(database_url="memory"))
+    container.password_hasher.override(providers.Object(Argon2PasswordHasher.fast()))
+    return container
+
+
+@pytest.fixture
+def world(container: bootstrap.Container) -> World:
+    practice = Practice(container.uow_factory())
+    # The app and the seed share one clock, so tests can move time for both.
+    container.clock.override(providers.Object(practice.clock))
+    container.ids.override(providers.Object(practice.deps.ids))
+    return asyncio.run(_seed(practice, container.password_hasher()))
+
+
+class Browser:
+    """A TestClient that signs in and sends the CSRF token the way the pages do."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+
+    @property
+    def token(self) -> str:
+        if CSRF_COOKIE not in self.client.cookies:
+            self.client.get("/sign-in")
+        return self.client.cookies[CSRF_COOKIE]
+
+    def sign_in(self, email: str, password: str = PASSWORD):
+        return self.post("/sign-in", {"email": email, "password": password})
+
+    def get(self, path: str, htmx: bool = False, **kw):
+        headers = {"HX-Request": "true"} if htmx else {}
+        return self.client.get(path, headers=headers, follow_redirects=False, **kw)
+
+    def post(self, path: str, data: dict | None = None, htmx: bool = False, csrf: bool = True):
+        form = dict(data or {})
+        headers = {}
+        if csrf:
+            if htmx:
+                headers["x-csrftoken"] = self.token
+            else:
+                form["_csrf_token"] = self.token
+        if htmx:
+            headers["HX-Request"] = "true"
+        return self.client.post(path, data=form, headers=headers, follow_redirects=False)
+
+
+@pytest.fixture
+def app(container: bootstrap.Container, world: World):
+    return bootstrap.create_app(container)
+
+
+@pytest.fixture
+def browser(app) -> Iterator[Browser]:
+    with TestClient(app) as client:
+        yield Browser(client)
+
+
+@pytest.fixture
+def signed_in(app, world: World):
+    """`signed_in("lee")` is a Browser signed in as that staff member."""
+    clients: list[TestClient] = []
+
+    def make(who: str) -> Browser:
+        client = TestClient(app)
+        client.__enter__()
+        clients.append(client)
+        browser = Browser(client)
+        response = browser.sign_in(world.email(who))
+        assert response.status_code == 303, response.text
+        return browser
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
