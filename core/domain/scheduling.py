@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -69,6 +69,11 @@ def aware_utc(moment: datetime, tz: ZoneInfo, *, field: str = "start") -> dateti
             )
         return local.astimezone(UTC)
     return moment.astimezone(UTC)
+
+
+def start_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """The first instant of a local day (where midnight is skipped, the instant after the gap)."""
+    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
 
 
 def local_date(moment: datetime, tz: ZoneInfo) -> date:

@@ -9,7 +9,7 @@ where the actor may see the case's schedule.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 import msgspec
@@ -33,8 +33,8 @@ from core.domain.scheduling import (
     ChangeMark,
     Series,
     Service,
-    aware_utc,
     local_date,
+    start_of_day,
 )
 from core.domain.supervision import effective_supervisor
 from core.domain.values import CaseId, PersonId, StaffId
@@ -112,8 +112,8 @@ async def calendar(deps: SchedulingDeps, actor: Actor, q: CalendarQuery) -> Cale
     if not 1 <= q.days <= MAX_DAYS:
         raise InvalidInput(f"A calendar shows 1 to {MAX_DAYS} days.", field="days")
     tz, today = deps.tz, deps.clock.today()
-    start = aware_utc(datetime.combine(q.start_day, time()), tz)
-    end = aware_utc(datetime.combine(q.start_day + timedelta(days=q.days), time()), tz)
+    start = start_of_day(q.start_day, tz)
+    end = start_of_day(q.start_day + timedelta(days=q.days), tz)
     async with deps.uow() as uow:
         staff = {s.id: s for s in await uow.staff.list_all()}
         choosable = _visible_providers(me, staff.values())
@@ -494,8 +494,8 @@ async def attendance_grid(
         require(actor, case, today, Permission.VIEW_SCHEDULE)
         found = await uow.appointments.for_case(
             case_id,
-            start=aware_utc(datetime.combine(first, time()), tz),
-            end=aware_utc(datetime.combine(last + timedelta(days=1), time()), tz),
+            start=start_of_day(first, tz),
+            end=start_of_day(last + timedelta(days=1), tz),
             statuses=[s for s in AppointmentStatus if s is not AppointmentStatus.CANCELLED],
         )
         people = await uow.people.get_many(m.person_id for m in case.memberships)

@@ -102,19 +102,19 @@ async def test_a_series_that_would_overlap_anywhere_is_refused_whole(clinic):
         assert len(await uow.appointments.for_case(group_case)) == 0
 
 
-async def test_two_units_of_work_booking_the_same_slot_one_wins_the_other_gets_the_domain_error(
-    clinic,
+@pytest.mark.parametrize("writers", [2, 20])
+async def test_units_of_work_booking_the_same_slot_at_once_one_wins_the_others_get_the_domain_error(
+    clinic, writers
 ):
     lee = await clinic.staff("Dr. Lee")
-    first, _ = await individual(clinic, lee)
-    second, _ = await individual(clinic, lee, "Sam Chen")
-    # Both check the rule before either commits: only the store can stop the second one.
+    case_ids = [(await individual(clinic, lee, f"Client {n}"))[0] for n in range(writers)]
+    # All check the rule before any commits: only the store can stop the others.
     gate = asyncio.Event()
     arrived = 0
     factory = memory_uow_factory(clinic.store)
 
     class Racing:
-        """A unit of work whose commit waits until the other one is about to commit too."""
+        """A unit of work whose commit waits until every writer is about to commit."""
 
         def __init__(self):
             self.inner = factory()
@@ -131,7 +131,7 @@ async def test_two_units_of_work_booking_the_same_slot_one_wins_the_other_gets_t
         async def commit(self):
             nonlocal arrived
             arrived += 1
-            if arrived == 2:
+            if arrived == writers:
                 gate.set()
             await gate.wait()
             await self.inner.commit()
@@ -151,12 +151,14 @@ async def test_two_units_of_work_booking_the_same_slot_one_wins_the_other_gets_t
             ),
         )
 
-    results = await asyncio.gather(book(first, 10, 0), book(second, 10, 30), return_exceptions=True)
+    results = await asyncio.gather(
+        *(book(case_id, 10, n) for n, case_id in enumerate(case_ids)), return_exceptions=True
+    )
     won = [r for r in results if isinstance(r, s.Booking)]
-    lost = [r for r in results if isinstance(r, Exception)]
-    assert len(won) == 1 and len(lost) == 1
-    assert isinstance(lost[0], DoubleBooking)
-    assert "Dr. Lee already has an appointment" in lost[0].message
+    lost = [r for r in results if not isinstance(r, s.Booking)]
+    assert len(won) == 1 and len(lost) == writers - 1
+    assert all(isinstance(e, DoubleBooking) for e in lost), lost
+    assert all("Dr. Lee already has an appointment" in e.message for e in lost)
     async with clinic.deps.uow() as uow:
         booked = await uow.appointments.for_providers([lee.id], at_utc(2, 3, 0), at_utc(2, 4, 0))
     assert len(booked) == 1

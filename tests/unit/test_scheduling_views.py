@@ -229,3 +229,70 @@ async def test_a_groups_attendance_grid_is_members_by_sessions(clinic):
         ("Ben Member", ["absent", "late_cancelled", ""], 0),
         ("Gus Member", [None, "attended", ""], 1),
     ]
+
+
+class CountingStore:
+    """Counts the repository calls (the queries a SQL store would run) of every unit of work."""
+
+    def __init__(self, factory):
+        self.factory = factory
+        self.calls: list[str] = []
+
+    def __call__(self):
+        uow = self.factory()
+        for name in ("people", "staff", "cases", "appointments", "services"):
+            setattr(uow, name, _Counted(getattr(uow, name), name, self.calls))
+        return uow
+
+
+class _Counted:
+    def __init__(self, inner, name, calls):
+        self._inner, self._name, self._calls = inner, name, calls
+
+    def __getattr__(self, method):
+        target = getattr(self._inner, method)
+
+        async def call(*args, **kw):
+            self._calls.append(f"{self._name}.{method}")
+            return await target(*args, **kw)
+
+        return call
+
+
+async def test_schedule_screens_take_the_same_number_of_queries_for_any_number_of_sessions(
+    clinic,
+):
+    lee = await clinic.staff("Dr. Lee")
+    counting = CountingStore(clinic.deps.uow)
+    deps = s.SchedulingDeps.of(
+        s.Deps(uow=counting, clock=clinic.deps.clock, ids=clinic.deps.ids), clinic.deps.timezone
+    )
+
+    async def screens() -> list[int]:
+        counts = []
+        week = v.CalendarQuery(start_day=date(2026, 3, 2))
+        for screen in (
+            lambda: v.calendar(deps, lee, week),
+            lambda: v.calendar(deps, clinic.owner, week),
+            lambda: v.case_schedule_summary(deps, lee, cases_made[0]),
+            lambda: v.attendance_grid(deps, lee, cases_made[0]),
+            lambda: v.appointment_page(deps, lee, first_ids[0]),
+        ):
+            counting.calls.clear()
+            await screen()
+            counts.append(len(counting.calls))
+        return counts
+
+    cases_made, first_ids = [], []
+    for n in range(8):
+        person = await clinic.person(f"Client {n}")
+        cases_made.append(await clinic.case(CaseKind.INDIVIDUAL, lee, (person, None)))
+    booked = await clinic.book(lee, cases_made[0], at(3, 2, 8, 0), repeat=s.Repeat(count=4))
+    first_ids.extend(booked.appointment_ids)
+    few = await screens()
+    for n, case_id in enumerate(cases_made[1:]):
+        await clinic.book(lee, case_id, at(3, 2, 9 + n, 0), repeat=s.Repeat(count=4))
+        await clinic.book(lee, case_id, at(3, 4, 9 + n, 0), repeat=s.Repeat(count=4))
+    many = await screens()
+    assert few == many
+    assert max(many) <= 7
