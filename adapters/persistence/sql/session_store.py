@@ -1,0 +1,94 @@
+"""Litestar's server-side session store on the `sessions` table, so sign-ins survive a restart
+and several server processes share them. Expired rows read as absent and are removed on the way
+(`delete_expired` clears the rest in one statement)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from litestar.stores.base import Store
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.persistence.sql.tables import sessions
+
+
+def _seconds(value: int | timedelta | None) -> timedelta | None:
+    if value is None:
+        return None
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)
+
+
+class SqlSessionStore(Store):
+    """`SqlSessionStore(engine)`; `now` is for tests that move time."""
+
+    __slots__ = ("_engine", "_now")
+
+    def __init__(
+        self, engine: AsyncEngine, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
+        self._engine = engine
+        self._now = now
+
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
+        data = value.encode("utf-8") if isinstance(value, str) else value
+        ttl = _seconds(expires_in)
+        expires_at = self._now() + ttl if ttl is not None else None
+        async with self._engine.begin() as conn:
+            # Delete-then-insert: the same upsert on both databases, atomic in one transaction.
+            await conn.execute(sa.delete(sessions).where(sessions.c.key == key))
+            await conn.execute(
+                sa.insert(sessions).values(key=key, value=data, expires_at=expires_at)
+            )
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        now = self._now()
+        async with self._engine.begin() as conn:
+            row = (
+                await conn.execute(
+                    sa.select(sessions.c.value, sessions.c.expires_at).where(sessions.c.key == key)
+                )
+            ).first()
+            if row is None:
+                return None
+            if row.expires_at is not None and row.expires_at <= now:
+                await conn.execute(sa.delete(sessions).where(sessions.c.key == key))
+                return None
+            ttl = _seconds(renew_for)
+            if ttl and row.expires_at is not None:
+                await conn.execute(
+                    sa.update(sessions).where(sessions.c.key == key).values(expires_at=now + ttl)
+                )
+            return bytes(row.value)
+
+    async def delete(self, key: str) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(sa.delete(sessions).where(sessions.c.key == key))
+
+    async def delete_all(self) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(sa.delete(sessions))
+
+    async def delete_expired(self) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(sa.delete(sessions).where(sessions.c.expires_at <= self._now()))
+
+    async def exists(self, key: str) -> bool:
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(sa.select(sessions.c.expires_at).where(sessions.c.key == key))
+            ).first()
+        return row is not None and (row.expires_at is None or row.expires_at > self._now())
+
+    async def expires_in(self, key: str) -> int | None:
+        async with self._engine.connect() as conn:
+            expires_at = (
+                await conn.execute(sa.select(sessions.c.expires_at).where(sessions.c.key == key))
+            ).scalar_one_or_none()
+        if expires_at is None:
+            return None
+        left = (expires_at - self._now()).total_seconds()
+        return int(left) if left > 0 else None
