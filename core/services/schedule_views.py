@@ -329,6 +329,7 @@ def _codes(
 async def appointment_page(
     deps: SchedulingDeps, actor: Actor, appointment_id: UUID
 ) -> AppointmentPage:
+    staff_actor(actor)  # participants get their own portal view, without others' names
     tz, today = deps.tz, deps.clock.today()
     async with deps.uow() as uow:
         a = await uow.appointments.get(appointment_id)
@@ -416,6 +417,7 @@ _HAPPENED = (
 async def case_schedule_summary(
     deps: SchedulingDeps, actor: Actor, case_id: CaseId, *, upcoming: int = 5
 ) -> CaseSchedule:
+    staff_actor(actor)
     tz, now = deps.tz, deps.clock.now()
     async with deps.uow() as uow:
         case = await load_case(uow, case_id)
@@ -484,6 +486,7 @@ async def attendance_grid(
 ) -> AttendanceGrid:
     """Members by sessions (cancelled sessions left out), default: the last twelve weeks and
     the next four."""
+    staff_actor(actor)
     tz, today = deps.tz, deps.clock.today()
     first = start_day or today - timedelta(weeks=12)
     last = end_day or today + timedelta(weeks=4)

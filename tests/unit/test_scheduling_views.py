@@ -7,6 +7,7 @@ from datetime import date
 import msgspec
 import pytest
 
+from core.domain.access import PortalActor
 from core.domain.case_kinds import CaseKind, MemberRole
 from core.domain.errors import Forbidden, NotFound
 from core.domain.parties import StaffRole
@@ -149,6 +150,9 @@ async def test_an_administrator_sees_the_schedule_but_not_clinical_content_and_o
         await v.appointment_page(clinic.deps, outsider, booked.appointment_ids[0])
     with pytest.raises(NotFound):
         await v.case_schedule_summary(clinic.deps, outsider, case_id)
+    # A participant's portal has its own view: the staff pages name other participants.
+    with pytest.raises(Forbidden):
+        await v.appointment_page(clinic.deps, PortalActor(person), booked.appointment_ids[0])
 
 
 async def test_the_case_page_shows_the_last_sessions_attendance_and_who_is_expected_next(clinic):
