@@ -316,8 +316,9 @@ class Appointment:
     def set_status(
         self, status: AppointmentStatus, expected: Sequence[Membership], now: datetime
     ) -> None:
-        """Set the status by hand. Late cancellation and no-show apply to every expected
-        participant without a mark yet; cancelling forgets the marks."""
+        """Set the status by hand. Completed, late-cancelled and no-show apply to every
+        expected participant without a mark yet (mark the absentees, then "completed");
+        cancelling forgets the marks."""
         status = AppointmentStatus(status)
         attended = bool(self.attended_ids(expected))
         if status in (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW) and now < self.start:
@@ -333,12 +334,18 @@ class Appointment:
         if status is AppointmentStatus.CANCELLED:
             self.attendance.clear()
         fill = {
+            AppointmentStatus.COMPLETED: Attendance.ATTENDED,
             AppointmentStatus.LATE_CANCELLED: Attendance.LATE_CANCELLED,
             AppointmentStatus.NO_SHOW: Attendance.NO_SHOW,
         }.get(status)
         if fill is not None:
-            for m in expected:
-                self.attendance.setdefault(m.person_id, fill)
+            marks = {m.person_id: self.attendance.get(m.person_id, fill) for m in expected}
+            if status is AppointmentStatus.COMPLETED and Attendance.ATTENDED not in marks.values():
+                raise InvariantViolation(
+                    "Nobody is marked as attending: a session without anyone is not completed.",
+                    field="status",
+                )
+            self.attendance.update(marks)
         if status is AppointmentStatus.SCHEDULED:
             self.attendance = {p: a for p, a in self.attendance.items() if a not in _AFTER_START}
         self.status = status

@@ -203,6 +203,7 @@ class CodesView(View, frozen=True, kw_only=True):
     suggested: list[CodeLineView]
     reason: str
     confirmed: list[CodeLineView] | None  # None: not confirmed yet
+    confirmed_differs: bool  # attendance changed since, or the clinician chose other codes
 
 
 class ChangeView(View, frozen=True, kw_only=True):
@@ -323,6 +324,7 @@ def _codes(
         suggested=lines(suggestion.lines),
         reason=suggestion.reason,
         confirmed=lines(a.codes) if a.codes is not None else None,
+        confirmed_differs=a.codes is not None and a.codes != suggestion.lines,
     )
 
 

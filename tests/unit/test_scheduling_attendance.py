@@ -166,6 +166,8 @@ async def test_the_okafor_family_code_follows_the_identified_client(clinic):
         ),
     )
     assert [c.code for c in changed.codes] == ["90846"]
+    page = await v.appointment_page(clinic.deps, lee, ids[1])
+    assert page.codes.confirmed_differs and [c.code for c in page.codes.suggested] == ["90847"]
     # Month 3: the grandmother is expected too.
     march = await expected_names(clinic, lee, ids[8])  # 5 March
     assert march == ["Ada Okafor", "Chidi Okafor", "Grace Okafor"]
@@ -208,6 +210,20 @@ async def test_attendance_rules(clinic):
             s.SetStatus(appointment_id=ids[1], version=2, status=AppointmentStatus.NO_SHOW),
         )
 
+    # "Completed" marks everyone without a mark as attending, but never an empty session.
+    clinic.now(at(3, 1, 12, 0))
+    await s.set_status(
+        clinic.deps,
+        lee,
+        s.SetStatus(appointment_id=ids[0], version=3, status=AppointmentStatus.COMPLETED),
+    )
+    done = await v.appointment_page(clinic.deps, lee, ids[0])
+    assert [(p.name, p.attendance) for p in done.expected] == [
+        ("Maya Rivera", "attended"),
+        ("Sam Chen", "late_cancelled"),
+    ]
+    assert [c.code for c in done.codes.suggested] == ["90847"]
+
     # A late cancellation of the session marks everyone expected who has no mark yet.
     await s.cancel_appointment(
         clinic.deps, lee, s.CancelAppointment(appointment_id=ids[2], version=0, late=True)
@@ -217,7 +233,13 @@ async def test_attendance_rules(clinic):
     assert {p.attendance for p in late.expected} == {"late_cancelled"}
     assert late.codes.suggested == []
 
-    # A cancelled session has no attendance.
+    # A cancelled session has no attendance; nor is an empty session ever completed.
+    with pytest.raises(InvariantViolation, match="Nobody is marked as attending"):
+        await s.set_status(
+            clinic.deps,
+            lee,
+            s.SetStatus(appointment_id=ids[2], version=1, status=AppointmentStatus.COMPLETED),
+        )
     await s.cancel_appointment(
         clinic.deps, lee, s.CancelAppointment(appointment_id=ids[3], version=0)
     )
