@@ -1,0 +1,218 @@
+"""How many SQL statements each read model sends, for a practice of any size.
+
+`build(engine, n)` makes a practice of `n` cases (couples spread over twenty clinicians, each with
+payers and communication preferences, a history line each) and one case under study with one of
+everything. `measure` runs each read model on it and counts statements with a SQLAlchemy event.
+The counts must not depend on `n`: `python -m tests.scale [URL]` prints them at 10 and 10,000
+cases (PostgreSQL by default: DATABASE_URL, as a server to create a scratch database on).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.persistence.sql import tables as t
+from adapters.persistence.sql.cases import CHILDREN, _case_values
+from adapters.persistence.sql.directory import organization_values, person_values
+from adapters.persistence.sql.unit_of_work import sql_uow_factory
+from core.domain.access import StaffActor
+from core.domain.case import Case
+from core.domain.case_kinds import CaseKind, MemberRole
+from core.domain.history import CaseEvent
+from core.domain.parties import Channel, Organization, Person
+from core.domain.responsibilities import (
+    BillingResponsibility,
+    CommunicationPreference,
+    HelperKind,
+    HelperRole,
+    PayerRef,
+    StaffDuty,
+)
+from core.domain.values import CaseId, OrganizationId, Period, PersonId
+from core.services import queries
+from tests.practice import Practice
+
+CLINICIANS = 20
+
+
+@dataclass
+class Scene:
+    practice: Practice
+    lee: StaffActor
+    case_id: CaseId
+    person_id: PersonId
+
+
+def _couple(i: int, provider: Any, a: PersonId, b: PersonId, opened: Any) -> Case:
+    case = Case.open(
+        id=CaseId(uuid.uuid4()),
+        kind=CaseKind.COUPLE,
+        name=f"Couple {i:05d}",
+        opened_on=opened,
+        responsible_provider=provider,
+        new_id=uuid.uuid4,
+        participants=[(a, MemberRole.PARTNER), (b, MemberRole.PARTNER)],
+    )
+    case.add_billing(BillingResponsibility(uuid.uuid4(), PayerRef.person(b), None, Period(opened)))
+    for p in (a, b):
+        case.set_communication(CommunicationPreference(p, Channel.EMAIL, reminders=True))
+    return case
+
+
+async def _insert(engine: AsyncEngine, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        async with engine.begin() as conn:
+            await conn.execute(sa.insert(table), rows)
+
+
+async def build(engine: AsyncEngine, n: int) -> Scene:
+    practice = await Practice(sql_uow_factory(engine)).setup()
+    day = practice.clock.today() - timedelta(days=30)
+    lee = await practice.staff("Dr. Lee")
+    kim = await practice.staff("Dr. Kim")
+    others = [await practice.staff(f"Clinician {i:02d}") for i in range(CLINICIANS - 2)]
+    providers = [lee, kim, *others]
+    people: list[Person] = []
+
+    def person(name: str) -> PersonId:
+        people.append(Person(PersonId(uuid.uuid4()), name, email=f"p{len(people)}@example.org"))
+        return people[-1].id
+
+    maya, sam, helper = person("Maya Rivera"), person("Sam Chen"), person("Rosa Helper")
+    eap = Organization(OrganizationId(uuid.uuid4()), "Helping EAP")
+    studied = _couple(0, lee.id, maya, sam, day)
+    studied.add_staff_duty(uuid.uuid4(), kim.id, StaffDuty.CO_THERAPIST, day)
+    studied.add_billing(
+        BillingResponsibility(uuid.uuid4(), PayerRef.organization(eap.id), maya, Period(day), 50)
+    )
+    studied.grant_helper(
+        HelperRole(uuid.uuid4(), helper, maya, HelperKind.SCHEDULING_HELPER, Period(day))
+    )
+    all_cases = [studied]
+    # Maya is also in one other case, so "a person's cases" has more than one row.
+    all_cases.append(_couple(1, kim.id, maya, person("Second Partner"), day))
+    for i in range(2, n):
+        all_cases.append(
+            _couple(i, providers[i % CLINICIANS].id, person(f"A{i}"), person(f"B{i}"), day)
+        )
+    all_cases = all_cases[:n] if n >= 2 else all_cases[:1]
+    await _insert(engine, t.people, [person_values(p) for p in people])
+    await _insert(engine, t.organizations, [organization_values(eap)])
+    await _insert(engine, t.cases, [_case_values(c) for c in all_cases])
+    for child in CHILDREN:
+        await _insert(engine, child.table, [r for c in all_cases for r in child.to_rows(c)])
+    now = practice.clock.now()
+    events = [
+        CaseEvent(uuid.uuid4(), c.id, now, lee.id, "opened", "Case opened.") for c in all_cases
+    ]
+    events += [
+        CaseEvent(uuid.uuid4(), studied.id, now, lee.id, "note", f"Change {i}.") for i in range(5)
+    ]
+    await _insert(
+        engine,
+        t.case_events,
+        [
+            {
+                "id": e.id,
+                "case_id": e.case_id,
+                "at": e.at,
+                "actor_id": e.actor_id,
+                "action": e.action,
+                "summary": e.summary,
+            }
+            for e in events
+        ],
+    )
+    return Scene(practice, lee, studied.id, maya)
+
+
+def read_models(scene: Scene) -> dict[str, Callable[[], Awaitable[Any]]]:
+    deps, owner, lee = scene.practice.deps, scene.practice.owner, scene.lee
+    today = scene.practice.clock.today()
+    return {
+        "case_overview": lambda: queries.case_overview(deps, owner, scene.case_id),
+        "case_history": lambda: queries.case_history(deps, owner, scene.case_id),
+        "caseload": lambda: queries.caseload(deps, lee, lee.id),
+        "person_cases": lambda: queries.person_cases(deps, owner, scene.person_id),
+        "members_on": lambda: queries.members_on(deps, owner, scene.case_id, today),
+        "list_cases": lambda: queries.list_cases(deps, owner, queries.CaseFilter()),
+        "list_cases (clinician, text)": lambda: queries.list_cases(
+            deps, lee, queries.CaseFilter(text="couple 0")
+        ),
+    }
+
+
+def _size(answer: Any) -> int:
+    for attr in ("items", "cases", "members_now"):
+        if hasattr(answer, attr):
+            return len(getattr(answer, attr))
+    return len(answer)
+
+
+async def measure(engine: AsyncEngine, scene: Scene) -> dict[str, tuple[int, float, int]]:
+    """For each read model: (statements sent, seconds, size of the answer)."""
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    result: dict[str, tuple[int, float, int]] = {}
+    sa.event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        for name, run in read_models(scene).items():
+            statements.clear()
+            started = time.perf_counter()
+            answer = await run()
+            elapsed = time.perf_counter() - started
+            size = _size(answer)
+            result[name] = (len(statements), elapsed, size)
+    finally:
+        sa.event.remove(engine.sync_engine, "before_cursor_execute", count)
+    return result
+
+
+async def _main(server: str, sizes: list[int]) -> None:
+    from adapters.persistence.sql.engine import create_engine
+    from tests.db import postgres_database
+
+    results = {}
+    for n in sizes:
+        if server.startswith("sqlite"):
+            raise SystemExit("give a PostgreSQL server URL")
+        with postgres_database(server) as url:
+            engine = create_engine(url)
+            try:
+                started = time.perf_counter()
+                scene = await build(engine, n)
+                print(f"{n} cases built in {time.perf_counter() - started:.1f}s", flush=True)
+                results[n] = await measure(engine, scene)
+            finally:
+                await engine.dispose()
+    names = list(results[sizes[0]])
+    print(f"\n{'read model':32}" + "".join(f"{f'{n} cases':>24}" for n in sizes))
+    for name in names:
+        cells = "".join(
+            f"{results[n][name][0]:>6} stmts {results[n][name][1] * 1000:>7.1f} ms" + " " * 2
+            for n in sizes
+        )
+        print(f"{name:32}{cells}")
+
+
+if __name__ == "__main__":
+    server = (
+        sys.argv[1]
+        if len(sys.argv) > 1
+        else os.environ.get("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+    )
+    asyncio.run(_main(server, [10, 10_000]))
