@@ -293,19 +293,19 @@ async def _participant_warnings(
 
 
 async def _commit(deps: SchedulingDeps, uow: UnitOfWork) -> None:
-    """Commit; a clash another writer committed first is reported in the practice's time."""
+    """Commit; a clash with what another writer committed first (the store's guarantee) is
+    reported like the use case's own check: the provider's name and the other session's time
+    in practice time. Looked up in the same unit of work after rolling back, as SQLite lets one
+    writer at a time hold a transaction."""
     try:
         await uow.commit()
     except DoubleBooking as clash:
-        async with deps.uow() as fresh:
-            staff = await fresh.staff.get(clash.provider_id)
-        raise DoubleBooking(
-            clash.provider_id,
-            clash.start,
-            clash.end,
-            who=staff.name if staff else "This provider",
-            tz=deps.tz,
-        ) from clash
+        await uow.rollback()
+        staff = await uow.staff.get(clash.provider_id)
+        other = await uow.appointments.overlapping([clash.provider_id], clash.start, clash.end)
+        start, end = (other[0].start, other[0].end) if other else (clash.start, clash.end)
+        who = staff.name if staff else "This provider"
+        raise DoubleBooking(clash.provider_id, start, end, who=who, tz=deps.tz) from clash
 
 
 # ----- booking ------------------------------------------------------------------------------------
