@@ -463,13 +463,12 @@ async def change_appointment(deps: SchedulingDeps, actor: Actor, cmd: ChangeAppo
                 raise InvalidInput("This session is not part of a series.", field="scope")
             series = await uow.appointments.get_series(appointment.series_id)
             assert series is not None
-            following = [
-                a
-                for a in await uow.appointments.in_series(series.id)
-                if a.start > appointment.start
+            others = [
+                a for a in await uow.appointments.in_series(series.id) if a.id != appointment.id
             ]
+            following = [a for a in others if a.start > appointment.start]
             sessions += [a for a in following if a.status is AppointmentStatus.SCHEDULED]
-            if appointment.start > series.first_start:
+            if any(a.start < appointment.start for a in others):
                 split_day = min(local_date(start, tz), local_date(appointment.start, tz))
                 tail = series.split_at(deps.ids.new(), start, split_day, mark)
                 for a in [appointment, *following]:
@@ -556,12 +555,15 @@ async def cancel_appointment(deps: SchedulingDeps, actor: Actor, cmd: CancelAppo
                 raise InvalidInput("This session is not part of a series.", field="scope")
             series = await uow.appointments.get_series(appointment.series_id)
             assert series is not None
-            for a in await uow.appointments.in_series(series.id):
+            others = [
+                a for a in await uow.appointments.in_series(series.id) if a.id != appointment.id
+            ]
+            for a in others:
                 if a.start > appointment.start and a.status is AppointmentStatus.SCHEDULED:
                     a.set_status(AppointmentStatus.CANCELLED, a.expected(ctx.case, tz), now)
                     a.touch(mark)
                     cancelled.append(a)
-            if appointment.start > series.first_start:
+            if any(a.start < appointment.start for a in others):
                 series.end_before(local_date(appointment.start, tz))
                 await uow.appointments.update_series(series)
         for a in cancelled:

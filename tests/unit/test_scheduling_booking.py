@@ -340,3 +340,40 @@ async def test_a_participant_booked_elsewhere_at_the_same_time_is_a_warning_not_
     assert booked.warnings == ["Sam Chen has another appointment at Tue 03 Feb 2026 10:00."]
     quiet = await clinic.book(lee, couple, at(2, 3, 12, 0))
     assert quiet.warnings == []
+
+
+async def test_changing_a_series_from_its_first_session_changes_the_series_itself(clinic):
+    lee = await clinic.staff("Dr. Lee")
+    case_id, _ = await individual(clinic, lee)
+    booked = await clinic.book(lee, case_id, at(3, 3, 18, 0), repeat=s.Repeat(count=3))
+    ids = booked.appointment_ids
+    result = await s.change_appointment(
+        clinic.deps,
+        lee,
+        s.ChangeAppointment(
+            appointment_id=ids[0],
+            version=0,
+            start=at(3, 4, 8, 30),  # Wednesday morning instead
+            minutes=50,
+            service_id=clinic.services["Individual 50"],
+            scope=s.Scope.FOLLOWING,
+        ),
+    )
+    assert result.series_id == booked.series_id
+    async with clinic.deps.uow() as uow:
+        sessions = await uow.appointments.in_series(booked.series_id)
+        series = await uow.appointments.get_series(booked.series_id)
+    tz = clinic.deps.tz
+    assert [f"{a.start.astimezone(tz):%a %d %H:%M}" for a in sessions] == [
+        "Wed 04 08:30",
+        "Wed 11 08:30",
+        "Wed 18 08:30",
+    ]
+    assert series.describe() == "Weekly on Wednesday at 08:30, 3 sessions"
+    # Cancelling from the first session cancels them all.
+    cancelled = await s.cancel_appointment(
+        clinic.deps,
+        lee,
+        s.CancelAppointment(appointment_id=ids[0], version=1, scope=s.Scope.FOLLOWING),
+    )
+    assert sorted(cancelled.appointment_ids) == sorted(ids)
