@@ -1,0 +1,212 @@
+"""The browser tier: the real server as a subprocess on a fresh SQLite file, driven by Debian's
+Chromium through Playwright. Nothing here may hang: every wait has a timeout, and the server is
+stopped by its pid whatever happens.
+
+The practice under test is the demo practice (`hearth demo`), so these tests also prove that
+`make run`'s first-run path works on SQLite and that its sign-ins are real.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import demo
+from tests.conftest import require_or_skip
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+HEARTH = Path(sys.executable).with_name("hearth")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+COMMAND_TIMEOUT = 120  # seconds for `hearth migrate` / `hearth demo`
+START_TIMEOUT = 30  # seconds for the server to answer
+STEP_TIMEOUT = 10_000  # milliseconds for any one browser action or expectation
+
+PASSWORD = demo.DEMO_PASSWORD
+OWNER = f"ana@{demo.DEMO_DOMAIN}"
+LEE = f"lee@{demo.DEMO_DOMAIN}"
+ADMIN = f"morgan@{demo.DEMO_DOMAIN}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    log: Path
+    env: dict[str, str]
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def _run(args: list[str], env: dict[str, str], log: Path) -> None:
+    with log.open("a") as out:
+        out.write(f"$ hearth {' '.join(args)}\n")
+        out.flush()
+        done = subprocess.run(
+            [str(HEARTH), *args],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            timeout=COMMAND_TIMEOUT,
+            check=False,
+        )
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"`hearth {' '.join(args)}` failed ({done.returncode}):\n{log.read_text()[-3000:]}"
+        )
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited ({process.returncode}):\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/sign-in", timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answered, even if with an error status
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer within {START_TIMEOUT}s:\n{log.read_text()}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    if not CHROMIUM.exists():
+        require_or_skip("REQUIRE_BROWSER", f"no Chromium at {CHROMIUM}")
+    pytest.importorskip("playwright.sync_api")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A migrated SQLite practice holding the demo, served on a free port."""
+    workdir = tmp_path_factory.mktemp("hearth-e2e")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "HEARTH_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'hearth.db'}",
+        "HEARTH_HOST": "127.0.0.1",
+        "HEARTH_PORT": str(port),
+        "HEARTH_SECRET_KEY": secrets.token_urlsafe(32),
+        "HEARTH_ENVIRONMENT": "development",
+        "PYTHONUNBUFFERED": "1",
+    }
+    log = workdir / "server.log"
+    _run(["migrate"], env, log)
+    _run(["demo"], env, log)
+    with log.open("a") as out:
+        process = subprocess.Popen(
+            [str(HEARTH), "serve"],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a Ctrl-C in the test run does not race our own stop
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process, log)
+        yield Server(url=url, log=log, env=env)
+    finally:
+        _stop(process)
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copy(log, ARTIFACTS / "server.log")
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: Path) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(
+            executable_path=str(chromium_path), args=CHROMIUM_ARGS, timeout=30_000
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser, server: Server) -> Iterator[object]:
+    """A fresh browser context (no cookies) on a laptop-sized screen."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=STEP_TIMEOUT)
+    context = browser.new_context(  # type: ignore[attr-defined]
+        base_url=server.url, viewport={"width": 1280, "height": 860}
+    )
+    context.set_default_timeout(STEP_TIMEOUT)
+    context.set_default_navigation_timeout(STEP_TIMEOUT)
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def on_console(msg) -> None:
+        # A page answered with 403/404 on purpose logs "Failed to load resource"; that is not
+        # a script error. CSP refusals and exceptions are.
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            errors.append(msg.text)
+
+    opened.on("console", on_console)
+    try:
+        yield opened
+    finally:
+        context.close()
+    # A Content-Security-Policy violation or a script error is a defect the user would hit.
+    assert not errors, f"browser errors: {errors}"
+
+
+def shot(page, name: str) -> Path:
+    """Save a full-page screenshot as a test artifact."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
