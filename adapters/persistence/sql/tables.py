@@ -253,3 +253,124 @@ sessions = sa.Table(
     sa.Column("expires_at", UtcDateTime),
     sa.Index(None, "expires_at"),
 )
+
+
+# ----- scheduling ---------------------------------------------------------------------------------
+
+services = sa.Table(
+    "services",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("name", sa.String(NAME), nullable=False),
+    sa.Column("name_folded", sa.String(NAME * 3), nullable=False),
+    sa.Column("service_line", sa.String(CODE), nullable=False),
+    sa.Column("minutes", sa.Integer, nullable=False),
+    sa.Column("fee_minor", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("billing_code", sa.String(16)),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+    sa.UniqueConstraint("name_folded"),  # names are unique whatever their case
+)
+
+
+def _change_mark(prefix: str, *, required: bool) -> list[sa.Column]:
+    """Who changed something, when, and for which clinician (see `ChangeMark`)."""
+    return [
+        sa.Column(f"{prefix}_by", sa.Uuid, sa.ForeignKey("staff.id")),
+        sa.Column(f"{prefix}_at", UtcDateTime, nullable=not required),
+        sa.Column(f"{prefix}_for", sa.Uuid, sa.ForeignKey("staff.id")),
+    ]
+
+
+series = sa.Table(
+    "series",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("case_id", sa.Uuid, sa.ForeignKey("cases.id"), nullable=False),
+    sa.Column("first_start", UtcDateTime, nullable=False),
+    sa.Column("minutes", sa.Integer, nullable=False),
+    sa.Column("every_weeks", sa.Integer, nullable=False),
+    sa.Column("until_on", sa.Date),
+    sa.Column("occurrences", sa.Integer),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    *_change_mark("created", required=True),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+    sa.CheckConstraint("(until_on IS NULL) <> (occurrences IS NULL)", name="one_end"),
+    sa.Index(None, "case_id"),
+)
+
+appointments = sa.Table(
+    "appointments",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("case_id", sa.Uuid, sa.ForeignKey("cases.id"), nullable=False),
+    sa.Column("start_at", UtcDateTime, nullable=False),
+    sa.Column("end_at", UtcDateTime, nullable=False),
+    sa.Column("service_id", sa.Uuid, sa.ForeignKey("services.id"), nullable=False),
+    sa.Column("location", sa.String(NAME), nullable=False),
+    sa.Column("telehealth", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("status", sa.String(CODE), nullable=False),
+    sa.Column("supervisor_override", sa.Uuid, sa.ForeignKey("staff.id")),
+    sa.Column("series_id", sa.Uuid, sa.ForeignKey("series.id")),
+    # Codes confirmed by the clinician (the lines are in appointment_codes); false: not yet.
+    sa.Column("codes_confirmed", sa.Boolean, nullable=False, server_default=sa.false()),
+    *_change_mark("created", required=True),
+    *_change_mark("changed", required=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+    sa.CheckConstraint("end_at > start_at", name="ends_after_start"),
+    sa.Index(None, "case_id", "start_at"),
+    sa.Index(None, "series_id"),
+    sa.Index(None, "start_at"),
+)
+
+# The providers of an appointment, in order (the first renders the service). Each row repeats
+# the appointment's time and whether it holds the slot, so that PostgreSQL can forbid overlapping
+# slots of one provider with an exclusion constraint on this one table (added by the migration:
+# EXCLUDE USING gist (staff_id WITH =, tstzrange(start_at, end_at, '[)') WITH &&) WHERE
+# (holds_slot), deferred to commit). SQLite gets the same guarantee from the check the unit of
+# work runs before committing, while it holds SQLite's single write lock.
+appointment_providers = sa.Table(
+    "appointment_providers",
+    metadata,
+    sa.Column(
+        "appointment_id",
+        sa.Uuid,
+        sa.ForeignKey("appointments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("staff_id", sa.Uuid, sa.ForeignKey("staff.id"), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("start_at", UtcDateTime, nullable=False),
+    sa.Column("end_at", UtcDateTime, nullable=False),
+    sa.Column("holds_slot", sa.Boolean, nullable=False),
+    sa.Index(None, "staff_id", "start_at"),
+)
+
+appointment_attendance = sa.Table(
+    "appointment_attendance",
+    metadata,
+    sa.Column(
+        "appointment_id",
+        sa.Uuid,
+        sa.ForeignKey("appointments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("person_id", sa.Uuid, sa.ForeignKey("people.id"), primary_key=True),
+    sa.Column("mark", sa.String(CODE), nullable=False),
+)
+
+appointment_codes = sa.Table(
+    "appointment_codes",
+    metadata,
+    sa.Column(
+        "appointment_id",
+        sa.Uuid,
+        sa.ForeignKey("appointments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(16), nullable=False),
+    sa.Column("units", sa.Integer, nullable=False),
+    sa.Column("person_id", sa.Uuid, sa.ForeignKey("people.id")),
+)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.persistence.sql.cases import SqlCaseRepository
@@ -16,6 +17,10 @@ from adapters.persistence.sql.directory import (
     SqlStaffRepository,
 )
 from adapters.persistence.sql.history import SqlHistoryRepository
+from adapters.persistence.sql.scheduling import SqlAppointmentRepository, SqlServiceRepository
+from core.domain.scheduling import DoubleBooking
+
+EXCLUSION_VIOLATION = "23P01"  # PostgreSQL's SQLSTATE for an exclusion constraint
 
 
 class SqlUnitOfWork:
@@ -35,6 +40,8 @@ class SqlUnitOfWork:
         self.cases = SqlCaseRepository(conn)
         self.history = SqlHistoryRepository(conn)
         self.credentials = SqlCredentialRepository(conn)
+        self.services = SqlServiceRepository(conn)
+        self.appointments = SqlAppointmentRepository(conn)
         return self
 
     async def __aexit__(
@@ -51,9 +58,32 @@ class SqlUnitOfWork:
                 await conn.close()
 
     async def commit(self) -> None:
-        await self._open().commit()
+        """Commit, unless the appointments written would double-book a provider: then raise
+        `DoubleBooking` (the transaction stays open for the caller to roll back). SQLite: the
+        check runs while this transaction holds the write lock, so nothing can slip in before
+        the commit. PostgreSQL: the exclusion constraint decides at commit, even against a
+        writer that committed a moment earlier; the clash is then looked up for the message."""
+        conn = self._open()
+        written = list(self.appointments.written.values())
+        if written:
+            clash = await self.appointments.clash(written)
+            if clash is not None:
+                raise clash
+        try:
+            await conn.commit()
+        except IntegrityError as exc:
+            if getattr(exc.orig, "sqlstate", None) != EXCLUSION_VIOLATION or not written:
+                raise
+            await conn.rollback()
+            clash = await self.appointments.clash(written)
+            await conn.rollback()
+            first = written[0]
+            raise clash or DoubleBooking(first.provider, first.start, first.end) from exc
+        finally:
+            self.appointments.written.clear()
 
     async def rollback(self) -> None:
+        self.appointments.written.clear()
         await self._open().rollback()
 
     def _open(self) -> AsyncConnection:

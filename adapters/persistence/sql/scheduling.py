@@ -1,0 +1,458 @@
+"""Services, appointments and series: rows ↔ domain objects, and the no-overlap guarantee.
+
+An appointment is four tables (the row, its providers, attendance and confirmed codes); any list
+of appointments is loaded in four queries. The providers' rows carry the appointment's time and
+whether it holds the slot: PostgreSQL's exclusion constraint on them refuses a double booking at
+commit, and `SqlAppointmentRepository.clash` finds the same clash by query (SQLite's guarantee,
+checked before its commit under the single write lock; PostgreSQL's message after a refusal).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.persistence.sql import tables as t
+from adapters.persistence.sql.directory import _Versioned
+from adapters.persistence.sql.expressions import among, by_text, fold
+from core.domain.billing_codes import CodeLine
+from core.domain.errors import InvalidInput
+from core.domain.scheduling import (
+    SLOT_HOLDING,
+    Appointment,
+    AppointmentStatus,
+    Attendance,
+    ChangeMark,
+    DoubleBooking,
+    Recurrence,
+    Series,
+    Service,
+    find_double_booking,
+)
+from core.domain.values import CaseId, Money, PersonId, StaffId
+
+Row = dict[str, Any]
+NAME_TAKEN = "Another service already has this name."
+
+
+def _mark_values(prefix: str, mark: ChangeMark | None) -> Row:
+    return {
+        f"{prefix}_by": mark.actor_id if mark else None,
+        f"{prefix}_at": mark.at if mark else None,
+        f"{prefix}_for": mark.on_behalf_of if mark else None,
+    }
+
+
+def _mark(row: Any, prefix: str) -> ChangeMark | None:
+    at = row[f"{prefix}_at"]
+    if at is None:
+        return None
+    return ChangeMark(row[f"{prefix}_by"], at, row[f"{prefix}_for"])
+
+
+# ----- services -----------------------------------------------------------------------------------
+
+
+def _service_values(s: Service) -> Row:
+    return {
+        "id": s.id,
+        "name": s.name,
+        "name_folded": fold(s.name),
+        "service_line": s.service_line.value,
+        "minutes": s.minutes,
+        "fee_minor": s.fee.amount_minor,
+        "currency": s.fee.currency,
+        "billing_code": s.billing_code,
+        "active": s.active,
+        "version": s.version,
+    }
+
+
+def _service(row: Any) -> Service:
+    return Service(
+        id=row.id,
+        name=row.name,
+        service_line=row.service_line,
+        minutes=row.minutes,
+        fee=Money(row.fee_minor, row.currency),
+        billing_code=row.billing_code,
+        active=row.active,
+        version=row.version,
+    )
+
+
+class SqlServiceRepository(_Versioned):
+    table = t.services
+    what = "service"
+
+    async def get(self, service_id: UUID) -> Service | None:
+        rows = await self._rows(t.services.c.id == service_id)
+        return _service(rows[0]) if rows else None
+
+    async def get_many(self, ids: Iterable[UUID]) -> dict[UUID, Service]:
+        rows = await self._rows(among(t.services.c.id, set(ids), self._dialect))
+        return {r.id: _service(r) for r in rows}
+
+    async def list_all(self, *, include_inactive: bool = False) -> list[Service]:
+        c = t.services.c
+        query = sa.select(t.services).order_by(by_text(c.name_folded, self._dialect), c.id)
+        if not include_inactive:
+            query = query.where(c.active)
+        return [_service(r) for r in await self._conn.execute(query)]
+
+    async def _name_free(self, service: Service) -> None:
+        c = t.services.c
+        taken = await self._conn.execute(
+            sa.select(c.id).where(c.name_folded == fold(service.name), c.id != service.id)
+        )
+        if taken.first() is not None:
+            raise InvalidInput(NAME_TAKEN, field="name")
+
+    async def add(self, service: Service) -> None:
+        await self._name_free(service)
+        await self._unique_name(self._insert(_service_values(service)))
+
+    async def update(self, service: Service) -> None:
+        await self._name_free(service)
+        await self._unique_name(self._update(service, _service_values(service)))
+
+    async def _unique_name(self, write: Any) -> None:
+        """A concurrent writer of the same name loses on the unique constraint."""
+        try:
+            async with self._conn.begin_nested():
+                await write
+        except InvalidInput as exc:
+            if isinstance(exc.__cause__, IntegrityError) and "name" in str(exc.__cause__):
+                raise InvalidInput(NAME_TAKEN, field="name") from exc
+            raise
+
+
+# ----- series -------------------------------------------------------------------------------------
+
+
+def _series_values(s: Series) -> Row:
+    return {
+        "id": s.id,
+        "case_id": s.case_id,
+        "first_start": s.first_start,
+        "minutes": s.minutes,
+        "every_weeks": s.rule.every_weeks,
+        "until_on": s.rule.until,
+        "occurrences": s.rule.count,
+        "timezone": s.timezone,
+        **_mark_values("created", s.created),
+        "version": s.version,
+    }
+
+
+def _series(row: Any) -> Series:
+    created = _mark(row._mapping, "created")
+    assert created is not None
+    return Series(
+        id=row.id,
+        case_id=CaseId(row.case_id),
+        first_start=row.first_start,
+        minutes=row.minutes,
+        rule=Recurrence(row.every_weeks, until=row.until_on, count=row.occurrences),
+        timezone=row.timezone,
+        created=created,
+        version=row.version,
+    )
+
+
+class _SeriesTable(_Versioned):
+    table = t.series
+    what = "series"
+
+
+# ----- appointments -------------------------------------------------------------------------------
+
+
+def _appointment_values(a: Appointment) -> Row:
+    return {
+        "id": a.id,
+        "case_id": a.case_id,
+        "start_at": a.start,
+        "end_at": a.end,
+        "service_id": a.service_id,
+        "location": a.location,
+        "telehealth": a.telehealth,
+        "status": a.status.value,
+        "supervisor_override": a.supervisor_override,
+        "series_id": a.series_id,
+        "codes_confirmed": a.codes is not None,
+        **_mark_values("created", a.created),
+        **_mark_values("changed", a.changed),
+        "version": a.version,
+    }
+
+
+def _child_rows(a: Appointment) -> dict[sa.Table, list[Row]]:
+    return {
+        t.appointment_providers: [
+            {
+                "appointment_id": a.id,
+                "staff_id": staff_id,
+                "position": i,
+                "start_at": a.start,
+                "end_at": a.end,
+                "holds_slot": a.holds_slot,
+            }
+            for i, staff_id in enumerate(a.providers)
+        ],
+        t.appointment_attendance: [
+            {"appointment_id": a.id, "person_id": p, "mark": mark.value}
+            for p, mark in a.attendance.items()
+        ],
+        t.appointment_codes: [
+            {
+                "appointment_id": a.id,
+                "position": i,
+                "code": line.code,
+                "units": line.units,
+                "person_id": line.person_id,
+            }
+            for i, line in enumerate(a.codes or ())
+        ],
+    }
+
+
+_SLOT = [s.value for s in SLOT_HOLDING]
+
+
+class SqlAppointmentRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+        self._dialect = conn.dialect.name
+        self._series = _SeriesTable(conn)
+        # Appointments added or changed in this unit of work, checked against overlaps.
+        self.written: dict[UUID, Appointment] = {}
+
+    # ----- reading -------------------------------------------------------------------------------
+
+    async def _load(self, query: sa.Select) -> list[Appointment]:
+        """Appointments of `query` (a select of appointment rows, in the order wanted) and
+        their providers, attendance and codes: four statements whatever the number."""
+        rows = list(await self._conn.execute(query))
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        children: dict[sa.Table, dict[UUID, list[Any]]] = {}
+        for table in (t.appointment_providers, t.appointment_attendance, t.appointment_codes):
+            grouped: dict[UUID, list[Any]] = defaultdict(list)
+            select = sa.select(table).where(among(table.c.appointment_id, ids, self._dialect))
+            if "position" in table.c:
+                select = select.order_by(table.c.position)
+            for r in await self._conn.execute(select):
+                grouped[r.appointment_id].append(r)
+            children[table] = grouped
+        found = []
+        for r in rows:
+            created = _mark(r._mapping, "created")
+            assert created is not None
+            codes = children[t.appointment_codes].get(r.id, [])
+            found.append(
+                Appointment(
+                    id=r.id,
+                    case_id=CaseId(r.case_id),
+                    start=r.start_at,
+                    end=r.end_at,
+                    providers=tuple(
+                        StaffId(p.staff_id) for p in children[t.appointment_providers][r.id]
+                    ),
+                    service_id=r.service_id,
+                    created=created,
+                    location=r.location,
+                    telehealth=r.telehealth,
+                    status=AppointmentStatus(r.status),
+                    supervisor_override=r.supervisor_override,
+                    series_id=r.series_id,
+                    attendance={
+                        PersonId(x.person_id): Attendance(x.mark)
+                        for x in children[t.appointment_attendance].get(r.id, [])
+                    },
+                    codes=tuple(CodeLine(x.code, x.units, x.person_id) for x in codes)
+                    if r.codes_confirmed
+                    else None,
+                    changed=_mark(r._mapping, "changed"),
+                    version=r.version,
+                )
+            )
+        return found
+
+    def _select(self, *where: sa.ColumnElement[bool]) -> sa.Select:
+        a = t.appointments.c
+        return sa.select(t.appointments).where(*where).order_by(a.start_at, a.id)
+
+    def _with_provider(
+        self,
+        staff_ids: Iterable[StaffId],
+        start: datetime,
+        end: datetime,
+        *,
+        slot_only: bool = False,
+    ) -> sa.ColumnElement[bool]:
+        """One of `staff_ids` provides it and it overlaps [start, end) (half-open)."""
+        p = t.appointment_providers.c
+        return sa.exists().where(
+            p.appointment_id == t.appointments.c.id,
+            among(p.staff_id, set(staff_ids), self._dialect),
+            p.start_at < end,
+            p.end_at > start,
+            *([p.holds_slot] if slot_only else []),
+        )
+
+    async def get(self, appointment_id: UUID) -> Appointment | None:
+        found = await self._load(self._select(t.appointments.c.id == appointment_id))
+        return found[0] if found else None
+
+    async def get_many(self, ids: Iterable[UUID]) -> dict[UUID, Appointment]:
+        found = await self._load(self._select(among(t.appointments.c.id, set(ids), self._dialect)))
+        return {a.id: a for a in found}
+
+    async def for_providers(
+        self, provider_ids: Iterable[StaffId] | None, start: datetime, end: datetime
+    ) -> list[Appointment]:
+        a = t.appointments.c
+        if provider_ids is None:
+            return await self._load(self._select(a.start_at < end, a.end_at > start))
+        return await self._load(self._select(self._with_provider(provider_ids, start, end)))
+
+    async def for_case(
+        self,
+        case_id: CaseId,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        statuses: Iterable[AppointmentStatus] | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> list[Appointment]:
+        a = t.appointments.c
+        query = sa.select(t.appointments).where(a.case_id == case_id)
+        if start is not None:
+            query = query.where(a.start_at >= start)
+        if end is not None:
+            query = query.where(a.start_at < end)
+        if statuses is not None:
+            query = query.where(a.status.in_([s.value for s in statuses] or [""]))
+        order = (a.start_at.desc(), a.id.desc()) if newest_first else (a.start_at, a.id)
+        query = query.order_by(*order)
+        if limit is not None:
+            query = query.limit(limit)
+        return await self._load(query)
+
+    async def for_cases(
+        self, case_ids: Iterable[CaseId], start: datetime, end: datetime
+    ) -> list[Appointment]:
+        a = t.appointments.c
+        return await self._load(
+            self._select(
+                among(a.case_id, set(case_ids), self._dialect),
+                a.status.in_(_SLOT),
+                a.start_at < end,
+                a.end_at > start,
+            )
+        )
+
+    async def overlapping(
+        self,
+        provider_ids: Iterable[StaffId],
+        start: datetime,
+        end: datetime,
+        *,
+        exclude: Iterable[UUID] = (),
+    ) -> list[Appointment]:
+        a = t.appointments.c
+        where = [self._with_provider(provider_ids, start, end, slot_only=True)]
+        skip = set(exclude)
+        if skip:
+            where.append(sa.not_(among(a.id, skip, self._dialect)))
+        return await self._load(self._select(*where))
+
+    async def in_series(self, series_id: UUID) -> list[Appointment]:
+        return await self._load(self._select(t.appointments.c.series_id == series_id))
+
+    # ----- writing -------------------------------------------------------------------------------
+
+    async def add(self, appointment: Appointment) -> None:
+        await self.add_many([appointment])
+
+    async def add_many(self, appointments: Iterable[Appointment]) -> None:
+        new = list(appointments)
+        if not new:
+            return
+        try:
+            await self._conn.execute(
+                sa.insert(t.appointments), [_appointment_values(a) for a in new]
+            )
+        except IntegrityError as exc:
+            raise InvalidInput("This appointment exists already.") from exc
+        await self._insert_children(new)
+        self.written.update((a.id, a) for a in new)
+
+    async def update(self, appointment: Appointment) -> None:
+        table = _AppointmentTable(self._conn)
+        await table._update(appointment, _appointment_values(appointment))
+        await self._conn.execute(
+            sa.delete(t.appointment_providers).where(
+                t.appointment_providers.c.appointment_id == appointment.id
+            )
+        )
+        for child in (t.appointment_attendance, t.appointment_codes):
+            await self._conn.execute(
+                sa.delete(child).where(child.c.appointment_id == appointment.id)
+            )
+        await self._insert_children([appointment])
+        self.written[appointment.id] = appointment
+
+    async def _insert_children(self, appointments: list[Appointment]) -> None:
+        rows: dict[sa.Table, list[Row]] = defaultdict(list)
+        for a in appointments:
+            for table, table_rows in _child_rows(a).items():
+                rows[table] += table_rows
+        for table, table_rows in rows.items():
+            if table_rows:
+                await self._conn.execute(sa.insert(table), table_rows)
+
+    async def get_series(self, series_id: UUID) -> Series | None:
+        rows = await self._series._rows(t.series.c.id == series_id)
+        return _series(rows[0]) if rows else None
+
+    async def get_series_many(self, ids: Iterable[UUID]) -> dict[UUID, Series]:
+        rows = await self._series._rows(among(t.series.c.id, set(ids), self._dialect))
+        return {r.id: _series(r) for r in rows}
+
+    async def add_series(self, series: Series) -> None:
+        await self._series._insert(_series_values(series))
+
+    async def update_series(self, series: Series) -> None:
+        await self._series._update(series, _series_values(series))
+
+    # ----- the no-overlap rule -------------------------------------------------------------------
+
+    async def clash(self, candidates: Iterable[Appointment]) -> DoubleBooking | None:
+        """The double booking that `candidates` would make with what is stored, if any."""
+        holding = [a for a in candidates if a.holds_slot]
+        if not holding:
+            return None
+        providers = {p for a in holding for p in a.providers}
+        start, end = min(a.start for a in holding), max(a.end for a in holding)
+        existing = await self.overlapping(providers, start, end)
+        found = find_double_booking(holding, existing)
+        if found is None:
+            return None
+        provider, other = found
+        return DoubleBooking(provider, other.start, other.end)
+
+
+class _AppointmentTable(_Versioned):
+    table = t.appointments
+    what = "appointment"
