@@ -55,6 +55,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """On a failure, keep what the browser showed and what the server logged."""
+    report = yield
+    if report.when == "call" and report.failed:
+        funcargs = getattr(item, "funcargs", {})
+        if "page" in funcargs:
+            try:
+                shot(funcargs["page"], f"failed-{item.name}")
+            except Exception as exc:  # the page may be gone; the report matters more
+                report.sections.append(("screenshot", f"not taken: {exc}"))
+        if "server" in funcargs:
+            report.sections.append(("server log (last lines)", funcargs["server"].log_tail()))
+    return report
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
+
+# The server's "today" (HEARTH_TIMEZONE is UTC by default).
+TODAY = datetime.now(UTC).date()
+
+
+def days_ago(days: int) -> str:
+    """A date as a date input takes it."""
+    return (TODAY - timedelta(days=days)).isoformat()
 
 
 def sign_in(page: Page, email: str, password: str) -> None:
@@ -13,3 +22,41 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page).not_to_have_url(re.compile(r"/sign-in"))
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/sign-in"))
+
+
+def open_case(page: Page, name: str) -> None:
+    page.goto("/cases")
+    page.get_by_role("link", name=name, exact=True).click()
+    expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
+
+
+def mark_page(page: Page) -> None:
+    """Leave a mark in this page's JavaScript state; a full reload would wipe it."""
+    page.evaluate("window.hearthSamePage = true")
+
+
+def expect_same_page(page: Page) -> None:
+    """The change updated the page in place (htmx), with no full reload."""
+    assert page.evaluate("window.hearthSamePage === true"), "the page was reloaded"
+
+
+def form(page: Page, name: str) -> Locator:
+    """One of the case page's action forms, by its accessible name; its <details> opened."""
+    # By attribute: the contents of a closed <details> are not in the accessibility tree.
+    found = page.locator(f'form[aria-label="{name}"]')
+    details = found.locator("xpath=ancestor::details[1]")
+    if details.count() and details.get_attribute("open") is None:
+        details.locator("summary").click()
+    expect(found).to_be_visible()
+    return found
+
+
+def row(section: Locator, *cells: str) -> Locator:
+    """The table row of `section` whose cells read `cells` in order (other cells between)."""
+    pattern = r".*".join(re.escape(c) for c in cells)
+    return section.get_by_role("row", name=re.compile(pattern))

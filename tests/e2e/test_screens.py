@@ -1,0 +1,78 @@
+"""The demo practice as a visitor finds it after `make run`: every scenario case is there, and
+the key screens are saved for the README (docs/screenshots/ holds the chosen copies)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import LEE, OWNER, PASSWORD, shot
+from tests.e2e.flows import open_case, row, sign_in
+
+SCENARIO_CASES = {
+    "Maya & Sam": "couple",
+    "Okafor family": "family",
+    "Lucas Bennett": "client",
+    "Tuesday DBT skills": "group",
+    "Riverside clinic consultation group": "consultation group",
+    "Mindful parenting workshop": "workshop",
+    "Sam Chen": "client",
+    "Haddad family": "family",
+    "Jordan Blake": "client",
+}
+
+
+def test_the_owner_finds_every_scenario_case_of_the_demo(page: Page):
+    sign_in(page, OWNER, PASSWORD)
+    page.goto("/cases")
+    results = page.locator("#case-results")
+    for name, kind in SCENARIO_CASES.items():
+        expect(row(results, name, kind)).to_be_visible()
+    shot(page, "30-case-list")
+
+    # Search by a person's name finds every case they are in.
+    page.get_by_label("Search by case or person name").fill("Sam Chen")
+    expect(results.locator("tbody tr")).to_have_count(2)
+    expect(row(results, "Maya & Sam", "couple")).to_be_visible()
+    expect(row(results, "Sam Chen", "client")).to_be_visible()
+
+
+def test_the_couple_page_answers_who_is_in_it_who_treats_and_who_pays(page: Page):
+    sign_in(page, LEE, PASSWORD)
+    open_case(page, "Maya & Sam")
+    expect(page.locator("#team")).to_contain_text("Dr. Grace Lee")
+    expect(page.locator("#team")).to_contain_text("Morgan Diaz")
+    expect(row(page.locator("#billing"), "Sam Chen", "whole case")).to_be_visible()
+    expect(row(page.locator("#communication"), "Maya Rivera", "email", "yes")).to_be_visible()
+    shot(page, "31-couple-case")
+
+
+def test_the_group_page_shows_members_now_and_before_and_their_payers(page: Page):
+    sign_in(page, LEE, PASSWORD)
+    open_case(page, "Tuesday DBT skills")
+    now = page.locator("#participants table").first
+    expect(now.locator("tbody tr")).to_have_count(6)
+    expect(row(page.locator("#participants table.past"), "Ben Carter")).to_be_visible()
+    expect(row(page.locator("#billing"), "Northwind Logistics EAP", "Chloe Nguyen")).to_be_visible()
+    expect(page.locator("#team")).to_contain_text("Riley Park")
+    shot(page, "32-group-case")
+
+
+def test_a_consultation_group_has_no_diagnosis_panel(page: Page):
+    sign_in(page, OWNER, PASSWORD)
+    open_case(page, "Riverside clinic consultation group")
+    expect(page.get_by_text("consultation group ·")).to_be_visible()
+    expect(
+        row(page.locator("#billing"), "Riverside Community Clinic", "whole case")
+    ).to_be_visible()
+    expect(page.locator("#clinical")).to_have_count(0)
+    expect(page.get_by_role("link", name="Clinical record")).to_have_count(0)
+
+
+def test_the_case_page_fits_a_tablet(page: Page):
+    page.set_viewport_size({"width": 768, "height": 1024})
+    sign_in(page, LEE, PASSWORD)
+    open_case(page, "Okafor family")
+    # Nothing wider than the screen: no sideways scrolling on a tablet.
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than a tablet screen"
+    shot(page, "33-family-case-tablet")
