@@ -14,6 +14,14 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $@
 
+# Serve on the embedded SQLite database (./var/hearth.db unless HEARTH_DATABASE_URL says
+# otherwise). The first run loads the demo practice and prints its sign-ins; later runs keep the
+# data as it is.
+run: install
+	$(BIN)/hearth migrate
+	$(BIN)/hearth demo --if-empty
+	$(BIN)/hearth serve
+
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
