@@ -220,9 +220,15 @@ def page(browser, server: Server) -> Iterator[object]:
     assert not errors, f"browser errors: {errors}"
 
 
-def shot(page, name: str) -> Path:
-    """Save a full-page screenshot as a test artifact."""
+def shot(page, name: str, height: int | None = None) -> Path:
+    """Save a full-page screenshot as a test artifact; with `height`, only the top of the page
+    (the README's copies in docs/screenshots/ are cut this way to stay small)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    if height is None:
+        page.screenshot(path=str(path), full_page=True)
+    else:
+        width = page.viewport_size["width"]
+        clip = {"x": 0, "y": 0, "width": width, "height": height}
+        page.screenshot(path=str(path), full_page=True, clip=clip)
     return path

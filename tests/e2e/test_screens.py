@@ -28,6 +28,7 @@ def test_the_owner_finds_every_scenario_case_of_the_demo(page: Page):
     for name, kind in SCENARIO_CASES.items():
         expect(row(results, name, kind)).to_be_visible()
     shot(page, "30-case-list")
+    shot(page, "readme-case-list")
 
     # Search by a person's name finds every case they are in.
     page.get_by_label("Search by case or person name").fill("Sam Chen")
@@ -44,6 +45,7 @@ def test_the_couple_page_answers_who_is_in_it_who_treats_and_who_pays(page: Page
     expect(row(page.locator("#billing"), "Sam Chen", "whole case")).to_be_visible()
     expect(row(page.locator("#communication"), "Maya Rivera", "email", "yes")).to_be_visible()
     shot(page, "31-couple-case")
+    shot(page, "readme-couple-case", height=1180)
 
 
 def test_the_group_page_shows_members_now_and_before_and_their_payers(page: Page):
@@ -55,6 +57,7 @@ def test_the_group_page_shows_members_now_and_before_and_their_payers(page: Page
     expect(row(page.locator("#billing"), "Northwind Logistics EAP", "Chloe Nguyen")).to_be_visible()
     expect(page.locator("#team")).to_contain_text("Riley Park")
     shot(page, "32-group-case")
+    shot(page, "readme-group-case", height=1720)
 
 
 def test_a_consultation_group_has_no_diagnosis_panel(page: Page):
