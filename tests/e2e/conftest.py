@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,13 +62,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
     if report.when == "call" and report.failed:
         funcargs = getattr(item, "funcargs", {})
-        if "page" in funcargs:
+        shown = funcargs.get("page") or funcargs.get("empty_page")
+        if shown is not None:
             try:
-                shot(funcargs["page"], f"failed-{item.name}")
+                shot(shown, f"failed-{item.name}")
             except Exception as exc:  # the page may be gone; the report matters more
                 report.sections.append(("screenshot", f"not taken: {exc}"))
-        if "server" in funcargs:
-            report.sections.append(("server log (last lines)", funcargs["server"].log_tail()))
+        served = funcargs.get("server") or funcargs.get("empty_server")
+        if served is not None:
+            report.sections.append(("server log (last lines)", served.log_tail()))
     return report
 
 
@@ -140,10 +143,9 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A migrated SQLite practice holding the demo, served on a free port."""
-    workdir = tmp_path_factory.mktemp("hearth-e2e")
+@contextmanager
+def _serve(workdir: Path, *seed: str) -> Iterator[Server]:
+    """Migrate a new SQLite file in `workdir`, run the `seed` commands, serve it; stop after."""
     port = _free_port()
     env = {
         **os.environ,
@@ -155,8 +157,8 @@ def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "PYTHONUNBUFFERED": "1",
     }
     log = workdir / "server.log"
-    _run(["migrate"], env, log)
-    _run(["demo"], env, log)
+    for command in ("migrate", *seed):
+        _run(command.split(), env, log)
     with log.open("a") as out:
         process = subprocess.Popen(
             [str(HEARTH), "serve"],
@@ -173,7 +175,21 @@ def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     finally:
         _stop(process)
         ARTIFACTS.mkdir(exist_ok=True)
-        shutil.copy(log, ARTIFACTS / "server.log")
+        shutil.copy(log, ARTIFACTS / f"server-{workdir.name}.log")
+
+
+@pytest.fixture(scope="session")
+def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A migrated SQLite practice holding the demo, served on a free port."""
+    with _serve(tmp_path_factory.mktemp("demo"), "demo") as served:
+        yield served
+
+
+@pytest.fixture
+def empty_server(chromium_path: Path, tmp_path: Path) -> Iterator[Server]:
+    """A migrated SQLite practice with nobody in it yet: the first run of a new practice."""
+    with _serve(tmp_path) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")
@@ -190,15 +206,13 @@ def browser(chromium_path: Path) -> Iterator[object]:
             launched.close()
 
 
-@pytest.fixture
-def page(browser, server: Server) -> Iterator[object]:
+@contextmanager
+def _page(browser, base_url: str) -> Iterator[object]:
     """A fresh browser context (no cookies) on a laptop-sized screen."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=STEP_TIMEOUT)
-    context = browser.new_context(  # type: ignore[attr-defined]
-        base_url=server.url, viewport={"width": 1280, "height": 860}
-    )
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 860})
     context.set_default_timeout(STEP_TIMEOUT)
     context.set_default_navigation_timeout(STEP_TIMEOUT)
     opened = context.new_page()
@@ -218,6 +232,18 @@ def page(browser, server: Server) -> Iterator[object]:
         context.close()
     # A Content-Security-Policy violation or a script error is a defect the user would hit.
     assert not errors, f"browser errors: {errors}"
+
+
+@pytest.fixture
+def page(browser, server: Server) -> Iterator[object]:
+    with _page(browser, server.url) as opened:
+        yield opened
+
+
+@pytest.fixture
+def empty_page(browser, empty_server: Server) -> Iterator[object]:
+    with _page(browser, empty_server.url) as opened:
+        yield opened
 
 
 def shot(page, name: str, height: int | None = None) -> Path:
