@@ -62,7 +62,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
     if report.when == "call" and report.failed:
         funcargs = getattr(item, "funcargs", {})
-        shown = funcargs.get("page") or funcargs.get("empty_page")
+        shown = next(
+            (
+                funcargs[f]
+                for f in ("page", "empty_page", "page_without_javascript")
+                if f in funcargs
+            ),
+            None,
+        )
         if shown is not None:
             try:
                 shot(shown, f"failed-{item.name}")
@@ -207,12 +214,16 @@ def browser(chromium_path: Path) -> Iterator[object]:
 
 
 @contextmanager
-def _page(browser, base_url: str) -> Iterator[object]:
+def _page(browser, base_url: str, javascript: bool = True) -> Iterator[object]:
     """A fresh browser context (no cookies) on a laptop-sized screen."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=STEP_TIMEOUT)
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 860})
+    context = browser.new_context(
+        base_url=base_url,
+        viewport={"width": 1280, "height": 860},
+        java_script_enabled=javascript,
+    )
     context.set_default_timeout(STEP_TIMEOUT)
     context.set_default_navigation_timeout(STEP_TIMEOUT)
     opened = context.new_page()
@@ -237,6 +248,12 @@ def _page(browser, base_url: str) -> Iterator[object]:
 @pytest.fixture
 def page(browser, server: Server) -> Iterator[object]:
     with _page(browser, server.url) as opened:
+        yield opened
+
+
+@pytest.fixture
+def page_without_javascript(browser, server: Server) -> Iterator[object]:
+    with _page(browser, server.url, javascript=False) as opened:
         yield opened
 
 

@@ -1,0 +1,59 @@
+"""The pages work without JavaScript (plain links and form posts), and by keyboard alone."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import LEE, PASSWORD, shot
+from tests.e2e.flows import open_case, row, sign_in
+
+
+def test_a_case_is_read_and_changed_without_javascript(page_without_javascript: Page):
+    page = page_without_javascript
+    sign_in(page, LEE, PASSWORD)
+    open_case(page, "Lucas Bennett")
+    expect(row(page.locator("#participants"), "Lucas Bennett", "client")).to_be_visible()
+    expect(row(page.locator("#billing"), "Claire Bennett", "whole case")).to_be_visible()
+    expect(row(page.locator("#helpers"), "Claire Bennett", "representative")).to_be_visible()
+    case_url = page.url
+
+    # A plain form post, answered with a redirect back to the changed panel.
+    page.locator("#communication summary").click()
+    receives = page.locator('form[aria-label="Set what someone receives"]')
+    receives.get_by_label("Person").select_option(label="Lucas Bennett")
+    receives.get_by_label("Appointment reminders").check()
+    receives.get_by_label("Portal access").check()
+    receives.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(re.escape(case_url) + r"#communication$"))
+    expect(
+        row(page.locator("#communication"), "Lucas Bennett", "email", "yes", "no", "no", "yes")
+    ).to_be_visible()
+    shot(page, "40-teen-case-without-javascript")
+
+
+def test_signing_in_and_opening_a_case_by_keyboard(page: Page):
+    page.goto("/sign-in")
+    page.get_by_label("Email").focus()
+    page.keyboard.type(LEE)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/cases$"))
+
+    link = page.get_by_role("link", name="Okafor family", exact=True)
+    for _ in range(60):  # Tab through the page until the case's link has the focus
+        page.keyboard.press("Tab")
+        if link.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        raise AssertionError("the case's link cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1, name="Okafor family")).to_be_visible()
+
+    # A collapsed action opens from the keyboard too.
+    summary = page.locator("#participants summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator('form[aria-label="Add a family member"]')).to_be_visible()
