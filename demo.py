@@ -111,6 +111,7 @@ class _Loader:
     async def person(self, name: str, **details: object) -> PersonId:
         slug = re.sub(r"[^a-z]+", ".", name.lower().removeprefix("dr. "))
         details.setdefault("email", f"{slug}@example.org")
+        details.setdefault("preferred_channel", Channel.EMAIL if details["email"] else Channel.NONE)
         return await directory.register_person(
             self.deps,
             self.owner,

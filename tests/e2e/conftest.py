@@ -142,6 +142,13 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=10)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_failure_shots() -> None:
+    """Failure screenshots of an earlier run would mislead; the others are simply replaced."""
+    for old in ARTIFACTS.glob("failed-*.png"):
+        old.unlink()
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
     if not CHROMIUM.exists():

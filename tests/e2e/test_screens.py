@@ -79,3 +79,24 @@ def test_the_case_page_fits_a_tablet(page: Page):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than a tablet screen"
     shot(page, "33-family-case-tablet")
+
+
+def test_a_persons_page_lists_every_case_and_role_of_sam(page: Page):
+    """Scenario 8: one person, two cases, no duplicated contact details."""
+    sign_in(page, OWNER, PASSWORD)
+    open_case(page, "Maya & Sam")
+    page.locator("#participants").get_by_role("link", name="Sam Chen").click()
+    expect(page.get_by_role("heading", level=1, name="Sam Chen")).to_be_visible()
+    cases = page.locator("table")
+    expect(cases.locator("tbody tr")).to_have_count(2)
+    expect(row(cases, "Maya & Sam", "couple", "partner, payer", "Dr. Grace Lee")).to_be_visible()
+    expect(row(cases, "Sam Chen", "client", "client, payer", "Dr. Sofia Martins")).to_be_visible()
+    shot(page, "34-person-in-two-cases")
+
+
+def test_an_organizations_page_lists_the_cases_it_pays_for(page: Page):
+    sign_in(page, OWNER, PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Organizations").click()
+    page.get_by_label("Search by name or email").fill("Riverside")
+    page.get_by_role("link", name="Riverside Community Clinic").click()
+    expect(row(page.locator("table"), "Riverside clinic consultation group")).to_be_visible()

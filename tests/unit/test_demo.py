@@ -13,6 +13,7 @@ from adapters.system.ids import SequentialIds
 from adapters.system.passwords import Argon2PasswordHasher
 from core.domain.access import Permission, StaffActor
 from core.domain.errors import Forbidden, NotFound, RecordNotAllowed
+from core.domain.parties import Channel
 from core.services import auth, clinical, directory, queries
 from core.services.context import Deps
 
@@ -117,6 +118,7 @@ async def test_the_okafor_family_grows_and_the_father_only_pays(d: Demo):
     assert "Emeka Okafor" not in {m.name for m in o.members_now + o.members_before}
     chidi = await directory.get_person(d.deps, await d.actor(LEE), o.members_now[1].person_id)
     assert chidi.date_of_birth is not None
+    assert chidi.preferred_channel is Channel.EMAIL
     assert (d.today - chidi.date_of_birth).days // 365 == 14
 
 
