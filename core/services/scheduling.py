@@ -202,8 +202,10 @@ async def _clinicians(
             raise InvalidInput("Choose active clinicians as providers.", field="provider_ids")
     if supervisor_id is not None:
         s = staff.get(supervisor_id)
-        if s is None or not s.active or not (s.has(StaffRole.SUPERVISOR) or s.is_clinician):
-            raise InvalidInput("Choose an active supervisor.", field="supervisor_id")
+        if s is None or not s.active or not s.has(StaffRole.SUPERVISOR):
+            raise InvalidInput(
+                "Choose an active supervisor of the practice.", field="supervisor_id"
+            )
         if supervisor_id in provider_ids:
             raise InvalidInput(
                 "A provider does not supervise their own session.", field="supervisor_id"

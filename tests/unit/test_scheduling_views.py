@@ -9,7 +9,7 @@ import pytest
 
 from core.domain.access import PortalActor
 from core.domain.case_kinds import CaseKind, MemberRole
-from core.domain.errors import Forbidden, NotFound
+from core.domain.errors import Forbidden, InvalidInput, NotFound
 from core.domain.parties import StaffRole
 from core.domain.responsibilities import StaffDuty
 from core.domain.scheduling import Attendance
@@ -129,6 +129,11 @@ async def test_the_appointment_page_names_the_supervisor_from_the_right_level(cl
     )
     assert page.series is not None
     assert (page.series.position, page.series.total) == (2, 3)
+    assert [f"{x.start:%d %H:%M}" for x in page.series.sessions] == [
+        "03 15:00",
+        "10 15:00",
+        "17 15:00",
+    ]
     assert page.series.description == "Weekly on Tuesday at 15:00, 3 sessions"
     assert page.fee_minor == 17000 and page.currency == "USD"
     assert page.changed is not None and page.changed.by == "Jo Associate"
@@ -300,3 +305,30 @@ async def test_schedule_screens_take_the_same_number_of_queries_for_any_number_o
     many = await screens()
     assert few == many
     assert max(many) <= 7
+
+
+async def test_the_booking_form_offers_the_cases_kind_of_services_and_its_clinicians_first(
+    clinic,
+):
+    lee = await clinic.staff("Dr. Lee")
+    await clinic.staff("Dr. Abe")
+    sup = await clinic.staff("Dr. Sup", StaffRole.CLINICIAN, StaffRole.SUPERVISOR)
+    admin = await clinic.staff("Pat Admin", StaffRole.ADMINISTRATOR, supports=(lee,))
+    consultee = await clinic.person("Rae Consultee")
+    case_id = await clinic.case(CaseKind.CONSULTATION, lee, (consultee, None))
+    mine = await v.booking_options(clinic.deps, lee, case_id)
+    assert [x.name for x in mine.services] == ["Consultation 60"]
+    assert [p.name for p in mine.providers] == ["Dr. Lee", "Dr. Abe", "Dr. Ana Owner", "Dr. Sup"]
+    assert mine.default_provider_id == lee.id and mine.on_behalf_of is None
+    assert [p.name for p in mine.supervisors] == ["Dr. Ana Owner", "Dr. Sup"]
+    theirs = await v.booking_options(clinic.deps, admin, case_id)
+    assert theirs.on_behalf_of is not None and theirs.on_behalf_of.name == "Dr. Lee"
+    with pytest.raises(NotFound):
+        await v.booking_options(clinic.deps, sup, case_id)
+    # Only someone with the supervisor role covers a session's supervision.
+    abe = next(p for p in mine.providers if p.name == "Dr. Abe")
+    with pytest.raises(InvalidInput, match="supervisor") as refused:
+        await clinic.book(
+            lee, case_id, at(2, 3, 10, 0), service="Consultation 60", supervisor_id=abe.id
+        )
+    assert refused.value.field == "supervisor_id"
