@@ -9,10 +9,11 @@ records who made it, and for which clinician an administrator was working.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,13 @@ from core.domain.access import Actor, Permission, StaffActor, may_manage_staff, 
 from core.domain.billing_codes import CodeLine, suggest_codes
 from core.domain.case import Case
 from core.domain.case_kinds import ServiceLine
-from core.domain.errors import Forbidden, InvalidInput, NotFound, RecordNotAllowed
+from core.domain.errors import (
+    ConcurrencyConflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RecordNotAllowed,
+)
 from core.domain.parties import StaffMember, StaffRole
 from core.domain.scheduling import (
     Appointment,
@@ -43,6 +50,8 @@ from core.domain.scheduling import (
 from core.domain.values import CaseId, Money, PersonId, StaffId
 from core.ports import UnitOfWork
 from core.services.context import Change, Command, Deps, load_case, record, staff_actor
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,10 +353,30 @@ def _providers(case: Case, asked: tuple[StaffId, ...], day: date) -> tuple[Staff
     return (provider,)
 
 
+ATTEMPTS = 5
+
+
+async def _retrying(work: Callable[[], Awaitable[T]]) -> T:
+    """Run a change that depends on no version the user read again when a concurrent writer
+    got in first (SQLite reports that as a conflict): the second run reads what the other
+    committed, so it ends with the precise refusal (a double booking) or succeeds."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await work()
+        except ConcurrencyConflict:
+            if attempt == ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
 async def schedule_appointment(
     deps: SchedulingDeps, actor: Actor, cmd: ScheduleAppointment
 ) -> Booking:
     """Book one session, or a weekly / every-N-weeks series ending on a date or after a count."""
+    return await _retrying(lambda: _schedule(deps, actor, cmd))
+
+
+async def _schedule(deps: SchedulingDeps, actor: Actor, cmd: ScheduleAppointment) -> Booking:
     tz = deps.tz
     async with deps.uow() as uow:
         case = await load_case(uow, cmd.case_id)
@@ -499,12 +528,12 @@ async def change_appointment(deps: SchedulingDeps, actor: Actor, cmd: ChangeAppo
             tail.rule = Recurrence(tail.rule.every_weeks, until=max(last, tail.rule.until or last))
         await _check_overlaps(deps, uow, sessions)
         warnings = await _participant_warnings(deps, uow, case, sessions)
-        for a in sessions:
-            await uow.appointments.update(a)
         if series is not None:
             await uow.appointments.update_series(series)
-        if tail is not None:
+        if tail is not None:  # before its sessions point at it
             await uow.appointments.add_series(tail)
+        for a in sessions:
+            await uow.appointments.update(a)
         with_whom = " and ".join(staff[p].name for p in providers)
         what = "this and the following sessions" if cmd.scope is Scope.FOLLOWING else "session"
         await record(
@@ -599,9 +628,16 @@ class RecordAttendance(Command, frozen=True, kw_only=True):
 async def record_attendance(
     deps: SchedulingDeps, actor: Actor, cmd: RecordAttendance
 ) -> Appointment:
-    """Record what each expected participant did; the session's status follows."""
+    """Record what each expected participant did; the session's status follows. Marks are
+    per person, so two people marking different participants at once both succeed."""
     if not cmd.marks:
         raise InvalidInput("Mark at least one participant.", field="attendance")
+    return await _retrying(lambda: _record_attendance(deps, actor, cmd))
+
+
+async def _record_attendance(
+    deps: SchedulingDeps, actor: Actor, cmd: RecordAttendance
+) -> Appointment:
     async with deps.uow() as uow:
         appointment, ctx = await _load(deps, uow, actor, cmd.appointment_id, Permission.MANAGE_CASE)
         expected = appointment.expected(ctx.case, deps.tz)

@@ -377,3 +377,55 @@ async def test_changing_a_series_from_its_first_session_changes_the_series_itsel
         s.CancelAppointment(appointment_id=ids[0], version=1, scope=s.Scope.FOLLOWING),
     )
     assert sorted(cancelled.appointment_ids) == sorted(ids)
+
+
+@pytest.mark.parametrize("other_booked_that_time", [True, False])
+async def test_a_booking_that_lost_a_race_on_the_store_is_run_again_and_ends_precisely(
+    clinic, other_booked_that_time
+):
+    """SQLite reports a writer that read before another committed as a conflict; a booking
+    depends on no version the user read, so it runs again and sees what the other did."""
+    lee = await clinic.staff("Dr. Lee")
+    first, _ = await individual(clinic, lee)
+    second, _ = await individual(clinic, lee, "Sam Chen")
+    factory = memory_uow_factory(clinic.store)
+    conflicts = []
+
+    class OnceStale:
+        def __init__(self):
+            self.inner = factory()
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+        async def __aenter__(self):
+            return self
+
+        async def __aexit__(self, *exc):
+            await self.inner.__aexit__(*exc)
+
+        async def commit(self):
+            if not conflicts:
+                conflicts.append("stale")
+                if other_booked_that_time:
+                    await clinic.book(lee, second, at(2, 3, 10, 0))
+                raise ConcurrencyConflict()
+            await self.inner.commit()
+
+    deps = s.SchedulingDeps(
+        uow=OnceStale, clock=clinic.deps.clock, ids=clinic.deps.ids, timezone=clinic.deps.timezone
+    )
+    command = s.ScheduleAppointment(
+        case_id=first, start=at(2, 3, 10, 15), service_id=clinic.services["Individual 50"]
+    )
+    if other_booked_that_time:
+        with pytest.raises(DoubleBooking, match="from 10:00 to 10:50"):
+            await s.schedule_appointment(deps, lee, command)
+    else:
+        await s.schedule_appointment(deps, lee, command)
+    assert conflicts == ["stale"]
+    async with clinic.deps.uow() as uow:
+        booked = await uow.appointments.for_providers([lee.id], at_utc(2, 3, 0), at_utc(2, 4, 0))
+    assert [(b.case_id, f"{b.start.astimezone(clinic.deps.tz):%H:%M}") for b in booked] == [
+        (second, "10:00") if other_booked_that_time else (first, "10:15")
+    ]
