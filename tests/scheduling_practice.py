@@ -13,6 +13,7 @@ from core.domain.access import StaffActor
 from core.domain.case import CaseStatus
 from core.domain.case_kinds import CaseKind, MemberRole, ServiceLine
 from core.domain.values import CaseId, PersonId
+from core.ports import UnitOfWorkFactory
 from core.services import cases
 from core.services import scheduling as s
 from tests.practice import START, Practice
@@ -37,10 +38,12 @@ def at(month: int, d: int, hour: int = 18, minute: int = 0, year: int = 2026) ->
 
 
 class Clinic:
-    def __init__(self, store: MemoryStore | None = None) -> None:
-        self.store = store or MemoryStore()
+    """On a fresh in-memory store, or on the store of `uow` (the contract tier)."""
+
+    def __init__(self, uow: UnitOfWorkFactory | None = None) -> None:
+        self.store = MemoryStore()
         self.clock = FixedClock(START, TZ)
-        self.practice = Practice(memory_uow_factory(self.store), self.clock)
+        self.practice = Practice(uow or memory_uow_factory(self.store), self.clock)
         self.services: dict[str, UUID] = {}
 
     async def setup(self) -> Clinic:
@@ -65,7 +68,8 @@ class Clinic:
         return await self.practice.staff(*args, **kw)
 
     async def person(self, name: str) -> PersonId:
-        return await self.practice.person(name)
+        """Emails follow the whole name, so that people with one first name stay distinct."""
+        return await self.practice.person(name, email=name.lower().replace(" ", ".") + "@ex.org")
 
     async def case(
         self,

@@ -1,0 +1,106 @@
+"""Scheduling use cases on every store: what a clinician does reaches the database and back
+the same way, and twenty people booking one provider's slot at once leave exactly one booking."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from core.domain.case_kinds import CaseKind, MemberRole
+from core.domain.scheduling import AppointmentStatus, Attendance, DoubleBooking
+from core.ports import UnitOfWorkFactory
+from core.services import schedule_views as v
+from core.services import scheduling as s
+from tests.scheduling_practice import Clinic, at
+
+
+async def test_twenty_concurrent_bookings_of_one_slot_leave_one_and_name_it_to_the_others(
+    uow: UnitOfWorkFactory,
+):
+    clinic = await Clinic(uow).setup()
+    lee = await clinic.staff("Dr. Lee")
+    cases = [
+        await clinic.case(CaseKind.INDIVIDUAL, lee, (await clinic.person(f"Client {n}"), None))
+        for n in range(20)
+    ]
+    results = await asyncio.gather(
+        *(clinic.book(lee, case_id, at(2, 3, 10, n)) for n, case_id in enumerate(cases)),
+        return_exceptions=True,
+    )
+    won = [r for r in results if isinstance(r, s.Booking)]
+    lost = [r for r in results if not isinstance(r, s.Booking)]
+    assert len(won) == 1
+    assert all(isinstance(e, DoubleBooking) for e in lost), lost
+    winner = results.index(won[0])
+    expected = f"Dr. Lee already has an appointment on Tue 03 Feb 2026 from 10:{winner:02d}"
+    assert all(e.message.startswith(expected) for e in lost), lost[0].message
+    week = await v.calendar(clinic.deps, lee, v.CalendarQuery(start_day=date(2026, 2, 2)))
+    assert [e.case_id for d in week.days for e in d.entries] == [cases[winner]]
+
+
+async def test_a_family_series_changed_cancelled_attended_and_coded(uow: UnitOfWorkFactory):
+    clinic = await Clinic(uow).setup()
+    lee = await clinic.staff("Dr. Lee")
+    mother, teen = await clinic.person("Ada Okafor"), await clinic.person("Chidi Okafor")
+    family = await clinic.case(
+        CaseKind.FAMILY, lee, (mother, MemberRole.PARENT), (teen, MemberRole.IDENTIFIED_CLIENT)
+    )
+    booked = await clinic.book(
+        lee, family, at(3, 3, 18, 0), service="Family 50", repeat=s.Repeat(count=6)
+    )
+    ids = booked.appointment_ids
+    moved = await s.change_appointment(
+        clinic.deps,
+        lee,
+        s.ChangeAppointment(
+            appointment_id=ids[2],
+            version=0,
+            start=at(3, 17, 19, 0),
+            minutes=45,
+            service_id=clinic.services["Family 50"],
+            scope=s.Scope.FOLLOWING,
+        ),
+    )
+    await s.cancel_appointment(
+        clinic.deps,
+        lee,
+        s.CancelAppointment(appointment_id=ids[4], version=1, scope=s.Scope.FOLLOWING),
+    )
+    clinic.now(at(3, 3, 19, 0))
+    await s.record_attendance(
+        clinic.deps,
+        lee,
+        s.RecordAttendance(
+            appointment_id=ids[0], marks={mother: Attendance.ATTENDED, teen: Attendance.ABSENT}
+        ),
+    )
+    page = await v.appointment_page(clinic.deps, lee, ids[0])
+    assert page.codes is not None and [c.code for c in page.codes.suggested] == ["90846"]
+    await s.record_attendance(
+        clinic.deps,
+        lee,
+        s.RecordAttendance(appointment_id=ids[0], marks={teen: Attendance.ATTENDED}),
+    )
+    page = await v.appointment_page(clinic.deps, lee, ids[0])
+    assert [c.code for c in page.codes.suggested] == ["90847"]
+    await s.confirm_codes(
+        clinic.deps, lee, s.ConfirmCodes(appointment_id=ids[0], version=page.version)
+    )
+    page = await v.appointment_page(clinic.deps, lee, ids[0])
+    assert page.codes.confirmed is not None and not page.codes.confirmed_differs
+    assert page.series is not None and page.series.total == 2
+
+    tail = await v.appointment_page(clinic.deps, lee, ids[3])
+    assert tail.series is not None and tail.series.id == moved.series_id
+    assert [(f"{x.start:%d %H:%M}", x.status) for x in tail.series.sessions] == [
+        ("17 19:00", "scheduled"),
+        ("24 19:00", "scheduled"),
+        ("31 19:00", "cancelled"),
+        ("07 19:00", "cancelled"),
+    ]
+    summary = await v.case_schedule_summary(clinic.deps, lee, family)
+    assert summary.last_session is not None and summary.last_session.id == ids[0]
+    assert [u.id for u in summary.upcoming] == ids[1:4]
+    grid = await v.attendance_grid(clinic.deps, lee, family, date(2026, 3, 1), date(2026, 4, 30))
+    assert [r.cells for r in grid.rows] == [["attended", "", "", ""]] * 2
+    assert (await clinic.appointment(ids[0])).status is AppointmentStatus.COMPLETED
