@@ -319,6 +319,15 @@ async def _commit(deps: SchedulingDeps, uow: UnitOfWork) -> None:
         raise DoubleBooking(clash.provider_id, start, end, who=who, tz=deps.tz) from clash
 
 
+async def _series_of(uow: UnitOfWork, appointment: Appointment) -> Series:
+    series = None
+    if appointment.series_id is not None:
+        series = await uow.appointments.get_series(appointment.series_id)
+    if series is None:
+        raise InvalidInput("This session is not part of a series.", field="scope")
+    return series
+
+
 # ----- booking ------------------------------------------------------------------------------------
 
 
@@ -490,10 +499,7 @@ async def change_appointment(deps: SchedulingDeps, actor: Actor, cmd: ChangeAppo
         series: Series | None = None
         tail: Series | None = None
         if cmd.scope is Scope.FOLLOWING:
-            if appointment.series_id is None:
-                raise InvalidInput("This session is not part of a series.", field="scope")
-            series = await uow.appointments.get_series(appointment.series_id)
-            assert series is not None
+            series = await _series_of(uow, appointment)
             others = [
                 a for a in await uow.appointments.in_series(series.id) if a.id != appointment.id
             ]
@@ -582,10 +588,7 @@ async def cancel_appointment(deps: SchedulingDeps, actor: Actor, cmd: CancelAppo
         cancelled = [appointment]
         series = None
         if cmd.scope is Scope.FOLLOWING:
-            if appointment.series_id is None:
-                raise InvalidInput("This session is not part of a series.", field="scope")
-            series = await uow.appointments.get_series(appointment.series_id)
-            assert series is not None
+            series = await _series_of(uow, appointment)
             others = [
                 a for a in await uow.appointments.in_series(series.id) if a.id != appointment.id
             ]

@@ -429,3 +429,64 @@ async def test_a_booking_that_lost_a_race_on_the_store_is_run_again_and_ends_pre
     assert [(b.case_id, f"{b.start.astimezone(clinic.deps.tz):%H:%M}") for b in booked] == [
         (second, "10:00") if other_booked_that_time else (first, "10:15")
     ]
+
+
+async def test_a_service_is_renamed_repriced_and_retired_and_a_retired_one_is_not_booked(clinic):
+    lee = await clinic.staff("Dr. Lee")
+    case_id, _ = await individual(clinic, lee)
+    service_id = clinic.services["Individual 50"]
+    changed = await s.update_service(
+        clinic.deps,
+        clinic.owner,
+        s.UpdateService(
+            service_id=service_id,
+            version=0,
+            name="Individual 53",
+            service_line="psychotherapy",
+            minutes=53,
+            fee_minor=16000,
+            billing_code="90837",
+        ),
+    )
+    assert (changed.name, changed.minutes, changed.fee.amount_minor) == ("Individual 53", 53, 16000)
+    booked = await clinic.book(lee, case_id, at(2, 3, 10, 0))
+    assert (await clinic.appointment(booked.appointment_ids[0])).minutes == 53
+    with pytest.raises(ConcurrencyConflict):
+        await s.update_service(
+            clinic.deps,
+            clinic.owner,
+            s.UpdateService(
+                service_id=service_id,
+                version=0,
+                name="Stale",
+                service_line="psychotherapy",
+                minutes=50,
+                fee_minor=1,
+            ),
+        )
+    await s.update_service(
+        clinic.deps,
+        clinic.owner,
+        s.UpdateService(
+            service_id=service_id,
+            version=1,
+            name="Individual 53",
+            service_line="psychotherapy",
+            minutes=53,
+            fee_minor=16000,
+            active=False,
+        ),
+    )
+    assert "Individual 53" not in [x.name for x in await s.list_services(clinic.deps, lee)]
+    everything = await s.list_services(clinic.deps, lee, include_inactive=True)
+    assert "Individual 53" in [x.name for x in everything]
+    with pytest.raises(InvalidInput, match="Choose one of the practice's services"):
+        await clinic.book(lee, case_id, at(2, 4, 10, 0))
+    with pytest.raises(InvalidInput, match="not part of a series"):
+        await s.cancel_appointment(
+            clinic.deps,
+            lee,
+            s.CancelAppointment(
+                appointment_id=booked.appointment_ids[0], version=0, scope=s.Scope.FOLLOWING
+            ),
+        )
