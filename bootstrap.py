@@ -33,6 +33,7 @@ from core.domain.credentials import check_password_strength
 from core.domain.errors import DomainError, Forbidden
 from core.services import auth, directory
 from core.services.context import Deps
+from core.services.scheduling import SchedulingDeps
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/hearth.db"
 
@@ -88,6 +89,10 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Singleton(sql_uow_factory, engine),
     )
     deps = providers.Singleton(Deps, uow=uow_factory, clock=clock, ids=ids)
+    # Scheduling reads wall-clock times and repeats series in the practice's timezone.
+    scheduling_deps = providers.Singleton(
+        SchedulingDeps, uow=uow_factory, clock=clock, ids=ids, timezone=settings.provided.timezone
+    )
 
 
 def make_container(settings: Settings | None = None) -> Container:
