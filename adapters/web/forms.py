@@ -97,13 +97,13 @@ def optional_choice(form: Fields, name: str, enum: type[E], what: str) -> E | No
 
 def choices(form: Fields, name: str, enum: type[E], what: str) -> frozenset[E]:
     try:
-        return frozenset(enum(v) for v in form.getall(name) if isinstance(v, str))
+        return frozenset(enum(v) for v in form.getall(name, []) if isinstance(v, str))
     except ValueError:
         raise InvalidInput(f"Choose {what} from the list.", field=name) from None
 
 
 def uuids(form: Fields, name: str, what: str) -> list[UUID]:
-    return [parse_uuid(v, name, what) for v in form.getall(name) if isinstance(v, str) and v]
+    return [parse_uuid(v, name, what) for v in form.getall(name, []) if isinstance(v, str) and v]
 
 
 def values(form: Fields) -> dict[str, object]:
@@ -112,6 +112,6 @@ def values(form: Fields) -> dict[str, object]:
     for key in form:
         if "password" in key or key == "_csrf_token":
             continue
-        many = [v for v in form.getall(key) if isinstance(v, str)]
+        many = [v for v in form.getall(key, []) if isinstance(v, str)]
         kept[key] = many if len(many) > 1 else (many[0][:MAX_FIELD] if many else "")
     return kept

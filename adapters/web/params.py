@@ -10,8 +10,10 @@ from adapters.web.config import WebConfig
 from core.domain.access import StaffActor
 from core.ports import PasswordHasher
 from core.services.context import Deps
+from core.services.scheduling import SchedulingDeps
 
 DepsParam = NamedDependency[SkipValidation[Deps]]
+SchedDepsParam = NamedDependency[SkipValidation[SchedulingDeps]]
 HasherParam = NamedDependency[SkipValidation[PasswordHasher]]
 ActorParam = NamedDependency[SkipValidation[StaffActor]]
 WebParam = NamedDependency[SkipValidation[WebConfig]]

@@ -165,17 +165,13 @@ def browser(app) -> Iterator[Browser]:
 @pytest.fixture
 def signed_in(app, world: World):
     """`signed_in("lee")` is a Browser signed in as that staff member."""
-    clients: list[TestClient] = []
 
     def make(who: str) -> Browser:
+        # Not entered as a context: one app runs its lifespan once, not once per client.
         client = TestClient(app)
-        client.__enter__()
-        clients.append(client)
         browser = Browser(client)
         response = browser.sign_in(world.email(who))
         assert response.status_code == 303, response.text
         return browser
 
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
+    return make

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from adapters.web.controllers import case_actions, cases, directory, new_case, session, staff
+from adapters.web.controllers import (
+    case_actions,
+    cases,
+    directory,
+    new_case,
+    schedule,
+    schedule_appointment,
+    session,
+    staff,
+)
 
 ROUTES = [
     *session.ROUTES,
@@ -11,4 +20,6 @@ ROUTES = [
     *case_actions.ROUTES,
     *directory.ROUTES,
     *staff.ROUTES,
+    *schedule.ROUTES,
+    *schedule_appointment.ROUTES,
 ]
