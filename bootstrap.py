@@ -140,6 +140,7 @@ def create_app(container: Container) -> Litestar:
         web,
         dependencies={
             "deps": Provide(lambda: container.deps(), sync_to_thread=False),
+            "scheduling_deps": Provide(lambda: container.scheduling_deps(), sync_to_thread=False),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         },
         session_store=session_store(container),
