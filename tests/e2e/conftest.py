@@ -206,8 +206,11 @@ def empty_server(chromium_path: Path, tmp_path: Path) -> Iterator[Server]:
         yield served
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: Path) -> Iterator[object]:
+    """Chromium for one test module. Not for the whole session: while Playwright's sync API is
+    open it holds an event loop in the main thread, and the async tests of the other tiers,
+    run later in the same session, could not start theirs."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
