@@ -9,6 +9,7 @@ from adapters.web.controllers import (
     new_case,
     schedule,
     schedule_appointment,
+    schedule_case,
     session,
     staff,
 )
@@ -22,4 +23,5 @@ ROUTES = [
     *staff.ROUTES,
     *schedule.ROUTES,
     *schedule_appointment.ROUTES,
+    *schedule_case.ROUTES,
 ]
