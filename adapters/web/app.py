@@ -5,6 +5,7 @@ container, so this package never reaches for a concrete adapter itself."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -29,7 +30,9 @@ HERE = Path(__file__).parent
 MAX_BODY = 1024 * 1024  # forms are small; a megabyte is generous
 
 
-def _engine() -> JinjaTemplateEngine:
+@cache
+def _environment() -> Environment:
+    """One per process: templates compile once, however many apps (tests) are built."""
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -37,7 +40,7 @@ def _engine() -> JinjaTemplateEngine:
         lstrip_blocks=True,
     )
     templating.install(env)
-    return JinjaTemplateEngine.from_environment(env)
+    return env
 
 
 def build_app(
@@ -58,7 +61,9 @@ def build_app(
             "web": Provide(lambda: web, sync_to_thread=False),
             "actor": Provide(provide_actor),
         },
-        template_config=TemplateConfig(instance=_engine()),
+        template_config=TemplateConfig(
+            instance=JinjaTemplateEngine.from_environment(_environment())
+        ),
         plugins=[HTMXPlugin()],
         request_class=HTMXRequest,
         middleware=[session_config(web).middleware],

@@ -163,15 +163,16 @@ def browser(app) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def signed_in(app, world: World):
-    """`signed_in("lee")` is a Browser signed in as that staff member."""
+def signed_in(app, world: World, browser: Browser):
+    """`signed_in("lee")` is a Browser signed in as that staff member. Each has its own
+    cookies; all share the running app (one lifespan, one event loop thread)."""
 
     def make(who: str) -> Browser:
-        # Not entered as a context: one app runs its lifespan once, not once per client.
         client = TestClient(app)
-        browser = Browser(client)
-        response = browser.sign_in(world.email(who))
+        client.blocking_portal = browser.client.blocking_portal
+        signed = Browser(client)
+        response = signed.sign_in(world.email(who))
         assert response.status_code == 303, response.text
-        return browser
+        return signed
 
     return make

@@ -39,14 +39,16 @@ def _person_details(form: Any) -> dict[str, Any]:
         "email": forms.optional_text(form, "email"),
         "mobile": forms.optional_text(form, "mobile"),
         "address": forms.text(form, "address"),
-        "preferred_channel": forms.choice(form, "preferred_channel", Channel, "a channel"),
+        "preferred_channel": (
+            forms.optional_choice(form, "preferred_channel", Channel, "a channel") or Channel.NONE
+        ),
         "sms_consent": forms.flag(form, "sms_consent"),
     }
 
 
 @get("/people/new")
 async def new_person_form(actor: ActorParam) -> Template:
-    values = {"preferred_channel": Channel.EMAIL.value}
+    values = {"preferred_channel": Channel.NONE.value}
     return Template("people/new.html", context={"actor": actor, "values": values, "errors": {}})
 
 

@@ -1,0 +1,133 @@
+"""The permission matrix: every staff role against every route that takes an id. Allowed is a
+2xx answer; a case the actor may not know of is a 404, one they may see but not change a 403.
+The core decides; these tests prove that no screen bypasses it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import World
+
+OK = 200
+ACTORS = ("owner", "lee", "kim", "ash", "pat")
+
+# route -> (method, path after /cases/{id}, form)
+ROUTES = {
+    "page": ("GET", "", None),
+    "clinical": ("GET", "/clinical", None),
+    "history": ("GET", "/history", None),
+    "rename": ("POST", "/name", {"name": "Renamed"}),
+    "assign": ("POST", "/staff", {"duty": "co_therapist", "staff_id": "{kim}"}),
+    "payer": ("POST", "/payers", {"payer": "person:{maya}", "covers": "{member}"}),
+    "diagnosis": ("POST", "/diagnoses", {"person_id": "{member}", "code": "F43.2"}),
+}
+
+# Lee treats the couple; Pat administers for Lee; the owner does not read clinical records
+# (HEARTH_OWNER_SEES_CLINICAL is off); Kim and Ash have nothing to do with it.
+COUPLE = {
+    "page": dict(owner=OK, lee=OK, kim=404, ash=404, pat=OK),
+    "clinical": dict(owner=403, lee=OK, kim=404, ash=404, pat=403),
+    "history": dict(owner=OK, lee=OK, kim=404, ash=404, pat=OK),
+    "rename": dict(owner=OK, lee=OK, kim=404, ash=404, pat=OK),
+    "assign": dict(owner=OK, lee=OK, kim=404, ash=404, pat=403),
+    "payer": dict(owner=OK, lee=OK, kim=404, ash=404, pat=OK),
+    "diagnosis": dict(owner=403, lee=OK, kim=404, ash=404, pat=403),
+}
+# Ash (an associate) treats the family; Lee is Ash's default supervisor: he reads it, clinical
+# records included, and changes nothing. Pat supports Lee only.
+FAMILY = {
+    "page": dict(owner=OK, lee=OK, kim=404, ash=OK, pat=404),
+    "clinical": dict(owner=403, lee=OK, kim=404, ash=OK, pat=404),
+    "history": dict(owner=OK, lee=OK, kim=404, ash=OK, pat=404),
+    "rename": dict(owner=OK, lee=403, kim=404, ash=OK, pat=404),
+    "assign": dict(owner=OK, lee=403, kim=404, ash=OK, pat=404),
+    "payer": dict(owner=OK, lee=403, kim=404, ash=OK, pat=404),
+    "diagnosis": dict(owner=403, lee=403, kim=404, ash=OK, pat=404),
+}
+CASES = [
+    pytest.param(case, route, actor, table[route][actor], id=f"{case}-{route}-{actor}")
+    for case, table in (("couple", COUPLE), ("family", FAMILY))
+    for route in ROUTES
+    for actor in ACTORS
+]
+
+
+@pytest.mark.parametrize(("case", "route", "actor", "expected"), CASES)
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_case_routes(signed_in, world: World, case, route, actor, expected, htmx):
+    browser = signed_in(actor)
+    method, suffix, form = ROUTES[route]
+    url = f"/cases/{world.cases[case]}{suffix}"
+    member = world.people["maya" if case == "couple" else "ada"]
+    fill = {"kim": world.staff["kim"].id, "maya": world.people["maya"], "member": member}
+    if method == "GET":
+        response = browser.get(url, htmx=htmx)
+    else:
+        data = {k: v.format(**fill) for k, v in (form or {}).items()}
+        response = browser.post(url, data, htmx=htmx)
+    if expected == OK and method == "POST" and not htmx:
+        assert response.status_code == 303, response.text[:500]
+    else:
+        assert response.status_code == expected, response.text[:500]
+    if expected == 404:
+        assert "No such case." in response.text
+    if expected != OK and method == "GET":
+        assert "Maya" not in response.text and "Okafor" not in response.text
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_administrator_sees_no_clinical_panel(signed_in, world: World, actor):
+    page = signed_in(actor).get(f"/cases/{world.cases['couple']}")
+    if actor in ("kim", "ash"):
+        assert page.status_code == 404
+        return
+    shows_clinical = "Diagnoses" in page.text
+    assert shows_clinical is (actor == "lee")
+    shows_billing = 'id="billing"' in page.text
+    assert shows_billing is True
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_person_and_organization_pages_show_only_visible_cases(signed_in, world: World, actor):
+    browser = signed_in(actor)
+    sam = browser.get(f"/people/{world.people['sam']}")
+    assert sam.status_code == 200 and "Sam Chen" in sam.text
+    sees_couple = actor in ("owner", "lee", "pat")
+    assert ("Maya &amp; Sam" in sam.text) is sees_couple
+    if sees_couple:
+        assert "partner" in sam.text and "payer" in sam.text
+    clinic = browser.get(f"/organizations/{world.organizations['clinic']}")
+    assert clinic.status_code == 200
+    assert ("Riverside consultation group" in clinic.text) is sees_couple
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_staff_pages_everyone_reads_only_the_owner_changes(signed_in, world: World, actor):
+    browser = signed_in(actor)
+    kim = world.staff["kim"]
+    page = browser.get(f"/staff/{kim.id}")
+    assert page.status_code == 200 and "Dr. Kim" in page.text
+    assert ('action="/staff/' in page.text) is (actor == "owner")
+    change = browser.post(
+        f"/staff/{kim.id}",
+        {
+            "name": "Dr. Kim Park",
+            "email": world.email("kim"),
+            "roles": "clinician",
+            "licensure": "licensed",
+            "active": "on",
+            "version": "0",
+        },
+    )
+    assert change.status_code == (303 if actor == "owner" else 403)
+    added = browser.post(
+        "/staff/new",
+        {
+            "name": "New Person",
+            "email": "new.person@hearth.test",
+            "roles": "clinician",
+            "licensure": "licensed",
+            "password": "a long enough password",
+        },
+    )
+    assert added.status_code == (303 if actor == "owner" else 403)
