@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -107,7 +106,8 @@ def sqlite_copy(template: Path, directory: Path) -> str:
 
 
 async def empty_tables(engine: AsyncEngine) -> None:
-    """Remove every row (PostgreSQL: one TRUNCATE, much faster than a new database)."""
-    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    """Remove every row, children first. On tables of a few rows DELETE is several times faster
+    than TRUNCATE (which rewrites each table), and both beat a new database per test."""
     async with engine.begin() as conn:
-        await conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        for table in reversed(metadata.sorted_tables):
+            await conn.execute(table.delete())
