@@ -47,13 +47,17 @@ async def _act(
     except (NotFound, Forbidden):
         raise
     except DomainError as exc:
-        field = exc.field if exc.field and exc.field in form else "_form"
+        # Next to its field; also on top when the form sent no such field (a rule about
+        # something the form does not show), so that the message is never lost.
+        errors = {exc.field or "_form": exc.message}
+        if exc.field not in form:
+            errors["_form"] = exc.message
         context = await case_context(
             deps,
             actor,
             case_id,
             form=form_name,
-            errors={field: exc.message},
+            errors=errors,
             values={**forms.values(form), **kept},
         )
         return render(
