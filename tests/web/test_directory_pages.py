@@ -1,0 +1,180 @@
+"""People, organizations and staff screens."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.conftest import PASSWORD, World
+
+
+def test_people_directory_search_page_and_fragment(signed_in, world: World):
+    pat = signed_in("pat")
+    empty = pat.get("/people")
+    assert empty.status_code == 200 and "Type part of a name" in empty.text
+    found = pat.get("/people?q=okafor")
+    assert "Ada Okafor" in found.text and "Tomi Okafor" in found.text
+    fragment = pat.get("/people?q=maya", htmx=True)
+    assert "<html" not in fragment.text and "Maya Rivera" in fragment.text
+    assert "Nobody matches" in pat.get("/people?q=zzzz", htmx=True).text
+
+
+def test_register_and_edit_a_person(signed_in, world: World):
+    pat = signed_in("pat")
+    assert pat.get("/people/new").status_code == 200
+    bad = pat.post("/people/new", {"legal_name": "Jo Bloggs", "email": "not-an-email"})
+    assert bad.status_code == 422 and 'id="email-error"' in bad.text
+    assert 'value="Jo Bloggs"' in bad.text  # what was typed is kept
+    made = pat.post(
+        "/people/new",
+        {
+            "legal_name": "Jo Bloggs",
+            "preferred_name": "Jo",
+            "email": "jo@example.org",
+            "date_of_birth": "1990-04-01",
+            "preferred_channel": "email",
+        },
+    )
+    assert made.status_code == 303
+    page = pat.get(made.headers["location"])
+    assert "<h1>Jo</h1>" in page.text and "Jo Bloggs" in page.text
+    future = pat.post(
+        made.headers["location"],
+        {"legal_name": "Jo Bloggs", "date_of_birth": "2999-01-01", "version": "0"},
+    )
+    assert future.status_code == 422 and "in the future" in future.text
+    edited = pat.post(
+        made.headers["location"],
+        {"legal_name": "Jo Bloggs", "preferred_name": "Joanna", "version": "0"},
+    )
+    assert edited.status_code == 303
+    assert "<h1>Joanna</h1>" in pat.get(made.headers["location"]).text
+    stale = pat.post(
+        made.headers["location"],
+        {"legal_name": "Jo Bloggs", "preferred_name": "Stale", "version": "0"},
+    )
+    assert stale.status_code == 422 and "changed by someone else" in stale.text
+
+
+def test_person_options_for_each_form(signed_in, world: World):
+    lee = signed_in("lee")
+    participant = lee.get("/people/options?for=participant&kind=family&q=okafor")
+    assert participant.text.count('name="existing"') == 2
+    assert 'name="role_' in participant.text and "identified client" in participant.text
+    member = lee.get("/people/options?for=member&q=maya")
+    assert 'name="person_id"' in member.text
+    payer = lee.get("/people/options?for=payer&q=riverside")
+    assert f'value="organization:{world.organizations["clinic"]}"' in payer.text
+    assert lee.get("/people/options?for=helper&q=").text.strip() == ""
+
+
+def test_organizations(signed_in, world: World):
+    lee = signed_in("lee")
+    assert "Riverside Clinic" in lee.get("/organizations?q=river").text
+    assert "Riverside Clinic" in lee.get("/organizations?q=river", htmx=True).text
+    assert lee.get("/organizations/new").status_code == 200
+    made = lee.post("/organizations/new", {"name": "Acme EAP", "email": "eap@acme.example"})
+    assert made.status_code == 303
+    page = lee.get(made.headers["location"])
+    assert "<h1>Acme EAP</h1>" in page.text and "No case you can see." in page.text
+    assert lee.post("/organizations/new", {"name": ""}).status_code == 422
+
+
+def test_owner_adds_an_associate_who_can_then_sign_in(signed_in, world: World, app):
+    owner = signed_in("owner")
+    listing = owner.get("/staff")
+    assert "Add a staff member" in listing.text
+    lee = str(world.staff["lee"].id)
+    no_supervisor = owner.post(
+        "/staff/new",
+        {
+            "name": "Val New",
+            "email": "val@hearth.test",
+            "roles": "clinician",
+            "licensure": "associate",
+            "password": PASSWORD,
+        },
+    )
+    assert no_supervisor.status_code == 422
+    assert 'id="supervisor_id-error">An associate needs a default supervisor.' in no_supervisor.text
+    weak = owner.post(
+        "/staff/new",
+        {
+            "name": "Val New",
+            "email": "val@hearth.test",
+            "roles": "clinician",
+            "licensure": "associate",
+            "supervisor_id": lee,
+            "password": "short",
+        },
+    )
+    assert weak.status_code == 422 and "at least 10 characters" in weak.text
+    added = owner.post(
+        "/staff/new",
+        {
+            "name": "Val New",
+            "email": "val@hearth.test",
+            "roles": "clinician",
+            "licensure": "associate",
+            "supervisor_id": lee,
+            "password": PASSWORD,
+        },
+    )
+    assert added.status_code == 303
+    assert "Val New" in owner.get("/staff").text
+    val_id = re.search(r'href="/staff/([0-9a-f-]{36})">Val New', owner.get("/staff").text)
+    assert val_id is not None
+    page = owner.get(f"/staff/{val_id.group(1)}")
+    assert "Dr. Lee" in page.text and "associate" in page.text
+
+    from tests.web.conftest import Browser
+
+    val = Browser(owner.client.__class__(app))
+    val.client.blocking_portal = owner.client.blocking_portal
+    assert val.sign_in("val@hearth.test").status_code == 303
+    assert "My caseload" in val.get("/cases").text
+    # The owner cannot remove their own owner role.
+    me = owner.post(
+        f"/staff/{world.staff['owner'].id}",
+        {
+            "name": "Dr. Ana Owner",
+            "email": "owner@hearth.test",
+            "roles": "clinician",
+            "licensure": "licensed",
+            "active": "on",
+            "version": "0",
+        },
+    )
+    assert me.status_code == 422 and "your own owner role" in me.text
+
+
+def test_administrator_support_is_set_by_the_owner(signed_in, world: World):
+    owner = signed_in("owner")
+    pat = world.staff["pat"]
+    kim = str(world.staff["kim"].id)
+    not_admin = owner.post(
+        f"/staff/{world.staff['kim'].id}",
+        {
+            "name": "Dr. Kim",
+            "email": world.email("kim"),
+            "roles": "clinician",
+            "licensure": "licensed",
+            "supports": str(world.staff["lee"].id),
+            "active": "on",
+            "version": "0",
+        },
+    )
+    assert not_admin.status_code == 422 and "Only administrators support" in not_admin.text
+    changed = owner.post(
+        f"/staff/{pat.id}",
+        {
+            "name": "Pat Admin",
+            "email": world.email("pat"),
+            "roles": "administrator",
+            "licensure": "licensed",
+            "supports": [str(world.staff["lee"].id), kim],
+            "active": "on",
+            "version": "0",
+        },
+    )
+    assert changed.status_code == 303
+    assert "Dr. Kim" in owner.get(f"/staff/{pat.id}").text
