@@ -70,12 +70,20 @@ def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 async def _admin(server: str, statement: str) -> None:
-    engine = create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.exec_driver_sql(statement)
-    finally:
-        await engine.dispose()
+    """Run `statement` outside a transaction on the server's database, or on the maintenance
+    database `postgres` when the one in the URL does not exist (a bare server URL)."""
+    maintenance = make_url(server).set(database="postgres").render_as_string(hide_password=False)
+    for url in (server, maintenance):
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as conn:
+                await conn.exec_driver_sql(statement)
+            return
+        except Exception as exc:  # the driver's own "unknown database" error, unwrapped
+            if url == maintenance or "does not exist" not in str(exc):
+                raise
+        finally:
+            await engine.dispose()
 
 
 @contextmanager
