@@ -52,6 +52,7 @@ class Scene:
     lee: StaffActor
     case_id: CaseId
     person_id: PersonId
+    organization_id: OrganizationId
 
 
 def _couple(i: int, provider: Any, a: PersonId, b: PersonId, opened: Any) -> Case:
@@ -134,7 +135,7 @@ async def build(engine: AsyncEngine, n: int) -> Scene:
             for e in events
         ],
     )
-    return Scene(practice, lee, studied.id, maya)
+    return Scene(practice, lee, studied.id, maya, eap.id)
 
 
 def read_models(scene: Scene) -> dict[str, Callable[[], Awaitable[Any]]]:
@@ -146,6 +147,8 @@ def read_models(scene: Scene) -> dict[str, Callable[[], Awaitable[Any]]]:
         "caseload": lambda: queries.caseload(deps, lee, lee.id),
         "person_cases": lambda: queries.person_cases(deps, owner, scene.person_id),
         "members_on": lambda: queries.members_on(deps, owner, scene.case_id, today),
+        "case_clinical": lambda: queries.case_clinical(deps, lee, scene.case_id),
+        "organization_page": lambda: queries.organization_page(deps, owner, scene.organization_id),
         "list_cases": lambda: queries.list_cases(deps, owner, queries.CaseFilter()),
         "list_cases (clinician, text)": lambda: queries.list_cases(
             deps, lee, queries.CaseFilter(text="couple 0")
