@@ -20,3 +20,23 @@ function show(text) {
   box.textContent = text;
   flash.replaceChildren(box);
 }
+
+// New case form: a person ticked in the search results moves to the picked list, so that the
+// next search (which replaces the results) does not drop them.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  if (box.name !== "existing" || !box.checked) { return; }
+  var option = box.closest(".option");
+  var picked = document.getElementById("picked");
+  if (option && picked && !picked.contains(option)) { picked.appendChild(option); }
+});
+// ...and is not offered a second time in later results.
+document.addEventListener("htmx:afterSwap", function (event) {
+  var picked = document.getElementById("picked");
+  if (!picked) { return; }
+  event.detail.target.querySelectorAll('input[name="existing"]').forEach(function (box) {
+    if (picked.contains(box)) { return; }
+    var twin = picked.querySelector('input[name="existing"][value="' + box.value + '"]');
+    if (twin) { box.closest(".option").remove(); }
+  });
+});
