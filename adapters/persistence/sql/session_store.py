@@ -1,6 +1,6 @@
 """Litestar's server-side session store on the `sessions` table, so sign-ins survive a restart
-and several server processes share them. Expired rows read as absent and are removed on the way
-(`delete_expired` clears the rest in one statement)."""
+and several server processes share them. Expired rows read as absent; each `set` removes the
+expired ones (`delete_expired` does it on demand)."""
 
 from __future__ import annotations
 
@@ -39,30 +39,38 @@ class SqlSessionStore(Store):
         expires_at = self._now() + ttl if ttl is not None else None
         async with self._engine.begin() as conn:
             # Delete-then-insert: the same upsert on both databases, atomic in one transaction.
-            await conn.execute(sa.delete(sessions).where(sessions.c.key == key))
+            # Expired sessions nobody comes back for go on the way (indexed by expiry).
+            await conn.execute(
+                sa.delete(sessions).where(
+                    (sessions.c.key == key) | (sessions.c.expires_at <= self._now())
+                )
+            )
             await conn.execute(
                 sa.insert(sessions).values(key=key, value=data, expires_at=expires_at)
             )
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         now = self._now()
-        async with self._engine.begin() as conn:
+        async with self._engine.connect() as conn:
             row = (
                 await conn.execute(
                     sa.select(sessions.c.value, sessions.c.expires_at).where(sessions.c.key == key)
                 )
             ).first()
-            if row is None:
-                return None
-            if row.expires_at is not None and row.expires_at <= now:
-                await conn.execute(sa.delete(sessions).where(sessions.c.key == key))
-                return None
-            ttl = _seconds(renew_for)
-            if ttl and row.expires_at is not None:
+        # Writes go in transactions of their own that write first: on SQLite a transaction that
+        # read and then writes after another writer committed would be refused.
+        if row is None:
+            return None
+        if row.expires_at is not None and row.expires_at <= now:
+            await self.delete(key)
+            return None
+        ttl = _seconds(renew_for)
+        if ttl and row.expires_at is not None:
+            async with self._engine.begin() as conn:
                 await conn.execute(
                     sa.update(sessions).where(sessions.c.key == key).values(expires_at=now + ttl)
                 )
-            return bytes(row.value)
+        return bytes(row.value)
 
     async def delete(self, key: str) -> None:
         async with self._engine.begin() as conn:
