@@ -18,6 +18,7 @@ from typing import Any, Generic, Self, TypeVar
 from adapters.persistence.memory_scheduling import (
     SCHEDULING_TABLES,
     MemoryAppointmentRepository,
+    MemoryCalendarFeedRepository,
     MemoryServiceRepository,
     check_at_commit,
 )
@@ -281,6 +282,7 @@ class MemoryUnitOfWork:
         self.appointments = MemoryAppointmentRepository(
             self._tables["appointments"], self._tables["series"]
         )
+        self.feeds = MemoryCalendarFeedRepository(self._tables["feeds"])
 
     async def __aenter__(self) -> Self:
         return self

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from core.domain.calendar_feed import CalendarFeed
 from core.domain.errors import InvalidInput
 from core.domain.scheduling import (
     Appointment,
@@ -26,7 +27,12 @@ if TYPE_CHECKING:
     from adapters.persistence.memory import _Table
 
 # (table, what one row is called), attached to the in-memory unit of work by `memory`.
-SCHEDULING_TABLES = (("services", "service"), ("appointments", "appointment"), ("series", "series"))
+SCHEDULING_TABLES = (
+    ("services", "service"),
+    ("appointments", "appointment"),
+    ("series", "series"),
+    ("feeds", "calendar feed"),
+)
 
 
 def _ordered(rows: Iterable[Appointment]) -> list[Appointment]:
@@ -162,6 +168,27 @@ class MemoryAppointmentRepository:
 
     async def update_series(self, series: Series) -> None:
         self._s.update(series)
+
+
+class MemoryCalendarFeedRepository:
+    """Feeds are written whole, keyed by clinician; a revoked one is kept as None (the table
+    has no deletion of its own)."""
+
+    def __init__(self, table: _Table[CalendarFeed | None]) -> None:
+        self._t = table
+
+    async def for_staff(self, staff_id: StaffId) -> CalendarFeed | None:
+        return self._t.get(staff_id)
+
+    async def by_token_hash(self, token_hash: str) -> CalendarFeed | None:
+        found = [f for f in self._t.visible() if f is not None and f.token_hash == token_hash]
+        return copy.deepcopy(found[0]) if found else None
+
+    async def save(self, feed: CalendarFeed) -> None:
+        self._t.staged[feed.staff_id] = copy.deepcopy(feed)
+
+    async def delete(self, staff_id: StaffId) -> None:
+        self._t.staged[staff_id] = None
 
 
 def check_at_commit(services: _Table[Service], appointments: _Table[Appointment]) -> None:

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from core.domain.calendar_feed import CalendarFeed
 from core.domain.scheduling import Appointment, AppointmentStatus, Series, Service
 from core.domain.values import CaseId, StaffId
 
@@ -96,3 +97,15 @@ class AppointmentRepository(Protocol):
     async def get_series_many(self, ids: Iterable[UUID]) -> dict[UUID, Series]: ...
     async def add_series(self, series: Series) -> None: ...
     async def update_series(self, series: Series) -> None: ...
+
+
+class CalendarFeedRepository(Protocol):
+    """One feed per clinician, found by the hash of its secret."""
+
+    async def for_staff(self, staff_id: StaffId) -> CalendarFeed | None: ...
+    async def by_token_hash(self, token_hash: str) -> CalendarFeed | None: ...
+    async def save(self, feed: CalendarFeed) -> None:
+        """Insert or replace the clinician's feed (a new secret revokes the old one)."""
+        ...
+
+    async def delete(self, staff_id: StaffId) -> None: ...

@@ -20,7 +20,11 @@ from core.domain.credentials import Credentials
 from core.domain.history import CaseEvent
 from core.domain.parties import Organization, Person, StaffMember
 from core.domain.values import CaseId, OrganizationId, PersonId, StaffId
-from core.ports.scheduling import AppointmentRepository, ServiceRepository
+from core.ports.scheduling import (
+    AppointmentRepository,
+    CalendarFeedRepository,
+    ServiceRepository,
+)
 
 
 class PersonRepository(Protocol):
@@ -120,6 +124,7 @@ class UnitOfWork(Protocol):
     credentials: CredentialRepository
     appointments: AppointmentRepository
     services: ServiceRepository
+    feeds: CalendarFeedRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

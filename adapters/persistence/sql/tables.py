@@ -374,3 +374,13 @@ appointment_codes = sa.Table(
     sa.Column("units", sa.Integer, nullable=False),
     sa.Column("person_id", sa.Uuid, sa.ForeignKey("people.id")),
 )
+
+# A clinician's private calendar feed: only the SHA-256 of its secret (core.domain.calendar_feed).
+calendar_feeds = sa.Table(
+    "calendar_feeds",
+    metadata,
+    sa.Column("staff_id", sa.Uuid, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("include_names", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)

@@ -9,6 +9,7 @@ from typing import Self
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.persistence.sql.calendar_feeds import SqlCalendarFeedRepository
 from adapters.persistence.sql.cases import SqlCaseRepository
 from adapters.persistence.sql.directory import (
     SqlCredentialRepository,
@@ -42,6 +43,7 @@ class SqlUnitOfWork:
         self.credentials = SqlCredentialRepository(conn)
         self.services = SqlServiceRepository(conn)
         self.appointments = SqlAppointmentRepository(conn)
+        self.feeds = SqlCalendarFeedRepository(conn)
         return self
 
     async def __aexit__(

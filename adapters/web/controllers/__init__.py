@@ -10,6 +10,7 @@ from adapters.web.controllers import (
     schedule,
     schedule_appointment,
     schedule_case,
+    schedule_feed,
     session,
     staff,
 )
@@ -24,4 +25,5 @@ ROUTES = [
     *schedule.ROUTES,
     *schedule_appointment.ROUTES,
     *schedule_case.ROUTES,
+    *schedule_feed.ROUTES,
 ]
