@@ -24,6 +24,7 @@ import demo
 from adapters.persistence.memory import MemoryStore, memory_uow_factory
 from adapters.persistence.sql.engine import create_engine
 from adapters.persistence.sql.migrate import migrate_url
+from adapters.persistence.sql.session_store import SqlSessionStore
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
 from adapters.system.clock import SystemClock
 from adapters.system.ids import RandomIds
@@ -120,8 +121,10 @@ def run_with_database(container: Container, work: Coroutine[Any, Any, T]) -> T:
 
 
 def session_store(container: Container) -> Store:
-    """Where web sessions live: process memory for the in-memory practice (tests, demos)."""
-    # TODO(persistence): the SQL store of adapters/persistence/sql/session_store.py for "sql".
+    """Where web sessions live: the `sessions` table, so that every worker sees them and a
+    restart signs nobody out; process memory only for the in-memory practice (tests, demos)."""
+    if container.settings().persistence == "sql":
+        return SqlSessionStore(container.engine(), now=lambda: container.clock().now())
     return LitestarMemoryStore()
 
 

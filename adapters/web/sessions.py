@@ -54,12 +54,14 @@ class SessionConfig(ServerSideSessionConfig):
 
 
 def session_config(web: WebConfig) -> SessionConfig:
-    """Cookie and store expiry both follow the idle timeout; each response pushes it back."""
+    """Cookie and store expiry both follow the idle timeout; each response stores the session
+    again, which pushes it back (so reading never writes). Static files never touch it."""
     return SessionConfig(
         key="hearth_session",
         store="sessions",
         max_age=web.idle_timeout,
-        renew_on_access=True,
+        renew_on_access=False,
+        exclude=["^/static/"],
         secure=web.secure_cookies,
         httponly=True,
         samesite="lax",
