@@ -22,7 +22,7 @@ from adapters.web import templating
 from adapters.web.auth import provide_actor
 from adapters.web.config import WebConfig
 from adapters.web.controllers import ROUTES
-from adapters.web.errors import EXCEPTION_HANDLERS
+from adapters.web.errors import CSRF_COOKIE, EXCEPTION_HANDLERS
 from adapters.web.security import add_security_headers
 from adapters.web.sessions import session_config
 
@@ -70,7 +70,7 @@ def build_app(
         stores={"sessions": session_store},
         csrf_config=CSRFConfig(
             secret=web.secret_key,
-            cookie_name="hearth_csrf",
+            cookie_name=CSRF_COOKIE,
             cookie_secure=web.secure_cookies,
             cookie_samesite="strict",
             header_name="x-csrftoken",

@@ -24,6 +24,8 @@ from core.domain.errors import (
 
 log = logging.getLogger("hearth.web")
 
+CSRF_COOKIE = "hearth_csrf"
+
 _TITLES = {
     400: "That request was not understood",
     401: "Please sign in",
@@ -72,12 +74,16 @@ def on_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Respon
             return Response(content="", status_code=401, headers={"HX-Redirect": target})
         return Redirect(path=target, status_code=303)
     if isinstance(exc, PermissionDeniedException) and "CSRF" in str(exc.detail):
-        return error_page(
+        response = error_page(
             request,
             403,
             "This form was open for too long or came from elsewhere. Reload the page and try "
             "again.",
         )
+        # A token signed with an older secret (a restart, a new key) would otherwise be reused
+        # by every page: dropping the cookie lets the reload issue a valid one.
+        response.delete_cookie(CSRF_COOKIE)
+        return response
     status = exc.status_code
     message = {
         404: "There is no page at this address.",

@@ -214,3 +214,26 @@ def test_first_run_setup_page(container):
             {"name": "Eve", "email": "eve@x.org", "password": PASSWORD, "password_again": PASSWORD},
         )
         assert again.status_code == 403
+
+
+def test_a_token_from_an_old_secret_heals_after_one_reload(app, world: World):
+    with TestClient(app) as client:
+        browser = Browser(client)
+        old = "a-token-signed-with-a-secret-of-yesterday"
+        client.cookies.clear()
+        browser.sign_in(world.email("lee"))
+        session = client.cookies["hearth_session"]
+        client.cookies.clear()
+        client.cookies.set("hearth_session", session)
+        client.cookies.set("hearth_csrf", old)
+        url = f"/cases/{world.cases['couple']}/name"
+        refused = client.post(
+            url, data={"name": "Renamed", "_csrf_token": old}, follow_redirects=False
+        )
+        assert refused.status_code == 403
+        assert "Reload the page" in refused.text
+        dropped = [c for c in refused.headers.get_list("set-cookie") if "hearth_csrf=" in c]
+        assert dropped and ("Max-Age=0" in dropped[0] or "expires=" in dropped[0].lower())
+        client.cookies.delete("hearth_csrf")  # what the browser does with that header
+        client.get(f"/cases/{world.cases['couple']}")
+        assert browser.post(url, {"name": "Renamed"}).status_code == 303
