@@ -239,7 +239,9 @@ def _load_demo(container: Container, *, if_empty: bool) -> int:
     try:
         practice = run_with_database(
             container,
-            demo.load_demo(container.deps(), container.password_hasher(), if_empty=if_empty),
+            demo.load_demo(
+                container.scheduling_deps(), container.password_hasher(), if_empty=if_empty
+            ),
         )
     except Forbidden as exc:
         print(f"hearth demo: {exc.message} Use --if-empty to skip.", file=sys.stderr)

@@ -18,13 +18,15 @@ import msgspec
 
 from core.domain.access import StaffActor
 from core.domain.case import CaseStatus
-from core.domain.case_kinds import CaseKind, MemberRole
+from core.domain.case_kinds import CaseKind, MemberRole, ServiceLine
 from core.domain.errors import Forbidden
 from core.domain.parties import Channel, Licensure, StaffRole
 from core.domain.responsibilities import HelperKind, PayerKind, StaffDuty
+from core.domain.scheduling import Attendance
 from core.domain.values import CaseId, OrganizationId, PersonId
 from core.ports import Clock, PasswordHasher
 from core.services import auth, cases, clinical, directory, responsibilities
+from core.services import scheduling as sched
 from core.services.context import Deps
 
 DEMO_PASSWORD = "hearth-demo-2026"  # DEMO ONLY: shared by every demo sign-in, printed in clear
@@ -56,6 +58,10 @@ class _ReplayClock:
     def at(self, day: date) -> None:
         self._day = day
 
+    @property
+    def real_now(self) -> datetime:
+        return self._real.now()
+
     def today(self) -> date:
         return self._day
 
@@ -74,7 +80,10 @@ def _years_ago(today: date, years: int, days_more: int = 0) -> date:
 class _Loader:
     def __init__(self, deps: Deps, hasher: PasswordHasher) -> None:
         self.clock = _ReplayClock(deps.clock)
-        self.deps = Deps(uow=deps.uow, clock=self.clock, ids=deps.ids)
+        # Scheduling deps (a kind of Deps): sessions are booked in the practice's timezone.
+        self.deps = sched.SchedulingDeps(
+            uow=deps.uow, clock=self.clock, ids=deps.ids, timezone=getattr(deps, "timezone", "UTC")
+        )
         self.hasher = hasher
         self.today = self.clock.real_today
         self.sign_ins: list[DemoSignIn] = []
@@ -529,7 +538,175 @@ async def _build(d: _Loader) -> None:
     )
     d.ago(40)
     await cases.close_case(d.deps, sofia, cases.CloseCase(case_id=old))
+
+    await _schedule_month(d, lee=lee, riley=riley, sofia=sofia, morgan=morgan)
     d.clock.at(today)
+
+
+# ----- the schedule: a month of sessions around today, with attendance ---------------------------
+
+SERVICES = {
+    # name: (service line, minutes, fee in cents, billing code)
+    "Individual psychotherapy 53": (ServiceLine.PSYCHOTHERAPY, 53, 16000, "90837"),
+    "Family psychotherapy 50": (ServiceLine.PSYCHOTHERAPY, 50, 17000, "90847"),
+    "Couple psychotherapy 50": (ServiceLine.PSYCHOTHERAPY, 50, 17000, "90847"),
+    "DBT skills group 90": (ServiceLine.PSYCHOTHERAPY, 90, 6000, "90853"),
+    "Consultation group 90": (ServiceLine.CONSULTATION, 90, 36000, None),
+    "Parenting workshop 120": (ServiceLine.WORKSHOP, 120, 4000, None),
+}
+
+
+async def _schedule_month(
+    d: _Loader, *, lee: StaffActor, riley: StaffActor, sofia: StaffActor, morgan: StaffActor
+) -> None:
+    """Weekly series from four weeks ago to three weeks ahead, booked the week before they
+    began, and the attendance of every session that has taken place, recorded the day after:
+    the group with absences and a late cancellation, the Okafor family without Chidi one week
+    (90846) and with him after (90847), the couple, the teen (booked by Morgan for Dr. Lee),
+    the Haddad family, Sam's new individual work, the monthly consultation group."""
+    deps, today, ana = d.deps, d.today, d.owner
+    d.clock.at(today - timedelta(weeks=6))
+    service = {}
+    for name, (line, minutes, fee, code) in SERVICES.items():
+        service[name] = await sched.create_service(
+            deps,
+            ana,
+            sched.CreateService(
+                name=name, service_line=line, minutes=minutes, fee_minor=fee, billing_code=code
+            ),
+        )
+    monday = today - timedelta(days=today.weekday(), weeks=4)
+
+    async def series(
+        key: str,
+        by: StaffActor,
+        weekday: int,
+        hour: int,
+        service_name: str,
+        count: int = 7,
+        every_weeks: int = 1,
+        first_week: int = 0,
+        **details: object,
+    ) -> list:
+        first = monday + timedelta(weeks=first_week, days=weekday)
+        d.clock.at(first - timedelta(days=7))
+        booking = await sched.schedule_appointment(
+            deps,
+            by,
+            sched.ScheduleAppointment(
+                case_id=d.cases[key],
+                start=datetime.combine(first, datetime.min.time()).replace(hour=hour),
+                service_id=service[service_name],
+                repeat=sched.Repeat(every_weeks=every_weeks, count=count),
+                **details,  # type: ignore[arg-type]
+            ),
+        )
+        return booking.appointment_ids
+
+    group = await series(
+        "group", lee, 1, 18, "DBT skills group 90", provider_ids=(lee.id, riley.id)
+    )
+    family = await series("family", lee, 3, 16, "Family psychotherapy 50")
+    couple = await series("couple", lee, 2, 17, "Couple psychotherapy 50", location="Room 2")
+    teen = await series("teen", morgan, 0, 15, "Individual psychotherapy 53", on_behalf_of=lee.id)
+    haddad = await series("associate_family", riley, 4, 10, "Family psychotherapy 50")
+    consultation = await series(
+        "consultation_group",
+        ana,
+        3,
+        9,
+        "Consultation group 90",
+        count=2,
+        every_weeks=4,
+        first_week=1,
+        telehealth=True,
+    )
+    sam = await series(
+        "sam_individual", sofia, 0, 9, "Individual psychotherapy 53", count=4, first_week=4
+    )
+    workshop = await series(
+        "workshop", sofia, 5, 10, "Parenting workshop 120", count=3, first_week=3
+    )
+
+    people = await _people_by_name(d)
+    # Who missed which session (by its number in the series); everyone else attended.
+    exceptions = {
+        group[0]: {"Ava Thompson": Attendance.ABSENT},
+        group[1]: {"Farah Ali": Attendance.LATE_CANCELLED, "Daniel Kim": Attendance.ABSENT},
+        group[2]: {"George Miller": Attendance.NO_SHOW},
+        group[3]: {"Ava Thompson": Attendance.ABSENT, "Elena Petrova": Attendance.ABSENT},
+        family[0]: {"Chidi Okafor": Attendance.ABSENT},
+        family[1]: {"Adaeze Okafor": Attendance.ABSENT},
+        couple[2]: {
+            "Sam Chen": Attendance.LATE_CANCELLED,
+            "Maya Rivera": Attendance.LATE_CANCELLED,
+        },
+    }
+    by = {**{a: lee for a in group + family + couple + teen}, **{a: riley for a in haddad}}
+    by |= {a: d.owner for a in consultation} | {a: sofia for a in sam + workshop}
+    cancelled = {couple[4]}  # the couple asked to move a week in good time
+    for appointment_id, actor in by.items():
+        await _record(
+            d,
+            actor,
+            appointment_id,
+            exceptions.get(appointment_id, {}),
+            people,
+            cancel=appointment_id in cancelled,
+            confirm=appointment_id not in group[3:],
+        )
+
+
+async def _people_by_name(d: _Loader) -> dict[PersonId, str]:
+    async with d.deps.uow() as uow:
+        found = await uow.people.search("", limit=500)
+    return {p.id: p.display_name for p in found}
+
+
+async def _record(
+    d: _Loader,
+    actor: StaffActor,
+    appointment_id,
+    exceptions: dict[str, Attendance],
+    names: dict[PersonId, str],
+    *,
+    cancel: bool,
+    confirm: bool,
+) -> None:
+    """The day after a session that has taken place: attendance, and the codes confirmed."""
+    deps = d.deps
+    async with deps.uow() as uow:
+        a = await uow.appointments.get(appointment_id)
+        case = await uow.cases.get(a.case_id) if a else None
+    if a is None or case is None:
+        return
+    day = a.local_day(deps.tz)
+    if cancel:
+        d.clock.at(day - timedelta(days=3))
+        await sched.cancel_appointment(
+            deps, actor, sched.CancelAppointment(appointment_id=a.id, version=a.version)
+        )
+        return
+    if a.end > d.clock.real_now:
+        return  # not over yet
+    d.clock.at(min(day + timedelta(days=1), d.today))
+    marks = {
+        m.person_id: exceptions.get(names.get(m.person_id, ""), Attendance.ATTENDED)
+        for m in a.expected(case, deps.tz)
+    }
+    if not marks:
+        return
+    done = await sched.record_attendance(
+        deps, actor, sched.RecordAttendance(appointment_id=a.id, marks=marks)
+    )
+    if (
+        confirm
+        and done.status.value == "completed"
+        and case.policy.service_line is ServiceLine.PSYCHOTHERAPY
+    ):
+        await sched.confirm_codes(
+            deps, actor, sched.ConfirmCodes(appointment_id=a.id, version=done.version)
+        )
 
 
 def print_sign_ins(practice: DemoPractice | None, url: str | None = None) -> None:
