@@ -219,3 +219,24 @@ async def test_credentials_are_saved_whole_with_an_aware_lockout_instant(uow: Un
     assert stored == Credentials(lee.id, "$argon2id$second", 4, locked)
     assert stored is not None and stored.locked_until is not None
     assert stored.locked_until.tzinfo is not None  # the same instant, never a naive one
+
+
+async def test_a_change_to_something_else_meanwhile_is_no_conflict(uow: UnitOfWorkFactory):
+    ann, bob = person("Ann One"), person("Bob Two")
+    await add(uow, ann, bob)
+    first, second = uow(), uow()
+    async with first, second:
+        mine = await first.people.get(ann.id)
+        assert mine is not None
+        other = await second.people.get(bob.id)
+        assert other is not None
+        other.pronouns = "he/him"
+        await second.people.update(other)
+        await second.staff.add(staff("Dr. New"))
+        await second.commit()
+        mine.pronouns = "she/her"  # read before the other commit, about another row
+        await first.people.update(mine)
+        await first.commit()
+    async with uow() as u:
+        assert (await u.people.get(ann.id)).pronouns == "she/her"
+        assert (await u.people.get(bob.id)).pronouns == "he/him"

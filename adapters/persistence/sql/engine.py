@@ -1,13 +1,16 @@
 """Async engines for the two databases, set up the way the repositories rely on.
 
-SQLite runs with foreign keys on and in WAL mode: readers see a snapshot and never wait, and one
-writer at a time holds the write lock (others wait up to the busy timeout). Transactions begin
-with a plain `BEGIN`, started by SQLAlchemy rather than the driver. A transaction that read and
-then writes after another writer committed gets SQLITE_BUSY (snapshot): that is exactly a
-concurrent change, reported as the domain's `ConcurrencyConflict` - so check-then-write (a
-participant limit, a free time slot) is serialisable on SQLite as it is under PostgreSQL's row
-locks and version checks. `BEGIN IMMEDIATE` for every unit of work would also serialise the
-read-only ones, and a screen that opens two units of work at once would wait on itself.
+SQLite runs with foreign keys on and in WAL mode: readers see a snapshot and never wait; one
+writer at a time holds the write lock. A unit of work reads in a plain (deferred) transaction;
+its first write ends that read-only transaction and opens `BEGIN IMMEDIATE`, which waits for the
+write lock and then sees everything committed so far. That is PostgreSQL's READ COMMITTED as the
+repositories use it: what was read may be stale by then, and the version checks
+(`UPDATE ... WHERE version = :read`), unique keys and the double-booking check before commit
+decide, exactly as under PostgreSQL's row locks. Without the switch SQLite refuses any write
+after another writer committed since the read (SQLITE_BUSY_SNAPSHOT), a conflict on unrelated
+rows (a session being saved) as often as a real one; with `BEGIN IMMEDIATE` from the start,
+read-only screens would queue behind each other. A write still waiting after the busy timeout is
+reported as `ConcurrencyConflict`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from core.domain.errors import ConcurrencyConflict
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+_READING = "hearth_sqlite_reading"  # in Connection.info: the transaction has not written yet
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "ALTER", "DROP")
 
 
 def async_url(url: str) -> str:
@@ -42,7 +47,8 @@ def ensure_sqlite_directory(url: str) -> None:
 
 
 def configure_sqlite(engine: sa.Engine) -> None:
-    """Pragmas on every new connection, our own BEGIN, busy errors as conflicts (see above)."""
+    """Pragmas on every connection, our own BEGIN and its switch to IMMEDIATE on the first
+    write, a busy timeout reported as a conflict (see the module docstring)."""
 
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -57,7 +63,16 @@ def configure_sqlite(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection: sa.Connection) -> None:
+        connection.info[_READING] = False
         connection.exec_driver_sql("BEGIN")
+        connection.info[_READING] = True
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _first_write(connection: sa.Connection, cursor: Any, statement: str, *_args: Any) -> None:
+        if connection.info.get(_READING) and statement.lstrip().upper().startswith(_WRITES):
+            connection.info[_READING] = False
+            cursor.execute("COMMIT")  # nothing written yet: this only ends the read snapshot
+            cursor.execute("BEGIN IMMEDIATE")
 
     @sa.event.listens_for(engine, "handle_error")
     def _busy(context: sa.engine.ExceptionContext) -> Exception | None:
