@@ -32,8 +32,8 @@ Action = Callable[[Deps, StaffActor, CaseId, FormMultiDict, dict[str, Any]], Awa
 
 async def _act(
     request: Request[Any, Any, Any],
-    deps: DepsParam,
-    actor: ActorParam,
+    deps: Deps,
+    actor: StaffActor,
     raw_case_id: str,
     form_name: str,
     anchor: str,
@@ -94,8 +94,8 @@ def _item_route(path: str, form_name: str, anchor: str, action: Any) -> Any:
         item = path_id(item_id, "record")
 
         async def run(
-            deps: DepsParam,
-            actor: ActorParam,
+            deps: Deps,
+            actor: StaffActor,
             cid: CaseId,
             form: FormMultiDict,
             kept: dict[str, Any],
@@ -111,8 +111,8 @@ def _item_route(path: str, form_name: str, anchor: str, action: Any) -> Any:
 
 
 async def _person_or_new(
-    deps: DepsParam,
-    actor: ActorParam,
+    deps: Deps,
+    actor: StaffActor,
     form: FormMultiDict,
     kept: dict[str, Any],
     field: str,

@@ -12,6 +12,7 @@ from adapters.web import forms
 from adapters.web.controllers.common import path_id
 from adapters.web.params import ActorParam, DepsParam, PathStr
 from adapters.web.rendering import render
+from core.domain.access import StaffActor
 from core.domain.case import CaseStatus
 from core.domain.case_kinds import CaseKind, policy
 from core.domain.errors import DomainError, Forbidden
@@ -19,6 +20,7 @@ from core.domain.parties import StaffRole
 from core.domain.responsibilities import PayerKind
 from core.domain.values import CaseId, PersonId, StaffId
 from core.services import directory, queries
+from core.services.context import Deps
 
 PER_PAGE = 50
 
@@ -73,8 +75,8 @@ async def case_list(
 
 
 async def case_context(
-    deps: DepsParam,
-    actor: ActorParam,
+    deps: Deps,
+    actor: StaffActor,
     case_id: CaseId,
     *,
     form: str = "",

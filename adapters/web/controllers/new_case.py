@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from adapters.web import forms
 from adapters.web.params import ActorParam, DepsParam, PathStr
 from adapters.web.rendering import form_errors
+from core.domain.access import StaffActor
 from core.domain.case import CaseStatus
 from core.domain.case_kinds import CaseKind, KindPolicy, MemberRole, policy
 from core.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
@@ -20,6 +21,7 @@ from core.domain.parties import StaffRole
 from core.domain.responsibilities import PayerKind
 from core.domain.values import OrganizationId, PersonId, StaffId
 from core.services import cases, directory, queries
+from core.services.context import Deps
 
 MAX_NEW_ROWS = 4
 
@@ -42,8 +44,8 @@ async def pick_kind(actor: ActorParam) -> Template:
 
 
 async def _form_context(
-    deps: DepsParam,
-    actor: ActorParam,
+    deps: Deps,
+    actor: StaffActor,
     kind_policy: KindPolicy,
     values: dict[str, Any],
     errors: dict[str, str],
@@ -69,7 +71,7 @@ async def _form_context(
     }
 
 
-async def _picked_payer(deps: DepsParam, actor: ActorParam, raw: str) -> tuple[str, str] | None:
+async def _picked_payer(deps: Deps, actor: StaffActor, raw: str) -> tuple[str, str] | None:
     """(radio value, name) of a payer picked from the directory before the form failed."""
     kind, _, ident = raw.partition(":")
     try:
@@ -102,7 +104,7 @@ class _Registered:
 
 
 async def _register(
-    deps: DepsParam, actor: ActorParam, form: FormMultiDict, prefix: str, field: str
+    deps: Deps, actor: StaffActor, form: FormMultiDict, prefix: str, field: str
 ) -> PersonId | None:
     name = forms.text(form, f"{prefix}name")
     if not name.strip():
@@ -142,8 +144,8 @@ def _payer(raw: str, registered: _Registered) -> cases.Payer | None:
 
 
 async def _open(
-    deps: DepsParam,
-    actor: ActorParam,
+    deps: Deps,
+    actor: StaffActor,
     kind_policy: KindPolicy,
     form: FormMultiDict,
     reg: _Registered,

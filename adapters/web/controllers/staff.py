@@ -12,11 +12,13 @@ from adapters.web import forms
 from adapters.web.controllers.common import path_id
 from adapters.web.params import ActorParam, DepsParam, HasherParam, PathStr
 from adapters.web.rendering import form_errors
+from core.domain.access import StaffActor
 from core.domain.credentials import check_password_strength
 from core.domain.errors import DomainError, Forbidden, NotFound
 from core.domain.parties import Licensure, StaffMember, StaffRole
 from core.domain.values import StaffId
 from core.services import auth, directory
+from core.services.context import Deps
 
 
 def _details(form: Any) -> dict[str, Any]:
@@ -45,7 +47,7 @@ def _values_of(member: StaffMember) -> dict[str, Any]:
 
 
 async def _context(
-    deps: DepsParam, actor: ActorParam, values: dict[str, Any], errors: dict[str, str], **more: Any
+    deps: Deps, actor: StaffActor, values: dict[str, Any], errors: dict[str, str], **more: Any
 ) -> dict[str, Any]:
     staff = await directory.list_staff(deps, actor)
     return {
@@ -85,7 +87,7 @@ async def add_staff(
     return Redirect(path="/staff", status_code=303)
 
 
-async def _member(deps: DepsParam, actor: ActorParam, staff_id: StaffId) -> StaffMember:
+async def _member(deps: Deps, actor: StaffActor, staff_id: StaffId) -> StaffMember:
     for member in await directory.list_staff(deps, actor):
         if member.id == staff_id:
             return member
