@@ -1,0 +1,1 @@
+"""Benchmarks run by hand against a real database (see each module's docstring)."""
