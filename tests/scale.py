@@ -16,7 +16,8 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,10 +26,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.cases import CHILDREN, _case_values
 from adapters.persistence.sql.directory import organization_values, person_values
+from adapters.persistence.sql.scheduling import (
+    _appointment_values,
+    _child_rows,
+    _service_values,
+)
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
 from core.domain.access import StaffActor
 from core.domain.case import Case
-from core.domain.case_kinds import CaseKind, MemberRole
+from core.domain.case_kinds import CaseKind, MemberRole, ServiceLine
 from core.domain.history import CaseEvent
 from core.domain.parties import Channel, Organization, Person
 from core.domain.responsibilities import (
@@ -39,8 +45,11 @@ from core.domain.responsibilities import (
     PayerRef,
     StaffDuty,
 )
-from core.domain.values import CaseId, OrganizationId, Period, PersonId
+from core.domain.scheduling import Appointment, ChangeMark, Service
+from core.domain.values import CaseId, Money, OrganizationId, Period, PersonId
 from core.services import queries
+from core.services import schedule_views as views
+from core.services.scheduling import SchedulingDeps
 from tests.practice import Practice
 
 CLINICIANS = 20
@@ -53,6 +62,7 @@ class Scene:
     case_id: CaseId
     person_id: PersonId
     organization_id: OrganizationId
+    appointment_id: uuid.UUID
 
 
 def _couple(i: int, provider: Any, a: PersonId, b: PersonId, opened: Any) -> Case:
@@ -135,12 +145,56 @@ async def build(engine: AsyncEngine, n: int) -> Scene:
             for e in events
         ],
     )
-    return Scene(practice, lee, studied.id, maya, eap.id)
+    appointment_id = await _appointments(engine, practice, all_cases, studied, kim.id)
+    return Scene(practice, lee, studied.id, maya, eap.id, appointment_id)
+
+
+async def _appointments(
+    engine: AsyncEngine, practice: Practice, cases: list[Case], studied: Case, co: Any
+) -> uuid.UUID:
+    """One session per case, ten slots a week per clinician over the weeks around today, and
+    a few more of the case under study (with its co-therapist): the bigger the practice, the
+    fuller every clinician's year."""
+    service = Service(
+        uuid.uuid4(), "Couple 50", ServiceLine.PSYCHOTHERAPY, 50, Money(17000, "USD"), "90847"
+    )
+    await _insert(engine, t.services, [_service_values(service)])
+    monday = datetime.combine(practice.clock.today(), clock_time(8), UTC)
+    mark = ChangeMark(practice.owner.id, practice.clock.now())
+
+    def session(case: Case, start: datetime, providers: tuple[Any, ...]) -> Appointment:
+        return Appointment(
+            id=uuid.uuid4(),
+            case_id=case.id,
+            start=start,
+            end=start + timedelta(minutes=50),
+            providers=providers,
+            service_id=service.id,
+            created=mark,
+        )
+
+    sessions = []
+    for i, case in enumerate(cases):
+        k = i // CLINICIANS  # the clinician's k-th case
+        week = k // 10 - 4  # from a month back (the cases opened then) into the year ahead
+        start = monday + timedelta(weeks=week, days=k % 5, hours=2 * (k // 5 % 2))
+        sessions.append(session(case, start, (case.staff[0].staff_id,)))
+    studied_sessions = [
+        session(studied, monday + timedelta(days=d, hours=11), (sessions[0].providers[0], co))
+        for d in range(-14, 15, 7)
+    ]
+    everything = sessions + studied_sessions
+    await _insert(engine, t.appointments, [_appointment_values(a) for a in everything])
+    for table in (t.appointment_providers, t.appointment_attendance, t.appointment_codes):
+        await _insert(engine, table, [r for a in everything for r in _child_rows(a)[table]])
+    return studied_sessions[2].id
 
 
 def read_models(scene: Scene) -> dict[str, Callable[[], Awaitable[Any]]]:
     deps, owner, lee = scene.practice.deps, scene.practice.owner, scene.lee
     today = scene.practice.clock.today()
+    sched = SchedulingDeps.of(deps, "UTC")
+    week = views.CalendarQuery(start_day=today - timedelta(days=today.weekday()))
     return {
         "case_overview": lambda: queries.case_overview(deps, owner, scene.case_id),
         "case_history": lambda: queries.case_history(deps, owner, scene.case_id),
@@ -153,14 +207,21 @@ def read_models(scene: Scene) -> dict[str, Callable[[], Awaitable[Any]]]:
         "list_cases (clinician, text)": lambda: queries.list_cases(
             deps, lee, queries.CaseFilter(text="couple 0")
         ),
+        "calendar (week, own)": lambda: views.calendar(sched, lee, week),
+        "calendar (week, practice)": lambda: views.calendar(sched, owner, week),
+        "appointment_page": lambda: views.appointment_page(sched, lee, scene.appointment_id),
+        "booking_options": lambda: views.booking_options(sched, lee, scene.case_id),
+        "case_schedule_summary": lambda: views.case_schedule_summary(sched, lee, scene.case_id),
+        "attendance_grid": lambda: views.attendance_grid(sched, lee, scene.case_id),
     }
 
 
 def _size(answer: Any) -> int:
-    for attr in ("items", "cases", "members_now"):
-        if hasattr(answer, attr):
+    """How many rows the screen shows (for the printout only)."""
+    for attr in ("items", "cases", "members_now", "entries", "sessions", "upcoming"):
+        if isinstance(getattr(answer, attr, None), list):
             return len(getattr(answer, attr))
-    return len(answer)
+    return len(answer) if isinstance(answer, list) else 1
 
 
 async def measure(engine: AsyncEngine, scene: Scene) -> dict[str, tuple[int, float, int]]:
