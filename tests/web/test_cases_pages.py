@@ -336,3 +336,35 @@ def test_group_capacity(signed_in, world: World):
     assert "capacity 8" in lee.get(url).text
     changed = lee.post(url + "/capacity", {"capacity": "6"}, htmx=True)
     assert changed.status_code == 200 and "capacity 6" in changed.text
+
+
+def test_new_family_paid_by_a_parent_who_is_not_a_participant(signed_in, world: World):
+    lee = signed_in("lee")
+    form = {
+        "name": "Adeyemi family",
+        "provider": str(world.staff["lee"].id),
+        "status": "active",
+        "new_1_name": "Funmi Adeyemi",
+        "new_role_1": "parent",
+        "payer": "new_payer",
+        "payer_name": "",
+    }
+    nameless = lee.post("/cases/new/family", form)
+    assert nameless.status_code == 422
+    assert 'id="payer_name-error">Enter the name of the person who pays.' in nameless.text
+    picked = _ids(nameless.text, "existing")  # Funmi was registered: now picked, not lost
+    assert len(picked) == 1
+    assert re.search(r'<option value="parent" selected>', nameless.text)  # role kept
+    retry = {
+        **form,
+        "existing": picked[0],
+        f"role_{picked[0]}": "parent",
+        "new_1_name": "",
+        "payer_name": "Tunde Adeyemi",
+    }
+    created = lee.post("/cases/new/family", retry)
+    assert created.status_code == 303, created.text
+    page = lee.get(created.headers["location"]).text
+    assert re.search(r"Tunde Adeyemi</a></td>\s*<td>whole case", page)
+    assert re.search(r"Funmi Adeyemi</a></td>\s*<td>parent", page)
+    assert not re.search(r"Tunde Adeyemi</a></td>\s*<td>(family member|parent)", page)

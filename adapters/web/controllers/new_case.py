@@ -127,15 +127,15 @@ def _payer(raw: str, registered: _Registered) -> cases.Payer | None:
     "organization:<id>"."""
     if not raw:
         return None
+    if raw == "new_payer":
+        if registered.payer is None:
+            raise InvalidInput("Enter the name of the person who pays.", field="payer_name")
+        return cases.Payer(kind=PayerKind.PERSON, id=registered.payer)
     if raw.startswith("new_"):
         pid = registered.rows.get(int(raw[4:]) if raw[4:].isdigit() else 0)
         if pid is None:
             raise InvalidInput("That new participant has no name.", field="payer")
         return cases.Payer(kind=PayerKind.PERSON, id=pid)
-    if raw == "new_payer":
-        if registered.payer is None:
-            raise InvalidInput("Enter the name of the person who pays.", field="payer_name")
-        return cases.Payer(kind=PayerKind.PERSON, id=registered.payer)
     kind, _, ident = raw.partition(":")
     try:
         return cases.Payer(kind=PayerKind(kind), id=UUID(ident))
