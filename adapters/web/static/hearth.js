@@ -40,3 +40,21 @@ document.addEventListener("htmx:afterSwap", function (event) {
     if (twin) { box.closest(".option").remove(); }
   });
 });
+
+// Keyboard users keep their place when the case panels are replaced: focus goes to the first
+// field in error, or back to the heading of the section they were working in.
+var lastSection = null;
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var section = event.detail.elt.closest && event.detail.elt.closest("section[id], header[id]");
+  lastSection = section ? section.id : null;
+});
+document.addEventListener("htmx:afterSettle", function (event) {
+  if (!event.detail.target || event.detail.target.id !== "case-panels") { return; }
+  var panels = document.getElementById("case-panels");
+  if (!panels) { return; }
+  var invalid = panels.querySelector('[aria-invalid="true"]');
+  if (invalid) { invalid.focus(); return; }
+  var problem = panels.querySelector(".form-error");
+  var place = problem || (lastSection && document.querySelector("#" + lastSection + " h1, #" + lastSection + " h2"));
+  if (place) { place.setAttribute("tabindex", "-1"); place.focus(); }
+});
