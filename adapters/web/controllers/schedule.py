@@ -21,7 +21,7 @@ from core.domain.case import CaseStatus
 from core.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from core.domain.parties import StaffRole
 from core.domain.values import CaseId, StaffId
-from core.services import queries, schedule_views, scheduling
+from core.services import directory, queries, schedule_views, scheduling
 from core.services.schedule_views import CalendarEntry, CalendarView
 
 FIRST_HOUR, LAST_HOUR = 7, 21  # rows of the grid; sessions outside them are listed apart
@@ -237,9 +237,16 @@ async def booking_context(
             values["provider_ids"] = str(options.default_provider_id)
         if options.on_behalf_of and not values.get("on_behalf_of"):
             values["on_behalf_of"] = str(options.on_behalf_of.id)
+    working_for = None
     if whose and whose not in (EVERYONE, str(actor.id)):
         values.setdefault("on_behalf_of", whose)
+        try:
+            staff = await directory.list_staff(deps, actor)
+        except Forbidden:  # the core still decides on the booking itself
+            staff = []
+        working_for = next((x.name for x in staff if str(x.id) == whose), None)
     return {
+        "working_for": working_for,
         "actor": actor,
         "cases": await _open_cases(deps, actor, whose),
         "options": options,
