@@ -272,3 +272,51 @@ def test_the_calendar_opens_on_the_week_of_today(signed_in, world, services, con
     container.clock().set(datetime(2026, 3, 8, 12, 0, tzinfo=UTC))  # a Sunday
     page = signed_in("lee").get("/schedule")
     assert "week of 02 March 2026" in page.text
+
+
+def test_htmx_booking_loads_the_new_page_and_shows_warnings_once(signed_in, world, services):
+    from core.domain.case_kinds import CaseKind
+    from core.services import cases
+
+    kim = world.staff["kim"]
+    sam_alone = asyncio.run(
+        cases.open_case(
+            world.practice.deps,
+            kim,
+            cases.OpenCase(
+                kind=CaseKind.INDIVIDUAL,
+                name="Sam alone",
+                responsible_provider_id=kim.id,
+                participants=(cases.Participant(person_id=world.people["sam"]),),
+            ),
+        )
+    )
+    assert book_couple(signed_in("lee"), world, services).status_code == 303
+    browser = signed_in("kim")
+    response = browser.post(
+        "/schedule/new",
+        {
+            "case_id": str(sam_alone),
+            "start": "2026-01-06T10:30",
+            "service_id": services["Couple 50"],
+        },
+        htmx=True,
+    )
+    assert response.status_code == 200
+    target = response.headers["HX-Redirect"]
+    assert re.fullmatch(r"/appointments/[0-9a-f-]{36}", target)
+    page = browser.get(target)
+    assert "Sam Chen has another appointment" in page.text
+    assert "Maya" not in page.text  # the other case is not named
+    assert "another appointment" not in browser.get(target).text  # shown once
+
+
+def test_the_owner_sees_a_column_per_clinician_in_the_practice_day(signed_in, world, services):
+    lee = signed_in("lee")
+    book_couple(lee, world, services)
+    day = signed_in("owner").get("/schedule?view=day&start=2026-01-06&who=all")
+    assert day.status_code == 200
+    head = day.text.split("<tbody>")[0]
+    for name in ("Dr. Lee", "Dr. Kim", "Ash Associate"):
+        assert f'<th scope="col">{name}</th>' in head
+    assert "The whole practice" in day.text and "Maya &amp; Sam" in day.text

@@ -291,9 +291,10 @@ def take_warnings(request: Request[Any, Any, Any]) -> list[str]:
 
 
 def go_to(request: Request[Any, Any, Any], path: str) -> Response[Any]:
-    """After a change: htmx follows with a full page load, a plain post with a redirect."""
+    """After a booking: htmx loads the new page in full (HX-Redirect), a plain post follows a
+    303. Either way the booking's warnings wait in the session for that page."""
     if wants_fragment(request):
-        return Response(content="", status_code=200, headers={"HX-Location": path})
+        return Response(content="", status_code=200, headers={"HX-Redirect": path})
     return Redirect(path=path, status_code=303)
 
 
