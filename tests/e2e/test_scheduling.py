@@ -64,6 +64,7 @@ def test_weekly_group_booked_from_the_calendar_with_two_weeks_of_attendance(page
     page.get_by_role("link", name="← Previous").click()
     expect(page.get_by_text("Tuesday DBT skills").first).to_be_visible()
     expect_same_page(page)
+    shot(page, "50-calendar-week")
 
     page.get_by_role("link", name="New appointment").click()
     first = TODAY - timedelta(days=15)
@@ -80,7 +81,7 @@ def test_weekly_group_booked_from_the_calendar_with_two_weeks_of_attendance(page
     expect(attendance_of(page, "Ava Thompson")).to_have_text("absent")
     expect(attendance_of(page, "George Miller")).to_have_text("attended")
     expect(page.locator("#codes")).to_contain_text("90853")
-    shot(page, "40-group-week-1")
+    shot(page, "51-group-week-1")
 
     # Week 2, from the series: Farah cancelled late.
     page.locator("#series").get_by_role("link").nth(1).click()
@@ -98,7 +99,7 @@ def test_weekly_group_booked_from_the_calendar_with_two_weeks_of_attendance(page
     expect(ava.locator("td.mark-absent").first).to_be_visible()
     farah = grid.get_by_role("row", name=re.compile("^Farah Ali"))
     expect(farah.locator("td.mark-late_cancelled").first).to_be_visible()
-    shot(page, "41-group-attendance-grid")
+    shot(page, "52-group-attendance-grid")
 
 
 def test_family_code_follows_the_identified_client(page: Page):
@@ -114,7 +115,7 @@ def test_family_code_follows_the_identified_client(page: Page):
     expect(codes).not_to_contain_text("90846")
     page.get_by_role("button", name="Confirm the suggestion").click()
     expect(codes).to_contain_text(re.compile(r"Confirmed:\s*90847"))
-    shot(page, "42-family-code-90847")
+    shot(page, "53-family-code-90847")
 
 
 def test_administrator_books_in_her_clinicians_calendar(page: Page):
@@ -127,4 +128,4 @@ def test_administrator_books_in_her_clinicians_calendar(page: Page):
     expect(page.get_by_label("Starts")).to_have_value(f"{sunday.isoformat()}T08:00")
     book(page, "Maya & Sam", f"{sunday.isoformat()}T08:00")
     expect(page.get_by_text("Booked by Morgan Diaz for Dr. Grace Lee")).to_be_visible()
-    shot(page, "43-booked-by-administrator")
+    shot(page, "54-booked-by-administrator")
