@@ -178,3 +178,35 @@ def test_administrator_support_is_set_by_the_owner(signed_in, world: World):
     )
     assert changed.status_code == 303
     assert "Dr. Kim" in owner.get(f"/staff/{pat.id}").text
+
+
+def test_staff_change_their_own_password_after_proving_the_current_one(signed_in, world: World):
+    kim = signed_in("kim")
+    me = f"/staff/{world.staff['kim'].id}"
+    page = kim.get(me)
+    assert "Change my password" in page.text
+    new = "another long password"
+    wrong = kim.post(
+        me + "/password",
+        {"current_password": "guess guess", "password": new, "password_again": new},
+    )
+    assert wrong.status_code == 422 and 'id="own-current_password-error"' in wrong.text
+    differ = kim.post(
+        me + "/password",
+        {"current_password": PASSWORD, "password": new, "password_again": new + "!"},
+    )
+    assert differ.status_code == 422 and "The two passwords differ." in differ.text
+    changed = kim.post(
+        me + "/password",
+        {"current_password": PASSWORD, "password": new, "password_again": new},
+    )
+    assert changed.status_code == 303
+    assert "Your password was changed." in kim.get(changed.headers["location"]).text
+    assert kim.sign_in(world.email("kim"), new).status_code == 303
+    # Nobody changes someone else's password this way, not even the owner.
+    other = signed_in("owner").post(
+        me + "/password",
+        {"current_password": PASSWORD, "password": new, "password_again": new},
+    )
+    assert other.status_code == 403
+    assert "Change my password" not in signed_in("lee").get(me).text

@@ -107,7 +107,7 @@ def test_staff_pages_everyone_reads_only_the_owner_changes(signed_in, world: Wor
     kim = world.staff["kim"]
     page = browser.get(f"/staff/{kim.id}")
     assert page.status_code == 200 and "Dr. Kim" in page.text
-    assert ('action="/staff/' in page.text) is (actor == "owner")
+    assert (f'action="/staff/{kim.id}"' in page.text) is (actor == "owner")
     change = browser.post(
         f"/staff/{kim.id}",
         {
@@ -131,3 +131,33 @@ def test_staff_pages_everyone_reads_only_the_owner_changes(signed_in, world: Wor
         },
     )
     assert added.status_code == (303 if actor == "owner" else 403)
+
+
+def test_owner_reads_clinical_records_when_the_practice_says_so():
+    import asyncio
+
+    from dependency_injector import providers
+    from litestar.testing import TestClient
+
+    import bootstrap
+    from adapters.system.passwords import Argon2PasswordHasher
+    from tests.practice import Practice
+    from tests.web.conftest import Browser, _seed
+
+    settings = bootstrap.Settings(database_url="memory", owner_sees_clinical=True)
+    container = bootstrap.make_container(settings)
+    container.password_hasher.override(providers.Object(Argon2PasswordHasher.fast()))
+    practice = Practice(container.uow_factory())
+    container.clock.override(providers.Object(practice.clock))
+    world = asyncio.run(_seed(practice, container.password_hasher()))
+    with TestClient(bootstrap.create_app(container)) as client:
+        owner = Browser(client)
+        owner.sign_in(world.email("owner"))
+        url = f"/cases/{world.cases['couple']}"
+        assert owner.get(url + "/clinical").status_code == 200
+        assert "Diagnoses" in owner.get(url).text
+        # Reading is not treating: writing stays with the case's clinicians.
+        refused = owner.post(
+            url + "/diagnoses", {"person_id": str(world.people["maya"]), "code": "F43.2"}
+        )
+        assert refused.status_code == 403

@@ -10,11 +10,11 @@ from litestar.response import Redirect, Template
 
 from adapters.web import forms
 from adapters.web.controllers.common import path_id
-from adapters.web.params import ActorParam, DepsParam, HasherParam, PathStr
+from adapters.web.params import ActorParam, DepsParam, HasherParam, PathStr, QueryStr
 from adapters.web.rendering import form_errors
 from core.domain.access import StaffActor
 from core.domain.credentials import check_password_strength
-from core.domain.errors import DomainError, Forbidden, NotFound
+from core.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from core.domain.parties import Licensure, StaffMember, StaffRole
 from core.domain.values import StaffId
 from core.services import auth, directory
@@ -95,9 +95,12 @@ async def _member(deps: Deps, actor: StaffActor, staff_id: StaffId) -> StaffMemb
 
 
 @get("/staff/{staff_id:str}")
-async def staff_page(deps: DepsParam, actor: ActorParam, staff_id: PathStr) -> Template:
+async def staff_page(
+    deps: DepsParam, actor: ActorParam, staff_id: PathStr, password: QueryStr = ""
+) -> Template:
     member = await _member(deps, actor, StaffId(path_id(staff_id, "staff member")))
     context = await _context(deps, actor, _values_of(member), {}, member=member)
+    context["password_changed"] = password == "changed"
     return Template("staff/page.html", context=context)
 
 
@@ -134,4 +137,36 @@ async def update_staff(
     return Redirect(path=f"/staff/{member.id}", status_code=303)
 
 
-ROUTES = [staff_list, add_staff, staff_page, update_staff]
+@post("/staff/{staff_id:str}/password")
+async def change_own_password(
+    request: Request[Any, Any, Any],
+    deps: DepsParam,
+    actor: ActorParam,
+    hasher: HasherParam,
+    staff_id: PathStr,
+) -> Template | Redirect:
+    """A staff member changes their own password, proving the current one first (a borrowed
+    session alone cannot take over the account; failures count towards the lockout)."""
+    member = await _member(deps, actor, StaffId(path_id(staff_id, "staff member")))
+    if member.id != actor.id:
+        raise Forbidden("You can change your own password here; the owner sets others'.")
+    form = await request.form()
+    try:
+        await auth.sign_in(deps, hasher, member.email, forms.text(form, "current_password"))
+    except DomainError as exc:
+        errors = {"current_password": exc.message}
+    else:
+        try:
+            password = forms.text(form, "password")
+            if password != forms.text(form, "password_again"):
+                raise InvalidInput("The two passwords differ.", field="password_again")
+            await auth.set_password(deps, hasher, actor, member.id, password)
+            return Redirect(path=f"/staff/{member.id}?password=changed", status_code=303)
+        except DomainError as exc:
+            errors = form_errors(exc)
+    context = await _context(deps, actor, _values_of(member), {}, member=member)
+    context["password_errors"] = errors
+    return Template("staff/page.html", context=context, status_code=422)
+
+
+ROUTES = [staff_list, add_staff, staff_page, update_staff, change_own_password]
