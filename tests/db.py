@@ -8,6 +8,7 @@ answers, or nowhere: the PostgreSQL cases then skip with the reason (fail with R
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import shutil
 import socket
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -86,10 +88,48 @@ async def _admin(server: str, statement: str) -> None:
             await engine.dispose()
 
 
+_MACHINE = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+async def _drop_abandoned(server: str, prefix: str) -> None:
+    """Drop this machine's test databases whose process is gone."""
+    engine = create_engine(server)
+    try:
+        async with engine.connect() as conn:
+            names = (
+                await conn.execute(
+                    sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
+                    {"p": prefix.replace("_", r"\_") + "%"},
+                )
+            ).scalars()
+            pids = {n: n.removeprefix(prefix).partition("_")[0] for n in names}
+            abandoned = [n for n, pid in pids.items() if pid.isdigit() and not _alive(int(pid))]
+    except Exception:  # the server's own database may not exist: nothing to tidy then
+        return
+    finally:
+        await engine.dispose()
+    for name in abandoned:
+        await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @contextmanager
 def postgres_database(server: str) -> Iterator[str]:
-    """A new, migrated database with a random name on `server`, dropped afterwards."""
-    name = f"hearth_test_{uuid.uuid4().hex[:12]}"
+    """A new, migrated database with a random name on `server`, dropped afterwards. The name
+    says which machine and process made it, so that a run killed before dropping its database
+    has it dropped by the next run on the same machine."""
+    prefix = f"hearth_test_{_MACHINE}_"
+    name = f"{prefix}{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    run_sync(_drop_abandoned(server, prefix))
     run_sync(_admin(server, f'CREATE DATABASE "{name}"'))
     url = make_url(server).set(database=name).render_as_string(hide_password=False)
     try:
