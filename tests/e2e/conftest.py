@@ -158,7 +158,7 @@ def chromium_path() -> Path:
 
 
 @contextmanager
-def _serve(workdir: Path, *seed: str) -> Iterator[Server]:
+def serve(workdir: Path, *seed: str) -> Iterator[Server]:
     """Migrate a new SQLite file in `workdir`, run the `seed` commands, serve it; stop after."""
     port = _free_port()
     env = {
@@ -195,14 +195,14 @@ def _serve(workdir: Path, *seed: str) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A migrated SQLite practice holding the demo, served on a free port."""
-    with _serve(tmp_path_factory.mktemp("demo"), "demo") as served:
+    with serve(tmp_path_factory.mktemp("demo"), "demo") as served:
         yield served
 
 
 @pytest.fixture
 def empty_server(chromium_path: Path, tmp_path: Path) -> Iterator[Server]:
     """A migrated SQLite practice with nobody in it yet: the first run of a new practice."""
-    with _serve(tmp_path) as served:
+    with serve(tmp_path) as served:
         yield served
 
 

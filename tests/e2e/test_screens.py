@@ -3,10 +3,22 @@ the key screens are saved for the README (docs/screenshots/ holds the chosen cop
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import LEE, OWNER, PASSWORD, shot
+from tests.e2e.conftest import LEE, OWNER, PASSWORD, Server, serve, shot
 from tests.e2e.flows import open_case, row, sign_in
+
+
+@pytest.fixture(scope="module")
+def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The demo as `make run` first shows it, untouched by the flows of the other modules."""
+    with serve(tmp_path_factory.mktemp("pristine-demo"), "demo") as served:
+        yield served
+
 
 SCENARIO_CASES = {
     "Maya & Sam": "couple",
@@ -27,6 +39,7 @@ def test_the_owner_finds_every_scenario_case_of_the_demo(page: Page):
     results = page.locator("#case-results")
     for name, kind in SCENARIO_CASES.items():
         expect(row(results, name, kind)).to_be_visible()
+    expect(results.locator("tbody tr")).to_have_count(len(SCENARIO_CASES))
     shot(page, "30-case-list")
     shot(page, "readme-case-list")
 
