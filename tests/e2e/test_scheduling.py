@@ -19,11 +19,18 @@ from tests.e2e.flows import TODAY, expect_same_page, mark_page, sign_in
 APPOINTMENT = re.compile(r"/appointments/[0-9a-f-]{36}$")
 
 
-def book(page: Page, case: str, start: str, *, repeat: int | None = None) -> None:
+def choose(page: Page, field: str, starting: str) -> None:
+    """Pick the option of a select whose text starts with `starting`."""
+    select = page.get_by_label(field)
+    value = select.locator("option", has_text=starting).first.get_attribute("value")
+    select.select_option(value)
+
+
+def book(page: Page, case: str, service: str, start: str, *, repeat: int | None = None) -> None:
     """On the booking form: the case (the form then offers its services), the time, Book."""
-    option = page.locator("#book-case_id option", has_text=f"{case} · ").first
-    page.get_by_label("Case").select_option(option.get_attribute("value"))
+    choose(page, "Case", f"{case} · ")
     expect(page.get_by_label("Service")).to_be_visible()  # the form followed the case (htmx)
+    choose(page, "Service", service)
     page.get_by_label("Starts").fill(start)
     if repeat:
         page.get_by_label("Repeat this appointment").check()
@@ -68,8 +75,9 @@ def test_weekly_group_booked_from_the_calendar_with_two_weeks_of_attendance(page
 
     page.get_by_role("link", name="New appointment").click()
     first = TODAY - timedelta(days=15)
-    book(page, "Tuesday DBT skills", f"{first.isoformat()}T07:00", repeat=4)
+    book(page, "Tuesday DBT skills", "DBT skills group", f"{first.isoformat()}T07:00", repeat=4)
     expect(page.get_by_text("session 1 of 4")).to_be_visible()
+    expect(page.locator("#appointment")).to_contain_text("DBT skills group 90 · 90 min")
     expect(page.get_by_text(re.compile(r"Weekly on \w+ at 07:00, 4 sessions"))).to_be_visible()
 
     # Week 1: Ava is absent, everyone else attended; updated in place.
@@ -105,7 +113,12 @@ def test_weekly_group_booked_from_the_calendar_with_two_weeks_of_attendance(page
 def test_family_code_follows_the_identified_client(page: Page):
     sign_in(page, LEE, PASSWORD)
     page.goto("/schedule/new")
-    book(page, "Okafor family", f"{(TODAY - timedelta(days=2)).isoformat()}T09:00")
+    book(
+        page,
+        "Okafor family",
+        "Family psychotherapy",
+        f"{(TODAY - timedelta(days=2)).isoformat()}T09:00",
+    )
     codes = page.locator("#codes")
     mark(page, "Ngozi Okafor", "Attended")
     expect(codes).to_contain_text("90846")
@@ -126,6 +139,6 @@ def test_administrator_books_in_her_clinicians_calendar(page: Page):
     page.get_by_role("link", name=f"Book {sunday:%a %d %b} at 08:00").click()
     expect(page.get_by_text(re.compile("working in Dr. Grace Lee\u2019s calendar"))).to_be_visible()
     expect(page.get_by_label("Starts")).to_have_value(f"{sunday.isoformat()}T08:00")
-    book(page, "Maya & Sam", f"{sunday.isoformat()}T08:00")
+    book(page, "Maya & Sam", "Couple psychotherapy", f"{sunday.isoformat()}T08:00")
     expect(page.get_by_text("Booked by Morgan Diaz for Dr. Grace Lee")).to_be_visible()
     shot(page, "54-booked-by-administrator")
