@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from core.domain.calendar_feed import CalendarFeed, hash_secret
 from core.domain.case_kinds import CaseKind, MemberRole
 from core.domain.errors import NotFound
 from core.domain.parties import StaffRole
 from core.services import calendar_feed as feeds
+from core.services.scheduling import Repeat
 from tests.scheduling_practice import Clinic, at
 
 
@@ -47,7 +49,7 @@ async def test_feed_read_model_is_pseudonymous_and_revocable(uow) -> None:
     couple = await clinic.case(
         CaseKind.COUPLE, lee, (maya, MemberRole.PARTNER), (sam, MemberRole.PARTNER)
     )
-    await clinic.book(lee, couple, at(1, 6, 10), repeat=None)
+    await clinic.book(lee, couple, at(1, 6, 10))
     secret = await feeds.create_feed(clinic.deps, lee, feeds.CreateFeed())
     async with uow() as u:
         stored = await u.feeds.for_staff(lee.id)
@@ -60,3 +62,33 @@ async def test_feed_read_model_is_pseudonymous_and_revocable(uow) -> None:
         await feeds.feed_by_secret(clinic.deps, secret)
     with pytest.raises(NotFound):
         await feeds.feed_by_secret(clinic.deps, "../../etc/passwd")
+
+
+async def test_feed_statements_do_not_grow_with_sessions_or_cases(engine, uow) -> None:
+    if engine is None:
+        pytest.skip("statements are counted on the SQL stores")
+    clinic = await Clinic(uow).setup()
+    lee = await clinic.staff("Dr. Lee", StaffRole.CLINICIAN)
+    people = [await clinic.person(f"Client {n}") for n in range(4)]
+    cases = [await clinic.case(CaseKind.INDIVIDUAL, lee, (p, None)) for p in people]
+    secret = await feeds.create_feed(clinic.deps, lee, feeds.CreateFeed())
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        sent.append(statement)
+
+    async def statements() -> int:
+        sent.clear()
+        sa.event.listen(engine.sync_engine, "before_cursor_execute", count)
+        try:
+            await feeds.feed_by_secret(clinic.deps, secret)
+        finally:
+            sa.event.remove(engine.sync_engine, "before_cursor_execute", count)
+        return len(sent)
+
+    await clinic.book(lee, cases[0], at(1, 6, 9))
+    one = await statements()
+    for n, case in enumerate(cases):
+        await clinic.book(lee, case, at(1, 7, 9 + n), repeat=Repeat(count=5))
+    assert await statements() == one
+    assert one <= 20
