@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import getpass
 import os
 import secrets
@@ -30,6 +31,7 @@ from adapters.system.clock import SystemClock
 from adapters.system.ids import RandomIds
 from adapters.system.passwords import Argon2PasswordHasher
 from adapters.web.app import WebConfig, build_app
+from adapters.web.request_log import RequestLog
 from core.domain.credentials import check_password_strength
 from core.domain.errors import DomainError, Forbidden
 from core.services import auth, directory
@@ -193,7 +195,18 @@ def _serve(container: Container) -> int:
 
     settings = container.settings()
     print(f"Hearth is at http://{settings.host}:{settings.port}/", flush=True)
-    uvicorn.run(create_app(container), host=settings.host, port=settings.port, log_level="info")
+    # Uvicorn's access log prints whole URLs (search words, the calendar feed's secret): off,
+    # and our own request log instead (method, path without query, status, duration).
+    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    log_config["loggers"]["hearth"] = {"handlers": ["default"], "level": "INFO"}
+    uvicorn.run(
+        RequestLog(create_app(container)),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=False,
+        log_config=log_config,
+    )
     return 0
 
 

@@ -83,10 +83,11 @@ def configure_sqlite(engine: sa.Engine) -> None:
 
 
 def create_engine(url: str, **kw: Any) -> AsyncEngine:
-    """The application's engine for `url` (SQLite or PostgreSQL)."""
+    """The application's engine for `url` (SQLite or PostgreSQL). Statement parameters are
+    names, notes and password hashes: an error message or log never shows them."""
     url = async_url(url)
     ensure_sqlite_directory(url)
-    engine = create_async_engine(url, **kw)
+    engine = create_async_engine(url, hide_parameters=True, **kw)
     if engine.dialect.name == "sqlite":
         configure_sqlite(engine.sync_engine)
     return engine
