@@ -190,7 +190,11 @@ class MemoryCaseRepository(_Repository[Case]):
 
         def matches(c: Case) -> bool:
             return (
-                (query.staff_ids is None or any(a.staff_id in query.staff_ids for a in c.staff))
+                (
+                    query.visible_to is None
+                    or any(scope.matches(c, query.today) for scope in query.visible_to)
+                )
+                and (query.held_by is None or query.held_by.matches(c, query.today))
                 and (query.kind is None or c.kind is query.kind)
                 and (query.status is None or c.status is query.status)
                 and (

@@ -182,6 +182,41 @@ _REFUSALS = {
 }
 
 
+# ----- lists of cases ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StaffScope:
+    """Cases where one of `staff_ids` holds one of `duties` on the case's reference day."""
+
+    staff_ids: frozenset[StaffId]
+    duties: frozenset[StaffDuty]
+
+    def matches(self, case: Case, today: date) -> bool:
+        day = reference_day(case, today)
+        return any(
+            a.staff_id in self.staff_ids and a.duty in self.duties for a in case.staff_on(day)
+        )
+
+
+def listing_scope(actor: StaffActor) -> tuple[StaffScope, ...] | None:
+    """The cases a staff member may see, as rules a store can apply before paging (None: all).
+
+    The same rules as `case_permissions` grants VIEW_CASE by, so that a page of the case list is
+    never short and its total counts only what the actor may open."""
+    if actor.is_owner:
+        return None
+    own = {StaffDuty.RESPONSIBLE_PROVIDER, StaffDuty.CO_THERAPIST, StaffDuty.SUPERVISOR}
+    if actor.has(StaffRole.ADMINISTRATOR):
+        own.add(StaffDuty.ADMIN_SUPPORT)
+    scopes = [StaffScope(frozenset({actor.id}), frozenset(own))]
+    if actor.has(StaffRole.SUPERVISOR) and actor.supervisees:
+        scopes.append(StaffScope(actor.supervisees, frozenset(_TREATING)))
+    if actor.has(StaffRole.ADMINISTRATOR) and actor.supports:
+        scopes.append(StaffScope(actor.supports, frozenset(_TREATING)))
+    return tuple(scopes)
+
+
 # ----- staff-level decisions ----------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from types import TracebackType
 from typing import Protocol, Self
 
+from core.domain.access import StaffScope
 from core.domain.case import Case, CaseStatus
 from core.domain.case_kinds import CaseKind
 from core.domain.credentials import Credentials
@@ -63,10 +64,16 @@ class StaffRepository(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class CaseListQuery:
-    """A page of the case list. `staff_ids` None: every case; otherwise only cases where one of
-    them has ever held a staff assignment. `text` matches the case name or a member's name."""
+    """A page of the case list, as of `today`.
 
-    staff_ids: frozenset[StaffId] | None = None
+    `visible_to` None: every case; otherwise only cases that match one of the scopes (the actor's
+    access, see `core.domain.access.listing_scope`). `held_by`: only cases where that staff member
+    holds one of the duties (the "clinician" filter). `text` matches the case name or a member's.
+    """
+
+    today: date
+    visible_to: tuple[StaffScope, ...] | None = None
+    held_by: StaffScope | None = None
     kind: CaseKind | None = None
     status: CaseStatus | None = None
     text: str = ""

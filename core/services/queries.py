@@ -13,7 +13,9 @@ from core.domain.access import (
     Actor,
     Permission,
     StaffActor,
+    StaffScope,
     case_permissions,
+    listing_scope,
     may_see_caseload,
     reference_day,
     require,
@@ -483,6 +485,12 @@ async def members_on(deps: Deps, actor: Actor, case_id: CaseId, day: date) -> li
 # ----- the case list ------------------------------------------------------------------------------
 
 
+# A clinician's caseload: the cases they treat or supervise.
+_CASELOAD_DUTIES = frozenset(
+    {StaffDuty.RESPONSIBLE_PROVIDER, StaffDuty.CO_THERAPIST, StaffDuty.SUPERVISOR}
+)
+
+
 class CaseFilter(msgspec.Struct, frozen=True, kw_only=True):
     kind: CaseKind | None = None
     status: CaseStatus | None = None
@@ -499,33 +507,25 @@ class CaseListPage(View, frozen=True, kw_only=True):
     pages: int
 
 
-def _staff_scope(actor: StaffActor) -> frozenset[StaffId] | None:
-    """The staff whose cases the actor may list (None: every case, for the owner)."""
-    if actor.is_owner:
-        return None
-    scope = {actor.id} | set(actor.supervisees)
-    if actor.has(StaffRole.ADMINISTRATOR):
-        scope |= actor.supports
-    return frozenset(scope)
-
-
 async def list_cases(deps: Deps, actor: Actor, f: CaseFilter) -> CaseListPage:
     """A page of the cases the actor may see, by name. The store narrows by staff first, so
     the page stays one fixed set of queries on thousands of cases."""
     if not isinstance(actor, StaffActor):
         raise Forbidden("Only staff members list cases.")
-    scope = _staff_scope(actor)
+    today = deps.clock.today()
+    held_by = None
     if f.clinician_id is not None:
-        if scope is not None and f.clinician_id not in scope:
+        if not may_see_caseload(actor, f.clinician_id):
             raise Forbidden("You may list your own cases and those of staff you work with.")
-        scope = frozenset({f.clinician_id})
+        held_by = StaffScope(frozenset({f.clinician_id}), _CASELOAD_DUTIES)
     per_page = max(1, min(f.per_page, 200))
     page = max(1, f.page)
-    today = deps.clock.today()
     async with deps.uow() as uow:
         cases, total = await uow.cases.list_page(
             CaseListQuery(
-                staff_ids=scope,
+                today=today,
+                visible_to=listing_scope(actor),
+                held_by=held_by,
                 kind=f.kind,
                 status=f.status,
                 text=f.text.strip()[:100],
@@ -537,6 +537,7 @@ async def list_cases(deps: Deps, actor: Actor, f: CaseFilter) -> CaseListPage:
     items = [
         _summary(case, today, staff, sorted(d.label for d in case.duties_of(actor.id, today)))
         for case in cases
+        # The store applied the same rules; this is the policy's own word on each row.
         if Permission.VIEW_CASE in case_permissions(actor, case, today)
     ]
     return CaseListPage(items=items, total=total, page=page, pages=max(1, -(-total // per_page)))

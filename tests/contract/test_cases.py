@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from core.domain.access import StaffScope
 from core.domain.case import Case, CaseStatus
 from core.domain.case_kinds import CaseKind, MemberRole
 from core.domain.clinical import Diagnosis
@@ -283,23 +284,34 @@ async def test_a_page_of_cases_by_name_with_filters_and_the_total(
     group = Case(CaseId(new_id()), CaseKind.GROUP, "DBT skills 100%", D, status=CaseStatus.ACTIVE)
     await add_cases(uow, *named, ward, family, group)
     async with uow() as u:
-        page, total = await u.cases.list_page(CaseListQuery(limit=3, offset=0))
+        page, total = await u.cases.list_page(CaseListQuery(today=D, limit=3, offset=0))
         assert total == 10
         assert [c.name for c in page] == ["Couple 00", "Couple 01", "Couple 02"]
-        page, _ = await u.cases.list_page(CaseListQuery(limit=3, offset=8))
+        page, _ = await u.cases.list_page(CaseListQuery(today=D, limit=3, offset=8))
         assert [c.name for c in page] == [family.name, ward.name]  # "k" < "ä" by code point
         assert page[0] == family  # a page holds whole aggregates
-        page, total = await u.cases.list_page(CaseListQuery(limit=3, offset=30))
+        page, total = await u.cases.list_page(CaseListQuery(today=D, limit=3, offset=30))
         assert (page, total) == ([], 10)
 
         async def names(**kw: object) -> tuple[list[str], int]:
-            found, count = await u.cases.list_page(CaseListQuery(**kw))  # type: ignore[arg-type]
+            found, count = await u.cases.list_page(CaseListQuery(**{"today": D} | kw))  # type: ignore[arg-type]
             return [c.name for c in found], count
 
         assert await names(kind=CaseKind.GROUP) == (["DBT skills 100%"], 1)
         assert await names(status=CaseStatus.ACTIVE) == (sorted([group.name, family.name]), 2)
-        assert await names(staff_ids=frozenset({world.kim.id})) == ([family.name], 1)
-        assert await names(staff_ids=frozenset()) == ([], 0)
+        # Scopes: who holds which duty on the case's reference day.
+        kim_treats = StaffScope(frozenset({world.kim.id}), frozenset({StaffDuty.CO_THERAPIST}))
+        later = D + timedelta(days=3)
+        assert await names(today=later, held_by=kim_treats) == ([family.name], 1)
+        assert await names(today=later - timedelta(days=1), held_by=kim_treats) == ([], 0)
+        assert await names(today=later, visible_to=(kim_treats,)) == ([family.name], 1)
+        kim_supervises = StaffScope(frozenset({world.kim.id}), frozenset({StaffDuty.SUPERVISOR}))
+        assert await names(today=later, visible_to=(kim_supervises,)) == ([], 0)
+        assert await names(today=later, visible_to=(kim_supervises, kim_treats)) == (
+            [family.name],
+            1,
+        )
+        assert await names(visible_to=()) == ([], 0)
         assert await names(text="ÄRGER") == (["ärger & Co"], 1)
         assert await names(text="100%") == (["DBT skills 100%"], 1)
         assert await names(text="%") == (["DBT skills 100%"], 1)
@@ -351,7 +363,7 @@ async def test_leaving_without_commit_discards_everything(uow: UnitOfWorkFactory
     async with uow() as u:
         assert await u.cases.get(case.id) is None
         assert await u.people.search("never") == []
-        assert (await u.cases.list_page(CaseListQuery()))[1] == 0
+        assert (await u.cases.list_page(CaseListQuery(today=D)))[1] == 0
 
 
 async def test_readers_get_copies(uow: UnitOfWorkFactory, world: World):

@@ -131,3 +131,41 @@ async def test_caseloads_and_the_case_list_show_only_visible_cases(team):
         practice.deps, practice.owner, queries.CaseFilter(text="ann")
     )
     assert by_name.total == 1
+
+
+async def test_the_case_list_counts_only_what_the_actor_may_open(team):
+    """After a handover the former clinician's administrator no longer sees the case: the total
+    and the pages agree with the policy, none short, none empty."""
+    practice, case_id, staff = team
+    others = []
+    for name in ("Bea Two", "Cy Three"):
+        client = await practice.person(name)
+        others.append(
+            await cases.open_case(
+                practice.deps,
+                staff["ari"],
+                cases.OpenCase(
+                    kind=CaseKind.INDIVIDUAL,
+                    responsible_provider_id=staff["ari"].id,
+                    participants=(cases.Participant(person_id=client),),
+                ),
+            )
+        )
+    await responsibilities.assign_staff(
+        practice.deps,
+        practice.owner,
+        responsibilities.AssignStaff(
+            case_id=others[0], staff_id=staff["kim"].id, duty=StaffDuty.RESPONSIBLE_PROVIDER
+        ),
+    )
+    first = await queries.list_cases(practice.deps, staff["pat"], queries.CaseFilter(per_page=1))
+    assert first.total == 2 and first.pages == 2
+    second = await queries.list_cases(
+        practice.deps, staff["pat"], queries.CaseFilter(per_page=1, page=2)
+    )
+    assert len(first.items) == len(second.items) == 1
+    assert {first.items[0].id, second.items[0].id} == {case_id, others[1]}
+    kims = await queries.list_cases(
+        practice.deps, practice.owner, queries.CaseFilter(clinician_id=staff["kim"].id)
+    )
+    assert [c.id for c in kims.items] == [others[0]]

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.expressions import among, by_text, contains, fold
+from core.domain.access import StaffScope
 from core.domain.case import Case, Membership
 from core.domain.case_kinds import MemberRole
 from core.domain.clinical import Diagnosis
@@ -337,16 +338,33 @@ class SqlCaseRepository:
             query = query.where(s.start_on <= on, sa.or_(s.end_on.is_(None), s.end_on >= on))
         return await self._ids(query.distinct())
 
+    def _held(self, scope: StaffScope, today: date) -> sa.ColumnElement[bool]:
+        """The case has one of `scope.staff_ids` in one of `scope.duties` on its reference day
+        (as core.domain.access.reference_day: the closing day of a case closed before today,
+        the opening day of one that opens later, else today)."""
+        c, s = t.cases.c, t.case_staff.c
+        today_ = sa.literal(today, sa.Date)
+        day = sa.case(
+            (sa.and_(c.closed_on.is_not(None), c.closed_on < today_), c.closed_on),
+            (c.opened_on > today_, c.opened_on),
+            else_=today_,
+        )
+        return sa.exists().where(
+            s.case_id == c.id,
+            among(s.staff_id, scope.staff_ids, self._dialect),
+            s.duty.in_(sorted(d.value for d in scope.duties)),
+            s.start_on <= day,
+            sa.or_(s.end_on.is_(None), s.end_on >= day),
+        )
+
     async def list_page(self, query: CaseListQuery) -> tuple[list[Case], int]:
         c = t.cases.c
         where: list[sa.ColumnElement[bool]] = []
-        if query.staff_ids is not None:
-            s = t.case_staff.c
-            where.append(
-                sa.exists().where(
-                    s.case_id == c.id, among(s.staff_id, query.staff_ids, self._dialect)
-                )
-            )
+        if query.visible_to is not None:
+            scopes = [self._held(scope, query.today) for scope in query.visible_to]
+            where.append(sa.or_(*scopes) if scopes else sa.false())
+        if query.held_by is not None:
+            where.append(self._held(query.held_by, query.today))
         if query.kind is not None:
             where.append(c.kind == query.kind.value)
         if query.status is not None:
