@@ -320,3 +320,28 @@ def test_the_owner_sees_a_column_per_clinician_in_the_practice_day(signed_in, wo
     for name in ("Dr. Lee", "Dr. Kim", "Ash Associate"):
         assert f'<th scope="col">{name}</th>' in head
     assert "The whole practice" in day.text and "Maya &amp; Sam" in day.text
+
+
+@pytest.mark.parametrize(
+    "path,data",
+    [
+        ("/attendance", {"person_id": "not-a-person", "mark": "attended"}),
+        ("/attendance", {"person_id": "00000000-0000-0000-0000-000000000000", "mark": "absent"}),
+        ("/attendance", {"person_id": "{maya}", "mark": "<script>alert(1)</script>"}),
+        ("/status", {"version": "abc", "status": "completed"}),
+        ("/status", {"version": "0", "status": "teleported"}),
+        ("/codes", {"version": "0", "choice": "own", "codes": "90853 x999"}),
+        ("/codes", {"version": "0", "choice": "own", "codes": "90853 and more words"}),
+        ("/change", {"version": "0", "start": "2026-02-30T10:00", "minutes": "50"}),
+        ("/change", {"version": "0", "start": "2026-01-06T10:00", "minutes": ""}),
+        ("/cancel", {"version": "0", "scope": "sideways"}),
+    ],
+)
+def test_hostile_appointment_input_is_a_message_not_a_500(signed_in, world, services, path, data):
+    lee = signed_in("lee")
+    aid = appointment_id(book_couple(lee, world, services))
+    data = {k: v.replace("{maya}", str(world.people["maya"])) for k, v in data.items()}
+    response = lee.post(f"/appointments/{aid}{path}", data, htmx=True)
+    assert response.status_code == 422, response.text
+    assert response.text.lstrip().startswith('<div id="appointment"')
+    assert "<script>alert" not in response.text

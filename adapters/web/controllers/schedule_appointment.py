@@ -197,7 +197,9 @@ def _code_lines(raw: str) -> tuple[scheduling.CodeInput, ...]:
         if len(words) == 2 and words[1].lower().startswith("x") and words[1][1:].isdigit():
             units = int(words[1][1:])
         elif len(words) != 1:
-            raise InvalidInput("Write codes like 90847, or 90853 x3 for three units.", "codes")
+            raise InvalidInput(
+                "Write codes like 90847, or 90853 x3 for three units.", field="codes"
+            )
         if not 1 <= units <= 99:
             raise InvalidInput("A code has 1 to 99 units.", field="codes")
         lines.append(scheduling.CodeInput(code=words[0][:16], units=units))
