@@ -345,3 +345,14 @@ def test_hostile_appointment_input_is_a_message_not_a_500(signed_in, world, serv
     assert response.status_code == 422, response.text
     assert response.text.lstrip().startswith('<div id="appointment"')
     assert "<script>alert" not in response.text
+
+
+def test_booking_form_with_a_foreign_or_malformed_case(signed_in, world, services):
+    kim = signed_in("kim")
+    for case in ("garbage", str(world.cases["couple"]), "00000000-0000-0000-0000-000000000000"):
+        form = kim.get(f"/schedule/new?case={case}&start=2026-01-06T10:00")
+        assert form.status_code == 200
+        assert "Choose one of the cases in the list." in form.text
+        assert "Maya &amp; Sam" not in form.text
+    everyone = signed_in("pat").get("/schedule?who=all")
+    assert "Everyone you work with" in everyone.text
