@@ -14,7 +14,16 @@ from core.domain.errors import Forbidden, InvalidInput
 from core.domain.responsibilities import BillingResponsibility, PayerKind, PayerRef
 from core.domain.values import CaseId, Period, PersonId, StaffId
 from core.ports import UnitOfWork
-from core.services.context import Change, Command, Deps, change_case, load_case, record
+from core.services.context import (
+    Change,
+    Command,
+    Deps,
+    change_case,
+    load_case,
+    record,
+    staff_actor,
+)
+from core.services.scheduling import cancel_upcoming
 
 
 class Participant(msgspec.Struct, frozen=True, kw_only=True):
@@ -164,10 +173,16 @@ class CloseCase(Command, frozen=True, kw_only=True):
 
 
 async def close_case(deps: Deps, actor: Actor, cmd: CloseCase) -> Case:
-    async def change(case: Case, _: UnitOfWork) -> Change:
+    """Closing ends everything: memberships and responsibilities end that day, and the
+    sessions still to come are cancelled (a closed case cannot change them any more)."""
+
+    async def change(case: Case, uow: UnitOfWork) -> Change:
         on = cmd.closed_on or deps.clock.today()
         case.close(on)
-        return Change("closed", f"Closed on {on.isoformat()}.")
+        cancelled = await cancel_upcoming(deps, uow, staff_actor(actor), case)
+        n = len(cancelled)
+        rest = f" Cancelled {n} scheduled session{'s' * (n > 1)} to come." if n else ""
+        return Change("closed", f"Closed on {on.isoformat()}.{rest}")
 
     return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
 

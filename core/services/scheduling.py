@@ -319,6 +319,20 @@ async def _commit(deps: SchedulingDeps, uow: UnitOfWork) -> None:
         raise DoubleBooking(clash.provider_id, start, end, who=who, tz=deps.tz) from clash
 
 
+async def _hold_open(uow: UnitOfWork, case: Case, start: datetime, tz: ZoneInfo) -> None:
+    """A session goes on an open case, from its opening day. The case was an ordinary read,
+    so the booking also writes the case's version: a close committed meanwhile turns this
+    commit into a ConcurrencyConflict (a new booking runs again and meets the closed case)
+    instead of leaving a session on a closed case."""
+    case.require_open()
+    if local_date(start, tz) < case.opened_on:
+        raise InvalidInput(
+            f"The case opened on {case.opened_on.isoformat()}; book from that day.",
+            field="start",
+        )
+    await uow.cases.update(case)
+
+
 async def _series_of(uow: UnitOfWork, appointment: Appointment) -> Series:
     series = None
     if appointment.series_id is not None:
@@ -391,14 +405,9 @@ async def _schedule(deps: SchedulingDeps, actor: Actor, cmd: ScheduleAppointment
         case = await load_case(uow, cmd.case_id)
         require(actor, case, deps.clock.today(), Permission.MANAGE_CASE)
         staff_member = staff_actor(actor)
-        case.require_open()
         service = await _usable_service(uow, case, cmd.service_id)
         first = aware_utc(cmd.start, tz)
-        if local_date(first, tz) < case.opened_on:
-            raise InvalidInput(
-                f"The case opened on {case.opened_on.isoformat()}; book from that day.",
-                field="start",
-            )
+        await _hold_open(uow, case, first, tz)
         minutes = cmd.minutes or service.minutes
         check_minutes(minutes)
         providers = _providers(case, cmd.provider_ids, local_date(first, tz))
@@ -482,9 +491,9 @@ async def change_appointment(deps: SchedulingDeps, actor: Actor, cmd: ChangeAppo
         appointment, ctx = await _load(deps, uow, actor, cmd.appointment_id, Permission.MANAGE_CASE)
         appointment.version = cmd.version  # the store refuses a change of a stale read
         case = ctx.case
-        case.require_open()
         service = await _usable_service(uow, case, cmd.service_id)
         start = aware_utc(cmd.start, tz)
+        await _hold_open(uow, case, start, tz)
         check_minutes(cmd.minutes)
         providers = _providers(case, cmd.provider_ids, local_date(start, tz))
         staff = await _clinicians(uow, providers, cmd.supervisor_id)
@@ -617,6 +626,31 @@ async def cancel_appointment(deps: SchedulingDeps, actor: Actor, cmd: CancelAppo
         )
         await uow.commit()
     return Booking(appointment_ids=[a.id for a in cancelled], series_id=appointment.series_id)
+
+
+async def cancel_upcoming(
+    deps: Deps, uow: UnitOfWork, actor: StaffActor, case: Case
+) -> list[Appointment]:
+    """Cancel the case's scheduled sessions still to come, for closing it: a closed case keeps
+    no future sessions (nobody could change them any more). A series ends before its first
+    cancelled session. Two reads whatever the number of sessions, then one write each."""
+    now = deps.clock.now()
+    coming = await uow.appointments.for_case(
+        case.id, start=now, statuses=[AppointmentStatus.SCHEDULED]
+    )
+    first_cancelled: dict[UUID, Appointment] = {}
+    for a in coming:
+        a.set_status(AppointmentStatus.CANCELLED, [], now)
+        a.touch(_mark(deps, actor, _on_behalf_of(actor, a.providers, None)))
+        await uow.appointments.update(a)
+        if a.series_id is not None:
+            first_cancelled.setdefault(a.series_id, a)
+    for series in (await uow.appointments.get_series_many(first_cancelled)).values():
+        day = local_date(first_cancelled[series.id].start, series.tz)
+        if local_date(series.first_start, series.tz) < day:
+            series.end_before(day)
+            await uow.appointments.update_series(series)
+    return coming
 
 
 # ----- attendance, status, codes ------------------------------------------------------------------
