@@ -14,6 +14,7 @@ buttons as a courtesy. The rules follow DOMAIN.md "Separation of responsibilitie
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -220,6 +221,24 @@ def listing_scope(actor: StaffActor) -> tuple[StaffScope, ...] | None:
 # ----- staff-level decisions ----------------------------------------------------------------------
 
 
+def require_may_assign(
+    actor: Actor, case: Case, today: date, staff_id: StaffId, duty: StaffDuty
+) -> None:
+    """Whoever may assign clinicians may not thereby give themselves a clinical duty on a case
+    whose clinical records they cannot read: the owner who is not configured to see clinical
+    content asks the case's clinician instead. Otherwise a setting could be walked around."""
+    if (
+        isinstance(actor, StaffActor)
+        and staff_id == actor.id
+        and duty is not StaffDuty.ADMIN_SUPPORT
+        and Permission.VIEW_CLINICAL not in case_permissions(actor, case, today)
+    ):
+        raise Forbidden(
+            "You cannot join this case's clinical team yourself; its clinician can add you.",
+            field="staff_id",
+        )
+
+
 def may_manage_staff(actor: Actor) -> bool:
     return isinstance(actor, StaffActor) and actor.is_owner
 
@@ -245,6 +264,24 @@ def may_see_caseload(actor: Actor, clinician_id: StaffId) -> bool:
         or clinician_id in actor.supervisees
         or (actor.has(StaffRole.ADMINISTRATOR) and clinician_id in actor.supports)
     )
+
+
+def person_permissions(actor: Actor, cases: Iterable[Case], today: date) -> frozenset[Permission]:
+    """What a staff member may do with a person's record (details and contact data).
+
+    A person nobody works with yet is an open directory entry; otherwise the record follows the
+    cases: readable through any case the actor may see, changeable through any case the actor
+    manages. The owner keeps the directory."""
+    if not isinstance(actor, StaffActor):
+        return frozenset()
+    record = frozenset({Permission.VIEW_CASE, Permission.MANAGE_CASE})
+    cases = list(cases)
+    if actor.is_owner or not cases:
+        return record
+    granted: set[Permission] = set()
+    for case in cases:
+        granted |= case_permissions(actor, case, today) & record
+    return frozenset(granted)
 
 
 def may_use_directory(actor: Actor) -> bool:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
-from core.domain.access import Actor, StaffActor, may_manage_staff, may_use_directory
+import msgspec
+
+from core.domain.access import (
+    Actor,
+    Permission,
+    StaffActor,
+    may_manage_staff,
+    may_use_directory,
+    person_permissions,
+)
 from core.domain.errors import Forbidden, InvalidInput, NotFound
 from core.domain.parties import (
     Channel,
@@ -83,28 +93,76 @@ async def update_person(deps: Deps, actor: Actor, cmd: UpdatePerson) -> Person:
     _require_directory(actor)
     _check_birth(cmd, deps.clock.today())
     async with deps.uow() as uow:
-        if await uow.people.get(cmd.person_id) is None:
-            raise NotFound("No such person.")
+        await _person_for(deps, uow, actor, cmd.person_id, Permission.MANAGE_CASE)
         person = _person(cmd.person_id, cmd, cmd.version)
         await uow.people.update(person)
         await uow.commit()
     return person
 
 
-async def find_people(deps: Deps, actor: Actor, text: str, limit: int = 20) -> list[Person]:
+class PersonCard(msgspec.Struct, frozen=True, kw_only=True):
+    """What any staff member sees of a person when looking them up: enough to pick the right
+    one, not their record (that follows their cases, see `get_person`)."""
+
+    id: PersonId
+    display_name: str
+    legal_name: str
+    preferred_name: str
+    email_hint: str  # "s•••@example.org": tells two namesakes apart without disclosing it
+
+    @classmethod
+    def of(cls, person: Person) -> PersonCard:
+        hint = ""
+        if person.email:
+            local, _, domain = person.email.partition("@")
+            hint = f"{local[:1]}•••@{domain}"
+        return cls(
+            id=person.id,
+            display_name=person.display_name,
+            legal_name=person.legal_name,
+            preferred_name=person.preferred_name,
+            email_hint=hint,
+        )
+
+
+async def find_people(deps: Deps, actor: Actor, text: str, limit: int = 20) -> list[PersonCard]:
+    """People whose name or email contains `text`: finding an existing person is what keeps
+    them from being entered twice, so every staff member may look people up."""
     _require_directory(actor)
     if not text.strip():
         return []
     async with deps.uow() as uow:
-        return await uow.people.search(text, min(limit, 100))
+        return [PersonCard.of(p) for p in await uow.people.search(text, min(limit, 100))]
+
+
+async def person_cards(deps: Deps, actor: Actor, ids: Iterable[PersonId]) -> list[PersonCard]:
+    """The cards of people already picked in a form, in the order asked (unknown ids left out)."""
+    _require_directory(actor)
+    wanted = list(dict.fromkeys(ids))
+    async with deps.uow() as uow:
+        found = await uow.people.get_many(wanted)
+    return [PersonCard.of(found[i]) for i in wanted if i in found]
 
 
 async def get_person(deps: Deps, actor: Actor, person_id: PersonId) -> Person:
+    """A person's whole record, for staff who work with one of their cases."""
     _require_directory(actor)
     async with deps.uow() as uow:
-        person = await uow.people.get(person_id)
+        return await _person_for(deps, uow, actor, person_id, Permission.VIEW_CASE)
+
+
+async def _person_for(
+    deps: Deps, uow: UnitOfWork, actor: Actor, person_id: PersonId, permission: Permission
+) -> Person:
+    person = await uow.people.get(person_id)
     if person is None:
         raise NotFound("No such person.")
+    cases = await uow.cases.get_many(await uow.cases.ids_for_person(person_id))
+    granted = person_permissions(actor, cases, deps.clock.today())
+    if permission not in granted:
+        if Permission.VIEW_CASE not in granted:
+            raise NotFound("No such person.")
+        raise Forbidden("Only staff who manage one of this person's cases change their details.")
     return person
 
 
@@ -161,6 +219,17 @@ async def update_organization(deps: Deps, actor: Actor, cmd: UpdateOrganization)
         organization = _organization(cmd.organization_id, cmd, cmd.version)
         await uow.organizations.update(organization)
         await uow.commit()
+    return organization
+
+
+async def get_organization(
+    deps: Deps, actor: Actor, organization_id: OrganizationId
+) -> Organization:
+    _require_directory(actor)
+    async with deps.uow() as uow:
+        organization = await uow.organizations.get(organization_id)
+    if organization is None:
+        raise NotFound("No such organization.")
     return organization
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from core.domain.access import Actor, Permission
+from core.domain.access import Actor, Permission, require_may_assign
 from core.domain.case import Case
 from core.domain.errors import InvalidInput
 from core.domain.parties import Channel, StaffRole
@@ -69,6 +69,7 @@ async def _staff_name(uow: UnitOfWork, staff_id: StaffId, duty: StaffDuty) -> st
 
 async def assign_staff(deps: Deps, actor: Actor, cmd: AssignStaff) -> Case:
     async def change(case: Case, uow: UnitOfWork) -> Change:
+        require_may_assign(actor, case, deps.clock.today(), cmd.staff_id, cmd.duty)
         name = await _staff_name(uow, cmd.staff_id, cmd.duty)
         day = cmd.from_day or deps.clock.today()
         new_id = deps.ids.new()

@@ -169,3 +169,57 @@ async def test_the_case_list_counts_only_what_the_actor_may_open(team):
         practice.deps, practice.owner, queries.CaseFilter(clinician_id=staff["kim"].id)
     )
     assert [c.id for c in kims.items] == [others[0]]
+
+
+async def test_the_owner_cannot_walk_around_the_clinical_setting(team):
+    practice, case_id, staff = team
+    owner_is_clinician = practice.owner  # the first owner is also a clinician and supervisor
+    for duty in (StaffDuty.CO_THERAPIST, StaffDuty.SUPERVISOR, StaffDuty.RESPONSIBLE_PROVIDER):
+        with pytest.raises(Forbidden, match="its clinician can add you"):
+            await responsibilities.assign_staff(
+                practice.deps,
+                owner_is_clinician,
+                responsibilities.AssignStaff(
+                    case_id=case_id, staff_id=owner_is_clinician.id, duty=duty
+                ),
+            )
+    # The case's own clinician can bring the owner in; a configured owner may join directly.
+    await responsibilities.assign_staff(
+        practice.deps,
+        staff["ari"],
+        responsibilities.AssignStaff(
+            case_id=case_id, staff_id=owner_is_clinician.id, duty=StaffDuty.CO_THERAPIST
+        ),
+    )
+    sees_all = await practice.actor(practice.owner.id, owner_sees_clinical=True)
+    await responsibilities.assign_staff(
+        practice.deps,
+        sees_all,
+        responsibilities.AssignStaff(
+            case_id=case_id, staff_id=sees_all.id, duty=StaffDuty.SUPERVISOR
+        ),
+    )
+
+
+async def test_a_persons_record_follows_their_cases_and_lookup_shows_a_card(team):
+    practice, _, staff = team
+    ann = (await directory.find_people(practice.deps, staff["kim"], "ann"))[0]
+    # Anyone on staff can look a person up, and sees just enough to pick the right one.
+    assert (ann.display_name, ann.email_hint) == ("Ann One", "a•••@example.org")
+    # The record itself (birth date, address, contacts) follows the cases.
+    with pytest.raises(NotFound):
+        await directory.get_person(practice.deps, staff["kim"], ann.id)
+    record = await directory.get_person(practice.deps, staff["pat"], ann.id)
+    supervisor_reads = await directory.get_person(practice.deps, staff["lee"], ann.id)
+    assert record == supervisor_reads
+    change = directory.UpdatePerson(
+        person_id=ann.id, version=record.version, legal_name="Ann One", email="ann@new.example"
+    )
+    with pytest.raises(NotFound):
+        await directory.update_person(practice.deps, staff["kim"], change)
+    with pytest.raises(Forbidden, match="manage one of this person's cases"):
+        await directory.update_person(practice.deps, staff["lee"], change)  # reads, not runs
+    await directory.update_person(practice.deps, staff["pat"], change)
+    # Somebody nobody works with yet is an open directory entry.
+    new = await practice.person("Walk In")
+    await directory.get_person(practice.deps, staff["kim"], new)

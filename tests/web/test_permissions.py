@@ -91,11 +91,16 @@ def test_administrator_sees_no_clinical_panel(signed_in, world: World, actor):
 def test_person_and_organization_pages_show_only_visible_cases(signed_in, world: World, actor):
     browser = signed_in(actor)
     sam = browser.get(f"/people/{world.people['sam']}")
-    assert sam.status_code == 200 and "Sam Chen" in sam.text
     sees_couple = actor in ("owner", "lee", "pat")
-    assert ("Maya &amp; Sam" in sam.text) is sees_couple
+    # A person's record follows their cases: staff who work with none of them find Sam in the
+    # directory (a card to pick him) but cannot open his record.
+    assert sam.status_code == (200 if sees_couple else 404)
     if sees_couple:
+        assert "Sam Chen" in sam.text and "Maya &amp; Sam" in sam.text
         assert "partner" in sam.text and "payer" in sam.text
+    found = browser.get("/people?q=sam")
+    assert "Sam Chen" in found.text and "s•••@example.org" in found.text
+    assert "sam@example.org" not in found.text
     clinic = browser.get(f"/organizations/{world.organizations['clinic']}")
     assert clinic.status_code == 200
     assert ("Riverside consultation group" in clinic.text) is sees_couple

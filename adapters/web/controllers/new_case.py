@@ -20,7 +20,7 @@ from core.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from core.domain.parties import StaffRole
 from core.domain.responsibilities import PayerKind
 from core.domain.values import OrganizationId, PersonId, StaffId
-from core.services import cases, directory, queries
+from core.services import cases, directory
 from core.services.context import Deps
 
 MAX_NEW_ROWS = 4
@@ -53,12 +53,13 @@ async def _form_context(
     staff = await directory.list_staff(deps, actor)
     chosen = values.get("existing", [])
     chosen_ids = [chosen] if isinstance(chosen, str) else list(chosen)
-    people = []
+    picked_ids = []
     for raw in chosen_ids:  # the few people already picked, shown again after an error
         try:
-            people.append(await directory.get_person(deps, actor, PersonId(UUID(raw))))
-        except (ValueError, NotFound):
+            picked_ids.append(PersonId(UUID(raw)))
+        except ValueError:
             continue
+    people = await directory.person_cards(deps, actor, picked_ids)
     return {
         "actor": actor,
         "payer_picked": await _picked_payer(deps, actor, str(values.get("payer", ""))),
@@ -76,11 +77,11 @@ async def _picked_payer(deps: Deps, actor: StaffActor, raw: str) -> tuple[str, s
     kind, _, ident = raw.partition(":")
     try:
         if kind == PayerKind.PERSON:
-            person = await directory.get_person(deps, actor, PersonId(UUID(ident)))
-            return raw, person.display_name
+            cards = await directory.person_cards(deps, actor, [PersonId(UUID(ident))])
+            return (raw, cards[0].display_name) if cards else None
         if kind == PayerKind.ORGANIZATION:
-            page = await queries.organization_page(deps, actor, OrganizationId(UUID(ident)))
-            return raw, page.organization.name
+            org = await directory.get_organization(deps, actor, OrganizationId(UUID(ident)))
+            return raw, org.name
     except (ValueError, NotFound):
         pass
     return None
