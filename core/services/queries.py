@@ -455,22 +455,6 @@ async def person_cases(deps: Deps, actor: Actor, person_id: PersonId) -> PersonC
     return PersonCases(person_id=person.id, name=person.display_name, cases=_by_name(visible))
 
 
-async def organization_cases(
-    deps: Deps, actor: Actor, organization_id: OrganizationId
-) -> list[CaseSummary]:
-    if not isinstance(actor, StaffActor):
-        raise Forbidden("Only staff members see an organization's cases.")
-    today = deps.clock.today()
-    async with deps.uow() as uow:
-        cases = await uow.cases.get_many(await uow.cases.ids_for_organization(organization_id))
-        staff = {s.id: s.name for s in await uow.staff.list_all()}
-    return _by_name(
-        _summary(case, today, staff, ["payer"])
-        for case in cases
-        if Permission.VIEW_CASE in case_permissions(actor, case, today)
-    )
-
-
 async def members_on(deps: Deps, actor: Actor, case_id: CaseId, day: date) -> list[MemberView]:
     """Who was in the case on `day`."""
     async with deps.uow() as uow:

@@ -41,8 +41,8 @@ async def test_a_clinic_pays_for_its_four_clinicians_consultation_group(practice
         ("Northside Clinic", "whole case")
     ]
     assert overview.diagnoses is None  # no diagnosis panel on consultation work
-    org_cases = await queries.organization_cases(practice.deps, lee, clinic)
-    assert [c.name for c in org_cases] == ["Northside consultation group"]
+    org_page = await queries.organization_page(practice.deps, lee, clinic)
+    assert [c.name for c in org_page.cases] == ["Northside consultation group"]
 
     # The core refuses psychotherapy-only records, whatever the screens show.
     with pytest.raises(RecordNotAllowed, match="consultation group case cannot have a diagnosis"):
