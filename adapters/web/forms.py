@@ -5,6 +5,7 @@ missing choice is shown next to its field exactly like a rule of the domain."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
@@ -42,6 +43,15 @@ def optional_date(form: Fields, name: str) -> date | None:
         return date.fromisoformat(raw)
     except ValueError:
         raise InvalidInput("Enter a date as YYYY-MM-DD.", field=name) from None
+
+
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
+def digits(raw: str) -> int | None:
+    """`raw` as a number when it is ASCII digits, else None. (`str.isdigit` also accepts "²",
+    which `int` refuses; the length bound keeps `int` away from its digit limit.)"""
+    return int(raw) if _DIGITS.fullmatch(raw) else None
 
 
 def optional_int(form: Fields, name: str, low: int, high: int) -> int | None:

@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from core.domain.case import Membership
-from core.domain.case_kinds import CaseKind, MemberRole, ServiceLine, policy
+from core.domain.case_kinds import CaseKind, MemberRole, RecordType, policy
 from core.domain.errors import InvalidInput
 from core.domain.values import PersonId
 
@@ -98,8 +98,8 @@ def suggest_codes(
 ) -> CodeSuggestion:
     """The codes a session earns, from the case kind, its length and who of the expected
     participants attended."""
-    if policy(kind).service_line is not ServiceLine.PSYCHOTHERAPY:
-        return CodeSuggestion((), f"{policy(kind).label.capitalize()} work carries no code.")
+    if not policy(kind).allows(RecordType.BILLING_CODE):
+        return CodeSuggestion((), f"A {policy(kind).label} case carries no billing code.")
     attended = [m for m in expected if m.person_id in attended_ids]
     if not attended:
         return CodeSuggestion((), "Nobody attended (yet): nothing to bill.")

@@ -57,6 +57,7 @@ class RecordType(StrEnum):
     RECEIPT = "receipt"
     AGREEMENT = "agreement"
     MESSAGE = "message"
+    BILLING_CODE = "billing_code"  # a psychotherapy code (90834, 90847...) on a session
 
     @property
     def label(self) -> str:
@@ -72,6 +73,7 @@ _PSYCHOTHERAPY = _COMMON | {
     RecordType.SUPERBILL,
     RecordType.INSURANCE_CLAIM,
     RecordType.PROGRESS_NOTE,
+    RecordType.BILLING_CODE,
 }
 _CONSULTATION = _COMMON | {RecordType.CONSULTATION_NOTE}
 _WORKSHOP = _COMMON
@@ -196,3 +198,9 @@ POLICIES: dict[CaseKind, KindPolicy] = {
 
 def policy(kind: CaseKind) -> KindPolicy:
     return POLICIES[CaseKind(kind)]
+
+
+def line_allows(line: ServiceLine, record: RecordType) -> bool:
+    """Whether the kinds of a service line have this record (a service offered to them may
+    carry its code)."""
+    return any(p.allows(record) for p in POLICIES.values() if p.service_line is line)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from core.domain.billing_codes import CodeLine, clean_code
 from core.domain.case import Case, Membership
-from core.domain.case_kinds import ServiceLine
+from core.domain.case_kinds import RecordType, ServiceLine, line_allows
 from core.domain.errors import DomainError, InvalidInput, InvariantViolation
 from core.domain.values import CaseId, Money, PersonId, StaffId, clean_name
 
@@ -27,6 +27,11 @@ MIN_MINUTES = 5
 MAX_MINUTES = 12 * 60  # longer than this is a data-entry mistake, and keeps a weekly series
 MAX_OCCURRENCES = 260  # five years of weekly sessions
 MAX_PROVIDERS = 4
+# The dates a schedule accepts: far beyond any practice's records and bookings, and far enough
+# inside what the calendar can compute (a day before 0001-01-01 or after 9999-12-31 is an
+# OverflowError, which would otherwise reach the person as an error page).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
 
 
 class DoubleBooking(DomainError):
@@ -55,9 +60,18 @@ class DoubleBooking(DomainError):
         self.end = end
 
 
+def check_day(day: date, field: str) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InvalidInput(
+            f"Choose a date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}.", field=field
+        )
+    return day
+
+
 def aware_utc(moment: datetime, tz: ZoneInfo, *, field: str = "start") -> datetime:
     """An instant in UTC. A naive value is a wall-clock time in the practice's timezone; one
     that does not exist there (skipped by a daylight-saving change) is refused."""
+    check_day(moment.date(), field)
     if moment.tzinfo is None:
         local = moment.replace(tzinfo=tz)
         back = local.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
@@ -110,7 +124,9 @@ class Service:
         if self.fee.amount_minor < 0:
             raise InvalidInput("A fee is not negative.", field="fee")
         self.billing_code = clean_code(self.billing_code)
-        if self.billing_code is not None and self.service_line is not ServiceLine.PSYCHOTHERAPY:
+        if self.billing_code is not None and not line_allows(
+            self.service_line, RecordType.BILLING_CODE
+        ):
             raise InvalidInput(
                 f"{self.service_line.value.capitalize()} services carry the practice's own name "
                 "and fee, no billing code.",
@@ -350,7 +366,11 @@ class Appointment:
             self.attendance = {p: a for p, a in self.attendance.items() if a not in _AFTER_START}
         self.status = status
 
-    def confirm_codes(self, lines: Iterable[CodeLine]) -> None:
+    def confirm_codes(self, case: Case, lines: Iterable[CodeLine]) -> None:
+        """The clinician's codes for this session of `case`, whose kind must have them."""
+        if case.id != self.case_id:
+            raise InvariantViolation("These codes are for another case's session.")
+        case.policy.require(RecordType.BILLING_CODE)
         if self.status is not AppointmentStatus.COMPLETED:
             raise InvariantViolation(
                 "Codes are confirmed for a session that took place.", field="codes"
@@ -404,6 +424,8 @@ class Recurrence:
             )
         if self.count is not None and not 1 <= self.count <= MAX_OCCURRENCES:
             raise InvalidInput(f"A series has 1 to {MAX_OCCURRENCES} sessions.", field="count")
+        if self.until is not None:
+            check_day(self.until, "until")
 
     def local_starts(self, first: datetime) -> list[datetime]:
         """Wall-clock starts (naive, practice time) from the first one."""
@@ -421,6 +443,10 @@ class Recurrence:
             raise InvalidInput(
                 f"A series has at most {MAX_OCCURRENCES} sessions; choose an earlier end.",
                 field="until",
+            )
+        if starts[-1].date() > LAST_DAY:
+            raise InvalidInput(
+                f"A series ends by {LAST_DAY.isoformat()}; choose fewer sessions.", field="count"
             )
         return starts
 

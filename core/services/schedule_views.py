@@ -25,7 +25,7 @@ from core.domain.access import (
 )
 from core.domain.billing_codes import CODES, suggest_codes
 from core.domain.case import Case, Membership
-from core.domain.case_kinds import ServiceLine
+from core.domain.case_kinds import RecordType
 from core.domain.errors import Forbidden, InvalidInput, NotFound
 from core.domain.parties import StaffMember, StaffRole
 from core.domain.responsibilities import StaffDuty
@@ -35,6 +35,7 @@ from core.domain.scheduling import (
     ChangeMark,
     Series,
     Service,
+    check_day,
     local_date,
     start_of_day,
 )
@@ -44,6 +45,7 @@ from core.services.context import load_case, staff_actor
 from core.services.scheduling import SchedulingDeps
 
 MAX_DAYS = 31
+MAX_GRID_DAYS = 366  # a year of a group's sessions in one attendance grid
 
 
 class View(msgspec.Struct, frozen=True, kw_only=True):
@@ -113,6 +115,7 @@ async def calendar(deps: SchedulingDeps, actor: Actor, q: CalendarQuery) -> Cale
     me = staff_actor(actor)
     if not 1 <= q.days <= MAX_DAYS:
         raise InvalidInput(f"A calendar shows 1 to {MAX_DAYS} days.", field="days")
+    check_day(q.start_day, "start")
     tz, today = deps.tz, deps.clock.today()
     start = start_of_day(q.start_day, tz)
     end = start_of_day(q.start_day + timedelta(days=q.days), tz)
@@ -307,7 +310,7 @@ def _codes(
     expected: Sequence[Membership],
     names: dict[PersonId, str],
 ) -> CodesView | None:
-    if case.policy.service_line is not ServiceLine.PSYCHOTHERAPY:
+    if not case.policy.allows(RecordType.BILLING_CODE):
         return None
     suggestion = suggest_codes(
         kind=case.kind,
@@ -572,13 +575,20 @@ async def attendance_grid(
     end_day: date | None = None,
 ) -> AttendanceGrid:
     """Members by sessions (cancelled sessions left out), default: the last twelve weeks and
-    the next four."""
+    the next four; at most MAX_GRID_DAYS, so one screen stays one bounded query."""
     staff_actor(actor)
     tz, today = deps.tz, deps.clock.today()
     first = start_day or today - timedelta(weeks=12)
     last = end_day or today + timedelta(weeks=4)
+    check_day(first, "from")
+    check_day(last, "to")
     if last < first:
         first, last = last, first
+    if (last - first).days + 1 > MAX_GRID_DAYS:
+        raise InvalidInput(
+            f"The attendance grid shows up to {MAX_GRID_DAYS} days; choose a shorter range.",
+            field="to",
+        )
     async with deps.uow() as uow:
         case = await load_case(uow, case_id)
         require(actor, case, today, Permission.VIEW_SCHEDULE)

@@ -28,7 +28,6 @@ from core.domain.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
-    RecordNotAllowed,
 )
 from core.domain.parties import StaffMember, StaffRole
 from core.domain.scheduling import (
@@ -759,18 +758,14 @@ class ConfirmCodes(Command, frozen=True, kw_only=True):
 
 
 async def confirm_codes(deps: SchedulingDeps, actor: Actor, cmd: ConfirmCodes) -> Appointment:
-    """The clinician confirms the suggested codes, or states others."""
+    """A clinician treating the case confirms the suggested codes, or states others (DOMAIN:
+    "Hearth suggests and the clinician confirms"); an administrator does not."""
     async with deps.uow() as uow:
         appointment, ctx = await _load(
-            deps, uow, actor, cmd.appointment_id, Permission.MANAGE_BILLING
+            deps, uow, actor, cmd.appointment_id, Permission.WRITE_CLINICAL
         )
         appointment.version = cmd.version
         case = ctx.case
-        if case.policy.service_line is not ServiceLine.PSYCHOTHERAPY:
-            raise RecordNotAllowed(
-                f"A {case.policy.label} case is {case.policy.service_line.value} work: its "
-                "services carry the practice's own names and fees, no billing codes."
-            )
         expected = appointment.expected(case, deps.tz)
         if cmd.codes is None:
             service = await uow.services.get(appointment.service_id)
@@ -790,7 +785,7 @@ async def confirm_codes(deps: SchedulingDeps, actor: Actor, cmd: ConfirmCodes) -
                         field="person_id",
                     )
             lines = [CodeLine(c.code.strip(), c.units, c.person_id) for c in cmd.codes]
-        appointment.confirm_codes(lines)
+        appointment.confirm_codes(case, lines)
         appointment.touch(_mark(deps, ctx.actor, None))
         await uow.appointments.update(appointment)
         codes = ", ".join(c.code for c in appointment.codes or ()) or "no code"

@@ -7,8 +7,10 @@ from datetime import date
 
 import pytest
 
+from core.domain.billing_codes import CodeLine
 from core.domain.case_kinds import CaseKind, MemberRole
-from core.domain.errors import InvalidInput, InvariantViolation, RecordNotAllowed
+from core.domain.errors import Forbidden, InvalidInput, InvariantViolation, RecordNotAllowed
+from core.domain.parties import StaffRole
 from core.domain.scheduling import AppointmentStatus, Attendance
 from core.services import cases
 from core.services import schedule_views as v
@@ -259,9 +261,36 @@ async def test_consultation_sessions_carry_no_codes(clinic):
     await mark(clinic, lee, booked.appointment_ids[0], rae=ATTENDED)
     page = await v.appointment_page(clinic.deps, lee, booked.appointment_ids[0])
     assert page.codes is None
-    with pytest.raises(RecordNotAllowed, match="no billing codes"):
+    with pytest.raises(RecordNotAllowed, match="cannot have a billing code"):
         await s.confirm_codes(
             clinic.deps,
             lee,
             s.ConfirmCodes(appointment_id=booked.appointment_ids[0], version=page.version),
         )
+    # The appointment itself refuses, whoever asks it.
+    appointment = await clinic.appointment(booked.appointment_ids[0])
+    async with clinic.deps.uow() as uow:
+        case = await uow.cases.get(case_id)
+    with pytest.raises(RecordNotAllowed, match="consultation client case cannot have a billing"):
+        appointment.confirm_codes(case, [CodeLine("90834")])
+    assert appointment.codes is None
+
+
+async def test_the_treating_clinician_confirms_codes_not_the_administrator(clinic):
+    lee = await clinic.staff("Dr. Lee")
+    admin = await clinic.staff("Pat Admin", StaffRole.ADMINISTRATOR, supports=(lee,))
+    client = await clinic.person("Maya Rivera")
+    case_id = await clinic.case(CaseKind.INDIVIDUAL, lee, (client, None))
+    [aid] = (await clinic.book(lee, case_id, at(2, 3, 10, 0))).appointment_ids
+    clinic.now(at(2, 3, 11, 0))
+    done = await mark(clinic, lee, aid, maya=ATTENDED)
+    with pytest.raises(Forbidden, match="Only the clinicians treating this case"):
+        await s.confirm_codes(clinic.deps, admin, s.ConfirmCodes(appointment_id=aid, version=1))
+    confirmed = await s.confirm_codes(
+        clinic.deps, lee, s.ConfirmCodes(appointment_id=aid, version=done.version)
+    )
+    assert [c.code for c in confirmed.codes] == ["90834"]
+    # The administrator still sees the codes (billing), without confirming them.
+    page = await v.appointment_page(clinic.deps, admin, aid)
+    assert [c.code for c in page.codes.confirmed] == ["90834"]
+    assert "write_clinical" not in page.permissions

@@ -9,8 +9,15 @@ import pytest
 
 from core.domain.billing_codes import CodeLine, crisis_lines, suggest_codes
 from core.domain.case import Membership
-from core.domain.case_kinds import CaseKind, MemberRole, ServiceLine
-from core.domain.errors import InvalidInput
+from core.domain.case_kinds import (
+    CaseKind,
+    MemberRole,
+    RecordType,
+    ServiceLine,
+    line_allows,
+    policy,
+)
+from core.domain.errors import InvalidInput, RecordNotAllowed
 from core.domain.scheduling import Service
 from core.domain.values import Money, Period, PersonId
 
@@ -127,7 +134,27 @@ def test_consultation_and_workshop_work_carry_no_code(kind):
         attended_ids={m.person_id for m in people},
     )
     assert suggestion.lines == ()
-    assert "no code" in suggestion.reason
+    assert "carries no billing code" in suggestion.reason
+
+
+@pytest.mark.parametrize("kind", list(CaseKind))
+def test_the_policy_table_gives_billing_codes_to_psychotherapy_kinds_only(kind):
+    """One rule, read by the suggestion, the appointment and the views."""
+    kind_policy = policy(kind)
+    psychotherapy = kind_policy.service_line is ServiceLine.PSYCHOTHERAPY
+    assert kind_policy.allows(RecordType.BILLING_CODE) is psychotherapy
+    assert line_allows(kind_policy.service_line, RecordType.BILLING_CODE) is psychotherapy
+    if not psychotherapy:
+        with pytest.raises(RecordNotAllowed, match="cannot have a billing code"):
+            kind_policy.require(RecordType.BILLING_CODE)
+
+
+def test_units_are_the_domains_rule():
+    assert CodeLine("90840", units=20).units == 20
+    for units in (0, 21, 99):
+        with pytest.raises(InvalidInput, match="1 to 20") as e:
+            CodeLine("90840", units=units)
+        assert e.value.field == "units"
 
 
 def test_only_psychotherapy_services_carry_a_known_code():

@@ -133,7 +133,7 @@ def _payer(raw: str, registered: _Registered) -> cases.Payer | None:
             raise InvalidInput("Enter the name of the person who pays.", field="payer_name")
         return cases.Payer(kind=PayerKind.PERSON, id=registered.payer)
     if raw.startswith("new_"):
-        pid = registered.rows.get(int(raw[4:]) if raw[4:].isdigit() else 0)
+        pid = registered.rows.get(forms.digits(raw[4:]) or 0)
         if pid is None:
             raise InvalidInput("That new participant has no name.", field="payer")
         return cases.Payer(kind=PayerKind.PERSON, id=pid)

@@ -16,7 +16,6 @@ from litestar.response import Redirect, Template
 from adapters.web import forms
 from adapters.web.controllers.common import path_id
 from adapters.web.controllers.schedule import (
-    local_start,
     remember_warnings,
     service_choices,
     session_details,
@@ -187,36 +186,42 @@ async def _status(deps, actor, aid, form) -> list[str]:
 
 
 def _code_lines(raw: str) -> tuple[scheduling.CodeInput, ...]:
-    """ "90853 x3, 90847": codes separated by commas, each with an optional number of units."""
+    """ "90853 x3, 90847": codes separated by commas, each with an optional number of units
+    (how many a code may have is the core's rule)."""
     lines = []
     for part in raw.split(","):
         words = part.split()
         if not words:
             continue
-        units = 1
-        if len(words) == 2 and words[1].lower().startswith("x") and words[1][1:].isdigit():
-            units = int(words[1][1:])
+        units: int | None = 1
+        if len(words) == 2 and words[1][:1].lower() == "x":
+            units = forms.digits(words[1][1:])
         elif len(words) != 1:
+            units = None
+        if units is None:
             raise InvalidInput(
                 "Write codes like 90847, or 90853 x3 for three units.", field="codes"
             )
-        if not 1 <= units <= 99:
-            raise InvalidInput("A code has 1 to 99 units.", field="codes")
         lines.append(scheduling.CodeInput(code=words[0][:16], units=units))
     return tuple(lines)
 
 
 async def _codes(deps, actor, aid, form) -> list[str]:
     own = forms.text(form, "codes").strip() if forms.text(form, "choice") == "own" else None
-    await scheduling.confirm_codes(
-        deps,
-        actor,
-        scheduling.ConfirmCodes(
-            appointment_id=aid,
-            version=_version(form),
-            codes=None if own is None else _code_lines(own),
-        ),
-    )
+    try:
+        await scheduling.confirm_codes(
+            deps,
+            actor,
+            scheduling.ConfirmCodes(
+                appointment_id=aid,
+                version=_version(form),
+                codes=None if own is None else _code_lines(own),
+            ),
+        )
+    except InvalidInput as exc:
+        if own is not None and exc.field in ("code", "units", "person_id"):
+            raise InvalidInput(exc.message, field="codes") from None  # one field holds them all
+        raise
     return []
 
 
@@ -225,7 +230,6 @@ async def _change(deps, actor, aid, form) -> list[str]:
     minutes = details.pop("minutes")
     if minutes is None:
         raise InvalidInput("Enter the length in minutes.", field="minutes")
-    local_start(form)
     booking = await scheduling.change_appointment(
         deps,
         actor,
