@@ -7,8 +7,10 @@ import asyncio
 from datetime import date
 
 from core.domain.case_kinds import CaseKind, MemberRole
+from core.domain.errors import ConcurrencyConflict, InvariantViolation
 from core.domain.scheduling import AppointmentStatus, Attendance, DoubleBooking
 from core.ports import UnitOfWorkFactory
+from core.services import cases
 from core.services import schedule_views as v
 from core.services import scheduling as s
 from tests.scheduling_practice import Clinic, at
@@ -104,3 +106,44 @@ async def test_a_family_series_changed_cancelled_attended_and_coded(uow: UnitOfW
     grid = await v.attendance_grid(clinic.deps, lee, family, date(2026, 3, 1), date(2026, 4, 30))
     assert [r.cells for r in grid.rows] == [["attended", "", "", ""]] * 2
     assert (await clinic.appointment(ids[0])).status is AppointmentStatus.COMPLETED
+
+
+async def test_closing_cancels_the_sessions_to_come_and_races_no_booking_onto_the_closed_case(
+    uow: UnitOfWorkFactory,
+):
+    clinic = await Clinic(uow).setup()
+    lee = await clinic.staff("Dr. Lee")
+    client = await clinic.person("Maya Rivera")
+    case_id = await clinic.case(CaseKind.INDIVIDUAL, lee, (client, None))
+    weekly = await clinic.book(lee, case_id, at(2, 3, 18, 0), repeat=s.Repeat(count=4))
+    clinic.now(at(2, 12, 9, 0))  # two sessions past, two to come
+    # Bookings at other times race the close: none may stay scheduled on the closed case.
+    results = await asyncio.gather(
+        cases.close_case(clinic.deps, lee, cases.CloseCase(case_id=case_id)),
+        *(clinic.book(lee, case_id, at(3, 2 + n, 9, 0)) for n in range(5)),
+        return_exceptions=True,
+    )
+    async with clinic.deps.uow() as u:
+        case = await u.cases.get(case_id)
+        sessions = await u.appointments.for_case(case_id)
+        series = await u.appointments.get_series(weekly.series_id)
+    if isinstance(results[0], Exception):  # SQLite: the close lost to a booking; run it again
+        assert isinstance(results[0], ConcurrencyConflict), results[0]
+        await cases.close_case(clinic.deps, lee, cases.CloseCase(case_id=case_id))
+        async with clinic.deps.uow() as u:
+            case = await u.cases.get(case_id)
+            sessions = await u.appointments.for_case(case_id)
+            series = await u.appointments.get_series(weekly.series_id)
+    assert not case.is_open
+    now = clinic.deps.clock.now()
+    assert [a for a in sessions if a.start > now and a.status is AppointmentStatus.SCHEDULED] == []
+    assert [a.status for a in sessions if a.series_id == weekly.series_id] == [
+        AppointmentStatus.SCHEDULED,
+        AppointmentStatus.SCHEDULED,
+        AppointmentStatus.CANCELLED,
+        AppointmentStatus.CANCELLED,
+    ]
+    assert series.rule.until == date(2026, 2, 16)
+    for refused in results[1:]:
+        if isinstance(refused, Exception):
+            assert isinstance(refused, InvariantViolation | ConcurrencyConflict), refused
