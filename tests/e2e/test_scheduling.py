@@ -142,3 +142,22 @@ def test_administrator_books_in_her_clinicians_calendar(page: Page):
     book(page, "Maya & Sam", "Couple psychotherapy", f"{sunday.isoformat()}T08:00")
     expect(page.get_by_text("Booked by Morgan Diaz for Dr. Grace Lee")).to_be_visible()
     shot(page, "54-booked-by-administrator")
+
+
+def test_booking_and_attendance_without_javascript(page_without_javascript: Page):
+    page = page_without_javascript
+    sign_in(page, LEE, PASSWORD)
+    day = TODAY - timedelta(days=4)
+    page.goto(f"/schedule?view=day&start={day.isoformat()}")
+    page.get_by_role("link", name=f"Book {day:%a %d %b} at 08:00").click()
+    choose(page, "Case", "Lucas Bennett · ")
+    page.get_by_role("button", name="Choose this case").click()  # a plain GET of the form
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Lucas Bennett")
+    expect(page.get_by_label("Starts")).to_have_value(f"{day.isoformat()}T08:00")
+    choose(page, "Service", "Individual psychotherapy")
+    page.get_by_role("button", name="Book").click()
+    expect(page).to_have_url(APPOINTMENT)
+    page.get_by_role("button", name="Attended: Lucas Bennett").click()
+    expect(page).to_have_url(APPOINTMENT)  # posted, then sent back to the page
+    expect(attendance_of(page, "Lucas Bennett")).to_have_text("attended")
+    expect(page.locator("#appointment-status")).to_have_text("completed")

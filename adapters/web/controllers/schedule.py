@@ -312,10 +312,8 @@ async def book(
                 case_id=case_id, repeat=_repeat(form), **session_details(form)
             ),
         )
-    except NotFound as exc:
-        errors = {"case_id": exc.message}
-    except Forbidden as exc:
-        errors = {"_form": exc.message}
+    except (NotFound, Forbidden):
+        raise  # a case one may not see, or a calendar one does not work in: 404 / 403
     except DomainError as exc:
         errors = form_errors(exc)
         if exc.field in ("end", "minutes"):
