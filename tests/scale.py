@@ -198,6 +198,7 @@ def read_models(scene: Scene) -> dict[str, Callable[[], Awaitable[Any]]]:
     return {
         "case_overview": lambda: queries.case_overview(deps, owner, scene.case_id),
         "case_history": lambda: queries.case_history(deps, owner, scene.case_id),
+        "case_page": lambda: queries.case_page(deps, owner, scene.case_id),
         "caseload": lambda: queries.caseload(deps, lee, lee.id),
         "person_cases": lambda: queries.person_cases(deps, owner, scene.person_id),
         "members_on": lambda: queries.members_on(deps, owner, scene.case_id, today),

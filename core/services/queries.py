@@ -23,6 +23,7 @@ from core.domain.access import (
 from core.domain.case import Case, CaseStatus, Membership
 from core.domain.case_kinds import CaseKind, RecordType
 from core.domain.errors import Forbidden, NotFound
+from core.domain.history import CaseEvent
 from core.domain.parties import Organization, Person, StaffMember, StaffRole
 from core.domain.responsibilities import PayerKind, StaffDuty
 from core.domain.supervision import effective_supervisor
@@ -138,6 +139,21 @@ def _member_view(m: Membership, names: dict[PersonId, str]) -> MemberView:
 
 
 async def case_overview(deps: Deps, actor: Actor, case_id: CaseId) -> CaseOverview:
+    return (await case_page(deps, actor, case_id, with_history=False)).overview
+
+
+class CasePage(View, frozen=True, kw_only=True):
+    """The case screen: the overview, its history, and the active staff to choose from."""
+
+    overview: CaseOverview
+    history: list[HistoryEntry]
+    staff: list[StaffMember]
+
+
+async def case_page(
+    deps: Deps, actor: Actor, case_id: CaseId, *, with_history: bool = True
+) -> CasePage:
+    """Everything the case screen shows, in one unit of work and a fixed set of queries."""
     today = deps.clock.today()
     async with deps.uow() as uow:
         case = await load_case(uow, case_id)
@@ -150,7 +166,13 @@ async def case_overview(deps: Deps, actor: Actor, case_id: CaseId) -> CaseOvervi
             if b.payer.kind is PayerKind.ORGANIZATION
         ]
         organizations = await uow.organizations.get_many(org_ids) if org_ids else {}
-    return build_overview(case, granted, today, people, staff, organizations)
+        events = await uow.history.for_case(case_id) if with_history else []
+    names = {sid: s.name for sid, s in staff.items()}
+    return CasePage(
+        overview=build_overview(case, granted, today, people, staff, organizations),
+        history=_history(events, names, Permission.VIEW_CLINICAL in granted),
+        staff=[s for s in staff.values() if s.active],
+    )
 
 
 def build_overview(
@@ -339,7 +361,12 @@ async def case_history(deps: Deps, actor: Actor, case_id: CaseId) -> list[Histor
         granted = require(actor, case, today, Permission.VIEW_CASE)
         events = await uow.history.for_case(case_id)
         staff = {s.id: s.name for s in await uow.staff.list_all()}
-    clinical = Permission.VIEW_CLINICAL in granted
+    return _history(events, staff, Permission.VIEW_CLINICAL in granted)
+
+
+def _history(
+    events: list[CaseEvent], staff: dict[StaffId, str], clinical: bool
+) -> list[HistoryEntry]:
     return [
         HistoryEntry(
             at=e.at,

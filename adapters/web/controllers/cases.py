@@ -84,9 +84,8 @@ async def case_context(
     values: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the case page shows, and the state of the form that just failed, if any."""
-    overview = await queries.case_overview(deps, actor, case_id)
-    history = await queries.case_history(deps, actor, case_id)
-    staff = [s for s in await directory.list_staff(deps, actor) if s.active]
+    page = await queries.case_page(deps, actor, case_id)
+    overview, history, staff = page.overview, page.history, page.staff
     people = {m.person_id: m.name for m in [*overview.members_now, *overview.members_before]}
     people |= {
         PersonId(p.payer_id): p.payer_name
