@@ -32,9 +32,8 @@ from adapters.system.ids import RandomIds
 from adapters.system.passwords import Argon2PasswordHasher
 from adapters.web.app import WebConfig, build_app
 from adapters.web.request_log import RequestLog
-from core.domain.credentials import check_password_strength
 from core.domain.errors import DomainError, Forbidden
-from core.services import auth, directory
+from core.services import directory
 from core.services.context import Deps
 from core.services.scheduling import SchedulingDeps
 
@@ -220,9 +219,7 @@ def _ask_password() -> str:
 def _create_owner(container: Container, name: str, email: str, password: str) -> int:
     async def create() -> None:
         deps, hasher = container.deps(), container.password_hasher()
-        check_password_strength(password)  # first, so no owner is left without a password
-        staff_id = await directory.create_first_owner(deps, name, email)
-        await auth.set_password(deps, hasher, None, staff_id, password)
+        await directory.create_first_owner(deps, hasher, name, email, password)
 
     try:
         run_with_database(container, create())

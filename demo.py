@@ -99,10 +99,11 @@ class _Loader:
     # ----- staff and directory ------------------------------------------------------------------
 
     async def first_owner(self, name: str, email: str, roles: str) -> StaffActor:
-        staff_id = await directory.create_first_owner(self.deps, name, email)
-        await auth.set_password(self.deps, self.hasher, None, staff_id, DEMO_PASSWORD)
+        owner = await directory.create_first_owner(
+            self.deps, self.hasher, name, email, DEMO_PASSWORD
+        )
         self.sign_ins.append(DemoSignIn(name=name, email=email, roles=roles))
-        self.owner = await directory.load_actor(self.deps, staff_id)
+        self.owner = await directory.load_actor(self.deps, owner.staff_id)
         return self.owner
 
     async def staff(

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from adapters.system.clock import FixedClock
 from adapters.system.ids import SequentialIds
+from adapters.system.passwords import Argon2PasswordHasher
 from core.domain.access import StaffActor
 from core.domain.parties import Licensure, StaffRole
 from core.domain.values import PersonId, StaffId
@@ -15,6 +16,8 @@ from core.services import directory
 from core.services.context import Deps
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday
+OWNER_PASSWORD = "the owner's password"
+_HASHER = Argon2PasswordHasher.fast()
 
 
 def day(month: int, d: int, year: int = 2026) -> date:
@@ -28,8 +31,10 @@ class Practice:
         self.owner: StaffActor
 
     async def setup(self, owner_name: str = "Dr. Ana Owner") -> Practice:
-        owner_id = await directory.create_first_owner(self.deps, owner_name, "owner@hearth.test")
-        self.owner = await self.actor(owner_id)
+        owner = await directory.create_first_owner(
+            self.deps, _HASHER, owner_name, "owner@hearth.test", OWNER_PASSWORD
+        )
+        self.owner = await self.actor(owner.staff_id)
         return self
 
     async def actor(self, staff_id: StaffId, **kw: bool) -> StaffActor:

@@ -11,7 +11,7 @@ import copy
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
@@ -23,7 +23,7 @@ from adapters.persistence.memory_scheduling import (
     check_at_commit,
 )
 from core.domain.case import Case
-from core.domain.credentials import Credentials
+from core.domain.credentials import Credentials, LockoutRule
 from core.domain.errors import ConcurrencyConflict, InvalidInput
 from core.domain.history import CaseEvent
 from core.domain.parties import Organization, Person, StaffMember
@@ -146,6 +146,14 @@ class MemoryStaffRepository(_Repository[StaffMember]):
             raise InvalidInput("Another staff member already uses this email.", field="email")
         await super().add(staff)
 
+    async def add_first(self, staff: StaffMember) -> bool:
+        # Nothing awaits between this check and the commit that follows it in the use case,
+        # so on one event loop no other unit of work can come in between.
+        if await self.count() > 0:
+            return False
+        await self.add(staff)
+        return True
+
     async def update(self, staff: StaffMember) -> None:
         other = await self.by_email(staff.email)
         if other is not None and other.id != staff.id:
@@ -212,7 +220,14 @@ class MemoryCaseRepository(_Repository[Case]):
         return [copy.deepcopy(c) for c in page], len(found)
 
     async def ids_for_person(self, person_id: PersonId) -> list[CaseId]:
-        return self._ids(lambda c: person_id in c.related_person_ids())
+        return (await self.ids_for_people([person_id]))[person_id]
+
+    async def ids_for_people(self, person_ids: Iterable[PersonId]) -> dict[PersonId, list[CaseId]]:
+        found: dict[PersonId, list[CaseId]] = {p: [] for p in person_ids}
+        for c in sorted(self._t.visible(), key=lambda c: c.id):
+            for p in c.related_person_ids() & found.keys():
+                found[p].append(c.id)
+        return found
 
     async def ids_for_organization(self, organization_id: OrganizationId) -> list[CaseId]:
         return self._ids(
@@ -234,16 +249,67 @@ class MemoryCaseRepository(_Repository[Case]):
 
 
 class MemoryCredentialRepository:
-    """Credentials are written whole (upsert), so they carry no version of their own."""
+    """Changes are staged as operations and replayed on the stored rows at commit, as the SQL
+    adapters' single-statement updates (`failed_attempts + 1`, `WHERE password_hash = :old`)
+    apply to the row as it is then: concurrent units of work never lose each other's changes."""
 
-    def __init__(self, table: _Table[Credentials]) -> None:
-        self._t = table
+    def __init__(self, rows: dict[StaffId, Credentials]) -> None:
+        self._rows = rows
+        self._ops: list[Callable[[dict[StaffId, Credentials]], Any]] = []
+
+    def _view(self, staff_id: StaffId) -> Credentials | None:
+        """The stored row as this unit of work would leave it."""
+        mine = {staff_id: copy.deepcopy(self._rows[staff_id])} if staff_id in self._rows else {}
+        for op in self._ops:
+            op(mine)
+        return mine.get(staff_id)
 
     async def get(self, staff_id: StaffId) -> Credentials | None:
-        return self._t.get(staff_id)
+        return self._view(staff_id)
 
-    async def save(self, credentials: Credentials) -> None:
-        self._t.staged[credentials.staff_id] = copy.deepcopy(credentials)
+    async def set_password(self, staff_id: StaffId, password_hash: str) -> int:
+        def op(rows: dict[StaffId, Credentials]) -> None:
+            old = rows.get(staff_id)
+            generation = old.generation + 1 if old is not None else 1
+            rows[staff_id] = Credentials(staff_id, password_hash, generation=generation)
+
+        self._ops.append(op)
+        return self._view(staff_id).generation  # type: ignore[union-attr]
+
+    async def claim_attempt(
+        self, staff_id: StaffId, now: datetime, rule: LockoutRule
+    ) -> Credentials | None:
+        def op(rows: dict[StaffId, Credentials]) -> bool:
+            return staff_id in rows and rows[staff_id].claim_attempt(now, rule)
+
+        current = self._view(staff_id)
+        if current is None or not current.claim_attempt(now, rule):
+            return None
+        self._ops.append(op)
+        return current
+
+    async def record_success(self, staff_id: StaffId) -> None:
+        self._ops.append(lambda rows: staff_id in rows and rows[staff_id].record_success())
+
+    async def rehash(self, staff_id: StaffId, old_hash: str, new_hash: str) -> bool:
+        def op(rows: dict[StaffId, Credentials]) -> bool:
+            current = rows.get(staff_id)
+            if current is None or current.password_hash != old_hash:
+                return False
+            current.password_hash = new_hash
+            return True
+
+        current = self._view(staff_id)
+        self._ops.append(op)
+        return current is not None and current.password_hash == old_hash
+
+    def apply(self) -> None:
+        for op in self._ops:
+            op(self._rows)
+        self._ops.clear()
+
+    def discard(self) -> None:
+        self._ops.clear()
 
 
 class MemoryHistoryRepository:
@@ -272,7 +338,6 @@ class MemoryUnitOfWork:
                 ("organizations", "organization"),
                 ("staff", "staff member"),
                 ("cases", "case"),
-                ("credentials", "credential"),
                 *SCHEDULING_TABLES,
             )
         }
@@ -281,7 +346,7 @@ class MemoryUnitOfWork:
         self.staff = MemoryStaffRepository(self._tables["staff"])
         self.cases = MemoryCaseRepository(self._tables["cases"], self._tables["people"])
         self.history = MemoryHistoryRepository(store)
-        self.credentials = MemoryCredentialRepository(self._tables["credentials"])
+        self.credentials = MemoryCredentialRepository(store.tables["credentials"])
         self.services = MemoryServiceRepository(self._tables["services"])
         self.appointments = MemoryAppointmentRepository(
             self._tables["appointments"], self._tables["series"]
@@ -309,6 +374,7 @@ class MemoryUnitOfWork:
             check_at_commit(self._tables["services"], self._tables["appointments"])
             for table in self._tables.values():
                 table.apply()
+            self.credentials.apply()
             self._store.history.extend(self.history.staged)
             self.history.staged.clear()
 
@@ -316,6 +382,7 @@ class MemoryUnitOfWork:
         for table in self._tables.values():
             table.staged.clear()
             table.expected.clear()
+        self.credentials.discard()
         self.history.staged.clear()
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+
 from argon2 import PasswordHasher as _Argon2
 from argon2 import Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -7,7 +9,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 class Argon2PasswordHasher:
     """argon2id with the library's recommended parameters; `fast()` lowers the cost for tests
-    (still real argon2id, just cheaper to compute)."""
+    (still real argon2id, just cheaper to compute). Hashing runs in a worker thread (argon2
+    releases the GIL), so the event loop keeps serving other requests meanwhile."""
 
     def __init__(self, *, time_cost: int = 3, memory_cost: int = 65536, parallelism: int = 4):
         self._hasher = _Argon2(
@@ -21,10 +24,13 @@ class Argon2PasswordHasher:
     def fast(cls) -> Argon2PasswordHasher:
         return cls(time_cost=1, memory_cost=1024, parallelism=1)
 
-    def hash(self, password: str) -> str:
-        return self._hasher.hash(password)
+    async def hash(self, password: str) -> str:
+        return await asyncio.to_thread(self._hasher.hash, password)
 
-    def verify(self, hashed: str, password: str) -> bool:
+    async def verify(self, hashed: str, password: str) -> bool:
+        return await asyncio.to_thread(self._verify, hashed, password)
+
+    def _verify(self, hashed: str, password: str) -> bool:
         try:
             return self._hasher.verify(hashed, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):

@@ -11,11 +11,17 @@ from litestar.exceptions import HTTPException
 
 from adapters.web.config import WebConfig
 from adapters.web.params import DepsParam, WebParam
-from adapters.web.sessions import LAST_SEEN, SIGNED_IN_AT, STAFF_ID, renew_session_id
+from adapters.web.sessions import (
+    LAST_SEEN,
+    PASSWORD_GENERATION,
+    SIGNED_IN_AT,
+    STAFF_ID,
+    renew_session_id,
+)
 from core.domain.access import StaffActor
 from core.domain.errors import NotFound
 from core.domain.values import StaffId
-from core.services import directory
+from core.services import auth, directory
 
 
 class NotSignedIn(HTTPException):
@@ -25,10 +31,24 @@ class NotSignedIn(HTTPException):
     detail = "Please sign in."
 
 
-def start_session(request: Request[Any, Any, Any], staff_id: StaffId, web: WebConfig) -> None:
+def start_session(
+    request: Request[Any, Any, Any], signed_in: auth.SignedIn, web: WebConfig
+) -> None:
     now = web.now()
-    request.set_session({STAFF_ID: str(staff_id), SIGNED_IN_AT: now, LAST_SEEN: now})
+    request.set_session(
+        {
+            STAFF_ID: str(signed_in.staff_id),
+            PASSWORD_GENERATION: signed_in.generation,
+            SIGNED_IN_AT: now,
+            LAST_SEEN: now,
+        }
+    )
     renew_session_id(request)
+
+
+def keep_session(request: Request[Any, Any, Any], generation: int) -> None:
+    """After changing one's own password: this session goes on, the others end."""
+    request.session[PASSWORD_GENERATION] = generation
 
 
 def end_session(request: Request[Any, Any, Any]) -> None:
@@ -55,6 +75,12 @@ async def provide_actor(
 ) -> StaffActor:
     """The `actor` dependency of every signed-in route."""
     staff_id = signed_in_staff(request, web)
+    generation = request.session.get(PASSWORD_GENERATION)
+    if not isinstance(generation, int) or not await auth.session_is_current(
+        deps, staff_id, generation
+    ):  # the password was changed or reset since signing in
+        end_session(request)
+        raise NotSignedIn("Your session has ended. Please sign in again.")
     try:
         return await directory.load_actor(
             deps, staff_id, owner_sees_clinical=web.owner_sees_clinical

@@ -20,6 +20,7 @@ _RENEW = "hearth_renew_session_id"
 _NEW_ID = "hearth_new_session_id"
 STAFF_ID = "staff_id"
 SIGNED_IN_AT = "since"
+PASSWORD_GENERATION = "generation"  # of the password signed in with; a new password ends it
 LAST_SEEN = "seen"
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
 from core.domain.access import StaffScope
 from core.domain.case import Case, CaseStatus
 from core.domain.case_kinds import CaseKind
-from core.domain.credentials import Credentials
+from core.domain.credentials import Credentials, LockoutRule
 from core.domain.history import CaseEvent
 from core.domain.parties import Organization, Person, StaffMember
 from core.domain.values import CaseId, OrganizationId, PersonId, StaffId
@@ -54,6 +54,11 @@ class StaffRepository(Protocol):
     async def by_email(self, email: str) -> StaffMember | None: ...
     async def add(self, staff: StaffMember) -> None:
         """Raises `InvalidInput` (field "email") when the email is taken."""
+        ...
+
+    async def add_first(self, staff: StaffMember) -> bool:
+        """Add `staff` only if there is no staff member yet, else False. Units of work doing
+        this at the same time take turns, so a practice gets one first owner."""
         ...
 
     async def update(self, staff: StaffMember) -> None: ...
@@ -96,6 +101,10 @@ class CaseRepository(Protocol):
         """Cases the person is related to: participant, person payer, helper, or recipient."""
         ...
 
+    async def ids_for_people(self, person_ids: Iterable[PersonId]) -> dict[PersonId, list[CaseId]]:
+        """`ids_for_person` of each person asked (an empty list for none) in one query."""
+        ...
+
     async def list_page(self, query: CaseListQuery) -> tuple[list[Case], int]:
         """One page of cases ordered by name (then id), and how many match in all."""
         ...
@@ -109,9 +118,26 @@ class CaseRepository(Protocol):
 
 
 class CredentialRepository(Protocol):
+    """Every change is one statement on the stored row, never read-modify-write: concurrent
+    sign-ins, password changes and rehashes cannot overwrite each other."""
+
     async def get(self, staff_id: StaffId) -> Credentials | None: ...
-    async def save(self, credentials: Credentials) -> None:
-        """Insert or replace the staff member's credentials."""
+    async def set_password(self, staff_id: StaffId, password_hash: str) -> int:
+        """Insert or replace the password, clear the lockout, and start (and return) a new
+        generation."""
+        ...
+
+    async def claim_attempt(
+        self, staff_id: StaffId, now: datetime, rule: LockoutRule
+    ) -> Credentials | None:
+        """`Credentials.claim_attempt` as one atomic step: the credentials after counting the
+        attempt, or None when the account is locked (or has no password)."""
+        ...
+
+    async def record_success(self, staff_id: StaffId) -> None: ...
+    async def rehash(self, staff_id: StaffId, old_hash: str, new_hash: str) -> bool:
+        """Replace the hash only while it is still `old_hash` (a password set meanwhile
+        stays); the generation does not change."""
         ...
 
 

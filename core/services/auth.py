@@ -1,9 +1,14 @@
-"""Staff sign-in and passwords. Hashing goes through the PasswordHasher port (argon2id)."""
+"""Staff sign-in and passwords. Hashing goes through the PasswordHasher port (argon2id), off the
+event loop, and never inside a unit of work (no transaction waits for a hash)."""
 
 from __future__ import annotations
 
+import weakref
+
+import msgspec
+
 from core.domain.access import Actor, StaffActor, may_manage_staff
-from core.domain.credentials import Credentials, check_password_strength
+from core.domain.credentials import LOCKOUT_RULE, check_password_strength
 from core.domain.errors import DomainError, Forbidden, NotFound
 from core.domain.values import StaffId
 from core.ports import PasswordHasher
@@ -11,55 +16,92 @@ from core.services.context import Deps
 
 
 class SignInFailed(DomainError):
+    """One message for every failure (unknown email, wrong password, locked account), so the
+    answer never says which emails belong to staff."""
+
     code = "sign_in_failed"
 
-    def __init__(self, message: str = "That email and password do not match.") -> None:
-        super().__init__(message, field="password")
+    def __init__(self) -> None:
+        super().__init__(
+            "That email and password do not match. After repeated failures an account is "
+            "locked for a few minutes.",
+            field="password",
+        )
 
 
-# Verified against when the email is unknown, so that both paths take as long.
+class SignedIn(msgspec.Struct, frozen=True, kw_only=True):
+    """Who signed in, and the generation of their password (a session ends when it changes)."""
+
+    staff_id: StaffId
+    generation: int
+
+
+# A real hash of no one's password, made once per hasher on first need: a sign-in that fails
+# before reaching a real hash verifies against it, so every failure costs one verify.
 _DUMMY_PASSWORD = "not-a-real-password-for-timing"
+_dummy_hashes: weakref.WeakKeyDictionary[PasswordHasher, str] = weakref.WeakKeyDictionary()
 
 
-async def sign_in(deps: Deps, hasher: PasswordHasher, email: str, password: str) -> StaffId:
-    """The staff id for a correct email and password. Five failures in a row lock the account
-    for 15 minutes; the message never says whether the email exists."""
+async def _dummy_hash(hasher: PasswordHasher) -> str:
+    if hasher not in _dummy_hashes:
+        _dummy_hashes[hasher] = await hasher.hash(_DUMMY_PASSWORD)
+    return _dummy_hashes[hasher]
+
+
+async def authenticate(deps: Deps, hasher: PasswordHasher, email: str, password: str) -> SignedIn:
+    """Check an email and password. Each attempt is counted before the password is checked
+    (five in a row without success lock the account for 15 minutes), so concurrent guesses
+    get no more tries than sequential ones."""
     now = deps.clock.now()
     async with deps.uow() as uow:
         staff = await uow.staff.by_email(email) if email.strip() else None
-        credentials = await uow.credentials.get(staff.id) if staff and staff.active else None
-        if credentials is None:
-            hasher.verify(hasher.hash(_DUMMY_PASSWORD), password)
-            raise SignInFailed()
-        if credentials.is_locked(now):
-            raise SignInFailed(
-                "Too many failed attempts: this account is locked for a few minutes."
-            )
-        if not hasher.verify(credentials.password_hash, password):
-            credentials.record_failure(now)
-            await uow.credentials.save(credentials)
+        claimed = None
+        if staff is not None and staff.active:
+            claimed = await uow.credentials.claim_attempt(staff.id, now, LOCKOUT_RULE)
             await uow.commit()
-            raise SignInFailed()
-        credentials.record_success()
-        if hasher.needs_rehash(credentials.password_hash):
-            credentials.password_hash = hasher.hash(password)
-        await uow.credentials.save(credentials)
+    if claimed is None:
+        await hasher.verify(await _dummy_hash(hasher), password)
+        raise SignInFailed()
+    if not await hasher.verify(claimed.password_hash, password):
+        raise SignInFailed()
+    new_hash = await hasher.hash(password) if hasher.needs_rehash(claimed.password_hash) else None
+    async with deps.uow() as uow:
+        await uow.credentials.record_success(claimed.staff_id)
+        if new_hash is not None:
+            await uow.credentials.rehash(claimed.staff_id, claimed.password_hash, new_hash)
         await uow.commit()
-        return credentials.staff_id
+    return SignedIn(staff_id=claimed.staff_id, generation=claimed.generation)
+
+
+async def sign_in(deps: Deps, hasher: PasswordHasher, email: str, password: str) -> StaffId:
+    """The staff id for a correct email and password (see `authenticate`)."""
+    return (await authenticate(deps, hasher, email, password)).staff_id
+
+
+async def session_is_current(deps: Deps, staff_id: StaffId, generation: int) -> bool:
+    """Whether a session signed in with password generation `generation` may go on: false
+    once the password was changed or reset since."""
+    async with deps.uow() as uow:
+        credentials = await uow.credentials.get(staff_id)
+    return credentials is not None and credentials.generation == generation
 
 
 async def set_password(
     deps: Deps, hasher: PasswordHasher, actor: Actor | None, staff_id: StaffId, password: str
-) -> None:
+) -> int:
     """Set a staff member's password: their own, or anyone's for the owner. `actor` None is
-    the command line or first-run setup, which act as the practice itself."""
+    the command line or first-run setup, which act as the practice itself. Every session
+    signed in with an earlier password ends; the new generation is returned, for the session
+    of whoever changed their own password to go on."""
     if actor is not None and not (
         (isinstance(actor, StaffActor) and actor.id == staff_id) or may_manage_staff(actor)
     ):
         raise Forbidden("You can change your own password; the owner can set anyone's.")
     check_password_strength(password)
+    password_hash = await hasher.hash(password)
     async with deps.uow() as uow:
         if await uow.staff.get(staff_id) is None:
             raise NotFound("No such staff member.")
-        await uow.credentials.save(Credentials(staff_id, hasher.hash(password)))
+        generation = await uow.credentials.set_password(staff_id, password_hash)
         await uow.commit()
+    return generation

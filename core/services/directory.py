@@ -15,6 +15,7 @@ from core.domain.access import (
     may_use_directory,
     person_permissions,
 )
+from core.domain.credentials import check_password_strength
 from core.domain.errors import Forbidden, InvalidInput, NotFound
 from core.domain.parties import (
     Channel,
@@ -25,7 +26,8 @@ from core.domain.parties import (
     StaffRole,
 )
 from core.domain.values import OrganizationId, PersonId, StaffId
-from core.ports import UnitOfWork
+from core.ports import PasswordHasher, UnitOfWork
+from core.services.auth import SignedIn
 from core.services.context import Command, Deps
 
 
@@ -307,9 +309,15 @@ async def add_staff(deps: Deps, actor: Actor, cmd: AddStaff) -> StaffId:
     return staff.id
 
 
-async def create_first_owner(deps: Deps, name: str, email: str) -> StaffId:
-    """The practice's first staff member, made by the setup step: an owner who is a clinician.
-    Refused once any staff member exists, so it cannot be used to take over a practice."""
+async def create_first_owner(
+    deps: Deps, hasher: PasswordHasher, name: str, email: str, password: str
+) -> SignedIn:
+    """The practice's first staff member, made by the setup step: an owner who is a clinician,
+    with their password, in one unit of work (an owner without a password would lock the
+    practice out for good). Refused once any staff member exists, so it cannot be used to take
+    over a practice; two setups at once make one owner (`StaffRepository.add_first`)."""
+    check_password_strength(password)
+    password_hash = await hasher.hash(password)  # before the transaction: it takes a while
     staff = StaffMember(
         id=StaffId(deps.ids.new()),
         name=name,
@@ -317,11 +325,36 @@ async def create_first_owner(deps: Deps, name: str, email: str) -> StaffId:
         roles=frozenset({StaffRole.OWNER, StaffRole.CLINICIAN, StaffRole.SUPERVISOR}),
     )
     async with deps.uow() as uow:
-        if await uow.staff.count() > 0:
+        if not await uow.staff.add_first(staff):
             raise Forbidden("This practice already has staff; the owner adds the others.")
-        await uow.staff.add(staff)
+        generation = await uow.credentials.set_password(staff.id, password_hash)
         await uow.commit()
-    return staff.id
+    return SignedIn(staff_id=staff.id, generation=generation)
+
+
+async def _check_owners_remain(
+    uow: UnitOfWork, actor: Actor, current: StaffMember, staff: StaffMember
+) -> None:
+    """Nobody deactivates themselves, and the practice keeps an active owner: otherwise nobody
+    could manage staff or reset a password any more."""
+    if isinstance(actor, StaffActor) and staff.id == actor.id:
+        if not staff.active:
+            raise InvalidInput("You cannot deactivate yourself.", field="active")
+        if StaffRole.OWNER not in staff.roles:
+            raise InvalidInput("You cannot remove your own owner role.", field="roles")
+    was_owner = current.active and current.has(StaffRole.OWNER)
+    if was_owner and not (staff.active and staff.has(StaffRole.OWNER)):
+        others = [
+            s
+            for s in await uow.staff.list_all()
+            if s.id != staff.id and s.active and s.has(StaffRole.OWNER)
+        ]
+        if not others:
+            field = "roles" if staff.active else "active"
+            raise InvalidInput(
+                "The practice needs an active owner: make someone else owner first.",
+                field=field,
+            )
 
 
 async def update_staff(deps: Deps, actor: Actor, cmd: UpdateStaff) -> StaffMember:
@@ -332,12 +365,7 @@ async def update_staff(deps: Deps, actor: Actor, cmd: UpdateStaff) -> StaffMembe
         if current is None:
             raise NotFound("No such staff member.")
         staff = _staff(cmd.staff_id, cmd, cmd.version, cmd.active)
-        if (
-            isinstance(actor, StaffActor)
-            and staff.id == actor.id
-            and StaffRole.OWNER not in (staff.roles)
-        ):
-            raise InvalidInput("You cannot remove your own owner role.", field="roles")
+        await _check_owners_remain(uow, actor, current, staff)
         await _check_staff_links(uow, staff)
         await uow.staff.update(staff)
         await uow.commit()

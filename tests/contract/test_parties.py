@@ -4,11 +4,10 @@ behaviour on every adapter."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 import pytest
 
-from core.domain.credentials import Credentials
 from core.domain.errors import ConcurrencyConflict, InvalidInput
 from core.domain.parties import Channel, Licensure, Organization, Person, StaffMember, StaffRole
 from core.domain.values import OrganizationId, PersonId, StaffId
@@ -202,23 +201,6 @@ async def test_a_staff_email_is_unique(uow: UnitOfWorkFactory):
         assert again.value.field == "email"
     async with uow() as u:
         assert await u.staff.count() == 2
-
-
-async def test_credentials_are_saved_whole_with_an_aware_lockout_instant(uow: UnitOfWorkFactory):
-    lee = staff("Dr. Lee")
-    await add(uow, lee)
-    paris = timezone(timedelta(hours=1))
-    locked = datetime(2026, 3, 1, 10, 30, 15, 123456, tzinfo=paris)
-    async with uow() as u:
-        assert await u.credentials.get(lee.id) is None
-        await u.credentials.save(Credentials(lee.id, "$argon2id$first"))
-        await u.credentials.save(Credentials(lee.id, "$argon2id$second", 4, locked))
-        await u.commit()
-    async with uow() as u:
-        stored = await u.credentials.get(lee.id)
-    assert stored == Credentials(lee.id, "$argon2id$second", 4, locked)
-    assert stored is not None and stored.locked_until is not None
-    assert stored.locked_until.tzinfo is not None  # the same instant, never a naive one
 
 
 async def test_a_change_to_something_else_meanwhile_is_no_conflict(uow: UnitOfWorkFactory):

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from adapters.system.passwords import Argon2PasswordHasher
 from core.domain.case_kinds import CaseKind
 from core.domain.errors import InvalidInput
 from core.domain.parties import Channel, Licensure, Person, StaffMember, StaffRole
@@ -75,7 +76,13 @@ async def test_the_first_owner_is_made_once(practice: Practice):
     from core.domain.errors import Forbidden
 
     with pytest.raises(Forbidden):
-        await directory.create_first_owner(practice.deps, "Intruder", "evil@example.org")
+        await directory.create_first_owner(
+            practice.deps,
+            Argon2PasswordHasher.fast(),
+            "Intruder",
+            "evil@example.org",
+            "a long enough password",
+        )
 
 
 async def test_who_was_in_the_case_on_a_date(practice: Practice):

@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 import bootstrap
 from adapters.persistence.sql.migrate import migrate_url
 from adapters.system.passwords import Argon2PasswordHasher
-from core.services import auth, directory
+from core.services import directory
 from tests.web.conftest import PASSWORD, Browser
 
 
@@ -28,8 +28,9 @@ def test_a_session_is_shared_by_every_worker(tmp_path: Path):
     first, second = _container(url), _container(url)
 
     async def owner() -> None:
-        staff_id = await directory.create_first_owner(first.deps(), "Ana", "ana@x.org")
-        await auth.set_password(first.deps(), first.password_hasher(), None, staff_id, PASSWORD)
+        await directory.create_first_owner(
+            first.deps(), first.password_hasher(), "Ana", "ana@x.org", PASSWORD
+        )
         await first.engine().dispose()
 
     asyncio.run(owner())

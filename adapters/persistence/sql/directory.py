@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,12 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.expressions import among, by_text, contains, fold
-from core.domain.credentials import Credentials
+from adapters.persistence.sql.upsert import upsert
+from core.domain.credentials import Credentials, LockoutRule
 from core.domain.errors import ConcurrencyConflict, InvalidInput
 from core.domain.parties import Organization, Person, StaffMember
 from core.domain.values import OrganizationId, PersonId, StaffId
 
 EMAIL_TAKEN = "Another staff member already uses this email."
+_FIRST_STAFF = 0x48_65_61_72_74_68_00_01  # advisory lock key: "Hearth", first staff member
 
 
 class _Versioned:
@@ -267,6 +270,19 @@ class SqlStaffRepository(_Versioned):
         await self._guard_email(self._insert(staff_values(staff)))
         await self._write_children(staff)
 
+    async def add_first(self, staff: StaffMember) -> bool:
+        # Take turns with any other first-owner setup until commit: on PostgreSQL by a
+        # transaction-level advisory lock; on SQLite the savepoint is the transaction's first
+        # write, so it waits for the one writer lock and the count sees every commit.
+        async with self._conn.begin_nested() as savepoint:
+            if self._dialect == "postgresql":
+                await self._conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_FIRST_STAFF)))
+            if await self.count() > 0:
+                await savepoint.rollback()
+                return False
+        await self.add(staff)
+        return True
+
     async def update(self, staff: StaffMember) -> None:
         other = await self.by_email(staff.email)
         if other is not None and other.id != staff.id:
@@ -303,36 +319,80 @@ class SqlStaffRepository(_Versioned):
             )
 
 
+def _credentials(row: sa.Row | None) -> Credentials | None:
+    if row is None:
+        return None
+    return Credentials(
+        staff_id=StaffId(row.staff_id),
+        password_hash=row.password_hash,
+        failed_attempts=row.failed_attempts,
+        locked_until=row.locked_until,
+        generation=row.generation,
+    )
+
+
 class SqlCredentialRepository:
+    """Each change is one UPDATE (or upsert) computed by the database from the row as it is,
+    so concurrent sign-ins count every attempt and a rehash never undoes a new password."""
+
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
+    def _where(self, staff_id: StaffId) -> sa.ColumnElement[bool]:
+        return t.credentials.c.staff_id == staff_id
+
     async def get(self, staff_id: StaffId) -> Credentials | None:
-        row = (
-            await self._conn.execute(
-                sa.select(t.credentials).where(t.credentials.c.staff_id == staff_id)
+        query = sa.select(t.credentials).where(self._where(staff_id))
+        return _credentials((await self._conn.execute(query)).first())
+
+    async def set_password(self, staff_id: StaffId, password_hash: str) -> int:
+        c = t.credentials.c
+        statement = upsert(
+            self._conn.dialect.name,
+            t.credentials,
+            {"staff_id": staff_id, "password_hash": password_hash, "generation": 1},
+            key=["staff_id"],
+            changes=lambda new: {
+                "password_hash": new.password_hash,
+                "failed_attempts": 0,
+                "locked_until": None,
+                "generation": c.generation + 1,
+            },
+        ).returning(c.generation)
+        return (await self._conn.execute(statement)).scalar_one()
+
+    async def claim_attempt(
+        self, staff_id: StaffId, now: datetime, rule: LockoutRule
+    ) -> Credentials | None:
+        # `Credentials.claim_attempt` in one statement: the row lock orders concurrent claims.
+        c = t.credentials.c
+        locks = c.failed_attempts + 1 >= rule.max_attempts
+        statement = (
+            sa.update(t.credentials)
+            .where(self._where(staff_id), sa.or_(c.locked_until.is_(None), c.locked_until <= now))
+            .values(
+                failed_attempts=sa.case((locks, 0), else_=c.failed_attempts + 1),
+                # Typed as the column, so SQLite stores the instant in UTC like any other.
+                locked_until=sa.case(
+                    (locks, sa.literal(rule.locked_until(now), c.locked_until.type)),
+                    else_=c.locked_until,
+                ),
             )
-        ).first()
-        if row is None:
-            return None
-        return Credentials(
-            staff_id=StaffId(row.staff_id),
-            password_hash=row.password_hash,
-            failed_attempts=row.failed_attempts,
-            locked_until=row.locked_until,
+            .returning(*t.credentials.c)
+        )
+        return _credentials((await self._conn.execute(statement)).first())
+
+    async def record_success(self, staff_id: StaffId) -> None:
+        await self._conn.execute(
+            sa.update(t.credentials)
+            .where(self._where(staff_id))
+            .values(failed_attempts=0, locked_until=None)
         )
 
-    async def save(self, credentials: Credentials) -> None:
-        values = {
-            "password_hash": credentials.password_hash,
-            "failed_attempts": credentials.failed_attempts,
-            "locked_until": credentials.locked_until,
-        }
-        # Delete-then-insert is an upsert both databases run the same way (the row is locked
-        # by the delete, or the insert meets the primary key of a concurrent save).
-        await self._conn.execute(
-            sa.delete(t.credentials).where(t.credentials.c.staff_id == credentials.staff_id)
+    async def rehash(self, staff_id: StaffId, old_hash: str, new_hash: str) -> bool:
+        result = await self._conn.execute(
+            sa.update(t.credentials)
+            .where(self._where(staff_id), t.credentials.c.password_hash == old_hash)
+            .values(password_hash=new_hash)
         )
-        await self._conn.execute(
-            sa.insert(t.credentials).values(staff_id=credentials.staff_id, **values)
-        )
+        return result.rowcount == 1

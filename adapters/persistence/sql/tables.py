@@ -21,6 +21,13 @@ EMAIL = 254
 PHONE = 20
 CODE = 32  # enum values
 
+
+def by_code_point(column: str) -> dict[str, str]:
+    """PostgreSQL index option: `column` in code-point order, as the lists sort it
+    (`expressions.by_text`); an index in the default collation cannot serve that order."""
+    return {column: 'COLLATE "C"'}
+
+
 metadata = sa.MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -95,7 +102,7 @@ people = sa.Table(
     sa.Column("preferred_channel", sa.String(CODE), nullable=False),
     sa.Column("sms_consent", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
-    sa.Index(None, "legal_folded"),
+    sa.Index(None, "legal_folded", postgresql_ops=by_code_point("legal_folded")),
 )
 
 organizations = sa.Table(
@@ -109,7 +116,7 @@ organizations = sa.Table(
     sa.Column("address", sa.String(500), nullable=False),
     sa.Column("contact_person", sa.String(NAME), nullable=False),
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
-    sa.Index(None, "name_folded"),
+    sa.Index(None, "name_folded", postgresql_ops=by_code_point("name_folded")),
 )
 
 staff = sa.Table(
@@ -149,6 +156,8 @@ credentials = sa.Table(
     sa.Column("password_hash", sa.String(500), nullable=False),
     sa.Column("failed_attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("locked_until", UtcDateTime),
+    # Changes with every new password; sessions signed in with an older one end.
+    sa.Column("generation", sa.Integer, nullable=False, server_default="1"),
 )
 
 cases = sa.Table(
@@ -164,7 +173,7 @@ cases = sa.Table(
     sa.Column("capacity", sa.Integer),
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
     sa.CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="closed_after_opened"),
-    sa.Index(None, "name_folded", "id"),
+    sa.Index(None, "name_folded", "id", postgresql_ops=by_code_point("name_folded")),
 )
 
 case_memberships = _case_child(

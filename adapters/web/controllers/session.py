@@ -12,7 +12,6 @@ from adapters.web.auth import end_session, start_session
 from adapters.web.errors import safe_next
 from adapters.web.params import DepsParam, HasherParam, QueryStr, WebParam
 from adapters.web.rendering import form_errors
-from core.domain.credentials import check_password_strength
 from core.domain.errors import DomainError, Forbidden
 from core.services import auth, directory, queries
 
@@ -35,7 +34,7 @@ async def sign_in(
 ) -> Template | Redirect:
     form = await request.form()
     try:
-        staff_id = await auth.sign_in(
+        signed_in = await auth.authenticate(
             deps, hasher, forms.text(form, "email")[:254], forms.text(form, "password")[:1024]
         )
     except DomainError as exc:
@@ -44,7 +43,7 @@ async def sign_in(
             context={"values": forms.values(form), "errors": form_errors(exc)},
             status_code=422,
         )
-    start_session(request, staff_id, web)
+    start_session(request, signed_in, web)
     return Redirect(path=safe_next(forms.text(form, "next")), status_code=303)
 
 
@@ -73,12 +72,9 @@ async def setup(
             raise Forbidden("This practice is already set up. Sign in instead.")
         if password != forms.text(form, "password_again"):
             raise DomainError("The two passwords differ.", field="password_again")
-        # Checked first: an owner without a usable password would lock the practice out.
-        check_password_strength(password)
-        staff_id = await directory.create_first_owner(
-            deps, forms.text(form, "name"), forms.text(form, "email")
+        signed_in = await directory.create_first_owner(
+            deps, hasher, forms.text(form, "name"), forms.text(form, "email"), password
         )
-        await auth.set_password(deps, hasher, None, staff_id, password)
     except Forbidden:
         raise
     except DomainError as exc:
@@ -87,7 +83,7 @@ async def setup(
             context={"values": forms.values(form), "errors": form_errors(exc)},
             status_code=422,
         )
-    start_session(request, staff_id, web)
+    start_session(request, signed_in, web)
     return Redirect(path="/cases", status_code=303)
 
 

@@ -9,6 +9,7 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from adapters.web import forms
+from adapters.web.auth import keep_session
 from adapters.web.controllers.common import path_id
 from adapters.web.params import ActorParam, DepsParam, HasherParam, PathStr, QueryStr
 from adapters.web.rendering import form_errors
@@ -129,7 +130,9 @@ async def update_staff(
             ),
         )
         if password:
-            await auth.set_password(deps, hasher, actor, member.id, password)
+            generation = await auth.set_password(deps, hasher, actor, member.id, password)
+            if member.id == actor.id:
+                keep_session(request, generation)
     except DomainError as exc:
         context = await _context(deps, actor, forms.values(form), form_errors(exc), member=member)
         status = 403 if isinstance(exc, Forbidden) else 422
@@ -160,7 +163,8 @@ async def change_own_password(
             password = forms.text(form, "password")
             if password != forms.text(form, "password_again"):
                 raise InvalidInput("The two passwords differ.", field="password_again")
-            await auth.set_password(deps, hasher, actor, member.id, password)
+            generation = await auth.set_password(deps, hasher, actor, member.id, password)
+            keep_session(request, generation)  # the other sessions end
             return Redirect(path=f"/staff/{member.id}?password=changed", status_code=303)
         except DomainError as exc:
             errors = form_errors(exc)
