@@ -272,7 +272,8 @@ async def _participant_warnings(
     tz = deps.tz
     expected = {a.id: {m.person_id for m in a.expected(case, tz)} for a in holding}
     people = set().union(*expected.values())
-    other_ids = {cid for pid in people for cid in await uow.cases.ids_for_person(pid)}
+    related = await uow.cases.ids_for_people(people)  # one query for a group of twelve too
+    other_ids = {cid for ids in related.values() for cid in ids}
     other_ids.discard(case.id)
     if not other_ids:
         return []

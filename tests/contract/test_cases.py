@@ -275,6 +275,22 @@ async def test_cases_are_found_by_person_organization_and_staff(
         assert await u.cases.ids_for_staff([]) == []
 
 
+async def test_cases_of_many_people_are_found_at_once(uow: UnitOfWorkFactory, world: World):
+    full = everything(world)
+    pair = couple(world)
+    other = couple(world, "Other couple", D + timedelta(days=5))
+    await add_cases(uow, full, pair, other)
+    asked = [world["Maya Rivera"], world["Parent Payer"], world["Ana Ward"], PersonId(new_id())]
+    async with uow() as u:
+        assert await u.cases.ids_for_people(asked) == {
+            world["Maya Rivera"]: sorted([pair.id, other.id]),
+            world["Parent Payer"]: [full.id],  # pays and helps: once
+            world["Ana Ward"]: [full.id],
+            asked[-1]: [],
+        }
+        assert await u.cases.ids_for_people([]) == {}
+
+
 async def test_a_page_of_cases_by_name_with_filters_and_the_total(
     uow: UnitOfWorkFactory, world: World
 ):

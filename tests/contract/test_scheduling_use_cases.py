@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
+import pytest
+import sqlalchemy as sa
+
 from core.domain.case_kinds import CaseKind, MemberRole
 from core.domain.errors import ConcurrencyConflict, InvariantViolation
 from core.domain.scheduling import AppointmentStatus, Attendance, DoubleBooking
@@ -147,3 +150,37 @@ async def test_closing_cancels_the_sessions_to_come_and_races_no_booking_onto_th
     for refused in results[1:]:
         if isinstance(refused, Exception):
             assert isinstance(refused, InvariantViolation | ConcurrencyConflict), refused
+
+
+async def test_booking_a_group_sends_as_many_statements_for_twelve_members_as_for_two(
+    engine, uow: UnitOfWorkFactory
+):
+    """Each expected member's other cases are found in one query, not one per member."""
+    if engine is None:
+        pytest.skip("statements are counted on the SQL stores")
+    clinic = await Clinic(uow).setup()
+    lee = await clinic.staff("Dr. Lee")
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        sent.append(statement)
+
+    async def booking_statements(members: int, day: int) -> int:
+        people = [await clinic.person(f"Member {day} {n}") for n in range(members)]
+        group = await clinic.case(
+            CaseKind.GROUP, lee, *((p, None) for p in people), capacity=members
+        )
+        for n, p in enumerate(people):  # each also in a case of their own at that time
+            other = await clinic.staff(f"Dr. Other {day} {n}")
+            own = await clinic.case(CaseKind.INDIVIDUAL, other, (p, None))
+            await clinic.book(other, own, at(2, day, 18, 0))
+        sent.clear()
+        sa.event.listen(engine.sync_engine, "before_cursor_execute", count)
+        try:
+            booked = await clinic.book(lee, group, at(2, day, 18, 0), service="Group 90")
+        finally:
+            sa.event.remove(engine.sync_engine, "before_cursor_execute", count)
+        assert len(booked.warnings) == members
+        return len(sent)
+
+    assert await booking_statements(2, 3) == await booking_statements(12, 4)
