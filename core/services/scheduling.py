@@ -380,9 +380,11 @@ ATTEMPTS = 5
 
 
 async def _retrying(work: Callable[[], Awaitable[T]]) -> T:
-    """Run a change that depends on no version the user read again when a concurrent writer
-    got in first (SQLite reports that as a conflict): the second run reads what the other
-    committed, so it ends with the precise refusal (a double booking) or succeeds."""
+    """Run a change again when a concurrent writer got in first (SQLite reports that as a
+    conflict, and a booking conflicts with a change of its case): the second run reads what
+    the other committed, so it ends with the precise refusal (a double booking, a closed
+    case) or succeeds. A version the user read is stated in the command, so a change of a
+    stale read stays a conflict."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return await work()
@@ -486,6 +488,12 @@ def _shifted(start: datetime, by: timedelta, tz: ZoneInfo) -> datetime:
 
 
 async def change_appointment(deps: SchedulingDeps, actor: Actor, cmd: ChangeAppointment) -> Booking:
+    return await _retrying(lambda: _change_appointment(deps, actor, cmd))
+
+
+async def _change_appointment(
+    deps: SchedulingDeps, actor: Actor, cmd: ChangeAppointment
+) -> Booking:
     tz = deps.tz
     async with deps.uow() as uow:
         appointment, ctx = await _load(deps, uow, actor, cmd.appointment_id, Permission.MANAGE_CASE)
@@ -725,7 +733,8 @@ async def set_status(deps: SchedulingDeps, actor: Actor, cmd: SetStatus) -> Appo
             cmd.status, appointment.expected(ctx.case, deps.tz), deps.clock.now()
         )
         if not before.holds_slot and appointment.holds_slot:
-            # Reinstating a cancelled session takes its slot back: the rule applies again.
+            # Reinstating a cancelled session books it again: on an open case, without overlap.
+            await _hold_open(uow, ctx.case, appointment.start, deps.tz)
             await _check_overlaps(deps, uow, [appointment])
         on_behalf = _on_behalf_of(ctx.actor, appointment.providers, cmd.on_behalf_of)
         appointment.touch(_mark(deps, ctx.actor, on_behalf))

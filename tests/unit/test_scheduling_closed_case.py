@@ -77,13 +77,13 @@ async def test_a_booking_that_raced_the_close_of_its_case_is_refused_and_leaves_
         assert await uow.appointments.for_case(case_id) == []
 
 
-async def test_a_change_that_raced_the_close_of_its_case_is_a_conflict(clinic):
+async def test_a_change_that_raced_the_close_of_its_case_meets_the_closed_case(clinic):
     lee = await clinic.staff("Dr. Lee")
     case_id = await individual(clinic, lee)
     [aid] = (await clinic.book(lee, case_id, at(2, 3, 10, 0))).appointment_ids
     clinic.now(at(2, 4, 9, 0))  # the session is past, so closing leaves it alone
     deps, closes = closing_at_commit(clinic, lee, case_id)
-    with pytest.raises(ConcurrencyConflict):
+    with pytest.raises(InvariantViolation, match="This case is closed"):
         await s.change_appointment(
             deps,
             lee,
@@ -158,3 +158,38 @@ async def test_closing_a_case_without_sessions_to_come_says_only_that(clinic):
     await cases.close_case(clinic.deps, lee, cases.CloseCase(case_id=case_id))
     history = await queries.case_history(clinic.deps, lee, case_id)
     assert history[0].summary == "Closed on 2026-02-04."
+
+
+async def test_a_stale_change_stays_a_conflict_when_run_again(clinic):
+    lee = await clinic.staff("Dr. Lee")
+    case_id = await individual(clinic, lee)
+    [aid] = (await clinic.book(lee, case_id, at(2, 3, 10, 0))).appointment_ids
+    change = s.ChangeAppointment(
+        appointment_id=aid,
+        version=0,
+        start=at(2, 3, 11, 0),
+        minutes=50,
+        service_id=clinic.services["Individual 50"],
+    )
+    await s.change_appointment(clinic.deps, lee, change)
+    with pytest.raises(ConcurrencyConflict):
+        await s.change_appointment(clinic.deps, lee, change)
+
+
+async def test_a_cancelled_session_of_a_closed_case_is_not_reinstated(clinic):
+    lee = await clinic.staff("Dr. Lee")
+    case_id = await individual(clinic, lee)
+    [aid] = (await clinic.book(lee, case_id, at(2, 3, 10, 0))).appointment_ids
+    await cases.close_case(clinic.deps, lee, cases.CloseCase(case_id=case_id))
+    cancelled = await clinic.appointment(aid)
+    assert cancelled.status is AppointmentStatus.CANCELLED
+    with pytest.raises(InvariantViolation, match="This case is closed"):
+        await s.set_status(
+            clinic.deps,
+            lee,
+            s.SetStatus(
+                appointment_id=aid,
+                version=cancelled.version,
+                status=AppointmentStatus.SCHEDULED,
+            ),
+        )
