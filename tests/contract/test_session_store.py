@@ -67,3 +67,13 @@ async def test_renewing_moves_the_expiry_of_expiring_values_only(store: Store):
     assert 3590 <= (await store.expires_in("expiring") or 0) <= 3600
     assert await store.get("forever", renew_for=3600) == b"v"
     assert no_expiry(await store.expires_in("forever"))
+
+
+async def test_concurrent_sets_of_one_key_all_succeed_and_one_value_stays(store: Store):
+    """Every response of a signed-in user stores the session again; parallel requests (htmx,
+    several tabs) write one key at once, and none of them may fail."""
+    import asyncio
+
+    values = [f"value {n}".encode() for n in range(80)]
+    await asyncio.gather(*(store.set("busy", v, expires_in=600) for v in values))
+    assert await store.get("busy") in values

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
+from adapters.persistence.sql.upsert import upsert
 from core.domain.calendar_feed import CalendarFeed
 from core.domain.values import StaffId
 
@@ -37,16 +38,13 @@ class SqlCalendarFeedRepository:
         return _feed((await self._conn.execute(query)).first())
 
     async def save(self, feed: CalendarFeed) -> None:
-        # Delete-then-insert: the same upsert on both databases (as credentials do).
-        await self.delete(feed.staff_id)
-        await self._conn.execute(
-            sa.insert(_f).values(
-                staff_id=feed.staff_id,
-                token_hash=feed.token_hash,
-                include_names=feed.include_names,
-                created_at=feed.created_at,
-            )
-        )
+        values = {
+            "staff_id": feed.staff_id,
+            "token_hash": feed.token_hash,
+            "include_names": feed.include_names,
+            "created_at": feed.created_at,
+        }
+        await self._conn.execute(upsert(self._conn.dialect.name, _f, values, key=["staff_id"]))
 
     async def delete(self, staff_id: StaffId) -> None:
         await self._conn.execute(sa.delete(_f).where(_f.c.staff_id == staff_id))

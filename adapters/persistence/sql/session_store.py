@@ -1,6 +1,6 @@
 """Litestar's server-side session store on the `sessions` table, so sign-ins survive a restart
-and several server processes share them. Expired rows read as absent; each `set` removes the
-expired ones (`delete_expired` does it on demand)."""
+and several server processes share them. Expired rows read as absent; every `sweep_every`-th
+`set` of a store removes them all (`delete_expired`), off the path of the other requests."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from litestar.stores.base import Store
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.sql.tables import sessions
+from adapters.persistence.sql.upsert import upsert
+
+SWEEP_EVERY = 500  # sets between two sweeps of expired sessions (one indexed DELETE)
 
 
 def _seconds(value: int | timedelta | None) -> timedelta | None:
@@ -23,13 +26,18 @@ def _seconds(value: int | timedelta | None) -> timedelta | None:
 class SqlSessionStore(Store):
     """`SqlSessionStore(engine)`; `now` is for tests that move time."""
 
-    __slots__ = ("_engine", "_now")
+    __slots__ = ("_engine", "_now", "_sets", "_sweep_every")
 
     def __init__(
-        self, engine: AsyncEngine, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self,
+        engine: AsyncEngine,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sweep_every: int = SWEEP_EVERY,
     ) -> None:
         self._engine = engine
         self._now = now
+        self._sweep_every = sweep_every
+        self._sets = 0
 
     async def set(
         self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
@@ -37,17 +45,12 @@ class SqlSessionStore(Store):
         data = value.encode("utf-8") if isinstance(value, str) else value
         ttl = _seconds(expires_in)
         expires_at = self._now() + ttl if ttl is not None else None
+        values = {"key": key, "value": data, "expires_at": expires_at}
         async with self._engine.begin() as conn:
-            # Delete-then-insert: the same upsert on both databases, atomic in one transaction.
-            # Expired sessions nobody comes back for go on the way (indexed by expiry).
-            await conn.execute(
-                sa.delete(sessions).where(
-                    (sessions.c.key == key) | (sessions.c.expires_at <= self._now())
-                )
-            )
-            await conn.execute(
-                sa.insert(sessions).values(key=key, value=data, expires_at=expires_at)
-            )
+            await conn.execute(upsert(conn.dialect.name, sessions, values, key=["key"]))
+        self._sets += 1
+        if self._sets % self._sweep_every == 0:
+            await self.delete_expired()
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         now = self._now()
