@@ -33,12 +33,13 @@ EVERYONE = "all"
 
 
 def default_whose(actor: StaffActor) -> str:
-    """A clinician starts in their own calendar, an administrator in the first clinician they
-    support, the owner in the whole practice."""
+    """A clinician starts in their own calendar, an administrator in the calendar of the
+    clinician she supports (of all of them when she supports several), the owner in the whole
+    practice."""
     if actor.has(StaffRole.CLINICIAN):
         return str(actor.id)
-    if actor.supports:
-        return str(sorted(actor.supports, key=str)[0])
+    if len(actor.supports) == 1:
+        return str(next(iter(actor.supports)))
     return EVERYONE
 
 
