@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -54,6 +54,18 @@ class _Versioned:
         if result.rowcount != 1:
             raise ConcurrencyConflict(f"This {self.what}")
         entity.version += 1
+
+    async def _unique(self, write: Awaitable[None], field: str, message: str) -> None:
+        """Run `write` (an `_insert` or `_update`) in a savepoint. A concurrent writer that
+        committed the same `field` value first makes it fail on the unique constraint: that is
+        reported on the field, and the transaction stays usable."""
+        try:
+            async with self._conn.begin_nested():
+                await write
+        except InvalidInput as exc:
+            if isinstance(exc.__cause__, IntegrityError) and field in str(exc.__cause__):
+                raise InvalidInput(message, field=field) from exc
+            raise
 
 
 def person_values(p: Person) -> dict[str, Any]:
@@ -267,7 +279,7 @@ class SqlStaffRepository(_Versioned):
     async def add(self, staff: StaffMember) -> None:
         if await self.by_email(staff.email) is not None:
             raise InvalidInput(EMAIL_TAKEN, field="email")
-        await self._guard_email(self._insert(staff_values(staff)))
+        await self._unique(self._insert(staff_values(staff)), "email", EMAIL_TAKEN)
         await self._write_children(staff)
 
     async def add_first(self, staff: StaffMember) -> bool:
@@ -287,7 +299,7 @@ class SqlStaffRepository(_Versioned):
         other = await self.by_email(staff.email)
         if other is not None and other.id != staff.id:
             raise InvalidInput(EMAIL_TAKEN, field="email")
-        await self._guard_email(self._update(staff, staff_values(staff)))
+        await self._unique(self._update(staff, staff_values(staff)), "email", EMAIL_TAKEN)
         await self._conn.execute(
             sa.delete(t.staff_roles).where(t.staff_roles.c.staff_id == staff.id)
         )
@@ -295,17 +307,6 @@ class SqlStaffRepository(_Versioned):
             sa.delete(t.staff_supports).where(t.staff_supports.c.staff_id == staff.id)
         )
         await self._write_children(staff)
-
-    async def _guard_email(self, write: Any) -> None:
-        """A concurrent sign-up with the same email loses on the unique constraint: report it
-        on the email field (inside a savepoint, so the transaction stays usable)."""
-        try:
-            async with self._conn.begin_nested():
-                await write
-        except InvalidInput as exc:
-            if isinstance(exc.__cause__, IntegrityError) and "email" in str(exc.__cause__):
-                raise InvalidInput(EMAIL_TAKEN, field="email") from exc
-            raise
 
     async def _write_children(self, staff: StaffMember) -> None:
         await self._conn.execute(

@@ -117,21 +117,11 @@ class SqlServiceRepository(_Versioned):
 
     async def add(self, service: Service) -> None:
         await self._name_free(service)
-        await self._unique_name(self._insert(_service_values(service)))
+        await self._unique(self._insert(_service_values(service)), "name", NAME_TAKEN)
 
     async def update(self, service: Service) -> None:
         await self._name_free(service)
-        await self._unique_name(self._update(service, _service_values(service)))
-
-    async def _unique_name(self, write: Any) -> None:
-        """A concurrent writer of the same name loses on the unique constraint."""
-        try:
-            async with self._conn.begin_nested():
-                await write
-        except InvalidInput as exc:
-            if isinstance(exc.__cause__, IntegrityError) and "name" in str(exc.__cause__):
-                raise InvalidInput(NAME_TAKEN, field="name") from exc
-            raise
+        await self._unique(self._update(service, _service_values(service)), "name", NAME_TAKEN)
 
 
 # ----- series -------------------------------------------------------------------------------------
