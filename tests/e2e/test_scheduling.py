@@ -151,7 +151,7 @@ def test_booking_and_attendance_without_javascript(page_without_javascript: Page
     page.goto(f"/schedule?view=day&start={day.isoformat()}")
     page.get_by_role("link", name=f"Book {day:%a %d %b} at 08:00").click()
     choose(page, "Case", "Lucas Bennett · ")
-    page.get_by_role("button", name="Choose this case").click()  # a plain GET of the form
+    page.get_by_role("button", name="Choose this case").click()  # posts back the form, no booking
     expect(page.get_by_role("heading", level=1)).to_contain_text("Lucas Bennett")
     expect(page.get_by_label("Starts")).to_have_value(f"{day.isoformat()}T08:00")
     choose(page, "Service", "Individual psychotherapy")

@@ -90,6 +90,18 @@ def test_free_slot_opens_the_booking_form_with_the_time(signed_in, world, servic
     assert "Couple 50" in chosen.text and "Consultation 60" not in chosen.text
 
 
+def test_choosing_the_case_without_javascript_posts_back_and_books_nothing(
+    signed_in, world, services
+):
+    lee = signed_in("lee")
+    chosen = book_couple(lee, world, services, step="choose")
+    assert chosen.status_code == 200
+    assert "Couple 50" in chosen.text and 'value="2026-01-06T10:00"' in chosen.text
+    assert "_csrf_token" not in (chosen.headers.get("location") or "")
+    week = lee.get(f"/schedule?start={START_MONDAY}")
+    assert "Maya &amp; Sam" not in week.text  # nothing was booked
+
+
 def test_booking_and_the_appointment_page(signed_in, world, services):
     lee = signed_in("lee")
     response = book_couple(lee, world, services, location="Room 2")

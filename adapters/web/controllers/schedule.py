@@ -304,6 +304,11 @@ async def book(
     request: Request[Any, Any, Any], scheduling_deps: SchedDepsParam, actor: ActorParam
 ) -> Template | Response[Any]:
     form = await request.form()
+    if forms.text(form, "step") == "choose":
+        # Without JavaScript, choosing the case posts the form back to fill in its options
+        # (a GET would carry the CSRF token into the address).
+        context = await booking_context(scheduling_deps, actor, forms.values(form))
+        return render(request, "schedule/book.html", context, fragment="schedule/_book_form.html")
     try:
         case_id = CaseId(forms.required_uuid(form, "case_id", "a case"))
         booking = await scheduling.schedule_appointment(
