@@ -82,6 +82,26 @@ def configure_sqlite(engine: sa.Engine) -> None:
         return None
 
 
+_DETAIL = "\nDETAIL:"
+
+
+def configure_postgresql(engine: sa.Engine) -> None:
+    """PostgreSQL's error DETAIL repeats row values ("Failing row contains (...)", "Key
+    (email)=(...)=..."): drop it from every message of the error chain, as `hide_parameters`
+    does for the statement's parameters. The code and constraint name stay, which is what the
+    repositories look at."""
+
+    @sa.event.listens_for(engine, "handle_error")
+    def _no_values(context: sa.engine.ExceptionContext) -> None:
+        error: BaseException | None = context.sqlalchemy_exception
+        while error is not None:  # ours, the driver adapter's, asyncpg's own
+            if getattr(error, "detail", None):
+                error.detail = None  # type: ignore[attr-defined]
+            if error.args and isinstance(error.args[0], str) and _DETAIL in error.args[0]:
+                error.args = (error.args[0].split(_DETAIL, 1)[0], *error.args[1:])
+            error = getattr(error, "orig", None) or error.__cause__
+
+
 def create_engine(url: str, **kw: Any) -> AsyncEngine:
     """The application's engine for `url` (SQLite or PostgreSQL). Statement parameters are
     names, notes and password hashes: an error message or log never shows them."""
@@ -90,4 +110,6 @@ def create_engine(url: str, **kw: Any) -> AsyncEngine:
     engine = create_async_engine(url, hide_parameters=True, **kw)
     if engine.dialect.name == "sqlite":
         configure_sqlite(engine.sync_engine)
+    else:
+        configure_postgresql(engine.sync_engine)
     return engine
