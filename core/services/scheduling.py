@@ -655,7 +655,8 @@ async def cancel_upcoming(
             first_cancelled.setdefault(a.series_id, a)
     for series in (await uow.appointments.get_series_many(first_cancelled)).values():
         day = local_date(first_cancelled[series.id].start, series.tz)
-        if local_date(series.first_start, series.tz) < day:
+        ends = series.rule.until
+        if local_date(series.first_start, series.tz) < day and (ends is None or ends >= day):
             series.end_before(day)
             await uow.appointments.update_series(series)
     return coming
