@@ -82,9 +82,13 @@ async def provide_actor(
         end_session(request)
         raise NotSignedIn("Your session has ended. Please sign in again.")
     try:
-        return await directory.load_actor(
+        actor = await directory.load_actor(
             deps, staff_id, owner_sees_clinical=web.owner_sees_clinical
         )
     except NotFound:  # deactivated or removed since signing in
         end_session(request)
         raise NotSignedIn() from None
+    # Kept for the error pages, whose (synchronous) handlers cannot load it: a refusal or a
+    # missing record still shows the signed-in layout with its navigation.
+    request.state.actor = actor
+    return actor

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, PermissionDeniedException
@@ -39,8 +39,26 @@ _TITLES = {
 }
 
 
+def _way_back(request: Request[Any, Any, Any]) -> str | None:
+    """The page of this site the person came from (browsers send it for same-origin links
+    only, as Referrer-Policy says), if it is not the failing address itself."""
+    came_from = urlsplit(request.headers.get("referer", ""))
+    if came_from.netloc != request.url.netloc or not came_from.path.startswith("/"):
+        return None
+    path = safe_next(came_from.path) + (f"?{came_from.query}" if came_from.query else "")
+    return None if came_from.path == request.url.path else path
+
+
 def error_page(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
-    context = {"status": status, "title": _TITLES.get(status, "Error"), "message": message}
+    context = {
+        "status": status,
+        "title": _TITLES.get(status, "Error"),
+        "message": message,
+        # Set once the signed-in actor was loaded for this request: the page keeps the
+        # navigation instead of stranding the person.
+        "actor": getattr(request.state, "actor", None),
+        "back": _way_back(request),
+    }
     if wants_fragment(request):
         return Template(template_name="_error.html", context=context, status_code=status)
     return Template(template_name="error.html", context=context, status_code=status)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from core.domain.case import CaseStatus
 from core.domain.case_kinds import POLICIES, CaseKind
@@ -24,6 +25,17 @@ def day(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return value.isoformat()
+
+
+def human_date(value: date | datetime | None) -> Markup:
+    """A day (or moment) as people read it, "18 Sep 2026", in a <time> that keeps the ISO value
+    for machines; `day` stays the ISO text that date inputs take."""
+    if value is None:
+        return Markup("")
+    shown, iso = f"{value.day} {value:%b %Y}", value.isoformat()
+    if isinstance(value, datetime):
+        shown, iso = f"{shown} {value:%H:%M}", value.isoformat(timespec="minutes")
+    return Markup('<time datetime="{}">{}</time>').format(iso, shown)
 
 
 def chosen(values: dict[str, Any] | None, name: str, option: object) -> bool:
@@ -51,6 +63,7 @@ def member_options(members: list[Any]) -> list[tuple[str, str]]:
 def install(env: Environment) -> None:
     env.filters["words"] = words
     env.filters["day"] = day
+    env.filters["date"] = human_date
     env.globals["chosen"] = chosen
     env.globals["staff_options"] = staff_options
     env.globals["role_options"] = role_options

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Generic, TypeVar
 
 import msgspec
 
@@ -29,6 +30,8 @@ from core.domain.values import OrganizationId, PersonId, StaffId
 from core.ports import PasswordHasher, UnitOfWork
 from core.services.auth import SignedIn
 from core.services.context import Command, Deps
+
+T = TypeVar("T")
 
 
 def _require_directory(actor: Actor) -> None:
@@ -137,6 +140,27 @@ async def find_people(deps: Deps, actor: Actor, text: str, limit: int = 20) -> l
         return [PersonCard.of(p) for p in await uow.people.search(text, min(limit, 100))]
 
 
+class Listing(msgspec.Struct, Generic[T], frozen=True, kw_only=True):
+    """The directory's first entries by name, and whether more follow (a search narrows)."""
+
+    items: list[T]
+    more: bool
+
+
+def _listing(found: list[T], limit: int) -> Listing[T]:
+    return Listing(items=found[:limit], more=len(found) > limit)
+
+
+async def list_people(deps: Deps, actor: Actor, limit: int = 50) -> Listing[PersonCard]:
+    """The first `limit` people by name, as cards, in one query: what the People screen shows
+    before anyone types (every name contains the empty text)."""
+    _require_directory(actor)
+    limit = max(1, min(limit, 100))
+    async with deps.uow() as uow:
+        found = await uow.people.search("", limit + 1)
+    return _listing([PersonCard.of(p) for p in found], limit)
+
+
 async def person_cards(deps: Deps, actor: Actor, ids: Iterable[PersonId]) -> list[PersonCard]:
     """The cards of people already picked in a form, in the order asked (unknown ids left out)."""
     _require_directory(actor)
@@ -243,6 +267,15 @@ async def find_organizations(
         return []
     async with deps.uow() as uow:
         return await uow.organizations.search(text, min(limit, 100))
+
+
+async def list_organizations(deps: Deps, actor: Actor, limit: int = 50) -> Listing[Organization]:
+    """The first `limit` organizations by name, in one query (see `list_people`)."""
+    _require_directory(actor)
+    limit = max(1, min(limit, 100))
+    async with deps.uow() as uow:
+        found = await uow.organizations.search("", limit + 1)
+    return _listing(found, limit)
 
 
 # ----- staff --------------------------------------------------------------------------------------

@@ -16,6 +16,12 @@ def days_ago(days: int) -> str:
     return (TODAY - timedelta(days=days)).isoformat()
 
 
+def shown(days: int) -> str:
+    """The same date as the pages show it ("18 Sep 2026")."""
+    day = TODAY - timedelta(days=days)
+    return f"{day.day} {day:%b %Y}"
+
+
 def sign_in(page: Page, email: str, password: str) -> None:
     page.goto("/sign-in")
     page.get_by_label("Email").fill(email)
@@ -46,7 +52,8 @@ def expect_same_page(page: Page) -> None:
 
 
 def form(page: Page, name: str) -> Locator:
-    """One of the case page's action forms, by its accessible name; its <details> opened."""
+    """One of the case page's action forms, by its accessible name; its <details> opened (a
+    row's action too: it is folded behind a short "End…")."""
     # By attribute: the contents of a closed <details> are not in the accessibility tree.
     found = page.locator(f'form[aria-label="{name}"]')
     details = found.locator("xpath=ancestor::details[1]")

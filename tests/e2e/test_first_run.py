@@ -34,7 +34,12 @@ def test_a_new_practice_is_set_up_on_the_setup_page(empty_page: Page):
     page.get_by_role("button", name="Create the owner and sign in").click()
     expect(page).to_have_url(re.compile(r"/cases$"))
     expect(page.get_by_role("banner")).to_contain_text("Dr. Rosa Quinn")
-    expect(page.get_by_text("0 cases")).to_be_visible()
+    # An empty practice invites its first case rather than saying no case matches.
+    expect(page.get_by_role("heading", name="No case yet")).to_be_visible()
+    expect(page.get_by_text("No case matches")).to_have_count(0)
+    expect(page.get_by_role("link", name="Open the first case")).to_have_attribute(
+        "href", "/cases/new"
+    )
     shot(page, "02-first-run-empty-case-list")
 
     # Once the practice has its owner, the setup page is gone for good.

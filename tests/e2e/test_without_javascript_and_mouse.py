@@ -53,7 +53,22 @@ def test_signing_in_and_opening_a_case_by_keyboard(page: Page):
     expect(page.get_by_role("heading", level=1, name="Okafor family")).to_be_visible()
 
     # A collapsed action opens from the keyboard too.
-    summary = page.locator("#participants summary")
+    summary = page.locator("#participants summary", has_text="Add a family member")
     summary.focus()
     page.keyboard.press("Enter")
     expect(page.locator('form[aria-label="Add a family member"]')).to_be_visible()
+
+    # So does a row's folded "End…": its date and its button follow it in the Tab order.
+    end = page.get_by_role("form", name="End membership of Ngozi Okafor")
+    expect(end).to_be_hidden()
+    page.locator("#participants summary", has_text="membership of Ngozi Okafor").focus()
+    page.keyboard.press("Enter")
+    expect(end).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(end.get_by_label("Last day of Ngozi Okafor")).to_be_focused()
+    button = end.get_by_role("button", name="End membership of Ngozi Okafor")
+    for _ in range(4):  # a date input's day, month and year are Tab stops of their own
+        page.keyboard.press("Tab")
+        if button.evaluate("el => el === document.activeElement"):
+            break
+    expect(button).to_be_focused()

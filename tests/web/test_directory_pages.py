@@ -9,8 +9,11 @@ from tests.web.conftest import PASSWORD, World
 
 def test_people_directory_search_page_and_fragment(signed_in, world: World):
     pat = signed_in("pat")
-    empty = pat.get("/people")
-    assert empty.status_code == 200 and "Type part of a name" in empty.text
+    # Before anyone types: the directory's first page, by name.
+    listed = pat.get("/people")
+    assert listed.status_code == 200 and "Everyone in the directory, by name" in listed.text
+    names = re.findall(r'<a href="/people/[0-9a-f-]{36}">([^<]+)</a>', listed.text)
+    assert names[:4] == ["Ada Okafor", "Maya Rivera", "Sam Chen", "Tomi Okafor"]
     found = pat.get("/people?q=okafor")
     assert "Ada Okafor" in found.text and "Tomi Okafor" in found.text
     fragment = pat.get("/people?q=maya", htmx=True)
@@ -70,6 +73,8 @@ def test_person_options_for_each_form(signed_in, world: World):
 def test_organizations(signed_in, world: World):
     lee = signed_in("lee")
     assert "Riverside Clinic" in lee.get("/organizations?q=river").text
+    listed = lee.get("/organizations")  # listed before anyone types
+    assert "Every organization, by name" in listed.text and "Riverside Clinic" in listed.text
     assert "Riverside Clinic" in lee.get("/organizations?q=river", htmx=True).text
     assert lee.get("/organizations/new").status_code == 200
     made = lee.post("/organizations/new", {"name": "Acme EAP", "email": "eap@acme.example"})

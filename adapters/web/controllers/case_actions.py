@@ -16,7 +16,7 @@ from adapters.web import forms
 from adapters.web.controllers.cases import case_context
 from adapters.web.controllers.common import path_id
 from adapters.web.params import ActorParam, DepsParam, PathStr
-from adapters.web.rendering import render, wants_fragment
+from adapters.web.rendering import form_errors, render, wants_fragment
 from core.domain.access import StaffActor
 from core.domain.case import CaseStatus
 from core.domain.case_kinds import MemberRole
@@ -38,6 +38,7 @@ async def _act(
     form_name: str,
     anchor: str,
     action: Action,
+    day_field: str | None,
 ) -> Template | Redirect:
     case_id = CaseId(path_id(raw_case_id, "case"))
     form = await request.form()
@@ -47,17 +48,12 @@ async def _act(
     except (NotFound, Forbidden):
         raise
     except DomainError as exc:
-        # Next to its field; also on top when the form sent no such field (a rule about
-        # something the form does not show), so that the message is never lost.
-        errors = {exc.field or "_form": exc.message}
-        if exc.field not in form:
-            errors["_form"] = exc.message
         context = await case_context(
             deps,
             actor,
             case_id,
             form=form_name,
-            errors=errors,
+            errors=form_errors(exc, form, day_field),
             values={**forms.values(form), **kept},
         )
         return render(
@@ -69,19 +65,24 @@ async def _act(
     return Redirect(path=f"/cases/{case_id}#{anchor}", status_code=303)
 
 
-def _route(path: str, form_name: str, anchor: str, action: Action) -> Any:
-    """A POST route on one case running `action`; `form_name` says which form shows errors."""
+def _route(
+    path: str, form_name: str, anchor: str, action: Action, day_field: str | None = None
+) -> Any:
+    """A POST route on one case running `action`; `form_name` says which form shows errors,
+    `day_field` which of its inputs a refused period (a day too early...) is about."""
 
     async def handler(
         request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, case_id: PathStr
     ) -> Template | Redirect:
-        return await _act(request, deps, actor, case_id, form_name, anchor, action)
+        return await _act(request, deps, actor, case_id, form_name, anchor, action, day_field)
 
     handler.__name__ = f"case_{form_name}"
     return post(f"/cases/{{case_id:str}}{path}", name=f"case_{form_name}")(handler)
 
 
-def _item_route(path: str, form_name: str, anchor: str, action: Any) -> Any:
+def _item_route(
+    path: str, form_name: str, anchor: str, action: Any, day_field: str | None = None
+) -> Any:
     """A POST route on one item of a case (a membership, a payer...): `action` gets its id."""
 
     async def handler(
@@ -102,7 +103,9 @@ def _item_route(path: str, form_name: str, anchor: str, action: Any) -> Any:
         ) -> Any:
             return await action(deps, actor, cid, item, form)
 
-        return await _act(request, deps, actor, case_id, f"{form_name}:{item}", anchor, run)
+        return await _act(
+            request, deps, actor, case_id, f"{form_name}:{item}", anchor, run, day_field
+        )
 
     handler.__name__ = f"case_{form_name}"
     return post(f"/cases/{{case_id:str}}{path}/{{item_id:str}}/end", name=f"case_{form_name}")(
@@ -360,17 +363,17 @@ ROUTES = [
     _route("/name", "rename", "case", _rename),
     _route("/status", "status", "case", _status),
     _route("/capacity", "capacity", "case", _capacity),
-    _route("/close", "close", "case", _close),
-    _route("/reopen", "reopen", "case", _reopen),
-    _route("/members", "add_member", "participants", _add_member),
-    _item_route("/members", "end_member", "participants", _end_member),
-    _route("/staff", "assign", "team", _assign),
-    _item_route("/staff", "end_duty", "team", _end_duty),
-    _route("/payers", "add_payer", "billing", _add_payer),
-    _item_route("/payers", "end_payer", "billing", _end_payer),
+    _route("/close", "close", "case", _close, "closed_on"),
+    _route("/reopen", "reopen", "case", _reopen, "reopened_on"),
+    _route("/members", "add_member", "participants", _add_member, "joined_on"),
+    _item_route("/members", "end_member", "participants", _end_member, "left_on"),
+    _route("/staff", "assign", "team", _assign, "from_day"),
+    _item_route("/staff", "end_duty", "team", _end_duty, "on"),
+    _route("/payers", "add_payer", "billing", _add_payer, "from_day"),
+    _item_route("/payers", "end_payer", "billing", _end_payer, "on"),
     _route("/communication", "communication", "communication", _communication),
-    _route("/helpers", "grant_helper", "helpers", _grant_helper),
-    _item_route("/helpers", "revoke_helper", "helpers", _revoke_helper),
-    _route("/diagnoses", "add_diagnosis", "clinical", _add_diagnosis),
-    _item_route("/diagnoses", "end_diagnosis", "clinical", _end_diagnosis),
+    _route("/helpers", "grant_helper", "helpers", _grant_helper, "from_day"),
+    _item_route("/helpers", "revoke_helper", "helpers", _revoke_helper, "on"),
+    _route("/diagnoses", "add_diagnosis", "clinical", _add_diagnosis, "from_day"),
+    _item_route("/diagnoses", "end_diagnosis", "clinical", _end_diagnosis, "on"),
 ]

@@ -23,6 +23,7 @@ from core.services import directory, queries
 from core.services.context import Deps
 
 PER_PAGE = 50
+FILTERS = ("q", "kind", "status", "clinician", "mine")
 
 
 @get("/cases")
@@ -56,6 +57,8 @@ async def case_list(
         "page": page,
         "values": forms.values(params),
         "errors": errors,
+        # No filter and nothing to show: the practice's first case is still to be opened.
+        "filtered": any(forms.text(params, k).strip() for k in FILTERS),
         "clinicians": [s for s in staff if s.active and s.has(StaffRole.CLINICIAN)],
         "page_link": lambda n: (
             "/cases?"

@@ -20,13 +20,19 @@ from core.services import directory, queries
 
 # What the options fragment renders each result as, by the form asking.
 OPTION_MODES = {"participant", "member", "payer", "helper"}
+LISTED = 50  # entries on the People and Organizations screens
 
 
 @get("/people")
 async def people(request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam) -> Template:
     q = forms.text(request.query_params, "q")[:100]
-    found = await directory.find_people(deps, actor, q, limit=50)
-    context = {"actor": actor, "people": found, "values": {"q": q}, "errors": {}}
+    more = False  # the first page by name is shown before anyone types
+    if q.strip():
+        found = await directory.find_people(deps, actor, q, limit=LISTED)
+    else:
+        listing = await directory.list_people(deps, actor, limit=LISTED)
+        found, more = listing.items, listing.more
+    context = {"actor": actor, "people": found, "more": more, "values": {"q": q}, "errors": {}}
     return render(request, "people/list.html", context, fragment="people/_results.html")
 
 
@@ -142,8 +148,19 @@ async def organizations(
     request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam
 ) -> Template:
     q = forms.text(request.query_params, "q")[:100]
-    found = await directory.find_organizations(deps, actor, q, limit=50)
-    context = {"actor": actor, "organizations": found, "values": {"q": q}, "errors": {}}
+    more = False
+    if q.strip():
+        found = await directory.find_organizations(deps, actor, q, limit=LISTED)
+    else:
+        listing = await directory.list_organizations(deps, actor, limit=LISTED)
+        found, more = listing.items, listing.more
+    context = {
+        "actor": actor,
+        "organizations": found,
+        "more": more,
+        "values": {"q": q},
+        "errors": {},
+    }
     return render(
         request, "organizations/list.html", context, fragment="organizations/_results.html"
     )
