@@ -113,3 +113,40 @@ def test_an_organizations_page_lists_the_cases_it_pays_for(page: Page):
     page.get_by_label("Search by name or email").fill("Riverside")
     page.get_by_role("link", name="Riverside Community Clinic").click()
     expect(row(page.locator("table"), "Riverside clinic consultation group")).to_be_visible()
+
+
+def _wrapped_dates(page: Page, where: str) -> list[str]:
+    """The dates in `where` that the browser broke over two lines (one rectangle per line)."""
+    return page.evaluate(
+        "where => Array.from(document.querySelectorAll(where + ' time'))"
+        ".filter(t => t.getClientRects().length > 1).map(t => t.textContent)",
+        where,
+    )
+
+
+def _outgrown_labels(page: Page) -> list[str]:
+    """Labels whose "(optional)" is set larger than the label itself."""
+    return page.evaluate(
+        "() => Array.from(document.querySelectorAll('label .optional'))"
+        ".filter(o => parseFloat(getComputedStyle(o).fontSize)"
+        " > parseFloat(getComputedStyle(o.parentElement).fontSize))"
+        ".map(o => o.parentElement.textContent.trim())"
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 768])
+def test_dates_stay_on_one_line_and_optional_stays_small(page: Page, width: int):
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, LEE, PASSWORD)
+    page.goto("/cases")
+    expect(page.locator("#case-results time").first).to_be_visible()
+    assert _wrapped_dates(page, "#case-results") == []
+    assert _outgrown_labels(page) == []
+    open_case(page, "Tuesday DBT skills")
+    page.locator("#participants summary").first.click()  # a row's folded "End…"
+    expect(page.locator("#participants form.inline").first).to_be_visible()
+    for section in ("#participants", "#billing", "#clinical"):
+        assert _wrapped_dates(page, section) == [], section
+    assert _outgrown_labels(page) == []
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the screen"
