@@ -30,6 +30,10 @@ def test_the_administrator_sees_schedules_and_money_but_no_clinical_panel(page: 
     assert response is not None and response.status in (403, 404), response and response.status
     expect(page.get_by_text("Z63.0")).to_have_count(0)
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Maya & Sam")
+    # A refusal keeps her in the practice: the navigation, and a way back to her work.
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Calendar")).to_be_visible()
+    expect(page.get_by_role("link", name="Your cases")).to_be_visible()
     shot(page, "21-administrator-refused-clinical")
 
     # A case of a clinician she does not support does not exist for her.
