@@ -74,7 +74,10 @@ def test_week_view_shows_case_name_and_kind_and_moves_by_weeks(signed_in, world,
     assert "Maya &amp; Sam" not in nxt.text
     assert "start=2026-01-05" in nxt.text and "start=2026-01-19" in nxt.text  # prev / next
     day = lee.get("/schedule?view=day&start=2026-01-06")
-    assert "Maya &amp; Sam" in day.text and "Tuesday 06 January 2026" in day.text
+    assert (
+        "Maya &amp; Sam" in day.text
+        and 'Tuesday <time datetime="2026-01-06">6 Jan 2026</time>' in day.text
+    )
 
 
 def test_free_slot_opens_the_booking_form_with_the_time(signed_in, world, services):
@@ -111,6 +114,13 @@ def test_booking_and_the_appointment_page(signed_in, world, services):
     for text in ("Maya Rivera", "Sam Chen", "Room 2", "scheduled", "Booked by Dr. Lee"):
         assert text in page.text
     assert "Nobody attended (yet)" in page.text  # the code waits for attendance
+    # The session and the booking moment read as "6 Jan 2026", each in a <time> with its ISO value.
+    assert re.search(
+        r'<h1>Tuesday <time datetime="2026-01-06T10:00[^"]*">6 Jan 2026 10:00</time>', page.text
+    )
+    assert re.search(
+        r'Booked by Dr\. Lee on <time datetime="[^"]+">\d{1,2} \w{3} \d{4} ', page.text
+    )
 
 
 def test_double_booking_is_refused_next_to_the_start_field(signed_in, world, services):
@@ -285,7 +295,7 @@ def test_who_may_see_whose_calendar_and_appointments(signed_in, world, services,
 def test_the_calendar_opens_on_the_week_of_today(signed_in, world, services, container):
     container.clock().set(datetime(2026, 3, 8, 12, 0, tzinfo=UTC))  # a Sunday
     page = signed_in("lee").get("/schedule")
-    assert "week of 02 March 2026" in page.text
+    assert 'week of <time datetime="2026-03-02">2 Mar 2026</time>' in page.text
 
 
 def test_htmx_booking_loads_the_new_page_and_shows_warnings_once(signed_in, world, services):

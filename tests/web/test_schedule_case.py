@@ -3,6 +3,7 @@ expected next, and the attendance grid; refused to those who may not see the cas
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from tests.web.test_schedule import appointment_id, book_couple
@@ -35,10 +36,20 @@ def test_last_session_attendance_next_expected_and_grid(
     assert panel.status_code == 200
     text = panel.text
     assert text.lstrip().startswith('<section id="case-schedule"')
-    assert "Tue 06 Jan 2026 10:00" in text  # the last session
-    assert "(attended)" in text and "(absent)" in text
-    assert "Tue 13 Jan 2026 10:00" in text  # the next one
-    assert "Maya Rivera" in text and "Sam Chen" in text
+    # Dates read as people write them, each in a <time> that keeps the ISO moment.
+    assert 'Tue <time datetime="2026-01-06T10:00+00:00">6 Jan 2026 10:00</time>' in text  # last
+    assert 'Tue <time datetime="2026-01-13T10:00+00:00">13 Jan 2026 10:00</time>' in text  # next
+    assert "2026-01-06 " not in text  # no ISO text shown
+    # One person a list item, in a list of its own (not names run together).
+    last = re.search(
+        r'<ul class="people-list" aria-label="At the last session">(.*?)</ul>', text, re.S
+    )
+    assert last is not None
+    names = re.findall(r"<li>(.*?)</li>", last.group(1), re.S)
+    assert len(names) == 2
+    assert any("Maya Rivera" in n and "(attended)" in n for n in names)
+    assert any("Sam Chen" in n and "(absent)" in n for n in names)
+    assert 'aria-label="Expected at the next session"' in text
     assert "attendance-grid" in text and "✓" in text
     full = lee.get(f"/cases/{world.cases['couple']}/schedule?from=2026-01-01&to=2026-02-01")
     assert full.status_code == 200 and "Back to the case" in full.text
