@@ -10,10 +10,11 @@ from litestar.response import Redirect, Template
 
 from adapters.web import forms
 from adapters.web.controllers.common import path_id
+from adapters.web.errors import domain_status
 from adapters.web.params import ActorParam, DepsParam, PathStr
 from adapters.web.rendering import form_errors, render
 from core.domain.case_kinds import CaseKind, policy
-from core.domain.errors import DomainError
+from core.domain.errors import ConcurrencyConflict, DomainError
 from core.domain.parties import Channel
 from core.domain.values import OrganizationId, PersonId
 from core.services import directory, queries
@@ -171,6 +172,19 @@ async def new_organization_form(actor: ActorParam) -> Template:
     return Template("organizations/new.html", context={"actor": actor, "values": {}, "errors": {}})
 
 
+ORGANIZATION_FIELDS = ("name", "contact_person", "email", "phone", "address")
+
+
+def _organization_details(form: Any) -> dict[str, Any]:
+    return {
+        "name": forms.text(form, "name"),
+        "email": forms.optional_text(form, "email"),
+        "phone": forms.optional_text(form, "phone"),
+        "address": forms.text(form, "address"),
+        "contact_person": forms.text(form, "contact_person"),
+    }
+
+
 @post("/organizations/new")
 async def create_organization(
     request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam
@@ -178,15 +192,7 @@ async def create_organization(
     form = await request.form()
     try:
         organization_id = await directory.register_organization(
-            deps,
-            actor,
-            directory.RegisterOrganization(
-                name=forms.text(form, "name"),
-                email=forms.optional_text(form, "email"),
-                phone=forms.optional_text(form, "phone"),
-                address=forms.text(form, "address"),
-                contact_person=forms.text(form, "contact_person"),
-            ),
+            deps, actor, directory.RegisterOrganization(**_organization_details(form))
         )
     except DomainError as exc:
         context = {"actor": actor, "values": forms.values(form), "errors": form_errors(exc)}
@@ -204,6 +210,50 @@ async def organization_page(
     return render(request, "organizations/page.html", context)
 
 
+@post("/organizations/{organization_id:str}")
+async def update_organization(
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, organization_id: PathStr
+) -> Template | Redirect:
+    oid = OrganizationId(path_id(organization_id, "organization"))
+    form = await request.form()
+    try:
+        version = forms.optional_int(form, "version", 0, 1_000_000_000) or 0
+        await directory.update_organization(
+            deps,
+            actor,
+            directory.UpdateOrganization(
+                organization_id=oid, version=version, **_organization_details(form)
+            ),
+        )
+    except DomainError as exc:
+        status = domain_status(exc)
+        if status in (403, 404):  # refusals and unknown ids go to the error page
+            raise
+        # A typing mistake or someone else's change re-renders the form with what was typed,
+        # next to the saved details; a message about a field the form lacks goes on top.
+        page = await queries.organization_page(deps, actor, oid)
+        errors = form_errors(exc, sent=ORGANIZATION_FIELDS)
+        conflict = isinstance(exc, ConcurrencyConflict)
+        if conflict:  # the page now shows their change; saving again replaces it
+            errors["_form"] = f"{exc.message} The details above are the saved ones."
+        context = {
+            "actor": actor,
+            "organization": page.organization,
+            "cases": page.cases,
+            "editing": True,
+            # After a conflict the form carries the saved version, so a second save is deliberate.
+            "version": (
+                page.organization.version
+                if conflict or exc.field == "version"
+                else forms.text(form, "version")
+            ),
+            "values": forms.values(form),
+            "errors": errors,
+        }
+        return Template("organizations/page.html", context=context, status_code=status)
+    return Redirect(path=f"/organizations/{oid}", status_code=303)
+
+
 ROUTES = [
     people,
     new_person_form,
@@ -215,4 +265,5 @@ ROUTES = [
     new_organization_form,
     create_organization,
     organization_page,
+    update_organization,
 ]
