@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 
 import pytest
+from dependency_injector import providers
+from litestar.testing import TestClient
 
+import bootstrap
+from adapters.persistence.sql.migrate import migrate_url
+from adapters.system.passwords import Argon2PasswordHasher
 from core.domain.access import PortalActor
 from core.domain.errors import Forbidden
 from core.services import directory
-from tests.web.conftest import World
+from tests.web.conftest import PASSWORD, Browser, World
 
 FIELDS = {
     "name": "Riverside Health",
@@ -120,3 +126,30 @@ def test_only_signed_in_staff_change_an_organization(signed_in, browser, world: 
     with pytest.raises(Forbidden):
         asyncio.run(directory.update_organization(container.deps(), portal, change))
     assert "Hijacked" not in lee.get(url).text
+
+
+def test_a_stale_version_is_409_on_a_real_database(tmp_path: Path):
+    """The SQL repository's version check, not only the in-memory one, answers the stale save."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'hearth.db'}"
+    asyncio.run(migrate_url(url))
+    container = bootstrap.make_container(bootstrap.Settings(database_url=url))
+    container.password_hasher.override(providers.Object(Argon2PasswordHasher.fast()))
+
+    async def owner() -> None:
+        await directory.create_first_owner(
+            container.deps(), container.password_hasher(), "Ana", "ana@x.org", PASSWORD
+        )
+        await container.engine().dispose()
+
+    asyncio.run(owner())
+    with TestClient(bootstrap.create_app(container)) as client:
+        ana = Browser(client)
+        assert ana.sign_in("ana@x.org").status_code == 303
+        made = ana.post("/organizations/new", {"name": "Acme EAP"})
+        assert made.status_code == 303
+        page = made.headers["location"]
+        assert ana.post(page, {"name": "Acme EAP (first)", "version": "0"}).status_code == 303
+        stale = ana.post(page, {"name": "Acme EAP (second)", "version": "0"})
+        assert stale.status_code == 409 and "changed by someone else" in stale.text
+        assert 'value="Acme EAP (second)"' in stale.text
+        assert "<h1>Acme EAP (first)</h1>" in ana.get(page).text
