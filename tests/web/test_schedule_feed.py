@@ -48,6 +48,9 @@ def test_names_only_when_the_clinician_opts_in(signed_in, world, services):
     path = new_feed(lee, include_names="on")
     body = lee.get(path).text
     assert "Couple session: Maya & Sam" in body
+    # The settings page says since when, as people read a date, the ISO value kept in <time>.
+    settings = lee.get("/schedule/feed").text
+    assert re.search(r'active since <time datetime="[^"]+">\d{1,2} [A-Z][a-z]{2} \d{4} ', settings)
 
 
 def test_revoked_or_replaced_feed_is_404(signed_in, world, services):
