@@ -284,6 +284,19 @@ def person_permissions(actor: Actor, cases: Iterable[Case], today: date) -> froz
     return frozenset(granted)
 
 
+def may_change_organization(actor: Actor, paid_cases: Iterable[Case], today: date) -> bool:
+    """An organization's details decide where invoices go: they are changed by the owner, or by
+    staff who handle billing on a case it pays for (or by anyone, while it pays for none)."""
+    if not isinstance(actor, StaffActor):
+        return False
+    cases = list(paid_cases)
+    return (
+        actor.is_owner
+        or not cases
+        or any(Permission.MANAGE_BILLING in case_permissions(actor, c, today) for c in cases)
+    )
+
+
 def may_use_directory(actor: Actor) -> bool:
     """Staff find and register people and organizations: identity and contact details are not
     clinical, and finding an existing person is what keeps them from being entered twice."""

@@ -12,6 +12,7 @@ from core.domain.access import (
     Actor,
     Permission,
     StaffActor,
+    may_change_organization,
     may_manage_staff,
     may_use_directory,
     person_permissions,
@@ -242,6 +243,12 @@ async def update_organization(deps: Deps, actor: Actor, cmd: UpdateOrganization)
     async with deps.uow() as uow:
         if await uow.organizations.get(cmd.organization_id) is None:
             raise NotFound("No such organization.")
+        paid = await uow.cases.get_many(await uow.cases.ids_for_organization(cmd.organization_id))
+        if not may_change_organization(actor, paid, deps.clock.today()):
+            raise Forbidden(
+                "Only the owner and staff who handle billing for one of its cases change an "
+                "organization's details."
+            )
         organization = _organization(cmd.organization_id, cmd, cmd.version)
         await uow.organizations.update(organization)
         await uow.commit()

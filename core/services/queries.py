@@ -16,6 +16,7 @@ from core.domain.access import (
     StaffScope,
     case_permissions,
     listing_scope,
+    may_change_organization,
     may_see_caseload,
     reference_day,
     require,
@@ -579,6 +580,7 @@ async def case_clinical(deps: Deps, actor: Actor, case_id: CaseId) -> CaseOvervi
 class OrganizationCases(View, frozen=True, kw_only=True):
     organization: Organization
     cases: list[CaseSummary]
+    can_edit: bool  # see access.may_change_organization
 
 
 async def organization_page(
@@ -596,6 +598,7 @@ async def organization_page(
         staff = {s.id: s.name for s in await uow.staff.list_all()}
     return OrganizationCases(
         organization=organization,
+        can_edit=may_change_organization(actor, cases, today),
         cases=_by_name(
             _summary(case, today, staff, ["payer"])
             for case in cases

@@ -223,3 +223,36 @@ async def test_a_persons_record_follows_their_cases_and_lookup_shows_a_card(team
     # Somebody nobody works with yet is an open directory entry.
     new = await practice.person("Walk In")
     await directory.get_person(practice.deps, staff["kim"], new)
+
+
+async def test_an_organizations_details_are_changed_by_whoever_handles_its_billing(practice):
+    from core.domain.responsibilities import PayerKind
+
+    lee = await practice.staff("Dr. Lee")
+    kim = await practice.staff("Dr. Kim")
+    clinic = await directory.register_organization(
+        practice.deps, kim, directory.RegisterOrganization(name="Northside Clinic")
+    )
+    # While it pays for nothing, any staff member completes the directory entry.
+    await directory.update_organization(
+        practice.deps,
+        kim,
+        directory.UpdateOrganization(organization_id=clinic, version=0, name="Northside Clinic"),
+    )
+    client = await practice.person("Ann One")
+    await cases.open_case(
+        practice.deps,
+        lee,
+        cases.OpenCase(
+            kind=CaseKind.CONSULTATION,
+            responsible_provider_id=lee.id,
+            participants=(cases.Participant(person_id=client),),
+            payer=cases.Payer(kind=PayerKind.ORGANIZATION, id=clinic),
+        ),
+    )
+    change = directory.UpdateOrganization(
+        organization_id=clinic, version=1, name="Northside Clinic", email="billing@evil.example"
+    )
+    with pytest.raises(Forbidden, match="handle billing"):
+        await directory.update_organization(practice.deps, kim, change)
+    await directory.update_organization(practice.deps, lee, change)

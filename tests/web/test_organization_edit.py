@@ -36,7 +36,7 @@ def _hidden_version(html: str) -> str:
 
 def test_the_page_offers_the_edit_form_and_saves_a_change(signed_in, world: World):
     url = f"/organizations/{world.organizations['clinic']}"
-    pat = signed_in("pat")  # any staff member keeps the directory, an administrator too
+    pat = signed_in("pat")  # the administrator handling billing of the case the clinic pays for
     page = pat.get(url)
     assert "<summary>Edit details</summary>" in page.text
     assert f'action="{url}"' in page.text and 'name="_csrf_token"' in page.text
@@ -52,6 +52,17 @@ def test_the_page_offers_the_edit_form_and_saves_a_change(signed_in, world: Worl
     cleared = pat.post(url, {"name": "Riverside Health", "version": "1"})
     assert cleared.status_code == 303
     assert "billing@riverside.example" not in pat.get(url).text
+
+
+def test_staff_without_its_billing_neither_see_the_form_nor_change_it(signed_in, world: World):
+    url = f"/organizations/{world.organizations['clinic']}"
+    kim = signed_in("kim")  # works on none of the cases the clinic pays for
+    page = kim.get(url)
+    assert page.status_code == 200 and "Riverside Clinic" in page.text
+    assert "Edit details" not in page.text
+    refused = kim.post(url, {**FIELDS, "version": "0"})
+    assert refused.status_code == 403
+    assert "Riverside Health" not in signed_in("owner").get(url).text
 
 
 def test_a_stale_version_is_409_and_keeps_what_was_typed(signed_in, world: World):

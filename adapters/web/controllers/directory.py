@@ -206,7 +206,12 @@ async def organization_page(
 ) -> Template:
     oid = OrganizationId(path_id(organization_id, "organization"))
     page = await queries.organization_page(deps, actor, oid)
-    context = {"actor": actor, "organization": page.organization, "cases": page.cases}
+    context = {
+        "actor": actor,
+        "organization": page.organization,
+        "cases": page.cases,
+        "can_edit": page.can_edit,
+    }
     return render(request, "organizations/page.html", context)
 
 
@@ -240,6 +245,7 @@ async def update_organization(
             "actor": actor,
             "organization": page.organization,
             "cases": page.cases,
+            "can_edit": page.can_edit,
             "editing": True,
             # After a conflict the form carries the saved version, so a second save is deliberate.
             "version": (
