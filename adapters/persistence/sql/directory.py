@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +20,7 @@ from core.domain.parties import Organization, Person, StaffMember
 from core.domain.values import OrganizationId, PersonId, StaffId
 
 EMAIL_TAKEN = "Another staff member already uses this email."
+E = TypeVar("E", Person, Organization)
 _FIRST_STAFF = 0x48_65_61_72_74_68_00_01  # advisory lock key: "Hearth", first staff member
 
 
@@ -102,38 +103,53 @@ def person_from(row: Mapping[str, Any]) -> Person:
     )
 
 
-class SqlPersonRepository(_Versioned):
-    table = t.people
-    what = "person"
+class _DirectoryRepository(_Versioned, Generic[E]):
+    """A directory table (people, organizations): whole rows by id, and search by name or email
+    ordered by the first searched column."""
 
-    async def get(self, person_id: PersonId) -> Person | None:
-        rows = await self._rows(t.people.c.id == person_id)
-        return person_from(rows[0]._mapping) if rows else None
+    searched: tuple[str, ...]  # folded name columns; the first orders the results
 
-    async def get_many(self, ids: Iterable[PersonId]) -> dict[PersonId, Person]:
-        rows = await self._rows(among(t.people.c.id, set(ids), self._dialect))
-        return {r.id: person_from(r._mapping) for r in rows}
+    @staticmethod
+    def values(entity: E) -> dict[str, Any]:
+        raise NotImplementedError
 
-    async def add(self, person: Person) -> None:
-        await self._insert(person_values(person))
+    @staticmethod
+    def entity(row: Mapping[str, Any]) -> E:
+        raise NotImplementedError
 
-    async def update(self, person: Person) -> None:
-        await self._update(person, person_values(person))
+    async def get(self, key: Any) -> E | None:
+        rows = await self._rows(self.table.c.id == key)
+        return self.entity(rows[0]._mapping) if rows else None
 
-    async def search(self, text: str, limit: int = 20) -> list[Person]:
+    async def get_many(self, ids: Iterable[Any]) -> dict[Any, E]:
+        rows = await self._rows(among(self.table.c.id, set(ids), self._dialect))
+        return {r.id: self.entity(r._mapping) for r in rows}
+
+    async def add(self, entity: E) -> None:
+        await self._insert(self.values(entity))
+
+    async def update(self, entity: E) -> None:
+        await self._update(entity, self.values(entity))
+
+    async def search(self, text: str, limit: int = 20) -> list[E]:
         needle = fold(text.strip())
-        c = t.people.c
+        c = self.table.c
+        matches = [contains(c[name], needle) for name in self.searched]
         query = (
-            sa.select(t.people)
-            .where(
-                contains(c.legal_folded, needle)
-                | contains(c.preferred_folded, needle)
-                | contains(sa.func.coalesce(c.email, ""), needle)
-            )
-            .order_by(by_text(c.legal_folded, self._dialect), c.id)
+            sa.select(self.table)
+            .where(sa.or_(*matches, contains(sa.func.coalesce(c.email, ""), needle)))
+            .order_by(by_text(c[self.searched[0]], self._dialect), c.id)
             .limit(limit)
         )
-        return [person_from(r._mapping) for r in await self._conn.execute(query)]
+        return [self.entity(r._mapping) for r in await self._conn.execute(query)]
+
+
+class SqlPersonRepository(_DirectoryRepository[Person]):
+    table = t.people
+    what = "person"
+    searched = ("legal_folded", "preferred_folded")
+    values = staticmethod(person_values)
+    entity = staticmethod(person_from)
 
 
 def organization_values(o: Organization) -> dict[str, Any]:
@@ -161,36 +177,12 @@ def organization_from(row: Mapping[str, Any]) -> Organization:
     )
 
 
-class SqlOrganizationRepository(_Versioned):
+class SqlOrganizationRepository(_DirectoryRepository[Organization]):
     table = t.organizations
     what = "organization"
-
-    async def get(self, organization_id: OrganizationId) -> Organization | None:
-        rows = await self._rows(t.organizations.c.id == organization_id)
-        return organization_from(rows[0]._mapping) if rows else None
-
-    async def get_many(self, ids: Iterable[OrganizationId]) -> dict[OrganizationId, Organization]:
-        rows = await self._rows(among(t.organizations.c.id, set(ids), self._dialect))
-        return {r.id: organization_from(r._mapping) for r in rows}
-
-    async def add(self, organization: Organization) -> None:
-        await self._insert(organization_values(organization))
-
-    async def update(self, organization: Organization) -> None:
-        await self._update(organization, organization_values(organization))
-
-    async def search(self, text: str, limit: int = 20) -> list[Organization]:
-        needle = fold(text.strip())
-        c = t.organizations.c
-        query = (
-            sa.select(t.organizations)
-            .where(
-                contains(c.name_folded, needle) | contains(sa.func.coalesce(c.email, ""), needle)
-            )
-            .order_by(by_text(c.name_folded, self._dialect), c.id)
-            .limit(limit)
-        )
-        return [organization_from(r._mapping) for r in await self._conn.execute(query)]
+    searched = ("name_folded",)
+    values = staticmethod(organization_values)
+    entity = staticmethod(organization_from)
 
 
 def staff_values(s: StaffMember) -> dict[str, Any]:
