@@ -7,11 +7,11 @@ from uuid import UUID
 
 import msgspec
 
-from core.domain.access import Actor, Permission, may_open_case_for, require
+from core.domain.access import Actor, Permission, may_open_case_for, require, require_may_assign
 from core.domain.case import Case, CaseStatus
 from core.domain.case_kinds import CaseKind, MemberRole, policy
 from core.domain.errors import Forbidden, InvalidInput
-from core.domain.responsibilities import BillingResponsibility, PayerKind, PayerRef
+from core.domain.responsibilities import BillingResponsibility, PayerKind, PayerRef, StaffDuty
 from core.domain.values import CaseId, Period, PersonId, StaffId
 from core.ports import UnitOfWork
 from core.services.context import (
@@ -196,9 +196,15 @@ class ReopenCase(Command, frozen=True, kw_only=True):
 async def reopen_case(deps: Deps, actor: Actor, cmd: ReopenCase) -> Case:
     async def change(case: Case, uow: UnitOfWork) -> Change:
         on = cmd.reopened_on or deps.clock.today()
-        provider = cmd.responsible_provider_id or case.responsible_provider_on(case.closed_on or on)
+        previous = case.responsible_provider_on(case.closed_on or on)
+        provider = cmd.responsible_provider_id or previous
         if provider is None:
             raise InvalidInput("Choose the responsible provider.", field="provider")
+        if provider != previous:
+            # A new provider is a clinical assignment, whatever the route to it.
+            today = deps.clock.today()
+            require(actor, case, today, Permission.ASSIGN_CLINICIANS)
+            require_may_assign(actor, case, today, provider, StaffDuty.RESPONSIBLE_PROVIDER)
         name = await require_clinician(uow, provider, "provider")
         case.reopen(on, provider, deps.ids.new)
         return Change("reopened", f"Reopened on {on.isoformat()} with {name} responsible.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from core.domain.access import Permission as P
@@ -256,3 +258,27 @@ async def test_an_organizations_details_are_changed_by_whoever_handles_its_billi
     with pytest.raises(Forbidden, match="handle billing"):
         await directory.update_organization(practice.deps, kim, change)
     await directory.update_organization(practice.deps, lee, change)
+
+
+async def test_reopening_with_another_provider_is_a_clinical_assignment(team):
+    practice, case_id, staff = team
+    await cases.close_case(practice.deps, staff["pat"], cases.CloseCase(case_id=case_id))
+    practice.clock.advance(timedelta(days=2))
+    # The administrator may reopen the case as it was, but not hand it to another clinician...
+    with pytest.raises(Forbidden):
+        await cases.reopen_case(
+            practice.deps,
+            staff["pat"],
+            cases.ReopenCase(case_id=case_id, responsible_provider_id=staff["kim"].id),
+        )
+    # ...and the owner may not take it over to reach clinical records the setting withholds.
+    with pytest.raises(Forbidden, match="its clinician can add you"):
+        await cases.reopen_case(
+            practice.deps,
+            practice.owner,
+            cases.ReopenCase(case_id=case_id, responsible_provider_id=practice.owner.id),
+        )
+    reopened = await cases.reopen_case(
+        practice.deps, staff["pat"], cases.ReopenCase(case_id=case_id)
+    )
+    assert reopened.responsible_provider_on(practice.clock.today()) == staff["ari"].id
