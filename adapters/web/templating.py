@@ -11,7 +11,7 @@ from markupsafe import Markup
 from core.domain.case import CaseStatus
 from core.domain.case_kinds import POLICIES, CaseKind
 from core.domain.parties import Channel
-from core.domain.responsibilities import HelperKind, StaffDuty
+from core.domain.responsibilities import HelperKind
 
 
 def words(value: object) -> str:
@@ -74,6 +74,5 @@ def install(env: Environment) -> None:
     env.globals["OPEN_STATUS_OPTIONS"] = [
         (s.value, s.label) for s in CaseStatus if s is not CaseStatus.CLOSED
     ]
-    env.globals["DUTY_OPTIONS"] = [(d.value, d.label) for d in StaffDuty]
     env.globals["HELPER_OPTIONS"] = [(h.value, h.label) for h in HelperKind]
     env.globals["CHANNEL_OPTIONS"] = [(c.value, c.value) for c in Channel]

@@ -221,6 +221,20 @@ def listing_scope(actor: StaffActor) -> tuple[StaffScope, ...] | None:
 # ----- staff-level decisions ----------------------------------------------------------------------
 
 
+# Who may change which staff duty: treating and supervising are clinical decisions, support is
+# administrative.
+DUTY_PERMISSION = {
+    StaffDuty.RESPONSIBLE_PROVIDER: Permission.ASSIGN_CLINICIANS,
+    StaffDuty.CO_THERAPIST: Permission.ASSIGN_CLINICIANS,
+    StaffDuty.SUPERVISOR: Permission.ASSIGN_CLINICIANS,
+    StaffDuty.ADMIN_SUPPORT: Permission.MANAGE_CASE,
+}
+
+
+def assignable_duties(granted: frozenset[Permission]) -> list[StaffDuty]:
+    return [duty for duty, needed in DUTY_PERMISSION.items() if needed in granted]
+
+
 def require_may_assign(
     actor: Actor, case: Case, today: date, staff_id: StaffId, duty: StaffDuty
 ) -> None:

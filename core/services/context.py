@@ -87,12 +87,18 @@ CaseChange = Callable[[Case, UnitOfWork], Awaitable[Change]]
 
 
 async def change_case(
-    deps: Deps, actor: Actor, case_id: CaseId, permission: Permission, change: CaseChange
+    deps: Deps,
+    actor: Actor,
+    case_id: CaseId,
+    permission: Permission | Callable[[Case], Permission],
+    change: CaseChange,
 ) -> Case:
-    """Load, authorize, change, record and commit: the steps every case use case shares."""
+    """Load, authorize, change, record and commit: the steps every case use case shares.
+    `permission` may depend on the loaded case (ending a duty needs that duty's permission)."""
     async with deps.uow() as uow:
         case = await load_case(uow, case_id)
-        require(actor, case, deps.clock.today(), permission)
+        needed = permission(case) if callable(permission) else permission
+        require(actor, case, deps.clock.today(), needed)
         done = await change(case, uow)
         await uow.cases.update(case)
         await record(deps, uow, actor, case, done)

@@ -10,10 +10,12 @@ from uuid import UUID
 import msgspec
 
 from core.domain.access import (
+    DUTY_PERMISSION,
     Actor,
     Permission,
     StaffActor,
     StaffScope,
+    assignable_duties,
     case_permissions,
     listing_scope,
     may_change_organization,
@@ -54,6 +56,7 @@ class StaffView(View, frozen=True, kw_only=True):
     since: date | None
     until: date | None = None
     note: str = ""  # "default supervisor of the associate", "supports all of Dr. Lee's cases"
+    can_end: bool = False  # a running duty of this case the actor may end (not the provider)
 
 
 class PayerView(View, frozen=True, kw_only=True):
@@ -126,6 +129,7 @@ class CaseOverview(View, frozen=True, kw_only=True):
     diagnoses: list[DiagnosisView] | None  # None: not visible, or not a psychotherapy case
     record_types: list[str]
     permissions: list[str]
+    assignable_duties: list[tuple[str, str]]  # (duty, label) the actor may give on this case
 
 
 def _member_view(m: Membership, names: dict[PersonId, str]) -> MemberView:
@@ -199,6 +203,10 @@ def build_overview(
             since=a.period.start,
             until=a.period.end,
             note=note,
+            can_end=case.is_open
+            and a.period.end is None
+            and a.duty is not StaffDuty.RESPONSIBLE_PROVIDER
+            and DUTY_PERMISSION[a.duty] in granted,
         )
 
     provider = case.staff_on(day, StaffDuty.RESPONSIBLE_PROVIDER)
@@ -315,6 +323,9 @@ def build_overview(
         diagnoses=diagnoses,
         record_types=sorted(r.value for r in case.policy.records),
         permissions=sorted(p.value for p in granted),
+        assignable_duties=(
+            [(d.value, d.label) for d in assignable_duties(granted)] if case.is_open else []
+        ),
     )
 
 

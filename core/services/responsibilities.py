@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from core.domain.access import Actor, Permission, require_may_assign
+from core.domain.access import DUTY_PERMISSION, Actor, Permission, require_may_assign
 from core.domain.case import Case
 from core.domain.errors import InvalidInput
 from core.domain.parties import Channel, StaffRole
@@ -22,21 +22,11 @@ from core.ports import UnitOfWork
 from core.services.cases import (
     Payer,
     billing_of,
-    get_case,
     person_names,
     require_clinician,
     require_payer,
 )
 from core.services.context import Change, Command, Deps, change_case
-
-# Who may change which staff duty: treating and supervising are clinical decisions, support is
-# administrative.
-_DUTY_PERMISSION = {
-    StaffDuty.RESPONSIBLE_PROVIDER: Permission.ASSIGN_CLINICIANS,
-    StaffDuty.CO_THERAPIST: Permission.ASSIGN_CLINICIANS,
-    StaffDuty.SUPERVISOR: Permission.ASSIGN_CLINICIANS,
-    StaffDuty.ADMIN_SUPPORT: Permission.MANAGE_CASE,
-}
 
 # The staff role each duty needs.
 _DUTY_ROLE = {
@@ -81,7 +71,7 @@ async def assign_staff(deps: Deps, actor: Actor, cmd: AssignStaff) -> Case:
             case.add_staff_duty(new_id, cmd.staff_id, cmd.duty, day)
         return Change(cmd.duty.value, f"{name} is {cmd.duty.label} from {day.isoformat()}.")
 
-    return await change_case(deps, actor, cmd.case_id, _DUTY_PERMISSION[cmd.duty], change)
+    return await change_case(deps, actor, cmd.case_id, DUTY_PERMISSION[cmd.duty], change)
 
 
 class EndStaffDuty(Command, frozen=True, kw_only=True):
@@ -91,17 +81,6 @@ class EndStaffDuty(Command, frozen=True, kw_only=True):
 
 
 async def end_staff_duty(deps: Deps, actor: Actor, cmd: EndStaffDuty) -> Case:
-    # The permission depends on the duty, so read it first; change_case re-reads under the
-    # version check, and a duty id never changes its duty.
-    duty = next(
-        (
-            a.duty
-            for a in (await get_case(deps, actor, cmd.case_id)).staff
-            if a.id == cmd.assignment_id
-        ),
-        StaffDuty.CO_THERAPIST,
-    )
-
     async def change(case: Case, uow: UnitOfWork) -> Change:
         on = cmd.on or deps.clock.today()
         ended = case.end_staff_duty(cmd.assignment_id, on)
@@ -112,7 +91,12 @@ async def end_staff_duty(deps: Deps, actor: Actor, cmd: EndStaffDuty) -> Case:
             f"{who} is no longer {ended.duty.label} after {on.isoformat()}.",
         )
 
-    return await change_case(deps, actor, cmd.case_id, _DUTY_PERMISSION[duty], change)
+    def permission(case: Case) -> Permission:
+        # An unknown id needs the least permission; the domain then says it is not there.
+        duty = next((a.duty for a in case.staff if a.id == cmd.assignment_id), None)
+        return DUTY_PERMISSION[duty] if duty else Permission.VIEW_CASE
+
+    return await change_case(deps, actor, cmd.case_id, permission, change)
 
 
 # ----- billing ------------------------------------------------------------------------------------

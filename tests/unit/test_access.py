@@ -282,3 +282,29 @@ async def test_reopening_with_another_provider_is_a_clinical_assignment(team):
         practice.deps, staff["pat"], cases.ReopenCase(case_id=case_id)
     )
     assert reopened.responsible_provider_on(practice.clock.today()) == staff["ari"].id
+
+
+async def test_the_case_view_says_which_duties_the_actor_may_give_and_end(team):
+    practice, case_id, staff = team
+    await responsibilities.assign_staff(
+        practice.deps,
+        staff["ari"],
+        responsibilities.AssignStaff(
+            case_id=case_id, staff_id=staff["kim"].id, duty=StaffDuty.CO_THERAPIST
+        ),
+    )
+    ari = await queries.case_overview(practice.deps, staff["ari"], case_id)
+    pat = await queries.case_overview(practice.deps, staff["pat"], case_id)
+    assert [d for d, _ in ari.assignable_duties] == [d.value for d in StaffDuty]
+    assert pat.assignable_duties == [("admin_support", "administrative support")]
+    assert ari.co_therapists[0].can_end and not pat.co_therapists[0].can_end
+    assert ari.responsible_provider is not None and not ari.responsible_provider.can_end
+    # The administrator's click would be refused by the core, so the view offers none.
+    with pytest.raises(Forbidden):
+        await responsibilities.end_staff_duty(
+            practice.deps,
+            staff["pat"],
+            responsibilities.EndStaffDuty(
+                case_id=case_id, assignment_id=ari.co_therapists[0].assignment_id
+            ),
+        )
