@@ -20,6 +20,7 @@ from core.domain.access import (
     listing_scope,
     may_change_organization,
     may_see_caseload,
+    person_permissions,
     reference_day,
     require,
 )
@@ -477,6 +478,30 @@ def _person_roles(case: Case, person_id: PersonId) -> list[str]:
 
 async def person_cases(deps: Deps, actor: Actor, person_id: PersonId) -> PersonCases:
     """Every case the person is in, pays for or helps with — those the actor may see."""
+    person, cases, _ = await _person_and_cases(deps, actor, person_id)
+    return PersonCases(person_id=person.id, name=person.display_name, cases=cases)
+
+
+class PersonPage(View, frozen=True, kw_only=True):
+    person: Person
+    cases: list[CaseSummary]
+    can_edit: bool  # see access.person_permissions
+
+
+async def person_page(deps: Deps, actor: Actor, person_id: PersonId) -> PersonPage:
+    """A person's record and the cases the actor may see, for staff who work with one of
+    their cases (or anyone, while they are in none)."""
+    person, cases, granted = await _person_and_cases(deps, actor, person_id)
+    if Permission.VIEW_CASE not in granted:
+        raise NotFound("No such person.")
+    return PersonPage(person=person, cases=cases, can_edit=Permission.MANAGE_CASE in granted)
+
+
+async def _person_and_cases(
+    deps: Deps, actor: Actor, person_id: PersonId
+) -> tuple[Person, list[CaseSummary], frozenset[Permission]]:
+    """The person, the summaries of their cases the actor may see, and what the actor may do
+    with the person's record — in one unit of work."""
     if not isinstance(actor, StaffActor):
         raise Forbidden("Only staff members see a person's cases.")
     today = deps.clock.today()
@@ -491,7 +516,7 @@ async def person_cases(deps: Deps, actor: Actor, person_id: PersonId) -> PersonC
         for case in cases
         if Permission.VIEW_CASE in case_permissions(actor, case, today)
     ]
-    return PersonCases(person_id=person.id, name=person.display_name, cases=_by_name(visible))
+    return person, _by_name(visible), person_permissions(actor, cases, today)
 
 
 async def members_on(deps: Deps, actor: Actor, case_id: CaseId, day: date) -> list[MemberView]:

@@ -55,7 +55,8 @@ def test_register_and_edit_a_person(signed_in, world: World):
         made.headers["location"],
         {"legal_name": "Jo Bloggs", "preferred_name": "Stale", "version": "0"},
     )
-    assert stale.status_code == 422 and "changed by someone else" in stale.text
+    assert stale.status_code == 409 and "changed by someone else" in stale.text
+    assert "The details above are the saved ones." in stale.text
 
 
 def test_person_options_for_each_form(signed_in, world: World):

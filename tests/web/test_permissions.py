@@ -166,3 +166,15 @@ def test_owner_reads_clinical_records_when_the_practice_says_so():
             url + "/diagnoses", {"person_id": str(world.people["maya"]), "code": "F43.2"}
         )
         assert refused.status_code == 403
+
+
+def test_only_staff_who_manage_a_persons_case_see_the_edit_form(signed_in, world: World):
+    sam = f"/people/{world.people['sam']}"
+    lee, owner = signed_in("lee"), signed_in("owner")
+    assert "Edit details" in lee.get(sam).text and "Edit details" in owner.get(sam).text
+    # Ada's supervisor reads her record through the associate's family case but does not run it.
+    ada = f"/people/{world.people['ada']}"
+    reader = lee.get(ada)
+    assert reader.status_code == 200 and "Edit details" not in reader.text
+    refused = lee.post(ada, {"legal_name": "Ada Changed", "version": "0"})
+    assert refused.status_code == 403

@@ -106,11 +106,27 @@ async def person_options(
 async def person_page(
     request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, person_id: PathStr
 ) -> Template:
-    pid = PersonId(path_id(person_id, "person"))
-    person = await directory.get_person(deps, actor, pid)
-    related = await queries.person_cases(deps, actor, pid)
-    context = {"actor": actor, "person": person, "cases": related.cases}
+    page = await queries.person_page(deps, actor, PersonId(path_id(person_id, "person")))
+    context = {
+        "actor": actor,
+        "person": page.person,
+        "cases": page.cases,
+        "can_edit": page.can_edit,
+    }
     return render(request, "people/page.html", context)
+
+
+PERSON_FIELDS = (
+    "legal_name",
+    "preferred_name",
+    "pronouns",
+    "date_of_birth",
+    "email",
+    "mobile",
+    "address",
+    "preferred_channel",
+    "sms_consent",
+)
 
 
 @post("/people/{person_id:str}")
@@ -118,7 +134,6 @@ async def update_person(
     request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, person_id: PathStr
 ) -> Template | Redirect:
     pid = PersonId(path_id(person_id, "person"))
-    person = await directory.get_person(deps, actor, pid)
     form = await request.form()
     try:
         version = forms.optional_int(form, "version", 0, 1_000_000_000) or 0
@@ -128,16 +143,31 @@ async def update_person(
             directory.UpdatePerson(person_id=pid, version=version, **_person_details(form)),
         )
     except DomainError as exc:
-        related = await queries.person_cases(deps, actor, pid)
+        status = domain_status(exc)
+        if status in (403, 404):  # refusals and unknown ids go to the error page
+            raise
+        # As for organizations: what was typed stays next to the saved details; after someone
+        # else's change the form carries the saved version, so saving again is deliberate.
+        page = await queries.person_page(deps, actor, pid)
+        errors = form_errors(exc, sent=PERSON_FIELDS)
+        conflict = isinstance(exc, ConcurrencyConflict)
+        if conflict:
+            errors["_form"] = f"{exc.message} The details above are the saved ones."
         context = {
             "actor": actor,
-            "person": person,
-            "cases": related.cases,
+            "person": page.person,
+            "cases": page.cases,
+            "can_edit": page.can_edit,
             "editing": True,
+            "version": (
+                page.person.version
+                if conflict or exc.field == "version"
+                else forms.text(form, "version")
+            ),
             "values": forms.values(form),
-            "errors": form_errors(exc),
+            "errors": errors,
         }
-        return Template("people/page.html", context=context, status_code=422)
+        return Template("people/page.html", context=context, status_code=status)
     return Redirect(path=f"/people/{pid}", status_code=303)
 
 
