@@ -289,9 +289,6 @@ class Case:
     def duties_of(self, staff_id: StaffId, day: date) -> set[StaffDuty]:
         return {a.duty for a in self.staff_on(day) if a.staff_id == staff_id}
 
-    def ever_assigned(self, staff_id: StaffId) -> bool:
-        return any(a.staff_id == staff_id for a in self.staff)
-
     def assign_responsible_provider(
         self, assignment_id: UUID, staff_id: StaffId, from_day: date
     ) -> StaffAssignment:

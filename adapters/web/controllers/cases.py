@@ -144,13 +144,8 @@ async def clinical_panel(
 async def case_history(
     request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, case_id: PathStr
 ) -> Template:
-    cid = CaseId(path_id(case_id, "case"))
-    overview = await queries.case_overview(deps, actor, cid)
-    context = {
-        "actor": actor,
-        "case": overview,
-        "history": await queries.case_history(deps, actor, cid),
-    }
+    page = await queries.case_page(deps, actor, CaseId(path_id(case_id, "case")))
+    context = {"actor": actor, "case": page.overview, "history": page.history}
     return render(request, "cases/history.html", context, fragment="cases/_history.html")
 
 
