@@ -22,7 +22,7 @@ from adapters.persistence.memory_scheduling import (
     MemoryServiceRepository,
     check_at_commit,
 )
-from core.domain.case import Case
+from core.domain.case import Case, CaseStatus
 from core.domain.credentials import Credentials, LockoutRule
 from core.domain.errors import ConcurrencyConflict, InvalidInput
 from core.domain.history import CaseEvent
@@ -205,6 +205,7 @@ class MemoryCaseRepository(_Repository[Case]):
                 and (query.held_by is None or query.held_by.matches(c, query.today))
                 and (query.kind is None or c.kind is query.kind)
                 and (query.status is None or c.status is query.status)
+                and not (query.open_only and c.status is CaseStatus.CLOSED)
                 and (
                     not text
                     or text in c.name.casefold()

@@ -81,6 +81,7 @@ class CaseListQuery:
     held_by: StaffScope | None = None
     kind: CaseKind | None = None
     status: CaseStatus | None = None
+    open_only: bool = False  # leave closed cases out (what can still be booked or changed)
     text: str = ""
     limit: int = 50
     offset: int = 0

@@ -542,6 +542,7 @@ _CASELOAD_DUTIES = frozenset(
 class CaseFilter(msgspec.Struct, frozen=True, kw_only=True):
     kind: CaseKind | None = None
     status: CaseStatus | None = None
+    open_only: bool = False
     clinician_id: StaffId | None = None  # "my caseload" is the actor's own id
     text: str = ""
     page: int = 1
@@ -576,6 +577,7 @@ async def list_cases(deps: Deps, actor: Actor, f: CaseFilter) -> CaseListPage:
                 held_by=held_by,
                 kind=f.kind,
                 status=f.status,
+                open_only=f.open_only,
                 text=f.text.strip()[:100],
                 limit=per_page,
                 offset=(page - 1) * per_page,

@@ -337,6 +337,17 @@ async def test_a_page_of_cases_by_name_with_filters_and_the_total(
         assert await names(text="example.org") == ([], 0)
 
 
+async def test_a_page_of_open_cases_leaves_the_closed_out(uow: UnitOfWorkFactory, world: World):
+    running, ended = couple(world, "Running"), couple(world, "Ended")
+    ended.close(D + timedelta(days=1))
+    await add_cases(uow, running, ended)
+    async with uow() as u:
+        everything_, total = await u.cases.list_page(CaseListQuery(today=D))
+        open_, open_total = await u.cases.list_page(CaseListQuery(today=D, open_only=True))
+    assert ([c.name for c in everything_], total) == (["Ended", "Running"], 2)
+    assert ([c.name for c in open_], open_total) == (["Running"], 1)
+
+
 async def test_history_is_newest_first_with_aware_instants(uow: UnitOfWorkFactory, world: World):
     case = couple(world)
     other = couple(world, "Other")

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.expressions import among, by_text, contains, fold
 from core.domain.access import StaffScope
-from core.domain.case import Case, Membership
+from core.domain.case import Case, CaseStatus, Membership
 from core.domain.case_kinds import MemberRole
 from core.domain.clinical import Diagnosis
 from core.domain.errors import ConcurrencyConflict, InvalidInput
@@ -381,6 +381,8 @@ class SqlCaseRepository:
             where.append(c.kind == query.kind.value)
         if query.status is not None:
             where.append(c.status == query.status.value)
+        if query.open_only:
+            where.append(c.status != CaseStatus.CLOSED.value)
         needle = fold(query.text.strip())
         if needle:
             m, p = t.case_memberships.c, t.people.c

@@ -17,7 +17,6 @@ from adapters.web import forms
 from adapters.web.params import ActorParam, SchedDepsParam
 from adapters.web.rendering import form_errors, render, wants_fragment
 from core.domain.access import StaffActor
-from core.domain.case import CaseStatus
 from core.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from core.domain.parties import StaffRole
 from core.domain.values import CaseId, StaffId
@@ -207,9 +206,9 @@ async def _open_cases(deps: SchedDepsParam, actor: StaffActor, whose: str) -> li
     """The cases a session can be booked for, in the calendar being worked in."""
     clinician = None if whose in ("", EVERYONE) else StaffId(UUID(whose))
     page = await queries.list_cases(
-        deps, actor, queries.CaseFilter(clinician_id=clinician, per_page=200)
+        deps, actor, queries.CaseFilter(clinician_id=clinician, open_only=True, per_page=200)
     )
-    return [c for c in page.items if c.status != CaseStatus.CLOSED.value]
+    return page.items
 
 
 async def booking_context(
