@@ -50,16 +50,16 @@ def test_an_unexpected_error_is_a_calm_500_with_headers(app, world: World, signe
     from adapters.web.controllers import cases as case_controllers
 
     lee = signed_in("lee")
-    original = case_controllers.queries.case_history
+    original = case_controllers.queries.case_page
 
     async def broken(*args, **kwargs):
         raise RuntimeError("Maya's secret note")
 
-    case_controllers.queries.case_history = broken
+    case_controllers.queries.case_page = broken
     try:
         response = lee.get(f"/cases/{world.cases['couple']}/history")
     finally:
-        case_controllers.queries.case_history = original
+        case_controllers.queries.case_page = original
     assert response.status_code == 500
     assert "Something went wrong" in response.text
     assert "secret" not in response.text
