@@ -129,6 +129,32 @@ PERSON_FIELDS = (
 )
 
 
+def _edit_refused(
+    exc: DomainError,
+    form: forms.Fields,
+    sent: tuple[str, ...],
+    saved_version: int,
+    template: str,
+    context: dict[str, Any],
+) -> Template:
+    """A refused change of a person's or organization's details: the form again, with what was
+    typed next to the saved details. After someone else's change the form carries the saved
+    version, so that saving again deliberately replaces their change."""
+    errors = form_errors(exc, sent=sent)
+    conflict = isinstance(exc, ConcurrencyConflict)
+    if conflict:
+        errors["_form"] = f"{exc.message} The details above are the saved ones."
+    context |= {
+        "editing": True,
+        "version": saved_version
+        if conflict or exc.field == "version"
+        else forms.text(form, "version"),
+        "values": forms.values(form),
+        "errors": errors,
+    }
+    return Template(template, context=context, status_code=domain_status(exc))
+
+
 @post("/people/{person_id:str}")
 async def update_person(
     request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, person_id: PathStr
@@ -143,31 +169,18 @@ async def update_person(
             directory.UpdatePerson(person_id=pid, version=version, **_person_details(form)),
         )
     except DomainError as exc:
-        status = domain_status(exc)
-        if status in (403, 404):  # refusals and unknown ids go to the error page
+        if domain_status(exc) in (403, 404):  # refusals and unknown ids go to the error page
             raise
-        # As for organizations: what was typed stays next to the saved details; after someone
-        # else's change the form carries the saved version, so saving again is deliberate.
         page = await queries.person_page(deps, actor, pid)
-        errors = form_errors(exc, sent=PERSON_FIELDS)
-        conflict = isinstance(exc, ConcurrencyConflict)
-        if conflict:
-            errors["_form"] = f"{exc.message} The details above are the saved ones."
         context = {
             "actor": actor,
             "person": page.person,
             "cases": page.cases,
             "can_edit": page.can_edit,
-            "editing": True,
-            "version": (
-                page.person.version
-                if conflict or exc.field == "version"
-                else forms.text(form, "version")
-            ),
-            "values": forms.values(form),
-            "errors": errors,
         }
-        return Template("people/page.html", context=context, status_code=status)
+        return _edit_refused(
+            exc, form, PERSON_FIELDS, page.person.version, "people/page.html", context
+        )
     return Redirect(path=f"/people/{pid}", status_code=303)
 
 
@@ -261,32 +274,23 @@ async def update_organization(
             ),
         )
     except DomainError as exc:
-        status = domain_status(exc)
-        if status in (403, 404):  # refusals and unknown ids go to the error page
+        if domain_status(exc) in (403, 404):  # refusals and unknown ids go to the error page
             raise
-        # A typing mistake or someone else's change re-renders the form with what was typed,
-        # next to the saved details; a message about a field the form lacks goes on top.
         page = await queries.organization_page(deps, actor, oid)
-        errors = form_errors(exc, sent=ORGANIZATION_FIELDS)
-        conflict = isinstance(exc, ConcurrencyConflict)
-        if conflict:  # the page now shows their change; saving again replaces it
-            errors["_form"] = f"{exc.message} The details above are the saved ones."
         context = {
             "actor": actor,
             "organization": page.organization,
             "cases": page.cases,
             "can_edit": page.can_edit,
-            "editing": True,
-            # After a conflict the form carries the saved version, so a second save is deliberate.
-            "version": (
-                page.organization.version
-                if conflict or exc.field == "version"
-                else forms.text(form, "version")
-            ),
-            "values": forms.values(form),
-            "errors": errors,
         }
-        return Template("organizations/page.html", context=context, status_code=status)
+        return _edit_refused(
+            exc,
+            form,
+            ORGANIZATION_FIELDS,
+            page.organization.version,
+            "organizations/page.html",
+            context,
+        )
     return Redirect(path=f"/organizations/{oid}", status_code=303)
 
 
