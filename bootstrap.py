@@ -22,7 +22,8 @@ from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore as LitestarMemoryStore
 
 import demo
-from adapters.persistence.memory import MemoryStore, memory_uow_factory
+from adapters.persistence.memory.store import MemoryStore
+from adapters.persistence.memory.unit_of_work import memory_uow_factory
 from adapters.persistence.sql.engine import create_engine
 from adapters.persistence.sql.migrate import migrate_url
 from adapters.persistence.sql.session_store import SqlSessionStore
@@ -32,10 +33,10 @@ from adapters.system.ids import RandomIds
 from adapters.system.passwords import Argon2PasswordHasher
 from adapters.web.app import WebConfig, build_app
 from adapters.web.request_log import RequestLog
-from core.domain.errors import DomainError, Forbidden
+from core.domain.shared.errors import DomainError, Forbidden
 from core.services import directory
-from core.services.context import Deps
-from core.services.scheduling import SchedulingDeps
+from core.services.scheduling.deps import SchedulingDeps
+from core.services.shared.use_case import Deps
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/hearth.db"
 

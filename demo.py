@@ -16,18 +16,20 @@ from datetime import date, datetime, timedelta
 
 import msgspec
 
-from core.domain.access import StaffActor
-from core.domain.case import CaseStatus
-from core.domain.case_kinds import CaseKind, MemberRole, ServiceLine
-from core.domain.errors import Forbidden
-from core.domain.parties import Channel, Licensure, StaffRole
-from core.domain.responsibilities import HelperKind, PayerKind, StaffDuty
-from core.domain.scheduling import Attendance
-from core.domain.values import CaseId, OrganizationId, PersonId
+from core.domain.cases.access import StaffActor
+from core.domain.cases.case import CaseStatus
+from core.domain.cases.kinds import CaseKind, MemberRole, ServiceLine
+from core.domain.cases.responsibilities import HelperKind, PayerKind, StaffDuty
+from core.domain.directory.parties import Channel, Licensure, StaffRole
+from core.domain.scheduling.appointments import Attendance
+from core.domain.shared.errors import Forbidden
+from core.domain.shared.values import CaseId, OrganizationId, PersonId
 from core.ports import Clock, PasswordHasher
-from core.services import auth, cases, clinical, directory, responsibilities
+from core.services import cases, directory
 from core.services import scheduling as sched
-from core.services.context import Deps
+from core.services.directory import auth
+from core.services.documentation import diagnoses
+from core.services.shared.use_case import Deps
 
 DEMO_PASSWORD = "hearth-demo-2026"  # DEMO ONLY: shared by every demo sign-in, printed in clear
 DEMO_DOMAIN = "hearth.example"  # a reserved domain: no demo email can reach a real inbox
@@ -183,10 +185,10 @@ class _Loader:
         kind: PayerKind = PayerKind.PERSON,
         covers: PersonId | None = None,
     ) -> None:
-        await responsibilities.add_billing_responsibility(
+        await cases.add_billing_responsibility(
             self.deps,
             by,
-            responsibilities.AddBillingResponsibility(
+            cases.AddBillingResponsibility(
                 case_id=case_id, payer=cases.Payer(kind=kind, id=payer, covers=covers)
             ),
         )
@@ -194,12 +196,10 @@ class _Loader:
     async def stops_paying(self, by: StaffActor, case_id: CaseId, payer: PersonId) -> None:
         case = await cases.get_case(self.deps, by, case_id)
         current = next(b for b in case.billing if b.payer.id == payer and b.period.end is None)
-        await responsibilities.end_billing_responsibility(
+        await cases.end_billing_responsibility(
             self.deps,
             by,
-            responsibilities.EndBillingResponsibility(
-                case_id=case_id, responsibility_id=current.id
-            ),
+            cases.EndBillingResponsibility(case_id=case_id, responsibility_id=current.id),
         )
 
     async def hears(
@@ -213,10 +213,10 @@ class _Loader:
         clinical_messages: bool = False,
         portal_access: bool = False,
     ) -> None:
-        await responsibilities.set_communication(
+        await cases.set_communication(
             self.deps,
             by,
-            responsibilities.SetCommunication(
+            cases.SetCommunication(
                 case_id=case_id,
                 person_id=person,
                 channel=Channel.EMAIL,
@@ -230,10 +230,10 @@ class _Loader:
     async def helper(
         self, by: StaffActor, case_id: CaseId, helper: PersonId, for_person: PersonId
     ) -> None:
-        await responsibilities.grant_helper_role(
+        await cases.grant_helper_role(
             self.deps,
             by,
-            responsibilities.GrantHelperRole(
+            cases.GrantHelperRole(
                 case_id=case_id,
                 helper_id=helper,
                 for_person_id=for_person,
@@ -242,19 +242,19 @@ class _Loader:
         )
 
     async def duty(self, by: StaffActor, case_id: CaseId, staff: StaffActor, duty: StaffDuty):
-        await responsibilities.assign_staff(
+        await cases.assign_staff(
             self.deps,
             by,
-            responsibilities.AssignStaff(case_id=case_id, staff_id=staff.id, duty=duty),
+            cases.AssignStaff(case_id=case_id, staff_id=staff.id, duty=duty),
         )
 
     async def diagnose(
         self, by: StaffActor, case_id: CaseId, person: PersonId, code: str, description: str
     ) -> None:
-        await clinical.add_diagnosis(
+        await diagnoses.add_diagnosis(
             self.deps,
             by,
-            clinical.AddDiagnosis(
+            diagnoses.AddDiagnosis(
                 case_id=case_id, person_id=person, code=code, description=description
             ),
         )

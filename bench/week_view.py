@@ -36,16 +36,18 @@ from adapters.persistence.sql.migrate import migrate_url
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
 from adapters.system.clock import FixedClock
 from adapters.system.passwords import Argon2PasswordHasher
-from core.domain.access import StaffActor
-from core.domain.case import Case
-from core.domain.case_kinds import CaseKind, ServiceLine
-from core.domain.parties import Person, StaffMember, StaffRole
-from core.domain.scheduling import Appointment, ChangeMark, Service, aware_utc
-from core.domain.values import CaseId, Money, PersonId, StaffId
-from core.services import auth
-from core.services import schedule_views as views
-from core.services.context import Deps
-from core.services.scheduling import SchedulingDeps
+from core.domain.cases.access import StaffActor
+from core.domain.cases.case import Case
+from core.domain.cases.kinds import CaseKind, ServiceLine
+from core.domain.directory.parties import Person, StaffMember, StaffRole
+from core.domain.scheduling.appointments import Appointment, ChangeMark
+from core.domain.scheduling.services import Service
+from core.domain.scheduling.times import aware_utc
+from core.domain.shared.values import CaseId, Money, PersonId, StaffId
+from core.services.directory import auth
+from core.services.scheduling import views
+from core.services.scheduling.deps import SchedulingDeps
+from core.services.shared.use_case import Deps
 from tests.db import async_url, postgres_database
 
 TZ = "America/New_York"

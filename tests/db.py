@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.sql.engine import async_url, create_engine
 from adapters.persistence.sql.migrate import migrate_url
-from adapters.persistence.sql.tables import metadata
+from adapters.persistence.sql.tables.columns import metadata
 
 T = TypeVar("T")
 

@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime
 from adapters.system.clock import FixedClock
 from adapters.system.ids import SequentialIds
 from adapters.system.passwords import Argon2PasswordHasher
-from core.domain.access import StaffActor
-from core.domain.parties import Licensure, StaffRole
-from core.domain.values import PersonId, StaffId
+from core.domain.cases.access import StaffActor
+from core.domain.directory.parties import Licensure, StaffRole
+from core.domain.shared.values import PersonId, StaffId
 from core.ports import UnitOfWorkFactory
 from core.services import directory
-from core.services.context import Deps
+from core.services.shared.use_case import Deps
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday
 OWNER_PASSWORD = "the owner's password"

@@ -32,12 +32,11 @@ from adapters.persistence.sql.scheduling import (
     _service_values,
 )
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
-from core.domain.access import StaffActor
-from core.domain.case import Case
-from core.domain.case_kinds import CaseKind, MemberRole, ServiceLine
-from core.domain.history import CaseEvent
-from core.domain.parties import Channel, Organization, Person
-from core.domain.responsibilities import (
+from core.domain.cases.access import StaffActor
+from core.domain.cases.case import Case
+from core.domain.cases.history import CaseEvent
+from core.domain.cases.kinds import CaseKind, MemberRole, ServiceLine
+from core.domain.cases.responsibilities import (
     BillingResponsibility,
     CommunicationPreference,
     HelperKind,
@@ -45,11 +44,14 @@ from core.domain.responsibilities import (
     PayerRef,
     StaffDuty,
 )
-from core.domain.scheduling import Appointment, ChangeMark, Service
-from core.domain.values import CaseId, Money, OrganizationId, Period, PersonId
-from core.services import queries
-from core.services import schedule_views as views
-from core.services.scheduling import SchedulingDeps
+from core.domain.directory.parties import Channel, Organization, Person
+from core.domain.scheduling.appointments import Appointment, ChangeMark
+from core.domain.scheduling.services import Service
+from core.domain.shared.values import CaseId, Money, OrganizationId, Period, PersonId
+from core.services.cases import views as case_views
+from core.services.documentation.views import clinical_record
+from core.services.scheduling import views
+from core.services.scheduling.deps import SchedulingDeps
 from tests.practice import Practice
 
 CLINICIANS = 20
@@ -196,17 +198,19 @@ def read_models(scene: Scene) -> dict[str, Callable[[], Awaitable[Any]]]:
     sched = SchedulingDeps.of(deps, "UTC")
     week = views.CalendarQuery(start_day=today - timedelta(days=today.weekday()))
     return {
-        "case_overview": lambda: queries.case_overview(deps, owner, scene.case_id),
-        "case_history": lambda: queries.case_history(deps, owner, scene.case_id),
-        "case_page": lambda: queries.case_page(deps, owner, scene.case_id),
-        "caseload": lambda: queries.caseload(deps, lee, lee.id),
-        "person_cases": lambda: queries.person_cases(deps, owner, scene.person_id),
-        "members_on": lambda: queries.members_on(deps, owner, scene.case_id, today),
-        "case_clinical": lambda: queries.case_clinical(deps, lee, scene.case_id),
-        "organization_page": lambda: queries.organization_page(deps, owner, scene.organization_id),
-        "list_cases": lambda: queries.list_cases(deps, owner, queries.CaseFilter()),
-        "list_cases (clinician, text)": lambda: queries.list_cases(
-            deps, lee, queries.CaseFilter(text="couple 0")
+        "case_overview": lambda: case_views.case_overview(deps, owner, scene.case_id),
+        "case_history": lambda: case_views.case_history(deps, owner, scene.case_id),
+        "case_page": lambda: case_views.case_page(deps, owner, scene.case_id),
+        "caseload": lambda: case_views.caseload(deps, lee, lee.id),
+        "person_cases": lambda: case_views.person_cases(deps, owner, scene.person_id),
+        "members_on": lambda: case_views.members_on(deps, owner, scene.case_id, today),
+        "case_clinical": lambda: clinical_record.case_clinical(deps, lee, scene.case_id),
+        "organization_page": lambda: case_views.organization_page(
+            deps, owner, scene.organization_id
+        ),
+        "list_cases": lambda: case_views.list_cases(deps, owner, case_views.CaseFilter()),
+        "list_cases (clinician, text)": lambda: case_views.list_cases(
+            deps, lee, case_views.CaseFilter(text="couple 0")
         ),
         "calendar (week, own)": lambda: views.calendar(sched, lee, week),
         "calendar (week, practice)": lambda: views.calendar(sched, owner, week),

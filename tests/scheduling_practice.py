@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from adapters.persistence.memory import MemoryStore, memory_uow_factory
+from adapters.persistence.memory.store import MemoryStore
+from adapters.persistence.memory.unit_of_work import memory_uow_factory
 from adapters.system.clock import FixedClock
-from core.domain.access import StaffActor
-from core.domain.case import CaseStatus
-from core.domain.case_kinds import CaseKind, MemberRole, ServiceLine
-from core.domain.values import CaseId, PersonId
+from core.domain.cases.access import StaffActor
+from core.domain.cases.case import CaseStatus
+from core.domain.cases.kinds import CaseKind, MemberRole, ServiceLine
+from core.domain.shared.values import CaseId, PersonId
 from core.ports import UnitOfWorkFactory
 from core.services import cases
 from core.services import scheduling as s

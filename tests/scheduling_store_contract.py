@@ -12,22 +12,21 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from core.domain.billing_codes import CodeLine
-from core.domain.case import Case
-from core.domain.case_kinds import CaseKind, ServiceLine
-from core.domain.errors import ConcurrencyConflict, InvalidInput
-from core.domain.parties import Person, StaffMember, StaffRole
-from core.domain.scheduling import (
+from core.domain.billing.codes import CodeLine
+from core.domain.cases.case import Case
+from core.domain.cases.kinds import CaseKind, ServiceLine
+from core.domain.directory.parties import Person, StaffMember, StaffRole
+from core.domain.scheduling.appointments import (
     Appointment,
     AppointmentStatus,
     Attendance,
     ChangeMark,
     DoubleBooking,
-    Recurrence,
-    Series,
-    Service,
 )
-from core.domain.values import CaseId, Money, PersonId, StaffId
+from core.domain.scheduling.series import Recurrence, Series
+from core.domain.scheduling.services import Service
+from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
+from core.domain.shared.values import CaseId, Money, PersonId, StaffId
 from core.ports import UnitOfWorkFactory
 
 __all__ = [

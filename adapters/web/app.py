@@ -21,8 +21,8 @@ from litestar.template.config import TemplateConfig
 from adapters.web import templating
 from adapters.web.auth import provide_actor
 from adapters.web.config import WebConfig
-from adapters.web.controllers import ROUTES
 from adapters.web.errors import CSRF_COOKIE, EXCEPTION_HANDLERS
+from adapters.web.routes import ROUTES
 from adapters.web.security import add_security_headers
 from adapters.web.sessions import session_config
 
@@ -49,7 +49,7 @@ def build_app(
     session_store: Store,
     on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
 ) -> Litestar:
-    """`dependencies` must provide `deps` (core.services.context.Deps) and `hasher`
+    """`dependencies` must provide `deps` (core.services.shared.use_case.Deps) and `hasher`
     (core.ports.PasswordHasher); `on_shutdown` closes what the composition root opened."""
     return Litestar(
         route_handlers=[

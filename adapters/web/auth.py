@@ -10,7 +10,7 @@ from litestar import Request
 from litestar.exceptions import HTTPException
 
 from adapters.web.config import WebConfig
-from adapters.web.params import DepsParam, WebParam
+from adapters.web.kit.params import DepsParam, WebParam
 from adapters.web.sessions import (
     LAST_SEEN,
     PASSWORD_GENERATION,
@@ -18,10 +18,11 @@ from adapters.web.sessions import (
     STAFF_ID,
     renew_session_id,
 )
-from core.domain.access import StaffActor
-from core.domain.errors import NotFound
-from core.domain.values import StaffId
-from core.services import auth, directory
+from core.domain.cases.access import StaffActor
+from core.domain.shared.errors import NotFound
+from core.domain.shared.values import StaffId
+from core.services import directory
+from core.services.directory import auth
 
 
 class NotSignedIn(HTTPException):

@@ -13,8 +13,8 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from adapters.web.auth import NotSignedIn
-from adapters.web.rendering import wants_fragment
-from core.domain.errors import (
+from adapters.web.kit.rendering import wants_fragment
+from core.domain.shared.errors import (
     ConcurrencyConflict,
     DomainError,
     Forbidden,

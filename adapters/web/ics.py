@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from icalendar import Calendar, Event
 
-from core.services.calendar_feed import FeedView
+from core.services.scheduling.feeds import FeedView
 
 PRODID = "-//Hearth//Calendar feed//EN"
 

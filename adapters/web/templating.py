@@ -8,10 +8,10 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from core.domain.case import CaseStatus
-from core.domain.case_kinds import POLICIES, CaseKind
-from core.domain.parties import Channel
-from core.domain.responsibilities import HelperKind
+from core.domain.cases.case import CaseStatus
+from core.domain.cases.kinds import POLICIES, CaseKind
+from core.domain.cases.responsibilities import HelperKind
+from core.domain.directory.parties import Channel
 
 
 def words(value: object) -> str:

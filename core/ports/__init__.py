@@ -1,18 +1,15 @@
 """What the core needs from the outside world, as typing.Protocols named for the domain."""
 
-from core.ports.clock import Clock, IdGenerator
-from core.ports.security import PasswordHasher
-from core.ports.unit_of_work import (
-    CaseListQuery,
-    CaseRepository,
+from core.ports.cases import CaseListQuery, CaseRepository, HistoryRepository
+from core.ports.directory import (
     CredentialRepository,
-    HistoryRepository,
     OrganizationRepository,
     PersonRepository,
     StaffRepository,
-    UnitOfWork,
-    UnitOfWorkFactory,
 )
+from core.ports.security import PasswordHasher
+from core.ports.shared import Clock, IdGenerator
+from core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
     "CaseListQuery",

@@ -17,9 +17,11 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from core.domain.calendar_feed import CalendarFeed
-from core.domain.scheduling import Appointment, AppointmentStatus, Series, Service
-from core.domain.values import CaseId, StaffId
+from core.domain.scheduling.appointments import Appointment, AppointmentStatus
+from core.domain.scheduling.feeds import CalendarFeed
+from core.domain.scheduling.series import Series
+from core.domain.scheduling.services import Service
+from core.domain.shared.values import CaseId, StaffId
 
 
 class ServiceRepository(Protocol):

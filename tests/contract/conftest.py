@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.persistence.memory import memory_uow_factory
+from adapters.persistence.memory.unit_of_work import memory_uow_factory
 from adapters.persistence.sql.engine import create_engine
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
 from core.ports import UnitOfWorkFactory

@@ -7,10 +7,10 @@ import asyncio
 
 import pytest
 
-from core.domain.case_kinds import CaseKind
-from core.domain.errors import CaseFull, ConcurrencyConflict, InvariantViolation
-from core.domain.responsibilities import PayerKind
-from core.services import cases, responsibilities
+from core.domain.cases.kinds import CaseKind
+from core.domain.cases.responsibilities import PayerKind
+from core.domain.shared.errors import CaseFull, ConcurrencyConflict, InvariantViolation
+from core.services import cases
 from tests.practice import Practice
 
 ATTEMPTS = 8
@@ -59,10 +59,10 @@ async def test_two_payers_added_at_once_never_exceed_the_whole_fee(practice: Pra
     )
     results = await asyncio.gather(
         *(
-            responsibilities.add_billing_responsibility(
+            cases.add_billing_responsibility(
                 practice.deps,
                 lee,
-                responsibilities.AddBillingResponsibility(
+                cases.AddBillingResponsibility(
                     case_id=case_id,
                     payer=cases.Payer(kind=PayerKind.PERSON, id=payer, share_percent=60),
                 ),

@@ -15,7 +15,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.sql.migrate import head, migrate
-from adapters.persistence.sql.tables import metadata
+from adapters.persistence.sql.tables.columns import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
 

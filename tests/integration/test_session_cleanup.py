@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.sql.session_store import SqlSessionStore
-from adapters.persistence.sql.tables import sessions
+from adapters.persistence.sql.tables.sessions import sessions
 
 
 async def _keys(engine: AsyncEngine) -> list[str]:

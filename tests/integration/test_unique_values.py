@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from core.domain.errors import InvalidInput
-from core.domain.parties import StaffRole
+from core.domain.directory.parties import StaffRole
+from core.domain.shared.errors import InvalidInput
 from core.services import directory
 from tests.practice import Practice
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.persistence.memory import memory_uow_factory
+from adapters.persistence.memory.unit_of_work import memory_uow_factory
 from tests.practice import Practice
 
 

@@ -13,12 +13,13 @@ from litestar.testing import TestClient
 
 import bootstrap
 from adapters.system.passwords import Argon2PasswordHasher
-from core.domain.access import StaffActor
-from core.domain.case_kinds import CaseKind
-from core.domain.parties import StaffRole
-from core.domain.responsibilities import PayerKind
-from core.domain.values import CaseId, OrganizationId, PersonId
-from core.services import auth, cases, directory
+from core.domain.cases.access import StaffActor
+from core.domain.cases.kinds import CaseKind
+from core.domain.cases.responsibilities import PayerKind
+from core.domain.directory.parties import StaffRole
+from core.domain.shared.values import CaseId, OrganizationId, PersonId
+from core.services import cases, directory
+from core.services.directory import auth
 from tests.practice import Practice
 
 PASSWORD = "a long enough password"

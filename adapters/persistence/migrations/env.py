@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import context
 
 from adapters.persistence.sql.engine import create_engine
-from adapters.persistence.sql.tables import metadata
+from adapters.persistence.sql.tables.columns import metadata
 
 config = context.config
 

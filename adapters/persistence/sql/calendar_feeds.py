@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.upsert import upsert
-from core.domain.calendar_feed import CalendarFeed
-from core.domain.values import StaffId
+from core.domain.scheduling.feeds import CalendarFeed
+from core.domain.shared.values import StaffId
 
 _f = t.calendar_feeds
 

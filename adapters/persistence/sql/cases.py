@@ -20,13 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.expressions import among, by_text, contains, fold
-from core.domain.access import StaffScope
-from core.domain.case import Case, CaseStatus, Membership
-from core.domain.case_kinds import MemberRole
-from core.domain.clinical import Diagnosis
-from core.domain.errors import ConcurrencyConflict, InvalidInput
-from core.domain.parties import Channel
-from core.domain.responsibilities import (
+from core.domain.cases.access import StaffScope
+from core.domain.cases.case import Case, CaseStatus, Membership
+from core.domain.cases.kinds import MemberRole
+from core.domain.cases.responsibilities import (
     BillingResponsibility,
     CommunicationPreference,
     HelperKind,
@@ -36,7 +33,10 @@ from core.domain.responsibilities import (
     StaffAssignment,
     StaffDuty,
 )
-from core.domain.values import CaseId, OrganizationId, Period, PersonId, StaffId
+from core.domain.directory.parties import Channel
+from core.domain.documentation.diagnoses import Diagnosis
+from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
+from core.domain.shared.values import CaseId, OrganizationId, Period, PersonId, StaffId
 from core.ports import CaseListQuery
 
 Row = dict[str, Any]
@@ -352,7 +352,7 @@ class SqlCaseRepository:
 
     def _held(self, scope: StaffScope, today: date) -> sa.ColumnElement[bool]:
         """The case has one of `scope.staff_ids` in one of `scope.duties` on its reference day
-        (as core.domain.access.reference_day: the closing day of a case closed before today,
+        (as core.domain.cases.access.reference_day: the closing day of a case closed before today,
         the opening day of one that opens later, else today)."""
         c, s = t.cases.c, t.case_staff.c
         today_ = sa.literal(today, sa.Date)

@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.expressions import among, by_text, contains, fold
 from adapters.persistence.sql.upsert import upsert
-from core.domain.credentials import Credentials, LockoutRule
-from core.domain.errors import ConcurrencyConflict, InvalidInput
-from core.domain.parties import Organization, Person, StaffMember
-from core.domain.values import OrganizationId, PersonId, StaffId
+from core.domain.directory.credentials import Credentials, LockoutRule
+from core.domain.directory.parties import Organization, Person, StaffMember
+from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
+from core.domain.shared.values import OrganizationId, PersonId, StaffId
 
 EMAIL_TAKEN = "Another staff member already uses this email."
 E = TypeVar("E", Person, Organization)

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from core.domain.errors import ConcurrencyConflict
+from core.domain.shared.errors import ConcurrencyConflict
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _READING = "hearth_sqlite_reading"  # in Connection.info: the transaction has not written yet

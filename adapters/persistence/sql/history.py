@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
-from core.domain.history import CaseEvent
-from core.domain.values import CaseId
+from core.domain.cases.history import CaseEvent
+from core.domain.shared.values import CaseId
 
 
 class SqlHistoryRepository:

@@ -22,21 +22,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.directory import _Versioned
 from adapters.persistence.sql.expressions import among, by_text, fold
-from core.domain.billing_codes import CodeLine
-from core.domain.errors import InvalidInput
-from core.domain.scheduling import (
+from core.domain.billing.codes import CodeLine
+from core.domain.scheduling.appointments import (
     SLOT_HOLDING,
     Appointment,
     AppointmentStatus,
     Attendance,
     ChangeMark,
     DoubleBooking,
-    Recurrence,
-    Series,
-    Service,
     find_double_booking,
 )
-from core.domain.values import CaseId, Money, PersonId, StaffId
+from core.domain.scheduling.series import Recurrence, Series
+from core.domain.scheduling.services import Service
+from core.domain.shared.errors import InvalidInput
+from core.domain.shared.values import CaseId, Money, PersonId, StaffId
 
 Row = dict[str, Any]
 NAME_TAKEN = "Another service already has this name."

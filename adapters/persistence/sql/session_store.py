@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from litestar.stores.base import Store
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.persistence.sql.tables import sessions
+from adapters.persistence.sql.tables.sessions import sessions
 from adapters.persistence.sql.upsert import upsert
 
 SWEEP_EVERY = 500  # sets between two sweeps of expired sessions (one indexed DELETE)

@@ -19,7 +19,7 @@ from adapters.persistence.sql.directory import (
 )
 from adapters.persistence.sql.history import SqlHistoryRepository
 from adapters.persistence.sql.scheduling import SqlAppointmentRepository, SqlServiceRepository
-from core.domain.scheduling import DoubleBooking
+from core.domain.scheduling.appointments import DoubleBooking
 
 EXCLUSION_VIOLATION = "23P01"  # PostgreSQL's SQLSTATE for an exclusion constraint
 

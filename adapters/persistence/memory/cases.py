@@ -1,0 +1,106 @@
+"""In-memory repositories of cases and their history."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from adapters.persistence.memory.store import MemoryStore, Repository, Table
+from core.domain.cases.case import Case, CaseStatus
+from core.domain.cases.history import CaseEvent
+from core.domain.cases.responsibilities import PayerKind
+from core.domain.directory.parties import Person
+from core.domain.shared.values import CaseId, OrganizationId, PersonId, StaffId
+from core.ports import CaseListQuery
+
+
+class MemoryCaseRepository(Repository[Case]):
+    def __init__(self, table: Table[Case], people: Table[Person]) -> None:
+        super().__init__(table)
+        self._people = people
+
+    async def get_many(self, ids: Iterable[CaseId]) -> list[Case]:  # type: ignore[override]
+        return list((await super().get_many(ids)).values())
+
+    def _ids(self, related: Callable[[Case], bool]) -> list[CaseId]:
+        return sorted(c.id for c in self._t.visible() if related(c))
+
+    async def list_page(self, query: CaseListQuery) -> tuple[list[Case], int]:
+        text = query.text.strip().casefold()
+        names = (
+            {
+                p.id: (p.legal_name + " " + p.preferred_name).casefold()
+                for p in self._people.visible()
+            }
+            if text
+            else {}
+        )
+
+        def matches(c: Case) -> bool:
+            return (
+                (
+                    query.visible_to is None
+                    or any(scope.matches(c, query.today) for scope in query.visible_to)
+                )
+                and (query.held_by is None or query.held_by.matches(c, query.today))
+                and (query.kind is None or c.kind is query.kind)
+                and (query.status is None or c.status is query.status)
+                and not (query.open_only and c.status is CaseStatus.CLOSED)
+                and (
+                    not text
+                    or text in c.name.casefold()
+                    or any(text in names.get(m.person_id, "") for m in c.memberships)
+                )
+            )
+
+        found = sorted(
+            (c for c in self._t.visible() if matches(c)),
+            key=lambda c: (c.name.casefold(), str(c.id)),
+        )
+        page = found[query.offset : query.offset + query.limit]
+        return [copy.deepcopy(c) for c in page], len(found)
+
+    async def ids_for_person(self, person_id: PersonId) -> list[CaseId]:
+        return (await self.ids_for_people([person_id]))[person_id]
+
+    async def ids_for_people(self, person_ids: Iterable[PersonId]) -> dict[PersonId, list[CaseId]]:
+        found: dict[PersonId, list[CaseId]] = {p: [] for p in person_ids}
+        for c in sorted(self._t.visible(), key=lambda c: c.id):
+            for p in c.related_person_ids() & found.keys():
+                found[p].append(c.id)
+        return found
+
+    async def ids_for_organization(self, organization_id: OrganizationId) -> list[CaseId]:
+        return self._ids(
+            lambda c: any(
+                b.payer.kind is PayerKind.ORGANIZATION and b.payer.id == organization_id
+                for b in c.billing
+            )
+        )
+
+    async def ids_for_staff(
+        self, staff_ids: Iterable[StaffId], on: date | None = None
+    ) -> list[CaseId]:
+        wanted = set(staff_ids)
+        return self._ids(
+            lambda c: any(
+                a.staff_id in wanted and (on is None or a.period.contains(on)) for a in c.staff
+            )
+        )
+
+
+class MemoryHistoryRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._committed = store.history
+        self.staged: list[CaseEvent] = []
+
+    async def append(self, event: CaseEvent) -> None:
+        self.staged.append(event)
+
+    async def for_case(self, case_id: CaseId, limit: int = 200) -> list[CaseEvent]:
+        events = [e for e in [*self._committed, *self.staged] if e.case_id == case_id]
+        # Newest first; of events at the same instant, the one recorded last comes first.
+        events.reverse()
+        events.sort(key=lambda e: e.at, reverse=True)
+        return events[:limit]

@@ -1,0 +1,122 @@
+"""In-memory repositories of the directory."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from adapters.persistence.memory.store import Repository
+from core.domain.directory.credentials import Credentials, LockoutRule
+from core.domain.directory.parties import Organization, Person, StaffMember
+from core.domain.shared.errors import InvalidInput
+from core.domain.shared.values import StaffId
+
+
+class MemoryPersonRepository(Repository[Person]):
+    async def search(self, text: str, limit: int = 20) -> list[Person]:
+        return self._matching(text, limit, lambda p: (p.legal_name, p.preferred_name, p.email))
+
+
+class MemoryOrganizationRepository(Repository[Organization]):
+    async def search(self, text: str, limit: int = 20) -> list[Organization]:
+        return self._matching(text, limit, lambda o: (o.name, o.email))
+
+
+class MemoryStaffRepository(Repository[StaffMember]):
+    async def add(self, staff: StaffMember) -> None:
+        if await self.by_email(staff.email) is not None:
+            raise InvalidInput("Another staff member already uses this email.", field="email")
+        await super().add(staff)
+
+    async def add_first(self, staff: StaffMember) -> bool:
+        # Nothing awaits between this check and the commit that follows it in the use case,
+        # so on one event loop no other unit of work can come in between.
+        if await self.count() > 0:
+            return False
+        await self.add(staff)
+        return True
+
+    async def update(self, staff: StaffMember) -> None:
+        other = await self.by_email(staff.email)
+        if other is not None and other.id != staff.id:
+            raise InvalidInput("Another staff member already uses this email.", field="email")
+        await super().update(staff)
+
+    async def by_email(self, email: str) -> StaffMember | None:
+        wanted = email.strip().lower()
+        return next((copy.deepcopy(s) for s in self._t.visible() if s.email == wanted), None)
+
+    async def list_all(self) -> list[StaffMember]:
+        return sorted((copy.deepcopy(s) for s in self._t.visible()), key=lambda s: s.name)
+
+    async def supervisees_of(self, staff_id: StaffId) -> frozenset[StaffId]:
+        return frozenset(s.id for s in self._t.visible() if s.supervisor_id == staff_id)
+
+    async def count(self) -> int:
+        return sum(1 for _ in self._t.visible())
+
+
+class MemoryCredentialRepository:
+    """Changes are staged as operations and replayed on the stored rows at commit, as the SQL
+    adapters' single-statement updates (`failed_attempts + 1`, `WHERE password_hash = :old`)
+    apply to the row as it is then: concurrent units of work never lose each other's changes."""
+
+    def __init__(self, rows: dict[StaffId, Credentials]) -> None:
+        self._rows = rows
+        self._ops: list[Callable[[dict[StaffId, Credentials]], Any]] = []
+
+    def _view(self, staff_id: StaffId) -> Credentials | None:
+        """The stored row as this unit of work would leave it."""
+        mine = {staff_id: copy.deepcopy(self._rows[staff_id])} if staff_id in self._rows else {}
+        for op in self._ops:
+            op(mine)
+        return mine.get(staff_id)
+
+    async def get(self, staff_id: StaffId) -> Credentials | None:
+        return self._view(staff_id)
+
+    async def set_password(self, staff_id: StaffId, password_hash: str) -> int:
+        def op(rows: dict[StaffId, Credentials]) -> None:
+            old = rows.get(staff_id)
+            generation = old.generation + 1 if old is not None else 1
+            rows[staff_id] = Credentials(staff_id, password_hash, generation=generation)
+
+        self._ops.append(op)
+        return self._view(staff_id).generation  # type: ignore[union-attr]
+
+    async def claim_attempt(
+        self, staff_id: StaffId, now: datetime, rule: LockoutRule
+    ) -> Credentials | None:
+        def op(rows: dict[StaffId, Credentials]) -> bool:
+            return staff_id in rows and rows[staff_id].claim_attempt(now, rule)
+
+        current = self._view(staff_id)
+        if current is None or not current.claim_attempt(now, rule):
+            return None
+        self._ops.append(op)
+        return current
+
+    async def record_success(self, staff_id: StaffId) -> None:
+        self._ops.append(lambda rows: staff_id in rows and rows[staff_id].record_success())
+
+    async def rehash(self, staff_id: StaffId, old_hash: str, new_hash: str) -> bool:
+        def op(rows: dict[StaffId, Credentials]) -> bool:
+            current = rows.get(staff_id)
+            if current is None or current.password_hash != old_hash:
+                return False
+            current.password_hash = new_hash
+            return True
+
+        current = self._view(staff_id)
+        self._ops.append(op)
+        return current is not None and current.password_hash == old_hash
+
+    def apply(self) -> None:
+        for op in self._ops:
+            op(self._rows)
+        self._ops.clear()
+
+    def discard(self) -> None:
+        self._ops.clear()

@@ -1,0 +1,87 @@
+"""The in-memory unit of work: staged writes, checked and applied at commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+from adapters.persistence.memory.cases import MemoryCaseRepository, MemoryHistoryRepository
+from adapters.persistence.memory.directory import (
+    MemoryCredentialRepository,
+    MemoryOrganizationRepository,
+    MemoryPersonRepository,
+    MemoryStaffRepository,
+)
+from adapters.persistence.memory.scheduling import (
+    SCHEDULING_TABLES,
+    MemoryAppointmentRepository,
+    MemoryCalendarFeedRepository,
+    MemoryServiceRepository,
+    check_at_commit,
+)
+from adapters.persistence.memory.store import MemoryStore, Table
+from core.domain.shared.errors import InvalidInput
+
+
+class MemoryUnitOfWork:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._tables = {
+            name: Table(store, name, what)
+            for name, what in (
+                ("people", "person"),
+                ("organizations", "organization"),
+                ("staff", "staff member"),
+                ("cases", "case"),
+                *SCHEDULING_TABLES,
+            )
+        }
+        self.people = MemoryPersonRepository(self._tables["people"])
+        self.organizations = MemoryOrganizationRepository(self._tables["organizations"])
+        self.staff = MemoryStaffRepository(self._tables["staff"])
+        self.cases = MemoryCaseRepository(self._tables["cases"], self._tables["people"])
+        self.history = MemoryHistoryRepository(store)
+        self.credentials = MemoryCredentialRepository(store.tables["credentials"])
+        self.services = MemoryServiceRepository(self._tables["services"])
+        self.appointments = MemoryAppointmentRepository(
+            self._tables["appointments"], self._tables["series"]
+        )
+        self.feeds = MemoryCalendarFeedRepository(self._tables["feeds"])
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.rollback()
+
+    async def commit(self) -> None:
+        with self._store.lock:
+            for table in self._tables.values():
+                table.check()
+            emails = [s.email for s in self._tables["staff"].visible()]
+            if len(emails) != len(set(emails)):
+                raise InvalidInput("Another staff member already uses this email.", field="email")
+            check_at_commit(self._tables["services"], self._tables["appointments"])
+            for table in self._tables.values():
+                table.apply()
+            self.credentials.apply()
+            self._store.history.extend(self.history.staged)
+            self.history.staged.clear()
+
+    async def rollback(self) -> None:
+        for table in self._tables.values():
+            table.staged.clear()
+            table.expected.clear()
+        self.credentials.discard()
+        self.history.staged.clear()
+
+
+def memory_uow_factory(store: MemoryStore | None = None) -> Callable[[], MemoryUnitOfWork]:
+    shared = store if store is not None else MemoryStore()
+    return lambda: MemoryUnitOfWork(shared)

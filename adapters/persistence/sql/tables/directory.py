@@ -1,0 +1,94 @@
+"""Tables of the directory."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from adapters.persistence.sql.tables.columns import (
+    CODE,
+    EMAIL,
+    NAME,
+    PHONE,
+    UtcDateTime,
+    by_code_point,
+    metadata,
+)
+
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("legal_name", sa.String(NAME), nullable=False),
+    sa.Column("preferred_name", sa.String(NAME), nullable=False),
+    sa.Column("legal_folded", sa.String(NAME * 3), nullable=False),
+    sa.Column("preferred_folded", sa.String(NAME * 3), nullable=False),
+    sa.Column("pronouns", sa.String(NAME), nullable=False),
+    sa.Column("date_of_birth", sa.Date),
+    sa.Column("email", sa.String(EMAIL)),
+    sa.Column("mobile", sa.String(PHONE)),
+    sa.Column("address", sa.String(500), nullable=False),
+    sa.Column("preferred_channel", sa.String(CODE), nullable=False),
+    sa.Column("sms_consent", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+    sa.Index(None, "legal_folded", postgresql_ops=by_code_point("legal_folded")),
+)
+
+
+organizations = sa.Table(
+    "organizations",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("name", sa.String(NAME), nullable=False),
+    sa.Column("name_folded", sa.String(NAME * 3), nullable=False),
+    sa.Column("email", sa.String(EMAIL)),
+    sa.Column("phone", sa.String(PHONE)),
+    sa.Column("address", sa.String(500), nullable=False),
+    sa.Column("contact_person", sa.String(NAME), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+    sa.Index(None, "name_folded", postgresql_ops=by_code_point("name_folded")),
+)
+
+
+staff = sa.Table(
+    "staff",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("name", sa.String(NAME), nullable=False),
+    sa.Column("email", sa.String(EMAIL), nullable=False),
+    sa.Column("licensure", sa.String(CODE), nullable=False),
+    sa.Column("supervisor_id", sa.Uuid, sa.ForeignKey("staff.id")),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+    sa.UniqueConstraint("email"),
+    sa.Index(None, "supervisor_id"),
+)
+
+
+staff_roles = sa.Table(
+    "staff_roles",
+    metadata,
+    sa.Column("staff_id", sa.Uuid, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("role", sa.String(CODE), primary_key=True),
+)
+
+
+# An administrator supports all the cases of these clinicians.
+staff_supports = sa.Table(
+    "staff_supports",
+    metadata,
+    sa.Column("staff_id", sa.Uuid, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("supported_id", sa.Uuid, sa.ForeignKey("staff.id"), primary_key=True),
+    sa.Index(None, "supported_id"),
+)
+
+
+credentials = sa.Table(
+    "credentials",
+    metadata,
+    sa.Column("staff_id", sa.Uuid, sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("password_hash", sa.String(500), nullable=False),
+    sa.Column("failed_attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", UtcDateTime),
+    # Changes with every new password; sessions signed in with an older one end.
+    sa.Column("generation", sa.Integer, nullable=False, server_default="1"),
+)

@@ -1,0 +1,21 @@
+"""Types of the values handlers receive by injection. Litestar need not validate what the
+composition root provides (and cannot check a Protocol), so validation is skipped."""
+
+from __future__ import annotations
+
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, SkipValidation
+
+from adapters.web.config import WebConfig
+from core.domain.cases.access import StaffActor
+from core.ports import PasswordHasher
+from core.services.scheduling.deps import SchedulingDeps
+from core.services.shared.use_case import Deps
+
+DepsParam = NamedDependency[SkipValidation[Deps]]
+SchedDepsParam = NamedDependency[SkipValidation[SchedulingDeps]]
+HasherParam = NamedDependency[SkipValidation[PasswordHasher]]
+ActorParam = NamedDependency[SkipValidation[StaffActor]]
+WebParam = NamedDependency[SkipValidation[WebConfig]]
+PathStr = FromPath[str]  # ids are parsed by the handler: a malformed one is a 404, not a 400
+QueryStr = FromQuery[str]

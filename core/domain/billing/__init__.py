@@ -1,0 +1,1 @@
+"""Billing: codes (fees, charges and invoices come with their issue)."""

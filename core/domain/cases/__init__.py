@@ -1,0 +1,1 @@
+"""Cases: kinds, memberships, responsibilities, the access policy, history."""

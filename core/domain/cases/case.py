@@ -1,0 +1,558 @@
+"""The case aggregate: the relationship or service being treated.
+
+A case owns its memberships and every responsibility attached to it, so that one version number
+guards all of its invariants: a participant limit can only be checked against all memberships,
+"exactly one responsible provider" only against all provider periods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any, TypeVar
+from uuid import UUID
+
+from core.domain.cases.kinds import CaseKind, KindPolicy, MemberRole, RecordType, policy
+from core.domain.cases.responsibilities import (
+    BillingResponsibility,
+    CommunicationPreference,
+    HelperKind,
+    HelperRole,
+    PayerKind,
+    StaffAssignment,
+    StaffDuty,
+)
+from core.domain.directory.parties import Channel
+from core.domain.documentation.diagnoses import Diagnosis
+from core.domain.shared.errors import (
+    CaseFull,
+    InvalidInput,
+    InvariantViolation,
+    NotFound,
+    PeriodConflict,
+)
+from core.domain.shared.values import ONE_DAY, CaseId, Period, PersonId, StaffId, clean_name
+
+
+class CaseStatus(StrEnum):
+    INTAKE = "intake"
+    ACTIVE = "active"
+    ON_HOLD = "on_hold"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+MAX_CAPACITY = 500
+
+# Any record of the case with an `id` and a `period`.
+T = TypeVar("T", bound=Any)
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    id: UUID
+    person_id: PersonId
+    role: MemberRole
+    period: Period
+
+
+@dataclass(slots=True)
+class Case:
+    id: CaseId
+    kind: CaseKind
+    name: str
+    opened_on: date
+    status: CaseStatus = CaseStatus.INTAKE
+    closed_on: date | None = None
+    capacity: int | None = None
+    memberships: list[Membership] = field(default_factory=list)
+    staff: list[StaffAssignment] = field(default_factory=list)
+    billing: list[BillingResponsibility] = field(default_factory=list)
+    communication: dict[PersonId, CommunicationPreference] = field(default_factory=dict)
+    helpers: list[HelperRole] = field(default_factory=list)
+    diagnoses: list[Diagnosis] = field(default_factory=list)
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        self.kind = CaseKind(self.kind)
+        self.status = CaseStatus(self.status)
+        self.name = clean_name(self.name, field="name", what="Case name")
+        if self.capacity is not None:
+            if not self.policy.has_capacity:
+                raise InvalidInput(
+                    f"A {self.policy.label} case has a fixed size, not a capacity.",
+                    field="capacity",
+                )
+            if not 1 <= self.capacity <= MAX_CAPACITY:
+                raise InvalidInput(
+                    f"Capacity is a number from 1 to {MAX_CAPACITY}.", field="capacity"
+                )
+
+    # ----- opening, status, closing -------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        id: CaseId,
+        kind: CaseKind,
+        name: str,
+        opened_on: date,
+        responsible_provider: StaffId,
+        new_id: Callable[[], UUID],
+        participants: Iterable[tuple[PersonId, MemberRole | None]] = (),
+        capacity: int | None = None,
+        status: CaseStatus = CaseStatus.INTAKE,
+    ) -> Case:
+        if status is CaseStatus.CLOSED:
+            raise InvalidInput("A case cannot be opened closed.", field="status")
+        case = cls(
+            id=id, kind=kind, name=name, opened_on=opened_on, status=status, capacity=capacity
+        )
+        case.assign_responsible_provider(new_id(), responsible_provider, opened_on)
+        for person_id, role in participants:
+            case.add_member(new_id(), person_id, role, opened_on)
+        needed = case.policy.min_active
+        if len(case.members_on(opened_on)) < needed:
+            raise InvariantViolation(
+                f"A {case.policy.label} case starts with at least {needed} "
+                f"{case.policy.participant_word}.",
+                field="participants",
+            )
+        return case
+
+    @property
+    def policy(self) -> KindPolicy:
+        return policy(self.kind)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is not CaseStatus.CLOSED
+
+    def require_open(self) -> None:
+        if not self.is_open:
+            raise InvariantViolation("This case is closed. Reopen it to change it.")
+
+    def rename(self, name: str) -> None:
+        self.require_open()
+        self.name = clean_name(name, field="name", what="Case name")
+
+    def set_capacity(self, capacity: int | None) -> None:
+        self.require_open()
+        self.capacity = capacity
+        self.__post_init__()
+        self._check_limit()
+
+    def change_status(self, status: CaseStatus) -> None:
+        """Move between intake, active and on hold. Closing has its own rules (`close`)."""
+        self.require_open()
+        status = CaseStatus(status)
+        if status is CaseStatus.CLOSED:
+            raise InvalidInput("Use 'close case' to close a case.", field="status")
+        if status is CaseStatus.INTAKE and self.status is not CaseStatus.INTAKE:
+            raise InvalidInput("A case that has started cannot go back to intake.", field="status")
+        self.status = status
+
+    def close(self, on: date) -> None:
+        """Close on `on`: every running membership and responsibility ends that day."""
+        self.require_open()
+        self._not_before_opening(on, "closing date")
+        latest = max(
+            [m.period.start for m in self.memberships]
+            + [a.period.start for a in self.staff]
+            + [b.period.start for b in self.billing]
+            + [h.period.start for h in self.helpers],
+            default=self.opened_on,
+        )
+        if on < latest:
+            raise PeriodConflict(
+                f"Something in this case starts on {latest.isoformat()}; close it on or after "
+                "that day.",
+                field="closed_on",
+            )
+        self.memberships = [_end(m, on) for m in self.memberships]
+        self.staff = [_end(a, on) for a in self.staff]
+        self.billing = [_end(b, on) for b in self.billing]
+        self.helpers = [_end(h, on) for h in self.helpers]
+        self.status = CaseStatus.CLOSED
+        self.closed_on = on
+
+    def reopen(self, on: date, responsible_provider: StaffId, new_id: Callable[[], UUID]) -> None:
+        """Reopen after closing: the members present at closing return with new periods."""
+        if self.is_open:
+            raise InvariantViolation("This case is already open.")
+        assert self.closed_on is not None
+        if on <= self.closed_on:
+            raise PeriodConflict(
+                f"The case closed on {self.closed_on.isoformat()}; reopen it after that day.",
+                field="reopened_on",
+            )
+        returning = self.members_on(self.closed_on)
+        self.status = CaseStatus.ACTIVE
+        self.closed_on = None
+        self.assign_responsible_provider(new_id(), responsible_provider, on)
+        for m in returning:
+            self.add_member(new_id(), m.person_id, m.role, on)
+
+    # ----- membership ---------------------------------------------------------------------------
+
+    def members_on(self, day: date) -> list[Membership]:
+        return [m for m in self.memberships if m.period.contains(day)]
+
+    def ever_member(self, person_id: PersonId) -> bool:
+        return any(m.person_id == person_id for m in self.memberships)
+
+    def add_member(
+        self,
+        membership_id: UUID,
+        person_id: PersonId,
+        role: MemberRole | None,
+        joined_on: date,
+        left_on: date | None = None,
+    ) -> Membership:
+        self.require_open()
+        role = self.policy.default_role if role is None else MemberRole(role)
+        if role not in self.policy.member_roles:
+            allowed = ", ".join(r.label for r in self.policy.member_roles)
+            raise InvalidInput(
+                f"In a {self.policy.label} case a participant is a {allowed}, not a {role.label}.",
+                field="role",
+            )
+        self._not_before_opening(joined_on, "joining date")
+        period = Period(joined_on, left_on)
+        for m in self.memberships:
+            if m.person_id == person_id and m.period.overlaps(period):
+                raise PeriodConflict(
+                    "This person is already in the case during that time "
+                    f"(since {m.period.start.isoformat()}). A person who returns after leaving "
+                    "gets a new period that starts after the old one ended.",
+                    field="joined_on",
+                )
+        membership = Membership(membership_id, person_id, role, period)
+        self.memberships.append(membership)
+        try:
+            self._check_limit()
+        except CaseFull:
+            self.memberships.pop()
+            raise
+        return membership
+
+    def end_membership(self, membership_id: UUID, left_on: date) -> Membership:
+        self.require_open()
+        current = self._find(self.memberships, membership_id, "membership")
+        if current.period.end is not None:
+            raise InvariantViolation("This membership has already ended.")
+        ended = _end(current, left_on)  # raises if left_on is before joining
+        others = [m for m in self.memberships if m is not current]
+        remaining = [m for m in others if m.period.contains(left_on + ONE_DAY)]
+        if len(remaining) < self.policy.min_active:
+            raise InvariantViolation(
+                f"A {self.policy.label} case keeps at least {self.policy.min_active} "
+                f"{self.policy.participant_word} while it is open. Close the case instead, "
+                "or add who continues first.",
+                field="left_on",
+            )
+        self.memberships = [ended if m is current else m for m in self.memberships]
+        return ended
+
+    def _check_limit(self) -> None:
+        limit = self.policy.limit(self.capacity)
+        if limit is None:
+            return
+        # The number of active members only rises when a period starts, so checking every
+        # start date checks every date.
+        for day in {m.period.start for m in self.memberships}:
+            active = len(self.members_on(day))
+            if active > limit:
+                word = self.policy.participant_word
+                raise CaseFull(
+                    f"A {self.policy.label} case can have at most {limit} active "
+                    f"{word}{'s' if limit > 1 else ''} at once; on {day.isoformat()} it would "
+                    f"have {active}.",
+                    field="person_id",
+                )
+
+    # ----- clinical and administrative staff ----------------------------------------------------
+
+    def staff_on(self, day: date, duty: StaffDuty | None = None) -> list[StaffAssignment]:
+        return [
+            a for a in self.staff if a.period.contains(day) and (duty is None or a.duty is duty)
+        ]
+
+    def responsible_provider_on(self, day: date) -> StaffId | None:
+        current = self.staff_on(day, StaffDuty.RESPONSIBLE_PROVIDER)
+        return current[0].staff_id if current else None
+
+    def supervisor_on(self, day: date) -> StaffId | None:
+        current = self.staff_on(day, StaffDuty.SUPERVISOR)
+        return current[0].staff_id if current else None
+
+    def duties_of(self, staff_id: StaffId, day: date) -> set[StaffDuty]:
+        return {a.duty for a in self.staff_on(day) if a.staff_id == staff_id}
+
+    def assign_responsible_provider(
+        self, assignment_id: UUID, staff_id: StaffId, from_day: date
+    ) -> StaffAssignment:
+        """Make `staff_id` the one responsible provider from `from_day` on.
+
+        The current provider's period ends the day before, so the periods stay contiguous and
+        exactly one provider is responsible on every day the case is open.
+        """
+        return self._replace_single(
+            assignment_id, staff_id, from_day, StaffDuty.RESPONSIBLE_PROVIDER
+        )
+
+    def set_supervisor(
+        self, assignment_id: UUID, staff_id: StaffId, from_day: date
+    ) -> StaffAssignment:
+        """Name the case's own supervising clinician from `from_day` (replaces the previous)."""
+        return self._replace_single(assignment_id, staff_id, from_day, StaffDuty.SUPERVISOR)
+
+    def _replace_single(
+        self, assignment_id: UUID, staff_id: StaffId, from_day: date, duty: StaffDuty
+    ) -> StaffAssignment:
+        self.require_open()
+        self._not_before_opening(from_day, "start date")
+        if duty is StaffDuty.SUPERVISOR and staff_id in {
+            a.staff_id for a in self.staff_on(from_day, StaffDuty.RESPONSIBLE_PROVIDER)
+        }:
+            raise InvariantViolation(
+                "The responsible provider cannot supervise their own case.", field="staff_id"
+            )
+        kept: list[StaffAssignment] = []
+        for a in self.staff:
+            if a.duty is not duty or (a.period.end is not None and a.period.end < from_day):
+                kept.append(a)
+            elif a.period.start < from_day:
+                kept.append(_end(a, from_day - ONE_DAY))
+            elif a.period.start == from_day:
+                continue  # replaced on its first day: a correction, not a handover
+            else:
+                raise PeriodConflict(
+                    f"A {duty.label} is already set from {a.period.start.isoformat()}; "
+                    "choose a date on or after that.",
+                    field="from_day",
+                )
+        if duty is StaffDuty.RESPONSIBLE_PROVIDER and any(
+            a.staff_id == staff_id
+            and a.duty is StaffDuty.CO_THERAPIST
+            and a.period.overlaps(Period(from_day))
+            for a in self.staff
+        ):
+            raise InvariantViolation(
+                "This clinician is a co-therapist of the case; end that first.", field="staff_id"
+            )
+        assignment = StaffAssignment(assignment_id, staff_id, duty, Period(from_day))
+        self.staff = [*kept, assignment]
+        return assignment
+
+    def add_staff_duty(
+        self, assignment_id: UUID, staff_id: StaffId, duty: StaffDuty, from_day: date
+    ) -> StaffAssignment:
+        """Add a co-therapist or administrative support (several may serve at once)."""
+        self.require_open()
+        if duty not in (StaffDuty.CO_THERAPIST, StaffDuty.ADMIN_SUPPORT):
+            raise InvalidInput(f"Use the {duty.label} action for that.", field="duty")
+        self._not_before_opening(from_day, "start date")
+        period = Period(from_day)
+        for a in self.staff:
+            if a.staff_id == staff_id and a.period.overlaps(period):
+                if a.duty is duty:
+                    raise PeriodConflict(
+                        f"This staff member is already {duty.label} of the case then.",
+                        field="staff_id",
+                    )
+                if duty is StaffDuty.CO_THERAPIST and a.duty is StaffDuty.RESPONSIBLE_PROVIDER:
+                    raise InvariantViolation(
+                        "The responsible provider cannot also be a co-therapist.",
+                        field="staff_id",
+                    )
+        assignment = StaffAssignment(assignment_id, staff_id, duty, period)
+        self.staff.append(assignment)
+        return assignment
+
+    def end_staff_duty(self, assignment_id: UUID, on: date) -> StaffAssignment:
+        """End a co-therapist, supervisor or administrative support period."""
+        self.require_open()
+        current = self._find(self.staff, assignment_id, "assignment")
+        if current.duty is StaffDuty.RESPONSIBLE_PROVIDER:
+            raise InvariantViolation(
+                "An open case always has a responsible provider: assign the next one instead.",
+                field="assignment_id",
+            )
+        return self._end_item("staff", current, on)
+
+    # ----- billing ------------------------------------------------------------------------------
+
+    def add_billing(self, responsibility: BillingResponsibility) -> BillingResponsibility:
+        """A payer takes on the whole case or one participant. Shares never exceed 100%."""
+        self.require_open()
+        self._not_before_opening(responsibility.period.start, "start date")
+        if responsibility.covers is not None and not self.ever_member(responsibility.covers):
+            raise InvalidInput(
+                "A payer can cover one participant of this case, or the whole case.",
+                field="covers",
+            )
+        overlapping = [
+            b
+            for b in self.billing
+            if b.covers == responsibility.covers and b.period.overlaps(responsibility.period)
+        ]
+        if any(b.payer == responsibility.payer for b in overlapping):
+            raise PeriodConflict(
+                "This payer already covers that for part of this period.", field="payer"
+            )
+        # The shares that run at once are greatest on some start date.
+        candidates = [*overlapping, responsibility]
+        for day in {b.period.start for b in candidates}:
+            total = sum(b.share for b in candidates if b.period.contains(day))
+            if total > 100:
+                raise InvariantViolation(
+                    f"On {day.isoformat()} the shares would add up to {total}%. "
+                    "Give each payer a share, or end the other payer's period first.",
+                    field="share_percent",
+                )
+        self.billing.append(responsibility)
+        return responsibility
+
+    def end_billing(self, responsibility_id: UUID, on: date) -> BillingResponsibility:
+        self.require_open()
+        current = self._find(self.billing, responsibility_id, "billing responsibility")
+        return self._end_item("billing", current, on)
+
+    def payers_on(self, day: date) -> list[BillingResponsibility]:
+        return [b for b in self.billing if b.period.contains(day)]
+
+    def pays(self, person_id: PersonId, day: date) -> bool:
+        return any(
+            b.payer.kind is PayerKind.PERSON and b.payer.id == person_id
+            for b in self.payers_on(day)
+        )
+
+    # ----- communication and people acting for others -------------------------------------------
+
+    def related_person_ids(self) -> set[PersonId]:
+        """Everyone this case knows: participants, payers, helpers, anyone it writes to."""
+        ids = {m.person_id for m in self.memberships}
+        ids |= {PersonId(b.payer.id) for b in self.billing if b.payer.kind is PayerKind.PERSON}
+        ids |= {h.helper_id for h in self.helpers}
+        ids |= set(self.communication)
+        return ids
+
+    def set_communication(self, preference: CommunicationPreference) -> None:
+        self.require_open()
+        known = {m.person_id for m in self.memberships}
+        known |= {PersonId(b.payer.id) for b in self.billing if b.payer.kind is PayerKind.PERSON}
+        known |= {h.helper_id for h in self.helpers}
+        if preference.person_id not in known:
+            raise InvalidInput(
+                "Only participants, payers and helpers of this case can receive its messages.",
+                field="person_id",
+            )
+        if preference.channel is Channel.NONE and (
+            preference.reminders or preference.invoices or preference.clinical_messages
+        ):
+            raise InvalidInput(
+                "Choose email or text message to send reminders, invoices or messages.",
+                field="channel",
+            )
+        if preference.clinical_messages and not (
+            self.ever_member(preference.person_id)
+            or any(
+                h.helper_id == preference.person_id and h.kind is HelperKind.MESSAGE_RECIPIENT
+                for h in self.helpers
+            )
+        ):
+            raise InvariantViolation(
+                "Clinical messages go to participants and named message recipients only.",
+                field="clinical_messages",
+            )
+        self.communication[preference.person_id] = preference
+
+    def grant_helper(self, role: HelperRole) -> HelperRole:
+        self.require_open()
+        self._not_before_opening(role.period.start, "start date")
+        if not self.ever_member(role.for_person_id):
+            raise InvalidInput("Helpers act for a participant of this case.", field="for_person_id")
+        if role.helper_id == role.for_person_id:
+            raise InvalidInput("A participant does not help themselves.", field="helper_id")
+        for h in self.helpers:
+            if (h.helper_id, h.for_person_id, h.kind) == (
+                role.helper_id,
+                role.for_person_id,
+                role.kind,
+            ) and h.period.overlaps(role.period):
+                raise PeriodConflict(f"This person is already {role.kind.label} then.")
+        self.helpers.append(role)
+        return role
+
+    def revoke_helper(self, role_id: UUID, on: date) -> HelperRole:
+        self.require_open()
+        current = self._find(self.helpers, role_id, "helper role")
+        return self._end_item("helpers", current, on)
+
+    def helpers_on(self, day: date) -> list[HelperRole]:
+        return [h for h in self.helpers if h.period.contains(day)]
+
+    # ----- clinical records ---------------------------------------------------------------------
+
+    def require_record(self, record: RecordType) -> None:
+        self.policy.require(record)
+
+    def add_diagnosis(self, diagnosis: Diagnosis) -> Diagnosis:
+        self.require_record(RecordType.DIAGNOSIS)
+        self.require_open()
+        if not self.ever_member(diagnosis.person_id):
+            raise InvalidInput(
+                "A diagnosis belongs to a participant of this case.", field="person_id"
+            )
+        self.diagnoses.append(diagnosis)
+        return diagnosis
+
+    def end_diagnosis(self, diagnosis_id: UUID, on: date) -> Diagnosis:
+        self.require_record(RecordType.DIAGNOSIS)
+        self.require_open()
+        current = self._find(self.diagnoses, diagnosis_id, "diagnosis")
+        return self._end_item("diagnoses", current, on)
+
+    # ----- helpers --------------------------------------------------------------------------------
+
+    def _not_before_opening(self, day: date, what: str) -> None:
+        if day < self.opened_on:
+            raise PeriodConflict(
+                f"The {what} {day.isoformat()} is before the case opened "
+                f"({self.opened_on.isoformat()}).",
+                field=what.replace(" ", "_"),
+            )
+
+    @staticmethod
+    def _find(items: list[T], item_id: UUID, what: str) -> T:
+        for item in items:
+            if item.id == item_id:
+                return item
+        raise NotFound(f"That {what} is not part of this case.")
+
+    def _end_item(self, attr: str, current: T, on: date) -> T:
+        if current.period.end is not None:
+            raise InvariantViolation("This has already ended.")
+        ended = _end(current, on)
+        setattr(self, attr, [ended if x is current else x for x in getattr(self, attr)])
+        return ended
+
+
+def _end(item: T, on: date) -> T:
+    """The item with its period ended on `on` (kept as it is if it ended earlier)."""
+    period: Period = item.period
+    if period.end is not None and period.end <= on:
+        return item
+    if on < period.start:
+        raise PeriodConflict(
+            f"It cannot end on {on.isoformat()}: it starts on {period.start.isoformat()}.",
+            field="end",
+        )
+    return replace(item, period=period.ended_on(on))

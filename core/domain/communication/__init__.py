@@ -1,0 +1,3 @@
+"""Communication: reminders, notices and their delivery (an outbox). Declared here; built by its
+own issue.
+"""

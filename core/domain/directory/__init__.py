@@ -1,0 +1,1 @@
+"""People, organizations, staff members and their credentials."""

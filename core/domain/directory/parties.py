@@ -1,0 +1,151 @@
+"""The parties of a practice: people, organizations and staff members.
+
+A person is stored once, whatever number of cases they are in or pay for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from core.domain.shared.errors import InvalidInput
+from core.domain.shared.values import (
+    OrganizationId,
+    PersonId,
+    StaffId,
+    clean_email,
+    clean_name,
+    clean_phone,
+    clean_text,
+)
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    NONE = "none"
+
+
+@dataclass(slots=True)
+class Person:
+    id: PersonId
+    legal_name: str
+    preferred_name: str = ""
+    pronouns: str = ""
+    date_of_birth: date | None = None
+    email: str | None = None
+    mobile: str | None = None
+    address: str = ""
+    preferred_channel: Channel = Channel.NONE
+    sms_consent: bool = False
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        self.legal_name = clean_name(self.legal_name, field="legal_name", what="Legal name")
+        self.preferred_name = clean_name(
+            self.preferred_name, field="preferred_name", what="Preferred name", required=False
+        )
+        self.pronouns = clean_name(self.pronouns, field="pronouns", what="Pronouns", required=False)
+        self.email = clean_email(self.email)
+        self.mobile = clean_phone(self.mobile)
+        self.address = clean_text(self.address, field="address", limit=500)
+        self.preferred_channel = Channel(self.preferred_channel)
+        if self.preferred_channel is not Channel.NONE:
+            self.check_channel(self.preferred_channel, field="preferred_channel")
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.legal_name
+
+    def check_channel(self, channel: Channel, *, field: str = "channel") -> None:
+        """A channel is only usable when the person has the address and consent for it."""
+        if channel is Channel.EMAIL and not self.email:
+            raise InvalidInput(f"{self.display_name} has no email address.", field=field)
+        if channel is Channel.SMS and not (self.mobile and self.sms_consent):
+            raise InvalidInput(
+                f"{self.display_name} needs a mobile number and consent to SMS for text messages.",
+                field=field,
+            )
+
+
+@dataclass(slots=True)
+class Organization:
+    """A party that is not a person: a sponsoring agency, an EAP, a school."""
+
+    id: OrganizationId
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    address: str = ""
+    contact_person: str = ""
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        self.name = clean_name(self.name, field="name", what="Organization name")
+        self.email = clean_email(self.email)
+        self.phone = clean_phone(self.phone, field="phone")
+        self.address = clean_text(self.address, field="address", limit=500)
+        self.contact_person = clean_name(
+            self.contact_person, field="contact_person", what="Contact person", required=False
+        )
+
+
+class StaffRole(StrEnum):
+    CLINICIAN = "clinician"
+    SUPERVISOR = "supervisor"
+    ADMINISTRATOR = "administrator"
+    OWNER = "owner"
+
+
+class Licensure(StrEnum):
+    LICENSED = "licensed"
+    ASSOCIATE = "associate"
+
+
+@dataclass(slots=True)
+class StaffMember:
+    """A user of the practice. Roles decide what they may see and do (see `access`).
+
+    `supervisor_id` is an associate's default supervisor; `supports` lists the clinicians an
+    administrator supports for all of their cases.
+    """
+
+    id: StaffId
+    name: str
+    email: str
+    roles: frozenset[StaffRole]
+    licensure: Licensure = Licensure.LICENSED
+    supervisor_id: StaffId | None = None
+    supports: frozenset[StaffId] = field(default_factory=frozenset)
+    active: bool = True
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        self.name = clean_name(self.name, field="name")
+        email = clean_email(self.email)
+        if email is None:
+            raise InvalidInput("A staff member signs in with an email address.", field="email")
+        self.email = email
+        self.roles = frozenset(StaffRole(r) for r in self.roles)
+        self.licensure = Licensure(self.licensure)
+        self.supports = frozenset(self.supports)
+        if not self.roles:
+            raise InvalidInput("A staff member needs at least one role.", field="roles")
+        if self.supervisor_id == self.id:
+            raise InvalidInput("Nobody supervises themselves.", field="supervisor_id")
+        if self.supports and StaffRole.ADMINISTRATOR not in self.roles:
+            raise InvalidInput(
+                "Only administrators support other clinicians' work.", field="supports"
+            )
+
+    def has(self, role: StaffRole) -> bool:
+        return role in self.roles
+
+    @property
+    def is_clinician(self) -> bool:
+        return StaffRole.CLINICIAN in self.roles
+
+    @property
+    def is_associate(self) -> bool:
+        return self.is_clinician and self.licensure is Licensure.ASSOCIATE

@@ -1,0 +1,1 @@
+"""Clinical documentation: diagnoses (notes and plans come with their issue)."""

@@ -1,0 +1,1 @@
+"""Values, errors and ids every context shares."""

@@ -1,0 +1,73 @@
+"""What the cases context needs to keep: case aggregates, their listing and history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from core.domain.cases.access import StaffScope
+from core.domain.cases.case import Case, CaseStatus
+from core.domain.cases.history import CaseEvent
+from core.domain.cases.kinds import CaseKind
+from core.domain.shared.values import CaseId, OrganizationId, PersonId, StaffId
+
+
+@dataclass(frozen=True, slots=True)
+class CaseListQuery:
+    """A page of the case list, as of `today`.
+
+    `visible_to` None: every case; otherwise only cases that match one of the scopes (the actor's
+    access, see `core.domain.cases.access.listing_scope`). `held_by`: only cases where that staff
+    member
+    holds one of the duties (the "clinician" filter). `text` matches the case name or a member's.
+    """
+
+    today: date
+    visible_to: tuple[StaffScope, ...] | None = None
+    held_by: StaffScope | None = None
+    kind: CaseKind | None = None
+    status: CaseStatus | None = None
+    open_only: bool = False  # leave closed cases out (what can still be booked or changed)
+    text: str = ""
+    limit: int = 50
+    offset: int = 0
+
+
+class CaseRepository(Protocol):
+    async def get(self, case_id: CaseId) -> Case | None:
+        """The whole aggregate: memberships and every responsibility."""
+        ...
+
+    async def get_many(self, ids: Iterable[CaseId]) -> list[Case]:
+        """Whole aggregates in a fixed number of queries, in no particular order."""
+        ...
+
+    async def add(self, case: Case) -> None: ...
+    async def update(self, case: Case) -> None: ...
+    async def ids_for_person(self, person_id: PersonId) -> list[CaseId]:
+        """Cases the person is related to: participant, person payer, helper, or recipient."""
+        ...
+
+    async def ids_for_people(self, person_ids: Iterable[PersonId]) -> dict[PersonId, list[CaseId]]:
+        """`ids_for_person` of each person asked (an empty list for none) in one query."""
+        ...
+
+    async def list_page(self, query: CaseListQuery) -> tuple[list[Case], int]:
+        """One page of cases ordered by name (then id), and how many match in all."""
+        ...
+
+    async def ids_for_organization(self, organization_id: OrganizationId) -> list[CaseId]: ...
+    async def ids_for_staff(
+        self, staff_ids: Iterable[StaffId], on: date | None = None
+    ) -> list[CaseId]:
+        """Cases where one of `staff_ids` has a staff assignment (on `on`, or ever)."""
+        ...
+
+
+class HistoryRepository(Protocol):
+    async def append(self, event: CaseEvent) -> None: ...
+    async def for_case(self, case_id: CaseId, limit: int = 200) -> list[CaseEvent]:
+        """Newest first; of events at the same instant, the one recorded last comes first."""
+        ...

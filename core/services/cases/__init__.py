@@ -1,0 +1,82 @@
+"""The cases context: opening and closing cases, membership, the team, payers, contacts."""
+
+from core.services.cases.changes import CaseChange, Change, change_case, load_case, record
+from core.services.cases.contacts import (
+    GrantHelperRole,
+    RevokeHelperRole,
+    SetCommunication,
+    grant_helper_role,
+    revoke_helper_role,
+    set_communication,
+)
+from core.services.cases.lookups import person_names, require_clinician, require_payer
+from core.services.cases.membership import AddMember, EndMembership, add_member, end_membership
+from core.services.cases.opening import (
+    ChangeStatus,
+    CloseCase,
+    OpenCase,
+    Participant,
+    RenameCase,
+    ReopenCase,
+    SetCapacity,
+    change_status,
+    close_case,
+    get_case,
+    open_case,
+    rename_case,
+    reopen_case,
+    set_capacity,
+)
+from core.services.cases.payer_terms import Payer, billing_of
+from core.services.cases.payers import (
+    AddBillingResponsibility,
+    EndBillingResponsibility,
+    add_billing_responsibility,
+    end_billing_responsibility,
+)
+from core.services.cases.team import AssignStaff, EndStaffDuty, assign_staff, end_staff_duty
+
+__all__ = [
+    "AddBillingResponsibility",
+    "AddMember",
+    "AssignStaff",
+    "CaseChange",
+    "Change",
+    "ChangeStatus",
+    "CloseCase",
+    "EndBillingResponsibility",
+    "EndMembership",
+    "EndStaffDuty",
+    "GrantHelperRole",
+    "OpenCase",
+    "Participant",
+    "Payer",
+    "RenameCase",
+    "ReopenCase",
+    "RevokeHelperRole",
+    "SetCapacity",
+    "SetCommunication",
+    "add_billing_responsibility",
+    "add_member",
+    "assign_staff",
+    "billing_of",
+    "change_case",
+    "change_status",
+    "close_case",
+    "end_billing_responsibility",
+    "end_membership",
+    "end_staff_duty",
+    "get_case",
+    "grant_helper_role",
+    "load_case",
+    "open_case",
+    "person_names",
+    "record",
+    "rename_case",
+    "reopen_case",
+    "require_clinician",
+    "require_payer",
+    "revoke_helper_role",
+    "set_capacity",
+    "set_communication",
+]

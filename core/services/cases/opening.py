@@ -1,0 +1,173 @@
+"""Use cases of a case's life: opening, naming, capacity, status, closing, reopening."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+
+from core.domain.cases.access import (
+    Actor,
+    Permission,
+    may_open_case_for,
+    require,
+    require_may_assign,
+)
+from core.domain.cases.case import Case, CaseStatus
+from core.domain.cases.kinds import CaseKind, MemberRole, policy
+from core.domain.cases.responsibilities import PayerRef, StaffDuty
+from core.domain.shared.errors import Forbidden, InvalidInput
+from core.domain.shared.values import CaseId, PersonId, StaffId
+from core.ports import UnitOfWork
+from core.services.cases.changes import Change, change_case, load_case, record
+from core.services.cases.lookups import person_names, require_clinician, require_payer
+from core.services.cases.payer_terms import Payer, billing_of
+from core.services.scheduling.changes import cancel_upcoming
+from core.services.shared.use_case import Command, Deps, staff_actor
+
+
+class Participant(msgspec.Struct, frozen=True, kw_only=True):
+    person_id: PersonId
+    role: MemberRole | None = None
+
+
+class OpenCase(Command, frozen=True, kw_only=True):
+    kind: CaseKind
+    name: str = ""
+    responsible_provider_id: StaffId
+    participants: tuple[Participant, ...] = ()
+    opened_on: date | None = None
+    capacity: int | None = None
+    status: CaseStatus = CaseStatus.INTAKE
+    payer: Payer | None = None
+
+
+async def open_case(deps: Deps, actor: Actor, cmd: OpenCase) -> CaseId:
+    if not may_open_case_for(actor, cmd.responsible_provider_id):
+        raise Forbidden(
+            "You can open cases for yourself, or as an administrator for the clinicians you "
+            "support.",
+        )
+    opened_on = cmd.opened_on or deps.clock.today()
+    async with deps.uow() as uow:
+        provider_name = await require_clinician(uow, cmd.responsible_provider_id, "provider")
+        names = await person_names(uow, [p.person_id for p in cmd.participants])
+        name = cmd.name.strip() or " & ".join(names[p.person_id] for p in cmd.participants[:3])
+        case = Case.open(
+            id=CaseId(deps.ids.new()),
+            kind=cmd.kind,
+            name=name,
+            opened_on=opened_on,
+            responsible_provider=cmd.responsible_provider_id,
+            new_id=deps.ids.new,
+            participants=[(p.person_id, p.role) for p in cmd.participants],
+            capacity=cmd.capacity,
+            status=cmd.status,
+        )
+        if cmd.payer is not None:
+            await require_payer(uow, PayerRef(cmd.payer.kind, cmd.payer.id))
+            case.add_billing(billing_of(deps, cmd.payer, opened_on))
+        await uow.cases.add(case)
+        word = policy(cmd.kind).label
+        await record(
+            deps,
+            uow,
+            actor,
+            case,
+            Change("opened", f"Opened as a {word} case with {provider_name} responsible."),
+        )
+        await uow.commit()
+    return case.id
+
+
+class RenameCase(Command, frozen=True, kw_only=True):
+    case_id: CaseId
+    name: str
+
+
+async def rename_case(deps: Deps, actor: Actor, cmd: RenameCase) -> Case:
+    async def change(case: Case, _: UnitOfWork) -> Change:
+        before = case.name
+        case.rename(cmd.name)
+        return Change("renamed", f"Renamed from “{before}” to “{case.name}”.")
+
+    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
+
+
+class SetCapacity(Command, frozen=True, kw_only=True):
+    case_id: CaseId
+    capacity: int | None
+
+
+async def set_capacity(deps: Deps, actor: Actor, cmd: SetCapacity) -> Case:
+    async def change(case: Case, _: UnitOfWork) -> Change:
+        case.set_capacity(cmd.capacity)
+        return Change("capacity", f"Capacity set to {cmd.capacity or 'no limit'}.")
+
+    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
+
+
+class ChangeStatus(Command, frozen=True, kw_only=True):
+    case_id: CaseId
+    status: CaseStatus
+
+
+async def change_status(deps: Deps, actor: Actor, cmd: ChangeStatus) -> Case:
+    async def change(case: Case, _: UnitOfWork) -> Change:
+        case.change_status(cmd.status)
+        return Change("status", f"Status changed to {case.status.label}.")
+
+    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
+
+
+class CloseCase(Command, frozen=True, kw_only=True):
+    case_id: CaseId
+    closed_on: date | None = None
+
+
+async def close_case(deps: Deps, actor: Actor, cmd: CloseCase) -> Case:
+    """Closing ends everything: memberships and responsibilities end that day, and the
+    sessions still to come are cancelled (a closed case cannot change them any more)."""
+
+    async def change(case: Case, uow: UnitOfWork) -> Change:
+        on = cmd.closed_on or deps.clock.today()
+        case.close(on)
+        cancelled = await cancel_upcoming(deps, uow, staff_actor(actor), case)
+        n = len(cancelled)
+        rest = f" Cancelled {n} scheduled session{'s' * (n > 1)} to come." if n else ""
+        return Change("closed", f"Closed on {on.isoformat()}.{rest}")
+
+    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
+
+
+class ReopenCase(Command, frozen=True, kw_only=True):
+    case_id: CaseId
+    reopened_on: date | None = None
+    responsible_provider_id: StaffId | None = None  # None: whoever was responsible at closing
+
+
+async def reopen_case(deps: Deps, actor: Actor, cmd: ReopenCase) -> Case:
+    async def change(case: Case, uow: UnitOfWork) -> Change:
+        on = cmd.reopened_on or deps.clock.today()
+        previous = case.responsible_provider_on(case.closed_on or on)
+        provider = cmd.responsible_provider_id or previous
+        if provider is None:
+            raise InvalidInput("Choose the responsible provider.", field="provider")
+        if provider != previous:
+            # A new provider is a clinical assignment, whatever the route to it.
+            today = deps.clock.today()
+            require(actor, case, today, Permission.ASSIGN_CLINICIANS)
+            require_may_assign(actor, case, today, provider, StaffDuty.RESPONSIBLE_PROVIDER)
+        name = await require_clinician(uow, provider, "provider")
+        case.reopen(on, provider, deps.ids.new)
+        return Change("reopened", f"Reopened on {on.isoformat()} with {name} responsible.")
+
+    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
+
+
+async def get_case(deps: Deps, actor: Actor, case_id: CaseId) -> Case:
+    """The case aggregate, for an actor who may see it."""
+    async with deps.uow() as uow:
+        case = await load_case(uow, case_id)
+    require(actor, case, deps.clock.today(), Permission.VIEW_CASE)
+    return case

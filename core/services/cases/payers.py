@@ -1,0 +1,61 @@
+"""Use cases of billing responsibilities: who pays for the case or one participant."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from core.domain.cases.access import Actor, Permission
+from core.domain.cases.case import Case
+from core.domain.cases.responsibilities import (
+    PayerRef,
+)
+from core.domain.shared.values import CaseId
+from core.ports import UnitOfWork
+from core.services.cases.changes import Change, change_case
+from core.services.cases.lookups import person_names, require_payer
+from core.services.cases.payer_terms import Payer, billing_of
+from core.services.shared.use_case import Command, Deps
+
+
+class AddBillingResponsibility(Command, frozen=True, kw_only=True):
+    case_id: CaseId
+    payer: Payer
+    from_day: date | None = None
+
+
+async def add_billing_responsibility(
+    deps: Deps, actor: Actor, cmd: AddBillingResponsibility
+) -> Case:
+    async def change(case: Case, uow: UnitOfWork) -> Change:
+        payer_name = await require_payer(uow, PayerRef(cmd.payer.kind, cmd.payer.id))
+        day = cmd.from_day or deps.clock.today()
+        added = case.add_billing(billing_of(deps, cmd.payer, day))
+        if added.covers is None:
+            target = "the whole case"
+        else:
+            target = (await person_names(uow, [added.covers]))[added.covers]
+        share = f" ({added.share_percent}%)" if added.share_percent else ""
+        return Change(
+            "payer_added", f"{payer_name} pays for {target}{share} from {day.isoformat()}."
+        )
+
+    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_BILLING, change)
+
+
+class EndBillingResponsibility(Command, frozen=True, kw_only=True):
+    case_id: CaseId
+    responsibility_id: UUID
+    on: date | None = None
+
+
+async def end_billing_responsibility(
+    deps: Deps, actor: Actor, cmd: EndBillingResponsibility
+) -> Case:
+    async def change(case: Case, uow: UnitOfWork) -> Change:
+        on = cmd.on or deps.clock.today()
+        ended = case.end_billing(cmd.responsibility_id, on)
+        name = await require_payer(uow, ended.payer)
+        return Change("payer_ended", f"{name} stops paying after {on.isoformat()}.")
+
+    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_BILLING, change)

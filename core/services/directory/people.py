@@ -1,0 +1,162 @@
+"""Use cases and views of people in the directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import msgspec
+
+from core.domain.cases.access import (
+    Actor,
+    Permission,
+    person_permissions,
+)
+from core.domain.directory.parties import (
+    Channel,
+    Person,
+)
+from core.domain.shared.errors import Forbidden, InvalidInput, NotFound
+from core.domain.shared.values import PersonId
+from core.ports import UnitOfWork
+from core.services.directory.listing import Listing, listing, require_directory
+from core.services.shared.use_case import Command, Deps
+
+
+class PersonDetails(Command, frozen=True, kw_only=True):
+    legal_name: str
+    preferred_name: str = ""
+    pronouns: str = ""
+    date_of_birth: date | None = None
+    email: str | None = None
+    mobile: str | None = None
+    address: str = ""
+    preferred_channel: Channel = Channel.NONE
+    sms_consent: bool = False
+
+
+class RegisterPerson(PersonDetails, frozen=True, kw_only=True):
+    pass
+
+
+class UpdatePerson(PersonDetails, frozen=True, kw_only=True):
+    person_id: PersonId
+    version: int
+
+
+def _person(person_id: PersonId, details: PersonDetails, version: int = 0) -> Person:
+    return Person(
+        id=person_id,
+        legal_name=details.legal_name,
+        preferred_name=details.preferred_name,
+        pronouns=details.pronouns,
+        date_of_birth=details.date_of_birth,
+        email=details.email,
+        mobile=details.mobile,
+        address=details.address,
+        preferred_channel=details.preferred_channel,
+        sms_consent=details.sms_consent,
+        version=version,
+    )
+
+
+def _check_birth(details: PersonDetails, today: date) -> None:
+    if details.date_of_birth is not None and details.date_of_birth > today:
+        raise InvalidInput("The date of birth is in the future.", field="date_of_birth")
+
+
+async def register_person(deps: Deps, actor: Actor, cmd: RegisterPerson) -> PersonId:
+    require_directory(actor)
+    _check_birth(cmd, deps.clock.today())
+    person = _person(PersonId(deps.ids.new()), cmd)
+    async with deps.uow() as uow:
+        await uow.people.add(person)
+        await uow.commit()
+    return person.id
+
+
+async def update_person(deps: Deps, actor: Actor, cmd: UpdatePerson) -> Person:
+    require_directory(actor)
+    _check_birth(cmd, deps.clock.today())
+    async with deps.uow() as uow:
+        await _person_for(deps, uow, actor, cmd.person_id, Permission.MANAGE_CASE)
+        person = _person(cmd.person_id, cmd, cmd.version)
+        await uow.people.update(person)
+        await uow.commit()
+    return person
+
+
+class PersonCard(msgspec.Struct, frozen=True, kw_only=True):
+    """What any staff member sees of a person when looking them up: enough to pick the right
+    one, not their record (that follows their cases, see `get_person`)."""
+
+    id: PersonId
+    display_name: str
+    legal_name: str
+    preferred_name: str
+    email_hint: str  # "s•••@example.org": tells two namesakes apart without disclosing it
+
+    @classmethod
+    def of(cls, person: Person) -> PersonCard:
+        hint = ""
+        if person.email:
+            local, _, domain = person.email.partition("@")
+            hint = f"{local[:1]}•••@{domain}"
+        return cls(
+            id=person.id,
+            display_name=person.display_name,
+            legal_name=person.legal_name,
+            preferred_name=person.preferred_name,
+            email_hint=hint,
+        )
+
+
+async def find_people(deps: Deps, actor: Actor, text: str, limit: int = 20) -> list[PersonCard]:
+    """People whose name or email contains `text`: finding an existing person is what keeps
+    them from being entered twice, so every staff member may look people up."""
+    require_directory(actor)
+    if not text.strip():
+        return []
+    async with deps.uow() as uow:
+        return [PersonCard.of(p) for p in await uow.people.search(text, min(limit, 100))]
+
+
+async def list_people(deps: Deps, actor: Actor, limit: int = 50) -> Listing[PersonCard]:
+    """The first `limit` people by name, as cards, in one query: what the People screen shows
+    before anyone types (every name contains the empty text)."""
+    require_directory(actor)
+    limit = max(1, min(limit, 100))
+    async with deps.uow() as uow:
+        found = await uow.people.search("", limit + 1)
+    return listing([PersonCard.of(p) for p in found], limit)
+
+
+async def person_cards(deps: Deps, actor: Actor, ids: Iterable[PersonId]) -> list[PersonCard]:
+    """The cards of people already picked in a form, in the order asked (unknown ids left out)."""
+    require_directory(actor)
+    wanted = list(dict.fromkeys(ids))
+    async with deps.uow() as uow:
+        found = await uow.people.get_many(wanted)
+    return [PersonCard.of(found[i]) for i in wanted if i in found]
+
+
+async def get_person(deps: Deps, actor: Actor, person_id: PersonId) -> Person:
+    """A person's whole record, for staff who work with one of their cases."""
+    require_directory(actor)
+    async with deps.uow() as uow:
+        return await _person_for(deps, uow, actor, person_id, Permission.VIEW_CASE)
+
+
+async def _person_for(
+    deps: Deps, uow: UnitOfWork, actor: Actor, person_id: PersonId, permission: Permission
+) -> Person:
+    person = await uow.people.get(person_id)
+    if person is None:
+        raise NotFound("No such person.")
+    cases = await uow.cases.get_many(await uow.cases.ids_for_person(person_id))
+    granted = person_permissions(actor, cases, deps.clock.today())
+    if permission not in granted:
+        if Permission.VIEW_CASE not in granted:
+            raise NotFound("No such person.")
+        raise Forbidden("Only staff who manage one of this person's cases change their details.")
+    return person

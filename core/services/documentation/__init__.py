@@ -1,0 +1,1 @@
+"""The documentation context: diagnoses (notes and plans come with their issue)."""

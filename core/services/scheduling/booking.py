@@ -1,0 +1,139 @@
+"""Use cases of booking single sessions and recurring series."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+import msgspec
+
+from core.domain.cases.access import Actor, Permission, require
+from core.domain.cases.case import Case
+from core.domain.scheduling.appointments import (
+    Appointment,
+)
+from core.domain.scheduling.series import Recurrence, Series, expand
+from core.domain.scheduling.services import check_minutes
+from core.domain.scheduling.times import aware_utc, local_date
+from core.domain.shared.errors import InvalidInput
+from core.domain.shared.values import CaseId, StaffId
+from core.services.cases.changes import Change, load_case, record
+from core.services.scheduling.deps import SchedulingDeps, when
+from core.services.scheduling.steps import (
+    Booking,
+    _clinicians,
+    _commit,
+    _mark,
+    _on_behalf_of,
+    check_overlaps,
+    hold_open,
+    participant_warnings,
+    retrying,
+    usable_service,
+)
+from core.services.shared.use_case import Command, staff_actor
+
+
+class Repeat(msgspec.Struct, frozen=True, kw_only=True):
+    every_weeks: int = 1
+    until: date | None = None
+    count: int | None = None
+
+
+class SessionDetails(Command, frozen=True, kw_only=True):
+    start: datetime  # timezone-aware, or a wall-clock time in the practice's timezone
+    minutes: int | None = None  # None: the service's default length
+    service_id: UUID
+    provider_ids: tuple[StaffId, ...] = ()  # (): the case's responsible provider that day
+    location: str = ""
+    telehealth: bool = False
+    supervisor_id: StaffId | None = None  # overrides the case's supervision for this session
+    on_behalf_of: StaffId | None = None  # the clinician whose calendar the actor works in
+
+
+class ScheduleAppointment(SessionDetails, frozen=True, kw_only=True):
+    case_id: CaseId
+    repeat: Repeat | None = None
+
+
+def _providers(case: Case, asked: tuple[StaffId, ...], day: date) -> tuple[StaffId, ...]:
+    if asked:
+        return tuple(dict.fromkeys(asked))
+    provider = case.responsible_provider_on(day)
+    if provider is None:
+        raise InvalidInput("Choose the provider of this session.", field="provider_ids")
+    return (provider,)
+
+
+async def schedule_appointment(
+    deps: SchedulingDeps, actor: Actor, cmd: ScheduleAppointment
+) -> Booking:
+    """Book one session, or a weekly / every-N-weeks series ending on a date or after a count."""
+    return await retrying(lambda: _schedule(deps, actor, cmd))
+
+
+async def _schedule(deps: SchedulingDeps, actor: Actor, cmd: ScheduleAppointment) -> Booking:
+    tz = deps.tz
+    async with deps.uow() as uow:
+        case = await load_case(uow, cmd.case_id)
+        require(actor, case, deps.clock.today(), Permission.MANAGE_CASE)
+        staff_member = staff_actor(actor)
+        service = await usable_service(uow, case, cmd.service_id)
+        first = aware_utc(cmd.start, tz)
+        await hold_open(uow, case, first, tz)
+        minutes = cmd.minutes or service.minutes
+        check_minutes(minutes)
+        providers = _providers(case, cmd.provider_ids, local_date(first, tz))
+        staff = await _clinicians(uow, providers, cmd.supervisor_id)
+        on_behalf = _on_behalf_of(staff_member, providers, cmd.on_behalf_of)
+        mark = _mark(deps, staff_member, on_behalf)
+        series = None
+        starts = [first]
+        if cmd.repeat is not None:
+            rule = Recurrence(cmd.repeat.every_weeks, cmd.repeat.until, cmd.repeat.count)
+            series = Series(
+                id=deps.ids.new(),
+                case_id=case.id,
+                first_start=first,
+                minutes=minutes,
+                rule=rule,
+                timezone=deps.timezone,
+                created=mark,
+            )
+            starts = expand(first, rule, tz)
+        length = timedelta(minutes=minutes)
+        sessions = [
+            Appointment(
+                id=deps.ids.new(),
+                case_id=case.id,
+                start=start,
+                end=start + length,
+                providers=providers,
+                service_id=service.id,
+                created=mark,
+                location=cmd.location,
+                telehealth=cmd.telehealth,
+                supervisor_override=cmd.supervisor_id,
+                series_id=series.id if series else None,
+            )
+            for start in starts
+        ]
+        await check_overlaps(deps, uow, sessions)
+        warnings = await participant_warnings(deps, uow, case, sessions)
+        if series is not None:
+            await uow.appointments.add_series(series)
+        await uow.appointments.add_many(sessions)
+        with_whom = " and ".join(staff[p].name for p in providers)
+        summary = (
+            f"Scheduled {service.name}: {series.describe()}, first on {when(first, tz)}, "
+            f"{len(sessions)} sessions with {with_whom}."
+            if series
+            else f"Scheduled {service.name} on {when(first, tz)} with {with_whom}."
+        )
+        await record(deps, uow, actor, case, Change("appointment_scheduled", summary), on_behalf)
+        await _commit(deps, uow)
+    return Booking(
+        appointment_ids=[a.id for a in sessions],
+        series_id=series.id if series else None,
+        warnings=warnings,
+    )

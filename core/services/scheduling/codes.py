@@ -1,0 +1,78 @@
+"""The treating clinician confirms a session's billing codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from uuid import UUID
+
+import msgspec
+
+from core.domain.billing.codes import CodeLine, suggest_codes
+from core.domain.cases.access import Actor, Permission
+from core.domain.scheduling.appointments import (
+    Appointment,
+)
+from core.domain.shared.errors import InvalidInput
+from core.domain.shared.values import PersonId
+from core.services.cases.changes import Change, record
+from core.services.scheduling.deps import SchedulingDeps, when
+from core.services.scheduling.steps import _mark, load
+from core.services.shared.use_case import Command
+
+
+class CodeInput(msgspec.Struct, frozen=True, kw_only=True):
+    code: str
+    units: int = 1
+    person_id: PersonId | None = None
+
+
+class ConfirmCodes(Command, frozen=True, kw_only=True):
+    appointment_id: UUID
+    version: int
+    codes: tuple[CodeInput, ...] | None = None  # None: confirm Hearth's suggestion
+
+
+async def confirm_codes(deps: SchedulingDeps, actor: Actor, cmd: ConfirmCodes) -> Appointment:
+    """A clinician treating the case confirms the suggested codes, or states others (DOMAIN:
+    "Hearth suggests and the clinician confirms"); an administrator does not."""
+    async with deps.uow() as uow:
+        appointment, ctx = await load(
+            deps, uow, actor, cmd.appointment_id, Permission.WRITE_CLINICAL
+        )
+        appointment.version = cmd.version
+        case = ctx.case
+        expected = appointment.expected(case, deps.tz)
+        if cmd.codes is None:
+            service = await uow.services.get(appointment.service_id)
+            lines: Iterable[CodeLine] = suggest_codes(
+                kind=case.kind,
+                service_code=service.billing_code if service else None,
+                minutes=appointment.minutes,
+                expected=expected,
+                attended_ids=appointment.attended_ids(expected),
+            ).lines
+        else:
+            members = {m.person_id for m in expected}
+            for c in cmd.codes:
+                if c.person_id is not None and c.person_id not in members:
+                    raise InvalidInput(
+                        "A code line is for a participant expected at this session.",
+                        field="person_id",
+                    )
+            lines = [CodeLine(c.code.strip(), c.units, c.person_id) for c in cmd.codes]
+        appointment.confirm_codes(case, lines)
+        appointment.touch(_mark(deps, ctx.actor, None))
+        await uow.appointments.update(appointment)
+        codes = ", ".join(c.code for c in appointment.codes or ()) or "no code"
+        await record(
+            deps,
+            uow,
+            actor,
+            case,
+            Change(
+                "codes_confirmed",
+                f"Codes for the session of {when(appointment.start, deps.tz)}: {codes}.",
+            ),
+        )
+        await uow.commit()
+    return appointment

@@ -1,0 +1,77 @@
+"""Read models of scheduling, one module per screen."""
+
+from core.services.scheduling.views.appointment_page import (
+    AppointmentPage,
+    ChangeView,
+    CodeLineView,
+    CodesView,
+    ParticipantAttendance,
+    SeriesSession,
+    SeriesView,
+    SupervisionView,
+    appointment_page,
+)
+from core.services.scheduling.views.attendance_grid import (
+    AttendanceGrid,
+    GridRow,
+    GridSession,
+    attendance_grid,
+)
+from core.services.scheduling.views.booking_form import (
+    BookingOptions,
+    ServiceOption,
+    booking_options,
+)
+from core.services.scheduling.views.calendar import (
+    CalendarDay,
+    CalendarEntry,
+    CalendarQuery,
+    CalendarView,
+    calendar,
+)
+from core.services.scheduling.views.case_schedule import (
+    CaseSchedule,
+    SessionSummary,
+    case_schedule_summary,
+)
+from core.services.scheduling.views.refs import (
+    MAX_DAYS,
+    MAX_GRID_DAYS,
+    StaffRef,
+    View,
+    ref,
+    service_name,
+)
+
+__all__ = [
+    "MAX_DAYS",
+    "MAX_GRID_DAYS",
+    "AppointmentPage",
+    "AttendanceGrid",
+    "BookingOptions",
+    "CalendarDay",
+    "CalendarEntry",
+    "CalendarQuery",
+    "CalendarView",
+    "CaseSchedule",
+    "ChangeView",
+    "CodeLineView",
+    "CodesView",
+    "GridRow",
+    "GridSession",
+    "ParticipantAttendance",
+    "SeriesSession",
+    "SeriesView",
+    "ServiceOption",
+    "SessionSummary",
+    "StaffRef",
+    "SupervisionView",
+    "View",
+    "appointment_page",
+    "attendance_grid",
+    "booking_options",
+    "calendar",
+    "case_schedule_summary",
+    "ref",
+    "service_name",
+]

@@ -1,0 +1,241 @@
+"""The appointment page: expected participants, attendance, codes, supervision, series."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from uuid import UUID
+
+from core.domain.billing.codes import CODES, suggest_codes
+from core.domain.cases.access import (
+    Actor,
+    Permission,
+    require,
+)
+from core.domain.cases.case import Case, Membership
+from core.domain.cases.kinds import RecordType
+from core.domain.cases.supervision import effective_supervisor
+from core.domain.directory.parties import StaffMember
+from core.domain.scheduling.appointments import Appointment, ChangeMark
+from core.domain.scheduling.series import Series
+from core.domain.scheduling.services import Service
+from core.domain.shared.errors import NotFound
+from core.domain.shared.values import CaseId, PersonId, StaffId
+from core.services.cases.changes import load_case
+from core.services.scheduling.deps import SchedulingDeps
+from core.services.scheduling.views.refs import StaffRef, ref
+from core.services.shared.use_case import View, staff_actor
+
+
+class ParticipantAttendance(View, frozen=True, kw_only=True):
+    person_id: PersonId
+    name: str
+    role: str
+    attendance: str | None  # None: not recorded yet
+
+
+class CodeLineView(View, frozen=True, kw_only=True):
+    code: str
+    description: str
+    units: int
+    person_id: PersonId | None
+    person_name: str | None
+
+
+class CodesView(View, frozen=True, kw_only=True):
+    suggested: list[CodeLineView]
+    reason: str
+    confirmed: list[CodeLineView] | None  # None: not confirmed yet
+    confirmed_differs: bool  # attendance changed since, or the clinician chose other codes
+
+
+class ChangeView(View, frozen=True, kw_only=True):
+    by: str
+    on_behalf_of: str | None
+    at: datetime
+
+
+class SeriesSession(View, frozen=True, kw_only=True):
+    id: UUID
+    start: datetime
+    status: str
+
+
+class SeriesView(View, frozen=True, kw_only=True):
+    id: UUID
+    description: str
+    position: int  # this session's number in the series
+    total: int
+    sessions: list[SeriesSession]
+
+
+class SupervisionView(View, frozen=True, kw_only=True):
+    supervisor: StaffRef
+    source: str  # "this appointment", "the case", "default supervisor of ..."
+
+
+class AppointmentPage(View, frozen=True, kw_only=True):
+    id: UUID
+    version: int
+    case_id: CaseId
+    case_name: str
+    kind_label: str
+    start: datetime  # practice time
+    end: datetime
+    minutes: int
+    status: str
+    status_label: str
+    providers: list[StaffRef]
+    service_id: UUID
+    service: str
+    fee_minor: int | None  # None: the actor may not see money
+    currency: str
+    location: str
+    telehealth: bool
+    expected: list[ParticipantAttendance]
+    supervision: SupervisionView | None
+    series: SeriesView | None
+    codes: CodesView | None  # None: not psychotherapy, or the actor may not see billing
+    created: ChangeView
+    changed: ChangeView | None
+    permissions: list[str]
+
+
+def _change(staff: dict[StaffId, StaffMember], mark: ChangeMark) -> ChangeView:
+    return ChangeView(
+        by=ref(staff, mark.actor_id).name if mark.actor_id else "portal",
+        on_behalf_of=ref(staff, mark.on_behalf_of).name if mark.on_behalf_of else None,
+        at=mark.at,
+    )
+
+
+def _attendance(
+    a: Appointment, expected: Sequence[Membership], names: dict[PersonId, str]
+) -> list[ParticipantAttendance]:
+    return [
+        ParticipantAttendance(
+            person_id=m.person_id,
+            name=names.get(m.person_id, "(unknown)"),
+            role=m.role.label,
+            attendance=a.attendance[m.person_id].value if m.person_id in a.attendance else None,
+        )
+        for m in sorted(expected, key=lambda m: names.get(m.person_id, ""))
+    ]
+
+
+def _supervision(
+    case: Case, a: Appointment, staff: dict[StaffId, StaffMember], day: date
+) -> SupervisionView | None:
+    provider = staff.get(a.provider)
+    if provider is None:
+        return None
+    supervisor = effective_supervisor(case, provider, day, a.supervisor_override)
+    if supervisor is None:
+        return None
+    if a.supervisor_override is not None:
+        source = "this appointment"
+    elif case.supervisor_on(day) is not None:
+        source = "the case"
+    else:
+        source = f"default supervisor of {provider.name}"
+    return SupervisionView(supervisor=ref(staff, supervisor), source=source)
+
+
+def _codes(
+    case: Case,
+    a: Appointment,
+    service: Service | None,
+    expected: Sequence[Membership],
+    names: dict[PersonId, str],
+) -> CodesView | None:
+    if not case.policy.allows(RecordType.BILLING_CODE):
+        return None
+    suggestion = suggest_codes(
+        kind=case.kind,
+        service_code=service.billing_code if service else None,
+        minutes=a.minutes,
+        expected=expected,
+        attended_ids=a.attended_ids(expected),
+    )
+
+    def lines(items) -> list[CodeLineView]:
+        return [
+            CodeLineView(
+                code=c.code,
+                description=CODES.get(c.code, ""),
+                units=c.units,
+                person_id=c.person_id,
+                person_name=names.get(c.person_id) if c.person_id else None,
+            )
+            for c in items
+        ]
+
+    return CodesView(
+        suggested=lines(suggestion.lines),
+        reason=suggestion.reason,
+        confirmed=lines(a.codes) if a.codes is not None else None,
+        confirmed_differs=a.codes is not None and a.codes != suggestion.lines,
+    )
+
+
+async def appointment_page(
+    deps: SchedulingDeps, actor: Actor, appointment_id: UUID
+) -> AppointmentPage:
+    staff_actor(actor)  # participants get their own portal view, without others' names
+    tz, today = deps.tz, deps.clock.today()
+    async with deps.uow() as uow:
+        a = await uow.appointments.get(appointment_id)
+        if a is None:
+            raise NotFound("No such appointment.")
+        case = await load_case(uow, a.case_id)
+        granted = require(actor, case, today, Permission.VIEW_SCHEDULE)
+        expected = a.expected(case, tz)
+        people = await uow.people.get_many(m.person_id for m in expected)
+        staff = {s.id: s for s in await uow.staff.list_all()}
+        service = await uow.services.get(a.service_id)
+        series: Series | None = None
+        siblings: list[Appointment] = []
+        if a.series_id is not None:
+            series = await uow.appointments.get_series(a.series_id)
+            siblings = await uow.appointments.in_series(a.series_id)
+    names = {pid: p.display_name for pid, p in people.items()}
+    money = Permission.VIEW_BILLING in granted
+    return AppointmentPage(
+        id=a.id,
+        version=a.version,
+        case_id=case.id,
+        case_name=case.name,
+        kind_label=case.policy.label,
+        start=a.start.astimezone(tz),
+        end=a.end.astimezone(tz),
+        minutes=a.minutes,
+        status=a.status.value,
+        status_label=a.status.label,
+        providers=[ref(staff, p) for p in a.providers],
+        service_id=a.service_id,
+        service=service.name if service else "(removed service)",
+        fee_minor=service.fee.amount_minor if service and money else None,
+        currency=service.fee.currency if service else "",
+        location=a.location,
+        telehealth=a.telehealth,
+        expected=_attendance(a, expected, names),
+        supervision=_supervision(case, a, staff, a.local_day(tz)),
+        series=(
+            SeriesView(
+                id=series.id,
+                description=series.describe(),
+                position=1 + [s.id for s in siblings].index(a.id),
+                total=len(siblings),
+                sessions=[
+                    SeriesSession(id=x.id, start=x.start.astimezone(tz), status=x.status.value)
+                    for x in siblings
+                ],
+            )
+            if series is not None
+            else None
+        ),
+        codes=_codes(case, a, service, expected, names) if money else None,
+        created=_change(staff, a.created),
+        changed=_change(staff, a.changed) if a.changed else None,
+        permissions=sorted(p.value for p in granted),
+    )

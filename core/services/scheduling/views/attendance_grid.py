@@ -1,0 +1,106 @@
+"""A group's attendance grid: members by sessions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from core.domain.cases.access import (
+    Actor,
+    Permission,
+    require,
+)
+from core.domain.scheduling.appointments import AppointmentStatus
+from core.domain.scheduling.times import check_day, local_date, start_of_day
+from core.domain.shared.errors import InvalidInput
+from core.domain.shared.values import CaseId, PersonId
+from core.services.cases.changes import load_case
+from core.services.scheduling.deps import SchedulingDeps
+from core.services.scheduling.views.refs import MAX_GRID_DAYS
+from core.services.shared.use_case import View, staff_actor
+
+
+class GridSession(View, frozen=True, kw_only=True):
+    id: UUID
+    start: datetime
+    status: str
+
+
+class GridRow(View, frozen=True, kw_only=True):
+    person_id: PersonId
+    name: str
+    # One cell per session: the mark, "" when expected and not recorded, None when the person
+    # was not in the case that day.
+    cells: list[str | None]
+    attended: int
+
+
+class AttendanceGrid(View, frozen=True, kw_only=True):
+    sessions: list[GridSession]
+    rows: list[GridRow]
+    start_day: date
+    end_day: date
+
+
+async def attendance_grid(
+    deps: SchedulingDeps,
+    actor: Actor,
+    case_id: CaseId,
+    start_day: date | None = None,
+    end_day: date | None = None,
+) -> AttendanceGrid:
+    """Members by sessions (cancelled sessions left out), default: the last twelve weeks and
+    the next four; at most MAX_GRID_DAYS, so one screen stays one bounded query."""
+    staff_actor(actor)
+    tz, today = deps.tz, deps.clock.today()
+    first = start_day or today - timedelta(weeks=12)
+    last = end_day or today + timedelta(weeks=4)
+    check_day(first, "from")
+    check_day(last, "to")
+    if last < first:
+        first, last = last, first
+    if (last - first).days + 1 > MAX_GRID_DAYS:
+        raise InvalidInput(
+            f"The attendance grid shows up to {MAX_GRID_DAYS} days; choose a shorter range.",
+            field="to",
+        )
+    async with deps.uow() as uow:
+        case = await load_case(uow, case_id)
+        require(actor, case, today, Permission.VIEW_SCHEDULE)
+        found = await uow.appointments.for_case(
+            case_id,
+            start=start_of_day(first, tz),
+            end=start_of_day(last + timedelta(days=1), tz),
+            statuses=[s for s in AppointmentStatus if s is not AppointmentStatus.CANCELLED],
+        )
+        people = await uow.people.get_many(m.person_id for m in case.memberships)
+    names = {pid: p.display_name for pid, p in people.items()}
+    days = [local_date(a.start, tz) for a in found]
+    in_range = {
+        m.person_id
+        for m in case.memberships
+        if any(m.period.contains(d) for d in days) or (not days and m.period.contains(today))
+    }
+    rows = []
+    for pid in sorted(in_range, key=lambda p: names.get(p, "")):
+        cells: list[str | None] = []
+        for a, d in zip(found, days, strict=True):
+            member = any(m.person_id == pid and m.period.contains(d) for m in case.memberships)
+            mark = a.attendance.get(pid)
+            cells.append(None if not member else (mark.value if mark else ""))
+        rows.append(
+            GridRow(
+                person_id=pid,
+                name=names.get(pid, "(unknown)"),
+                cells=cells,
+                attended=sum(1 for c in cells if c == "attended"),
+            )
+        )
+    return AttendanceGrid(
+        sessions=[
+            GridSession(id=a.id, start=a.start.astimezone(tz), status=a.status.value) for a in found
+        ],
+        rows=rows,
+        start_day=first,
+        end_day=last,
+    )

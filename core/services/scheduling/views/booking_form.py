@@ -1,0 +1,88 @@
+"""The booking form: the cases and services one may book."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from core.domain.cases.access import (
+    Actor,
+    Permission,
+    reference_day,
+    require,
+)
+from core.domain.cases.responsibilities import StaffDuty
+from core.domain.directory.parties import StaffRole
+from core.domain.shared.values import CaseId, StaffId
+from core.services.cases.changes import load_case
+from core.services.scheduling.deps import SchedulingDeps
+from core.services.scheduling.views.refs import StaffRef
+from core.services.shared.use_case import View, staff_actor
+
+
+class ServiceOption(View, frozen=True, kw_only=True):
+    id: UUID
+    name: str
+    minutes: int
+    billing_code: str | None
+
+
+class BookingOptions(View, frozen=True, kw_only=True):
+    """What the form to book a session of a case offers: the services of its kind of work, the
+    clinicians who may provide it (the case's own first), who may supervise, and whose
+    calendar the actor works in when it is not their own."""
+
+    case_id: CaseId
+    case_name: str
+    kind_label: str
+    services: list[ServiceOption]
+    providers: list[StaffRef]
+    default_provider_id: StaffId | None
+    supervisors: list[StaffRef]
+    on_behalf_of: StaffRef | None
+    timezone: str
+
+
+async def booking_options(deps: SchedulingDeps, actor: Actor, case_id: CaseId) -> BookingOptions:
+    me = staff_actor(actor)
+    today = deps.clock.today()
+    async with deps.uow() as uow:
+        case = await load_case(uow, case_id)
+        require(actor, case, today, Permission.MANAGE_CASE)
+        services = await uow.services.list_all()
+        staff = await uow.staff.list_all()
+    day = reference_day(case, today)
+    treating = [
+        a.staff_id
+        for a in case.staff_on(day)
+        if a.duty in (StaffDuty.RESPONSIBLE_PROVIDER, StaffDuty.CO_THERAPIST)
+    ]
+    responsible = case.responsible_provider_on(day)
+    names = {s.id: s.name for s in staff}
+    clinicians = sorted(
+        (s for s in staff if s.active and s.is_clinician),
+        key=lambda s: (s.id not in treating, s.name),
+    )
+    return BookingOptions(
+        case_id=case.id,
+        case_name=case.name,
+        kind_label=case.policy.label,
+        services=[
+            ServiceOption(id=x.id, name=x.name, minutes=x.minutes, billing_code=x.billing_code)
+            for x in services
+            if x.service_line is case.policy.service_line
+        ],
+        providers=[StaffRef(id=s.id, name=s.name) for s in clinicians],
+        default_provider_id=responsible,
+        supervisors=[
+            StaffRef(id=s.id, name=s.name)
+            for s in staff
+            if s.active and s.has(StaffRole.SUPERVISOR)
+        ],
+        # Someone who does not treat the case (an administrator) works in the provider's calendar.
+        on_behalf_of=(
+            StaffRef(id=responsible, name=names.get(responsible, "(former staff)"))
+            if responsible is not None and me.id not in treating
+            else None
+        ),
+        timezone=deps.timezone,
+    )

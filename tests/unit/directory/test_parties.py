@@ -1,0 +1,117 @@
+"""People, organizations and staff: clear refusals for bad input, next to the field."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from adapters.system.passwords import Argon2PasswordHasher
+from core.domain.cases.kinds import CaseKind
+from core.domain.directory.parties import Channel, Licensure, Person, StaffMember, StaffRole
+from core.domain.shared.errors import InvalidInput
+from core.domain.shared.values import PersonId, StaffId
+from core.services import cases, directory
+from core.services.cases import views as case_views
+from tests.practice import Practice, day
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"legal_name": "   "}, "legal_name", "Legal name is required"),
+        ({"legal_name": "x" * 10_000}, "legal_name", "at most 200 characters"),
+        ({"email": "not-an-email"}, "email", "not an email address"),
+        ({"mobile": "call me"}, "mobile", "phone number"),
+        ({"preferred_channel": Channel.SMS, "mobile": "+15550100"}, "preferred_channel", "consent"),
+    ],
+)
+def test_a_person_refuses_bad_details_with_the_field_named(fields, field, message):
+    details = {"legal_name": "Ann One", "email": "ann@example.org"} | fields
+    with pytest.raises(InvalidInput, match=message) as refused:
+        Person(id=PersonId(uuid.uuid4()), **details)
+    assert refused.value.field == field
+
+
+def test_names_are_trimmed_and_markup_is_kept_as_text():
+    person = Person(id=PersonId(uuid.uuid4()), legal_name="  <script>alert(1)</script>  Ann ")
+    assert person.legal_name == "<script>alert(1)</script> Ann"  # escaping is the view's job
+
+
+def test_staff_rules():
+    with pytest.raises(InvalidInput, match="at least one role"):
+        StaffMember(id=StaffId(uuid.uuid4()), name="X", email="x@h.test", roles=frozenset())
+    own = StaffId(uuid.uuid4())
+    with pytest.raises(InvalidInput, match="supervises themselves"):
+        StaffMember(
+            id=own,
+            name="X",
+            email="x@h.test",
+            roles=frozenset({StaffRole.SUPERVISOR}),
+            supervisor_id=own,
+        )
+    with pytest.raises(InvalidInput, match="Only administrators"):
+        StaffMember(
+            id=own,
+            name="X",
+            email="x@h.test",
+            roles=frozenset({StaffRole.CLINICIAN}),
+            supports=frozenset({StaffId(uuid.uuid4())}),
+        )
+
+
+async def test_an_associate_needs_a_supervisor_who_supervises(practice: Practice):
+    kim = await practice.staff("Dr. Kim")
+    with pytest.raises(InvalidInput, match="needs a default supervisor"):
+        await practice.staff("Ari Associate", associate=True)
+    with pytest.raises(InvalidInput, match="must be a supervisor"):
+        await practice.staff("Ari Associate", associate=True, supervisor=kim)
+    lee = await practice.staff("Dr. Lee", StaffRole.CLINICIAN, StaffRole.SUPERVISOR)
+    ari = await practice.staff("Ari Associate", associate=True, supervisor=lee)
+    assert (await practice.actor(lee.id)).supervisees == {ari.id}
+    staff = {s.name: s for s in await directory.list_staff(practice.deps, lee)}
+    assert staff["Ari Associate"].licensure is Licensure.ASSOCIATE
+
+
+async def test_the_first_owner_is_made_once(practice: Practice):
+    from core.domain.shared.errors import Forbidden
+
+    with pytest.raises(Forbidden):
+        await directory.create_first_owner(
+            practice.deps,
+            Argon2PasswordHasher.fast(),
+            "Intruder",
+            "evil@example.org",
+            "a long enough password",
+        )
+
+
+async def test_who_was_in_the_case_on_a_date(practice: Practice):
+    lee = await practice.staff("Dr. Lee")
+    mother, teen, grandma = [
+        await practice.person(n) for n in ("Ada Okafor", "Tobi Okafor", "Nne Okafor")
+    ]
+    case_id = await cases.open_case(
+        practice.deps,
+        lee,
+        cases.OpenCase(
+            kind=CaseKind.FAMILY,
+            name="Okafor family",
+            responsible_provider_id=lee.id,
+            participants=(cases.Participant(person_id=mother),),
+        ),
+    )
+    await cases.add_member(
+        practice.deps, lee, cases.AddMember(case_id=case_id, person_id=teen, joined_on=day(1, 12))
+    )
+    await cases.add_member(
+        practice.deps, lee, cases.AddMember(case_id=case_id, person_id=grandma, joined_on=day(3, 2))
+    )
+
+    async def names(d):
+        return sorted(m.name for m in await case_views.members_on(practice.deps, lee, case_id, d))
+
+    assert await names(day(1, 5)) == ["Ada Okafor"]
+    assert await names(day(2, 1)) == ["Ada Okafor", "Tobi Okafor"]
+    assert await names(day(3, 2)) == ["Ada Okafor", "Nne Okafor", "Tobi Okafor"]
+    assert await names(day(1, 4)) == []

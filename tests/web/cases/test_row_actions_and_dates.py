@@ -1,0 +1,99 @@
+"""The case page's row actions stay folded until wanted; a refused day shows next to the date
+input it was typed in; dates read as people write them, with the ISO value kept for machines."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from adapters.web.kit.rendering import form_errors
+from adapters.web.templating import human_date
+from core.domain.shared.errors import InvalidInput, PeriodConflict
+from tests.web.conftest import World
+
+
+def _first(pattern: str, html: str) -> str:
+    found = re.search(pattern, html)
+    assert found is not None, pattern
+    return found.group(1)
+
+
+def test_row_actions_are_folded_and_keep_their_accessible_names(signed_in, world: World):
+    page = signed_in("lee").get(f"/cases/{world.cases['couple']}").text
+    # One folded action per partner and one for the payer, none open on arrival.
+    assert page.count('<details class="row-action">') == 3
+    assert '<details class="row-action" open>' not in page
+    for name in ("Maya Rivera", "Sam Chen"):
+        assert f'aria-label="End membership of {name}"' in page
+        assert f">End membership of {name}</button>" in page
+    assert 'aria-label="Sam Chen stops paying"' in page
+    assert ">Stop Sam Chen paying</button>" in page
+    # The short visible word is completed for screen readers.
+    assert 'End…<span class="visually-hidden"> (membership of Maya Rivera)</span>' in page
+
+
+def test_a_day_before_joining_is_refused_next_to_the_last_day(signed_in, world: World):
+    lee = signed_in("lee")
+    url = f"/cases/{world.cases['couple']}"
+    membership = _first(r"/members/([0-9a-f-]{36})/end", lee.get(url).text)
+    for htmx in (True, False):
+        refused = lee.post(f"{url}/members/{membership}/end", {"left_on": "1999-01-01"}, htmx=htmx)
+        assert refused.status_code == 422
+        field = f"left-{membership}-left_on"
+        assert re.search(
+            rf'id="{field}"[^>]*value="1999-01-01"[^>]*aria-invalid="true"', refused.text
+        )
+        error = _first(rf'<p class="field-error" id="{field}-error">([^<]*)</p>', refused.text)
+        assert "cannot end on 1999-01-01" in error
+        assert 'class="form-error"' not in refused.text  # not a form-level alert any more
+        assert '<details class="row-action" open>' in refused.text  # the refused row stays open
+
+
+def test_a_payer_stopping_before_paying_is_refused_next_to_the_day(signed_in, world: World):
+    lee = signed_in("lee")
+    url = f"/cases/{world.cases['couple']}"
+    payer = _first(r"/payers/([0-9a-f-]{36})/end", lee.get(url).text)
+    refused = lee.post(f"{url}/payers/{payer}/end", {"on": "1999-01-01"}, htmx=True)
+    assert refused.status_code == 422
+    error = _first(rf'id="payer-end-{payer}-on-error">([^<]*)<', refused.text)
+    assert "cannot end on 1999-01-01" in error
+    assert 'class="form-error"' not in refused.text
+
+
+def test_closing_before_a_membership_began_is_refused_at_the_closing_date(signed_in, world: World):
+    refused = signed_in("lee").post(
+        f"/cases/{world.cases['couple']}/close", {"closed_on": "1999-01-01"}, htmx=True
+    )
+    assert refused.status_code == 422
+    assert re.search(r'id="close-closed_on-error">[^<]*1999-01-01', refused.text)
+    assert 'class="form-error"' not in refused.text
+
+
+def test_form_errors_put_a_period_rule_at_the_forms_date_input():
+    conflict = PeriodConflict("It cannot end then.", field="end")
+    assert form_errors(conflict) == {"end": "It cannot end then."}
+    assert form_errors(conflict, {"left_on": ""}, "left_on") == {"left_on": "It cannot end then."}
+    # A form without a date input: on top of the form, never lost.
+    assert form_errors(conflict, {"other": ""}, None) == {
+        "end": "It cannot end then.",
+        "_form": "It cannot end then.",
+    }
+    # A rule about another field is not moved to the date.
+    named = InvalidInput("Choose a person.", field="person_id")
+    assert form_errors(named, {"person_id": "", "from_day": ""}, "from_day") == {
+        "person_id": "Choose a person."
+    }
+
+
+def test_dates_read_as_people_write_them_and_never_wrap(signed_in, world: World):
+    assert human_date(date(2026, 9, 8)) == '<time datetime="2026-09-08">8 Sep 2026</time>'
+    assert human_date(datetime(2026, 11, 2, 7, 5)) == (
+        '<time datetime="2026-11-02T07:05">2 Nov 2026 07:05</time>'
+    )
+    assert human_date(None) == ""
+    listing = signed_in("lee").get("/cases").text
+    opened = _first(r'<time datetime="(\d{4}-\d{2}-\d{2})">', listing)
+    shown = date.fromisoformat(opened)
+    assert f'<time datetime="{opened}">{shown.day} {shown:%b %Y}</time>' in listing
+    css = signed_in("lee").get("/static/hearth.css").text
+    assert "time { white-space: nowrap; }" in css
