@@ -33,12 +33,36 @@ from adapters.system.ids import RandomIds
 from adapters.system.passwords import Argon2PasswordHasher
 from adapters.web.app import WebConfig, build_app
 from adapters.web.request_log import RequestLog
+from core.domain.cases import events as case_events
+from core.domain.scheduling import events as scheduling_events
 from core.domain.shared.errors import DomainError, Forbidden
 from core.services import directory
+from core.services.cases import history as case_history
+from core.services.scheduling import handlers as scheduling_handlers
+from core.services.scheduling import history as scheduling_history
 from core.services.scheduling.deps import SchedulingDeps
+from core.services.shared.bus import MessageBus
 from core.services.shared.use_case import Deps
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/hearth.db"
+
+
+def message_bus() -> MessageBus:
+    """What each context does when an event happens, in one place: event type -> handlers (in
+    order), then the finishers that see the whole intent. A handler for a base class sees
+    every event derived from it."""
+    return MessageBus(
+        {
+            case_events.CaseEvent: [case_history.narrate],
+            case_events.CaseClosed: [scheduling_handlers.cancel_sessions_of_closed_case],
+            scheduling_events.AppointmentEvent: [scheduling_history.narrate],
+            scheduling_events.UpcomingSessionsCancelled: [
+                scheduling_history.narrate_cancelled_upcoming
+            ],
+        },
+        finishers=[case_history.write_history],
+    )
+
 
 T = TypeVar("T")
 
@@ -91,10 +115,16 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(memory_uow_factory, memory_store),
         sql=providers.Singleton(sql_uow_factory, engine),
     )
-    deps = providers.Singleton(Deps, uow=uow_factory, clock=clock, ids=ids)
+    bus = providers.Singleton(message_bus)
+    deps = providers.Singleton(Deps, uow=uow_factory, clock=clock, ids=ids, bus=bus)
     # Scheduling reads wall-clock times and repeats series in the practice's timezone.
     scheduling_deps = providers.Singleton(
-        SchedulingDeps, uow=uow_factory, clock=clock, ids=ids, timezone=settings.provided.timezone
+        SchedulingDeps,
+        uow=uow_factory,
+        clock=clock,
+        ids=ids,
+        bus=bus,
+        timezone=settings.provided.timezone,
     )
 
 

@@ -12,6 +12,7 @@ the console. Never load the demo into a practice that holds real people.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import msgspec
@@ -83,8 +84,8 @@ class _Loader:
     def __init__(self, deps: Deps, hasher: PasswordHasher) -> None:
         self.clock = _ReplayClock(deps.clock)
         # Scheduling deps (a kind of Deps): sessions are booked in the practice's timezone.
-        self.deps = sched.SchedulingDeps(
-            uow=deps.uow, clock=self.clock, ids=deps.ids, timezone=getattr(deps, "timezone", "UTC")
+        self.deps = sched.SchedulingDeps.of(
+            replace(deps, clock=self.clock), getattr(deps, "timezone", "UTC")
         )
         self.hasher = hasher
         self.today = self.clock.real_today

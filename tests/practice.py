@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from adapters.system.clock import FixedClock
 from adapters.system.ids import SequentialIds
 from adapters.system.passwords import Argon2PasswordHasher
+from bootstrap import message_bus
 from core.domain.cases.access import StaffActor
 from core.domain.directory.parties import Licensure, StaffRole
 from core.domain.shared.values import PersonId, StaffId
@@ -27,7 +28,7 @@ def day(month: int, d: int, year: int = 2026) -> date:
 class Practice:
     def __init__(self, uow: UnitOfWorkFactory, clock: FixedClock | None = None) -> None:
         self.clock = clock or FixedClock(START)
-        self.deps = Deps(uow=uow, clock=self.clock, ids=SequentialIds())
+        self.deps = Deps(uow=uow, clock=self.clock, ids=SequentialIds(), bus=message_bus())
         self.owner: StaffActor
 
     async def setup(self, owner_name: str = "Dr. Ana Owner") -> Practice:

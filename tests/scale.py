@@ -34,7 +34,7 @@ from adapters.persistence.sql.scheduling import (
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
 from core.domain.cases.access import StaffActor
 from core.domain.cases.case import Case
-from core.domain.cases.history import CaseEvent
+from core.domain.cases.history import HistoryRecord
 from core.domain.cases.kinds import CaseKind, MemberRole, ServiceLine
 from core.domain.cases.responsibilities import (
     BillingResponsibility,
@@ -127,10 +127,11 @@ async def build(engine: AsyncEngine, n: int) -> Scene:
         await _insert(engine, child.table, [r for c in all_cases for r in child.to_rows(c)])
     now = practice.clock.now()
     events = [
-        CaseEvent(uuid.uuid4(), c.id, now, lee.id, "opened", "Case opened.") for c in all_cases
+        HistoryRecord(uuid.uuid4(), c.id, now, lee.id, "opened", "Case opened.") for c in all_cases
     ]
     events += [
-        CaseEvent(uuid.uuid4(), studied.id, now, lee.id, "note", f"Change {i}.") for i in range(5)
+        HistoryRecord(uuid.uuid4(), studied.id, now, lee.id, "note", f"Change {i}.")
+        for i in range(5)
     ]
     await _insert(
         engine,

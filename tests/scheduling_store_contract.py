@@ -28,6 +28,7 @@ from core.domain.scheduling.services import Service
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
 from core.domain.shared.values import CaseId, Money, PersonId, StaffId
 from core.ports import UnitOfWorkFactory
+from tests.stores import commit_without_handlers
 
 __all__ = [
     "test_a_cancelled_appointment_reinstated_over_a_taken_slot_is_refused_at_commit",
@@ -87,7 +88,7 @@ class Setting:
             for c in self.cases:
                 await u.cases.add(c)
             await u.services.add(self.service)
-            await u.commit()
+            await commit_without_handlers(u)
         return self
 
     def session(
@@ -120,7 +121,7 @@ async def setting(uow: UnitOfWorkFactory) -> Setting:
 async def add(uow: UnitOfWorkFactory, *sessions: Appointment) -> None:
     async with uow() as u:
         await u.appointments.add_many(sessions)
-        await u.commit()
+        await commit_without_handlers(u)
 
 
 def ids(sessions) -> list[uuid.UUID]:
@@ -139,7 +140,7 @@ async def test_services_round_trip_ordered_by_name_with_unique_names(uow: UnitOf
     async with uow() as u:
         await u.services.add(group)
         await u.services.add(old)
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         got = await u.services.get(w.service.id)
         assert got == w.service and got is not w.service
@@ -152,20 +153,20 @@ async def test_services_round_trip_ordered_by_name_with_unique_names(uow: UnitOf
             await u.services.add(
                 Service(new_id(), "GROUP 90", ServiceLine.PSYCHOTHERAPY, 90, Money(1, "USD"))
             )
-            await u.commit()
+            await commit_without_handlers(u)
         assert taken.value.field == "name"
     async with uow() as u:
         got = await u.services.get(group.id)
         got.minutes = 75
         await u.services.update(got)
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         assert (await u.services.get(group.id)).minutes == 75
         stale = await u.services.get(group.id)
         stale.version = 0
         with pytest.raises(ConcurrencyConflict):
             await u.services.update(stale)
-            await u.commit()
+            await commit_without_handlers(u)
 
 
 # ----- appointments -------------------------------------------------------------------------------
@@ -217,12 +218,12 @@ async def test_rollback_discards_and_stale_versions_are_refused(uow: UnitOfWorkF
     first.status = AppointmentStatus.CANCELLED
     async with uow() as u:
         await u.appointments.update(first)
-        await u.commit()
+        await commit_without_handlers(u)
     assert (await _get(uow, kept.id)).version == kept.version + 1
     with pytest.raises(ConcurrencyConflict):
         async with uow() as u:
             await u.appointments.update(second)
-            await u.commit()
+            await commit_without_handlers(u)
 
 
 async def _get(uow: UnitOfWorkFactory, appointment_id: uuid.UUID) -> Appointment:
@@ -322,7 +323,7 @@ async def test_series_round_trip_and_list_their_sessions(uow: UnitOfWorkFactory)
         await u.appointments.add_series(counted)
         await u.appointments.add_series(until)
         await u.appointments.add_many(sessions)
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         assert await u.appointments.get_series(counted.id) == counted
         got = await u.appointments.get_series(until.id)
@@ -336,7 +337,7 @@ async def test_series_round_trip_and_list_their_sessions(uow: UnitOfWorkFactory)
         )
         got.rule = Recurrence(until=date(2026, 4, 30))
         await u.appointments.update_series(got)
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         assert (await u.appointments.get_series(until.id)).rule.until == date(2026, 4, 30)
 
@@ -384,7 +385,7 @@ async def test_a_cancelled_appointment_reinstated_over_a_taken_slot_is_refused_a
     with pytest.raises(DoubleBooking):
         async with uow() as u:
             await u.appointments.update(back)
-            await u.commit()
+            await commit_without_handlers(u)
     assert (await _get(uow, cancelled.id)).status is AppointmentStatus.CANCELLED
 
 
@@ -397,7 +398,7 @@ async def test_concurrent_units_of_work_booking_one_slot_exactly_one_commits(
         try:
             async with uow() as u:
                 await u.appointments.add(w.session(T0 + timedelta(minutes=n), case=n % 2))
-                await u.commit()
+                await commit_without_handlers(u)
         except DoubleBooking:
             return False
         return True

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from core.domain.cases.access import StaffScope
 from core.domain.cases.case import Case, CaseStatus
-from core.domain.cases.history import CaseEvent
+from core.domain.cases.history import HistoryRecord
 from core.domain.cases.kinds import CaseKind
 from core.domain.shared.values import CaseId, OrganizationId, PersonId, StaffId
 
@@ -67,7 +67,7 @@ class CaseRepository(Protocol):
 
 
 class HistoryRepository(Protocol):
-    async def append(self, event: CaseEvent) -> None: ...
-    async def for_case(self, case_id: CaseId, limit: int = 200) -> list[CaseEvent]:
+    async def append(self, event: HistoryRecord) -> None: ...
+    async def for_case(self, case_id: CaseId, limit: int = 200) -> list[HistoryRecord]:
         """Newest first; of events at the same instant, the one recorded last comes first."""
         ...

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
+from core.domain.shared.events import DomainEvent
 from core.ports.cases import CaseRepository, HistoryRepository
 from core.ports.directory import (
     CredentialRepository,
@@ -44,7 +45,15 @@ class UnitOfWork(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
-    async def commit(self) -> None: ...
+    async def commit(self) -> None:
+        """Make the changes durable. Refuses while stored aggregates have events nobody
+        collected: those must go through the message bus first (core.services.shared.bus)."""
+        ...
+
+    def collect_events(self) -> list[DomainEvent]:
+        """The events of the aggregates added or updated since the last call, oldest first."""
+        ...
+
     async def rollback(self) -> None: ...
 
 

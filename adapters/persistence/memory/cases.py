@@ -8,7 +8,7 @@ from datetime import date
 
 from adapters.persistence.memory.store import MemoryStore, Repository, Table
 from core.domain.cases.case import Case, CaseStatus
-from core.domain.cases.history import CaseEvent
+from core.domain.cases.history import HistoryRecord
 from core.domain.cases.responsibilities import PayerKind
 from core.domain.directory.parties import Person
 from core.domain.shared.values import CaseId, OrganizationId, PersonId, StaffId
@@ -93,12 +93,12 @@ class MemoryCaseRepository(Repository[Case]):
 class MemoryHistoryRepository:
     def __init__(self, store: MemoryStore) -> None:
         self._committed = store.history
-        self.staged: list[CaseEvent] = []
+        self.staged: list[HistoryRecord] = []
 
-    async def append(self, event: CaseEvent) -> None:
+    async def append(self, event: HistoryRecord) -> None:
         self.staged.append(event)
 
-    async def for_case(self, case_id: CaseId, limit: int = 200) -> list[CaseEvent]:
+    async def for_case(self, case_id: CaseId, limit: int = 200) -> list[HistoryRecord]:
         events = [e for e in [*self._committed, *self.staged] if e.case_id == case_id]
         # Newest first; of events at the same instant, the one recorded last comes first.
         events.reverse()

@@ -11,8 +11,9 @@ from typing import Any, Generic, TypeVar
 from adapters.persistence.memory.scheduling import (
     SCHEDULING_TABLES,
 )
-from core.domain.cases.history import CaseEvent
+from core.domain.cases.history import HistoryRecord
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
+from core.domain.shared.events import DomainEvent
 
 E = TypeVar("E", bound=Any)
 
@@ -31,7 +32,7 @@ class MemoryStore:
             **{name: {} for name, _ in SCHEDULING_TABLES},
         }
     )
-    history: list[CaseEvent] = field(default_factory=list)
+    history: list[HistoryRecord] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -43,6 +44,12 @@ class Table(Generic[E]):
         self.what = what
         self.staged: dict[Any, E] = {}
         self.expected: dict[Any, int | None] = {}  # version read from the store; None: new row
+        self.events: list[DomainEvent] = []  # of the aggregates staged, for the unit of work
+
+    def _take_events(self, entity: E) -> None:
+        log = getattr(entity, "events", None)
+        if log is not None:
+            self.events += log.pull()
 
     def visible(self) -> Iterator[E]:
         for key, row in self._rows.items():
@@ -57,6 +64,7 @@ class Table(Generic[E]):
     def add(self, entity: E) -> None:
         if entity.id in self._rows or entity.id in self.staged:
             raise InvalidInput(f"This {self.what} exists already.")
+        self._take_events(entity)
         self.staged[entity.id] = copy.deepcopy(entity)
         self.expected[entity.id] = None
 
@@ -66,6 +74,7 @@ class Table(Generic[E]):
             raise ConcurrencyConflict(f"This {self.what}")
         self.expected.setdefault(entity.id, entity.version)
         entity.version += 1
+        self._take_events(entity)
         self.staged[entity.id] = copy.deepcopy(entity)
 
     def check(self) -> None:

@@ -22,6 +22,7 @@ from adapters.persistence.memory.scheduling import (
 )
 from adapters.persistence.memory.store import MemoryStore, Table
 from core.domain.shared.errors import InvalidInput
+from core.domain.shared.events import DomainEvent
 
 
 class MemoryUnitOfWork:
@@ -60,7 +61,15 @@ class MemoryUnitOfWork:
     ) -> None:
         await self.rollback()
 
+    def collect_events(self) -> list[DomainEvent]:
+        taken = [e for table in self._tables.values() for e in table.events]
+        for table in self._tables.values():
+            table.events.clear()
+        return taken
+
     async def commit(self) -> None:
+        if any(table.events for table in self._tables.values()):
+            raise RuntimeError("Events not handed to the message bus: commit through the bus.")
         with self._store.lock:
             for table in self._tables.values():
                 table.check()
@@ -78,6 +87,7 @@ class MemoryUnitOfWork:
         for table in self._tables.values():
             table.staged.clear()
             table.expected.clear()
+            table.events.clear()
         self.credentials.discard()
         self.history.staged.clear()
 

@@ -36,6 +36,7 @@ from core.domain.cases.responsibilities import (
 from core.domain.directory.parties import Channel
 from core.domain.documentation.diagnoses import Diagnosis
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
+from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, OrganizationId, Period, PersonId, StaffId
 from core.ports import CaseListQuery
 
@@ -195,6 +196,7 @@ class SqlCaseRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
         self._dialect = conn.dialect.name
+        self.events: list[DomainEvent] = []  # of the cases stored, for the unit of work
         # The child rows as last read or written in this unit of work, to write only changes.
         self._seen: dict[CaseId, dict[str, dict[Any, Row]]] = {}
 
@@ -258,6 +260,7 @@ class SqlCaseRepository:
     # ----- writing -------------------------------------------------------------------------------
 
     async def add(self, case: Case) -> None:
+        self.events += case.events.pull()
         try:
             await self._conn.execute(sa.insert(t.cases).values(_case_values(case)))
         except IntegrityError as exc:
@@ -269,6 +272,7 @@ class SqlCaseRepository:
         self._remember(case)
 
     async def update(self, case: Case) -> None:
+        self.events += case.events.pull()
         values = {k: v for k, v in _case_values(case).items() if k not in ("id", "version")}
         result = await self._conn.execute(
             sa.update(t.cases)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
-from core.domain.cases.history import CaseEvent
+from core.domain.cases.history import HistoryRecord
 from core.domain.shared.values import CaseId
 
 
@@ -14,7 +14,7 @@ class SqlHistoryRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    async def append(self, event: CaseEvent) -> None:
+    async def append(self, event: HistoryRecord) -> None:
         await self._conn.execute(
             sa.insert(t.case_events).values(
                 id=event.id,
@@ -28,7 +28,7 @@ class SqlHistoryRepository:
             )
         )
 
-    async def for_case(self, case_id: CaseId, limit: int = 200) -> list[CaseEvent]:
+    async def for_case(self, case_id: CaseId, limit: int = 200) -> list[HistoryRecord]:
         e = t.case_events.c
         rows = await self._conn.execute(
             sa.select(t.case_events)
@@ -37,7 +37,7 @@ class SqlHistoryRepository:
             .limit(limit)
         )
         return [
-            CaseEvent(
+            HistoryRecord(
                 id=r.id,
                 case_id=CaseId(r.case_id),
                 at=r.at,

@@ -35,6 +35,7 @@ from core.domain.scheduling.appointments import (
 from core.domain.scheduling.series import Recurrence, Series
 from core.domain.scheduling.services import Service
 from core.domain.shared.errors import InvalidInput
+from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, Money, PersonId, StaffId
 
 Row = dict[str, Any]
@@ -221,6 +222,7 @@ class SqlAppointmentRepository:
         self._conn = conn
         self._dialect = conn.dialect.name
         self._series = _SeriesTable(conn)
+        self.events: list[DomainEvent] = []  # of the appointments stored, for the unit of work
         # Appointments added or changed in this unit of work, checked against overlaps.
         self.written: dict[UUID, Appointment] = {}
 
@@ -376,6 +378,8 @@ class SqlAppointmentRepository:
 
     async def add_many(self, appointments: Iterable[Appointment]) -> None:
         new = list(appointments)
+        for a in new:
+            self.events += a.events.pull()
         if not new:
             return
         try:
@@ -388,6 +392,7 @@ class SqlAppointmentRepository:
         self.written.update((a.id, a) for a in new)
 
     async def update(self, appointment: Appointment) -> None:
+        self.events += appointment.events.pull()
         table = _AppointmentTable(self._conn)
         await table._update(appointment, _appointment_values(appointment))
         await self._conn.execute(

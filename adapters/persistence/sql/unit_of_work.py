@@ -20,6 +20,7 @@ from adapters.persistence.sql.directory import (
 from adapters.persistence.sql.history import SqlHistoryRepository
 from adapters.persistence.sql.scheduling import SqlAppointmentRepository, SqlServiceRepository
 from core.domain.scheduling.appointments import DoubleBooking
+from core.domain.shared.events import DomainEvent
 
 EXCLUSION_VIOLATION = "23P01"  # PostgreSQL's SQLSTATE for an exclusion constraint
 
@@ -66,6 +67,8 @@ class SqlUnitOfWork:
         the commit. PostgreSQL: the exclusion constraint decides at commit, even against a
         writer that committed a moment earlier; the clash is then looked up for the message."""
         conn = self._open()
+        if self.cases.events or self.appointments.events:
+            raise RuntimeError("Events not handed to the message bus: commit through the bus.")
         written = list(self.appointments.written.values())
         if written:
             clash = await self.appointments.clash(written)
@@ -83,6 +86,12 @@ class SqlUnitOfWork:
             raise clash or DoubleBooking(first.provider, first.start, first.end) from exc
         finally:
             self.appointments.written.clear()
+
+    def collect_events(self) -> list[DomainEvent]:
+        taken = [*self.cases.events, *self.appointments.events]
+        self.cases.events.clear()
+        self.appointments.events.clear()
+        return taken
 
     async def rollback(self) -> None:
         self.appointments.written.clear()

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 from uuid import UUID
 
+from core.domain.cases import events as ev
 from core.domain.cases.kinds import CaseKind, KindPolicy, MemberRole, RecordType, policy
 from core.domain.cases.responsibilities import (
     BillingResponsibility,
@@ -33,6 +34,7 @@ from core.domain.shared.errors import (
     NotFound,
     PeriodConflict,
 )
+from core.domain.shared.events import EventLog
 from core.domain.shared.values import ONE_DAY, CaseId, Period, PersonId, StaffId, clean_name
 
 
@@ -77,6 +79,8 @@ class Case:
     helpers: list[HelperRole] = field(default_factory=list)
     diagnoses: list[Diagnosis] = field(default_factory=list)
     version: int = 0
+    # What happened since it was loaded: not state, not an argument, not compared.
+    events: EventLog = field(default_factory=EventLog, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.kind = CaseKind(self.kind)
@@ -124,6 +128,16 @@ class Case:
                 f"{case.policy.participant_word}.",
                 field="participants",
             )
+        # One event for the whole opening: its members and provider are part of it.
+        case.events.pull()
+        case.events.record(
+            ev.CaseOpened(
+                case_id=id,
+                kind=case.kind,
+                responsible_provider=responsible_provider,
+                opened_on=opened_on,
+            )
+        )
         return case
 
     @property
@@ -140,13 +154,15 @@ class Case:
 
     def rename(self, name: str) -> None:
         self.require_open()
-        self.name = clean_name(name, field="name", what="Case name")
+        before, self.name = self.name, clean_name(name, field="name", what="Case name")
+        self.events.record(ev.CaseRenamed(case_id=self.id, before=before, after=self.name))
 
     def set_capacity(self, capacity: int | None) -> None:
         self.require_open()
         self.capacity = capacity
         self.__post_init__()
         self._check_limit()
+        self.events.record(ev.CapacitySet(case_id=self.id, capacity=capacity))
 
     def change_status(self, status: CaseStatus) -> None:
         """Move between intake, active and on hold. Closing has its own rules (`close`)."""
@@ -157,6 +173,7 @@ class Case:
         if status is CaseStatus.INTAKE and self.status is not CaseStatus.INTAKE:
             raise InvalidInput("A case that has started cannot go back to intake.", field="status")
         self.status = status
+        self.events.record(ev.StatusChanged(case_id=self.id, status=status.value))
 
     def close(self, on: date) -> None:
         """Close on `on`: every running membership and responsibility ends that day."""
@@ -181,6 +198,7 @@ class Case:
         self.helpers = [_end(h, on) for h in self.helpers]
         self.status = CaseStatus.CLOSED
         self.closed_on = on
+        self.events.record(ev.CaseClosed(case_id=self.id, closed_on=on))
 
     def reopen(self, on: date, responsible_provider: StaffId, new_id: Callable[[], UUID]) -> None:
         """Reopen after closing: the members present at closing return with new periods."""
@@ -196,8 +214,16 @@ class Case:
         self.status = CaseStatus.ACTIVE
         self.closed_on = None
         self.assign_responsible_provider(new_id(), responsible_provider, on)
+        recorded = len(self.events.pending)
         for m in returning:
             self.add_member(new_id(), m.person_id, m.role, on)
+        # One event for the reopening: the provider and the returning members are part of it.
+        del self.events.pending[recorded:]
+        self.events.record(
+            ev.CaseReopened(
+                case_id=self.id, reopened_on=on, responsible_provider=responsible_provider
+            )
+        )
 
     # ----- membership ---------------------------------------------------------------------------
 
@@ -240,6 +266,15 @@ class Case:
         except CaseFull:
             self.memberships.pop()
             raise
+        self.events.record(
+            ev.MemberJoined(
+                case_id=self.id,
+                membership_id=membership_id,
+                person_id=person_id,
+                role=role,
+                joined_on=joined_on,
+            )
+        )
         return membership
 
     def end_membership(self, membership_id: UUID, left_on: date) -> Membership:
@@ -258,6 +293,11 @@ class Case:
                 field="left_on",
             )
         self.memberships = [ended if m is current else m for m in self.memberships]
+        self.events.record(
+            ev.MemberLeft(
+                case_id=self.id, membership_id=ended.id, person_id=ended.person_id, left_on=left_on
+            )
+        )
         return ended
 
     def _check_limit(self) -> None:
@@ -349,6 +389,7 @@ class Case:
             )
         assignment = StaffAssignment(assignment_id, staff_id, duty, Period(from_day))
         self.staff = [*kept, assignment]
+        self._assigned(assignment)
         return assignment
 
     def add_staff_duty(
@@ -374,7 +415,19 @@ class Case:
                     )
         assignment = StaffAssignment(assignment_id, staff_id, duty, period)
         self.staff.append(assignment)
+        self._assigned(assignment)
         return assignment
+
+    def _assigned(self, a: StaffAssignment) -> None:
+        self.events.record(
+            ev.StaffAssigned(
+                case_id=self.id,
+                assignment_id=a.id,
+                staff_id=a.staff_id,
+                duty=a.duty,
+                from_day=a.period.start,
+            )
+        )
 
     def end_staff_duty(self, assignment_id: UUID, on: date) -> StaffAssignment:
         """End a co-therapist, supervisor or administrative support period."""
@@ -385,7 +438,17 @@ class Case:
                 "An open case always has a responsible provider: assign the next one instead.",
                 field="assignment_id",
             )
-        return self._end_item("staff", current, on)
+        ended = self._end_item("staff", current, on)
+        self.events.record(
+            ev.StaffDutyEnded(
+                case_id=self.id,
+                assignment_id=ended.id,
+                staff_id=ended.staff_id,
+                duty=ended.duty,
+                on=on,
+            )
+        )
+        return ended
 
     # ----- billing ------------------------------------------------------------------------------
 
@@ -418,12 +481,15 @@ class Case:
                     field="share_percent",
                 )
         self.billing.append(responsibility)
+        self.events.record(ev.PayerAdded(case_id=self.id, responsibility=responsibility))
         return responsibility
 
     def end_billing(self, responsibility_id: UUID, on: date) -> BillingResponsibility:
         self.require_open()
         current = self._find(self.billing, responsibility_id, "billing responsibility")
-        return self._end_item("billing", current, on)
+        ended = self._end_item("billing", current, on)
+        self.events.record(ev.PayerEnded(case_id=self.id, responsibility=ended, on=on))
+        return ended
 
     def payers_on(self, day: date) -> list[BillingResponsibility]:
         return [b for b in self.billing if b.period.contains(day)]
@@ -473,6 +539,7 @@ class Case:
                 field="clinical_messages",
             )
         self.communication[preference.person_id] = preference
+        self.events.record(ev.CommunicationSet(case_id=self.id, preference=preference))
 
     def grant_helper(self, role: HelperRole) -> HelperRole:
         self.require_open()
@@ -489,12 +556,28 @@ class Case:
             ) and h.period.overlaps(role.period):
                 raise PeriodConflict(f"This person is already {role.kind.label} then.")
         self.helpers.append(role)
+        self.events.record(
+            ev.HelperGranted(
+                case_id=self.id,
+                role_id=role.id,
+                helper_id=role.helper_id,
+                for_person_id=role.for_person_id,
+                kind=role.kind,
+                from_day=role.period.start,
+            )
+        )
         return role
 
     def revoke_helper(self, role_id: UUID, on: date) -> HelperRole:
         self.require_open()
         current = self._find(self.helpers, role_id, "helper role")
-        return self._end_item("helpers", current, on)
+        ended = self._end_item("helpers", current, on)
+        self.events.record(
+            ev.HelperRevoked(
+                case_id=self.id, role_id=ended.id, helper_id=ended.helper_id, kind=ended.kind, on=on
+            )
+        )
+        return ended
 
     def helpers_on(self, day: date) -> list[HelperRole]:
         return [h for h in self.helpers if h.period.contains(day)]
@@ -512,13 +595,25 @@ class Case:
                 "A diagnosis belongs to a participant of this case.", field="person_id"
             )
         self.diagnoses.append(diagnosis)
+        self.events.record(
+            ev.DiagnosisAdded(
+                case_id=self.id,
+                diagnosis_id=diagnosis.id,
+                person_id=diagnosis.person_id,
+                code=diagnosis.code,
+            )
+        )
         return diagnosis
 
     def end_diagnosis(self, diagnosis_id: UUID, on: date) -> Diagnosis:
         self.require_record(RecordType.DIAGNOSIS)
         self.require_open()
         current = self._find(self.diagnoses, diagnosis_id, "diagnosis")
-        return self._end_item("diagnoses", current, on)
+        ended = self._end_item("diagnoses", current, on)
+        self.events.record(
+            ev.DiagnosisEnded(case_id=self.id, diagnosis_id=ended.id, code=ended.code, on=on)
+        )
+        return ended
 
     # ----- helpers --------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from core.domain.shared.values import CaseId, StaffId
 
 
 @dataclass(frozen=True, slots=True)
-class CaseEvent:
+class HistoryRecord:
     """One change to a case. `actor_id` is who really did it; `on_behalf_of` is the clinician
     whose work an administrator was doing. Clinical events are hidden from non-clinical readers."""
 

@@ -18,6 +18,7 @@ from core.domain.cases.kinds import RecordType
 from core.domain.scheduling.services import check_minutes
 from core.domain.scheduling.times import local_date, overlaps
 from core.domain.shared.errors import DomainError, InvalidInput, InvariantViolation
+from core.domain.shared.events import EventLog
 from core.domain.shared.values import CaseId, PersonId, StaffId, clean_name
 
 MAX_PROVIDERS = 4
@@ -114,6 +115,8 @@ class Appointment:
     codes: tuple[CodeLine, ...] | None = None  # confirmed by the clinician; None: not yet
     changed: ChangeMark | None = None
     version: int = 0
+    # What happened since it was loaded: not state, not an argument, not compared.
+    events: EventLog = field(default_factory=EventLog, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:

@@ -1,6 +1,6 @@
 """The cases context: opening and closing cases, membership, the team, payers, contacts."""
 
-from core.services.cases.changes import CaseChange, Change, change_case, load_case, record
+from core.services.cases.changes import CaseChange, change_case, load_case, on_behalf_for
 from core.services.cases.contacts import (
     GrantHelperRole,
     RevokeHelperRole,
@@ -41,7 +41,6 @@ __all__ = [
     "AddMember",
     "AssignStaff",
     "CaseChange",
-    "Change",
     "ChangeStatus",
     "CloseCase",
     "EndBillingResponsibility",
@@ -69,9 +68,9 @@ __all__ = [
     "get_case",
     "grant_helper_role",
     "load_case",
+    "on_behalf_for",
     "open_case",
     "person_names",
-    "record",
     "rename_case",
     "reopen_case",
     "require_clinician",

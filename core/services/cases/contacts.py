@@ -16,7 +16,7 @@ from core.domain.directory.parties import Channel
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import CaseId, Period, PersonId
 from core.ports import UnitOfWork
-from core.services.cases.changes import Change, change_case
+from core.services.cases.changes import change_case
 from core.services.cases.lookups import person_names
 from core.services.shared.use_case import Command, Deps
 
@@ -32,7 +32,7 @@ class SetCommunication(Command, frozen=True, kw_only=True):
 
 
 async def set_communication(deps: Deps, actor: Actor, cmd: SetCommunication) -> Case:
-    async def change(case: Case, uow: UnitOfWork) -> Change:
+    async def change(case: Case, uow: UnitOfWork) -> None:
         person = await uow.people.get(cmd.person_id)
         if person is None:
             raise InvalidInput("Choose a person of this case.", field="person_id")
@@ -52,20 +52,6 @@ async def set_communication(deps: Deps, actor: Actor, cmd: SetCommunication) -> 
                 portal_access=cmd.portal_access,
             )
         )
-        what = [
-            label
-            for label, on in (
-                ("reminders", cmd.reminders),
-                ("invoices", cmd.invoices),
-                ("clinical messages", cmd.clinical_messages),
-                ("portal access", cmd.portal_access),
-            )
-            if on
-        ]
-        return Change(
-            "communication",
-            f"{person.display_name}: {', '.join(what) or 'nothing'} by {cmd.channel.value}.",
-        )
 
     return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
 
@@ -79,16 +65,11 @@ class GrantHelperRole(Command, frozen=True, kw_only=True):
 
 
 async def grant_helper_role(deps: Deps, actor: Actor, cmd: GrantHelperRole) -> Case:
-    async def change(case: Case, uow: UnitOfWork) -> Change:
-        names = await person_names(uow, [cmd.helper_id, cmd.for_person_id])
+    async def change(case: Case, uow: UnitOfWork) -> None:
+        await person_names(uow, [cmd.helper_id, cmd.for_person_id])
         day = cmd.from_day or deps.clock.today()
         case.grant_helper(
             HelperRole(deps.ids.new(), cmd.helper_id, cmd.for_person_id, cmd.kind, Period(day))
-        )
-        return Change(
-            "helper_granted",
-            f"{names[cmd.helper_id]} is {cmd.kind.label} for {names[cmd.for_person_id]} "
-            f"from {day.isoformat()}.",
         )
 
     return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
@@ -101,13 +82,8 @@ class RevokeHelperRole(Command, frozen=True, kw_only=True):
 
 
 async def revoke_helper_role(deps: Deps, actor: Actor, cmd: RevokeHelperRole) -> Case:
-    async def change(case: Case, uow: UnitOfWork) -> Change:
+    async def change(case: Case, uow: UnitOfWork) -> None:
         on = cmd.on or deps.clock.today()
-        ended = case.revoke_helper(cmd.role_id, on)
-        names = await person_names(uow, [ended.helper_id])
-        return Change(
-            "helper_revoked",
-            f"{names[ended.helper_id]} is no longer {ended.kind.label} after {on.isoformat()}.",
-        )
+        case.revoke_helper(cmd.role_id, on)
 
     return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)

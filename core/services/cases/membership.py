@@ -13,7 +13,7 @@ from core.domain.cases.case import Case
 from core.domain.cases.kinds import MemberRole
 from core.domain.shared.values import CaseId, PersonId
 from core.ports import UnitOfWork
-from core.services.cases.changes import Change, change_case
+from core.services.cases.changes import change_case
 from core.services.cases.lookups import person_names
 from core.services.shared.use_case import Command, Deps
 
@@ -26,14 +26,10 @@ class AddMember(Command, frozen=True, kw_only=True):
 
 
 async def add_member(deps: Deps, actor: Actor, cmd: AddMember) -> Case:
-    async def change(case: Case, uow: UnitOfWork) -> Change:
-        names = await person_names(uow, [cmd.person_id])
+    async def change(case: Case, uow: UnitOfWork) -> None:
+        await person_names(uow, [cmd.person_id])
         joined = cmd.joined_on or deps.clock.today()
-        m = case.add_member(deps.ids.new(), cmd.person_id, cmd.role, joined)
-        return Change(
-            "member_added",
-            f"{names[cmd.person_id]} joined as {m.role.label} on {joined.isoformat()}.",
-        )
+        case.add_member(deps.ids.new(), cmd.person_id, cmd.role, joined)
 
     return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
 
@@ -45,10 +41,8 @@ class EndMembership(Command, frozen=True, kw_only=True):
 
 
 async def end_membership(deps: Deps, actor: Actor, cmd: EndMembership) -> Case:
-    async def change(case: Case, uow: UnitOfWork) -> Change:
+    async def change(case: Case, uow: UnitOfWork) -> None:
         left = cmd.left_on or deps.clock.today()
-        ended = case.end_membership(cmd.membership_id, left)
-        names = await person_names(uow, [ended.person_id])
-        return Change("member_left", f"{names[ended.person_id]} left on {left.isoformat()}.")
+        case.end_membership(cmd.membership_id, left)
 
     return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)

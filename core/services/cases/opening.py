@@ -14,16 +14,16 @@ from core.domain.cases.access import (
     require_may_assign,
 )
 from core.domain.cases.case import Case, CaseStatus
-from core.domain.cases.kinds import CaseKind, MemberRole, policy
+from core.domain.cases.kinds import CaseKind, MemberRole
 from core.domain.cases.responsibilities import PayerRef, StaffDuty
 from core.domain.shared.errors import Forbidden, InvalidInput
 from core.domain.shared.values import CaseId, PersonId, StaffId
 from core.ports import UnitOfWork
-from core.services.cases.changes import Change, change_case, load_case, record
+from core.services.cases.changes import change_case, load_case, on_behalf_for
 from core.services.cases.lookups import person_names, require_clinician, require_payer
 from core.services.cases.payer_terms import Payer, billing_of
-from core.services.scheduling.changes import cancel_upcoming
-from core.services.shared.use_case import Command, Deps, staff_actor
+from core.services.shared.bus import commit
+from core.services.shared.use_case import Command, Deps
 
 
 class Participant(msgspec.Struct, frozen=True, kw_only=True):
@@ -50,7 +50,7 @@ async def open_case(deps: Deps, actor: Actor, cmd: OpenCase) -> CaseId:
         )
     opened_on = cmd.opened_on or deps.clock.today()
     async with deps.uow() as uow:
-        provider_name = await require_clinician(uow, cmd.responsible_provider_id, "provider")
+        await require_clinician(uow, cmd.responsible_provider_id, "provider")
         names = await person_names(uow, [p.person_id for p in cmd.participants])
         name = cmd.name.strip() or " & ".join(names[p.person_id] for p in cmd.participants[:3])
         case = Case.open(
@@ -68,15 +68,7 @@ async def open_case(deps: Deps, actor: Actor, cmd: OpenCase) -> CaseId:
             await require_payer(uow, PayerRef(cmd.payer.kind, cmd.payer.id))
             case.add_billing(billing_of(deps, cmd.payer, opened_on))
         await uow.cases.add(case)
-        word = policy(cmd.kind).label
-        await record(
-            deps,
-            uow,
-            actor,
-            case,
-            Change("opened", f"Opened as a {word} case with {provider_name} responsible."),
-        )
-        await uow.commit()
+        await commit(deps, uow, actor, on_behalf_of=on_behalf_for(deps, actor, case))
     return case.id
 
 
@@ -86,10 +78,8 @@ class RenameCase(Command, frozen=True, kw_only=True):
 
 
 async def rename_case(deps: Deps, actor: Actor, cmd: RenameCase) -> Case:
-    async def change(case: Case, _: UnitOfWork) -> Change:
-        before = case.name
+    async def change(case: Case, _: UnitOfWork) -> None:
         case.rename(cmd.name)
-        return Change("renamed", f"Renamed from “{before}” to “{case.name}”.")
 
     return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
 
@@ -100,9 +90,8 @@ class SetCapacity(Command, frozen=True, kw_only=True):
 
 
 async def set_capacity(deps: Deps, actor: Actor, cmd: SetCapacity) -> Case:
-    async def change(case: Case, _: UnitOfWork) -> Change:
+    async def change(case: Case, _: UnitOfWork) -> None:
         case.set_capacity(cmd.capacity)
-        return Change("capacity", f"Capacity set to {cmd.capacity or 'no limit'}.")
 
     return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
 
@@ -113,9 +102,8 @@ class ChangeStatus(Command, frozen=True, kw_only=True):
 
 
 async def change_status(deps: Deps, actor: Actor, cmd: ChangeStatus) -> Case:
-    async def change(case: Case, _: UnitOfWork) -> Change:
+    async def change(case: Case, _: UnitOfWork) -> None:
         case.change_status(cmd.status)
-        return Change("status", f"Status changed to {case.status.label}.")
 
     return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
 
@@ -129,13 +117,9 @@ async def close_case(deps: Deps, actor: Actor, cmd: CloseCase) -> Case:
     """Closing ends everything: memberships and responsibilities end that day, and the
     sessions still to come are cancelled (a closed case cannot change them any more)."""
 
-    async def change(case: Case, uow: UnitOfWork) -> Change:
+    async def change(case: Case, uow: UnitOfWork) -> None:
         on = cmd.closed_on or deps.clock.today()
         case.close(on)
-        cancelled = await cancel_upcoming(deps, uow, staff_actor(actor), case)
-        n = len(cancelled)
-        rest = f" Cancelled {n} scheduled session{'s' * (n > 1)} to come." if n else ""
-        return Change("closed", f"Closed on {on.isoformat()}.{rest}")
 
     return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
 
@@ -147,7 +131,7 @@ class ReopenCase(Command, frozen=True, kw_only=True):
 
 
 async def reopen_case(deps: Deps, actor: Actor, cmd: ReopenCase) -> Case:
-    async def change(case: Case, uow: UnitOfWork) -> Change:
+    async def change(case: Case, uow: UnitOfWork) -> None:
         on = cmd.reopened_on or deps.clock.today()
         previous = case.responsible_provider_on(case.closed_on or on)
         provider = cmd.responsible_provider_id or previous
@@ -158,9 +142,8 @@ async def reopen_case(deps: Deps, actor: Actor, cmd: ReopenCase) -> Case:
             today = deps.clock.today()
             require(actor, case, today, Permission.ASSIGN_CLINICIANS)
             require_may_assign(actor, case, today, provider, StaffDuty.RESPONSIBLE_PROVIDER)
-        name = await require_clinician(uow, provider, "provider")
+        await require_clinician(uow, provider, "provider")
         case.reopen(on, provider, deps.ids.new)
-        return Change("reopened", f"Reopened on {on.isoformat()} with {name} responsible.")
 
     return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
 

@@ -12,7 +12,7 @@ from core.domain.cases.responsibilities import (
 )
 from core.domain.shared.values import CaseId
 from core.ports import UnitOfWork
-from core.services.cases.changes import Change, change_case
+from core.services.cases.changes import change_case
 from core.services.cases.lookups import person_names, require_payer
 from core.services.cases.payer_terms import Payer, billing_of
 from core.services.shared.use_case import Command, Deps
@@ -27,18 +27,12 @@ class AddBillingResponsibility(Command, frozen=True, kw_only=True):
 async def add_billing_responsibility(
     deps: Deps, actor: Actor, cmd: AddBillingResponsibility
 ) -> Case:
-    async def change(case: Case, uow: UnitOfWork) -> Change:
-        payer_name = await require_payer(uow, PayerRef(cmd.payer.kind, cmd.payer.id))
+    async def change(case: Case, uow: UnitOfWork) -> None:
+        await require_payer(uow, PayerRef(cmd.payer.kind, cmd.payer.id))
         day = cmd.from_day or deps.clock.today()
         added = case.add_billing(billing_of(deps, cmd.payer, day))
-        if added.covers is None:
-            target = "the whole case"
-        else:
-            target = (await person_names(uow, [added.covers]))[added.covers]
-        share = f" ({added.share_percent}%)" if added.share_percent else ""
-        return Change(
-            "payer_added", f"{payer_name} pays for {target}{share} from {day.isoformat()}."
-        )
+        if added.covers is not None:
+            await person_names(uow, [added.covers])
 
     return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_BILLING, change)
 
@@ -52,10 +46,8 @@ class EndBillingResponsibility(Command, frozen=True, kw_only=True):
 async def end_billing_responsibility(
     deps: Deps, actor: Actor, cmd: EndBillingResponsibility
 ) -> Case:
-    async def change(case: Case, uow: UnitOfWork) -> Change:
+    async def change(case: Case, uow: UnitOfWork) -> None:
         on = cmd.on or deps.clock.today()
-        ended = case.end_billing(cmd.responsibility_id, on)
-        name = await require_payer(uow, ended.payer)
-        return Change("payer_ended", f"{name} stops paying after {on.isoformat()}.")
+        case.end_billing(cmd.responsibility_id, on)
 
     return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_BILLING, change)

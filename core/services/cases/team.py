@@ -16,7 +16,7 @@ from core.domain.directory.parties import StaffRole
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import CaseId, StaffId
 from core.ports import UnitOfWork
-from core.services.cases.changes import Change, change_case
+from core.services.cases.changes import change_case
 from core.services.cases.lookups import require_clinician
 from core.services.shared.use_case import Command, Deps
 
@@ -50,9 +50,9 @@ async def _staff_name(uow: UnitOfWork, staff_id: StaffId, duty: StaffDuty) -> st
 
 
 async def assign_staff(deps: Deps, actor: Actor, cmd: AssignStaff) -> Case:
-    async def change(case: Case, uow: UnitOfWork) -> Change:
+    async def change(case: Case, uow: UnitOfWork) -> None:
         require_may_assign(actor, case, deps.clock.today(), cmd.staff_id, cmd.duty)
-        name = await _staff_name(uow, cmd.staff_id, cmd.duty)
+        await _staff_name(uow, cmd.staff_id, cmd.duty)
         day = cmd.from_day or deps.clock.today()
         new_id = deps.ids.new()
         if cmd.duty is StaffDuty.RESPONSIBLE_PROVIDER:
@@ -61,7 +61,6 @@ async def assign_staff(deps: Deps, actor: Actor, cmd: AssignStaff) -> Case:
             case.set_supervisor(new_id, cmd.staff_id, day)
         else:
             case.add_staff_duty(new_id, cmd.staff_id, cmd.duty, day)
-        return Change(cmd.duty.value, f"{name} is {cmd.duty.label} from {day.isoformat()}.")
 
     return await change_case(deps, actor, cmd.case_id, DUTY_PERMISSION[cmd.duty], change)
 
@@ -73,15 +72,9 @@ class EndStaffDuty(Command, frozen=True, kw_only=True):
 
 
 async def end_staff_duty(deps: Deps, actor: Actor, cmd: EndStaffDuty) -> Case:
-    async def change(case: Case, uow: UnitOfWork) -> Change:
+    async def change(case: Case, uow: UnitOfWork) -> None:
         on = cmd.on or deps.clock.today()
-        ended = case.end_staff_duty(cmd.assignment_id, on)
-        staff = await uow.staff.get(ended.staff_id)
-        who = staff.name if staff else "A staff member"
-        return Change(
-            f"{ended.duty.value}_ended",
-            f"{who} is no longer {ended.duty.label} after {on.isoformat()}.",
-        )
+        case.end_staff_duty(cmd.assignment_id, on)
 
     def permission(case: Case) -> Permission:
         # An unknown id needs the least permission; the domain then says it is not there.

@@ -10,7 +10,7 @@ from core.domain.cases.case import Case
 from core.domain.documentation.diagnoses import Diagnosis
 from core.domain.shared.values import CaseId, Period, PersonId
 from core.ports import UnitOfWork
-from core.services.cases.changes import Change, change_case
+from core.services.cases.changes import change_case
 from core.services.cases.lookups import person_names
 from core.services.shared.use_case import Command, Deps
 
@@ -25,9 +25,9 @@ class AddDiagnosis(Command, frozen=True, kw_only=True):
 
 
 async def add_diagnosis(deps: Deps, actor: Actor, cmd: AddDiagnosis) -> Case:
-    async def change(case: Case, uow: UnitOfWork) -> Change:
-        names = await person_names(uow, [cmd.person_id])
-        diagnosis = case.add_diagnosis(
+    async def change(case: Case, uow: UnitOfWork) -> None:
+        await person_names(uow, [cmd.person_id])
+        case.add_diagnosis(
             Diagnosis(
                 id=deps.ids.new(),
                 person_id=cmd.person_id,
@@ -35,11 +35,6 @@ async def add_diagnosis(deps: Deps, actor: Actor, cmd: AddDiagnosis) -> Case:
                 description=cmd.description,
                 period=Period(cmd.from_day or deps.clock.today(), cmd.to_day),
             )
-        )
-        return Change(
-            "diagnosis_added",
-            f"Diagnosis {diagnosis.code} added for {names[cmd.person_id]}.",
-            clinical=True,
         )
 
     return await change_case(deps, actor, cmd.case_id, Permission.WRITE_CLINICAL, change)
@@ -52,11 +47,8 @@ class EndDiagnosis(Command, frozen=True, kw_only=True):
 
 
 async def end_diagnosis(deps: Deps, actor: Actor, cmd: EndDiagnosis) -> Case:
-    async def change(case: Case, _: UnitOfWork) -> Change:
+    async def change(case: Case, _: UnitOfWork) -> None:
         on = cmd.on or deps.clock.today()
-        ended = case.end_diagnosis(cmd.diagnosis_id, on)
-        return Change(
-            "diagnosis_ended", f"Diagnosis {ended.code} ended on {on.isoformat()}.", clinical=True
-        )
+        case.end_diagnosis(cmd.diagnosis_id, on)
 
     return await change_case(deps, actor, cmd.case_id, Permission.WRITE_CLINICAL, change)

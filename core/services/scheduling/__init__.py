@@ -16,7 +16,6 @@ from core.services.scheduling.changes import (
     CancelAppointment,
     ChangeAppointment,
     cancel_appointment,
-    cancel_upcoming,
     change_appointment,
 )
 from core.services.scheduling.codes import CodeInput, ConfirmCodes, confirm_codes
@@ -60,7 +59,6 @@ __all__ = [
     "SetStatus",
     "UpdateService",
     "cancel_appointment",
-    "cancel_upcoming",
     "change_appointment",
     "check_overlaps",
     "confirm_codes",

@@ -10,15 +10,15 @@ from core.domain.scheduling.appointments import (
     AppointmentStatus,
     Attendance,
 )
+from core.domain.scheduling.events import AttendanceRecorded, StatusSet
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import PersonId, StaffId
-from core.services.cases.changes import Change, record
-from core.services.scheduling.deps import SchedulingDeps, when
+from core.services.scheduling.deps import SchedulingDeps
 from core.services.scheduling.steps import (
-    _commit,
     _mark,
     _on_behalf_of,
     check_overlaps,
+    commit_changes,
     hold_open,
     load,
     retrying,
@@ -57,25 +57,16 @@ async def _record_attendance(
             await check_overlaps(deps, uow, [appointment])
         on_behalf = _on_behalf_of(ctx.actor, appointment.providers, cmd.on_behalf_of)
         appointment.touch(_mark(deps, ctx.actor, on_behalf))
+        appointment.events.record(
+            AttendanceRecorded(
+                case_id=appointment.case_id,
+                appointment_id=appointment.id,
+                start=appointment.start,
+                marks=tuple(cmd.marks.items()),
+            )
+        )
         await uow.appointments.update(appointment)
-        names = await uow.people.get_many(cmd.marks)
-        summary = ", ".join(
-            f"{names[p].display_name if p in names else 'participant'}: "
-            f"{m.label if m else 'not recorded'}"
-            for p, m in cmd.marks.items()
-        )
-        await record(
-            deps,
-            uow,
-            actor,
-            ctx.case,
-            Change(
-                "attendance",
-                f"Attendance for {when(appointment.start, deps.tz)}: {summary}.",
-            ),
-            on_behalf,
-        )
-        await _commit(deps, uow)
+        await commit_changes(deps, uow, ctx.actor, ctx.case, on_behalf)
     return appointment
 
 
@@ -100,18 +91,15 @@ async def set_status(deps: SchedulingDeps, actor: Actor, cmd: SetStatus) -> Appo
             await check_overlaps(deps, uow, [appointment])
         on_behalf = _on_behalf_of(ctx.actor, appointment.providers, cmd.on_behalf_of)
         appointment.touch(_mark(deps, ctx.actor, on_behalf))
-        await uow.appointments.update(appointment)
-        await record(
-            deps,
-            uow,
-            actor,
-            ctx.case,
-            Change(
-                "appointment_status",
-                f"The session of {when(appointment.start, deps.tz)} is now "
-                f"{appointment.status.label} (was {before.label}).",
-            ),
-            on_behalf,
+        appointment.events.record(
+            StatusSet(
+                case_id=appointment.case_id,
+                appointment_id=appointment.id,
+                start=appointment.start,
+                status=appointment.status,
+                before=before,
+            )
         )
-        await _commit(deps, uow)
+        await uow.appointments.update(appointment)
+        await commit_changes(deps, uow, ctx.actor, ctx.case, on_behalf)
     return appointment

@@ -12,20 +12,21 @@ from core.domain.cases.case import Case
 from core.domain.scheduling.appointments import (
     Appointment,
 )
+from core.domain.scheduling.events import AppointmentBooked
 from core.domain.scheduling.series import Recurrence, Series, expand
 from core.domain.scheduling.services import check_minutes
 from core.domain.scheduling.times import aware_utc, local_date
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import CaseId, StaffId
-from core.services.cases.changes import Change, load_case, record
-from core.services.scheduling.deps import SchedulingDeps, when
+from core.services.cases.changes import load_case
+from core.services.scheduling.deps import SchedulingDeps
 from core.services.scheduling.steps import (
     Booking,
     _clinicians,
-    _commit,
     _mark,
     _on_behalf_of,
     check_overlaps,
+    commit_changes,
     hold_open,
     participant_warnings,
     retrying,
@@ -84,7 +85,7 @@ async def _schedule(deps: SchedulingDeps, actor: Actor, cmd: ScheduleAppointment
         minutes = cmd.minutes or service.minutes
         check_minutes(minutes)
         providers = _providers(case, cmd.provider_ids, local_date(first, tz))
-        staff = await _clinicians(uow, providers, cmd.supervisor_id)
+        await _clinicians(uow, providers, cmd.supervisor_id)
         on_behalf = _on_behalf_of(staff_member, providers, cmd.on_behalf_of)
         mark = _mark(deps, staff_member, on_behalf)
         series = None
@@ -120,18 +121,21 @@ async def _schedule(deps: SchedulingDeps, actor: Actor, cmd: ScheduleAppointment
         ]
         await check_overlaps(deps, uow, sessions)
         warnings = await participant_warnings(deps, uow, case, sessions)
+        sessions[0].events.record(
+            AppointmentBooked(
+                case_id=case.id,
+                appointment_id=sessions[0].id,
+                start=first,
+                service_id=service.id,
+                providers=providers,
+                sessions=len(sessions),
+                series=series.describe() if series else None,
+            )
+        )
         if series is not None:
             await uow.appointments.add_series(series)
         await uow.appointments.add_many(sessions)
-        with_whom = " and ".join(staff[p].name for p in providers)
-        summary = (
-            f"Scheduled {service.name}: {series.describe()}, first on {when(first, tz)}, "
-            f"{len(sessions)} sessions with {with_whom}."
-            if series
-            else f"Scheduled {service.name} on {when(first, tz)} with {with_whom}."
-        )
-        await record(deps, uow, actor, case, Change("appointment_scheduled", summary), on_behalf)
-        await _commit(deps, uow)
+        await commit_changes(deps, uow, staff_member, case, on_behalf)
     return Booking(
         appointment_ids=[a.id for a in sessions],
         series_id=series.id if series else None,

@@ -6,28 +6,29 @@ from datetime import datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from core.domain.cases.access import Actor, Permission, StaffActor
-from core.domain.cases.case import Case
+from core.domain.cases.access import Actor, Permission
 from core.domain.scheduling.appointments import (
-    Appointment,
     AppointmentStatus,
+)
+from core.domain.scheduling.events import (
+    AppointmentCancelled,
+    AppointmentMoved,
 )
 from core.domain.scheduling.series import Recurrence, Series
 from core.domain.scheduling.services import check_minutes
 from core.domain.scheduling.times import aware_utc, local_date
 from core.domain.shared.values import StaffId
-from core.ports import UnitOfWork
-from core.services.cases.changes import Change, record
+from core.services.cases.changes import on_behalf_for
 from core.services.scheduling.booking import SessionDetails, _providers
-from core.services.scheduling.deps import SchedulingDeps, when
+from core.services.scheduling.deps import SchedulingDeps
 from core.services.scheduling.steps import (
     Booking,
     Scope,
     _clinicians,
-    _commit,
     _mark,
     _on_behalf_of,
     check_overlaps,
+    commit_changes,
     hold_open,
     load,
     participant_warnings,
@@ -35,7 +36,8 @@ from core.services.scheduling.steps import (
     series_of,
     usable_service,
 )
-from core.services.shared.use_case import Command, Deps
+from core.services.shared.bus import commit
+from core.services.shared.use_case import Command
 
 
 class ChangeAppointment(SessionDetails, frozen=True, kw_only=True):
@@ -71,7 +73,7 @@ async def _change_appointment(
         await hold_open(uow, case, start, tz)
         check_minutes(cmd.minutes)
         providers = _providers(case, cmd.provider_ids, local_date(start, tz))
-        staff = await _clinicians(uow, providers, cmd.supervisor_id)
+        await _clinicians(uow, providers, cmd.supervisor_id)
         on_behalf = _on_behalf_of(ctx.actor, providers, cmd.on_behalf_of)
         mark = _mark(deps, ctx.actor, on_behalf)
         shift = start.astimezone(tz).replace(tzinfo=None) - appointment.start.astimezone(
@@ -118,27 +120,24 @@ async def _change_appointment(
             tail.rule = Recurrence(tail.rule.every_weeks, until=max(last, tail.rule.until or last))
         await check_overlaps(deps, uow, sessions)
         warnings = await participant_warnings(deps, uow, case, sessions)
+        appointment.events.record(
+            AppointmentMoved(
+                case_id=case.id,
+                appointment_id=appointment.id,
+                start=start,
+                service_id=service.id,
+                providers=providers,
+                minutes=cmd.minutes,
+                following=cmd.scope is Scope.FOLLOWING,
+            )
+        )
         if series is not None:
             await uow.appointments.update_series(series)
         if tail is not None:  # before its sessions point at it
             await uow.appointments.add_series(tail)
         for a in sessions:
             await uow.appointments.update(a)
-        with_whom = " and ".join(staff[p].name for p in providers)
-        what = "this and the following sessions" if cmd.scope is Scope.FOLLOWING else "session"
-        await record(
-            deps,
-            uow,
-            actor,
-            case,
-            Change(
-                "appointment_changed",
-                f"Changed the {what} of {service.name} to {when(start, tz)} "
-                f"({cmd.minutes} minutes) with {with_whom}.",
-            ),
-            on_behalf,
-        )
-        await _commit(deps, uow)
+        await commit_changes(deps, uow, ctx.actor, case, on_behalf)
     return Booking(
         appointment_ids=[a.id for a in sessions],
         series_id=(tail or series).id if (tail or series) else appointment.series_id,
@@ -184,46 +183,18 @@ async def cancel_appointment(deps: SchedulingDeps, actor: Actor, cmd: CancelAppo
             if any(a.start < appointment.start for a in others):
                 series.end_before(local_date(appointment.start, tz))
                 await uow.appointments.update_series(series)
+        appointment.events.record(
+            AppointmentCancelled(
+                case_id=appointment.case_id,
+                appointment_id=appointment.id,
+                start=appointment.start,
+                late=cmd.late,
+                sessions=len(cancelled),
+            )
+        )
         for a in cancelled:
             await uow.appointments.update(a)
-        how = "Late-cancelled" if cmd.late else "Cancelled"
-        rest = f" and the {len(cancelled) - 1} following sessions" if len(cancelled) > 1 else ""
-        await record(
-            deps,
-            uow,
-            actor,
-            ctx.case,
-            Change(
-                "appointment_cancelled",
-                f"{how} the session of {when(appointment.start, tz)}{rest}.",
-            ),
-            on_behalf,
+        await commit(
+            deps, uow, ctx.actor, on_behalf_of=on_behalf or on_behalf_for(deps, ctx.actor, ctx.case)
         )
-        await uow.commit()
     return Booking(appointment_ids=[a.id for a in cancelled], series_id=appointment.series_id)
-
-
-async def cancel_upcoming(
-    deps: Deps, uow: UnitOfWork, actor: StaffActor, case: Case
-) -> list[Appointment]:
-    """Cancel the case's scheduled sessions still to come, for closing it: a closed case keeps
-    no future sessions (nobody could change them any more). A series ends before its first
-    cancelled session. Two reads whatever the number of sessions, then one write each."""
-    now = deps.clock.now()
-    coming = await uow.appointments.for_case(
-        case.id, start=now, statuses=[AppointmentStatus.SCHEDULED]
-    )
-    first_cancelled: dict[UUID, Appointment] = {}
-    for a in coming:
-        a.set_status(AppointmentStatus.CANCELLED, [], now)
-        a.touch(_mark(deps, actor, _on_behalf_of(actor, a.providers, None)))
-        await uow.appointments.update(a)
-        if a.series_id is not None:
-            first_cancelled.setdefault(a.series_id, a)
-    for series in (await uow.appointments.get_series_many(first_cancelled)).values():
-        day = local_date(first_cancelled[series.id].start, series.tz)
-        ends = series.rule.until
-        if local_date(series.first_start, series.tz) < day and (ends is None or ends >= day):
-            series.end_before(day)
-            await uow.appointments.update_series(series)
-    return coming

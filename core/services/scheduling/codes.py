@@ -12,11 +12,13 @@ from core.domain.cases.access import Actor, Permission
 from core.domain.scheduling.appointments import (
     Appointment,
 )
+from core.domain.scheduling.events import CodesConfirmed
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import PersonId
-from core.services.cases.changes import Change, record
-from core.services.scheduling.deps import SchedulingDeps, when
+from core.services.cases.changes import on_behalf_for
+from core.services.scheduling.deps import SchedulingDeps
 from core.services.scheduling.steps import _mark, load
+from core.services.shared.bus import commit
 from core.services.shared.use_case import Command
 
 
@@ -62,17 +64,14 @@ async def confirm_codes(deps: SchedulingDeps, actor: Actor, cmd: ConfirmCodes) -
             lines = [CodeLine(c.code.strip(), c.units, c.person_id) for c in cmd.codes]
         appointment.confirm_codes(case, lines)
         appointment.touch(_mark(deps, ctx.actor, None))
-        await uow.appointments.update(appointment)
-        codes = ", ".join(c.code for c in appointment.codes or ()) or "no code"
-        await record(
-            deps,
-            uow,
-            actor,
-            case,
-            Change(
-                "codes_confirmed",
-                f"Codes for the session of {when(appointment.start, deps.tz)}: {codes}.",
-            ),
+        appointment.events.record(
+            CodesConfirmed(
+                case_id=appointment.case_id,
+                appointment_id=appointment.id,
+                start=appointment.start,
+                codes=appointment.codes or (),
+            )
         )
-        await uow.commit()
+        await uow.appointments.update(appointment)
+        await commit(deps, uow, ctx.actor, on_behalf_of=on_behalf_for(deps, ctx.actor, case))
     return appointment

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -25,7 +25,8 @@ class SchedulingDeps(Deps):
 
     @classmethod
     def of(cls, deps: Deps, timezone: str) -> SchedulingDeps:
-        return cls(uow=deps.uow, clock=deps.clock, ids=deps.ids, timezone=timezone)
+        shared = {f.name: getattr(deps, f.name) for f in fields(Deps)}
+        return cls(**shared, timezone=timezone)
 
 
 def when(moment: datetime, tz: ZoneInfo) -> str:

@@ -30,8 +30,9 @@ from core.domain.scheduling.times import local_date, overlaps
 from core.domain.shared.errors import ConcurrencyConflict, Forbidden, InvalidInput, NotFound
 from core.domain.shared.values import PersonId, StaffId
 from core.ports import UnitOfWork
-from core.services.cases.changes import load_case
+from core.services.cases.changes import load_case, on_behalf_for
 from core.services.scheduling.deps import SchedulingDeps, T, when
+from core.services.shared.bus import commit
 from core.services.shared.use_case import Deps, staff_actor
 
 
@@ -193,13 +194,21 @@ async def participant_warnings(
     ]
 
 
-async def _commit(deps: SchedulingDeps, uow: UnitOfWork) -> None:
-    """Commit; a clash with what another writer committed first (the store's guarantee) is
-    reported like the use case's own check: the provider's name and the other session's time
-    in practice time. Looked up in the same unit of work after rolling back, as SQLite lets one
-    writer at a time hold a transaction."""
+async def commit_changes(
+    deps: SchedulingDeps,
+    uow: UnitOfWork,
+    actor: StaffActor,
+    case: Case,
+    on_behalf_of: StaffId | None = None,
+) -> None:
+    """Commit through the bus (the case's history names who did it, and for which clinician:
+    the one named, else as for any change of the case). A clash with what another writer
+    committed first (the store's guarantee) is reported like the use case's own check: the
+    provider's name and the other session's time in practice time. Looked up in the same unit
+    of work after rolling back, as SQLite lets one writer at a time hold a transaction."""
     try:
-        await uow.commit()
+        on_behalf = on_behalf_of or on_behalf_for(deps, actor, case)
+        await commit(deps, uow, actor, on_behalf_of=on_behalf)
     except DoubleBooking as clash:
         await uow.rollback()
         staff = await uow.staff.get(clash.provider_id)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import msgspec
 
 from core.domain.cases.access import Actor, StaffActor
 from core.domain.shared.errors import Forbidden
 from core.ports import Clock, IdGenerator, UnitOfWorkFactory
+from core.services.shared.bus import MessageBus
 
 
 class Command(msgspec.Struct, frozen=True, kw_only=True):
@@ -24,6 +25,9 @@ class Deps:
     uow: UnitOfWorkFactory
     clock: Clock
     ids: IdGenerator
+    # The handlers of every context (wired in bootstrap.py); without them a change records no
+    # history and triggers nothing in other contexts.
+    bus: MessageBus = field(default_factory=MessageBus)
 
 
 def staff_actor(actor: Actor) -> StaffActor:

@@ -9,7 +9,7 @@ import pytest
 
 from core.domain.cases.access import StaffScope
 from core.domain.cases.case import Case, CaseStatus
-from core.domain.cases.history import CaseEvent
+from core.domain.cases.history import HistoryRecord
 from core.domain.cases.kinds import CaseKind, MemberRole
 from core.domain.cases.responsibilities import (
     BillingResponsibility,
@@ -24,6 +24,7 @@ from core.domain.documentation.diagnoses import Diagnosis
 from core.domain.shared.errors import CaseFull, ConcurrencyConflict, InvalidInput
 from core.domain.shared.values import CaseId, OrganizationId, Period, PersonId, StaffId
 from core.ports import CaseListQuery, UnitOfWorkFactory
+from tests.stores import commit_without_handlers
 
 D = date(2026, 1, 5)
 
@@ -56,7 +57,7 @@ class World:
             for p in self.people.values():
                 await u.people.add(p)
             await u.organizations.add(self.eap)
-            await u.commit()
+            await commit_without_handlers(u)
         return self
 
 
@@ -123,7 +124,7 @@ async def add_cases(uow: UnitOfWorkFactory, *cases: Case) -> None:
     async with uow() as u:
         for c in cases:
             await u.cases.add(c)
-        await u.commit()
+        await commit_without_handlers(u)
 
 
 async def test_every_part_of_a_case_round_trips(uow: UnitOfWorkFactory, world: World):
@@ -171,7 +172,7 @@ async def test_changes_to_every_list_are_stored_and_the_version_moves(
         loaded.rename("Renamed family")
         await u.cases.update(loaded)
         assert loaded.version == 1
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         assert await u.cases.get(case.id) == loaded
 
@@ -183,7 +184,7 @@ async def test_a_case_read_elsewhere_can_still_be_written(uow: UnitOfWorkFactory
     case.memberships.reverse()  # order is part of the aggregate
     async with uow() as u:
         await u.cases.update(case)
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         assert await u.cases.get(case.id) == case
 
@@ -200,12 +201,12 @@ async def test_a_stale_case_is_refused_and_nothing_of_it_is_written(
         assert a is not None and b is not None
         a.rename("First")
         await first.cases.update(a)
-        await first.commit()
+        await commit_without_handlers(first)
         b.rename("Second")
         b.add_staff_duty(new_id(), world.kim.id, StaffDuty.CO_THERAPIST, D)
         with pytest.raises(ConcurrencyConflict, match="changed by someone else"):
             await second.cases.update(b)
-            await second.commit()
+            await commit_without_handlers(second)
     async with uow() as u:
         stored = await u.cases.get(case.id)
     assert stored == a and stored.version == 1 and len(stored.staff) == 1
@@ -230,10 +231,10 @@ async def test_a_third_partner_is_refused_even_when_two_try_at_once(
         a.add_member(new_id(), world["Sam Chen"], None, D)
         b.add_member(new_id(), world["Jo Kowalski"], None, D)  # each alone would fit
         await first.cases.update(a)
-        await first.commit()
+        await commit_without_handlers(first)
         with pytest.raises(ConcurrencyConflict):
             await second.cases.update(b)
-            await second.commit()
+            await commit_without_handlers(second)
     async with uow() as u:
         stored = await u.cases.get(case.id)
         assert stored is not None
@@ -354,8 +355,8 @@ async def test_history_is_newest_first_with_aware_instants(uow: UnitOfWorkFactor
     await add_cases(uow, case, other)
     noon = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 
-    def event(at: datetime, action: str, case_id: CaseId = case.id) -> CaseEvent:
-        return CaseEvent(
+    def event(at: datetime, action: str, case_id: CaseId = case.id) -> HistoryRecord:
+        return HistoryRecord(
             new_id(), case_id, at, world.lee.id, action, "summary ✓", clinical=action == "dx"
         )
 
@@ -368,7 +369,7 @@ async def test_history_is_newest_first_with_aware_instants(uow: UnitOfWorkFactor
     async with uow() as u:
         for e in events:
             await u.history.append(e)
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         found = await u.history.for_case(case.id)
         assert [e.action for e in found] == ["dx", "renamed", "opened"]
@@ -401,7 +402,7 @@ async def test_readers_get_copies(uow: UnitOfWorkFactory, world: World):
         loaded.rename("Changed in memory only")
         loaded.memberships.clear()
         assert await u.cases.get(case.id) == case
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         assert await u.cases.get(case.id) == case
 
@@ -410,7 +411,7 @@ async def test_work_after_a_commit_is_its_own_transaction(uow: UnitOfWorkFactory
     first, second = couple(world, "First"), couple(world, "Second")
     async with uow() as u:
         await u.cases.add(first)
-        await u.commit()
+        await commit_without_handlers(u)
         await u.cases.add(second)  # not committed
     async with uow() as u:
         assert await u.cases.get(first.id) == first

@@ -10,6 +10,7 @@ from core.domain.directory.credentials import LOCKOUT_RULE, MAX_FAILED_ATTEMPTS,
 from core.domain.shared.values import StaffId
 from core.ports import UnitOfWorkFactory
 from tests.contract.directory.test_parties import add, staff
+from tests.stores import commit_without_handlers
 
 NOW = datetime(2026, 3, 1, 10, 30, 15, 123456, tzinfo=UTC)
 
@@ -19,14 +20,14 @@ async def _someone(uow: UnitOfWorkFactory, password_hash: str = "$argon2id$first
     await add(uow, lee)
     async with uow() as u:
         assert await u.credentials.set_password(lee.id, password_hash) == 1
-        await u.commit()
+        await commit_without_handlers(u)
     return lee.id
 
 
 async def _claim(uow: UnitOfWorkFactory, staff_id: StaffId, now: datetime = NOW):
     async with uow() as u:
         claimed = await u.credentials.claim_attempt(staff_id, now, LOCKOUT_RULE)
-        await u.commit()
+        await commit_without_handlers(u)
     return claimed
 
 
@@ -42,7 +43,7 @@ async def test_a_new_password_starts_a_new_generation_and_clears_the_lockout(
         assert locked.locked_until == NOW + LOCKOUT_RULE.lockout
         assert locked.locked_until.tzinfo is not None  # the same instant, never a naive one
         assert await u.credentials.set_password(lee, "$argon2id$second") == 2
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         stored = await u.credentials.get(lee)
     assert stored is not None
@@ -60,7 +61,7 @@ async def test_the_attempt_that_reaches_the_limit_locks_until_the_lockout_ends(
     async def claim(now: datetime):
         async with uow() as u:
             claimed = await u.credentials.claim_attempt(lee, now, rule)
-            await u.commit()
+            await commit_without_handlers(u)
         return claimed
 
     counts = [
@@ -73,7 +74,7 @@ async def test_the_attempt_that_reaches_the_limit_locks_until_the_lockout_ends(
     assert after is not None and after.failed_attempts == 1
     async with uow() as u:
         await u.credentials.record_success(lee)
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         stored = await u.credentials.get(lee)
     assert stored is not None and stored.failed_attempts == 0 and stored.locked_until is None
@@ -103,13 +104,13 @@ async def test_a_rehash_never_overwrites_a_password_set_meanwhile(uow: UnitOfWor
     lee = await _someone(uow, "$argon2id$old-parameters")
     async with uow() as u:
         await u.credentials.set_password(lee, "$argon2id$reset-by-the-owner")
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         assert not await u.credentials.rehash(lee, "$argon2id$old-parameters", "$argon2id$re")
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         assert await u.credentials.rehash(lee, "$argon2id$reset-by-the-owner", "$argon2id$new")
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         stored = await u.credentials.get(lee)
     assert stored is not None
@@ -122,7 +123,7 @@ async def test_concurrent_password_changes_all_land(uow: UnitOfWorkFactory):
     async def change(n: int) -> int:
         async with uow() as u:
             generation = await u.credentials.set_password(lee, f"$argon2id${n}")
-            await u.commit()
+            await commit_without_handlers(u)
         return generation
 
     generations = await asyncio.gather(*(change(n) for n in range(10)))

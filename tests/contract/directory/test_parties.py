@@ -19,6 +19,7 @@ from core.domain.directory.parties import (
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
 from core.domain.shared.values import OrganizationId, PersonId, StaffId
 from core.ports import UnitOfWorkFactory
+from tests.stores import commit_without_handlers
 
 
 def person(name: str, **kw: object) -> Person:
@@ -45,7 +46,7 @@ async def add(uow: UnitOfWorkFactory, *entities: object) -> None:
                 StaffMember: u.staff,
             }[type(e)]
             await repo.add(e)
-        await u.commit()
+        await commit_without_handlers(u)
 
 
 async def test_a_person_comes_back_exactly_as_stored(uow: UnitOfWorkFactory):
@@ -87,7 +88,7 @@ async def test_update_bumps_the_version_and_refuses_a_stale_one(uow: UnitOfWorkF
         current.preferred_name = "Annie"
         await u.people.update(current)
         assert current.version == 1  # bumped in place, as stored
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         stored = await u.people.get(p.id)
         assert stored is not None and (stored.preferred_name, stored.version) == ("Annie", 1)
@@ -147,7 +148,7 @@ async def test_an_organization_round_trips_and_is_found_by_name_or_email(uow: Un
         eap.name = "EAP Zürich"
         await u.organizations.update(eap)
         assert eap.version == 1
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         assert (await u.organizations.get(eap.id)) == eap
         with pytest.raises(ConcurrencyConflict):
@@ -188,7 +189,7 @@ async def test_staff_round_trip_with_roles_supervisor_and_supported_clinicians(
         pat.roles = frozenset({StaffRole.ADMINISTRATOR, StaffRole.OWNER})
         pat.supports = frozenset({kim.id})
         await u.staff.update(pat)
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         assert await u.staff.get(pat.id) == pat
         assert pat.version == 1
@@ -222,10 +223,10 @@ async def test_a_change_to_something_else_meanwhile_is_no_conflict(uow: UnitOfWo
         other.pronouns = "he/him"
         await second.people.update(other)
         await second.staff.add(staff("Dr. New"))
-        await second.commit()
+        await commit_without_handlers(second)
         mine.pronouns = "she/her"  # read before the other commit, about another row
         await first.people.update(mine)
-        await first.commit()
+        await commit_without_handlers(first)
     async with uow() as u:
         assert (await u.people.get(ann.id)).pronouns == "she/her"
         assert (await u.people.get(bob.id)).pronouns == "he/him"

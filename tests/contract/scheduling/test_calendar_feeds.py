@@ -15,6 +15,7 @@ from core.domain.shared.errors import NotFound
 from core.services.scheduling import feeds
 from core.services.scheduling.booking import Repeat
 from tests.scheduling_practice import Clinic, at
+from tests.stores import commit_without_handlers
 
 
 async def test_feed_rows_round_trip_and_replace(practice, uow) -> None:
@@ -22,12 +23,12 @@ async def test_feed_rows_round_trip_and_replace(practice, uow) -> None:
     first = CalendarFeed(lee.id, "a" * 64, False, datetime(2026, 1, 5, tzinfo=UTC))
     async with uow() as u:
         await u.feeds.save(first)
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         assert await u.feeds.by_token_hash("a" * 64) == first
         assert await u.feeds.for_staff(lee.id) == first
         await u.feeds.save(CalendarFeed(lee.id, "b" * 64, True, first.created_at))
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         assert await u.feeds.by_token_hash("a" * 64) is None
         assert (await u.feeds.for_staff(lee.id)).include_names is True
@@ -36,7 +37,7 @@ async def test_feed_rows_round_trip_and_replace(practice, uow) -> None:
     async with uow() as u:
         assert await u.feeds.for_staff(lee.id) is not None  # rolled back
         await u.feeds.delete(lee.id)
-        await u.commit()
+        await commit_without_handlers(u)
     async with uow() as u:
         assert await u.feeds.for_staff(lee.id) is None
         assert await u.feeds.by_token_hash("b" * 64) is None

@@ -11,6 +11,7 @@ from adapters.persistence.memory.unit_of_work import memory_uow_factory
 from adapters.system.clock import FixedClock
 from adapters.system.ids import SequentialIds
 from adapters.system.passwords import Argon2PasswordHasher
+from bootstrap import message_bus
 from core.domain.cases.access import Permission, StaffActor
 from core.domain.directory.parties import Channel
 from core.domain.shared.errors import Forbidden, NotFound, RecordNotAllowed
@@ -42,7 +43,9 @@ class Demo:
 
 
 async def load(at: datetime) -> Demo:
-    deps = Deps(uow=memory_uow_factory(), clock=FixedClock(at), ids=SequentialIds())
+    deps = Deps(
+        uow=memory_uow_factory(), clock=FixedClock(at), ids=SequentialIds(), bus=message_bus()
+    )
     practice = await demo.load_demo(deps, HASHER)
     assert practice is not None
     return Demo(deps, practice)

@@ -12,6 +12,7 @@ import demo
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
 from adapters.system.clock import FixedClock
 from adapters.system.ids import SequentialIds
+from bootstrap import message_bus
 from core.services.scheduling import views as schedule_views
 from core.services.scheduling.deps import SchedulingDeps
 from tests.unit.demo.test_demo import ADMIN, HASHER, LEE, OWNER, Demo
@@ -24,6 +25,7 @@ async def d(request) -> Demo:
         uow=memory_uow_factory(),
         clock=FixedClock(datetime(2026, 11, 27, 9, 30, tzinfo=UTC), request.param),
         ids=SequentialIds(),
+        bus=message_bus(),
         timezone=request.param,
     )
     practice = await demo.load_demo(deps, HASHER)

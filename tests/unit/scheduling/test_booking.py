@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -136,9 +137,7 @@ async def test_units_of_work_booking_the_same_slot_at_once_one_wins_the_others_g
             await gate.wait()
             await self.inner.commit()
 
-    deps = s.SchedulingDeps(
-        uow=Racing, clock=clinic.deps.clock, ids=clinic.deps.ids, timezone=clinic.deps.timezone
-    )
+    deps = replace(clinic.deps, uow=Racing)
 
     async def book(case_id, hour, minute):
         return await s.schedule_appointment(
@@ -412,9 +411,7 @@ async def test_a_booking_that_lost_a_race_on_the_store_is_run_again_and_ends_pre
                 raise ConcurrencyConflict()
             await self.inner.commit()
 
-    deps = s.SchedulingDeps(
-        uow=OnceStale, clock=clinic.deps.clock, ids=clinic.deps.ids, timezone=clinic.deps.timezone
-    )
+    deps = replace(clinic.deps, uow=OnceStale)
     command = s.ScheduleAppointment(
         case_id=first, start=at(2, 3, 10, 15), service_id=clinic.services["Individual 50"]
     )

@@ -3,6 +3,7 @@ raced the close loses instead of landing on the closed case."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -52,9 +53,7 @@ def closing_at_commit(clinic: Clinic, actor, case_id):
                 )
             await self.inner.commit()
 
-    deps = s.SchedulingDeps(
-        uow=CloseFirst, clock=clinic.deps.clock, ids=clinic.deps.ids, timezone=clinic.deps.timezone
-    )
+    deps = replace(clinic.deps, uow=CloseFirst)
     return deps, closes
 
 

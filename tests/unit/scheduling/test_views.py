@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import msgspec
@@ -17,7 +18,6 @@ from core.services import cases
 from core.services import scheduling as s
 from core.services.documentation import diagnoses
 from core.services.scheduling import views as v
-from core.services.shared.use_case import Deps
 from tests.scheduling_practice import Clinic, at
 
 
@@ -275,9 +275,7 @@ async def test_schedule_screens_take_the_same_number_of_queries_for_any_number_o
 ):
     lee = await clinic.staff("Dr. Lee")
     counting = CountingStore(clinic.deps.uow)
-    deps = s.SchedulingDeps.of(
-        Deps(uow=counting, clock=clinic.deps.clock, ids=clinic.deps.ids), clinic.deps.timezone
-    )
+    deps = s.SchedulingDeps.of(replace(clinic.deps, uow=counting), clinic.deps.timezone)
 
     async def screens() -> list[int]:
         counts = []

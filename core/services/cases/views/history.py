@@ -9,7 +9,7 @@ from core.domain.cases.access import (
     Permission,
     require,
 )
-from core.domain.cases.history import CaseEvent
+from core.domain.cases.history import HistoryRecord
 from core.domain.shared.values import CaseId, StaffId
 from core.services.cases.changes import load_case
 from core.services.shared.use_case import Deps, View
@@ -35,7 +35,7 @@ async def case_history(deps: Deps, actor: Actor, case_id: CaseId) -> list[Histor
 
 
 def _history(
-    events: list[CaseEvent], staff: dict[StaffId, str], clinical: bool
+    events: list[HistoryRecord], staff: dict[StaffId, str], clinical: bool
 ) -> list[HistoryEntry]:
     return [
         HistoryEntry(

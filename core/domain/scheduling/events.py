@@ -1,0 +1,69 @@
+"""Events of scheduling: sessions booked, moved, cancelled, attended, their status and codes.
+
+A booking or a change of a series is one intent over several appointments; its event is
+recorded on the first of them and says how many it covered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from core.domain.billing.codes import CodeLine
+from core.domain.scheduling.appointments import AppointmentStatus, Attendance
+from core.domain.shared.events import DomainEvent
+from core.domain.shared.values import CaseId, PersonId, StaffId
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppointmentEvent(DomainEvent):
+    case_id: CaseId
+    appointment_id: UUID
+    start: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppointmentBooked(AppointmentEvent):
+    service_id: UUID
+    providers: tuple[StaffId, ...]
+    sessions: int = 1
+    series: str | None = None  # the series' rule in words ("every week until ...")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppointmentMoved(AppointmentEvent):
+    service_id: UUID
+    providers: tuple[StaffId, ...]
+    minutes: int
+    following: bool = False  # this and the following sessions of its series
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppointmentCancelled(AppointmentEvent):
+    late: bool = False
+    sessions: int = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttendanceRecorded(AppointmentEvent):
+    marks: tuple[tuple[PersonId, Attendance | None], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatusSet(AppointmentEvent):
+    status: AppointmentStatus
+    before: AppointmentStatus
+
+
+@dataclass(frozen=True, kw_only=True)
+class CodesConfirmed(AppointmentEvent):
+    codes: tuple[CodeLine, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpcomingSessionsCancelled(DomainEvent):
+    """The sessions still to come of a case that closed."""
+
+    case_id: CaseId
+    appointment_ids: tuple[UUID, ...]
