@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.shared.errors import InvalidInput
-from core.domain.shared.values import PersonId, StaffId
+from core.domain.shared.values import OrganizationId, PersonId, StaffId
 from core.ports import UnitOfWork
 
 
@@ -22,7 +22,7 @@ async def require_payer(uow: UnitOfWork, payer: PayerRef) -> str:
         if person is not None:
             return person.display_name
     else:
-        organization = await uow.organizations.get(payer.id)  # type: ignore[arg-type]
+        organization = await uow.organizations.get(OrganizationId(payer.id))
         if organization is not None:
             return organization.name
     raise InvalidInput("Choose a person or organization of the directory as payer.", field="payer")

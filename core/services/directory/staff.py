@@ -57,7 +57,9 @@ async def _check_staff_links(uow: UnitOfWork, staff: StaffMember) -> None:
             raise InvalidInput("Administrators support clinicians only.", field="supports")
 
 
-def _staff(staff_id: StaffId, d: StaffDetails, version: int = 0, active: bool = True):
+def _staff(
+    staff_id: StaffId, d: StaffDetails, version: int = 0, active: bool = True
+) -> StaffMember:
     return StaffMember(
         id=staff_id,
         name=d.name,
