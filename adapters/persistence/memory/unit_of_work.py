@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from adapters.persistence.memory.cases import MemoryCaseRepository, MemoryHistoryRepository
 from adapters.persistence.memory.directory import (
@@ -27,7 +27,7 @@ from core.domain.shared.errors import InvalidInput
 class MemoryUnitOfWork:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
-        self._tables = {
+        self._tables: dict[str, Table[Any]] = {
             name: Table(store, name, what)
             for name, what in (
                 ("people", "person"),
