@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Protocol
+from types import TracebackType
+from typing import Protocol, Self
 from uuid import UUID
 
 
@@ -19,3 +20,19 @@ class Clock(Protocol):
 
 class IdGenerator(Protocol):
     def new(self) -> UUID: ...
+
+
+class Transaction(Protocol):
+    """What every context's store is: an async context manager whose changes become visible to
+    others only on `commit()`; leaving it without committing (or with an exception) discards
+    everything (see `unit_of_work`)."""
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...

@@ -16,7 +16,7 @@ from core.domain.scheduling.series import Recurrence, Series
 from core.domain.scheduling.services import check_minutes
 from core.domain.scheduling.times import aware_utc, local_date
 from core.domain.shared.values import StaffId
-from core.ports import UnitOfWork
+from core.ports import SchedulingStore
 from core.services.cases.changes import Change, record
 from core.services.scheduling.booking import SessionDetails, _providers
 from core.services.scheduling.deps import SchedulingDeps, when
@@ -204,7 +204,7 @@ async def cancel_appointment(deps: SchedulingDeps, actor: Actor, cmd: CancelAppo
 
 
 async def cancel_upcoming(
-    deps: Deps, uow: UnitOfWork, actor: StaffActor, case: Case
+    deps: Deps, uow: SchedulingStore, actor: StaffActor, case: Case
 ) -> list[Appointment]:
     """Cancel the case's scheduled sessions still to come, for closing it: a closed case keeps
     no future sessions (nobody could change them any more). A series ends before its first
