@@ -692,7 +692,7 @@ async def _record(
     if a.end > d.clock.real_now:
         return  # not over yet
     d.clock.at(min(day + timedelta(days=1), d.today))
-    marks = {
+    marks: dict[PersonId, Attendance | None] = {
         m.person_id: exceptions.get(names.get(m.person_id, ""), Attendance.ATTENDED)
         for m in a.expected(case, deps.tz)
     }

@@ -44,7 +44,7 @@ class RequestLog:
             await send(message)
 
         try:
-            await self._app(scope, receive, sending)  # type: ignore[arg-type]
+            await self._app(scope, receive, sending)
         finally:
             self._log(scope, status[0] if status else 500, time.perf_counter() - started)
 

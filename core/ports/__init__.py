@@ -1,27 +1,34 @@
 """What the core needs from the outside world, as typing.Protocols named for the domain."""
 
-from core.ports.cases import CaseListQuery, CaseRepository, HistoryRepository
+from core.ports.cases import CaseListQuery, CaseRepository, CasesStore, HistoryRepository
 from core.ports.directory import (
     CredentialRepository,
+    DirectoryStore,
     OrganizationRepository,
     PersonRepository,
     StaffRepository,
 )
+from core.ports.scheduling import SchedulingCases, SchedulingStore
 from core.ports.security import PasswordHasher
-from core.ports.shared import Clock, IdGenerator
+from core.ports.shared import Clock, IdGenerator, Transaction
 from core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
     "CaseListQuery",
     "CaseRepository",
+    "CasesStore",
     "Clock",
     "CredentialRepository",
+    "DirectoryStore",
     "HistoryRepository",
     "IdGenerator",
     "OrganizationRepository",
     "PasswordHasher",
     "PersonRepository",
+    "SchedulingCases",
+    "SchedulingStore",
     "StaffRepository",
+    "Transaction",
     "UnitOfWork",
     "UnitOfWorkFactory",
 ]

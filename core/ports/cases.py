@@ -12,6 +12,7 @@ from core.domain.cases.case import Case, CaseStatus
 from core.domain.cases.history import HistoryRecord
 from core.domain.cases.kinds import CaseKind
 from core.domain.shared.values import CaseId, OrganizationId, PersonId, StaffId
+from core.ports.directory import DirectoryStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +72,12 @@ class HistoryRepository(Protocol):
     async def for_case(self, case_id: CaseId, limit: int = 200) -> list[HistoryRecord]:
         """Newest first; of events at the same instant, the one recorded last comes first."""
         ...
+
+
+class CasesStore(DirectoryStore, Protocol):
+    """The cases context's store: the directory it names people from, plus cases and history."""
+
+    @property
+    def cases(self) -> CaseRepository: ...
+    @property
+    def history(self) -> HistoryRepository: ...

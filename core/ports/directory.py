@@ -9,6 +9,7 @@ from typing import Protocol
 from core.domain.directory.credentials import Credentials, LockoutRule
 from core.domain.directory.parties import Organization, Person, StaffMember
 from core.domain.shared.values import OrganizationId, PersonId, StaffId
+from core.ports.shared import Transaction
 
 
 class PersonRepository(Protocol):
@@ -72,3 +73,16 @@ class CredentialRepository(Protocol):
         """Replace the hash only while it is still `old_hash` (a password set meanwhile
         stays); the generation does not change."""
         ...
+
+
+class DirectoryStore(Transaction, Protocol):
+    """The directory's store: people, organizations, staff and their credentials."""
+
+    @property
+    def people(self) -> PersonRepository: ...
+    @property
+    def organizations(self) -> OrganizationRepository: ...
+    @property
+    def staff(self) -> StaffRepository: ...
+    @property
+    def credentials(self) -> CredentialRepository: ...

@@ -17,11 +17,14 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from core.domain.cases.case import Case
 from core.domain.scheduling.appointments import Appointment, AppointmentStatus
 from core.domain.scheduling.feeds import CalendarFeed
 from core.domain.scheduling.series import Series
 from core.domain.scheduling.services import Service
-from core.domain.shared.values import CaseId, StaffId
+from core.domain.shared.values import CaseId, PersonId, StaffId
+from core.ports.directory import PersonRepository, StaffRepository
+from core.ports.shared import Transaction
 
 
 class ServiceRepository(Protocol):
@@ -111,3 +114,34 @@ class CalendarFeedRepository(Protocol):
         ...
 
     async def delete(self, staff_id: StaffId) -> None: ...
+
+
+class SchedulingCases(Protocol):
+    """What scheduling does with cases (a part of `CaseRepository`): it reads them, and a
+    booking writes the case back unchanged so that its version guards against a concurrent
+    close (`steps.hold_open`). It never adds a case."""
+
+    async def get(self, case_id: CaseId) -> Case | None: ...
+    async def get_many(self, ids: Iterable[CaseId]) -> list[Case]: ...
+    async def ids_for_people(
+        self, person_ids: Iterable[PersonId]
+    ) -> dict[PersonId, list[CaseId]]: ...
+    async def update(self, case: Case) -> None: ...
+
+
+class SchedulingStore(Transaction, Protocol):
+    """Scheduling's store: appointments, services and feeds, the cases it books on, and the
+    people and staff it names."""
+
+    @property
+    def appointments(self) -> AppointmentRepository: ...
+    @property
+    def services(self) -> ServiceRepository: ...
+    @property
+    def feeds(self) -> CalendarFeedRepository: ...
+    @property
+    def cases(self) -> SchedulingCases: ...
+    @property
+    def people(self) -> PersonRepository: ...
+    @property
+    def staff(self) -> StaffRepository: ...

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Protocol
+from types import TracebackType
+from typing import Protocol, Self
 from uuid import UUID
+
+from core.domain.shared.events import DomainEvent
 
 
 class Clock(Protocol):
@@ -19,3 +22,27 @@ class Clock(Protocol):
 
 class IdGenerator(Protocol):
     def new(self) -> UUID: ...
+
+
+class Transaction(Protocol):
+    """What every context's store is: an async context manager whose changes become visible to
+    others only on `commit()`; leaving it without committing (or with an exception) discards
+    everything (see `unit_of_work`)."""
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def commit(self) -> None:
+        """Make the changes durable. Refuses while stored aggregates have events nobody
+        collected: those go through the message bus first (core.services.shared.bus)."""
+        ...
+
+    async def rollback(self) -> None: ...
+
+    def collect_events(self) -> list[DomainEvent]:
+        """The events of the aggregates added or updated since the last call, oldest first."""
+        ...

@@ -99,7 +99,11 @@ class MemoryCredentialRepository:
         return current
 
     async def record_success(self, staff_id: StaffId) -> None:
-        self._ops.append(lambda rows: staff_id in rows and rows[staff_id].record_success())
+        def op(rows: dict[StaffId, Credentials]) -> None:
+            if staff_id in rows:
+                rows[staff_id].record_success()
+
+        self._ops.append(op)
 
     async def rehash(self, staff_id: StaffId, old_hash: str, new_hash: str) -> bool:
         def op(rows: dict[StaffId, Credentials]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Any, Self
 
 from adapters.persistence.memory.cases import MemoryCaseRepository, MemoryHistoryRepository
 from adapters.persistence.memory.directory import (
@@ -23,12 +23,13 @@ from adapters.persistence.memory.scheduling import (
 from adapters.persistence.memory.store import MemoryStore, Table
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.events import DomainEvent
+from core.ports.unit_of_work import UnitOfWork
 
 
 class MemoryUnitOfWork:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
-        self._tables = {
+        self._tables: dict[str, Table[Any]] = {
             name: Table(store, name, what)
             for name, what in (
                 ("people", "person"),
@@ -95,3 +96,7 @@ class MemoryUnitOfWork:
 def memory_uow_factory(store: MemoryStore | None = None) -> Callable[[], MemoryUnitOfWork]:
     shared = store if store is not None else MemoryStore()
     return lambda: MemoryUnitOfWork(shared)
+
+
+if TYPE_CHECKING:  # mypy holds this adapter to the port: every context's store at once
+    _implements: type[UnitOfWork] = MemoryUnitOfWork

@@ -42,4 +42,4 @@ given = config.attributes.get("connection")
 if given is not None:
     run(given)
 else:
-    asyncio.run(run_on_engine(config.get_main_option("sqlalchemy.url")))
+    asyncio.run(run_on_engine(config.get_main_option("sqlalchemy.url", "")))

@@ -110,11 +110,11 @@ class _DirectoryRepository(_Versioned, Generic[E]):
     searched: tuple[str, ...]  # folded name columns; the first orders the results
 
     @staticmethod
-    def values(entity: E) -> dict[str, Any]:
+    def values(entity: E, /) -> dict[str, Any]:
         raise NotImplementedError
 
     @staticmethod
-    def entity(row: Mapping[str, Any]) -> E:
+    def entity(row: Mapping[Any, Any], /) -> E:
         raise NotImplementedError
 
     async def get(self, key: Any) -> E | None:

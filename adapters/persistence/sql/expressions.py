@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -23,7 +24,7 @@ def among(column: sa.ColumnElement[UUID], ids: Iterable[UUID], dialect: str) -> 
     if dialect == "postgresql":
         return column == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.Uuid)))
     # sa.Uuid keeps a UUID as 32 hex digits on SQLite.
-    listed = sa.select(sa.literal_column("value")).select_from(
+    listed: sa.Select[tuple[Any]] = sa.select(sa.literal_column("value")).select_from(
         sa.func.json_each(sa.bindparam(None, json.dumps([i.hex for i in ids]), type_=sa.String))
     )
     return column.in_(listed.scalar_subquery())

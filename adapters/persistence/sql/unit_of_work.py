@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -21,6 +21,7 @@ from adapters.persistence.sql.history import SqlHistoryRepository
 from adapters.persistence.sql.scheduling import SqlAppointmentRepository, SqlServiceRepository
 from core.domain.scheduling.appointments import DoubleBooking
 from core.domain.shared.events import DomainEvent
+from core.ports.unit_of_work import UnitOfWork
 
 EXCLUSION_VIOLATION = "23P01"  # PostgreSQL's SQLSTATE for an exclusion constraint
 
@@ -105,3 +106,7 @@ class SqlUnitOfWork:
 
 def sql_uow_factory(engine: AsyncEngine) -> Callable[[], SqlUnitOfWork]:
     return lambda: SqlUnitOfWork(engine)
+
+
+if TYPE_CHECKING:  # mypy holds this adapter to the port: every context's store at once
+    _implements: type[UnitOfWork] = SqlUnitOfWork

@@ -13,7 +13,7 @@ from core.domain.shared.errors import DomainError
 
 
 def wants_fragment(request: Request[Any, Any, Any]) -> bool:
-    htmx = getattr(request, "htmx", None)
+    htmx: Any = getattr(request, "htmx", None)  # HTMXRequest only; None on a plain Request
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 

@@ -4,31 +4,31 @@ from __future__ import annotations
 
 from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.shared.errors import InvalidInput
-from core.domain.shared.values import PersonId, StaffId
-from core.ports import UnitOfWork
+from core.domain.shared.values import OrganizationId, PersonId, StaffId
+from core.ports import DirectoryStore
 
 
-async def require_clinician(uow: UnitOfWork, staff_id: StaffId, field: str) -> str:
+async def require_clinician(uow: DirectoryStore, staff_id: StaffId, field: str) -> str:
     staff = await uow.staff.get(staff_id)
     if staff is None or not staff.active or not staff.is_clinician:
         raise InvalidInput("Choose an active clinician of the practice.", field=field)
     return staff.name
 
 
-async def require_payer(uow: UnitOfWork, payer: PayerRef) -> str:
+async def require_payer(uow: DirectoryStore, payer: PayerRef) -> str:
     """The payer's display name; the payer must exist."""
     if payer.kind is PayerKind.PERSON:
         person = await uow.people.get(PersonId(payer.id))
         if person is not None:
             return person.display_name
     else:
-        organization = await uow.organizations.get(payer.id)  # type: ignore[arg-type]
+        organization = await uow.organizations.get(OrganizationId(payer.id))
         if organization is not None:
             return organization.name
     raise InvalidInput("Choose a person or organization of the directory as payer.", field="payer")
 
 
-async def person_names(uow: UnitOfWork, ids: list[PersonId]) -> dict[PersonId, str]:
+async def person_names(uow: DirectoryStore, ids: list[PersonId]) -> dict[PersonId, str]:
     people = await uow.people.get_many(ids)
     missing = set(ids) - set(people)
     if missing:

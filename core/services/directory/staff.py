@@ -15,7 +15,7 @@ from core.domain.directory.parties import (
 )
 from core.domain.shared.errors import Forbidden, InvalidInput, NotFound
 from core.domain.shared.values import StaffId
-from core.ports import PasswordHasher, UnitOfWork
+from core.ports import DirectoryStore, PasswordHasher
 from core.services.directory.auth import SignedIn
 from core.services.directory.listing import require_directory
 from core.services.shared.use_case import Command, Deps
@@ -40,7 +40,7 @@ class UpdateStaff(StaffDetails, frozen=True, kw_only=True):
     active: bool = True
 
 
-async def _check_staff_links(uow: UnitOfWork, staff: StaffMember) -> None:
+async def _check_staff_links(uow: DirectoryStore, staff: StaffMember) -> None:
     """The named supervisor supervises, and the supported staff are clinicians."""
     linked = await uow.staff.get_many([*staff.supports, *filter(None, [staff.supervisor_id])])
     if staff.supervisor_id is not None:
@@ -57,7 +57,9 @@ async def _check_staff_links(uow: UnitOfWork, staff: StaffMember) -> None:
             raise InvalidInput("Administrators support clinicians only.", field="supports")
 
 
-def _staff(staff_id: StaffId, d: StaffDetails, version: int = 0, active: bool = True):
+def _staff(
+    staff_id: StaffId, d: StaffDetails, version: int = 0, active: bool = True
+) -> StaffMember:
     return StaffMember(
         id=staff_id,
         name=d.name,
@@ -106,7 +108,7 @@ async def create_first_owner(
 
 
 async def _check_owners_remain(
-    uow: UnitOfWork, actor: Actor, current: StaffMember, staff: StaffMember
+    uow: DirectoryStore, actor: Actor, current: StaffMember, staff: StaffMember
 ) -> None:
     """Nobody deactivates themselves, and the practice keeps an active owner: otherwise nobody
     could manage staff or reset a password any more."""

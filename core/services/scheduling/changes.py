@@ -46,7 +46,7 @@ class ChangeAppointment(SessionDetails, frozen=True, kw_only=True):
 
     appointment_id: UUID
     version: int
-    minutes: int  # type: ignore[assignment]  # a change always states the length
+    minutes: int  # a change always states the length
     scope: Scope = Scope.THIS
 
 
@@ -140,7 +140,7 @@ async def _change_appointment(
         await commit_changes(deps, uow, ctx.actor, case, on_behalf)
     return Booking(
         appointment_ids=[a.id for a in sessions],
-        series_id=(tail or series).id if (tail or series) else appointment.series_id,
+        series_id=s.id if (s := tail or series) else appointment.series_id,
         warnings=warnings,
     )
 

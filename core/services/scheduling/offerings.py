@@ -36,7 +36,7 @@ def _require_owner(actor: Actor) -> None:
         raise Forbidden("Only the practice owner changes the services the practice offers.")
 
 
-def _service(service_id: UUID, d: ServiceDetails, version: int = 0, active: bool = True):
+def _service(service_id: UUID, d: ServiceDetails, version: int = 0, active: bool = True) -> Service:
     return Service(
         id=service_id,
         name=d.name,

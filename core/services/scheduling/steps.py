@@ -29,7 +29,7 @@ from core.domain.scheduling.services import Service
 from core.domain.scheduling.times import local_date, overlaps
 from core.domain.shared.errors import ConcurrencyConflict, Forbidden, InvalidInput, NotFound
 from core.domain.shared.values import PersonId, StaffId
-from core.ports import UnitOfWork
+from core.ports import SchedulingStore, UnitOfWork
 from core.services.cases.changes import load_case, on_behalf_for
 from core.services.scheduling.deps import SchedulingDeps, T, when
 from core.services.shared.bus import commit
@@ -76,7 +76,7 @@ async def load(
     return appointment, _Context(uow, staff_actor(actor), case)
 
 
-async def usable_service(uow: UnitOfWork, case: Case, service_id: UUID) -> Service:
+async def usable_service(uow: SchedulingStore, case: Case, service_id: UUID) -> Service:
     service = await uow.services.get(service_id)
     if service is None or not service.active:
         raise InvalidInput("Choose one of the practice's services.", field="service_id")
@@ -90,7 +90,7 @@ async def usable_service(uow: UnitOfWork, case: Case, service_id: UUID) -> Servi
 
 
 async def _clinicians(
-    uow: UnitOfWork, provider_ids: Sequence[StaffId], supervisor_id: StaffId | None
+    uow: SchedulingStore, provider_ids: Sequence[StaffId], supervisor_id: StaffId | None
 ) -> dict[StaffId, StaffMember]:
     """Providers (and the supervisor override) as staff members, checked in one query."""
     wanted = [*provider_ids, *([supervisor_id] if supervisor_id else [])]
@@ -129,7 +129,7 @@ def _mark(deps: Deps, actor: StaffActor, on_behalf_of: StaffId | None) -> Change
 
 
 async def check_overlaps(
-    deps: SchedulingDeps, uow: UnitOfWork, sessions: Sequence[Appointment]
+    deps: SchedulingDeps, uow: SchedulingStore, sessions: Sequence[Appointment]
 ) -> None:
     """Refuse a provider's overlapping sessions, naming the clash in the practice's time. One
     query covers a whole series: every booking of its providers in its span."""
@@ -152,7 +152,7 @@ async def check_overlaps(
 
 
 async def participant_warnings(
-    deps: SchedulingDeps, uow: UnitOfWork, case: Case, sessions: Sequence[Appointment]
+    deps: SchedulingDeps, uow: SchedulingStore, case: Case, sessions: Sequence[Appointment]
 ) -> list[str]:
     """A participant expected here and, at an overlapping time, in another case's session:
     a warning (they may have arranged it), not a refusal. The other case is not named, as the
@@ -218,7 +218,7 @@ async def commit_changes(
         raise DoubleBooking(clash.provider_id, start, end, who=who, tz=deps.tz) from clash
 
 
-async def hold_open(uow: UnitOfWork, case: Case, start: datetime, tz: ZoneInfo) -> None:
+async def hold_open(uow: SchedulingStore, case: Case, start: datetime, tz: ZoneInfo) -> None:
     """A session goes on an open case, from its opening day. The case was an ordinary read,
     so the booking also writes the case's version: a close committed meanwhile turns this
     commit into a ConcurrencyConflict (a new booking runs again and meets the closed case)
@@ -232,7 +232,7 @@ async def hold_open(uow: UnitOfWork, case: Case, start: datetime, tz: ZoneInfo) 
     await uow.cases.update(case)
 
 
-async def series_of(uow: UnitOfWork, appointment: Appointment) -> Series:
+async def series_of(uow: SchedulingStore, appointment: Appointment) -> Series:
     series = None
     if appointment.series_id is not None:
         series = await uow.appointments.get_series(appointment.series_id)

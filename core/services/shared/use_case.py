@@ -30,7 +30,7 @@ class Deps:
     bus: MessageBus = field(default_factory=MessageBus)
 
 
-def staff_actor(actor: Actor) -> StaffActor:
+def staff_actor(actor: Actor | None) -> StaffActor:
     if not isinstance(actor, StaffActor):
         raise Forbidden("Only staff members can do this.")
     return actor

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
+from sqlalchemy.schema import SchemaItem
 from sqlalchemy.types import TypeDecorator
 
 NAME = 200  # core.domain.shared.values.MAX_NAME
@@ -58,7 +59,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _period() -> list[sa.SchemaItem]:
+def _period() -> list[SchemaItem]:
     """An inclusive span of days: `start_on` .. `end_on` (NULL while it runs)."""
     return [
         sa.Column("start_on", sa.Date, nullable=False),
@@ -67,7 +68,7 @@ def _period() -> list[sa.SchemaItem]:
     ]
 
 
-def case_child(name: str, *columns: sa.SchemaItem) -> sa.Table:
+def case_child(name: str, *columns: SchemaItem) -> sa.Table:
     """A list inside the case aggregate: rows with their own id, removed with the case."""
     return sa.Table(
         name,

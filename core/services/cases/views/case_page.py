@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from uuid import UUID
 
@@ -15,9 +16,9 @@ from core.domain.cases.access import (
 )
 from core.domain.cases.case import Case, Membership
 from core.domain.cases.kinds import RecordType
-from core.domain.cases.responsibilities import PayerKind, StaffDuty
+from core.domain.cases.responsibilities import PayerKind, StaffAssignment, StaffDuty
 from core.domain.cases.supervision import effective_supervisor
-from core.domain.directory.parties import Person, StaffMember, StaffRole
+from core.domain.directory.parties import Organization, Person, StaffMember, StaffRole
 from core.domain.shared.values import CaseId, OrganizationId, PersonId, StaffId
 from core.services.cases.changes import load_case
 from core.services.cases.views.history import HistoryEntry, _history
@@ -171,7 +172,7 @@ def build_overview(
     today: date,
     people: dict[PersonId, Person],
     staff: dict[StaffId, StaffMember],
-    organizations: dict,
+    organizations: dict[OrganizationId, Organization],
 ) -> CaseOverview:
     day = reference_day(case, today)
     names = {pid: p.display_name for pid, p in people.items()}
@@ -179,7 +180,7 @@ def build_overview(
     current = case.members_on(day)
     current_ids = {m.id for m in current}
 
-    def staff_view(a, note: str = "") -> StaffView:
+    def staff_view(a: StaffAssignment, note: str = "") -> StaffView:
         return StaffView(
             assignment_id=a.id,
             staff_id=a.staff_id,
@@ -215,7 +216,7 @@ def build_overview(
     def payer_name(kind: PayerKind, payer_id: UUID) -> str:
         if kind is PayerKind.PERSON:
             return names.get(PersonId(payer_id), "(unknown)")
-        org = organizations.get(payer_id)
+        org = organizations.get(OrganizationId(payer_id))
         return org.name if org else "(unknown)"
 
     payers = (
@@ -317,7 +318,13 @@ def build_overview(
 _TREATING = (StaffDuty.RESPONSIBLE_PROVIDER, StaffDuty.CO_THERAPIST)
 
 
-def _supervisor_view(case, day, provider, staff, staff_view) -> StaffView | None:
+def _supervisor_view(
+    case: Case,
+    day: date,
+    provider: list[StaffAssignment],
+    staff: dict[StaffId, StaffMember],
+    staff_view: Callable[[StaffAssignment, str], StaffView],
+) -> StaffView | None:
     case_level = case.staff_on(day, StaffDuty.SUPERVISOR)
     if case_level:
         return staff_view(case_level[0], "supervises this case")

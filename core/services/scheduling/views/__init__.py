@@ -38,10 +38,10 @@ from core.services.scheduling.views.refs import (
     MAX_DAYS,
     MAX_GRID_DAYS,
     StaffRef,
-    View,
     ref,
     service_name,
 )
+from core.services.shared.use_case import View
 
 __all__ = [
     "MAX_DAYS",

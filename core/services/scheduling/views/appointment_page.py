@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID
 
-from core.domain.billing.codes import CODES, suggest_codes
+from core.domain.billing.codes import CODES, CodeLine, suggest_codes
 from core.domain.cases.access import (
     Actor,
     Permission,
@@ -158,7 +158,7 @@ def _codes(
         attended_ids=a.attended_ids(expected),
     )
 
-    def lines(items) -> list[CodeLineView]:
+    def lines(items: Sequence[CodeLine]) -> list[CodeLineView]:
         return [
             CodeLineView(
                 code=c.code,
