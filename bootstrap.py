@@ -33,11 +33,15 @@ from adapters.system.ids import RandomIds
 from adapters.system.passwords import Argon2PasswordHasher
 from adapters.web.app import WebConfig, build_app
 from adapters.web.request_log import RequestLog
+from core.domain.billing import events as billing_events
 from core.domain.cases import events as case_events
+from core.domain.documentation import events as documentation_events
 from core.domain.scheduling import events as scheduling_events
 from core.domain.shared.errors import DomainError, Forbidden
 from core.services import directory
+from core.services.billing import history as billing_history
 from core.services.cases import history as case_history
+from core.services.documentation import history as documentation_history
 from core.services.scheduling import handlers as scheduling_handlers
 from core.services.scheduling import history as scheduling_history
 from core.services.scheduling.deps import SchedulingDeps
@@ -56,6 +60,8 @@ def message_bus() -> MessageBus:
             case_events.CaseEvent: [case_history.narrate],
             case_events.CaseClosed: [scheduling_handlers.cancel_sessions_of_closed_case],
             scheduling_events.AppointmentEvent: [scheduling_history.narrate],
+            documentation_events.DiagnosisEvent: [documentation_history.narrate],
+            billing_events.CodesConfirmed: [billing_history.narrate],
             scheduling_events.UpcomingSessionsCancelled: [
                 scheduling_history.narrate_cancelled_upcoming
             ],

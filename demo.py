@@ -26,7 +26,7 @@ from core.domain.scheduling.appointments import Attendance
 from core.domain.shared.errors import Forbidden
 from core.domain.shared.values import CaseId, OrganizationId, PersonId
 from core.ports import Clock, PasswordHasher
-from core.services import cases, directory
+from core.services import billing, cases, directory
 from core.services import scheduling as sched
 from core.services.directory import auth
 from core.services.documentation import diagnoses
@@ -706,8 +706,8 @@ async def _record(
         and done.status.value == "completed"
         and case.policy.service_line is ServiceLine.PSYCHOTHERAPY
     ):
-        await sched.confirm_codes(
-            deps, actor, sched.ConfirmCodes(appointment_id=a.id, version=done.version)
+        await billing.confirm_codes(
+            deps, actor, billing.ConfirmCodes(appointment_id=a.id, version=done.version)
         )
 
 

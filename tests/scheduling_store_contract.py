@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from core.domain.billing.codes import CodeLine
 from core.domain.cases.case import Case
 from core.domain.cases.kinds import CaseKind, ServiceLine
 from core.domain.directory.parties import Person, StaffMember, StaffRole
@@ -25,6 +24,7 @@ from core.domain.scheduling.appointments import (
 )
 from core.domain.scheduling.series import Recurrence, Series
 from core.domain.scheduling.services import Service
+from core.domain.shared.codes import CodeLine
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
 from core.domain.shared.values import CaseId, Money, PersonId, StaffId
 from core.ports import UnitOfWorkFactory

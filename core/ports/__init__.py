@@ -8,6 +8,7 @@ from core.ports.directory import (
     PersonRepository,
     StaffRepository,
 )
+from core.ports.documentation import DiagnosisRepository, DocumentationStore
 from core.ports.scheduling import SchedulingCases, SchedulingStore
 from core.ports.security import PasswordHasher
 from core.ports.shared import Clock, IdGenerator, Transaction
@@ -19,7 +20,9 @@ __all__ = [
     "CasesStore",
     "Clock",
     "CredentialRepository",
+    "DiagnosisRepository",
     "DirectoryStore",
+    "DocumentationStore",
     "HistoryRepository",
     "IdGenerator",
     "OrganizationRepository",

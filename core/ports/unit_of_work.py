@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from core.ports.cases import CaseRepository, CasesStore
+from core.ports.cases import CaseRepository
+from core.ports.documentation import DocumentationStore
 from core.ports.scheduling import SchedulingStore
 
 
-class UnitOfWork(CasesStore, SchedulingStore, Protocol):
+class UnitOfWork(DocumentationStore, SchedulingStore, Protocol):
     @property
     def cases(self) -> CaseRepository: ...
 

@@ -28,6 +28,7 @@ class MemoryStore:
             "organizations": {},
             "staff": {},
             "cases": {},
+            "diagnoses": {},
             "credentials": {},
             **{name: {} for name, _ in SCHEDULING_TABLES},
         }

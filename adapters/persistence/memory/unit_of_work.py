@@ -13,6 +13,7 @@ from adapters.persistence.memory.directory import (
     MemoryPersonRepository,
     MemoryStaffRepository,
 )
+from adapters.persistence.memory.documentation import MemoryDiagnosisRepository
 from adapters.persistence.memory.scheduling import (
     SCHEDULING_TABLES,
     MemoryAppointmentRepository,
@@ -36,6 +37,7 @@ class MemoryUnitOfWork:
                 ("organizations", "organization"),
                 ("staff", "staff member"),
                 ("cases", "case"),
+                ("diagnoses", "diagnosis"),
                 *SCHEDULING_TABLES,
             )
         }
@@ -44,6 +46,7 @@ class MemoryUnitOfWork:
         self.staff = MemoryStaffRepository(self._tables["staff"])
         self.cases = MemoryCaseRepository(self._tables["cases"], self._tables["people"])
         self.history = MemoryHistoryRepository(store)
+        self.diagnoses = MemoryDiagnosisRepository(self._tables["diagnoses"])
         self.credentials = MemoryCredentialRepository(store.tables["credentials"])
         self.services = MemoryServiceRepository(self._tables["services"])
         self.appointments = MemoryAppointmentRepository(

@@ -34,7 +34,6 @@ from core.domain.cases.responsibilities import (
     StaffDuty,
 )
 from core.domain.directory.parties import Channel
-from core.domain.documentation.diagnoses import Diagnosis
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, OrganizationId, Period, PersonId, StaffId
@@ -142,18 +141,6 @@ CHILDREN: tuple[_Child, ...] = (
             PersonId(r["for_person_id"]),
             HelperKind(r["kind"]),
             _period(r),
-        ),
-    ),
-    _Child(
-        "diagnoses",
-        t.case_diagnoses,
-        "id",
-        lambda c: [
-            _dated(c, i, d, person_id=d.person_id, code=d.code, description=d.description)
-            for i, d in enumerate(c.diagnoses)
-        ],
-        lambda r: Diagnosis(
-            r["id"], PersonId(r["person_id"]), r["code"], r["description"], _period(r)
         ),
     ),
     _Child(

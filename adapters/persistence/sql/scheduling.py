@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.directory import _Versioned
 from adapters.persistence.sql.expressions import among, by_text, fold
-from core.domain.billing.codes import CodeLine
 from core.domain.scheduling.appointments import (
     SLOT_HOLDING,
     Appointment,
@@ -34,6 +33,7 @@ from core.domain.scheduling.appointments import (
 )
 from core.domain.scheduling.series import Recurrence, Series
 from core.domain.scheduling.services import Service
+from core.domain.shared.codes import CodeLine
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, Money, PersonId, StaffId

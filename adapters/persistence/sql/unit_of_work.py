@@ -17,6 +17,7 @@ from adapters.persistence.sql.directory import (
     SqlPersonRepository,
     SqlStaffRepository,
 )
+from adapters.persistence.sql.documentation import SqlDiagnosisRepository
 from adapters.persistence.sql.history import SqlHistoryRepository
 from adapters.persistence.sql.scheduling import SqlAppointmentRepository, SqlServiceRepository
 from core.domain.scheduling.appointments import DoubleBooking
@@ -42,6 +43,7 @@ class SqlUnitOfWork:
         self.staff = SqlStaffRepository(conn)
         self.cases = SqlCaseRepository(conn)
         self.history = SqlHistoryRepository(conn)
+        self.diagnoses = SqlDiagnosisRepository(conn)
         self.credentials = SqlCredentialRepository(conn)
         self.services = SqlServiceRepository(conn)
         self.appointments = SqlAppointmentRepository(conn)
@@ -68,7 +70,7 @@ class SqlUnitOfWork:
         the commit. PostgreSQL: the exclusion constraint decides at commit, even against a
         writer that committed a moment earlier; the clash is then looked up for the message."""
         conn = self._open()
-        if self.cases.events or self.appointments.events:
+        if self.cases.events or self.appointments.events or self.diagnoses.events:
             raise RuntimeError("Events not handed to the message bus: commit through the bus.")
         written = list(self.appointments.written.values())
         if written:
@@ -89,9 +91,10 @@ class SqlUnitOfWork:
             self.appointments.written.clear()
 
     def collect_events(self) -> list[DomainEvent]:
-        taken = [*self.cases.events, *self.appointments.events]
-        self.cases.events.clear()
-        self.appointments.events.clear()
+        repositories = (self.cases, self.appointments, self.diagnoses)
+        taken = [e for r in repositories for e in r.events]
+        for r in repositories:
+            r.events.clear()
         return taken
 
     async def rollback(self) -> None:

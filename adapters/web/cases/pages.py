@@ -106,6 +106,7 @@ async def case_context(
         "staff": staff,
         "policy": policy(CaseKind(overview.kind)),
         "history": history,
+        "diagnoses": await clinical_record.case_diagnoses(deps, actor, case_id),
         "can": set(overview.permissions),
         "clinicians": [s for s in staff if s.has(StaffRole.CLINICIAN)],
         "supervisors": [s for s in staff if s.has(StaffRole.SUPERVISOR)],
@@ -130,11 +131,12 @@ async def clinical_panel(
 ) -> Template:
     """The clinical record on its own address: refused by the core for anyone who may not read
     it, and for a case whose kind has none (consultation, workshop)."""
-    overview = await clinical_record.case_clinical(deps, actor, CaseId(path_id(case_id, "case")))
+    record = await clinical_record.case_clinical(deps, actor, CaseId(path_id(case_id, "case")))
     context = {
         "actor": actor,
-        "case": overview,
-        "can": set(overview.permissions),
+        "case": record.case,
+        "diagnoses": record.diagnoses,
+        "can": set(record.case.permissions),
         "form": "",
         "errors": {},
         "values": {},

@@ -33,7 +33,8 @@ from core.domain.shared.errors import (
     NotFound,
 )
 from core.domain.shared.values import PersonId
-from core.services import scheduling
+from core.services import billing, scheduling
+from core.services.billing.views import codes as billing_codes
 from core.services.scheduling import views as schedule_views
 from core.services.scheduling.deps import SchedulingDeps
 
@@ -72,6 +73,7 @@ async def appointment_context(
     return {
         "actor": actor,
         "a": page,
+        "codes": await billing_codes.appointment_codes(deps, actor, appointment_id),
         "can": can,
         "options": options,
         "service_choices": service_choices(options.services if options else []),
@@ -195,7 +197,7 @@ async def _status(deps, actor, aid, form) -> list[str]:
     return []
 
 
-def _code_lines(raw: str) -> tuple[scheduling.CodeInput, ...]:
+def _code_lines(raw: str) -> tuple[billing.CodeInput, ...]:
     """ "90853 x3, 90847": codes separated by commas, each with an optional number of units
     (how many a code may have is the core's rule)."""
     lines = []
@@ -212,17 +214,17 @@ def _code_lines(raw: str) -> tuple[scheduling.CodeInput, ...]:
             raise InvalidInput(
                 "Write codes like 90847, or 90853 x3 for three units.", field="codes"
             )
-        lines.append(scheduling.CodeInput(code=words[0][:16], units=units))
+        lines.append(billing.CodeInput(code=words[0][:16], units=units))
     return tuple(lines)
 
 
 async def _codes(deps, actor, aid, form) -> list[str]:
     own = forms.text(form, "codes").strip() if forms.text(form, "choice") == "own" else None
     try:
-        await scheduling.confirm_codes(
+        await billing.confirm_codes(
             deps,
             actor,
-            scheduling.ConfirmCodes(
+            billing.ConfirmCodes(
                 appointment_id=aid,
                 version=_version(form),
                 codes=None if own is None else _code_lines(own),

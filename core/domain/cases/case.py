@@ -26,7 +26,6 @@ from core.domain.cases.responsibilities import (
     StaffDuty,
 )
 from core.domain.directory.parties import Channel
-from core.domain.documentation.diagnoses import Diagnosis
 from core.domain.shared.errors import (
     CaseFull,
     InvalidInput,
@@ -77,7 +76,6 @@ class Case:
     billing: list[BillingResponsibility] = field(default_factory=list)
     communication: dict[PersonId, CommunicationPreference] = field(default_factory=dict)
     helpers: list[HelperRole] = field(default_factory=list)
-    diagnoses: list[Diagnosis] = field(default_factory=list)
     version: int = 0
     # What happened since it was loaded: not state, not an argument, not compared.
     events: EventLog = field(default_factory=EventLog, init=False, repr=False, compare=False)
@@ -586,34 +584,6 @@ class Case:
 
     def require_record(self, record: RecordType) -> None:
         self.policy.require(record)
-
-    def add_diagnosis(self, diagnosis: Diagnosis) -> Diagnosis:
-        self.require_record(RecordType.DIAGNOSIS)
-        self.require_open()
-        if not self.ever_member(diagnosis.person_id):
-            raise InvalidInput(
-                "A diagnosis belongs to a participant of this case.", field="person_id"
-            )
-        self.diagnoses.append(diagnosis)
-        self.events.record(
-            ev.DiagnosisAdded(
-                case_id=self.id,
-                diagnosis_id=diagnosis.id,
-                person_id=diagnosis.person_id,
-                code=diagnosis.code,
-            )
-        )
-        return diagnosis
-
-    def end_diagnosis(self, diagnosis_id: UUID, on: date) -> Diagnosis:
-        self.require_record(RecordType.DIAGNOSIS)
-        self.require_open()
-        current = self._find(self.diagnoses, diagnosis_id, "diagnosis")
-        ended = self._end_item("diagnoses", current, on)
-        self.events.record(
-            ev.DiagnosisEnded(case_id=self.id, diagnosis_id=ended.id, code=ended.code, on=on)
-        )
-        return ended
 
     # ----- helpers --------------------------------------------------------------------------------
 

@@ -118,18 +118,3 @@ class HelperRevoked(CaseEvent):
     helper_id: PersonId
     kind: HelperKind
     on: date
-
-
-# Diagnoses live in the case aggregate until the documentation context owns them.
-@dataclass(frozen=True, kw_only=True)
-class DiagnosisAdded(CaseEvent):
-    diagnosis_id: UUID
-    person_id: PersonId
-    code: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class DiagnosisEnded(CaseEvent):
-    diagnosis_id: UUID
-    code: str
-    on: date

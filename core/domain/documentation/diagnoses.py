@@ -1,13 +1,19 @@
-"""Clinical records of psychotherapy cases. Only kinds whose policy allows them may hold them."""
+"""Diagnoses: ICD-10 per participant of a psychotherapy case, valid for a period. Only kinds
+whose policy allows them may hold them; the documentation context owns them, not the case."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from uuid import UUID
 
-from core.domain.shared.errors import InvalidInput
-from core.domain.shared.values import Period, PersonId, clean_text
+from core.domain.cases.case import Case
+from core.domain.cases.kinds import RecordType
+from core.domain.documentation.events import DiagnosisAdded, DiagnosisEnded
+from core.domain.shared.errors import InvalidInput, InvariantViolation
+from core.domain.shared.events import EventLog
+from core.domain.shared.values import CaseId, Period, PersonId, clean_text
 
 _ICD10 = re.compile(r"[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?")
 
@@ -23,18 +29,58 @@ def clean_icd10(code: str) -> str:
     return cleaned
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Diagnosis:
-    """An ICD-10 diagnosis of one participant, valid for a period."""
+    """An ICD-10 diagnosis of one participant of a case, valid for a period. It changes once
+    at most, when it ends: `version` is 0 while it runs, 1 once ended."""
 
     id: UUID
+    case_id: CaseId
     person_id: PersonId
     code: str
     description: str
     period: Period
+    version: int = 0
+    events: EventLog = field(default_factory=EventLog, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "code", clean_icd10(self.code))
-        object.__setattr__(
-            self, "description", clean_text(self.description, field="description", limit=300)
+        self.code = clean_icd10(self.code)
+        self.description = clean_text(self.description, field="description", limit=300)
+
+    @classmethod
+    def record(
+        cls,
+        case: Case,
+        *,
+        id: UUID,
+        person_id: PersonId,
+        code: str,
+        description: str,
+        period: Period,
+    ) -> Diagnosis:
+        """A new diagnosis of a participant of `case`, whose kind must allow diagnoses."""
+        case.policy.require(RecordType.DIAGNOSIS)
+        case.require_open()
+        if not case.ever_member(person_id):
+            raise InvalidInput(
+                "A diagnosis belongs to a participant of this case.", field="person_id"
+            )
+        diagnosis = cls(id, case.id, person_id, code, description, period)
+        diagnosis.events.record(
+            DiagnosisAdded(
+                case_id=case.id, diagnosis_id=id, person_id=person_id, code=diagnosis.code
+            )
+        )
+        return diagnosis
+
+    def end(self, case: Case, on: date) -> None:
+        if case.id != self.case_id:
+            raise InvariantViolation("This diagnosis belongs to another case.")
+        case.policy.require(RecordType.DIAGNOSIS)
+        case.require_open()
+        if self.period.end is not None:
+            raise InvariantViolation("This has already ended.")
+        self.period = self.period.ended_on(on)
+        self.events.record(
+            DiagnosisEnded(case_id=self.case_id, diagnosis_id=self.id, code=self.code, on=on)
         )

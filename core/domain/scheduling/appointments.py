@@ -12,11 +12,10 @@ from enum import StrEnum
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from core.domain.billing.codes import CodeLine
 from core.domain.cases.case import Case, Membership
-from core.domain.cases.kinds import RecordType
 from core.domain.scheduling.services import check_minutes
 from core.domain.scheduling.times import local_date, overlaps
+from core.domain.shared.codes import CodeLine
 from core.domain.shared.errors import DomainError, InvalidInput, InvariantViolation
 from core.domain.shared.events import EventLog
 from core.domain.shared.values import CaseId, PersonId, StaffId, clean_name
@@ -272,17 +271,6 @@ class Appointment:
         if status is AppointmentStatus.SCHEDULED:
             self.attendance = {p: a for p, a in self.attendance.items() if a not in _AFTER_START}
         self.status = status
-
-    def confirm_codes(self, case: Case, lines: Iterable[CodeLine]) -> None:
-        """The clinician's codes for this session of `case`, whose kind must have them."""
-        if case.id != self.case_id:
-            raise InvariantViolation("These codes are for another case's session.")
-        case.policy.require(RecordType.BILLING_CODE)
-        if self.status is not AppointmentStatus.COMPLETED:
-            raise InvariantViolation(
-                "Codes are confirmed for a session that took place.", field="codes"
-            )
-        self.codes = tuple(lines)
 
 
 def find_double_booking(

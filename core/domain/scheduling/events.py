@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from core.domain.billing.codes import CodeLine
 from core.domain.scheduling.appointments import AppointmentStatus, Attendance
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, PersonId, StaffId
@@ -54,11 +53,6 @@ class AttendanceRecorded(AppointmentEvent):
 class StatusSet(AppointmentEvent):
     status: AppointmentStatus
     before: AppointmentStatus
-
-
-@dataclass(frozen=True, kw_only=True)
-class CodesConfirmed(AppointmentEvent):
-    codes: tuple[CodeLine, ...]
 
 
 @dataclass(frozen=True, kw_only=True)

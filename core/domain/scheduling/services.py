@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from core.domain.billing.codes import clean_code
 from core.domain.cases.kinds import RecordType, ServiceLine, line_allows
+from core.domain.shared.codes import clean_code
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import Money, clean_name
 

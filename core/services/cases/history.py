@@ -103,12 +103,6 @@ async def _sentence(event: ev.CaseEvent, ctx: HandlerContext) -> tuple[str, str,
             helper = await _person(ctx, event.helper_id)
             summary = f"{helper} is no longer {event.kind.label} after {event.on.isoformat()}."
             return "helper_revoked", summary, False
-        case ev.DiagnosisAdded():
-            who = await _person(ctx, event.person_id)
-            return "diagnosis_added", f"Diagnosis {event.code} added for {who}.", True
-        case ev.DiagnosisEnded():
-            summary = f"Diagnosis {event.code} ended on {event.on.isoformat()}."
-            return "diagnosis_ended", summary, True
     return None
 
 

@@ -1,17 +1,20 @@
-"""Use cases for clinical records. The case kind's policy refuses them where they don't belong."""
+"""Use cases of diagnoses. The case kind's policy refuses them where they don't belong."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from uuid import UUID
 
-from core.domain.cases.access import Actor, Permission
+from core.domain.cases.access import Actor, Permission, require
 from core.domain.cases.case import Case
 from core.domain.documentation.diagnoses import Diagnosis
+from core.domain.shared.errors import NotFound
 from core.domain.shared.values import CaseId, Period, PersonId
 from core.ports import UnitOfWork
-from core.services.cases.changes import change_case
+from core.services.cases.changes import load_case, on_behalf_for
 from core.services.cases.lookups import person_names
+from core.services.shared.bus import commit
 from core.services.shared.use_case import Command, Deps
 
 
@@ -24,20 +27,36 @@ class AddDiagnosis(Command, frozen=True, kw_only=True):
     to_day: date | None = None
 
 
-async def add_diagnosis(deps: Deps, actor: Actor, cmd: AddDiagnosis) -> Case:
-    async def change(case: Case, uow: UnitOfWork) -> None:
-        await person_names(uow, [cmd.person_id])
-        case.add_diagnosis(
-            Diagnosis(
-                id=deps.ids.new(),
-                person_id=cmd.person_id,
-                code=cmd.code,
-                description=cmd.description,
-                period=Period(cmd.from_day or deps.clock.today(), cmd.to_day),
-            )
-        )
+async def _write_clinical(
+    deps: Deps,
+    actor: Actor,
+    case_id: CaseId,
+    write: Callable[[Case, UnitOfWork], Awaitable[Diagnosis]],
+) -> Diagnosis:
+    """Load the case, check the actor writes its clinical record, write, commit."""
+    async with deps.uow() as uow:
+        case = await load_case(uow, case_id)
+        require(actor, case, deps.clock.today(), Permission.WRITE_CLINICAL)
+        diagnosis = await write(case, uow)
+        await commit(deps, uow, actor, on_behalf_of=on_behalf_for(deps, actor, case))
+    return diagnosis
 
-    return await change_case(deps, actor, cmd.case_id, Permission.WRITE_CLINICAL, change)
+
+async def add_diagnosis(deps: Deps, actor: Actor, cmd: AddDiagnosis) -> Diagnosis:
+    async def write(case: Case, uow: UnitOfWork) -> Diagnosis:
+        await person_names(uow, [cmd.person_id])
+        diagnosis = Diagnosis.record(
+            case,
+            id=deps.ids.new(),
+            person_id=cmd.person_id,
+            code=cmd.code,
+            description=cmd.description,
+            period=Period(cmd.from_day or deps.clock.today(), cmd.to_day),
+        )
+        await uow.diagnoses.add(diagnosis)
+        return diagnosis
+
+    return await _write_clinical(deps, actor, cmd.case_id, write)
 
 
 class EndDiagnosis(Command, frozen=True, kw_only=True):
@@ -46,9 +65,13 @@ class EndDiagnosis(Command, frozen=True, kw_only=True):
     on: date | None = None
 
 
-async def end_diagnosis(deps: Deps, actor: Actor, cmd: EndDiagnosis) -> Case:
-    async def change(case: Case, _: UnitOfWork) -> None:
-        on = cmd.on or deps.clock.today()
-        case.end_diagnosis(cmd.diagnosis_id, on)
+async def end_diagnosis(deps: Deps, actor: Actor, cmd: EndDiagnosis) -> Diagnosis:
+    async def write(case: Case, uow: UnitOfWork) -> Diagnosis:
+        diagnosis = await uow.diagnoses.get(cmd.diagnosis_id)
+        if diagnosis is None or diagnosis.case_id != case.id:
+            raise NotFound("That diagnosis is not part of this case.")
+        diagnosis.end(case, cmd.on or deps.clock.today())
+        await uow.diagnoses.update(diagnosis)
+        return diagnosis
 
-    return await change_case(deps, actor, cmd.case_id, Permission.WRITE_CLINICAL, change)
+    return await _write_clinical(deps, actor, cmd.case_id, write)

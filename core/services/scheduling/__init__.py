@@ -18,7 +18,6 @@ from core.services.scheduling.changes import (
     cancel_appointment,
     change_appointment,
 )
-from core.services.scheduling.codes import CodeInput, ConfirmCodes, confirm_codes
 from core.services.scheduling.deps import SchedulingDeps, when
 from core.services.scheduling.offerings import (
     CreateService,
@@ -46,8 +45,6 @@ __all__ = [
     "Booking",
     "CancelAppointment",
     "ChangeAppointment",
-    "CodeInput",
-    "ConfirmCodes",
     "CreateService",
     "RecordAttendance",
     "Repeat",
@@ -61,7 +58,6 @@ __all__ = [
     "cancel_appointment",
     "change_appointment",
     "check_overlaps",
-    "confirm_codes",
     "create_service",
     "hold_open",
     "list_services",

@@ -20,7 +20,6 @@ from core.domain.cases.responsibilities import (
     StaffDuty,
 )
 from core.domain.directory.parties import Channel, Organization, Person, StaffMember, StaffRole
-from core.domain.documentation.diagnoses import Diagnosis
 from core.domain.shared.errors import CaseFull, ConcurrencyConflict, InvalidInput
 from core.domain.shared.values import CaseId, OrganizationId, Period, PersonId, StaffId
 from core.ports import CaseListQuery, UnitOfWorkFactory
@@ -114,9 +113,6 @@ def everything(w: World) -> Case:
     case.set_communication(
         CommunicationPreference(w["Jo Kowalski"], Channel.SMS, clinical_messages=True)
     )
-    case.add_diagnosis(
-        Diagnosis(new_id(), w["Zoë Ñúñez"], "f41.1", "Generalised anxiety — “quoted”", Period(D))
-    )
     return case
 
 
@@ -168,7 +164,6 @@ async def test_changes_to_every_list_are_stored_and_the_version_moves(
         loaded.end_billing(loaded.billing[0].id, later)
         loaded.revoke_helper(loaded.helpers[0].id, later)
         loaded.set_communication(CommunicationPreference(world["Parent Payer"], Channel.NONE))
-        loaded.end_diagnosis(loaded.diagnoses[0].id, later)
         loaded.rename("Renamed family")
         await u.cases.update(loaded)
         assert loaded.version == 1

@@ -13,8 +13,9 @@ from core.domain.cases.kinds import CaseKind, MemberRole
 from core.domain.scheduling.appointments import AppointmentStatus, Attendance, DoubleBooking
 from core.domain.shared.errors import ConcurrencyConflict, InvariantViolation
 from core.ports import UnitOfWorkFactory
-from core.services import cases
+from core.services import billing, cases
 from core.services import scheduling as s
+from core.services.billing.views import codes as billing_views
 from core.services.scheduling import views as v
 from tests.scheduling_practice import Clinic, at
 
@@ -80,19 +81,22 @@ async def test_a_family_series_changed_cancelled_attended_and_coded(uow: UnitOfW
         ),
     )
     page = await v.appointment_page(clinic.deps, lee, ids[0])
-    assert page.codes is not None and [c.code for c in page.codes.suggested] == ["90846"]
+    page_codes = await billing_views.appointment_codes(clinic.deps, lee, ids[0])
+    assert page_codes is not None and [c.code for c in page_codes.suggested] == ["90846"]
     await s.record_attendance(
         clinic.deps,
         lee,
         s.RecordAttendance(appointment_id=ids[0], marks={teen: Attendance.ATTENDED}),
     )
     page = await v.appointment_page(clinic.deps, lee, ids[0])
-    assert [c.code for c in page.codes.suggested] == ["90847"]
-    await s.confirm_codes(
-        clinic.deps, lee, s.ConfirmCodes(appointment_id=ids[0], version=page.version)
+    page_codes = await billing_views.appointment_codes(clinic.deps, lee, ids[0])
+    assert [c.code for c in page_codes.suggested] == ["90847"]
+    await billing.confirm_codes(
+        clinic.deps, lee, billing.ConfirmCodes(appointment_id=ids[0], version=page.version)
     )
     page = await v.appointment_page(clinic.deps, lee, ids[0])
-    assert page.codes.confirmed is not None and not page.codes.confirmed_differs
+    page_codes = await billing_views.appointment_codes(clinic.deps, lee, ids[0])
+    assert page_codes.confirmed is not None and not page_codes.confirmed_differs
     assert page.series is not None and page.series.total == 2
 
     tail = await v.appointment_page(clinic.deps, lee, ids[3])

@@ -14,6 +14,7 @@ from core.domain.shared.errors import Forbidden, NotFound
 from core.services import cases, directory
 from core.services.cases import views as case_views
 from core.services.documentation import diagnoses
+from core.services.documentation.views.clinical_record import case_diagnoses
 from tests.practice import Practice
 
 
@@ -90,9 +91,10 @@ async def test_refusals_are_not_found_for_strangers_and_forbidden_for_others(tea
                 case_id=case_id, staff_id=staff["kim"].id, duty=StaffDuty.CO_THERAPIST
             ),
         )
-    assert (await case_views.case_overview(practice.deps, staff["pat"], case_id)).diagnoses is None
+    assert await case_diagnoses(practice.deps, staff["pat"], case_id) is None
     lees = await case_views.case_overview(practice.deps, staff["lee"], case_id)
-    assert lees.diagnoses is not None and [d.code for d in lees.diagnoses] == ["F41.1"]
+    lees_diagnoses = await case_diagnoses(practice.deps, staff["lee"], case_id)
+    assert lees_diagnoses is not None and [d.code for d in lees_diagnoses] == ["F41.1"]
     assert lees.supervisor is not None and lees.supervisor.name == "Dr. Lee"
 
 

@@ -10,6 +10,7 @@ from core.domain.shared.errors import RecordNotAllowed
 from core.services import cases, directory
 from core.services.cases import views as case_views
 from core.services.documentation import diagnoses
+from core.services.documentation.views.clinical_record import case_diagnoses
 from tests.practice import Practice
 
 
@@ -42,7 +43,7 @@ async def test_a_clinic_pays_for_its_four_clinicians_consultation_group(practice
     assert [(p.payer_name, p.covers_name) for p in overview.payers] == [
         ("Northside Clinic", "whole case")
     ]
-    assert overview.diagnoses is None  # no diagnosis panel on consultation work
+    assert await case_diagnoses(practice.deps, lee, case_id) is None  # no panel on consultation
     org_page = await case_views.organization_page(practice.deps, lee, clinic)
     assert [c.name for c in org_page.cases] == ["Northside consultation group"]
 
@@ -59,7 +60,8 @@ async def test_a_clinic_pays_for_its_four_clinicians_consultation_group(practice
             case.require_record(record)
     case.require_record(RecordType.INVOICE)
     case.require_record(RecordType.CONSULTATION_NOTE)
-    assert (await cases.get_case(practice.deps, lee, case_id)).diagnoses == []
+    async with practice.deps.uow() as uow:
+        assert await uow.diagnoses.for_cases([case_id]) == []
 
 
 @pytest.mark.parametrize("kind", [CaseKind.CONSULTATION, CaseKind.WORKSHOP])

@@ -19,6 +19,7 @@ from core.services import directory
 from core.services.cases import views as case_views
 from core.services.directory import auth
 from core.services.documentation import diagnoses
+from core.services.documentation.views.clinical_record import DiagnosisView, case_diagnoses
 from core.services.shared.use_case import Deps
 
 HASHER = Argon2PasswordHasher.fast()
@@ -37,6 +38,10 @@ class Demo:
     async def overview(self, key: str, as_email: str) -> case_views.CaseOverview:
         actor = await self.actor(as_email)
         return await case_views.case_overview(self.deps, actor, self.practice.cases[key])
+
+    async def diagnoses(self, key: str, as_email: str) -> list[DiagnosisView] | None:
+        actor = await self.actor(as_email)
+        return await case_diagnoses(self.deps, actor, self.practice.cases[key])
 
     def ago(self, days: int) -> date:
         return self.today - timedelta(days=days)
@@ -104,7 +109,7 @@ async def test_the_couple_has_two_partners_sam_pays_and_both_get_reminders(d: De
     assert [(p.payer_name, p.covers_name) for p in o.payers or []] == [("Sam Chen", "whole case")]
     assert {c.name for c in o.communication if c.reminders} == {"Maya Rivera", "Sam Chen"}
     assert {c.name for c in o.communication if c.invoices} == {"Sam Chen"}
-    assert {dx.code for dx in o.diagnoses or []} == {"Z63.0"}
+    assert {dx.code for dx in await d.diagnoses("couple", LEE) or []} == {"Z63.0"}
 
 
 async def test_the_okafor_family_grows_and_the_father_only_pays(d: Demo):
@@ -169,7 +174,7 @@ async def test_the_sponsored_consultation_group_has_no_psychotherapy_records(d: 
     assert [(p.payer_name, p.covers_name) for p in o.payers or []] == [
         ("Riverside Community Clinic", "whole case")
     ]
-    assert o.diagnoses is None
+    assert await case_diagnoses(d.deps, owner, o.id) is None
     with pytest.raises(RecordNotAllowed):
         await diagnoses.add_diagnosis(
             d.deps,
@@ -179,7 +184,8 @@ async def test_the_sponsored_consultation_group_has_no_psychotherapy_records(d: 
             ),
         )
     workshop = await d.overview("workshop", "sofia@hearth.example")
-    assert workshop.kind_label == "workshop" and workshop.diagnoses is None
+    assert workshop.kind_label == "workshop"
+    assert await d.diagnoses("workshop", "sofia@hearth.example") is None
     assert len(workshop.members_now) == 3
 
 
@@ -190,7 +196,8 @@ async def test_the_associates_family_is_supervised_by_dr_lee_at_case_level(d: De
     assert o.supervisor is not None
     assert (o.supervisor.name, o.supervisor.note) == ("Dr. Grace Lee", "supervises this case")
     assert [a.name for a in o.admin_support] == ["Morgan Diaz"]
-    assert [dx.name for dx in o.diagnoses or []] == ["Yusuf Haddad"]
+    haddad = await d.diagnoses("associate_family", "riley@hearth.example")
+    assert [dx.name for dx in haddad or []] == ["Yusuf Haddad"]
     # Dr. Lee reads it as the supervisor.
     lee_view = await d.overview("associate_family", LEE)
     assert Permission.VIEW_CLINICAL.value in lee_view.permissions
@@ -224,7 +231,7 @@ async def test_the_administrator_sees_dr_lees_cases_but_no_clinical_panel(d: Dem
     }
     assert "Sam Chen" not in {c.name for c in page.items}
     couple = await case_views.case_overview(d.deps, morgan, d.practice.cases["couple"])
-    assert couple.diagnoses is None
+    assert await case_diagnoses(d.deps, morgan, d.practice.cases["couple"]) is None
     assert Permission.VIEW_CLINICAL.value not in couple.permissions
     assert couple.payers  # money, yes
     with pytest.raises(NotFound):

@@ -13,6 +13,7 @@ from adapters.persistence.memory.unit_of_work import memory_uow_factory
 from adapters.system.clock import FixedClock
 from adapters.system.ids import SequentialIds
 from bootstrap import message_bus
+from core.services.billing.views import codes as billing_views
 from core.services.scheduling import views as schedule_views
 from core.services.scheduling.deps import SchedulingDeps
 from tests.unit.demo.test_demo import ADMIN, HASHER, LEE, OWNER, Demo
@@ -64,10 +65,11 @@ async def test_the_group_has_absences_and_a_late_cancellation(d: Demo):
 async def test_okafor_codes_go_from_90846_to_90847(d: Demo):
     lee, grid = await _sessions(d, "family")
     first, second = [
-        await schedule_views.appointment_page(d.deps, lee, s.id) for s in grid.sessions[:2]
+        await billing_views.appointment_codes(d.deps, lee, s.id) for s in grid.sessions[:2]
     ]
-    assert [c.code for c in first.codes.confirmed] == ["90846"]
-    assert [c.code for c in second.codes.confirmed] == ["90847"]
+    assert first is not None and second is not None
+    assert [c.code for c in first.confirmed or []] == ["90846"]
+    assert [c.code for c in second.confirmed or []] == ["90847"]
 
 
 async def test_morgan_booked_the_teens_sessions_for_dr_lee(d: Demo):

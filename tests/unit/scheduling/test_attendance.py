@@ -7,13 +7,15 @@ from datetime import date
 
 import pytest
 
-from core.domain.billing.codes import CodeLine
+from core.domain.billing.confirmation import confirm_codes
 from core.domain.cases.kinds import CaseKind, MemberRole
 from core.domain.directory.parties import StaffRole
 from core.domain.scheduling.appointments import AppointmentStatus, Attendance
+from core.domain.shared.codes import CodeLine
 from core.domain.shared.errors import Forbidden, InvalidInput, InvariantViolation, RecordNotAllowed
-from core.services import cases
+from core.services import billing, cases
 from core.services import scheduling as s
+from core.services.billing.views import codes as billing_views
 from core.services.scheduling import views as v
 from tests.scheduling_practice import Clinic, at
 
@@ -89,6 +91,7 @@ async def test_group_with_churn_expects_joiners_from_joining_and_leavers_until_l
     clinic.now(at(1, 6, 20, 0))
     await mark(clinic, lee, ids[0], ana=ATTENDED, ben=ATTENDED, cleo=ABSENT, dan=LATE)
     page = await v.appointment_page(clinic.deps, lee, ids[0])
+    page_codes = await billing_views.appointment_codes(clinic.deps, lee, ids[0])
     assert page.status == "completed"
     assert [(p.name, p.attendance) for p in page.expected][:4] == [
         ("Ana Member", "attended"),
@@ -96,8 +99,8 @@ async def test_group_with_churn_expects_joiners_from_joining_and_leavers_until_l
         ("Cleo Member", "absent"),
         ("Dan Member", "late_cancelled"),
     ]
-    assert page.codes is not None
-    assert [(c.code, c.person_name) for c in page.codes.suggested] == [
+    assert page_codes is not None
+    assert [(c.code, c.person_name) for c in page_codes.suggested] == [
         ("90853", "Ana Member"),
         ("90853", "Ben Member"),
     ]
@@ -143,33 +146,38 @@ async def test_the_okafor_family_code_follows_the_identified_client(clinic):
     )
     clinic.now(at(1, 8, 17, 0))
     await mark(clinic, lee, ids[0], ada=ATTENDED)
-    first = await v.appointment_page(clinic.deps, lee, ids[0])
-    assert [c.code for c in first.codes.suggested] == ["90846"]
+    first_codes = await billing_views.appointment_codes(clinic.deps, lee, ids[0])
+    assert [c.code for c in first_codes.suggested] == ["90846"]
     clinic.now(at(1, 15, 17, 0))
     second = await v.appointment_page(clinic.deps, lee, ids[1])
+    second_codes = await billing_views.appointment_codes(clinic.deps, lee, ids[1])
     assert [p.name for p in second.expected] == ["Ada Okafor", "Chidi Okafor"]
     await mark(clinic, lee, ids[1], ada=ATTENDED, chidi=ABSENT)
     second = await v.appointment_page(clinic.deps, lee, ids[1])
-    assert [c.code for c in second.codes.suggested] == ["90846"]
+    second_codes = await billing_views.appointment_codes(clinic.deps, lee, ids[1])
+    assert [c.code for c in second_codes.suggested] == ["90846"]
     await mark(clinic, lee, ids[1], chidi=ATTENDED)
     second = await v.appointment_page(clinic.deps, lee, ids[1])
-    assert [c.code for c in second.codes.suggested] == ["90847"]
-    assert second.codes.reason == "The identified client attended."
+    second_codes = await billing_views.appointment_codes(clinic.deps, lee, ids[1])
+    assert [c.code for c in second_codes.suggested] == ["90847"]
+    assert second_codes.reason == "The identified client attended."
     # The clinician confirms the suggestion, or changes it.
-    confirmed = await s.confirm_codes(
-        clinic.deps, lee, s.ConfirmCodes(appointment_id=ids[1], version=second.version)
+    confirmed = await billing.confirm_codes(
+        clinic.deps, lee, billing.ConfirmCodes(appointment_id=ids[1], version=second.version)
     )
     assert [c.code for c in confirmed.codes] == ["90847"]
-    changed = await s.confirm_codes(
+    changed = await billing.confirm_codes(
         clinic.deps,
         lee,
-        s.ConfirmCodes(
-            appointment_id=ids[1], version=confirmed.version, codes=(s.CodeInput(code="90846"),)
+        billing.ConfirmCodes(
+            appointment_id=ids[1],
+            version=confirmed.version,
+            codes=(billing.CodeInput(code="90846"),),
         ),
     )
     assert [c.code for c in changed.codes] == ["90846"]
-    page = await v.appointment_page(clinic.deps, lee, ids[1])
-    assert page.codes.confirmed_differs and [c.code for c in page.codes.suggested] == ["90847"]
+    page_codes = await billing_views.appointment_codes(clinic.deps, lee, ids[1])
+    assert page_codes.confirmed_differs and [c.code for c in page_codes.suggested] == ["90847"]
     # Month 3: the grandmother is expected too.
     march = await expected_names(clinic, lee, ids[8])  # 5 March
     assert march == ["Ada Okafor", "Chidi Okafor", "Grace Okafor"]
@@ -220,20 +228,22 @@ async def test_attendance_rules(clinic):
         s.SetStatus(appointment_id=ids[0], version=3, status=AppointmentStatus.COMPLETED),
     )
     done = await v.appointment_page(clinic.deps, lee, ids[0])
+    done_codes = await billing_views.appointment_codes(clinic.deps, lee, ids[0])
     assert [(p.name, p.attendance) for p in done.expected] == [
         ("Maya Rivera", "attended"),
         ("Sam Chen", "late_cancelled"),
     ]
-    assert [c.code for c in done.codes.suggested] == ["90847"]
+    assert [c.code for c in done_codes.suggested] == ["90847"]
 
     # A late cancellation of the session marks everyone expected who has no mark yet.
     await s.cancel_appointment(
         clinic.deps, lee, s.CancelAppointment(appointment_id=ids[2], version=0, late=True)
     )
     late = await v.appointment_page(clinic.deps, lee, ids[2])
+    late_codes = await billing_views.appointment_codes(clinic.deps, lee, ids[2])
     assert late.status == "late_cancelled"
     assert {p.attendance for p in late.expected} == {"late_cancelled"}
-    assert late.codes.suggested == []
+    assert late_codes.suggested == []
 
     # A cancelled session has no attendance; nor is an empty session ever completed.
     with pytest.raises(InvariantViolation, match="Nobody is marked as attending"):
@@ -249,7 +259,9 @@ async def test_attendance_rules(clinic):
         await mark(clinic, lee, ids[3], maya=ABSENT)
     # Codes are confirmed only for sessions that took place.
     with pytest.raises(InvariantViolation, match="took place"):
-        await s.confirm_codes(clinic.deps, lee, s.ConfirmCodes(appointment_id=ids[3], version=1))
+        await billing.confirm_codes(
+            clinic.deps, lee, billing.ConfirmCodes(appointment_id=ids[3], version=1)
+        )
 
 
 async def test_consultation_sessions_carry_no_codes(clinic):
@@ -260,19 +272,20 @@ async def test_consultation_sessions_carry_no_codes(clinic):
     clinic.now(at(2, 3, 11, 0))
     await mark(clinic, lee, booked.appointment_ids[0], rae=ATTENDED)
     page = await v.appointment_page(clinic.deps, lee, booked.appointment_ids[0])
-    assert page.codes is None
+    page_codes = await billing_views.appointment_codes(clinic.deps, lee, booked.appointment_ids[0])
+    assert page_codes is None
     with pytest.raises(RecordNotAllowed, match="cannot have a billing code"):
-        await s.confirm_codes(
+        await billing.confirm_codes(
             clinic.deps,
             lee,
-            s.ConfirmCodes(appointment_id=booked.appointment_ids[0], version=page.version),
+            billing.ConfirmCodes(appointment_id=booked.appointment_ids[0], version=page.version),
         )
     # The appointment itself refuses, whoever asks it.
     appointment = await clinic.appointment(booked.appointment_ids[0])
     async with clinic.deps.uow() as uow:
         case = await uow.cases.get(case_id)
     with pytest.raises(RecordNotAllowed, match="consultation client case cannot have a billing"):
-        appointment.confirm_codes(case, [CodeLine("90834")])
+        confirm_codes(appointment, case, [CodeLine("90834")])
     assert appointment.codes is None
 
 
@@ -285,12 +298,15 @@ async def test_the_treating_clinician_confirms_codes_not_the_administrator(clini
     clinic.now(at(2, 3, 11, 0))
     done = await mark(clinic, lee, aid, maya=ATTENDED)
     with pytest.raises(Forbidden, match="Only the clinicians treating this case"):
-        await s.confirm_codes(clinic.deps, admin, s.ConfirmCodes(appointment_id=aid, version=1))
-    confirmed = await s.confirm_codes(
-        clinic.deps, lee, s.ConfirmCodes(appointment_id=aid, version=done.version)
+        await billing.confirm_codes(
+            clinic.deps, admin, billing.ConfirmCodes(appointment_id=aid, version=1)
+        )
+    confirmed = await billing.confirm_codes(
+        clinic.deps, lee, billing.ConfirmCodes(appointment_id=aid, version=done.version)
     )
     assert [c.code for c in confirmed.codes] == ["90834"]
     # The administrator still sees the codes (billing), without confirming them.
     page = await v.appointment_page(clinic.deps, admin, aid)
-    assert [c.code for c in page.codes.confirmed] == ["90834"]
+    page_codes = await billing_views.appointment_codes(clinic.deps, admin, aid)
+    assert [c.code for c in page_codes.confirmed] == ["90834"]
     assert "write_clinical" not in page.permissions

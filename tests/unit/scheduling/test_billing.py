@@ -7,7 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from core.domain.billing.codes import CodeLine, crisis_lines, suggest_codes
+from core.domain.billing.codes import crisis_lines, suggest_codes
 from core.domain.cases.case import Membership
 from core.domain.cases.kinds import (
     CaseKind,
@@ -18,6 +18,7 @@ from core.domain.cases.kinds import (
     policy,
 )
 from core.domain.scheduling.services import Service
+from core.domain.shared.codes import CodeLine
 from core.domain.shared.errors import InvalidInput, RecordNotAllowed
 from core.domain.shared.values import Money, Period, PersonId
 

@@ -3,7 +3,6 @@
 from adapters.persistence.sql.tables.cases import (
     case_billing,
     case_communication,
-    case_diagnoses,
     case_events,
     case_helpers,
     case_memberships,
@@ -29,6 +28,7 @@ from adapters.persistence.sql.tables.directory import (
     staff_roles,
     staff_supports,
 )
+from adapters.persistence.sql.tables.documentation import case_diagnoses
 from adapters.persistence.sql.tables.scheduling import (
     appointment_attendance,
     appointment_codes,

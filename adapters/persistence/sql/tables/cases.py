@@ -73,14 +73,6 @@ case_helpers = case_child(
 )
 
 
-case_diagnoses = case_child(
-    "case_diagnoses",
-    sa.Column("person_id", sa.Uuid, sa.ForeignKey("people.id"), nullable=False),
-    sa.Column("code", sa.String(16), nullable=False),
-    sa.Column("description", sa.String(300), nullable=False),
-)
-
-
 # One row per person the case writes to (the aggregate holds them as a dict by person).
 case_communication = sa.Table(
     "case_communication",

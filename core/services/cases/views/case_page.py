@@ -15,7 +15,6 @@ from core.domain.cases.access import (
     require,
 )
 from core.domain.cases.case import Case, Membership
-from core.domain.cases.kinds import RecordType
 from core.domain.cases.responsibilities import PayerKind, StaffAssignment, StaffDuty
 from core.domain.cases.supervision import effective_supervisor
 from core.domain.directory.parties import Organization, Person, StaffMember, StaffRole
@@ -78,16 +77,6 @@ class HelperView(View, frozen=True, kw_only=True):
     until: date | None
 
 
-class DiagnosisView(View, frozen=True, kw_only=True):
-    diagnosis_id: UUID
-    person_id: PersonId
-    name: str
-    code: str
-    description: str
-    since: date
-    until: date | None
-
-
 class CaseOverview(View, frozen=True, kw_only=True):
     """What staff needs before the next session, as far as the actor may see it."""
 
@@ -112,7 +101,6 @@ class CaseOverview(View, frozen=True, kw_only=True):
     payers: list[PayerView] | None  # None: the actor may not see billing
     communication: list[CommunicationView]
     helpers: list[HelperView]
-    diagnoses: list[DiagnosisView] | None  # None: not visible, or not a psychotherapy case
     record_types: list[str]
     permissions: list[str]
     assignable_duties: list[tuple[str, str]]  # (duty, label) the actor may give on this case
@@ -237,22 +225,6 @@ def build_overview(
         if Permission.VIEW_BILLING in granted
         else None
     )
-    diagnoses = (
-        [
-            DiagnosisView(
-                diagnosis_id=d.id,
-                person_id=d.person_id,
-                name=names.get(d.person_id, ""),
-                code=d.code,
-                description=d.description,
-                since=d.period.start,
-                until=d.period.end,
-            )
-            for d in case.diagnoses
-        ]
-        if Permission.VIEW_CLINICAL in granted and case.policy.allows(RecordType.DIAGNOSIS)
-        else None
-    )
     return CaseOverview(
         id=case.id,
         version=case.version,
@@ -306,7 +278,6 @@ def build_overview(
             )
             for h in case.helpers
         ],
-        diagnoses=diagnoses,
         record_types=sorted(r.value for r in case.policy.records),
         permissions=sorted(p.value for p in granted),
         assignable_duties=(

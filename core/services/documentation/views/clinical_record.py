@@ -1,22 +1,57 @@
-"""A case's clinical record screen."""
+"""A case's diagnoses: the clinical record screen, and the case page's diagnoses panel."""
 
 from __future__ import annotations
 
-from core.domain.cases.access import (
-    Actor,
-    Permission,
-    require,
-)
+from datetime import date
+from uuid import UUID
+
+from core.domain.cases.access import Actor, Permission, case_permissions, require
+from core.domain.cases.case import Case
 from core.domain.cases.kinds import RecordType
-from core.domain.shared.values import CaseId
+from core.domain.documentation.diagnoses import Diagnosis
+from core.domain.shared.values import CaseId, PersonId
 from core.services.cases.changes import load_case
 from core.services.cases.views.case_page import CaseOverview, build_overview
-from core.services.shared.use_case import Deps
+from core.services.shared.use_case import Deps, View
 
 
-async def case_clinical(deps: Deps, actor: Actor, case_id: CaseId) -> CaseOverview:
-    """The case with its clinical panel, for clinical readers of a psychotherapy case only:
-    anyone else is refused, whatever URL they type."""
+class DiagnosisView(View, frozen=True, kw_only=True):
+    diagnosis_id: UUID
+    person_id: PersonId
+    name: str
+    code: str
+    description: str
+    since: date
+    until: date | None
+
+
+class ClinicalRecord(View, frozen=True, kw_only=True):
+    case: CaseOverview
+    diagnoses: list[DiagnosisView]
+
+
+def _views(diagnoses: list[Diagnosis], names: dict[PersonId, str]) -> list[DiagnosisView]:
+    return [
+        DiagnosisView(
+            diagnosis_id=d.id,
+            person_id=d.person_id,
+            name=names.get(d.person_id, ""),
+            code=d.code,
+            description=d.description,
+            since=d.period.start,
+            until=d.period.end,
+        )
+        for d in diagnoses
+    ]
+
+
+def _shown(case: Case, granted: frozenset[Permission]) -> bool:
+    return Permission.VIEW_CLINICAL in granted and case.policy.allows(RecordType.DIAGNOSIS)
+
+
+async def case_clinical(deps: Deps, actor: Actor, case_id: CaseId) -> ClinicalRecord:
+    """The case with its diagnoses, for clinical readers of a psychotherapy case only: anyone
+    else is refused, whatever URL they type."""
     today = deps.clock.today()
     async with deps.uow() as uow:
         case = await load_case(uow, case_id)
@@ -24,4 +59,22 @@ async def case_clinical(deps: Deps, actor: Actor, case_id: CaseId) -> CaseOvervi
         case.policy.require(RecordType.DIAGNOSIS)
         people = await uow.people.get_many(case.related_person_ids())
         staff = {s.id: s for s in await uow.staff.list_all()}
-    return build_overview(case, granted, today, people, staff, {})
+        diagnoses = await uow.diagnoses.for_cases([case.id])
+    names = {pid: p.display_name for pid, p in people.items()}
+    return ClinicalRecord(
+        case=build_overview(case, granted, today, people, staff, {}),
+        diagnoses=_views(diagnoses, names),
+    )
+
+
+async def case_diagnoses(deps: Deps, actor: Actor, case_id: CaseId) -> list[DiagnosisView] | None:
+    """The case page's diagnoses panel: None when the actor may not read the clinical record
+    or the case is not psychotherapy (no panel at all)."""
+    today = deps.clock.today()
+    async with deps.uow() as uow:
+        case = await load_case(uow, case_id)
+        if not _shown(case, case_permissions(actor, case, today)):
+            return None
+        diagnoses = await uow.diagnoses.for_cases([case.id])
+        people = await uow.people.get_many({d.person_id for d in diagnoses})
+    return _views(diagnoses, {pid: p.display_name for pid, p in people.items()})

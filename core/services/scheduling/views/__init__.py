@@ -3,8 +3,6 @@
 from core.services.scheduling.views.appointment_page import (
     AppointmentPage,
     ChangeView,
-    CodeLineView,
-    CodesView,
     ParticipantAttendance,
     SeriesSession,
     SeriesView,
@@ -55,8 +53,6 @@ __all__ = [
     "CalendarView",
     "CaseSchedule",
     "ChangeView",
-    "CodeLineView",
-    "CodesView",
     "GridRow",
     "GridSession",
     "ParticipantAttendance",

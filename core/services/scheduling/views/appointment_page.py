@@ -6,19 +6,16 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID
 
-from core.domain.billing.codes import CODES, CodeLine, suggest_codes
 from core.domain.cases.access import (
     Actor,
     Permission,
     require,
 )
 from core.domain.cases.case import Case, Membership
-from core.domain.cases.kinds import RecordType
 from core.domain.cases.supervision import effective_supervisor
 from core.domain.directory.parties import StaffMember
 from core.domain.scheduling.appointments import Appointment, ChangeMark
 from core.domain.scheduling.series import Series
-from core.domain.scheduling.services import Service
 from core.domain.shared.errors import NotFound
 from core.domain.shared.values import CaseId, PersonId, StaffId
 from core.services.cases.changes import load_case
@@ -32,21 +29,6 @@ class ParticipantAttendance(View, frozen=True, kw_only=True):
     name: str
     role: str
     attendance: str | None  # None: not recorded yet
-
-
-class CodeLineView(View, frozen=True, kw_only=True):
-    code: str
-    description: str
-    units: int
-    person_id: PersonId | None
-    person_name: str | None
-
-
-class CodesView(View, frozen=True, kw_only=True):
-    suggested: list[CodeLineView]
-    reason: str
-    confirmed: list[CodeLineView] | None  # None: not confirmed yet
-    confirmed_differs: bool  # attendance changed since, or the clinician chose other codes
 
 
 class ChangeView(View, frozen=True, kw_only=True):
@@ -95,7 +77,6 @@ class AppointmentPage(View, frozen=True, kw_only=True):
     expected: list[ParticipantAttendance]
     supervision: SupervisionView | None
     series: SeriesView | None
-    codes: CodesView | None  # None: not psychotherapy, or the actor may not see billing
     created: ChangeView
     changed: ChangeView | None
     permissions: list[str]
@@ -139,43 +120,6 @@ def _supervision(
     else:
         source = f"default supervisor of {provider.name}"
     return SupervisionView(supervisor=ref(staff, supervisor), source=source)
-
-
-def _codes(
-    case: Case,
-    a: Appointment,
-    service: Service | None,
-    expected: Sequence[Membership],
-    names: dict[PersonId, str],
-) -> CodesView | None:
-    if not case.policy.allows(RecordType.BILLING_CODE):
-        return None
-    suggestion = suggest_codes(
-        kind=case.kind,
-        service_code=service.billing_code if service else None,
-        minutes=a.minutes,
-        expected=expected,
-        attended_ids=a.attended_ids(expected),
-    )
-
-    def lines(items: Sequence[CodeLine]) -> list[CodeLineView]:
-        return [
-            CodeLineView(
-                code=c.code,
-                description=CODES.get(c.code, ""),
-                units=c.units,
-                person_id=c.person_id,
-                person_name=names.get(c.person_id) if c.person_id else None,
-            )
-            for c in items
-        ]
-
-    return CodesView(
-        suggested=lines(suggestion.lines),
-        reason=suggestion.reason,
-        confirmed=lines(a.codes) if a.codes is not None else None,
-        confirmed_differs=a.codes is not None and a.codes != suggestion.lines,
-    )
 
 
 async def appointment_page(
@@ -234,7 +178,6 @@ async def appointment_page(
             if series is not None
             else None
         ),
-        codes=_codes(case, a, service, expected, names) if money else None,
         created=_change(staff, a.created),
         changed=_change(staff, a.changed) if a.changed else None,
         permissions=sorted(p.value for p in granted),

@@ -7,12 +7,13 @@ from uuid import UUID
 
 import msgspec
 
-from core.domain.billing.codes import CodeLine, suggest_codes
+from core.domain.billing.codes import suggest_codes
+from core.domain.billing.confirmation import confirm_codes as confirm_codes_of
 from core.domain.cases.access import Actor, Permission
 from core.domain.scheduling.appointments import (
     Appointment,
 )
-from core.domain.scheduling.events import CodesConfirmed
+from core.domain.shared.codes import CodeLine
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import PersonId
 from core.services.cases.changes import on_behalf_for
@@ -62,16 +63,8 @@ async def confirm_codes(deps: SchedulingDeps, actor: Actor, cmd: ConfirmCodes) -
                         field="person_id",
                     )
             lines = [CodeLine(c.code.strip(), c.units, c.person_id) for c in cmd.codes]
-        appointment.confirm_codes(case, lines)
+        confirm_codes_of(appointment, case, lines)
         appointment.touch(_mark(deps, ctx.actor, None))
-        appointment.events.record(
-            CodesConfirmed(
-                case_id=appointment.case_id,
-                appointment_id=appointment.id,
-                start=appointment.start,
-                codes=appointment.codes or (),
-            )
-        )
         await uow.appointments.update(appointment)
         await commit(deps, uow, ctx.actor, on_behalf_of=on_behalf_for(deps, ctx.actor, case))
     return appointment

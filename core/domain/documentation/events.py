@@ -1,0 +1,27 @@
+"""Events of clinical documentation. They say which code, never any clinical text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from core.domain.shared.events import DomainEvent
+from core.domain.shared.values import CaseId, PersonId
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiagnosisEvent(DomainEvent):
+    case_id: CaseId
+    diagnosis_id: UUID
+    code: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiagnosisAdded(DiagnosisEvent):
+    person_id: PersonId
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiagnosisEnded(DiagnosisEvent):
+    on: date

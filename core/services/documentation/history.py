@@ -1,0 +1,21 @@
+"""Documentation's lines in the case history: clinical, so hidden from non-clinical readers.
+They name the code, never the clinical text."""
+
+from __future__ import annotations
+
+from core.domain.documentation.events import DiagnosisAdded, DiagnosisEnded, DiagnosisEvent
+from core.services.shared.bus import HandlerContext
+
+
+async def narrate(event: DiagnosisEvent, ctx: HandlerContext) -> None:
+    match event:
+        case DiagnosisAdded():
+            person = await ctx.uow.people.get(event.person_id)
+            who = person.display_name if person else "a participant"
+            summary, action = f"Diagnosis {event.code} added for {who}.", "diagnosis_added"
+        case DiagnosisEnded():
+            summary = f"Diagnosis {event.code} ended on {event.on.isoformat()}."
+            action = "diagnosis_ended"
+        case _:
+            return
+    ctx.narrate(event, event.case_id, action, summary, clinical=True)
