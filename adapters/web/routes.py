@@ -13,7 +13,7 @@ ROUTES = [
     CaseOpening,
     CasePages,
     CaseChanges,
-    *people.ROUTES,
+    people.DIRECTORY,
     *staff.ROUTES,
     *calendar.ROUTES,
     *appointment.ROUTES,

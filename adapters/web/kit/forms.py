@@ -137,8 +137,8 @@ def _normalize(
         return None if optional else _ABSENT  # a default, or "missing" for a required field
     if isinstance(kind, mi.IntType):
         number = digits(value.removeprefix("-"))
-        if number is None:
-            raise InvalidInput("Enter a whole number.", field=name)
+        if number is None or (value.startswith("-") and kind.ge is None):
+            raise InvalidInput("Enter a whole number.", field=name)  # no form counts below 0
         return -number if value.startswith("-") else number
     if isinstance(kind, mi.DateTimeType):
         try:  # a wall-clock time in the practice, to the minute
