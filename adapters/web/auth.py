@@ -7,7 +7,9 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.exceptions import HTTPException
+from litestar.handlers import BaseRouteHandler
 
 from adapters.web.config import WebConfig
 from adapters.web.kit.params import DepsParam, WebParam
@@ -93,3 +95,10 @@ async def provide_actor(
     # missing record still shows the signed-in layout with its navigation.
     request.state.actor = actor
     return actor
+
+
+def staff_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """The guard of every controller for signed-in staff: without a live session nothing of
+    the handler runs (not even reading the form). The `actor` dependency then checks that the
+    session is still current and loads who it is."""
+    signed_in_staff(connection, connection.app.state.web)  # type: ignore[arg-type]

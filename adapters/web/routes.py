@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from adapters.web.cases import actions, new_case, pages
+from adapters.web.cases.changes import CaseChanges
+from adapters.web.cases.opening import CaseOpening
+from adapters.web.cases.pages import CasePages
 from adapters.web.directory import people, sign_in, staff
 from adapters.web.scheduling import appointment, calendar, case_panel, feed
 
 ROUTES = [
     *sign_in.ROUTES,
-    *new_case.ROUTES,
-    *pages.ROUTES,
-    *actions.ROUTES,
-    *people.ROUTES,
+    CaseOpening,
+    CasePages,
+    CaseChanges,
+    people.DIRECTORY,
     *staff.ROUTES,
     *calendar.ROUTES,
     *appointment.ROUTES,

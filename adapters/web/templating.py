@@ -60,6 +60,10 @@ def member_options(members: list[Any]) -> list[tuple[str, str]]:
     return [(str(m.person_id), m.name) for m in members]
 
 
+def person_options(people: list[Any]) -> list[tuple[str, str]]:
+    return [(str(p.id), p.name) for p in people]
+
+
 def install(env: Environment) -> None:
     env.filters["words"] = words
     env.filters["day"] = day
@@ -68,6 +72,7 @@ def install(env: Environment) -> None:
     env.globals["staff_options"] = staff_options
     env.globals["role_options"] = role_options
     env.globals["member_options"] = member_options
+    env.globals["person_options"] = person_options
     env.globals["KINDS"] = [POLICIES[k] for k in CaseKind]
     env.globals["KIND_OPTIONS"] = [(k.value, POLICIES[k].label) for k in CaseKind]
     env.globals["STATUS_OPTIONS"] = [(s.value, s.label) for s in CaseStatus]

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.response import Redirect, Template
 
-from adapters.web.errors import domain_status
+from adapters.web.auth import staff_only
 from adapters.web.kit import forms
-from adapters.web.kit.params import ActorParam, DepsParam, PathStr
-from adapters.web.kit.paths import path_id
-from adapters.web.kit.rendering import form_errors, render
+from adapters.web.kit.form_action import Refusal, form_action
+from adapters.web.kit.params import ActorParam, DepsParam, PathId
+from adapters.web.kit.rendering import render
 from core.domain.cases.kinds import CaseKind, policy
 from core.domain.directory.parties import Channel
-from core.domain.shared.errors import ConcurrencyConflict, DomainError
 from core.domain.shared.values import OrganizationId, PersonId
 from core.services import directory
 from core.services.cases import views as case_views
@@ -40,20 +39,7 @@ async def people(request: Request[Any, Any, Any], deps: DepsParam, actor: ActorP
     )
 
 
-def _person_details(form: Any) -> dict[str, Any]:
-    return {
-        "legal_name": forms.text(form, "legal_name"),
-        "preferred_name": forms.text(form, "preferred_name"),
-        "pronouns": forms.text(form, "pronouns"),
-        "date_of_birth": forms.optional_date(form, "date_of_birth"),
-        "email": forms.optional_text(form, "email"),
-        "mobile": forms.optional_text(form, "mobile"),
-        "address": forms.text(form, "address"),
-        "preferred_channel": (
-            forms.optional_choice(form, "preferred_channel", Channel, "a channel") or Channel.NONE
-        ),
-        "sms_consent": forms.flag(form, "sms_consent"),
-    }
+PERSON_WORDS = {"preferred_channel": "a channel"}
 
 
 @get("/people/new")
@@ -67,16 +53,21 @@ async def new_person_form(actor: ActorParam) -> Template:
 @post("/people/new")
 async def create_person(
     request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam
-) -> Template | Redirect:
+) -> Response[Any]:
     form = await request.form()
-    try:
-        person_id = await directory.register_person(
-            deps, actor, directory.RegisterPerson(**_person_details(form))
-        )
-    except DomainError as exc:
-        context = {"actor": actor, "values": forms.values(form), "errors": form_errors(exc)}
-        return Template("directory/people/new.html", context=context, status_code=422)
-    return Redirect(path=f"/people/{person_id}", status_code=303)
+
+    async def again(refusal: Refusal) -> Response[Any]:
+        context = {"actor": actor, "values": refusal.values, "errors": refusal.errors}
+        return Template("directory/people/new.html", context=context, status_code=refusal.status)
+
+    return await form_action(
+        form,
+        lambda: directory.register_person(
+            deps, actor, forms.read(form, directory.RegisterPerson, words=PERSON_WORDS)
+        ),
+        done=lambda person_id: Redirect(path=f"/people/{person_id}", status_code=303),
+        again=again,
+    )
 
 
 @get("/people/options")
@@ -107,17 +98,12 @@ async def person_options(
     return Template("directory/people/_options.html", context=context)
 
 
-@get("/people/{person_id:str}")
+@get("/people/{person_id:uuid}")
 async def person_page(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, person_id: PathStr
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, person_id: PathId
 ) -> Template:
-    page = await case_views.person_page(deps, actor, PersonId(path_id(person_id, "person")))
-    context = {
-        "actor": actor,
-        "person": page.person,
-        "cases": page.cases,
-        "can_edit": page.can_edit,
-    }
+    page = await case_views.person_page(deps, actor, PersonId(person_id))
+    context = {"actor": actor, "page": page, "person": page.person}
     return render(request, "directory/people/page.html", context)
 
 
@@ -135,58 +121,48 @@ PERSON_FIELDS = (
 
 
 def _edit_refused(
-    exc: DomainError,
-    form: forms.Fields,
-    sent: tuple[str, ...],
-    saved_version: int,
-    template: str,
-    context: dict[str, Any],
+    refusal: Refusal, saved_version: int, template: str, context: dict[str, Any]
 ) -> Template:
     """A refused change of a person's or organization's details: the form again, with what was
     typed next to the saved details. After someone else's change the form carries the saved
     version, so that saving again deliberately replaces their change."""
-    errors = form_errors(exc, sent=sent)
-    conflict = isinstance(exc, ConcurrencyConflict)
-    if conflict:
-        errors["_form"] = f"{exc.message} The details above are the saved ones."
+    errors = dict(refusal.errors)
+    if refusal.conflict:
+        errors["_form"] = f"{refusal.error.message} The details above are the saved ones."
     context |= {
         "editing": True,
         "version": saved_version
-        if conflict or exc.field == "version"
-        else forms.text(form, "version"),
-        "values": forms.values(form),
+        if refusal.conflict or refusal.error.field == "version"
+        else refusal.values.get("version", ""),
+        "values": refusal.values,
         "errors": errors,
     }
-    return Template(template, context=context, status_code=domain_status(exc))
+    return Template(template, context=context, status_code=refusal.status)
 
 
-@post("/people/{person_id:str}")
+@post("/people/{person_id:uuid}")
 async def update_person(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, person_id: PathStr
-) -> Template | Redirect:
-    pid = PersonId(path_id(person_id, "person"))
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, person_id: PathId
+) -> Response[Any]:
+    pid = PersonId(person_id)
     form = await request.form()
-    try:
-        version = forms.optional_int(form, "version", 0, 1_000_000_000) or 0
-        await directory.update_person(
-            deps,
-            actor,
-            directory.UpdatePerson(person_id=pid, version=version, **_person_details(form)),
-        )
-    except DomainError as exc:
-        if domain_status(exc) in (403, 404):  # refusals and unknown ids go to the error page
-            raise
+
+    async def again(refusal: Refusal) -> Response[Any]:
         page = await case_views.person_page(deps, actor, pid)
-        context = {
-            "actor": actor,
-            "person": page.person,
-            "cases": page.cases,
-            "can_edit": page.can_edit,
-        }
-        return _edit_refused(
-            exc, form, PERSON_FIELDS, page.person.version, "directory/people/page.html", context
-        )
-    return Redirect(path=f"/people/{pid}", status_code=303)
+        context = {"actor": actor, "page": page, "person": page.person}
+        template = "directory/people/page.html"
+        return _edit_refused(refusal, page.person.version, template, context)
+
+    command = directory.UpdatePerson
+    return await form_action(
+        form,
+        lambda: directory.update_person(
+            deps, actor, forms.read(form, command, person_id=pid, words=PERSON_WORDS)
+        ),
+        done=lambda _: Redirect(path=f"/people/{pid}", status_code=303),
+        again=again,
+        sent=PERSON_FIELDS,
+    )
 
 
 # ----- organizations ------------------------------------------------------------------------------
@@ -228,92 +204,75 @@ async def new_organization_form(actor: ActorParam) -> Template:
 ORGANIZATION_FIELDS = ("name", "contact_person", "email", "phone", "address")
 
 
-def _organization_details(form: Any) -> dict[str, Any]:
-    return {
-        "name": forms.text(form, "name"),
-        "email": forms.optional_text(form, "email"),
-        "phone": forms.optional_text(form, "phone"),
-        "address": forms.text(form, "address"),
-        "contact_person": forms.text(form, "contact_person"),
-    }
-
-
 @post("/organizations/new")
 async def create_organization(
     request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam
-) -> Template | Redirect:
+) -> Response[Any]:
     form = await request.form()
-    try:
-        organization_id = await directory.register_organization(
-            deps, actor, directory.RegisterOrganization(**_organization_details(form))
-        )
-    except DomainError as exc:
-        context = {"actor": actor, "values": forms.values(form), "errors": form_errors(exc)}
-        return Template("directory/organizations/new.html", context=context, status_code=422)
-    return Redirect(path=f"/organizations/{organization_id}", status_code=303)
+
+    async def again(refusal: Refusal) -> Response[Any]:
+        context = {"actor": actor, "values": refusal.values, "errors": refusal.errors}
+        template = "directory/organizations/new.html"
+        return Template(template, context=context, status_code=refusal.status)
+
+    return await form_action(
+        form,
+        lambda: directory.register_organization(
+            deps, actor, forms.read(form, directory.RegisterOrganization)
+        ),
+        done=lambda oid: Redirect(path=f"/organizations/{oid}", status_code=303),
+        again=again,
+    )
 
 
-@get("/organizations/{organization_id:str}")
+@get("/organizations/{organization_id:uuid}")
 async def organization_page(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, organization_id: PathStr
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, organization_id: PathId
 ) -> Template:
-    oid = OrganizationId(path_id(organization_id, "organization"))
-    page = await case_views.organization_page(deps, actor, oid)
-    context = {
-        "actor": actor,
-        "organization": page.organization,
-        "cases": page.cases,
-        "can_edit": page.can_edit,
-    }
+    page = await case_views.organization_page(deps, actor, OrganizationId(organization_id))
+    context = {"actor": actor, "page": page, "organization": page.organization}
     return render(request, "directory/organizations/page.html", context)
 
 
-@post("/organizations/{organization_id:str}")
+@post("/organizations/{organization_id:uuid}")
 async def update_organization(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, organization_id: PathStr
-) -> Template | Redirect:
-    oid = OrganizationId(path_id(organization_id, "organization"))
+    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, organization_id: PathId
+) -> Response[Any]:
+    oid = OrganizationId(organization_id)
     form = await request.form()
-    try:
-        version = forms.optional_int(form, "version", 0, 1_000_000_000) or 0
-        await directory.update_organization(
-            deps,
-            actor,
-            directory.UpdateOrganization(
-                organization_id=oid, version=version, **_organization_details(form)
-            ),
-        )
-    except DomainError as exc:
-        if domain_status(exc) in (403, 404):  # refusals and unknown ids go to the error page
-            raise
+
+    async def again(refusal: Refusal) -> Response[Any]:
         page = await case_views.organization_page(deps, actor, oid)
-        context = {
-            "actor": actor,
-            "organization": page.organization,
-            "cases": page.cases,
-            "can_edit": page.can_edit,
-        }
-        return _edit_refused(
-            exc,
-            form,
-            ORGANIZATION_FIELDS,
-            page.organization.version,
-            "directory/organizations/page.html",
-            context,
-        )
-    return Redirect(path=f"/organizations/{oid}", status_code=303)
+        context = {"actor": actor, "page": page, "organization": page.organization}
+        template = "directory/organizations/page.html"
+        return _edit_refused(refusal, page.organization.version, template, context)
+
+    command = directory.UpdateOrganization
+    return await form_action(
+        form,
+        lambda: directory.update_organization(
+            deps, actor, forms.read(form, command, organization_id=oid)
+        ),
+        done=lambda _: Redirect(path=f"/organizations/{oid}", status_code=303),
+        again=again,
+        sent=ORGANIZATION_FIELDS,
+    )
 
 
-ROUTES = [
-    people,
-    new_person_form,
-    create_person,
-    person_options,
-    person_page,
-    update_person,
-    organizations,
-    new_organization_form,
-    create_organization,
-    organization_page,
-    update_organization,
-]
+DIRECTORY = Router(  # people and organizations, for signed-in staff
+    path="/",
+    guards=[staff_only],
+    route_handlers=[
+        people,
+        new_person_form,
+        create_person,
+        person_options,
+        person_page,
+        update_person,
+        organizations,
+        new_organization_form,
+        create_organization,
+        organization_page,
+        update_organization,
+    ],
+)

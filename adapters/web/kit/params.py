@@ -3,6 +3,8 @@ composition root provides (and cannot check a Protocol), so validation is skippe
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, SkipValidation
 
@@ -17,5 +19,6 @@ SchedDepsParam = NamedDependency[SkipValidation[SchedulingDeps]]
 HasherParam = NamedDependency[SkipValidation[PasswordHasher]]
 ActorParam = NamedDependency[SkipValidation[StaffActor]]
 WebParam = NamedDependency[SkipValidation[WebConfig]]
-PathStr = FromPath[str]  # ids are parsed by the handler: a malformed one is a 404, not a 400
+PathStr = FromPath[str]
+PathId = FromPath[UUID]  # declared `{name:uuid}` in the path: a malformed id is a 404 by itself
 QueryStr = FromQuery[str]

@@ -121,12 +121,20 @@ async def case_overview(deps: Deps, actor: Actor, case_id: CaseId) -> CaseOvervi
     return (await case_page(deps, actor, case_id, with_history=False)).overview
 
 
+class PersonRef(View, frozen=True, kw_only=True):
+    id: PersonId
+    name: str
+
+
 class CasePage(View, frozen=True, kw_only=True):
-    """The case screen: the overview, its history, and the active staff to choose from."""
+    """The case screen: the overview, its history, the active staff to choose from, and the
+    people of the case (members now and before, paying persons, helpers) by name."""
 
     overview: CaseOverview
     history: list[HistoryEntry]
     staff: list[StaffMember]
+    clinicians: list[StaffMember]
+    people: list[PersonRef]
 
 
 async def case_page(
@@ -147,11 +155,26 @@ async def case_page(
         organizations = await uow.organizations.get_many(org_ids) if org_ids else {}
         events = await uow.history.for_case(case_id) if with_history else []
     names = {sid: s.name for sid, s in staff.items()}
+    overview = build_overview(case, granted, today, people, staff, organizations)
+    active = [s for s in staff.values() if s.active]
     return CasePage(
-        overview=build_overview(case, granted, today, people, staff, organizations),
+        overview=overview,
         history=_history(events, names, Permission.VIEW_CLINICAL in granted),
-        staff=[s for s in staff.values() if s.active],
+        staff=active,
+        clinicians=[s for s in active if s.has(StaffRole.CLINICIAN)],
+        people=_people(overview),
     )
+
+
+def _people(overview: CaseOverview) -> list[PersonRef]:
+    named = {m.person_id: m.name for m in [*overview.members_now, *overview.members_before]}
+    named |= {
+        PersonId(p.payer_id): p.payer_name
+        for p in overview.payers or []
+        if p.payer_kind is PayerKind.PERSON
+    }
+    named |= {h.helper_id: h.helper_name for h in overview.helpers}
+    return [PersonRef(id=k, name=v) for k, v in sorted(named.items(), key=lambda kv: kv[1])]
 
 
 def build_overview(

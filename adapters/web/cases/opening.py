@@ -3,22 +3,26 @@ participants (found in the directory or new), responsible provider and payer."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Request, get, post
+import msgspec
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 
+from adapters.web.auth import staff_only
 from adapters.web.kit import forms
+from adapters.web.kit.form_action import Refusal, form_action
+from adapters.web.kit.forms import what
 from adapters.web.kit.params import ActorParam, DepsParam, PathStr
-from adapters.web.kit.rendering import form_errors
 from core.domain.cases.access import StaffActor
 from core.domain.cases.case import CaseStatus
 from core.domain.cases.kinds import CaseKind, KindPolicy, MemberRole, policy
 from core.domain.cases.responsibilities import PayerKind
 from core.domain.directory.parties import StaffRole
-from core.domain.shared.errors import DomainError, Forbidden, InvalidInput, NotFound
+from core.domain.shared.errors import InvalidInput, NotFound
 from core.domain.shared.values import OrganizationId, PersonId, StaffId
 from core.services import cases, directory
 from core.services.shared.use_case import Deps
@@ -36,11 +40,6 @@ def _kind(raw: str) -> KindPolicy:
         return policy(CaseKind(raw))
     except ValueError:
         raise NotFound("There is no such kind of case.") from None
-
-
-@get("/cases/new")
-async def pick_kind(actor: ActorParam) -> Template:
-    return Template("cases/pick_kind.html", context={"actor": actor})
 
 
 async def _form_context(
@@ -87,14 +86,6 @@ async def _picked_payer(deps: Deps, actor: StaffActor, raw: str) -> tuple[str, s
     return None
 
 
-@get("/cases/new/{kind:str}")
-async def new_case_form(deps: DepsParam, actor: ActorParam, kind: PathStr) -> Template:
-    kind_policy = _kind(kind)
-    values: dict[str, Any] = {"provider": str(actor.id), "status": CaseStatus.INTAKE.value}
-    context = await _form_context(deps, actor, kind_policy, values, {})
-    return Template("cases/new.html", context=context)
-
-
 class _Registered:
     """People this request already added to the directory: if opening the case then fails,
     the form shows them as picked people so that a retry does not register them twice."""
@@ -115,7 +106,7 @@ async def _register(
             deps,
             actor,
             directory.RegisterPerson(
-                legal_name=name, email=forms.optional_text(form, f"{prefix}email")
+                legal_name=name, email=forms.text(form, f"{prefix}email").strip() or None
             ),
         )
     except InvalidInput as exc:
@@ -144,6 +135,18 @@ def _payer(raw: str, registered: _Registered) -> cases.Payer | None:
         raise InvalidInput("Choose who pays from the list.", field="payer") from None
 
 
+class OpeningForm(msgspec.Struct, kw_only=True):
+    """The inputs of the form besides the rows of new people and each person's role."""
+
+    provider: Annotated[StaffId, what("the responsible provider")]
+    existing: Annotated[list[PersonId], what("a person")] = []
+    name: str = ""
+    opened_on: date | None = None
+    capacity: Annotated[int, msgspec.Meta(ge=1, le=500)] | None = None
+    status: Annotated[CaseStatus, what("a status")]
+    payer: str = ""
+
+
 async def _open(
     deps: Deps,
     actor: StaffActor,
@@ -151,13 +154,12 @@ async def _open(
     form: FormMultiDict,
     reg: _Registered,
 ) -> UUID:
-    provider = forms.required_uuid(form, "provider", "the responsible provider")
+    typed = forms.read(form, OpeningForm)
     participants = [
         cases.Participant(
-            person_id=PersonId(pid),
-            role=forms.optional_choice(form, f"role_{pid}", MemberRole, "a role"),
+            person_id=pid, role=forms.optional_choice(form, f"role_{pid}", MemberRole, "a role")
         )
-        for pid in dict.fromkeys(forms.uuids(form, "existing", "a person"))
+        for pid in dict.fromkeys(typed.existing)
     ]
     for row in range(1, new_rows(kind_policy) + 1):
         role = forms.optional_choice(form, f"new_role_{row}", MemberRole, "a role")
@@ -167,22 +169,20 @@ async def _open(
                 continue
             reg.rows[row] = pid
         participants.append(cases.Participant(person_id=reg.rows[row], role=role))
-    if forms.text(form, "payer") == "new_payer" and reg.payer is None:
+    if typed.payer == "new_payer" and reg.payer is None:
         reg.payer = await _register(deps, actor, form, "payer_", "payer_name")
     return await cases.open_case(
         deps,
         actor,
         cases.OpenCase(
             kind=kind_policy.kind,
-            name=forms.text(form, "name"),
-            responsible_provider_id=StaffId(provider),
+            name=typed.name,
+            responsible_provider_id=typed.provider,
             participants=tuple(participants),
-            opened_on=forms.optional_date(form, "opened_on"),
-            capacity=(
-                forms.optional_int(form, "capacity", 1, 500) if kind_policy.has_capacity else None
-            ),
-            status=forms.choice(form, "status", CaseStatus, "a status"),
-            payer=_payer(forms.text(form, "payer"), reg),
+            opened_on=typed.opened_on,
+            capacity=typed.capacity if kind_policy.has_capacity else None,
+            status=typed.status,
+            payer=_payer(typed.payer, reg),
         ),
     )
 
@@ -205,23 +205,37 @@ def _after_failure(values: dict[str, Any], reg: _Registered) -> dict[str, Any]:
     return values
 
 
-@post("/cases/new/{kind:str}")
-async def create_case(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, kind: PathStr
-) -> Template | Redirect:
-    kind_policy = _kind(kind)
-    form = await request.form()
-    registered = _Registered()
-    try:
-        case_id = await _open(deps, actor, kind_policy, form, registered)
-    except DomainError as exc:
-        errors = form_errors(exc)
-        status = 403 if isinstance(exc, Forbidden) else 422
-    else:
-        return Redirect(path=f"/cases/{case_id}", status_code=303)
-    values = _after_failure(forms.values(form), registered)
-    context = await _form_context(deps, actor, kind_policy, values, errors)
-    return Template("cases/new.html", context=context, status_code=status)
+class CaseOpening(Controller):
+    path = "/cases/new"
+    guards = [staff_only]
 
+    @get("")
+    async def pick_kind(self, actor: ActorParam) -> Template:
+        return Template("cases/pick_kind.html", context={"actor": actor})
 
-ROUTES = [pick_kind, new_case_form, create_case]
+    @get("/{kind:str}")
+    async def new_case_form(self, deps: DepsParam, actor: ActorParam, kind: PathStr) -> Template:
+        kind_policy = _kind(kind)
+        values: dict[str, Any] = {"provider": str(actor.id), "status": CaseStatus.INTAKE.value}
+        context = await _form_context(deps, actor, kind_policy, values, {})
+        return Template("cases/new.html", context=context)
+
+    @post("/{kind:str}")
+    async def create_case(
+        self, request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, kind: PathStr
+    ) -> Response[Any]:
+        kind_policy = _kind(kind)
+        form = await request.form()
+        registered = _Registered()
+
+        async def again(refusal: Refusal) -> Response[Any]:
+            values = _after_failure(refusal.values, registered)
+            context = await _form_context(deps, actor, kind_policy, values, refusal.errors)
+            return Template("cases/new.html", context=context, status_code=refusal.status)
+
+        return await form_action(
+            form,
+            lambda: _open(deps, actor, kind_policy, form, registered),
+            done=lambda case_id: Redirect(path=f"/cases/{case_id}", status_code=303),
+            again=again,
+        )

@@ -1,0 +1,333 @@
+"""Every change on the case page. Each answers an htmx request with the case panels updated in
+place, and a plain form post with a redirect back to the page; a refused change re-renders the
+panels (422, 409 after someone else's change) with the message next to the field and what was
+typed still in the form."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, post
+
+from adapters.web.auth import staff_only
+from adapters.web.cases.forms import (
+    AssignForm,
+    HelperForm,
+    MemberForm,
+    PayerForm,
+    ReopenForm,
+    person_or_new,
+)
+from adapters.web.cases.pages import case_panels
+from adapters.web.kit import forms
+from adapters.web.kit.form_action import Kept, Refusal, form_action, fragment_or_redirect
+from adapters.web.kit.params import ActorParam, DepsParam, PathId
+from core.domain.cases.access import StaffActor
+from core.domain.cases.responsibilities import PayerKind
+from core.domain.shared.errors import InvalidInput
+from core.domain.shared.values import CaseId
+from core.services import cases
+from core.services.documentation import diagnoses
+from core.services.shared.use_case import Deps
+
+AnyRequest = Request[Any, Any, Any]
+
+
+async def _change(
+    request: AnyRequest,
+    deps: Deps,
+    actor: StaffActor,
+    case_id: PathId,
+    form_name: str,
+    anchor: str,
+    run: Callable[[forms.Fields, Kept], Awaitable[Any]],
+    day_field: str | None = None,
+) -> Response[Any]:
+    """Run one change of the case; `form_name` says which form shows a refusal, `day_field`
+    which of its inputs a refused period (a day too early...) is about."""
+    cid = CaseId(case_id)
+    form = await request.form()
+    kept = Kept()
+
+    async def again(refusal: Refusal) -> Response[Any]:
+        return await case_panels(request, deps, actor, cid, form_name, refusal)
+
+    return await form_action(
+        form,
+        lambda: run(form, kept),
+        done=fragment_or_redirect(
+            request,
+            lambda: case_panels(request, deps, actor, cid),
+            f"/cases/{cid}#{anchor}",
+        ),
+        again=again,
+        kept=kept,
+        sent=form,
+        day_field=day_field,
+    )
+
+
+class CaseChanges(Controller):
+    path = "/cases/{case_id:uuid}"
+    guards = [staff_only]
+
+    # ----- the case itself
+
+    @post("/name")
+    async def rename(
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
+    ) -> Response[Any]:
+        async def run(form: forms.Fields, _: Kept) -> Any:
+            command = forms.read(form, cases.RenameCase, case_id=case_id)
+            return await cases.rename_case(deps, actor, command)
+
+        return await _change(request, deps, actor, case_id, "rename", "case", run)
+
+    @post("/status")
+    async def status(
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
+    ) -> Response[Any]:
+        async def run(form: forms.Fields, _: Kept) -> Any:
+            command = forms.read(
+                form, cases.ChangeStatus, case_id=case_id, words={"status": "a status"}
+            )
+            return await cases.change_status(deps, actor, command)
+
+        return await _change(request, deps, actor, case_id, "status", "case", run)
+
+    @post("/capacity")
+    async def capacity(
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
+    ) -> Response[Any]:
+        async def run(form: forms.Fields, _: Kept) -> Any:
+            command = forms.read(form, cases.SetCapacity, case_id=case_id)
+            return await cases.set_capacity(deps, actor, command)
+
+        return await _change(request, deps, actor, case_id, "capacity", "case", run)
+
+    @post("/close")
+    async def close(
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
+    ) -> Response[Any]:
+        async def run(form: forms.Fields, _: Kept) -> Any:
+            command = forms.read(form, cases.CloseCase, case_id=case_id)
+            return await cases.close_case(deps, actor, command)
+
+        return await _change(request, deps, actor, case_id, "close", "case", run, "closed_on")
+
+    @post("/reopen")
+    async def reopen(
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
+    ) -> Response[Any]:
+        async def run(form: forms.Fields, _: Kept) -> Any:
+            typed = forms.read(form, ReopenForm)
+            command = cases.ReopenCase(
+                case_id=CaseId(case_id),
+                reopened_on=typed.reopened_on,
+                responsible_provider_id=typed.provider,
+            )
+            return await cases.reopen_case(deps, actor, command)
+
+        return await _change(request, deps, actor, case_id, "reopen", "case", run, "reopened_on")
+
+    # ----- membership
+
+    @post("/members")
+    async def add_member(
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
+    ) -> Response[Any]:
+        async def run(form: forms.Fields, kept: Kept) -> Any:
+            typed = forms.read(form, MemberForm)
+            person = await person_or_new(deps, actor, form, kept, "person_id", "the person")
+            command = cases.AddMember(
+                case_id=CaseId(case_id),
+                person_id=person,
+                role=typed.role,
+                joined_on=typed.joined_on,
+            )
+            return await cases.add_member(deps, actor, command)
+
+        return await _change(
+            request, deps, actor, case_id, "add_member", "participants", run, "joined_on"
+        )
+
+    @post("/members/{item_id:uuid}/end")
+    async def end_member(
+        self,
+        request: AnyRequest,
+        deps: DepsParam,
+        actor: ActorParam,
+        case_id: PathId,
+        item_id: PathId,
+    ) -> Response[Any]:
+        async def run(form: forms.Fields, _: Kept) -> Any:
+            command = forms.read(form, cases.EndMembership, case_id=case_id, membership_id=item_id)
+            return await cases.end_membership(deps, actor, command)
+
+        name = f"end_member:{item_id}"
+        return await _change(request, deps, actor, case_id, name, "participants", run, "left_on")
+
+    # ----- staff duties
+
+    @post("/staff")
+    async def assign(
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
+    ) -> Response[Any]:
+        async def run(form: forms.Fields, _: Kept) -> Any:
+            typed = forms.read(form, AssignForm)
+            command = cases.AssignStaff(
+                case_id=CaseId(case_id),
+                staff_id=typed.staff_id,
+                duty=typed.duty,
+                from_day=typed.from_day,
+            )
+            return await cases.assign_staff(deps, actor, command)
+
+        return await _change(request, deps, actor, case_id, "assign", "team", run, "from_day")
+
+    @post("/staff/{item_id:uuid}/end")
+    async def end_duty(
+        self,
+        request: AnyRequest,
+        deps: DepsParam,
+        actor: ActorParam,
+        case_id: PathId,
+        item_id: PathId,
+    ) -> Response[Any]:
+        async def run(form: forms.Fields, _: Kept) -> Any:
+            command = forms.read(form, cases.EndStaffDuty, case_id=case_id, assignment_id=item_id)
+            return await cases.end_staff_duty(deps, actor, command)
+
+        return await _change(
+            request, deps, actor, case_id, f"end_duty:{item_id}", "team", run, "on"
+        )
+
+    # ----- billing
+
+    @post("/payers")
+    async def add_payer(
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
+    ) -> Response[Any]:
+        async def run(form: forms.Fields, kept: Kept) -> Any:
+            typed = forms.read(form, PayerForm)
+            if typed.payer:
+                kind, _, ident = typed.payer.partition(":")
+                try:
+                    who = (PayerKind(kind), UUID(ident))
+                except ValueError:
+                    raise InvalidInput("Choose who pays from the list.", field="payer") from None
+            else:
+                person = await person_or_new(deps, actor, form, kept, "payer", "who pays")
+                kept.values["payer"] = f"person:{person}"
+                who = (PayerKind.PERSON, person)
+            payer = cases.Payer(
+                kind=who[0], id=who[1], covers=typed.covers, share_percent=typed.share_percent
+            )
+            command = cases.AddBillingResponsibility(
+                case_id=CaseId(case_id), payer=payer, from_day=typed.from_day
+            )
+            return await cases.add_billing_responsibility(deps, actor, command)
+
+        return await _change(request, deps, actor, case_id, "add_payer", "billing", run, "from_day")
+
+    @post("/payers/{item_id:uuid}/end")
+    async def end_payer(
+        self,
+        request: AnyRequest,
+        deps: DepsParam,
+        actor: ActorParam,
+        case_id: PathId,
+        item_id: PathId,
+    ) -> Response[Any]:
+        async def run(form: forms.Fields, _: Kept) -> Any:
+            command = forms.read(
+                form, cases.EndBillingResponsibility, case_id=case_id, responsibility_id=item_id
+            )
+            return await cases.end_billing_responsibility(deps, actor, command)
+
+        name = f"end_payer:{item_id}"
+        return await _change(request, deps, actor, case_id, name, "billing", run, "on")
+
+    # ----- communication and helpers
+
+    @post("/communication")
+    async def communication(
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
+    ) -> Response[Any]:
+        async def run(form: forms.Fields, _: Kept) -> Any:
+            words = {"person_id": "a person", "channel": "a channel"}
+            command = forms.read(form, cases.SetCommunication, case_id=case_id, words=words)
+            return await cases.set_communication(deps, actor, command)
+
+        return await _change(request, deps, actor, case_id, "communication", "communication", run)
+
+    @post("/helpers")
+    async def grant_helper(
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
+    ) -> Response[Any]:
+        async def run(form: forms.Fields, kept: Kept) -> Any:
+            typed = forms.read(form, HelperForm)  # before anyone is registered as the helper
+            helper = await person_or_new(deps, actor, form, kept, "helper_id", "the helper")
+            command = cases.GrantHelperRole(
+                case_id=CaseId(case_id),
+                helper_id=helper,
+                for_person_id=typed.for_person_id,
+                kind=typed.kind,
+                from_day=typed.from_day,
+            )
+            return await cases.grant_helper_role(deps, actor, command)
+
+        return await _change(
+            request, deps, actor, case_id, "grant_helper", "helpers", run, "from_day"
+        )
+
+    @post("/helpers/{item_id:uuid}/end")
+    async def revoke_helper(
+        self,
+        request: AnyRequest,
+        deps: DepsParam,
+        actor: ActorParam,
+        case_id: PathId,
+        item_id: PathId,
+    ) -> Response[Any]:
+        async def run(form: forms.Fields, _: Kept) -> Any:
+            command = forms.read(form, cases.RevokeHelperRole, case_id=case_id, role_id=item_id)
+            return await cases.revoke_helper_role(deps, actor, command)
+
+        name = f"revoke_helper:{item_id}"
+        return await _change(request, deps, actor, case_id, name, "helpers", run, "on")
+
+    # ----- clinical
+
+    @post("/diagnoses")
+    async def add_diagnosis(
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
+    ) -> Response[Any]:
+        async def run(form: forms.Fields, _: Kept) -> Any:
+            words = {"person_id": "the participant"}
+            command = forms.read(form, diagnoses.AddDiagnosis, case_id=case_id, words=words)
+            return await diagnoses.add_diagnosis(deps, actor, command)
+
+        return await _change(
+            request, deps, actor, case_id, "add_diagnosis", "clinical", run, "from_day"
+        )
+
+    @post("/diagnoses/{item_id:uuid}/end")
+    async def end_diagnosis(
+        self,
+        request: AnyRequest,
+        deps: DepsParam,
+        actor: ActorParam,
+        case_id: PathId,
+        item_id: PathId,
+    ) -> Response[Any]:
+        async def run(form: forms.Fields, _: Kept) -> Any:
+            command = forms.read(
+                form, diagnoses.EndDiagnosis, case_id=case_id, diagnosis_id=item_id
+            )
+            return await diagnoses.end_diagnosis(deps, actor, command)
+
+        name = f"end_diagnosis:{item_id}"
+        return await _change(request, deps, actor, case_id, name, "clinical", run, "on")

@@ -1,0 +1,95 @@
+"""The one way a form post runs a use case and answers.
+
+Success: `done(result)` — the fragment that changed for htmx, a 303 for a plain post (see
+`fragment_or_redirect`). A refused change (`DomainError`): `again(refusal)` renders the form once
+more, with the message next to its field and what was typed still in it — status 422, or 409 when
+someone else changed the record meanwhile. `NotFound` and `Forbidden` are not the form's business:
+they go on to the application's error pages (adapters/web/errors.py), 404 and 403."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Container, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from litestar import Request, Response
+from litestar.response import Redirect
+
+from adapters.web.kit import forms
+from adapters.web.kit.rendering import form_errors, wants_fragment
+from core.domain.shared.errors import (
+    ConcurrencyConflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why the form comes back, and what it shows."""
+
+    error: DomainError
+    errors: dict[str, str]  # message by field name ("_form": about the whole form)
+    values: dict[str, Any]  # what was typed (passwords never), with what the action kept
+    status: int  # 422, or 409 after a concurrent change
+
+    @property
+    def conflict(self) -> bool:
+        return isinstance(self.error, ConcurrencyConflict)
+
+
+@dataclass
+class Kept:
+    """Values an action wants the re-rendered form to show instead of what was typed (a person
+    it registered before the change was refused stays picked, and is not registered twice)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+async def form_action(
+    form: forms.Fields,
+    run: Callable[[], Awaitable[T]],
+    *,
+    done: Callable[[T], Awaitable[Response[Any]] | Response[Any]],
+    again: Callable[[Refusal], Awaitable[Response[Any]]],
+    kept: Kept | None = None,
+    sent: Container[str] | None = None,
+    day_field: str | None = None,
+    fields: Mapping[str, str] | None = None,
+) -> Response[Any]:
+    """Run `run()` and answer. `sent` (usually the form) and `day_field` place messages as
+    `rendering.form_errors` says; `fields` renames the core's field names to the form's."""
+    try:
+        result = await run()
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as exc:
+        if fields and exc.field is not None and exc.field in fields:
+            exc.field = fields[exc.field]
+        refusal = Refusal(
+            error=exc,
+            errors=form_errors(exc, sent, day_field),
+            values={**forms.values(form), **(kept.values if kept else {})},
+            status=409 if isinstance(exc, ConcurrencyConflict) else 422,
+        )
+        return await again(refusal)
+    answer = done(result)
+    return await answer if isinstance(answer, Awaitable) else answer
+
+
+def fragment_or_redirect(
+    request: Request[Any, Any, Any],
+    fragment: Callable[[], Awaitable[Response[Any]]],
+    path: str,
+) -> Callable[[Any], Awaitable[Response[Any]]]:
+    """The usual `done`: htmx gets `fragment()`, a plain post a 303 to `path`."""
+
+    async def done(_: Any) -> Response[Any]:
+        if wants_fragment(request):
+            return await fragment()
+        return Redirect(path=path, status_code=303)
+
+    return done
