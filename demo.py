@@ -84,7 +84,11 @@ class _Loader:
         self.clock = _ReplayClock(deps.clock)
         # Scheduling deps (a kind of Deps): sessions are booked in the practice's timezone.
         self.deps = sched.SchedulingDeps(
-            uow=deps.uow, clock=self.clock, ids=deps.ids, timezone=getattr(deps, "timezone", "UTC")
+            uow=deps.uow,
+            clock=self.clock,
+            ids=deps.ids,
+            audit=deps.audit,
+            timezone=getattr(deps, "timezone", "UTC"),
         )
         self.hasher = hasher
         self.today = self.clock.real_today

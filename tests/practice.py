@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.system.clock import FixedClock
 from adapters.system.ids import SequentialIds
 from adapters.system.passwords import Argon2PasswordHasher
 from core.domain.cases.access import StaffActor
 from core.domain.directory.parties import Licensure, StaffRole
 from core.domain.shared.values import PersonId, StaffId
-from core.ports import UnitOfWorkFactory
+from core.ports import AuditTrail, UnitOfWorkFactory
 from core.services import directory
 from core.services.shared.use_case import Deps
 
@@ -25,9 +26,15 @@ def day(month: int, d: int, year: int = 2026) -> date:
 
 
 class Practice:
-    def __init__(self, uow: UnitOfWorkFactory, clock: FixedClock | None = None) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: FixedClock | None = None,
+        audit: AuditTrail | None = None,
+    ) -> None:
         self.clock = clock or FixedClock(START)
-        self.deps = Deps(uow=uow, clock=self.clock, ids=SequentialIds())
+        self.audit = audit if audit is not None else MemoryAuditLog()
+        self.deps = Deps(uow=uow, clock=self.clock, ids=SequentialIds(), audit=self.audit)
         self.owner: StaffActor
 
     async def setup(self, owner_name: str = "Dr. Ana Owner") -> Practice:

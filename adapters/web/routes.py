@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adapters.web.audit import log as audit_log
 from adapters.web.cases import actions, new_case, pages
 from adapters.web.directory import people, sign_in, staff
 from adapters.web.scheduling import appointment, calendar, case_panel, feed
@@ -17,4 +18,5 @@ ROUTES = [
     *appointment.ROUTES,
     *case_panel.ROUTES,
     *feed.ROUTES,
+    *audit_log.ROUTES,
 ]

@@ -8,10 +8,11 @@ from core.ports.directory import (
     StaffRepository,
 )
 from core.ports.security import PasswordHasher
-from core.ports.shared import Clock, IdGenerator
+from core.ports.shared import AuditTrail, Clock, IdGenerator
 from core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
+    "AuditTrail",
     "CaseListQuery",
     "CaseRepository",
     "Clock",

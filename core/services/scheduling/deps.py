@@ -25,7 +25,9 @@ class SchedulingDeps(Deps):
 
     @classmethod
     def of(cls, deps: Deps, timezone: str) -> SchedulingDeps:
-        return cls(uow=deps.uow, clock=deps.clock, ids=deps.ids, timezone=timezone)
+        return cls(
+            uow=deps.uow, clock=deps.clock, ids=deps.ids, audit=deps.audit, timezone=timezone
+        )
 
 
 def when(moment: datetime, tz: ZoneInfo) -> str:

@@ -8,7 +8,7 @@ import msgspec
 
 from core.domain.cases.access import Actor, StaffActor
 from core.domain.shared.errors import Forbidden
-from core.ports import Clock, IdGenerator, UnitOfWorkFactory
+from core.ports import AuditTrail, Clock, IdGenerator, UnitOfWorkFactory
 
 
 class Command(msgspec.Struct, frozen=True, kw_only=True):
@@ -24,6 +24,7 @@ class Deps:
     uow: UnitOfWorkFactory
     clock: Clock
     ids: IdGenerator
+    audit: AuditTrail  # every read of a client's record and every sign-in writes to it
 
 
 def staff_actor(actor: Actor) -> StaffActor:

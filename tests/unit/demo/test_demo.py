@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 import demo
+from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
 from adapters.system.clock import FixedClock
 from adapters.system.ids import SequentialIds
@@ -42,7 +43,9 @@ class Demo:
 
 
 async def load(at: datetime) -> Demo:
-    deps = Deps(uow=memory_uow_factory(), clock=FixedClock(at), ids=SequentialIds())
+    deps = Deps(
+        uow=memory_uow_factory(), clock=FixedClock(at), ids=SequentialIds(), audit=MemoryAuditLog()
+    )
     practice = await demo.load_demo(deps, HASHER)
     assert practice is not None
     return Demo(deps, practice)

@@ -137,7 +137,11 @@ async def test_units_of_work_booking_the_same_slot_at_once_one_wins_the_others_g
             await self.inner.commit()
 
     deps = s.SchedulingDeps(
-        uow=Racing, clock=clinic.deps.clock, ids=clinic.deps.ids, timezone=clinic.deps.timezone
+        uow=Racing,
+        clock=clinic.deps.clock,
+        ids=clinic.deps.ids,
+        audit=clinic.deps.audit,
+        timezone=clinic.deps.timezone,
     )
 
     async def book(case_id, hour, minute):
@@ -413,7 +417,11 @@ async def test_a_booking_that_lost_a_race_on_the_store_is_run_again_and_ends_pre
             await self.inner.commit()
 
     deps = s.SchedulingDeps(
-        uow=OnceStale, clock=clinic.deps.clock, ids=clinic.deps.ids, timezone=clinic.deps.timezone
+        uow=OnceStale,
+        clock=clinic.deps.clock,
+        ids=clinic.deps.ids,
+        audit=clinic.deps.audit,
+        timezone=clinic.deps.timezone,
     )
     command = s.ScheduleAppointment(
         case_id=first, start=at(2, 3, 10, 15), service_id=clinic.services["Individual 50"]

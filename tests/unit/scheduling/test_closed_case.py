@@ -53,7 +53,11 @@ def closing_at_commit(clinic: Clinic, actor, case_id):
             await self.inner.commit()
 
     deps = s.SchedulingDeps(
-        uow=CloseFirst, clock=clinic.deps.clock, ids=clinic.deps.ids, timezone=clinic.deps.timezone
+        uow=CloseFirst,
+        clock=clinic.deps.clock,
+        ids=clinic.deps.ids,
+        audit=clinic.deps.audit,
+        timezone=clinic.deps.timezone,
     )
     return deps, closes
 

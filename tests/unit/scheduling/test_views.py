@@ -276,7 +276,13 @@ async def test_schedule_screens_take_the_same_number_of_queries_for_any_number_o
     lee = await clinic.staff("Dr. Lee")
     counting = CountingStore(clinic.deps.uow)
     deps = s.SchedulingDeps.of(
-        Deps(uow=counting, clock=clinic.deps.clock, ids=clinic.deps.ids), clinic.deps.timezone
+        Deps(
+            uow=counting,
+            clock=clinic.deps.clock,
+            ids=clinic.deps.ids,
+            audit=clinic.deps.audit,
+        ),
+        clinic.deps.timezone,
     )
 
     async def screens() -> list[int]:
