@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from alembic import context
 
 from adapters.persistence.sql.engine import create_engine
-from adapters.persistence.sql.tables.audit import audit_metadata
-from adapters.persistence.sql.tables.columns import metadata
+from adapters.persistence.sql.tables.audit import schema_of
 
 config = context.config
 
@@ -20,9 +19,7 @@ def run(connection: sa.Connection) -> None:
         connection=connection,
         # PostgreSQL keeps the audit tables in the practice's database; SQLite in a file of
         # their own (adapters/persistence/sql/audit.py).
-        target_metadata=[metadata, audit_metadata]
-        if connection.dialect.name == "postgresql"
-        else metadata,
+        target_metadata=schema_of(connection.dialect.name),
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters by copying
         compare_type=True,
         compare_server_default=True,

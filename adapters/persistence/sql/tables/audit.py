@@ -49,3 +49,11 @@ audit_chain_head = sa.Table(
     sa.Column("hash", sa.String(64), nullable=False),
     sa.CheckConstraint("id = 1", name="one_row"),
 )
+
+
+def schema_of(dialect: str) -> list[sa.MetaData]:
+    """What Alembic migrates in a practice's database: on PostgreSQL the audit tables too, on
+    SQLite not (they are in the audit file)."""
+    from adapters.persistence.sql.tables.columns import metadata
+
+    return [metadata, audit_metadata] if dialect == "postgresql" else [metadata]
