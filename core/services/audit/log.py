@@ -151,7 +151,7 @@ async def audit_page(deps: AuditDeps, actor: Actor, q: AuditQuery) -> AuditPage:
 
 
 async def export_audit(
-    deps: AuditDeps, actor: Actor, q: AuditQuery, *, batch: int = 500
+    deps: AuditDeps, actor: Actor, q: AuditQuery, *, batch: int = MAX_PAGE
 ) -> AsyncIterator[AuditLine]:
     """Every entry matching the filter, newest first, page by page (for a streamed CSV). The
     export is written to the log before its first row."""
