@@ -11,9 +11,16 @@ PostgreSQL; on SQLite the append transaction starts with `BEGIN IMMEDIATE`, the 
 write lock), computes the hashes after the head it read, inserts, moves the head, commits.
 Appends are therefore serialized and form one chain; a failed append changes nothing.
 
-Durability: the audit file runs in WAL mode with `synchronous = FULL` (a committed entry
-survives a power cut); PostgreSQL with its own synchronous commit. `record` returns after the
-commit, and the read models call it before they return their screen.
+Durability (measured in bench/audit_insert.py): an fsync per entry costs 10-25 ms on a
+common disk, far too much for an entry per read. So, by default, an append commits without
+waiting for the disk: `synchronous = NORMAL` in the audit file's WAL, `synchronous_commit = off`
+for the append transaction on PostgreSQL. `record` returns after the commit, and the read
+models call it before they return their screen, so:
+- the web process crashing (or being killed) after a page was sent never loses its entry;
+- the database server or machine losing power can lose the entries of the last moments
+  (PostgreSQL: up to 3 x wal_writer_delay, 600 ms by default; SQLite: since the last
+  checkpoint's sync), always a suffix of the chain, never a link in the middle: what remains
+  verifies. On PostgreSQL `SqlAuditLog(engine, synchronous=True)` waits for the disk instead.
 """
 
 from __future__ import annotations
@@ -65,7 +72,7 @@ def create_audit_engine(audit_url: str) -> AsyncEngine:
         dbapi_connection.isolation_level = None  # SQLAlchemy's BEGIN below, not the driver's
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
@@ -141,8 +148,10 @@ def _entry(row: sa.Row[Any]) -> AuditEntry:
 class SqlAuditLog:
     """The audit log on `engine` (the audit file's on SQLite, the practice's on PostgreSQL)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, synchronous: bool = False) -> None:
         self.engine = engine
+        self.synchronous = synchronous  # wait for the disk at every append (see above)
+        self._postgres = engine.dialect.name == "postgresql"
 
     async def record(self, entry: AuditRecord) -> None:
         await self.append([entry])
@@ -156,6 +165,8 @@ class SqlAuditLog:
         async with self.engine.connect() as conn:
             conn = await conn.execution_options(**{_APPEND: True})
             async with conn.begin():
+                if self._postgres and not self.synchronous:
+                    await conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
                 row = (
                     await conn.execute(
                         sa.select(audit_chain_head.c.seq, audit_chain_head.c.hash)
