@@ -22,8 +22,10 @@ from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore as LitestarMemoryStore
 
 import demo
+from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
+from adapters.persistence.sql.audit import SqlAuditLog, audit_database_url, create_audit_engine
 from adapters.persistence.sql.engine import create_engine
 from adapters.persistence.sql.migrate import migrate_url
 from adapters.persistence.sql.session_store import SqlSessionStore
@@ -39,6 +41,7 @@ from core.domain.documentation import events as documentation_events
 from core.domain.scheduling import events as scheduling_events
 from core.domain.shared.errors import DomainError, Forbidden
 from core.services import directory
+from core.services.audit import AuditDeps, verify_log
 from core.services.billing import history as billing_history
 from core.services.cases import history as case_history
 from core.services.documentation import history as documentation_history
@@ -106,6 +109,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return "memory" if self.database_url == "memory" else "sql"
 
 
+def audit_engine(database_url: str, engine: Any) -> Any:
+    """The audit log's engine: the practice's own on PostgreSQL, the audit file's next to the
+    practice's on SQLite (see adapters/persistence/sql/audit.py)."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return create_audit_engine(audit_database_url(database_url))
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
@@ -121,15 +132,34 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(memory_uow_factory, memory_store),
         sql=providers.Singleton(sql_uow_factory, engine),
     )
+    audit_engine = providers.Singleton(audit_engine, settings.provided.database_url, engine)
+    audit_log = providers.Selector(
+        settings.provided.persistence,
+        memory=providers.Singleton(MemoryAuditLog),
+        sql=providers.Singleton(SqlAuditLog, audit_engine),
+    )
     bus = providers.Singleton(message_bus)
-    deps = providers.Singleton(Deps, uow=uow_factory, clock=clock, ids=ids, bus=bus)
+    deps = providers.Singleton(
+        Deps, uow=uow_factory, clock=clock, ids=ids, audit=audit_log, bus=bus
+    )
     # Scheduling reads wall-clock times and repeats series in the practice's timezone.
     scheduling_deps = providers.Singleton(
         SchedulingDeps,
         uow=uow_factory,
         clock=clock,
         ids=ids,
+        audit=audit_log,
         bus=bus,
+        timezone=settings.provided.timezone,
+    )
+    audit_deps = providers.Singleton(
+        AuditDeps,
+        uow=uow_factory,
+        clock=clock,
+        ids=ids,
+        audit=audit_log,
+        bus=bus,
+        log=audit_log,
         timezone=settings.provided.timezone,
     )
 
@@ -142,6 +172,8 @@ async def close_database(container: Container) -> None:
     """Close the database connections. Call it at shutdown, on the event loop that used them
     (async drivers bind connections to their loop)."""
     if container.settings().persistence == "sql":
+        if container.audit_engine() is not container.engine():
+            await container.audit_engine().dispose()
         await container.engine().dispose()
 
 
@@ -182,6 +214,7 @@ def create_app(container: Container) -> Litestar:
         dependencies={
             "deps": Provide(lambda: container.deps(), sync_to_thread=False),
             "scheduling_deps": Provide(lambda: container.scheduling_deps(), sync_to_thread=False),
+            "audit_deps": Provide(lambda: container.audit_deps(), sync_to_thread=False),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         },
         session_store=session_store(container),
@@ -197,6 +230,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo_cmd = commands.add_parser("demo", help="load the demo practice and print its sign-ins")
     demo_cmd.add_argument(
         "--if-empty", action="store_true", help="do nothing when the practice already has staff"
+    )
+    audit_cmd = commands.add_parser("audit", help="the audit log")
+    audit_cmd.add_argument(
+        "audit_command", choices=["verify"], help="verify: check every link of the hash chain"
     )
     commands.add_parser("serve", help="serve the web UI (uvicorn) on HEARTH_HOST:HEARTH_PORT")
     owner_cmd = commands.add_parser(
@@ -216,6 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _create_owner(make_container(settings), args.name, args.email, password)
     if args.command == "migrate":
         return _migrate(settings)
+    if args.command == "audit":
+        return _verify_audit(make_container(settings))
     if args.command == "settings":
         shown = msgspec.structs.asdict(settings)
         shown["secret_key"] = "(set)" if settings.secret_key else "(not set)"
@@ -280,6 +319,23 @@ def _migrate(settings: Settings) -> int:
     else:
         print(f"hearth migrate: revision {before or '(empty)'} -> {after}.")
     return 0
+
+
+def _verify_audit(container: Container) -> int:
+    """Walk the audit chain from its first entry: exit 1 naming the first broken link."""
+    if container.settings().persistence == "memory":
+        print("hearth audit verify: the in-memory practice keeps no audit log between runs.")
+        return 0
+    report = run_with_database(container, verify_log(container.audit_log()))
+    if report.ok:
+        print(f"hearth audit verify: {report.checked} entries, the chain is intact.")
+        return 0
+    print(
+        f"hearth audit verify: entry {report.broken_seq} is broken: {report.reason} "
+        f"({report.checked} entries before it are intact).",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _load_demo(container: Container, *, if_empty: bool) -> int:

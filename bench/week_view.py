@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from dependency_injector import providers
 
 import bootstrap
+from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.sql.engine import create_engine
 from adapters.persistence.sql.migrate import migrate_url
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
@@ -140,7 +141,7 @@ async def bench(url: str) -> None:
     sa.event.listen(engine.sync_engine, "before_cursor_execute", lambda *a, **k: _count(counter))
     uow = sql_uow_factory(engine)
     clock = FixedClock(NOW, TZ)
-    deps = SchedulingDeps.of(Deps(uow=uow, clock=clock, ids=None), TZ)  # type: ignore[arg-type]
+    deps = SchedulingDeps.of(Deps(uow=uow, clock=clock, ids=None, audit=MemoryAuditLog()), TZ)  # type: ignore[arg-type]
     owner, clinicians, service, people, cases = _practice()
     started = time.perf_counter()
     async with uow() as u:

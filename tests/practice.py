@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.system.clock import FixedClock
 from adapters.system.ids import SequentialIds
 from adapters.system.passwords import Argon2PasswordHasher
@@ -12,7 +13,7 @@ from bootstrap import message_bus
 from core.domain.cases.access import StaffActor
 from core.domain.directory.parties import Licensure, StaffRole
 from core.domain.shared.values import PersonId, StaffId
-from core.ports import UnitOfWorkFactory
+from core.ports import AuditTrail, UnitOfWorkFactory
 from core.services import directory
 from core.services.shared.use_case import Deps
 
@@ -26,9 +27,17 @@ def day(month: int, d: int, year: int = 2026) -> date:
 
 
 class Practice:
-    def __init__(self, uow: UnitOfWorkFactory, clock: FixedClock | None = None) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: FixedClock | None = None,
+        audit: AuditTrail | None = None,
+    ) -> None:
         self.clock = clock or FixedClock(START)
-        self.deps = Deps(uow=uow, clock=self.clock, ids=SequentialIds(), bus=message_bus())
+        self.audit = audit if audit is not None else MemoryAuditLog()
+        self.deps = Deps(
+            uow=uow, clock=self.clock, ids=SequentialIds(), audit=self.audit, bus=message_bus()
+        )
         self.owner: StaffActor
 
     async def setup(self, owner_name: str = "Dr. Ana Owner") -> Practice:

@@ -3,6 +3,7 @@ lifetime, turned into the core's `StaffActor` on every request."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -21,6 +22,7 @@ from adapters.web.sessions import (
     renew_session_id,
 )
 from core.domain.cases.access import StaffActor
+from core.domain.shared.audit import Origin
 from core.domain.shared.errors import NotFound
 from core.domain.shared.values import StaffId
 from core.services import directory
@@ -32,6 +34,13 @@ class NotSignedIn(HTTPException):
 
     status_code = 401
     detail = "Please sign in."
+
+
+def request_origin(request: Request[Any, Any, Any]) -> Origin:
+    """Where a request came from, for the audit log: the route's template ("/cases/{case_id}"),
+    never the query string, and the client's address."""
+    route = request.scope.get("path_template") or request.url.path
+    return Origin(route=route, client_address=request.client.host if request.client else "")
 
 
 def start_session(
@@ -91,6 +100,7 @@ async def provide_actor(
     except NotFound:  # deactivated or removed since signing in
         end_session(request)
         raise NotSignedIn() from None
+    actor = replace(actor, origin=request_origin(request))
     # Kept for the error pages, whose (synchronous) handlers cannot load it: a refusal or a
     # missing record still shows the signed-in layout with its navigation.
     request.state.actor = actor

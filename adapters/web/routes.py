@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adapters.web.audit import log as audit_log
 from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
@@ -19,4 +20,5 @@ ROUTES = [
     *appointment.ROUTES,
     *case_panel.ROUTES,
     *feed.ROUTES,
+    *audit_log.ROUTES,
 ]

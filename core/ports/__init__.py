@@ -11,10 +11,11 @@ from core.ports.directory import (
 from core.ports.documentation import DiagnosisRepository, DocumentationStore
 from core.ports.scheduling import SchedulingCases, SchedulingStore
 from core.ports.security import PasswordHasher
-from core.ports.shared import Clock, IdGenerator, Transaction
+from core.ports.shared import AuditTrail, Clock, IdGenerator, Transaction
 from core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
+    "AuditTrail",
     "CaseListQuery",
     "CaseRepository",
     "CasesStore",

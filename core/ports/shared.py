@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from core.domain.shared.audit import AuditRecord
 from core.domain.shared.events import DomainEvent
 
 
@@ -46,3 +48,13 @@ class Transaction(Protocol):
     def collect_events(self) -> list[DomainEvent]:
         """The events of the aggregates added or updated since the last call, oldest first."""
         ...
+
+
+class AuditTrail(Protocol):
+    """Where every context writes what was read or changed (see core.domain.shared.audit).
+    `record` returns once the entry is durable: a read model calls it before it returns, so a
+    screen is never sent without its entry."""
+
+    async def record(self, entry: AuditRecord) -> None: ...
+
+    async def record_many(self, entries: Sequence[AuditRecord]) -> None: ...

@@ -14,8 +14,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.persistence.sql.audit import AUDIT_SUFFIX, migrate_audit_file
 from adapters.persistence.sql.migrate import head, migrate
-from adapters.persistence.sql.tables.columns import metadata
+from adapters.persistence.sql.tables.audit import audit_metadata, schema_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,7 +25,7 @@ def _differences(connection: sa.Connection) -> list[Any]:
     context = MigrationContext.configure(
         connection, opts={"compare_type": True, "compare_server_default": True}
     )
-    return compare_metadata(context, metadata)
+    return compare_metadata(context, schema_of(connection.dialect.name))
 
 
 _KINDS = {
@@ -102,17 +103,41 @@ async def test_sqlite_and_postgresql_get_the_same_schema(
     if postgres_url is None:
         require_or_skip("REQUIRE_DB", "no PostgreSQL: set DATABASE_URL to a server")
     schemas = []
-    for url in (f"sqlite+aiosqlite:///{sqlite_template_path}", postgres_url):
+    audit_file = f"sqlite+aiosqlite:///{sqlite_template_path}{AUDIT_SUFFIX}"
+    for url in (f"sqlite+aiosqlite:///{sqlite_template_path}", audit_file, postgres_url):
         engine = create_engine(url)
         try:
             async with engine.connect() as conn:
                 schemas.append(await conn.run_sync(_schema))
         finally:
             await engine.dispose()
-    sqlite, postgres = schemas
+    sqlite, sqlite_audit, postgres = schemas
+    assert set(sqlite) & set(sqlite_audit) == set()  # the audit log is a file of its own
+    sqlite |= sqlite_audit
     assert set(sqlite) == set(postgres)
     for table in sqlite:
         assert sqlite[table] == postgres[table], table
+
+
+async def test_the_sqlite_audit_file_has_the_audit_tables_in_code(tmp_path: Path):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'practice.db'}"
+    await migrate_audit_file(url)
+    await migrate_audit_file(url)  # again: a no-op
+    from adapters.persistence.sql.engine import create_engine
+
+    engine = create_engine(url + AUDIT_SUFFIX)
+    try:
+        async with engine.connect() as conn:
+            differences = await conn.run_sync(
+                lambda c: compare_metadata(
+                    MigrationContext.configure(c, opts={"compare_type": True}), audit_metadata
+                )
+            )
+            heads = (await conn.exec_driver_sql("SELECT count(*) FROM audit_chain_head")).scalar()
+    finally:
+        await engine.dispose()
+    assert differences == []
+    assert heads == 1
 
 
 def test_hearth_migrate_creates_the_default_database_from_any_directory(tmp_path: Path):
@@ -123,6 +148,7 @@ def test_hearth_migrate_creates_the_default_database_from_any_directory(tmp_path
     assert first.returncode == 0, first.stderr
     assert "-> " + str(head()) in first.stdout
     assert (tmp_path / "var" / "hearth.db").is_file()
+    assert (tmp_path / "var" / ("hearth.db" + AUDIT_SUFFIX)).is_file()
     again = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert "up to date" in again.stdout

@@ -113,7 +113,7 @@ def container() -> bootstrap.Container:
 
 @pytest.fixture
 def world(container: bootstrap.Container) -> World:
-    practice = Practice(container.uow_factory())
+    practice = Practice(container.uow_factory(), audit=container.audit_log())
     # The app and the seed share one clock, so tests can move time for both.
     container.clock.override(providers.Object(practice.clock))
     container.ids.override(providers.Object(practice.deps.ids))

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import context
 
 from adapters.persistence.sql.engine import create_engine
-from adapters.persistence.sql.tables.columns import metadata
+from adapters.persistence.sql.tables.audit import schema_of
 
 config = context.config
 
@@ -17,7 +17,9 @@ config = context.config
 def run(connection: sa.Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=metadata,
+        # PostgreSQL keeps the audit tables in the practice's database; SQLite in a file of
+        # their own (adapters/persistence/sql/audit.py).
+        target_metadata=schema_of(connection.dialect.name),
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters by copying
         compare_type=True,
         compare_server_default=True,

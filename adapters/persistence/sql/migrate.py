@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.persistence.sql.audit import migrate_audit_file
 from adapters.persistence.sql.engine import async_url, create_engine
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -53,8 +54,12 @@ async def migrate(engine: AsyncEngine) -> tuple[str | None, str | None]:
 
 
 async def migrate_url(url: str) -> tuple[str | None, str | None]:
+    """Migrate the practice's database and, on SQLite, its audit file next to it."""
     engine = create_engine(url)
     try:
-        return await migrate(engine)
+        revisions = await migrate(engine)
     finally:
         await engine.dispose()
+    if engine.dialect.name == "sqlite":
+        await migrate_audit_file(url)
+    return revisions

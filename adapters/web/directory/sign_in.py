@@ -7,7 +7,13 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
-from adapters.web.auth import end_session, start_session
+from adapters.web.auth import (
+    NotSignedIn,
+    end_session,
+    request_origin,
+    signed_in_staff,
+    start_session,
+)
 from adapters.web.errors import safe_next
 from adapters.web.kit import forms
 from adapters.web.kit.params import DepsParam, HasherParam, QueryStr, WebParam
@@ -38,7 +44,11 @@ async def sign_in(
     form = await request.form()
     try:
         signed_in = await auth.authenticate(
-            deps, hasher, forms.text(form, "email")[:254], forms.text(form, "password")[:1024]
+            deps,
+            hasher,
+            forms.text(form, "email")[:254],
+            forms.text(form, "password")[:1024],
+            origin=request_origin(request),
         )
     except DomainError as exc:
         return Template(
@@ -50,8 +60,14 @@ async def sign_in(
     return Redirect(path=safe_next(forms.text(form, "next")), status_code=303)
 
 
-@post("/sign-out", sync_to_thread=False)
-def sign_out(request: Request[Any, Any, Any]) -> Redirect:
+@post("/sign-out")
+async def sign_out(request: Request[Any, Any, Any], deps: DepsParam, web: WebParam) -> Redirect:
+    try:
+        staff_id = signed_in_staff(request, web)
+    except NotSignedIn:  # the session had already ended: nothing to write
+        staff_id = None
+    if staff_id is not None:
+        await auth.signed_out(deps, staff_id, request_origin(request))
     end_session(request)
     return Redirect(path="/sign-in", status_code=303)
 

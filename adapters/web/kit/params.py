@@ -11,11 +11,13 @@ from litestar.params import FromPath, FromQuery, SkipValidation
 from adapters.web.config import WebConfig
 from core.domain.cases.access import StaffActor
 from core.ports import PasswordHasher
+from core.services.audit import AuditDeps
 from core.services.scheduling.deps import SchedulingDeps
 from core.services.shared.use_case import Deps
 
 DepsParam = NamedDependency[SkipValidation[Deps]]
 SchedDepsParam = NamedDependency[SkipValidation[SchedulingDeps]]
+AuditDepsParam = NamedDependency[SkipValidation[AuditDeps]]
 HasherParam = NamedDependency[SkipValidation[PasswordHasher]]
 ActorParam = NamedDependency[SkipValidation[StaffActor]]
 WebParam = NamedDependency[SkipValidation[WebConfig]]

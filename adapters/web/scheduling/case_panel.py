@@ -28,14 +28,14 @@ async def case_schedule(
 ) -> Template:
     cid = CaseId(path_id(case_id, "case"))
     q = request.query_params
-    summary = await schedule_views.case_schedule_summary(scheduling_deps, actor, cid)
-    grid = await schedule_views.attendance_grid(
+    panel = await schedule_views.schedule_panel(  # one read model, one audit entry
         scheduling_deps,
         actor,
         cid,
         forms.optional_date(q, "from"),
         forms.optional_date(q, "to"),
     )
+    summary, grid = panel.summary, panel.grid
     context = {
         "actor": actor,
         "case_id": cid,

@@ -22,6 +22,7 @@ from enum import StrEnum
 from core.domain.cases.case import Case
 from core.domain.cases.responsibilities import HelperKind, StaffDuty
 from core.domain.directory.parties import StaffMember, StaffRole
+from core.domain.shared.audit import Origin
 from core.domain.shared.errors import Forbidden, NotFound
 from core.domain.shared.values import PersonId, StaffId
 
@@ -51,6 +52,7 @@ class StaffActor:
     supports: frozenset[StaffId] = field(default_factory=frozenset)
     supervisees: frozenset[StaffId] = field(default_factory=frozenset)
     owner_sees_clinical: bool = False
+    origin: Origin | None = None  # where the request came from, for the audit log
 
     @classmethod
     def of(
@@ -315,3 +317,15 @@ def may_use_directory(actor: Actor) -> bool:
     """Staff find and register people and organizations: identity and contact details are not
     clinical, and finding an existing person is what keeps them from being entered twice."""
     return isinstance(actor, StaffActor)
+
+
+def working_for(actor: Actor, case: Case, today: date) -> StaffId | None:
+    """On whose behalf the actor works in this case: an administrator handling a clinician's
+    case (without a clinical duty of their own there) works for its responsible provider; anyone
+    else for themselves (None)."""
+    if not isinstance(actor, StaffActor) or not actor.has(StaffRole.ADMINISTRATOR):
+        return None
+    provider = case.responsible_provider_on(today)
+    if provider in (None, actor.id) or case.duties_of(actor.id, today) - {StaffDuty.ADMIN_SUPPORT}:
+        return None
+    return provider

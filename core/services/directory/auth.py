@@ -9,6 +9,7 @@ import msgspec
 
 from core.domain.cases.access import Actor, StaffActor, may_manage_staff
 from core.domain.directory.credentials import LOCKOUT_RULE, check_password_strength
+from core.domain.shared.audit import AuditAction, AuditObject, AuditRecord, Origin
 from core.domain.shared.errors import DomainError, Forbidden, NotFound
 from core.domain.shared.values import StaffId
 from core.ports import PasswordHasher
@@ -21,7 +22,8 @@ class SignInFailed(DomainError):
 
     code = "sign_in_failed"
 
-    def __init__(self) -> None:
+    def __init__(self, staff_id: StaffId | None = None) -> None:
+        self.staff_id = staff_id  # whose email was given, for the audit log only
         super().__init__(
             "That email and password do not match. After repeated failures an account is "
             "locked for a few minutes.",
@@ -48,10 +50,46 @@ async def _dummy_hash(hasher: PasswordHasher) -> str:
     return _dummy_hashes[hasher]
 
 
-async def authenticate(deps: Deps, hasher: PasswordHasher, email: str, password: str) -> SignedIn:
+async def _audit_sign_in(
+    deps: Deps, action: AuditAction, staff_id: StaffId | None, origin: Origin | None
+) -> None:
+    """An entry for a sign-in, a failed one (the staff member whose email was given, None for
+    an unknown email; the email itself is not kept) or a sign-out."""
+    where = origin or Origin()
+    await deps.audit.record(
+        AuditRecord(
+            at=deps.clock.now(),
+            actor_id=staff_id,
+            action=action,
+            object_type=AuditObject.STAFF,
+            object_id=staff_id,
+            route=where.route,
+            client_address=where.client_address,
+        )
+    )
+
+
+async def signed_out(deps: Deps, staff_id: StaffId, origin: Origin | None = None) -> None:
+    """Write the sign-out of `staff_id` to the audit log."""
+    await _audit_sign_in(deps, AuditAction.SIGN_OUT, staff_id, origin)
+
+
+async def authenticate(
+    deps: Deps, hasher: PasswordHasher, email: str, password: str, origin: Origin | None = None
+) -> SignedIn:
     """Check an email and password. Each attempt is counted before the password is checked
     (five in a row without success lock the account for 15 minutes), so concurrent guesses
-    get no more tries than sequential ones."""
+    get no more tries than sequential ones. Every attempt is written to the audit log."""
+    try:
+        signed_in = await _authenticate(deps, hasher, email, password)
+    except SignInFailed as failed:
+        await _audit_sign_in(deps, AuditAction.SIGN_IN_FAILED, failed.staff_id, origin)
+        raise
+    await _audit_sign_in(deps, AuditAction.SIGN_IN, signed_in.staff_id, origin)
+    return signed_in
+
+
+async def _authenticate(deps: Deps, hasher: PasswordHasher, email: str, password: str) -> SignedIn:
     now = deps.clock.now()
     async with deps.uow() as uow:
         staff = await uow.staff.by_email(email) if email.strip() else None
@@ -61,9 +99,9 @@ async def authenticate(deps: Deps, hasher: PasswordHasher, email: str, password:
             await uow.commit()
     if claimed is None:
         await hasher.verify(await _dummy_hash(hasher), password)
-        raise SignInFailed()
+        raise SignInFailed(staff.id if staff is not None else None)
     if not await hasher.verify(claimed.password_hash, password):
-        raise SignInFailed()
+        raise SignInFailed(claimed.staff_id)
     new_hash = await hasher.hash(password) if hasher.needs_rehash(claimed.password_hash) else None
     async with deps.uow() as uow:
         await uow.credentials.record_success(claimed.staff_id)

@@ -12,7 +12,7 @@ from core.services.shared.use_case import Deps
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SchedulingDeps(Deps):
     """The ports, plus the practice's timezone: where "Tuesday 18:00" is read and where a
     weekly series repeats."""

@@ -8,7 +8,7 @@ import msgspec
 
 from core.domain.cases.access import Actor, StaffActor
 from core.domain.shared.errors import Forbidden
-from core.ports import Clock, IdGenerator, UnitOfWorkFactory
+from core.ports import AuditTrail, Clock, IdGenerator, UnitOfWorkFactory
 from core.services.shared.bus import MessageBus
 
 
@@ -20,11 +20,12 @@ class View(msgspec.Struct, frozen=True, kw_only=True):
     """Base of every read model: the shape a screen (or the JSON API) renders."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Deps:
     uow: UnitOfWorkFactory
     clock: Clock
     ids: IdGenerator
+    audit: AuditTrail  # every read of a client's record and every sign-in writes to it
     # The handlers of every context (wired in bootstrap.py); without them a change records no
     # history and triggers nothing in other contexts.
     bus: MessageBus = field(default_factory=MessageBus)

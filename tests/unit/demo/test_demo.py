@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 import demo
+from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
 from adapters.system.clock import FixedClock
 from adapters.system.ids import SequentialIds
@@ -49,7 +50,11 @@ class Demo:
 
 async def load(at: datetime) -> Demo:
     deps = Deps(
-        uow=memory_uow_factory(), clock=FixedClock(at), ids=SequentialIds(), bus=message_bus()
+        uow=memory_uow_factory(),
+        clock=FixedClock(at),
+        ids=SequentialIds(),
+        audit=MemoryAuditLog(),
+        bus=message_bus(),
     )
     practice = await demo.load_demo(deps, HASHER)
     assert practice is not None

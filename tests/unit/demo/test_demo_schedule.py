@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import demo
+from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
 from adapters.system.clock import FixedClock
 from adapters.system.ids import SequentialIds
@@ -27,6 +28,7 @@ async def d(request) -> Demo:
         clock=FixedClock(datetime(2026, 11, 27, 9, 30, tzinfo=UTC), request.param),
         ids=SequentialIds(),
         bus=message_bus(),
+        audit=MemoryAuditLog(),
         timezone=request.param,
     )
     practice = await demo.load_demo(deps, HASHER)

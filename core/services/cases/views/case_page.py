@@ -18,9 +18,11 @@ from core.domain.cases.case import Case, Membership
 from core.domain.cases.responsibilities import PayerKind, StaffAssignment, StaffDuty
 from core.domain.cases.supervision import effective_supervisor
 from core.domain.directory.parties import Organization, Person, StaffMember, StaffRole
+from core.domain.shared.audit import AuditObject
 from core.domain.shared.values import CaseId, OrganizationId, PersonId, StaffId
 from core.services.cases.changes import load_case
 from core.services.cases.views.history import HistoryEntry, _history
+from core.services.shared.audit import audit_read
 from core.services.shared.use_case import Deps, View
 
 
@@ -155,6 +157,7 @@ async def case_page(
         organizations = await uow.organizations.get_many(org_ids) if org_ids else {}
         events = await uow.history.for_case(case_id) if with_history else []
     names = {sid: s.name for sid, s in staff.items()}
+    await audit_read(deps, actor, AuditObject.CASE, case.id, case)
     overview = build_overview(case, granted, today, people, staff, organizations)
     active = [s for s in staff.values() if s.active]
     return CasePage(

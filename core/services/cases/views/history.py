@@ -10,8 +10,10 @@ from core.domain.cases.access import (
     require,
 )
 from core.domain.cases.history import HistoryRecord
+from core.domain.shared.audit import AuditObject
 from core.domain.shared.values import CaseId, StaffId
 from core.services.cases.changes import load_case
+from core.services.shared.audit import audit_read
 from core.services.shared.use_case import Deps, View
 
 
@@ -31,6 +33,7 @@ async def case_history(deps: Deps, actor: Actor, case_id: CaseId) -> list[Histor
         granted = require(actor, case, today, Permission.VIEW_CASE)
         events = await uow.history.for_case(case_id)
         staff = {s.id: s.name for s in await uow.staff.list_all()}
+    await audit_read(deps, actor, AuditObject.CASE_HISTORY, case.id, case)
     return _history(events, staff, Permission.VIEW_CLINICAL in granted)
 
 

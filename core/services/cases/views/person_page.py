@@ -13,9 +13,11 @@ from core.domain.cases.access import (
 from core.domain.cases.case import Case
 from core.domain.cases.responsibilities import PayerKind
 from core.domain.directory.parties import Person
+from core.domain.shared.audit import AuditObject
 from core.domain.shared.errors import Forbidden, NotFound
 from core.domain.shared.values import PersonId
 from core.services.cases.views.caseload import CaseSummary, _summary, by_name
+from core.services.shared.audit import audit_read
 from core.services.shared.use_case import Deps, View
 
 
@@ -31,6 +33,7 @@ async def person_page(deps: Deps, actor: Actor, person_id: PersonId) -> PersonPa
     person, cases, granted = await person_and_cases(deps, actor, person_id)
     if Permission.VIEW_CASE not in granted:
         raise NotFound("No such person.")
+    await audit_read(deps, actor, AuditObject.PERSON, person.id)
     return PersonPage(person=person, cases=cases, can_edit=Permission.MANAGE_CASE in granted)
 
 
@@ -83,4 +86,5 @@ def person_roles(case: Case, person_id: PersonId) -> list[str]:
 async def person_cases(deps: Deps, actor: Actor, person_id: PersonId) -> PersonCases:
     """Every case the person is in, pays for or helps with — those the actor may see."""
     person, cases, _ = await person_and_cases(deps, actor, person_id)
+    await audit_read(deps, actor, AuditObject.PERSON, person.id)
     return PersonCases(person_id=person.id, name=person.display_name, cases=cases)

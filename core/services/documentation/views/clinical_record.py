@@ -9,9 +9,11 @@ from core.domain.cases.access import Actor, Permission, case_permissions, requir
 from core.domain.cases.case import Case
 from core.domain.cases.kinds import RecordType
 from core.domain.documentation.diagnoses import Diagnosis
+from core.domain.shared.audit import AuditObject
 from core.domain.shared.values import CaseId, PersonId
 from core.services.cases.changes import load_case
 from core.services.cases.views.case_page import CaseOverview, build_overview
+from core.services.shared.audit import audit_read
 from core.services.shared.use_case import Deps, View
 
 
@@ -60,6 +62,7 @@ async def case_clinical(deps: Deps, actor: Actor, case_id: CaseId) -> ClinicalRe
         people = await uow.people.get_many(case.related_person_ids())
         staff = {s.id: s for s in await uow.staff.list_all()}
         diagnoses = await uow.diagnoses.for_cases([case.id])
+    await audit_read(deps, actor, AuditObject.CLINICAL_RECORD, case.id, case)
     names = {pid: p.display_name for pid, p in people.items()}
     return ClinicalRecord(
         case=build_overview(case, granted, today, people, staff, {}),

@@ -29,8 +29,10 @@ from core.services.scheduling.views.calendar import (
 )
 from core.services.scheduling.views.case_schedule import (
     CaseSchedule,
+    SchedulePanel,
     SessionSummary,
     case_schedule_summary,
+    schedule_panel,
 )
 from core.services.scheduling.views.refs import (
     MAX_DAYS,
@@ -56,6 +58,7 @@ __all__ = [
     "GridRow",
     "GridSession",
     "ParticipantAttendance",
+    "SchedulePanel",
     "SeriesSession",
     "SeriesView",
     "ServiceOption",
@@ -69,5 +72,6 @@ __all__ = [
     "calendar",
     "case_schedule_summary",
     "ref",
+    "schedule_panel",
     "service_name",
 ]

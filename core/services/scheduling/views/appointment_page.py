@@ -16,11 +16,13 @@ from core.domain.cases.supervision import effective_supervisor
 from core.domain.directory.parties import StaffMember
 from core.domain.scheduling.appointments import Appointment, ChangeMark
 from core.domain.scheduling.series import Series
+from core.domain.shared.audit import AuditObject
 from core.domain.shared.errors import NotFound
 from core.domain.shared.values import CaseId, PersonId, StaffId
 from core.services.cases.changes import load_case
 from core.services.scheduling.deps import SchedulingDeps
 from core.services.scheduling.views.refs import StaffRef, ref
+from core.services.shared.audit import audit_read
 from core.services.shared.use_case import View, staff_actor
 
 
@@ -144,6 +146,7 @@ async def appointment_page(
             siblings = await uow.appointments.in_series(a.series_id)
     names = {pid: p.display_name for pid, p in people.items()}
     money = Permission.VIEW_BILLING in granted
+    await audit_read(deps, actor, AuditObject.APPOINTMENT, a.id, case)
     return AppointmentPage(
         id=a.id,
         version=a.version,

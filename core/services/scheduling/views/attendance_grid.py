@@ -10,13 +10,16 @@ from core.domain.cases.access import (
     Permission,
     require,
 )
+from core.domain.cases.case import Case
 from core.domain.scheduling.appointments import AppointmentStatus
 from core.domain.scheduling.times import check_day, local_date, start_of_day
+from core.domain.shared.audit import AuditObject
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import CaseId, PersonId
 from core.services.cases.changes import load_case
 from core.services.scheduling.deps import SchedulingDeps
 from core.services.scheduling.views.refs import MAX_GRID_DAYS
+from core.services.shared.audit import audit_read
 from core.services.shared.use_case import View, staff_actor
 
 
@@ -51,6 +54,20 @@ async def attendance_grid(
 ) -> AttendanceGrid:
     """Members by sessions (cancelled sessions left out), default: the last twelve weeks and
     the next four; at most MAX_GRID_DAYS, so one screen stays one bounded query."""
+    grid, case = await grid_and_case(deps, actor, case_id, start_day, end_day)
+    await audit_read(deps, actor, AuditObject.CASE_SCHEDULE, case.id, case)
+    return grid
+
+
+async def grid_and_case(
+    deps: SchedulingDeps,
+    actor: Actor,
+    case_id: CaseId,
+    start_day: date | None = None,
+    end_day: date | None = None,
+) -> tuple[AttendanceGrid, Case]:
+    """The grid and its case, authorized but not audited: for a screen that shows the grid
+    with other panels and writes one entry for all of them."""
     staff_actor(actor)
     tz, today = deps.tz, deps.clock.today()
     first = start_day or today - timedelta(weeks=12)
@@ -96,7 +113,7 @@ async def attendance_grid(
                 attended=sum(1 for c in cells if c == "attended"),
             )
         )
-    return AttendanceGrid(
+    grid = AttendanceGrid(
         sessions=[
             GridSession(id=a.id, start=a.start.astimezone(tz), status=a.status.value) for a in found
         ],
@@ -104,3 +121,4 @@ async def attendance_grid(
         start_day=first,
         end_day=last,
     )
+    return grid, case

@@ -17,10 +17,12 @@ from core.domain.cases.access import (
 )
 from core.domain.directory.parties import StaffMember
 from core.domain.scheduling.times import check_day, start_of_day
+from core.domain.shared.audit import AuditObject
 from core.domain.shared.errors import Forbidden, InvalidInput
 from core.domain.shared.values import CaseId, StaffId
 from core.services.scheduling.deps import SchedulingDeps
 from core.services.scheduling.views.refs import MAX_DAYS, StaffRef, ref, service_name
+from core.services.shared.audit import audit_read
 from core.services.shared.use_case import View, staff_actor
 
 
@@ -125,6 +127,10 @@ async def calendar(deps: SchedulingDeps, actor: Actor, q: CalendarQuery) -> Cale
             )
         )
     step = timedelta(days=q.days)
+    # One entry per calendar screen: the calendar of the one clinician shown, or of several
+    # (object None); the cases it names are not entries of their own.
+    whose = shown[0] if len(shown) == 1 else None
+    await audit_read(deps, me, AuditObject.CALENDAR, whose)
     return CalendarView(
         start_day=q.start_day,
         days=[

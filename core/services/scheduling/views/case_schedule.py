@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from core.domain.cases.access import (
@@ -10,12 +10,16 @@ from core.domain.cases.access import (
     Permission,
     require,
 )
+from core.domain.cases.case import Case
 from core.domain.scheduling.appointments import Appointment, AppointmentStatus
+from core.domain.shared.audit import AuditObject
 from core.domain.shared.values import CaseId
 from core.services.cases.changes import load_case
 from core.services.scheduling.deps import SchedulingDeps
 from core.services.scheduling.views.appointment_page import ParticipantAttendance, _attendance
+from core.services.scheduling.views.attendance_grid import AttendanceGrid, grid_and_case
 from core.services.scheduling.views.refs import StaffRef, ref, service_name
+from core.services.shared.audit import audit_read
 from core.services.shared.use_case import View, staff_actor
 
 
@@ -45,9 +49,38 @@ _HAPPENED = (
 )
 
 
+class SchedulePanel(View, frozen=True, kw_only=True):
+    """The case's schedule screen: the summary and the attendance grid."""
+
+    summary: CaseSchedule
+    grid: AttendanceGrid
+
+
+async def schedule_panel(
+    deps: SchedulingDeps,
+    actor: Actor,
+    case_id: CaseId,
+    start_day: date | None = None,
+    end_day: date | None = None,
+) -> SchedulePanel:
+    """The summary and the grid, with one audit entry for the screen that shows both."""
+    summary, case = await _summary_and_case(deps, actor, case_id)
+    grid, _ = await grid_and_case(deps, actor, case_id, start_day, end_day)
+    await audit_read(deps, actor, AuditObject.CASE_SCHEDULE, case.id, case)
+    return SchedulePanel(summary=summary, grid=grid)
+
+
 async def case_schedule_summary(
     deps: SchedulingDeps, actor: Actor, case_id: CaseId, *, upcoming: int = 5
 ) -> CaseSchedule:
+    summary, case = await _summary_and_case(deps, actor, case_id, upcoming=upcoming)
+    await audit_read(deps, actor, AuditObject.CASE_SCHEDULE, case.id, case)
+    return summary
+
+
+async def _summary_and_case(
+    deps: SchedulingDeps, actor: Actor, case_id: CaseId, *, upcoming: int = 5
+) -> tuple[CaseSchedule, Case]:
     staff_actor(actor)
     tz, now = deps.tz, deps.clock.now()
     async with deps.uow() as uow:
@@ -76,8 +109,9 @@ async def case_schedule_summary(
         )
 
     sessions = [summary(a) for a in coming]
-    return CaseSchedule(
+    schedule = CaseSchedule(
         upcoming=sessions,
         last_session=summary(last[0]) if last else None,
         next_expected=sessions[0].participants if sessions else [],
     )
+    return schedule, case
