@@ -42,6 +42,7 @@ from core.domain.scheduling import events as scheduling_events
 from core.domain.shared.errors import DomainError, Forbidden
 from core.services import directory
 from core.services.audit import AuditDeps, verify_log
+from core.services.audit.changes import audit_changes
 from core.services.billing import history as billing_history
 from core.services.cases import history as case_history
 from core.services.documentation import history as documentation_history
@@ -69,7 +70,7 @@ def message_bus() -> MessageBus:
                 scheduling_history.narrate_cancelled_upcoming
             ],
         },
-        finishers=[case_history.write_history],
+        finishers=[case_history.write_history, audit_changes],
     )
 
 

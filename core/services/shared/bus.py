@@ -45,6 +45,7 @@ class HandlerContext:
     deps: Any  # the use case's Deps (or a context's own, e.g. SchedulingDeps)
     actor: Actor | None = None
     on_behalf_of: StaffId | None = None
+    events: list[DomainEvent] = field(default_factory=list)  # every event handled, in order
     narrations: list[Narration] = field(default_factory=list)
     after_commit: list[AfterCommit] = field(default_factory=list)
     _causes: dict[int, DomainEvent] = field(default_factory=dict)
@@ -84,6 +85,7 @@ class MessageBus:
         queue = deque(ctx.uow.collect_events())
         while queue:
             event = queue.popleft()
+            ctx.events.append(event)
             for handler in self.handlers_for(type(event)):
                 await handler(event, ctx)
                 for caused in ctx.uow.collect_events():
