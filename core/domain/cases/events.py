@@ -13,6 +13,7 @@ from core.domain.cases.responsibilities import (
     HelperKind,
     StaffDuty,
 )
+from core.domain.shared.audit import AuditAction
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, PersonId, StaffId
 
@@ -24,6 +25,7 @@ class CaseEvent(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class CaseOpened(CaseEvent):
+    audited = (AuditAction.CREATE, "case", "case_id")
     kind: CaseKind
     responsible_provider: StaffId
     opened_on: date
@@ -31,33 +33,39 @@ class CaseOpened(CaseEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class CaseRenamed(CaseEvent):
+    audited = (AuditAction.CHANGE, "case", "case_id")
     before: str
     after: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class CapacitySet(CaseEvent):
+    audited = (AuditAction.CHANGE, "case", "case_id")
     capacity: int | None
 
 
 @dataclass(frozen=True, kw_only=True)
 class StatusChanged(CaseEvent):
+    audited = (AuditAction.CHANGE, "case", "case_id")
     status: str  # CaseStatus; a str here so the case module can import this one
 
 
 @dataclass(frozen=True, kw_only=True)
 class CaseClosed(CaseEvent):
+    audited = (AuditAction.END, "case", "case_id")
     closed_on: date
 
 
 @dataclass(frozen=True, kw_only=True)
 class CaseReopened(CaseEvent):
+    audited = (AuditAction.CHANGE, "case", "case_id")
     reopened_on: date
     responsible_provider: StaffId
 
 
 @dataclass(frozen=True, kw_only=True)
 class MemberJoined(CaseEvent):
+    audited = (AuditAction.CREATE, "membership", "membership_id")
     membership_id: UUID
     person_id: PersonId
     role: MemberRole
@@ -66,6 +74,7 @@ class MemberJoined(CaseEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class MemberLeft(CaseEvent):
+    audited = (AuditAction.END, "membership", "membership_id")
     membership_id: UUID
     person_id: PersonId
     left_on: date
@@ -73,6 +82,7 @@ class MemberLeft(CaseEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class StaffAssigned(CaseEvent):
+    audited = (AuditAction.CREATE, "staff_assignment", "assignment_id")
     assignment_id: UUID
     staff_id: StaffId
     duty: StaffDuty
@@ -81,6 +91,7 @@ class StaffAssigned(CaseEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class StaffDutyEnded(CaseEvent):
+    audited = (AuditAction.END, "staff_assignment", "assignment_id")
     assignment_id: UUID
     staff_id: StaffId
     duty: StaffDuty
@@ -89,22 +100,26 @@ class StaffDutyEnded(CaseEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class PayerAdded(CaseEvent):
+    audited = (AuditAction.CREATE, "billing_responsibility", "responsibility.id")
     responsibility: BillingResponsibility
 
 
 @dataclass(frozen=True, kw_only=True)
 class PayerEnded(CaseEvent):
+    audited = (AuditAction.END, "billing_responsibility", "responsibility.id")
     responsibility: BillingResponsibility
     on: date
 
 
 @dataclass(frozen=True, kw_only=True)
 class CommunicationSet(CaseEvent):
+    audited = (AuditAction.CHANGE, "communication_preference", "preference.person_id")
     preference: CommunicationPreference
 
 
 @dataclass(frozen=True, kw_only=True)
 class HelperGranted(CaseEvent):
+    audited = (AuditAction.CREATE, "helper_role", "role_id")
     role_id: UUID
     helper_id: PersonId
     for_person_id: PersonId
@@ -114,6 +129,7 @@ class HelperGranted(CaseEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class HelperRevoked(CaseEvent):
+    audited = (AuditAction.END, "helper_role", "role_id")
     role_id: UUID
     helper_id: PersonId
     kind: HelperKind

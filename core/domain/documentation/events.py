@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+from core.domain.shared.audit import AuditAction
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, PersonId
 
@@ -19,9 +20,11 @@ class DiagnosisEvent(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class DiagnosisAdded(DiagnosisEvent):
+    audited = (AuditAction.CREATE, "diagnosis", "diagnosis_id")
     person_id: PersonId
 
 
 @dataclass(frozen=True, kw_only=True)
 class DiagnosisEnded(DiagnosisEvent):
+    audited = (AuditAction.END, "diagnosis", "diagnosis_id")
     on: date

@@ -11,12 +11,14 @@ from datetime import datetime
 from uuid import UUID
 
 from core.domain.scheduling.appointments import AppointmentStatus, Attendance
+from core.domain.shared.audit import AuditAction
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, PersonId, StaffId
 
 
 @dataclass(frozen=True, kw_only=True)
 class AppointmentEvent(DomainEvent):
+    audited = (AuditAction.CHANGE, "appointment", "appointment_id")
     case_id: CaseId
     appointment_id: UUID
     start: datetime
@@ -24,6 +26,7 @@ class AppointmentEvent(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class AppointmentBooked(AppointmentEvent):
+    audited = (AuditAction.CREATE, "appointment", "appointment_id")
     service_id: UUID
     providers: tuple[StaffId, ...]
     sessions: int = 1
@@ -59,5 +62,6 @@ class StatusSet(AppointmentEvent):
 class UpcomingSessionsCancelled(DomainEvent):
     """The sessions still to come of a case that closed."""
 
+    audited = (AuditAction.CHANGE, "appointment", "appointment_ids")
     case_id: CaseId
     appointment_ids: tuple[UUID, ...]

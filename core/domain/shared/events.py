@@ -9,11 +9,17 @@ for people (the case history) looks the names up itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
+
+from core.domain.shared.audit import AuditAction
 
 
 @dataclass(frozen=True, kw_only=True)
 class DomainEvent:
-    """Base of every event."""
+    """Base of every event. `audited` says what the audit log records of it: the action, the
+    kind of object, and the field (a dotted path) holding the object's id — or ids."""
+
+    audited: ClassVar[tuple[AuditAction, str, str] | None] = None
 
 
 @dataclass(slots=True)

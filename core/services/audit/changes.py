@@ -1,70 +1,28 @@
 """Every change is audited from the events of its intent: one entry per thing changed, who did
 it and for whom, written once the change is committed (an entry never names a change that was
-rolled back). The entry names the object by type and id, never by name or clinical text."""
+rolled back). Each event says what it touched (`DomainEvent.audited`), so the audit context
+needs to know no other context's events; the entry names the object by type and id, never by
+name or clinical text."""
 
 from __future__ import annotations
 
+from operator import attrgetter
 from uuid import UUID
 
-from core.domain.billing.events import CodesConfirmed
-from core.domain.cases import events as case_events
-from core.domain.documentation.events import DiagnosisAdded, DiagnosisEnded
-from core.domain.scheduling import events as scheduling
 from core.domain.shared.audit import AuditAction, AuditRecord
 from core.domain.shared.events import DomainEvent
 from core.services.shared.audit import audit_record
 from core.services.shared.bus import HandlerContext
 
-CREATE, CHANGE, END = AuditAction.CREATE, AuditAction.CHANGE, AuditAction.END
 
-Touched = tuple[AuditAction, str, UUID | None]
-
-
-def touched(event: DomainEvent) -> list[Touched]:
+def touched(event: DomainEvent) -> list[tuple[AuditAction, str, UUID]]:
     """What an event changed: (action, object type, object id) for each object."""
-    match event:
-        case case_events.CaseOpened():
-            return [(CREATE, "case", event.case_id)]
-        case (
-            case_events.CaseRenamed()
-            | case_events.CapacitySet()
-            | case_events.StatusChanged()
-            | case_events.CaseReopened()
-        ):
-            return [(CHANGE, "case", event.case_id)]
-        case case_events.CaseClosed():
-            return [(END, "case", event.case_id)]
-        case case_events.MemberJoined():
-            return [(CREATE, "membership", event.membership_id)]
-        case case_events.MemberLeft():
-            return [(END, "membership", event.membership_id)]
-        case case_events.StaffAssigned():
-            return [(CREATE, "staff_assignment", event.assignment_id)]
-        case case_events.StaffDutyEnded():
-            return [(END, "staff_assignment", event.assignment_id)]
-        case case_events.PayerAdded():
-            return [(CREATE, "billing_responsibility", event.responsibility.id)]
-        case case_events.PayerEnded():
-            return [(END, "billing_responsibility", event.responsibility.id)]
-        case case_events.CommunicationSet():
-            return [(CHANGE, "communication_preference", event.preference.person_id)]
-        case case_events.HelperGranted():
-            return [(CREATE, "helper_role", event.role_id)]
-        case case_events.HelperRevoked():
-            return [(END, "helper_role", event.role_id)]
-        case DiagnosisAdded():
-            return [(CREATE, "diagnosis", event.diagnosis_id)]
-        case DiagnosisEnded():
-            return [(END, "diagnosis", event.diagnosis_id)]
-        case scheduling.AppointmentBooked():
-            return [(CREATE, "appointment", event.appointment_id)]
-        case CodesConfirmed():
-            return [(CHANGE, "billing_codes", event.appointment_id)]
-        case scheduling.AppointmentEvent():  # moved, cancelled, attendance, status
-            return [(CHANGE, "appointment", event.appointment_id)]
-        case scheduling.UpcomingSessionsCancelled():
-            return [(CHANGE, "appointment", a) for a in event.appointment_ids]
-    return []
+    if event.audited is None:
+        return []
+    action, object_type, id_field = event.audited
+    found = attrgetter(id_field)(event)
+    ids = found if isinstance(found, tuple) else (found,)
+    return [(action, object_type, object_id) for object_id in ids]
 
 
 async def audit_changes(ctx: HandlerContext) -> None:
