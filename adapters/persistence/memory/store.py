@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from adapters.persistence.memory.scheduling import (
-    SCHEDULING_TABLES,
-)
 from core.domain.cases.history import HistoryRecord
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
 from core.domain.shared.events import DomainEvent
@@ -22,17 +20,9 @@ E = TypeVar("E", bound=Any)
 class MemoryStore:
     """What a database would hold. Shared by every unit of work of one application."""
 
-    tables: dict[str, dict[Any, Any]] = field(
-        default_factory=lambda: {
-            "people": {},
-            "organizations": {},
-            "staff": {},
-            "cases": {},
-            "diagnoses": {},
-            "credentials": {},
-            **{name: {} for name, _ in SCHEDULING_TABLES},
-        }
-    )
+    # Rows by key, per table; a table appears when a context's repository first uses it, so the
+    # store knows no context.
+    tables: defaultdict[str, dict[Any, Any]] = field(default_factory=lambda: defaultdict(dict))
     history: list[HistoryRecord] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
