@@ -13,8 +13,14 @@ from adapters.persistence.sql.engine import create_engine
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
 from core.ports import UnitOfWorkFactory
 from tests.conftest import require_or_skip
-from tests.db import empty_tables, postgres_database, postgres_server, sqlite_copy, sqlite_template
-from tests.practice import Practice
+from tests.support.db import (
+    empty_tables,
+    postgres_database,
+    postgres_server,
+    sqlite_copy,
+    sqlite_template,
+)
+from tests.support.practice import Practice
 
 
 @pytest.fixture(scope="session")

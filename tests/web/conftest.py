@@ -20,7 +20,7 @@ from core.domain.directory.parties import StaffRole
 from core.domain.shared.values import CaseId, OrganizationId, PersonId
 from core.services import cases, directory
 from core.services.directory import auth
-from tests.practice import Practice
+from tests.support.practice import Practice
 
 PASSWORD = "a long enough password"
 CSRF_COOKIE = "hearth_csrf"
@@ -40,7 +40,7 @@ class World:
         return "owner@hearth.test" if who == "owner" else _email(self.staff[who].name)
 
 
-def _email(name: str) -> str:  # the address tests/practice.py gives a staff member
+def _email(name: str) -> str:  # the address tests/support/practice.py gives a staff member
     return name.lower().replace(".", "").replace(" ", ".") + "@hearth.test"
 
 

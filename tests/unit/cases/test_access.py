@@ -14,7 +14,7 @@ from core.domain.shared.errors import Forbidden, NotFound
 from core.services import cases, directory
 from core.services.cases import views as case_views
 from core.services.documentation import diagnoses
-from tests.practice import Practice
+from tests.support.practice import Practice
 
 
 @pytest.fixture

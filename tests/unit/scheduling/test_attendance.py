@@ -15,7 +15,7 @@ from core.domain.shared.errors import Forbidden, InvalidInput, InvariantViolatio
 from core.services import cases
 from core.services import scheduling as s
 from core.services.scheduling import views as v
-from tests.scheduling_practice import Clinic, at
+from tests.support.scheduling_practice import Clinic, at
 
 ATTENDED, ABSENT, LATE, NO_SHOW = (
     Attendance.ATTENDED,
