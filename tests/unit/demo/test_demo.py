@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -48,9 +49,11 @@ async def load(at: datetime) -> Demo:
     return Demo(deps, practice)
 
 
-@pytest.fixture
-async def d() -> Demo:
-    return await load(datetime(2026, 11, 27, 9, 30, tzinfo=UTC))
+@pytest.fixture(scope="module")
+def d() -> Demo:
+    """Loaded once for the module: these tests only read the demo (the in-memory practice is
+    bound to no event loop, so each test's own loop may read it)."""
+    return asyncio.run(load(datetime(2026, 11, 27, 9, 30, tzinfo=UTC)))
 
 
 LEE = "lee@hearth.example"

@@ -4,6 +4,7 @@ series Morgan booked for Dr. Lee."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,14 +18,19 @@ from core.services.scheduling.deps import SchedulingDeps
 from tests.unit.demo.test_demo import ADMIN, HASHER, LEE, OWNER, Demo
 
 
-@pytest.fixture(params=["UTC", "America/New_York"])
-async def d(request) -> Demo:
-    """Loaded as `hearth demo` does it: with the practice's timezone."""
+@pytest.fixture(scope="module", params=["UTC", "America/New_York"])
+def d(request) -> Demo:
+    """Loaded as `hearth demo` does it: with the practice's timezone; once per timezone for the
+    module, since these tests only read it."""
+    return asyncio.run(_load(request.param))
+
+
+async def _load(timezone: str) -> Demo:
     deps = SchedulingDeps(
         uow=memory_uow_factory(),
-        clock=FixedClock(datetime(2026, 11, 27, 9, 30, tzinfo=UTC), request.param),
+        clock=FixedClock(datetime(2026, 11, 27, 9, 30, tzinfo=UTC), timezone),
         ids=SequentialIds(),
-        timezone=request.param,
+        timezone=timezone,
     )
     practice = await demo.load_demo(deps, HASHER)
     assert practice is not None
