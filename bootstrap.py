@@ -21,7 +21,7 @@ from litestar.di import Provide
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore as LitestarMemoryStore
 
-import demo
+from adapters.cli import demo
 from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.memory.unit_of_work import memory_uow_factory

@@ -49,7 +49,7 @@ from core.services.directory import auth
 from core.services.scheduling import views
 from core.services.scheduling.deps import SchedulingDeps
 from core.services.shared.use_case import Deps
-from tests.db import async_url, postgres_database
+from tests.support.db import async_url, postgres_database
 
 TZ = "America/New_York"
 CLINICIANS, CASES_EACH, APPOINTMENTS = 50, 20, 10_000

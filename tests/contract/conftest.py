@@ -1,8 +1,9 @@
-"""Every contract test runs on every adapter: memory, sqlite, postgres (the test id says which)."""
+"""Every contract test runs on every adapter: memory, sqlite, postgres (the test id says which).
+The migrated databases they start from are made once per session (tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -13,25 +14,11 @@ from adapters.persistence.sql.engine import create_engine
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
 from core.ports import UnitOfWorkFactory
 from tests.conftest import require_or_skip
-from tests.db import empty_tables, postgres_database, postgres_server, sqlite_copy, sqlite_template
-from tests.practice import Practice
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str | None]:
-    """A migrated PostgreSQL database for this test session, or None when there is no server."""
-    with postgres_server() as server:
-        if server is None:
-            yield None
-            return
-        with postgres_database(server) as url:
-            yield url
-
-
-@pytest.fixture(scope="session")
-def sqlite_template_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    with sqlite_template(tmp_path_factory.mktemp("sqlite")) as path:
-        yield path
+from tests.support.db import (
+    empty_tables,
+    sqlite_copy,
+)
+from tests.support.practice import Practice
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-import demo
+from adapters.cli import demo
 from tests.conftest import require_or_skip
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,9 +6,7 @@ import pytest
 
 from tests.contract.conftest import (  # noqa: F401  (fixtures)
     engine,
-    postgres_url,
     practice,
-    sqlite_template_path,
     uow,
 )
 

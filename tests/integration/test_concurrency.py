@@ -11,7 +11,7 @@ from core.domain.cases.kinds import CaseKind
 from core.domain.cases.responsibilities import PayerKind
 from core.domain.shared.errors import CaseFull, ConcurrencyConflict, InvariantViolation
 from core.services import cases
-from tests.practice import Practice
+from tests.support.practice import Practice
 
 ATTEMPTS = 8
 

@@ -15,8 +15,8 @@ from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.scheduling import SqlAppointmentRepository, _child_rows
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
 from core.domain.scheduling.appointments import AppointmentStatus, DoubleBooking
-from tests.scheduling_store_contract import T0, Setting, add
-from tests.stores import commit_without_handlers
+from tests.support.scheduling_store_contract import T0, Setting, add
+from tests.support.stores import commit_without_handlers
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Every read model sends the same statements for a practice of 10 cases as for a bigger one
-(`python -m tests.scale` shows the numbers at 10 and 10,000 cases on PostgreSQL)."""
+(`python -m tests.support.scale` shows the numbers at 10 and 10,000 cases on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 
 from adapters.persistence.sql.engine import create_engine
 from tests.conftest import require_or_skip
-from tests.db import empty_tables, sqlite_copy
-from tests.scale import build, measure
+from tests.support.db import empty_tables, sqlite_copy
+from tests.support.scale import build, measure
 
 
 async def _counts(

@@ -8,7 +8,7 @@ import asyncio
 from core.domain.directory.parties import StaffRole
 from core.domain.shared.errors import InvalidInput
 from core.services import directory
-from tests.practice import Practice
+from tests.support.practice import Practice
 
 
 async def test_concurrent_staff_with_one_email_make_one_and_a_field_error(practice: Practice):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
-from tests.practice import Practice
+from tests.support.practice import Practice
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from core.domain.directory.parties import StaffRole
 from core.domain.shared.values import CaseId, OrganizationId, PersonId
 from core.services import cases, directory
 from core.services.directory import auth
-from tests.practice import Practice
+from tests.support.practice import Practice
 
 PASSWORD = "a long enough password"
 CSRF_COOKIE = "hearth_csrf"
@@ -40,7 +40,7 @@ class World:
         return "owner@hearth.test" if who == "owner" else _email(self.staff[who].name)
 
 
-def _email(name: str) -> str:  # the address tests/practice.py gives a staff member
+def _email(name: str) -> str:  # the address tests/support/practice.py gives a staff member
     return name.lower().replace(".", "").replace(" ", ".") + "@hearth.test"
 
 
@@ -104,11 +104,34 @@ async def _seed(practice: Practice, hasher: Argon2PasswordHasher) -> World:
     return world
 
 
-@pytest.fixture
-def container() -> bootstrap.Container:
-    container = bootstrap.make_container(bootstrap.Settings(database_url="memory"))
+@pytest.fixture(scope="session")
+def session_container() -> bootstrap.Container:
+    """One container for the whole session: the app below closes over it. Each test gets it
+    back with its singletons (the in-memory practice among them) and overrides reset."""
+    return bootstrap.make_container(bootstrap.Settings(database_url="memory"))
+
+
+@pytest.fixture(scope="session")
+def session_app(session_container: bootstrap.Container):
+    """The web app, built once (building one costs about as much as a whole web test). Its
+    handlers reach the core through `Provide(lambda: container.deps())`, so resetting the
+    container's singletons gives every test a new, empty practice."""
+    return bootstrap.create_app(session_container)
+
+
+def _fresh(container: bootstrap.Container) -> None:
+    for name, provider in container.providers.items():
+        if name != "settings":  # the settings are the container's own override
+            provider.reset_override()
+    container.reset_singletons()  # a new MemoryStore, Deps, clock, ids...
     container.password_hasher.override(providers.Object(Argon2PasswordHasher.fast()))
-    return container
+
+
+@pytest.fixture
+def container(session_container: bootstrap.Container) -> Iterator[bootstrap.Container]:
+    _fresh(session_container)
+    yield session_container
+    _fresh(session_container)
 
 
 @pytest.fixture
@@ -153,8 +176,10 @@ class Browser:
 
 
 @pytest.fixture
-def app(container: bootstrap.Container, world: World):
-    return bootstrap.create_app(container)
+def app(session_app, container: bootstrap.Container, world: World):
+    """The session's app over this test's practice, with nobody signed in."""
+    asyncio.run(session_app.stores.get("sessions").delete_all())
+    return session_app
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from core.domain.directory.parties import Channel, Organization, Person, StaffMe
 from core.domain.shared.errors import CaseFull, ConcurrencyConflict, InvalidInput
 from core.domain.shared.values import CaseId, OrganizationId, Period, PersonId, StaffId
 from core.ports import CaseListQuery, UnitOfWorkFactory
-from tests.stores import commit_without_handlers
+from tests.support.stores import commit_without_handlers
 
 D = date(2026, 1, 5)
 

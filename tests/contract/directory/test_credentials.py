@@ -10,7 +10,7 @@ from core.domain.directory.credentials import LOCKOUT_RULE, MAX_FAILED_ATTEMPTS,
 from core.domain.shared.values import StaffId
 from core.ports import UnitOfWorkFactory
 from tests.contract.directory.test_parties import add, staff
-from tests.stores import commit_without_handlers
+from tests.support.stores import commit_without_handlers
 
 NOW = datetime(2026, 3, 1, 10, 30, 15, 123456, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from core.domain.directory.parties import StaffRole
 from core.services import directory
-from tests.practice import Practice
+from tests.support.practice import Practice
 
 
 async def _statements(engine, call) -> tuple[object, int]:

@@ -14,7 +14,7 @@ from core.domain.shared.errors import Forbidden, InvalidInput
 from core.ports import UnitOfWorkFactory
 from core.services import directory
 from core.services.directory import auth
-from tests.practice import Practice
+from tests.support.practice import Practice
 
 HASHER = Argon2PasswordHasher.fast()
 PASSWORD = "a long enough password"

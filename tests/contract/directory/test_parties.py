@@ -19,7 +19,7 @@ from core.domain.directory.parties import (
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
 from core.domain.shared.values import OrganizationId, PersonId, StaffId
 from core.ports import UnitOfWorkFactory
-from tests.stores import commit_without_handlers
+from tests.support.stores import commit_without_handlers
 
 
 def person(name: str, **kw: object) -> Person:

@@ -11,7 +11,7 @@ import pytest
 from adapters.system.passwords import Argon2PasswordHasher
 from core.domain.directory.credentials import MAX_FAILED_ATTEMPTS
 from core.services.directory import auth
-from tests.practice import Practice
+from tests.support.practice import Practice
 
 PASSWORD = "a long enough password"
 

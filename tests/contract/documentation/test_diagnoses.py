@@ -13,7 +13,7 @@ from core.domain.shared.values import Period
 from core.ports import UnitOfWorkFactory
 from tests.contract.cases.test_cases import D, World, add_cases, everything, new_id
 from tests.contract.cases.test_cases import world as world  # the fixture
-from tests.stores import commit_without_handlers
+from tests.support.stores import commit_without_handlers
 
 
 async def _diagnosed(uow: UnitOfWorkFactory, world: World):

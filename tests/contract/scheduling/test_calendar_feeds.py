@@ -14,8 +14,8 @@ from core.domain.scheduling.feeds import CalendarFeed, hash_secret
 from core.domain.shared.errors import NotFound
 from core.services.scheduling import feeds
 from core.services.scheduling.booking import Repeat
-from tests.scheduling_practice import Clinic, at
-from tests.stores import commit_without_handlers
+from tests.support.scheduling_practice import Clinic, at
+from tests.support.stores import commit_without_handlers
 
 
 async def test_feed_rows_round_trip_and_replace(practice, uow) -> None:

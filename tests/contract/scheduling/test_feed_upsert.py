@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from core.domain.directory.parties import StaffRole
 from core.domain.scheduling.feeds import CalendarFeed
-from tests.stores import commit_without_handlers
+from tests.support.stores import commit_without_handlers
 
 
 async def test_concurrent_saves_of_one_feed_all_land(practice, uow) -> None:

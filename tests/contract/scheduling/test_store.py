@@ -1,3 +1,3 @@
-"""The scheduling store contract (tests/scheduling_store_contract.py) on every adapter."""
+"""The scheduling store contract (tests/support/scheduling_store_contract.py) on every adapter."""
 
-from tests.scheduling_store_contract import *  # noqa: F403
+from tests.support.scheduling_store_contract import *  # noqa: F403

@@ -10,7 +10,7 @@ from core.domain.directory.parties import StaffRole
 from core.domain.shared.audit import AuditAction
 from core.domain.shared.errors import DomainError
 from core.services import cases
-from tests.practice import Practice
+from tests.support.practice import Practice
 
 
 def changes(practice: Practice) -> list[tuple[str, str, object]]:

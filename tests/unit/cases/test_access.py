@@ -15,7 +15,7 @@ from core.services import cases, directory
 from core.services.cases import views as case_views
 from core.services.documentation import diagnoses
 from core.services.documentation.views.clinical_record import case_diagnoses
-from tests.practice import Practice
+from tests.support.practice import Practice
 
 
 @pytest.fixture

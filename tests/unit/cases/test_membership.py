@@ -11,7 +11,7 @@ from core.domain.cases.case import Case
 from core.domain.cases.kinds import POLICIES, CaseKind, MemberRole
 from core.domain.shared.errors import CaseFull, InvalidInput, InvariantViolation, PeriodConflict
 from core.domain.shared.values import CaseId, PersonId, StaffId
-from tests.practice import day
+from tests.support.practice import day
 
 LEE = StaffId(uuid.uuid4())
 

@@ -15,7 +15,7 @@ from core.domain.shared.errors import InvalidInput, InvariantViolation, PeriodCo
 from core.domain.shared.values import Period, StaffId
 from core.services import cases
 from core.services.cases import views as case_views
-from tests.practice import Practice, day
+from tests.support.practice import Practice, day
 from tests.unit.cases.test_membership import LEE, new_case, person
 
 KIM = StaffId(uuid.uuid4())

@@ -12,7 +12,7 @@ from core.services import cases
 from core.services.cases import views as case_views
 from core.services.documentation import diagnoses
 from core.services.documentation.views.clinical_record import case_diagnoses
-from tests.practice import Practice, day
+from tests.support.practice import Practice, day
 
 
 async def test_the_administrator_works_on_dr_lees_group_but_never_reads_clinical(

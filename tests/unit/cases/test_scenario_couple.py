@@ -11,7 +11,7 @@ from core.domain.directory.parties import Channel
 from core.domain.shared.errors import CaseFull
 from core.services import cases
 from core.services.cases import views as case_views
-from tests.practice import Practice, day
+from tests.support.practice import Practice, day
 
 
 async def test_maya_and_sam_start_couples_work_with_dr_lee_and_sam_pays(practice: Practice):

@@ -8,7 +8,7 @@ from core.domain.cases.kinds import CaseKind
 from core.domain.shared.errors import NotFound
 from core.services import cases, directory
 from core.services.cases import views as case_views
-from tests.practice import Practice
+from tests.support.practice import Practice
 
 
 async def test_sam_in_a_couple_case_and_his_own_individual_case(practice: Practice):

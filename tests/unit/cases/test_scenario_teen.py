@@ -13,7 +13,7 @@ from core.domain.directory.parties import Channel
 from core.domain.shared.errors import CaseFull, InvariantViolation
 from core.services import cases
 from core.services.cases import views as case_views
-from tests.practice import Practice
+from tests.support.practice import Practice
 
 
 async def test_a_teen_in_individual_therapy_whose_mother_signs_and_pays(practice: Practice):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-import demo
+from adapters.cli import demo
 from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
 from adapters.system.clock import FixedClock
@@ -61,9 +62,11 @@ async def load(at: datetime) -> Demo:
     return Demo(deps, practice)
 
 
-@pytest.fixture
-async def d() -> Demo:
-    return await load(datetime(2026, 11, 27, 9, 30, tzinfo=UTC))
+@pytest.fixture(scope="module")
+def d() -> Demo:
+    """Loaded once for the module: these tests only read the demo (the in-memory practice is
+    bound to no event loop, so each test's own loop may read it)."""
+    return asyncio.run(load(datetime(2026, 11, 27, 9, 30, tzinfo=UTC)))
 
 
 LEE = "lee@hearth.example"

@@ -4,11 +4,12 @@ series Morgan booked for Dr. Lee."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-import demo
+from adapters.cli import demo
 from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
 from adapters.system.clock import FixedClock
@@ -20,16 +21,21 @@ from core.services.scheduling.deps import SchedulingDeps
 from tests.unit.demo.test_demo import ADMIN, HASHER, LEE, OWNER, Demo
 
 
-@pytest.fixture(params=["UTC", "America/New_York"])
-async def d(request) -> Demo:
-    """Loaded as `hearth demo` does it: with the practice's timezone."""
+@pytest.fixture(scope="module", params=["UTC", "America/New_York"])
+def d(request) -> Demo:
+    """Loaded as `hearth demo` does it: with the practice's timezone; once per timezone for the
+    module, since these tests only read it."""
+    return asyncio.run(_load(request.param))
+
+
+async def _load(timezone: str) -> Demo:
     deps = SchedulingDeps(
         uow=memory_uow_factory(),
-        clock=FixedClock(datetime(2026, 11, 27, 9, 30, tzinfo=UTC), request.param),
+        clock=FixedClock(datetime(2026, 11, 27, 9, 30, tzinfo=UTC), timezone),
         ids=SequentialIds(),
         bus=message_bus(),
         audit=MemoryAuditLog(),
-        timezone=request.param,
+        timezone=timezone,
     )
     practice = await demo.load_demo(deps, HASHER)
     assert practice is not None

@@ -13,7 +13,7 @@ from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import PersonId, StaffId
 from core.services import cases, directory
 from core.services.cases import views as case_views
-from tests.practice import Practice, day
+from tests.support.practice import Practice, day
 
 
 @pytest.mark.parametrize(

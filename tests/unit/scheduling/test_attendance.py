@@ -17,7 +17,7 @@ from core.services import billing, cases
 from core.services import scheduling as s
 from core.services.billing.views import codes as billing_views
 from core.services.scheduling import views as v
-from tests.scheduling_practice import Clinic, at
+from tests.support.scheduling_practice import Clinic, at
 
 ATTENDED, ABSENT, LATE, NO_SHOW = (
     Attendance.ATTENDED,

@@ -15,7 +15,7 @@ from core.domain.scheduling.appointments import AppointmentStatus, DoubleBooking
 from core.domain.shared.errors import ConcurrencyConflict, Forbidden, InvalidInput, NotFound
 from core.services import scheduling as s
 from core.services.cases import views as case_views
-from tests.scheduling_practice import Clinic, at
+from tests.support.scheduling_practice import Clinic, at
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from core.domain.scheduling.times import LAST_DAY, check_day
 from core.domain.shared.errors import InvalidInput
 from core.services import scheduling as s
 from core.services.scheduling import views as v
-from tests.scheduling_practice import Clinic, at
+from tests.support.scheduling_practice import Clinic, at
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The scheduling store contract on the in-memory adapter (see tests/scheduling_store_contract)."""
+"""The scheduling store contract (tests/support/scheduling_store_contract) in memory."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
 from core.ports import UnitOfWorkFactory
-from tests.scheduling_store_contract import *  # noqa: F403
+from tests.support.scheduling_store_contract import *  # noqa: F403
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from core.services import cases
 from core.services import scheduling as s
 from core.services.documentation import diagnoses
 from core.services.scheduling import views as v
-from tests.scheduling_practice import Clinic, at
+from tests.support.scheduling_practice import Clinic, at
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from core.domain.cases.kinds import CaseKind
 from core.domain.cases.responsibilities import PayerKind
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
 from core.services import cases, directory
-from tests.practice import Practice
-from tests.stores import commit_without_handlers
+from tests.support.practice import Practice
+from tests.support.stores import commit_without_handlers
 
 
 async def test_a_use_case_that_fails_halfway_leaves_nothing_behind(practice: Practice):

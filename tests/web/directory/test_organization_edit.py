@@ -12,11 +12,11 @@ from dependency_injector import providers
 from litestar.testing import TestClient
 
 import bootstrap
-from adapters.persistence.sql.migrate import migrate_url
 from adapters.system.passwords import Argon2PasswordHasher
 from core.domain.cases.access import PortalActor
 from core.domain.shared.errors import Forbidden
 from core.services import directory
+from tests.support.db import sqlite_copy
 from tests.web.conftest import PASSWORD, Browser, World
 
 FIELDS = {
@@ -139,10 +139,9 @@ def test_only_signed_in_staff_change_an_organization(signed_in, browser, world: 
     assert "Hijacked" not in lee.get(url).text
 
 
-def test_a_stale_version_is_409_on_a_real_database(tmp_path: Path):
+def test_a_stale_version_is_409_on_a_real_database(tmp_path: Path, sqlite_template_path: Path):
     """The SQL repository's version check, not only the in-memory one, answers the stale save."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'hearth.db'}"
-    asyncio.run(migrate_url(url))
+    url = sqlite_copy(sqlite_template_path, tmp_path)  # a migrated database
     container = bootstrap.make_container(bootstrap.Settings(database_url=url))
     container.password_hasher.override(providers.Object(Argon2PasswordHasher.fast()))
 

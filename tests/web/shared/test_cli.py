@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from dependency_injector import providers
 
 import bootstrap
-from adapters.persistence.sql.migrate import migrate_url
+from adapters.system.passwords import Argon2PasswordHasher
 from core.services.directory import auth
+from tests.support.db import sqlite_copy
 
 PASSWORD = "a long enough password"
 
 
-def test_create_owner_then_sign_in(tmp_path: Path, monkeypatch, capsys):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'hearth.db'}"
-    asyncio.run(migrate_url(url))
+@pytest.fixture
+def cheap_hashing() -> Iterator[None]:
+    """Containers made by `hearth` commands hash with argon2id's cheap test parameters (the
+    production ones are checked in tests/unit/directory/test_passwords.py)."""
+    with bootstrap.Container.password_hasher.override(
+        providers.Object(Argon2PasswordHasher.fast())
+    ):
+        yield
+
+
+def test_create_owner_then_sign_in(
+    tmp_path: Path, sqlite_template_path: Path, cheap_hashing, monkeypatch, capsys
+):
+    url = sqlite_copy(sqlite_template_path, tmp_path)  # a migrated database
     monkeypatch.setenv("HEARTH_DATABASE_URL", url)
     command = ["create-owner", "--name", "Ana Owner", "--email", "ana@x.org", "--password-stdin"]
 

@@ -146,7 +146,7 @@ def test_owner_reads_clinical_records_when_the_practice_says_so():
 
     import bootstrap
     from adapters.system.passwords import Argon2PasswordHasher
-    from tests.practice import Practice
+    from tests.support.practice import Practice
     from tests.web.conftest import Browser, _seed
 
     settings = bootstrap.Settings(database_url="memory", owner_sees_clinical=True)

@@ -10,9 +10,9 @@ from dependency_injector import providers
 from litestar.testing import TestClient
 
 import bootstrap
-from adapters.persistence.sql.migrate import migrate_url
 from adapters.system.passwords import Argon2PasswordHasher
 from core.services import directory
+from tests.support.db import sqlite_copy
 from tests.web.conftest import PASSWORD, Browser
 
 
@@ -22,9 +22,8 @@ def _container(url: str) -> bootstrap.Container:
     return container
 
 
-def test_a_session_is_shared_by_every_worker(tmp_path: Path):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'hearth.db'}"
-    asyncio.run(migrate_url(url))
+def test_a_session_is_shared_by_every_worker(tmp_path: Path, sqlite_template_path: Path):
+    url = sqlite_copy(sqlite_template_path, tmp_path)  # a migrated database
     first, second = _container(url), _container(url)
 
     async def owner() -> None:

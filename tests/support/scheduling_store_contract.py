@@ -28,7 +28,7 @@ from core.domain.shared.codes import CodeLine
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
 from core.domain.shared.values import CaseId, Money, PersonId, StaffId
 from core.ports import UnitOfWorkFactory
-from tests.stores import commit_without_handlers
+from tests.support.stores import commit_without_handlers
 
 __all__ = [
     "test_a_cancelled_appointment_reinstated_over_a_taken_slot_is_refused_at_commit",

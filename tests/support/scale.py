@@ -3,8 +3,8 @@
 `build(engine, n)` makes a practice of `n` cases (couples spread over twenty clinicians, each with
 payers and communication preferences, a history line each) and one case under study with one of
 everything. `measure` runs each read model on it and counts statements with a SQLAlchemy event.
-The counts must not depend on `n`: `python -m tests.scale [URL]` prints them at 10 and 10,000
-cases (PostgreSQL by default: DATABASE_URL, as a server to create a scratch database on).
+The counts must not depend on `n`: `python -m tests.support.scale [URL]` prints them at 10 and
+10,000 cases (PostgreSQL by default: DATABASE_URL, as a server to create a scratch database on).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from core.services.cases import views as case_views
 from core.services.documentation.views import clinical_record
 from core.services.scheduling import views
 from core.services.scheduling.deps import SchedulingDeps
-from tests.practice import Practice
+from tests.support.practice import Practice
 
 CLINICIANS = 20
 
@@ -254,7 +254,7 @@ async def measure(engine: AsyncEngine, scene: Scene) -> dict[str, tuple[int, flo
 
 async def _main(server: str, sizes: list[int]) -> None:
     from adapters.persistence.sql.engine import create_engine
-    from tests.db import postgres_database
+    from tests.support.db import postgres_database
 
     results = {}
     for n in sizes:

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.persistence.sql.audit import AUDIT_SUFFIX
 from adapters.persistence.sql.engine import async_url, create_engine
 from adapters.persistence.sql.migrate import migrate_url
 from adapters.persistence.sql.tables.columns import metadata
@@ -150,6 +151,8 @@ def sqlite_template(directory: Path) -> Iterator[Path]:
 def sqlite_copy(template: Path, directory: Path) -> str:
     path = directory / f"{uuid.uuid4().hex[:8]}.db"
     shutil.copyfile(template, path)
+    # The audit log lives in its own file next to the practice's (adapters/persistence/sql/audit).
+    shutil.copyfile(f"{template}{AUDIT_SUFFIX}", f"{path}{AUDIT_SUFFIX}")
     return f"sqlite+aiosqlite:///{path}"
 
 

@@ -17,7 +17,7 @@ from core.domain.shared.values import CaseId, PersonId
 from core.ports import UnitOfWorkFactory
 from core.services import cases
 from core.services import scheduling as s
-from tests.practice import START, Practice
+from tests.support.practice import START, Practice
 
 TZ = "America/New_York"
 
