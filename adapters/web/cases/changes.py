@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Request, Response, post
 
 from adapters.web.auth import staff_only
@@ -18,6 +19,7 @@ from adapters.web.cases.forms import (
     MemberForm,
     PayerForm,
     ReopenForm,
+    new_person_fields,
     person_or_new,
 )
 from adapters.web.cases.pages import case_panels
@@ -44,6 +46,7 @@ async def _change(
     anchor: str,
     run: Callable[[forms.Fields, Kept], Awaitable[Any]],
     day_field: str | None = None,
+    fields: dict[str, str] | None = None,
 ) -> Response[Any]:
     """Run one change of the case; `form_name` says which form shows a refusal, `day_field`
     which of its inputs a refused period (a day too early...) is about."""
@@ -66,6 +69,7 @@ async def _change(
         kept=kept,
         sent=form,
         day_field=day_field,
+        fields=fields,
     )
 
 
@@ -140,17 +144,26 @@ class CaseChanges(Controller):
     ) -> Response[Any]:
         async def run(form: forms.Fields, kept: Kept) -> Any:
             typed = forms.read(form, MemberForm)
-            person = await person_or_new(deps, actor, form, kept, "person_id", "the person")
+            person = person_or_new(form, "person_id", "the person")
             command = cases.AddMember(
                 case_id=CaseId(case_id),
-                person_id=person,
+                person_id=person.picked,
+                new_person=person.new,
                 role=typed.role,
                 joined_on=typed.joined_on,
             )
             return await cases.add_member(deps, actor, command)
 
         return await _change(
-            request, deps, actor, case_id, "add_member", "participants", run, "joined_on"
+            request,
+            deps,
+            actor,
+            case_id,
+            "add_member",
+            "participants",
+            run,
+            "joined_on",
+            new_person_fields("person_id"),
         )
 
     @post("/members/{item_id:uuid}/end")
@@ -215,22 +228,31 @@ class CaseChanges(Controller):
             if typed.payer:
                 kind, _, ident = typed.payer.partition(":")
                 try:
-                    who = (PayerKind(kind), UUID(ident))
+                    payer = cases.Payer(kind=PayerKind(kind), id=UUID(ident))
                 except ValueError:
                     raise InvalidInput("Choose who pays from the list.", field="payer") from None
             else:
-                person = await person_or_new(deps, actor, form, kept, "payer", "who pays")
-                kept.values["payer"] = f"person:{person}"
-                who = (PayerKind.PERSON, person)
-            payer = cases.Payer(
-                kind=who[0], id=who[1], covers=typed.covers, share_percent=typed.share_percent
+                person = person_or_new(form, "payer", "who pays")
+                payer = cases.Payer(kind=PayerKind.PERSON, id=person.picked, new_person=person.new)
+            payer = msgspec.structs.replace(
+                payer, covers=typed.covers, share_percent=typed.share_percent
             )
             command = cases.AddBillingResponsibility(
                 case_id=CaseId(case_id), payer=payer, from_day=typed.from_day
             )
             return await cases.add_billing_responsibility(deps, actor, command)
 
-        return await _change(request, deps, actor, case_id, "add_payer", "billing", run, "from_day")
+        return await _change(
+            request,
+            deps,
+            actor,
+            case_id,
+            "add_payer",
+            "billing",
+            run,
+            "from_day",
+            new_person_fields("payer"),
+        )
 
     @post("/payers/{item_id:uuid}/end")
     async def end_payer(
@@ -269,10 +291,11 @@ class CaseChanges(Controller):
     ) -> Response[Any]:
         async def run(form: forms.Fields, kept: Kept) -> Any:
             typed = forms.read(form, HelperForm)  # before anyone is registered as the helper
-            helper = await person_or_new(deps, actor, form, kept, "helper_id", "the helper")
+            helper = person_or_new(form, "helper_id", "the helper")
             command = cases.GrantHelperRole(
                 case_id=CaseId(case_id),
-                helper_id=helper,
+                helper_id=helper.picked,
+                new_helper=helper.new,
                 for_person_id=typed.for_person_id,
                 kind=typed.kind,
                 from_day=typed.from_day,
@@ -280,7 +303,15 @@ class CaseChanges(Controller):
             return await cases.grant_helper_role(deps, actor, command)
 
         return await _change(
-            request, deps, actor, case_id, "grant_helper", "helpers", run, "from_day"
+            request,
+            deps,
+            actor,
+            case_id,
+            "grant_helper",
+            "helpers",
+            run,
+            "from_day",
+            new_person_fields("helper_id"),
         )
 
     @post("/helpers/{item_id:uuid}/end")

@@ -10,15 +10,12 @@ from uuid import UUID
 import msgspec
 
 from adapters.web.kit import forms
-from adapters.web.kit.form_action import Kept
 from adapters.web.kit.forms import what
-from core.domain.cases.access import StaffActor
 from core.domain.cases.kinds import MemberRole
 from core.domain.cases.responsibilities import HelperKind, StaffDuty
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import PersonId, StaffId
 from core.services import directory
-from core.services.shared.use_case import Deps
 
 
 class ReopenForm(msgspec.Struct, kw_only=True):
@@ -57,32 +54,30 @@ class HelperForm(msgspec.Struct, kw_only=True):
     from_day: date | None = None
 
 
-async def person_or_new(
-    deps: Deps, actor: StaffActor, form: forms.Fields, kept: Kept, field: str, words: str
-) -> PersonId:
-    """A person picked from the search results (`field`), or registered from the "new person"
-    inputs (`<field>_new_name`, `<field>_new_email`); once registered they stay picked if the
-    change is then refused."""
+class PersonChoice(msgspec.Struct, frozen=True, kw_only=True):
+    """A person picked from the directory, or a new one the change registers (in its own unit
+    of work: a refused change leaves nobody new)."""
+
+    picked: PersonId | None = None
+    new: directory.RegisterPerson | None = None
+
+
+def person_or_new(form: forms.Fields, field: str, words: str) -> PersonChoice:
+    """A person picked from the search results (`field`), or entered in the "new person"
+    inputs (`<field>_new_name`, `<field>_new_email`)."""
     picked = forms.text(form, field).strip()
     if picked:
         try:
-            return PersonId(UUID(picked))
+            return PersonChoice(picked=PersonId(UUID(picked)))
         except ValueError:
             raise InvalidInput(f"Choose {words} from the list.", field=field) from None
     name = forms.text(form, f"{field}_new_name")
     if not name.strip():
         raise InvalidInput(f"Find {words} in the directory or enter a new name.", field=field)
-    try:
-        person_id = await directory.register_person(
-            deps,
-            actor,
-            directory.RegisterPerson(
-                legal_name=name, email=forms.text(form, f"{field}_new_email").strip() or None
-            ),
-        )
-    except InvalidInput as exc:
-        suffix = "_new_email" if exc.field == "email" else "_new_name"
-        raise InvalidInput(exc.message, field=f"{field}{suffix}") from None
-    kept.values |= {field: str(person_id), f"{field}_picked_name": " ".join(name.split())}
-    kept.values |= {f"{field}_new_name": "", f"{field}_new_email": ""}
-    return person_id
+    email = forms.text(form, f"{field}_new_email").strip() or None
+    return PersonChoice(new=directory.RegisterPerson(legal_name=name, email=email))
+
+
+def new_person_fields(field: str) -> dict[str, str]:
+    """Where the core's refusal of a new person's details goes on the form."""
+    return {"email": f"{field}_new_email", "legal_name": f"{field}_new_name"}

@@ -86,48 +86,36 @@ async def _picked_payer(deps: Deps, actor: StaffActor, raw: str) -> tuple[str, s
     return None
 
 
-class _Registered:
-    """People this request already added to the directory: if opening the case then fails,
-    the form shows them as picked people so that a retry does not register them twice."""
-
-    def __init__(self) -> None:
-        self.rows: dict[int, PersonId] = {}
-        self.payer: PersonId | None = None
-
-
-async def _register(
-    deps: Deps, actor: StaffActor, form: FormMultiDict, prefix: str, field: str
-) -> PersonId | None:
+def _new_person(
+    deps: Deps, form: FormMultiDict, prefix: str, field: str
+) -> directory.RegisterPerson | None:
+    """A new person typed into one row of the form (None: the row is empty), checked here so
+    that a refusal goes next to its row; the case registers them when it opens."""
     name = forms.text(form, f"{prefix}name")
     if not name.strip():
         return None
+    person = directory.RegisterPerson(
+        legal_name=name, email=forms.text(form, f"{prefix}email").strip() or None
+    )
     try:
-        return await directory.register_person(
-            deps,
-            actor,
-            directory.RegisterPerson(
-                legal_name=name, email=forms.text(form, f"{prefix}email").strip() or None
-            ),
-        )
+        directory.check_details(deps, person)
     except InvalidInput as exc:
-        where = f"{prefix}email" if exc.field == "email" else field
-        raise InvalidInput(exc.message, field=where) from None
+        raise InvalidInput(
+            exc.message, field=f"{prefix}email" if exc.field == "email" else field
+        ) from None
+    return person
 
 
-def _payer(raw: str, registered: _Registered) -> cases.Payer | None:
-    """The payer radio: "", "new_3" (new participant row 3), "new_payer", "person:<id>" or
-    "organization:<id>"."""
-    if not raw:
+def _payer(deps: Deps, form: FormMultiDict, raw: str) -> cases.Payer | None:
+    """The payer radio: "", "new_3" (new participant row 3: that participant `pays`),
+    "new_payer", "person:<id>" or "organization:<id>"."""
+    if not raw or (raw.startswith("new_") and raw != "new_payer"):
         return None
     if raw == "new_payer":
-        if registered.payer is None:
+        person = _new_person(deps, form, "payer_", "payer_name")
+        if person is None:
             raise InvalidInput("Enter the name of the person who pays.", field="payer_name")
-        return cases.Payer(kind=PayerKind.PERSON, id=registered.payer)
-    if raw.startswith("new_"):
-        pid = registered.rows.get(forms.digits(raw[4:]) or 0)
-        if pid is None:
-            raise InvalidInput("That new participant has no name.", field="payer")
-        return cases.Payer(kind=PayerKind.PERSON, id=pid)
+        return cases.Payer(kind=PayerKind.PERSON, new_person=person)
     kind, _, ident = raw.partition(":")
     try:
         return cases.Payer(kind=PayerKind(kind), id=UUID(ident))
@@ -148,12 +136,10 @@ class OpeningForm(msgspec.Struct, kw_only=True):
 
 
 async def _open(
-    deps: Deps,
-    actor: StaffActor,
-    kind_policy: KindPolicy,
-    form: FormMultiDict,
-    reg: _Registered,
+    deps: Deps, actor: StaffActor, kind_policy: KindPolicy, form: FormMultiDict
 ) -> UUID:
+    """One unit of work: the new people are registered with the case, so a refused opening
+    leaves nobody new in the directory and a retry registers them once."""
     typed = forms.read(form, OpeningForm)
     participants = [
         cases.Participant(
@@ -161,16 +147,17 @@ async def _open(
         )
         for pid in dict.fromkeys(typed.existing)
     ]
+    rows: dict[int, cases.Participant] = {}
     for row in range(1, new_rows(kind_policy) + 1):
         role = forms.optional_choice(form, f"new_role_{row}", MemberRole, "a role")
-        if row not in reg.rows:
-            pid = await _register(deps, actor, form, f"new_{row}_", f"new_{row}_name")
-            if pid is None:
-                continue
-            reg.rows[row] = pid
-        participants.append(cases.Participant(person_id=reg.rows[row], role=role))
-    if typed.payer == "new_payer" and reg.payer is None:
-        reg.payer = await _register(deps, actor, form, "payer_", "payer_name")
+        person = _new_person(deps, form, f"new_{row}_", f"new_{row}_name")
+        if person is not None:
+            rows[row] = cases.Participant(
+                new_person=person, role=role, pays=typed.payer == f"new_{row}"
+            )
+    new_row = typed.payer.startswith("new_") and typed.payer != "new_payer"
+    if new_row and (forms.digits(typed.payer[4:]) or 0) not in rows:
+        raise InvalidInput("That new participant has no name.", field="payer")
     return await cases.open_case(
         deps,
         actor,
@@ -178,31 +165,13 @@ async def _open(
             kind=kind_policy.kind,
             name=typed.name,
             responsible_provider_id=typed.provider,
-            participants=tuple(participants),
+            participants=(*participants, *rows.values()),
             opened_on=typed.opened_on,
             capacity=typed.capacity if kind_policy.has_capacity else None,
             status=typed.status,
-            payer=_payer(typed.payer, reg),
+            payer=_payer(deps, form, typed.payer),
         ),
     )
-
-
-def _after_failure(values: dict[str, Any], reg: _Registered) -> dict[str, Any]:
-    """Turn the rows already registered into picked people, keeping their roles and payer."""
-    existing = values.get("existing", [])
-    existing = [existing] if isinstance(existing, str) else list(existing)
-    for row, pid in reg.rows.items():
-        existing.append(str(pid))
-        values[f"role_{pid}"] = values.pop(f"new_role_{row}", "")
-        values.pop(f"new_{row}_name", None)
-        values.pop(f"new_{row}_email", None)
-        if values.get("payer") == f"new_{row}":
-            values["payer"] = f"person:{pid}"
-    if reg.payer is not None:
-        existing_payer = f"person:{reg.payer}"
-        values["payer"] = existing_payer
-    values["existing"] = existing
-    return values
 
 
 class CaseOpening(Controller):
@@ -226,16 +195,14 @@ class CaseOpening(Controller):
     ) -> Response[Any]:
         kind_policy = _kind(kind)
         form = await request.form()
-        registered = _Registered()
 
         async def again(refusal: Refusal) -> Response[Any]:
-            values = _after_failure(refusal.values, registered)
-            context = await _form_context(deps, actor, kind_policy, values, refusal.errors)
+            context = await _form_context(deps, actor, kind_policy, refusal.values, refusal.errors)
             return Template("cases/new.html", context=context, status_code=refusal.status)
 
         return await form_action(
             form,
-            lambda: _open(deps, actor, kind_policy, form, registered),
+            lambda: _open(deps, actor, kind_policy, form),
             done=lambda case_id: Redirect(path=f"/cases/{case_id}", status_code=303),
             again=again,
         )

@@ -17,7 +17,8 @@ from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import CaseId, Period, PersonId
 from core.ports import UnitOfWork
 from core.services.cases.changes import change_case
-from core.services.cases.lookups import person_names
+from core.services.cases.lookups import person_names, picked_or_new
+from core.services.directory.people import RegisterPerson
 from core.services.shared.use_case import Command, Deps
 
 
@@ -57,8 +58,12 @@ async def set_communication(deps: Deps, actor: Actor, cmd: SetCommunication) -> 
 
 
 class GrantHelperRole(Command, frozen=True, kw_only=True):
+    """A person of the directory (`helper_id`) or a new one (`new_helper`) acts for a
+    participant."""
+
     case_id: CaseId
-    helper_id: PersonId
+    helper_id: PersonId | None = None
+    new_helper: RegisterPerson | None = None
     for_person_id: PersonId
     kind: HelperKind
     from_day: date | None = None
@@ -66,10 +71,11 @@ class GrantHelperRole(Command, frozen=True, kw_only=True):
 
 async def grant_helper_role(deps: Deps, actor: Actor, cmd: GrantHelperRole) -> Case:
     async def change(case: Case, uow: UnitOfWork) -> None:
-        await person_names(uow, [cmd.helper_id, cmd.for_person_id])
+        helper = await picked_or_new(deps, uow, actor, cmd.helper_id, cmd.new_helper, "helper_id")
+        await person_names(uow, [helper, cmd.for_person_id])
         day = cmd.from_day or deps.clock.today()
         case.grant_helper(
-            HelperRole(deps.ids.new(), cmd.helper_id, cmd.for_person_id, cmd.kind, Period(day))
+            HelperRole(deps.ids.new(), helper, cmd.for_person_id, cmd.kind, Period(day))
         )
 
     return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from core.domain.cases.access import Actor
 from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import OrganizationId, PersonId, StaffId
 from core.ports import DirectoryStore
+from core.services.directory.people import RegisterPerson, register_in
+from core.services.shared.use_case import Deps
 
 
 async def require_clinician(uow: DirectoryStore, staff_id: StaffId, field: str) -> str:
@@ -34,3 +37,20 @@ async def person_names(uow: DirectoryStore, ids: list[PersonId]) -> dict[PersonI
     if missing:
         raise InvalidInput("Choose people from the practice directory.", field="person_id")
     return {pid: p.display_name for pid, p in people.items()}
+
+
+async def picked_or_new(
+    deps: Deps,
+    uow: DirectoryStore,
+    actor: Actor,
+    picked: PersonId | None,
+    new: RegisterPerson | None,
+    field: str,
+) -> PersonId:
+    """A person picked from the directory, or a new one registered in this unit of work, so
+    that a refused change leaves no one new behind. Exactly one of the two."""
+    if new is not None:
+        return await register_in(deps, uow, actor, new)
+    if picked is None:
+        raise InvalidInput("Find the person in the directory or enter a new name.", field=field)
+    return picked

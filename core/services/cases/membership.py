@@ -14,22 +14,27 @@ from core.domain.cases.kinds import MemberRole
 from core.domain.shared.values import CaseId, PersonId
 from core.ports import UnitOfWork
 from core.services.cases.changes import change_case
-from core.services.cases.lookups import person_names
+from core.services.cases.lookups import person_names, picked_or_new
+from core.services.directory.people import RegisterPerson
 from core.services.shared.use_case import Command, Deps
 
 
 class AddMember(Command, frozen=True, kw_only=True):
+    """A person of the directory (`person_id`) or a new one (`new_person`) joins the case."""
+
     case_id: CaseId
-    person_id: PersonId
+    person_id: PersonId | None = None
+    new_person: RegisterPerson | None = None
     role: MemberRole | None = None
     joined_on: date | None = None
 
 
 async def add_member(deps: Deps, actor: Actor, cmd: AddMember) -> Case:
     async def change(case: Case, uow: UnitOfWork) -> None:
-        await person_names(uow, [cmd.person_id])
+        person = await picked_or_new(deps, uow, actor, cmd.person_id, cmd.new_person, "person_id")
+        await person_names(uow, [person])
         joined = cmd.joined_on or deps.clock.today()
-        case.add_member(deps.ids.new(), cmd.person_id, cmd.role, joined)
+        case.add_member(deps.ids.new(), person, cmd.role, joined)
 
     return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
 

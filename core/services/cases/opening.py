@@ -15,20 +15,25 @@ from core.domain.cases.access import (
 )
 from core.domain.cases.case import Case, CaseStatus
 from core.domain.cases.kinds import CaseKind, MemberRole
-from core.domain.cases.responsibilities import PayerRef, StaffDuty
+from core.domain.cases.responsibilities import PayerKind, StaffDuty
 from core.domain.shared.errors import Forbidden, InvalidInput
 from core.domain.shared.values import CaseId, PersonId, StaffId
 from core.ports import UnitOfWork
 from core.services.cases.changes import change_case, load_case, on_behalf_for
-from core.services.cases.lookups import person_names, require_clinician, require_payer
-from core.services.cases.payer_terms import Payer, billing_of
+from core.services.cases.lookups import person_names, picked_or_new, require_clinician
+from core.services.cases.payer_terms import Payer, billing_of, payer_in
+from core.services.directory.people import RegisterPerson
 from core.services.shared.bus import commit
 from core.services.shared.use_case import Command, Deps
 
 
 class Participant(msgspec.Struct, frozen=True, kw_only=True):
-    person_id: PersonId
+    """A person of the directory (`person_id`), or a new one registered with the case."""
+
+    person_id: PersonId | None = None
+    new_person: RegisterPerson | None = None
     role: MemberRole | None = None
+    pays: bool = False  # this participant is the case's payer (`OpenCase.payer` then unset)
 
 
 class OpenCase(Command, frozen=True, kw_only=True):
@@ -51,8 +56,13 @@ async def open_case(deps: Deps, actor: Actor, cmd: OpenCase) -> CaseId:
     opened_on = cmd.opened_on or deps.clock.today()
     async with deps.uow() as uow:
         await require_clinician(uow, cmd.responsible_provider_id, "provider")
-        names = await person_names(uow, [p.person_id for p in cmd.participants])
-        name = cmd.name.strip() or " & ".join(names[p.person_id] for p in cmd.participants[:3])
+        # New people are registered in this unit of work: a refused opening leaves none.
+        people = [
+            await picked_or_new(deps, uow, actor, p.person_id, p.new_person, "person_id")
+            for p in cmd.participants
+        ]
+        names = await person_names(uow, people)
+        name = cmd.name.strip() or " & ".join(names[p] for p in people[:3])
         case = Case.open(
             id=CaseId(deps.ids.new()),
             kind=cmd.kind,
@@ -60,13 +70,17 @@ async def open_case(deps: Deps, actor: Actor, cmd: OpenCase) -> CaseId:
             opened_on=opened_on,
             responsible_provider=cmd.responsible_provider_id,
             new_id=deps.ids.new,
-            participants=[(p.person_id, p.role) for p in cmd.participants],
+            participants=[(pid, p.role) for pid, p in zip(people, cmd.participants, strict=True)],
             capacity=cmd.capacity,
             status=cmd.status,
         )
-        if cmd.payer is not None:
-            await require_payer(uow, PayerRef(cmd.payer.kind, cmd.payer.id))
-            case.add_billing(billing_of(deps, cmd.payer, opened_on))
+        payer = cmd.payer
+        paying = [pid for pid, p in zip(people, cmd.participants, strict=True) if p.pays]
+        if paying:
+            payer = Payer(kind=PayerKind.PERSON, id=paying[0])
+        if payer is not None:
+            payer = await payer_in(deps, uow, actor, payer)
+            case.add_billing(billing_of(deps, payer, opened_on))
         await uow.cases.add(case)
         await commit(deps, uow, actor, on_behalf_of=on_behalf_for(deps, actor, case))
     return case.id

@@ -7,14 +7,11 @@ from uuid import UUID
 
 from core.domain.cases.access import Actor, Permission
 from core.domain.cases.case import Case
-from core.domain.cases.responsibilities import (
-    PayerRef,
-)
 from core.domain.shared.values import CaseId
 from core.ports import UnitOfWork
 from core.services.cases.changes import change_case
-from core.services.cases.lookups import person_names, require_payer
-from core.services.cases.payer_terms import Payer, billing_of
+from core.services.cases.lookups import person_names
+from core.services.cases.payer_terms import Payer, billing_of, payer_in
 from core.services.shared.use_case import Command, Deps
 
 
@@ -28,9 +25,9 @@ async def add_billing_responsibility(
     deps: Deps, actor: Actor, cmd: AddBillingResponsibility
 ) -> Case:
     async def change(case: Case, uow: UnitOfWork) -> None:
-        await require_payer(uow, PayerRef(cmd.payer.kind, cmd.payer.id))
+        payer = await payer_in(deps, uow, actor, cmd.payer)
         day = cmd.from_day or deps.clock.today()
-        added = case.add_billing(billing_of(deps, cmd.payer, day))
+        added = case.add_billing(billing_of(deps, payer, day))
         if added.covers is not None:
             await person_names(uow, [added.covers])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from uuid import UUID
 
 import msgspec
 
@@ -18,7 +19,7 @@ from core.domain.directory.parties import (
 )
 from core.domain.shared.errors import Forbidden, InvalidInput, NotFound
 from core.domain.shared.values import PersonId
-from core.ports import UnitOfWork
+from core.ports import DirectoryStore, UnitOfWork
 from core.services.directory.listing import Listing, listing, require_directory
 from core.services.shared.use_case import Command, Deps
 
@@ -66,12 +67,28 @@ def _check_birth(details: PersonDetails, today: date) -> None:
 
 
 async def register_person(deps: Deps, actor: Actor, cmd: RegisterPerson) -> PersonId:
+    async with deps.uow() as uow:
+        person_id = await register_in(deps, uow, actor, cmd)
+        await uow.commit()
+    return person_id
+
+
+def check_details(deps: Deps, cmd: PersonDetails) -> None:
+    """Refuse details a person cannot have, before anything is stored: a form with several
+    new people checks each, so that a refusal goes next to the right row."""
+    _check_birth(cmd, deps.clock.today())
+    _person(PersonId(UUID(int=0)), cmd)
+
+
+async def register_in(
+    deps: Deps, uow: DirectoryStore, actor: Actor, cmd: RegisterPerson
+) -> PersonId:
+    """Register a person in a unit of work that does more (a case change that adds them):
+    refused or rolled back, it leaves nobody new in the directory."""
     require_directory(actor)
     _check_birth(cmd, deps.clock.today())
     person = _person(PersonId(deps.ids.new()), cmd)
-    async with deps.uow() as uow:
-        await uow.people.add(person)
-        await uow.commit()
+    await uow.people.add(person)
     return person.id
 
 

@@ -100,8 +100,9 @@ def test_new_couple_with_new_partners_and_a_payer(signed_in, world: World):
     assert re.search(r"Eli Stone</a></td>\s*<td>whole case", text)
 
 
-def test_new_case_refusal_keeps_registered_people_picked(signed_in, world: World):
-    """The third partner is refused; the two new people registered are not lost or doubled."""
+def test_a_refused_new_case_registers_nobody_and_keeps_what_was_typed(signed_in, world: World):
+    """A second client is refused in one unit of work: the new person typed is not in the
+    directory afterwards, the form keeps them typed, and the retry registers them once."""
     lee = signed_in("lee")
     maya = str(world.people["maya"])
     refused = lee.post(
@@ -115,13 +116,13 @@ def test_new_case_refusal_keeps_registered_people_picked(signed_in, world: World
     )
     assert refused.status_code == 422
     assert "at most" in refused.text or "limit" in refused.text or "full" in refused.text.lower()
-    picked = _ids(refused.text, "existing")
-    assert maya in picked and len(picked) == 2
-    assert 'name="new_1_name" type="text" value=""' in refused.text
-    # Retrying with only one person works, and "Second Client" exists once in the directory.
+    assert _ids(refused.text, "existing") == [maya]
+    assert 'name="new_1_name" type="text" value="Second Client"' in refused.text
+    assert "Second Client</a>" not in lee.get("/people?q=Second+Client").text
+    # Retrying with only the new person works, and "Second Client" exists once.
     retry = lee.post(
         "/cases/new/individual",
-        {"provider": str(world.staff["lee"].id), "status": "intake", "existing": picked[1]},
+        {"provider": str(world.staff["lee"].id), "status": "intake", "new_1_name": "Second Client"},
     )
     assert retry.status_code == 303
     people = lee.get("/people?q=Second+Client")
@@ -205,14 +206,16 @@ def test_membership_changes_update_the_panels_in_place(signed_in, world: World):
     assert "Before (or not started yet)" in ended.text
 
 
-def test_add_member_refusal_keeps_the_new_person_picked(signed_in, world: World):
+def test_a_refused_new_partner_is_not_registered_and_stays_typed(signed_in, world: World):
+    """One intent, one unit of work: a third partner refused leaves the directory as it was."""
     lee = signed_in("lee")
     url = f"/cases/{world.cases['couple']}"
     refused = lee.post(url + "/members", {"person_id_new_name": "Third Partner"}, htmx=True)
     assert refused.status_code == 422
-    assert "Third Partner" in refused.text
-    assert 'id="member-picked"' in refused.text  # registered once, now offered as picked
+    assert "at most 2" in refused.text
+    assert 'value="Third Partner"' in refused.text  # what was typed, to retry or correct
     assert "<details open>" in refused.text
+    assert "Third Partner</a>" not in lee.get("/people?q=Third+Partner").text
 
 
 def test_plain_form_post_redirects_back_without_javascript(signed_in, world: World):
@@ -352,17 +355,12 @@ def test_new_family_paid_by_a_parent_who_is_not_a_participant(signed_in, world: 
     nameless = lee.post("/cases/new/family", form)
     assert nameless.status_code == 422
     assert 'id="payer_name-error">Enter the name of the person who pays.' in nameless.text
-    picked = _ids(nameless.text, "existing")  # Funmi was registered: now picked, not lost
-    assert len(picked) == 1
+    # Nobody was registered (one unit of work); what was typed is kept for the retry.
+    assert _ids(nameless.text, "existing") == []
+    assert 'name="new_1_name" type="text" value="Funmi Adeyemi"' in nameless.text
     assert re.search(r'<option value="parent" selected>', nameless.text)  # role kept
-    retry = {
-        **form,
-        "existing": picked[0],
-        f"role_{picked[0]}": "parent",
-        "new_1_name": "",
-        "payer_name": "Tunde Adeyemi",
-    }
-    created = lee.post("/cases/new/family", retry)
+    assert "Funmi Adeyemi</a>" not in lee.get("/people?q=Adeyemi").text
+    created = lee.post("/cases/new/family", {**form, "payer_name": "Tunde Adeyemi"})
     assert created.status_code == 303, created.text
     page = lee.get(created.headers["location"]).text
     assert re.search(r"Tunde Adeyemi</a></td>\s*<td>whole case", page)

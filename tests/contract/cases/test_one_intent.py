@@ -1,0 +1,112 @@
+"""One user intent, one unit of work, on memory, SQLite and PostgreSQL: a change that brings a
+new person registers them with the change, so a refused change leaves the directory as it was."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.domain.cases.kinds import CaseKind
+from core.domain.cases.responsibilities import HelperKind, PayerKind
+from core.domain.shared.errors import CaseFull, InvalidInput
+from core.services import cases, directory
+from tests.support.practice import Practice
+
+
+async def _named(practice: Practice, text: str) -> list[str]:
+    async with practice.deps.uow() as uow:
+        return [p.legal_name for p in await uow.people.search(text)]
+
+
+async def _couple(practice: Practice):
+    lee = await practice.staff("Dr. Lee")
+    maya, sam = await practice.person("Maya Rivera"), await practice.person("Sam Chen")
+    case_id = await cases.open_case(
+        practice.deps,
+        lee,
+        cases.OpenCase(
+            kind=CaseKind.COUPLE,
+            responsible_provider_id=lee.id,
+            participants=(cases.Participant(person_id=maya), cases.Participant(person_id=sam)),
+        ),
+    )
+    return lee, maya, case_id
+
+
+async def test_a_refused_new_partner_leaves_the_directory_as_it_was(practice: Practice):
+    lee, _, case_id = await _couple(practice)
+    third = directory.RegisterPerson(legal_name="Third Partner", email="third@example.org")
+    with pytest.raises(CaseFull):
+        await cases.add_member(
+            practice.deps, lee, cases.AddMember(case_id=case_id, new_person=third)
+        )
+    assert await _named(practice, "Third") == []
+
+
+async def test_a_refused_new_payer_or_helper_leaves_the_directory_as_it_was(practice: Practice):
+    lee, _, case_id = await _couple(practice)
+    with pytest.raises(InvalidInput):  # a share over 100 %
+        await cases.add_billing_responsibility(
+            practice.deps,
+            lee,
+            cases.AddBillingResponsibility(
+                case_id=case_id,
+                payer=cases.Payer(
+                    kind=PayerKind.PERSON,
+                    new_person=directory.RegisterPerson(legal_name="Big Payer"),
+                    share_percent=101,
+                ),
+            ),
+        )
+    with pytest.raises(InvalidInput):  # helpers act for a participant of this case
+        await cases.grant_helper_role(
+            practice.deps,
+            lee,
+            cases.GrantHelperRole(
+                case_id=case_id,
+                new_helper=directory.RegisterPerson(legal_name="Care Helper"),
+                for_person_id=await practice.person("Not In Case"),
+                kind=HelperKind.SCHEDULING_HELPER,
+            ),
+        )
+    assert await _named(practice, "Big Payer") == []
+    assert await _named(practice, "Care Helper") == []
+
+
+async def test_a_refused_opening_with_new_people_registers_nobody(practice: Practice):
+    lee = await practice.staff("Dr. Lee")
+    with pytest.raises(CaseFull):  # an individual case has one client
+        await cases.open_case(
+            practice.deps,
+            lee,
+            cases.OpenCase(
+                kind=CaseKind.INDIVIDUAL,
+                responsible_provider_id=lee.id,
+                participants=(
+                    cases.Participant(new_person=directory.RegisterPerson(legal_name="First New")),
+                    cases.Participant(new_person=directory.RegisterPerson(legal_name="Second New")),
+                ),
+            ),
+        )
+    assert await _named(practice, "New") == []
+
+
+async def test_an_accepted_opening_registers_its_new_people_once(practice: Practice):
+    lee = await practice.staff("Dr. Lee")
+    case_id = await cases.open_case(
+        practice.deps,
+        lee,
+        cases.OpenCase(
+            kind=CaseKind.FAMILY,
+            responsible_provider_id=lee.id,
+            participants=(
+                cases.Participant(
+                    new_person=directory.RegisterPerson(legal_name="Funmi Adeyemi"), pays=True
+                ),
+            ),
+            payer=None,
+        ),
+    )
+    assert await _named(practice, "Adeyemi") == ["Funmi Adeyemi"]
+    case = await cases.get_case(practice.deps, lee, case_id)
+    (member,) = case.memberships
+    assert [b.payer.id for b in case.billing] == [member.person_id]
