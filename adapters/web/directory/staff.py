@@ -77,11 +77,8 @@ async def add_staff(
 ) -> Template | Redirect:
     form = await request.form()
     try:
-        command = directory.AddStaff(**_details(form))
-        password = forms.text(form, "password")
-        check_password_strength(password)  # before adding, so nobody is left without one
-        staff_id = await directory.add_staff(deps, actor, command)
-        await auth.set_password(deps, hasher, actor, staff_id, password)
+        command = directory.AddStaff(**_details(form), password=forms.text(form, "password"))
+        await directory.add_staff(deps, actor, command, hasher)
     except DomainError as exc:
         context = await _context(deps, actor, forms.values(form), form_errors(exc))
         status = 403 if isinstance(exc, Forbidden) else 422

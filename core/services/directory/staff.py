@@ -31,7 +31,7 @@ class StaffDetails(Command, frozen=True, kw_only=True):
 
 
 class AddStaff(StaffDetails, frozen=True, kw_only=True):
-    pass
+    password: str | None = None  # set in the same unit of work: nobody is left without one
 
 
 class UpdateStaff(StaffDetails, frozen=True, kw_only=True):
@@ -73,13 +73,26 @@ def _staff(
     )
 
 
-async def add_staff(deps: Deps, actor: Actor, cmd: AddStaff) -> StaffId:
+async def add_staff(
+    deps: Deps, actor: Actor, cmd: AddStaff, hasher: PasswordHasher | None = None
+) -> StaffId:
+    """Add a staff member, with their password when the command carries one: one unit of
+    work, so a refused addition leaves no account without a password (and no password for
+    nobody)."""
     if not may_manage_staff(actor):
         raise Forbidden("Only the practice owner adds staff.")
+    password_hash = None
+    if cmd.password is not None:
+        if hasher is None:
+            raise ValueError("A password needs the password hasher.")
+        check_password_strength(cmd.password)
+        password_hash = await hasher.hash(cmd.password)  # before the transaction: it is slow
     staff = _staff(StaffId(deps.ids.new()), cmd)
     async with deps.uow() as uow:
         await _check_staff_links(uow, staff)
         await uow.staff.add(staff)
+        if password_hash is not None:
+            await uow.credentials.set_password(staff.id, password_hash)
         await uow.commit()
     return staff.id
 

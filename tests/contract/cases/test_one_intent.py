@@ -110,3 +110,24 @@ async def test_an_accepted_opening_registers_its_new_people_once(practice: Pract
     case = await cases.get_case(practice.deps, lee, case_id)
     (member,) = case.memberships
     assert [b.payer.id for b in case.billing] == [member.person_id]
+
+
+async def test_staff_are_added_with_their_password_in_one_step(practice: Practice):
+    from core.domain.directory.parties import StaffRole
+    from tests.support.practice import _HASHER
+
+    def new(email: str, password: str) -> directory.AddStaff:
+        return directory.AddStaff(
+            name="Dr. New", email=email, roles=frozenset({StaffRole.CLINICIAN}), password=password
+        )
+
+    with pytest.raises(InvalidInput):  # too weak: nobody is added
+        await directory.add_staff(practice.deps, practice.owner, new("new@x.org", "short"), _HASHER)
+    staff_id = await directory.add_staff(
+        practice.deps, practice.owner, new("new@x.org", "a long enough password"), _HASHER
+    )
+    async with practice.deps.uow() as uow:
+        assert [s.email for s in await uow.staff.list_all() if s.email == "new@x.org"] == [
+            "new@x.org"
+        ]
+        assert await uow.credentials.get(staff_id) is not None
