@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from dependency_injector import providers
 
 import bootstrap
+from adapters.persistence.sql.audit import AUDIT_SUFFIX
 from adapters.system.passwords import Argon2PasswordHasher
 from core.services.directory import auth
 from tests.support.db import sqlite_copy
@@ -64,3 +66,36 @@ def test_commands_are_listed(argv, capsys):
         bootstrap.main(argv)
     assert done.value.code == 0
     assert "usage: hearth" in capsys.readouterr().out
+
+
+def test_audit_verify_names_an_edited_entry(
+    tmp_path: Path, sqlite_template_path: Path, cheap_hashing, monkeypatch, capsys
+):
+    """`hearth audit verify` walks the chain: intact after sign-ins, and an entry changed in
+    the database by hand is named."""
+    url = sqlite_copy(sqlite_template_path, tmp_path)
+    monkeypatch.setenv("HEARTH_DATABASE_URL", url)
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    command = ["create-owner", "--name", "Ana Owner", "--email", "ana@x.org", "--password-stdin"]
+    assert bootstrap.main(command) == 0
+    container = bootstrap.make_container(bootstrap.Settings(database_url=url))
+
+    async def sign_ins() -> None:
+        try:
+            for _ in range(3):
+                await auth.sign_in(
+                    container.deps(), container.password_hasher(), "ana@x.org", PASSWORD
+                )
+        finally:
+            await bootstrap.close_database(container)
+
+    asyncio.run(sign_ins())
+    capsys.readouterr()
+    assert bootstrap.main(["audit", "verify"]) == 0
+    assert "the chain is intact" in capsys.readouterr().out
+
+    audit_file = url.removeprefix("sqlite+aiosqlite:///") + AUDIT_SUFFIX
+    with sqlite3.connect(audit_file) as db:
+        db.execute("UPDATE audit_entries SET client_address = '10.9.9.9' WHERE seq = 2")
+    assert bootstrap.main(["audit", "verify"]) == 1
+    assert "entry 2 is broken" in capsys.readouterr().err
