@@ -20,15 +20,7 @@ async def test_only_one_of_many_concurrent_partners_joins_a_couple(practice: Pra
     lee = await practice.staff("Dr. Lee")
     maya = await practice.person("Maya Rivera")
     candidates = [await practice.person(f"Partner {i} Example") for i in range(ATTEMPTS)]
-    case_id = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=CaseKind.COUPLE,
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=maya),),
-        ),
-    )
+    case_id = await practice.open(lee, CaseKind.COUPLE, maya)
     results = await asyncio.gather(
         *(
             cases.add_member(practice.deps, lee, cases.AddMember(case_id=case_id, person_id=p))
@@ -48,15 +40,7 @@ async def test_only_one_of_many_concurrent_partners_joins_a_couple(practice: Pra
 async def test_two_payers_added_at_once_never_exceed_the_whole_fee(practice: Practice):
     lee = await practice.staff("Dr. Lee")
     maya, sam = await practice.person("Maya Rivera"), await practice.person("Sam Chen")
-    case_id = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=CaseKind.COUPLE,
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=maya), cases.Participant(person_id=sam)),
-        ),
-    )
+    case_id = await practice.open(lee, CaseKind.COUPLE, maya, sam)
     results = await asyncio.gather(
         *(
             cases.add_billing_responsibility(
@@ -82,15 +66,7 @@ async def test_two_payers_added_at_once_never_exceed_the_whole_fee(practice: Pra
 async def test_concurrent_renames_each_either_win_or_conflict(practice: Practice, rounds: int):
     lee = await practice.staff("Dr. Lee")
     maya = await practice.person("Maya Rivera")
-    case_id = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=CaseKind.INDIVIDUAL,
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=maya),),
-        ),
-    )
+    case_id = await practice.open(lee, CaseKind.INDIVIDUAL, maya)
     won = 0
     for r in range(rounds):
         results = await asyncio.gather(

@@ -4,6 +4,7 @@ through the real use cases on whichever unit of work the test provides."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.system.clock import FixedClock
@@ -11,10 +12,11 @@ from adapters.system.ids import SequentialIds
 from adapters.system.passwords import Argon2PasswordHasher
 from bootstrap import message_bus
 from core.domain.cases.access import StaffActor
+from core.domain.cases.kinds import CaseKind, MemberRole
 from core.domain.directory.parties import Licensure, StaffRole
-from core.domain.shared.values import PersonId, StaffId
+from core.domain.shared.values import CaseId, PersonId, StaffId
 from core.ports import AuditTrail, UnitOfWorkFactory
-from core.services import directory
+from core.services import cases, directory
 from core.services.shared.use_case import Deps
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday
@@ -79,4 +81,31 @@ class Practice:
             self.deps,
             self.owner,
             directory.RegisterPerson(legal_name=name, email=email, **details),  # type: ignore[arg-type]
+        )
+
+    async def open(
+        self,
+        actor: StaffActor,
+        kind: CaseKind,
+        *people: PersonId | tuple[PersonId, MemberRole],
+        provider: StaffId | None = None,
+        **options: Any,
+    ) -> CaseId:
+        """Open a case through the use case: `actor` opens it (responsible unless `provider`
+        says who), with `people` as participants (a person, or a person and their role)."""
+        participants = tuple(
+            cases.Participant(person_id=p[0], role=p[1])
+            if isinstance(p, tuple)
+            else cases.Participant(person_id=p)
+            for p in people
+        )
+        return await cases.open_case(
+            self.deps,
+            actor,
+            cases.OpenCase(
+                kind=kind,
+                responsible_provider_id=provider or actor.id,
+                participants=participants,
+                **options,
+            ),
         )

@@ -20,15 +20,7 @@ async def _named(practice: Practice, text: str) -> list[str]:
 async def _couple(practice: Practice):
     lee = await practice.staff("Dr. Lee")
     maya, sam = await practice.person("Maya Rivera"), await practice.person("Sam Chen")
-    case_id = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=CaseKind.COUPLE,
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=maya), cases.Participant(person_id=sam)),
-        ),
-    )
+    case_id = await practice.open(lee, CaseKind.COUPLE, maya, sam)
     return lee, maya, case_id
 
 

@@ -27,15 +27,7 @@ async def test_opening_renaming_and_a_new_member_are_audited_with_their_objects(
     lee = await practice.staff("Dr. Lee")
     maya, sam = await practice.person("Maya Rivera"), await practice.person("Sam Chen")
     before = len(practice.audit.entries)
-    case_id = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=CaseKind.FAMILY,
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=maya),),
-        ),
-    )
+    case_id = await practice.open(lee, CaseKind.FAMILY, maya)
     await cases.rename_case(practice.deps, lee, cases.RenameCase(case_id=case_id, name="Rivera"))
     case = await cases.add_member(
         practice.deps, lee, cases.AddMember(case_id=case_id, person_id=sam)
@@ -57,15 +49,7 @@ async def test_a_refused_change_writes_no_entry(practice: Practice):
     lee = await practice.staff("Dr. Lee")
     kim = await practice.staff("Dr. Kim")
     maya, sam = await practice.person("Maya Rivera"), await practice.person("Sam Chen")
-    case_id = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=CaseKind.INDIVIDUAL,
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=maya),),
-        ),
-    )
+    case_id = await practice.open(lee, CaseKind.INDIVIDUAL, maya)
     before = changes(practice)
     with pytest.raises(DomainError):
         await cases.rename_case(practice.deps, kim, cases.RenameCase(case_id=case_id, name="x"))
@@ -80,15 +64,7 @@ async def test_an_administrator_changing_a_clinicians_case_works_on_their_behalf
     lee = await practice.staff("Dr. Lee")
     pat = await practice.staff("Pat Admin", StaffRole.ADMINISTRATOR, supports=(lee,))
     maya = await practice.person("Maya Rivera")
-    case_id = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=CaseKind.INDIVIDUAL,
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=maya),),
-        ),
-    )
+    case_id = await practice.open(lee, CaseKind.INDIVIDUAL, maya)
     await cases.rename_case(practice.deps, pat, cases.RenameCase(case_id=case_id, name="M."))
     last = practice.audit.entries[-1].record
     assert (last.action, last.actor_id, last.on_behalf_of) == (AuditAction.CHANGE, pat.id, lee.id)

@@ -25,15 +25,7 @@ async def team(practice: Practice):
     kim = await practice.staff("Dr. Kim")
     pat = await practice.staff("Pat Admin", StaffRole.ADMINISTRATOR, supports=(ari,))
     client = await practice.person("Ann One")
-    case_id = await cases.open_case(
-        practice.deps,
-        ari,
-        cases.OpenCase(
-            kind=CaseKind.INDIVIDUAL,
-            responsible_provider_id=ari.id,
-            participants=(cases.Participant(person_id=client),),
-        ),
-    )
+    case_id = await practice.open(ari, CaseKind.INDIVIDUAL, client)
     await diagnoses.add_diagnosis(
         practice.deps, ari, diagnoses.AddDiagnosis(case_id=case_id, person_id=client, code="F41.1")
     )
@@ -246,15 +238,11 @@ async def test_an_organizations_details_are_changed_by_whoever_handles_its_billi
         directory.UpdateOrganization(organization_id=clinic, version=0, name="Northside Clinic"),
     )
     client = await practice.person("Ann One")
-    await cases.open_case(
-        practice.deps,
+    await practice.open(
         lee,
-        cases.OpenCase(
-            kind=CaseKind.CONSULTATION,
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=client),),
-            payer=cases.Payer(kind=PayerKind.ORGANIZATION, id=clinic),
-        ),
+        CaseKind.CONSULTATION,
+        client,
+        payer=cases.Payer(kind=PayerKind.ORGANIZATION, id=clinic),
     )
     change = directory.UpdateOrganization(
         organization_id=clinic, version=1, name="Northside Clinic", email="billing@evil.example"

@@ -117,15 +117,7 @@ def test_supervision_levels_appointment_over_case_over_provider_default():
 async def test_communication_needs_a_usable_channel(practice: Practice):
     lee = await practice.staff("Dr. Lee")
     no_sms = await practice.person("Ann One", mobile="+15550100")
-    case_id = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=CaseKind.INDIVIDUAL,
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=no_sms),),
-        ),
-    )
+    case_id = await practice.open(lee, CaseKind.INDIVIDUAL, no_sms)
     with pytest.raises(InvalidInput, match="consent to SMS") as refused:
         await cases.set_communication(
             practice.deps,
@@ -147,16 +139,7 @@ async def test_communication_needs_a_usable_channel(practice: Practice):
 async def test_adding_a_payer_does_not_make_them_a_participant(practice: Practice):
     lee = await practice.staff("Dr. Lee")
     client, father = await practice.person("Kid Okafor"), await practice.person("Dad Okafor")
-    case_id = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=CaseKind.FAMILY,
-            name="Okafor family",
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=client),),
-        ),
-    )
+    case_id = await practice.open(lee, CaseKind.FAMILY, client, name="Okafor family")
     await cases.add_billing_responsibility(
         practice.deps,
         lee,
@@ -174,15 +157,7 @@ async def test_staff_duties_need_the_matching_role(practice: Practice):
     pat = await practice.staff("Pat Admin", StaffRole.ADMINISTRATOR)
     kim = await practice.staff("Dr. Kim")
     client = await practice.person("Ann One")
-    case_id = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=CaseKind.INDIVIDUAL,
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=client),),
-        ),
-    )
+    case_id = await practice.open(lee, CaseKind.INDIVIDUAL, client)
     with pytest.raises(InvalidInput, match="active clinician"):
         await cases.assign_staff(
             practice.deps,

@@ -86,15 +86,7 @@ async def test_an_administrator_of_other_clinicians_does_not_see_the_case(practi
     kim = await practice.staff("Dr. Kim")
     pat = await practice.staff("Pat Admin", StaffRole.ADMINISTRATOR, supports=(kim,))
     client = await practice.person("Ann One")
-    case_id = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=CaseKind.INDIVIDUAL,
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=client),),
-        ),
-    )
+    case_id = await practice.open(lee, CaseKind.INDIVIDUAL, client)
     with pytest.raises(NotFound):
         await case_views.case_overview(practice.deps, pat, case_id)
     # Administrative support for this one case opens it to her, without clinical content.

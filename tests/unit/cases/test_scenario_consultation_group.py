@@ -68,16 +68,7 @@ async def test_a_clinic_pays_for_its_four_clinicians_consultation_group(practice
 async def test_consultation_and_workshop_cases_refuse_a_diagnosis(practice: Practice, kind):
     lee = await practice.staff("Dr. Lee")
     person = await practice.person("Ada Moss")
-    case_id = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=kind,
-            name="Work",
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=person),),
-        ),
-    )
+    case_id = await practice.open(lee, kind, person, name="Work")
     with pytest.raises(RecordNotAllowed):
         await diagnoses.add_diagnosis(
             practice.deps,

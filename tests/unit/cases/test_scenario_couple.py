@@ -19,19 +19,13 @@ async def test_maya_and_sam_start_couples_work_with_dr_lee_and_sam_pays(practice
     maya = await practice.person("Maya Rivera")
     sam = await practice.person("Sam Chen")
 
-    case_id = await cases.open_case(
-        practice.deps,
+    case_id = await practice.open(
         lee,
-        cases.OpenCase(
-            kind=CaseKind.COUPLE,
-            name="Maya & Sam",
-            responsible_provider_id=lee.id,
-            participants=(
-                cases.Participant(person_id=maya, role=MemberRole.PARTNER),
-                cases.Participant(person_id=sam, role=MemberRole.PARTNER),
-            ),
-            payer=cases.Payer(kind=PayerKind.PERSON, id=sam),
-        ),
+        CaseKind.COUPLE,
+        (maya, MemberRole.PARTNER),
+        (sam, MemberRole.PARTNER),
+        name="Maya & Sam",
+        payer=cases.Payer(kind=PayerKind.PERSON, id=sam),
     )
     for person, invoices in ((maya, False), (sam, True)):
         await cases.set_communication(
@@ -76,15 +70,7 @@ async def test_maya_and_sam_start_couples_work_with_dr_lee_and_sam_pays(practice
 async def test_a_couple_never_has_a_third_active_partner(practice: Practice):
     lee = await practice.staff("Dr. Lee")
     maya, sam, alex = [await practice.person(n) for n in ("Maya Rivera", "Sam Chen", "Alex Kim")]
-    case_id = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=CaseKind.COUPLE,
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=maya), cases.Participant(person_id=sam)),
-        ),
-    )
+    case_id = await practice.open(lee, CaseKind.COUPLE, maya, sam)
     with pytest.raises(CaseFull, match="at most 2"):
         await cases.add_member(practice.deps, lee, cases.AddMember(case_id=case_id, person_id=alex))
     overview = await case_views.case_overview(practice.deps, lee, case_id)

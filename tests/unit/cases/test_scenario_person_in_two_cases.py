@@ -6,7 +6,7 @@ import pytest
 
 from core.domain.cases.kinds import CaseKind
 from core.domain.shared.errors import NotFound
-from core.services import cases, directory
+from core.services import directory
 from core.services.cases import views as case_views
 from tests.support.practice import Practice
 
@@ -16,28 +16,11 @@ async def test_sam_in_a_couple_case_and_his_own_individual_case(practice: Practi
     kim = await practice.staff("Dr. Kim")
     maya = await practice.person("Maya Rivera")
     sam = await practice.person("Sam Chen", mobile="+1 555 0100 200")
-    couple = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=CaseKind.COUPLE,
-            name="Maya & Sam",
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=maya), cases.Participant(person_id=sam)),
-        ),
-    )
+    couple = await practice.open(lee, CaseKind.COUPLE, maya, sam, name="Maya & Sam")
     # Dr. Kim finds the existing Sam in the directory instead of entering him again.
     found = await directory.find_people(practice.deps, kim, "sam")
     assert [p.id for p in found] == [sam]
-    individual = await cases.open_case(
-        practice.deps,
-        kim,
-        cases.OpenCase(
-            kind=CaseKind.INDIVIDUAL,
-            responsible_provider_id=kim.id,
-            participants=(cases.Participant(person_id=sam),),
-        ),
-    )
+    individual = await practice.open(kim, CaseKind.INDIVIDUAL, sam)
 
     # One person, two cases, one set of contact details.
     changed = await directory.get_person(practice.deps, kim, sam)

@@ -21,15 +21,8 @@ async def test_a_teen_in_individual_therapy_whose_mother_signs_and_pays(practice
     teen = await practice.person("Jordan Park", date_of_birth=date(2010, 9, 1))
     mother = await practice.person("Hana Park")
 
-    case_id = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=CaseKind.INDIVIDUAL,
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=teen),),
-            payer=cases.Payer(kind=PayerKind.PERSON, id=mother),
-        ),
+    case_id = await practice.open(
+        lee, CaseKind.INDIVIDUAL, teen, payer=cases.Payer(kind=PayerKind.PERSON, id=mother)
     )
     await cases.grant_helper_role(
         practice.deps,

@@ -91,16 +91,7 @@ async def test_who_was_in_the_case_on_a_date(practice: Practice):
     mother, teen, grandma = [
         await practice.person(n) for n in ("Ada Okafor", "Tobi Okafor", "Nne Okafor")
     ]
-    case_id = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=CaseKind.FAMILY,
-            name="Okafor family",
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=mother),),
-        ),
-    )
+    case_id = await practice.open(lee, CaseKind.FAMILY, mother, name="Okafor family")
     await cases.add_member(
         practice.deps, lee, cases.AddMember(case_id=case_id, person_id=teen, joined_on=day(1, 12))
     )

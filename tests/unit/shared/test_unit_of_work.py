@@ -19,15 +19,11 @@ async def test_a_use_case_that_fails_halfway_leaves_nothing_behind(practice: Pra
     before = await directory.find_people(practice.deps, lee, "Ann")
     # The case is built and valid, then the payer turns out not to exist: nothing is stored.
     with pytest.raises(InvalidInput, match="payer"):
-        await cases.open_case(
-            practice.deps,
+        await practice.open(
             lee,
-            cases.OpenCase(
-                kind=CaseKind.INDIVIDUAL,
-                responsible_provider_id=lee.id,
-                participants=(cases.Participant(person_id=client),),
-                payer=cases.Payer(kind=PayerKind.ORGANIZATION, id=lee.id),
-            ),
+            CaseKind.INDIVIDUAL,
+            client,
+            payer=cases.Payer(kind=PayerKind.ORGANIZATION, id=lee.id),
         )
     async with practice.deps.uow() as uow:
         assert await uow.cases.ids_for_person(client) == []
@@ -52,15 +48,7 @@ async def test_leaving_without_commit_discards_and_readers_get_copies(practice: 
 async def test_two_clinicians_changing_one_case_at_once_one_wins(practice: Practice):
     lee = await practice.staff("Dr. Lee")
     maya, sam = await practice.person("Maya Rivera"), await practice.person("Sam Chen")
-    case_id = await cases.open_case(
-        practice.deps,
-        lee,
-        cases.OpenCase(
-            kind=CaseKind.COUPLE,
-            responsible_provider_id=lee.id,
-            participants=(cases.Participant(person_id=maya),),
-        ),
-    )
+    case_id = await practice.open(lee, CaseKind.COUPLE, maya)
     first, second = practice.deps.uow(), practice.deps.uow()
     async with first, second:
         a = await first.cases.get(case_id)

@@ -47,22 +47,13 @@ def test_case_list_pages_through_many_cases(signed_in, world: World):
     import asyncio
 
     from core.domain.cases.kinds import CaseKind
-    from core.services import cases
 
     practice, kim = world.practice, world.staff["kim"]
 
     async def many() -> None:
         for n in range(55):
             person = await practice.person(f"Client {n:02d}")
-            await cases.open_case(
-                practice.deps,
-                kim,
-                cases.OpenCase(
-                    kind=CaseKind.INDIVIDUAL,
-                    responsible_provider_id=kim.id,
-                    participants=(cases.Participant(person_id=person),),
-                ),
-            )
+            await practice.open(kim, CaseKind.INDIVIDUAL, person)
 
     asyncio.run(many())
     browser = signed_in("kim")
