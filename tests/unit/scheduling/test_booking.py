@@ -16,6 +16,7 @@ from core.domain.shared.errors import ConcurrencyConflict, Forbidden, InvalidInp
 from core.services import scheduling as s
 from core.services.cases import views as case_views
 from tests.support.scheduling_practice import Clinic, at
+from tests.support.stores import with_commit_hook
 
 
 @pytest.fixture
@@ -114,30 +115,15 @@ async def test_units_of_work_booking_the_same_slot_at_once_one_wins_the_others_g
     arrived = 0
     factory = memory_uow_factory(clinic.store)
 
-    class Racing:
-        """A unit of work whose commit waits until every writer is about to commit."""
+    async def all_arrived() -> None:
+        """Every writer waits until all of them are about to commit."""
+        nonlocal arrived
+        arrived += 1
+        if arrived == writers:
+            gate.set()
+        await gate.wait()
 
-        def __init__(self):
-            self.inner = factory()
-
-        def __getattr__(self, name):
-            return getattr(self.inner, name)
-
-        async def __aenter__(self):
-            return self
-
-        async def __aexit__(self, *exc):
-            await self.inner.__aexit__(*exc)
-
-        async def commit(self):
-            nonlocal arrived
-            arrived += 1
-            if arrived == writers:
-                gate.set()
-            await gate.wait()
-            await self.inner.commit()
-
-    deps = replace(clinic.deps, uow=Racing)
+    deps = replace(clinic.deps, uow=with_commit_hook(factory, all_arrived))
 
     async def book(case_id, hour, minute):
         return await s.schedule_appointment(
@@ -390,28 +376,14 @@ async def test_a_booking_that_lost_a_race_on_the_store_is_run_again_and_ends_pre
     factory = memory_uow_factory(clinic.store)
     conflicts = []
 
-    class OnceStale:
-        def __init__(self):
-            self.inner = factory()
+    async def stale_once() -> None:
+        if not conflicts:
+            conflicts.append("stale")
+            if other_booked_that_time:
+                await clinic.book(lee, second, at(2, 3, 10, 0))
+            raise ConcurrencyConflict()
 
-        def __getattr__(self, name):
-            return getattr(self.inner, name)
-
-        async def __aenter__(self):
-            return self
-
-        async def __aexit__(self, *exc):
-            await self.inner.__aexit__(*exc)
-
-        async def commit(self):
-            if not conflicts:
-                conflicts.append("stale")
-                if other_booked_that_time:
-                    await clinic.book(lee, second, at(2, 3, 10, 0))
-                raise ConcurrencyConflict()
-            await self.inner.commit()
-
-    deps = replace(clinic.deps, uow=OnceStale)
+    deps = replace(clinic.deps, uow=with_commit_hook(factory, stale_once))
     command = s.ScheduleAppointment(
         case_id=first, start=at(2, 3, 10, 15), service_id=clinic.services["Individual 50"]
     )

@@ -16,6 +16,7 @@ from core.services import cases
 from core.services import scheduling as s
 from core.services.cases import views as case_views
 from tests.support.scheduling_practice import Clinic, at
+from tests.support.stores import with_commit_hook
 
 
 @pytest.fixture
@@ -33,27 +34,13 @@ def closing_at_commit(clinic: Clinic, actor, case_id):
     factory = memory_uow_factory(clinic.store)
     closes = []
 
-    class CloseFirst:
-        def __init__(self):
-            self.inner = factory()
+    async def close_first() -> None:
+        if not closes:
+            closes.append(
+                await cases.close_case(clinic.deps, actor, cases.CloseCase(case_id=case_id))
+            )
 
-        def __getattr__(self, name):
-            return getattr(self.inner, name)
-
-        async def __aenter__(self):
-            return self
-
-        async def __aexit__(self, *exc):
-            await self.inner.__aexit__(*exc)
-
-        async def commit(self):
-            if not closes:
-                closes.append(
-                    await cases.close_case(clinic.deps, actor, cases.CloseCase(case_id=case_id))
-                )
-            await self.inner.commit()
-
-    deps = replace(clinic.deps, uow=CloseFirst)
+    deps = replace(clinic.deps, uow=with_commit_hook(factory, close_first))
     return deps, closes
 
 
