@@ -23,10 +23,8 @@ def confirm_codes(appointment: Appointment, case: Case, lines: Iterable[CodeLine
         )
     appointment.codes = tuple(lines)
     appointment.events.record(
-        CodesConfirmed(
-            case_id=appointment.case_id,
-            appointment_id=appointment.id,
-            start=appointment.start,
+        CodesConfirmed.about(
+            appointment,
             codes=appointment.codes,
         )
     )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Self
 from uuid import UUID
 
-from core.domain.scheduling.appointments import AppointmentStatus, Attendance
+from core.domain.scheduling.appointments import Appointment, AppointmentStatus, Attendance
 from core.domain.shared.audit import AuditAction
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, PersonId, StaffId
@@ -22,6 +23,16 @@ class AppointmentEvent(DomainEvent):
     case_id: CaseId
     appointment_id: UUID
     start: datetime
+
+    @classmethod
+    def about(cls, appointment: Appointment, **details: Any) -> Self:
+        """The event about `appointment` as it is now (its case, id and start)."""
+        return cls(
+            case_id=appointment.case_id,
+            appointment_id=appointment.id,
+            start=appointment.start,
+            **details,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -58,10 +58,8 @@ async def _record_attendance(
         on_behalf = _on_behalf_of(ctx.actor, appointment.providers, cmd.on_behalf_of)
         appointment.touch(_mark(deps, ctx.actor, on_behalf))
         appointment.events.record(
-            AttendanceRecorded(
-                case_id=appointment.case_id,
-                appointment_id=appointment.id,
-                start=appointment.start,
+            AttendanceRecorded.about(
+                appointment,
                 marks=tuple(cmd.marks.items()),
             )
         )
@@ -92,10 +90,8 @@ async def set_status(deps: SchedulingDeps, actor: Actor, cmd: SetStatus) -> Appo
         on_behalf = _on_behalf_of(ctx.actor, appointment.providers, cmd.on_behalf_of)
         appointment.touch(_mark(deps, ctx.actor, on_behalf))
         appointment.events.record(
-            StatusSet(
-                case_id=appointment.case_id,
-                appointment_id=appointment.id,
-                start=appointment.start,
+            StatusSet.about(
+                appointment,
                 status=appointment.status,
                 before=before,
             )

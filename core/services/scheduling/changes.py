@@ -184,10 +184,8 @@ async def cancel_appointment(deps: SchedulingDeps, actor: Actor, cmd: CancelAppo
                 series.end_before(local_date(appointment.start, tz))
                 await uow.appointments.update_series(series)
         appointment.events.record(
-            AppointmentCancelled(
-                case_id=appointment.case_id,
-                appointment_id=appointment.id,
-                start=appointment.start,
+            AppointmentCancelled.about(
+                appointment,
                 late=cmd.late,
                 sessions=len(cancelled),
             )
