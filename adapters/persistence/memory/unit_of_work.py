@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from adapters.persistence.memory.cases import MemoryCaseRepository, MemoryHistoryRepository
@@ -57,13 +56,8 @@ class MemoryUnitOfWork:
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.rollback()
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.rollback()  # what was committed stays; whatever else was staged goes
 
     def collect_events(self) -> list[DomainEvent]:
         taken = [e for table in self._tables.values() for e in table.events]
