@@ -1,5 +1,7 @@
 """Services, appointments and series: rows ↔ domain objects, and the no-overlap guarantee.
 
+(Over 400 lines on purpose: the no-overlap check and the rows it reads belong together.)
+
 An appointment is four tables (the row, its providers, attendance and confirmed codes); any list
 of appointments is loaded in four queries. The providers' rows carry the appointment's time and
 whether it holds the slot: PostgreSQL's exclusion constraint on them refuses a double booking at

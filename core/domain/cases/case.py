@@ -1,5 +1,7 @@
 """The case aggregate: the relationship or service being treated.
 
+(Over 400 lines on purpose: one aggregate whose invariants span all its lists stays one class.)
+
 A case owns its memberships and every responsibility attached to it, so that one version number
 guards all of its invariants: a participant limit can only be checked against all memberships,
 "exactly one responsible provider" only against all provider periods.
