@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+from litestar.types import ControllerRouterHandler
+
 from adapters.web.audit import log as audit_log
 from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
 from adapters.web.directory import people, sign_in, staff
-from adapters.web.scheduling import appointment, calendar, case_panel, feed
+from adapters.web.scheduling.appointment import AppointmentPages
+from adapters.web.scheduling.booking import Booking
+from adapters.web.scheduling.calendar import CalendarPages
+from adapters.web.scheduling.case_panel import CaseSchedule
+from adapters.web.scheduling.feed import FeedSettings, feed
 
-ROUTES = [
+ROUTES: list[ControllerRouterHandler] = [
     *sign_in.ROUTES,
     CaseOpening,
     CasePages,
     CaseChanges,
     people.DIRECTORY,
     *staff.ROUTES,
-    *calendar.ROUTES,
-    *appointment.ROUTES,
-    *case_panel.ROUTES,
-    *feed.ROUTES,
+    CalendarPages,
+    Booking,
+    AppointmentPages,
+    CaseSchedule,
+    FeedSettings,
+    feed,  # public by its secret: no staff guard
     *audit_log.ROUTES,
 ]

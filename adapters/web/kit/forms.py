@@ -75,7 +75,8 @@ def read(
     of the path, a person just registered...), which the form cannot override; `words` name
     the choices of a shape that does not say them itself (`{"status": "a status"}`)."""
     raw: dict[str, Any] = {}
-    fields = {f.name: f for f in mi.type_info(shape).fields}  # type: ignore[attr-defined]
+    # By the input's name (a field renamed for Python, `from_` for `from`, reads as `from`).
+    fields = {f.encode_name: f for f in mi.type_info(shape).fields}  # type: ignore[attr-defined]
     for name, field in fields.items():
         if name in known:
             continue
