@@ -8,7 +8,9 @@ from adapters.web.audit import log as audit_log
 from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
-from adapters.web.directory import people, sign_in, staff
+from adapters.web.directory import people
+from adapters.web.directory.sign_in import SignIn
+from adapters.web.directory.staff import StaffPages
 from adapters.web.scheduling.appointment import AppointmentPages
 from adapters.web.scheduling.booking import Booking
 from adapters.web.scheduling.calendar import CalendarPages
@@ -16,12 +18,12 @@ from adapters.web.scheduling.case_panel import CaseSchedule
 from adapters.web.scheduling.feed import FeedSettings, feed
 
 ROUTES: list[ControllerRouterHandler] = [
-    *sign_in.ROUTES,
+    SignIn,  # no staff guard: sign-in, sign-out and setup
     CaseOpening,
     CasePages,
     CaseChanges,
     people.DIRECTORY,
-    *staff.ROUTES,
+    StaffPages,
     CalendarPages,
     Booking,
     AppointmentPages,

@@ -96,3 +96,8 @@ def fragment_or_redirect(
         return Redirect(path=path, status_code=303)
 
     return done
+
+
+def redirect_to(path: str) -> Callable[[Any], Response[Any]]:
+    """`done` for a screen without fragments: a 303 to `path`, whatever the result."""
+    return lambda _: Redirect(path=path, status_code=303)
