@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
-from adapters.web.audit import log as audit_log
+from adapters.web.audit.log import AuditPages
 from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
@@ -30,5 +30,5 @@ ROUTES: list[ControllerRouterHandler] = [
     CaseSchedule,
     FeedSettings,
     feed,  # public by its secret: no staff guard
-    *audit_log.ROUTES,
+    AuditPages,
 ]
