@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-from adapters.web.audit import log as audit_log
+from litestar.types import ControllerRouterHandler
+
+from adapters.web.audit.log import AuditPages
 from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
-from adapters.web.directory import people, sign_in, staff
-from adapters.web.scheduling import appointment, calendar, case_panel, feed
+from adapters.web.directory import people
+from adapters.web.directory.sign_in import SignIn
+from adapters.web.directory.staff import StaffPages
+from adapters.web.scheduling.appointment import AppointmentPages
+from adapters.web.scheduling.booking import Booking
+from adapters.web.scheduling.calendar import CalendarPages
+from adapters.web.scheduling.case_panel import CaseSchedule
+from adapters.web.scheduling.feed import FeedSettings, feed
 
-ROUTES = [
-    *sign_in.ROUTES,
+ROUTES: list[ControllerRouterHandler] = [
+    SignIn,  # no staff guard: sign-in, sign-out and setup
     CaseOpening,
     CasePages,
     CaseChanges,
     people.DIRECTORY,
-    *staff.ROUTES,
-    *calendar.ROUTES,
-    *appointment.ROUTES,
-    *case_panel.ROUTES,
-    *feed.ROUTES,
-    *audit_log.ROUTES,
+    StaffPages,
+    CalendarPages,
+    Booking,
+    AppointmentPages,
+    CaseSchedule,
+    FeedSettings,
+    feed,  # public by its secret: no staff guard
+    AuditPages,
 ]

@@ -1,10 +1,12 @@
-"""Signing in and out, and the one-time setup of a practice that has no staff yet."""
+"""Signing in and out, and the one-time setup of a practice that has no staff yet. These are the
+routes without the staff guard: nobody is signed in yet."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
+import msgspec
+from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from adapters.web.auth import (
@@ -16,94 +18,114 @@ from adapters.web.auth import (
 )
 from adapters.web.errors import safe_next
 from adapters.web.kit import forms
+from adapters.web.kit.form_action import Refusal, form_action
 from adapters.web.kit.params import DepsParam, HasherParam, QueryStr, WebParam
-from adapters.web.kit.rendering import form_errors
 from core.domain.shared.errors import DomainError, Forbidden
 from core.services import directory
 from core.services.directory import auth
 
-
-@get("/", sync_to_thread=False)
-def home() -> Redirect:
-    return Redirect(path="/cases", status_code=303)
+AnyRequest = Request[Any, Any, Any]
 
 
-@get("/sign-in")
-async def sign_in_page(deps: DepsParam, next: QueryStr = "/cases") -> Template | Redirect:
-    if not await directory.practice_has_staff(deps):
-        return Redirect(path="/setup", status_code=303)
-    return Template(
-        "directory/sign_in.html", context={"values": {"next": safe_next(next)}, "errors": {}}
-    )
+class SignInForm(msgspec.Struct, kw_only=True):
+    email: str = ""
+    password: str = ""
+    next: str = ""
 
 
-@post("/sign-in")
-async def sign_in(
-    request: Request[Any, Any, Any], deps: DepsParam, hasher: HasherParam, web: WebParam
-) -> Template | Redirect:
-    form = await request.form()
-    try:
-        signed_in = await auth.authenticate(
-            deps,
-            hasher,
-            forms.text(form, "email")[:254],
-            forms.text(form, "password")[:1024],
-            origin=request_origin(request),
+class SetupForm(msgspec.Struct, kw_only=True):
+    name: str = ""
+    email: str = ""
+    password: str = ""
+    password_again: str = ""
+
+
+def _form_again(template: str) -> Any:
+    """The form once more: the message (one and the same for every failed sign-in) and what
+    was typed, never the password."""
+
+    async def again(refusal: Refusal) -> Response[Any]:
+        context = {"values": refusal.values, "errors": refusal.errors}
+        return Template(template, context=context, status_code=422)
+
+    return again
+
+
+class SignIn(Controller):
+    path = "/"  # no guard: these are how one gets a session
+
+    @get("/", sync_to_thread=False)
+    def home(self) -> Redirect:
+        return Redirect(path="/cases", status_code=303)
+
+    @get("/sign-in")
+    async def sign_in_page(self, deps: DepsParam, next: QueryStr = "/cases") -> Template | Redirect:
+        if not await directory.practice_has_staff(deps):
+            return Redirect(path="/setup", status_code=303)
+        context = {"values": {"next": safe_next(next)}, "errors": {}}
+        return Template("directory/sign_in.html", context=context)
+
+    @post("/sign-in")
+    async def sign_in(
+        self, request: AnyRequest, deps: DepsParam, hasher: HasherParam, web: WebParam
+    ) -> Response[Any]:
+        """Every failure costs one password check and says the same (see `auth.authenticate`)."""
+        form = await request.form()
+        typed = forms.read(form, SignInForm)
+
+        def done(signed_in: auth.SignedIn) -> Response[Any]:
+            start_session(request, signed_in, web)
+            return Redirect(path=safe_next(typed.next), status_code=303)
+
+        return await form_action(
+            form,
+            lambda: auth.authenticate(
+                deps,
+                hasher,
+                typed.email[:254],
+                typed.password[:1024],
+                origin=request_origin(request),
+            ),
+            done=done,
+            again=_form_again("directory/sign_in.html"),
         )
-    except DomainError as exc:
-        return Template(
-            "directory/sign_in.html",
-            context={"values": forms.values(form), "errors": form_errors(exc)},
-            status_code=422,
-        )
-    start_session(request, signed_in, web)
-    return Redirect(path=safe_next(forms.text(form, "next")), status_code=303)
 
-
-@post("/sign-out")
-async def sign_out(request: Request[Any, Any, Any], deps: DepsParam, web: WebParam) -> Redirect:
-    try:
-        staff_id = signed_in_staff(request, web)
-    except NotSignedIn:  # the session had already ended: nothing to write
-        staff_id = None
-    if staff_id is not None:
-        await auth.signed_out(deps, staff_id, request_origin(request))
-    end_session(request)
-    return Redirect(path="/sign-in", status_code=303)
-
-
-@get("/setup")
-async def setup_page(deps: DepsParam) -> Template | Redirect:
-    if await directory.practice_has_staff(deps):
+    @post("/sign-out")
+    async def sign_out(self, request: AnyRequest, deps: DepsParam, web: WebParam) -> Redirect:
+        try:
+            staff_id = signed_in_staff(request, web)
+        except NotSignedIn:  # the session had already ended: nothing to write
+            staff_id = None
+        if staff_id is not None:
+            await auth.signed_out(deps, staff_id, request_origin(request))
+        end_session(request)
         return Redirect(path="/sign-in", status_code=303)
-    return Template("directory/setup.html", context={"values": {}, "errors": {}})
 
-
-@post("/setup")
-async def setup(
-    request: Request[Any, Any, Any], deps: DepsParam, hasher: HasherParam, web: WebParam
-) -> Template | Redirect:
-    """Create the owner and their password, then sign them in. Refused once staff exist."""
-    form = await request.form()
-    password = forms.text(form, "password")
-    try:
+    @get("/setup")
+    async def setup_page(self, deps: DepsParam) -> Template | Redirect:
         if await directory.practice_has_staff(deps):
-            raise Forbidden("This practice is already set up. Sign in instead.")
-        if password != forms.text(form, "password_again"):
-            raise DomainError("The two passwords differ.", field="password_again")
-        signed_in = await directory.create_first_owner(
-            deps, hasher, forms.text(form, "name"), forms.text(form, "email"), password
-        )
-    except Forbidden:
-        raise
-    except DomainError as exc:
-        return Template(
-            "directory/setup.html",
-            context={"values": forms.values(form), "errors": form_errors(exc)},
-            status_code=422,
-        )
-    start_session(request, signed_in, web)
-    return Redirect(path="/cases", status_code=303)
+            return Redirect(path="/sign-in", status_code=303)
+        return Template("directory/setup.html", context={"values": {}, "errors": {}})
 
+    @post("/setup")
+    async def setup(
+        self, request: AnyRequest, deps: DepsParam, hasher: HasherParam, web: WebParam
+    ) -> Response[Any]:
+        """Create the owner and their password, then sign them in. Refused once staff exist."""
+        form = await request.form()
 
-ROUTES = [home, sign_in_page, sign_in, sign_out, setup_page, setup]
+        async def run() -> auth.SignedIn:
+            if await directory.practice_has_staff(deps):
+                raise Forbidden("This practice is already set up. Sign in instead.")
+            typed = forms.read(form, SetupForm)
+            if typed.password != typed.password_again:
+                raise DomainError("The two passwords differ.", field="password_again")
+            return await directory.create_first_owner(
+                deps, hasher, typed.name, typed.email, typed.password
+            )
+
+        def done(signed_in: auth.SignedIn) -> Response[Any]:
+            start_session(request, signed_in, web)
+            return Redirect(path="/cases", status_code=303)
+
+        return await form_action(form, run, done=done, again=_form_again("directory/setup.html"))

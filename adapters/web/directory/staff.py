@@ -3,36 +3,53 @@ clinicians an administrator supports, and passwords (the core refuses anyone els
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from litestar import Request, get, post
-from litestar.response import Redirect, Template
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.response import Template
 
-from adapters.web.auth import keep_session
+from adapters.web.auth import keep_session, staff_only
 from adapters.web.kit import forms
-from adapters.web.kit.params import ActorParam, DepsParam, HasherParam, PathStr, QueryStr
-from adapters.web.kit.paths import path_id
-from adapters.web.kit.rendering import form_errors
+from adapters.web.kit.form_action import Refusal, form_action, redirect_to
+from adapters.web.kit.forms import what
+from adapters.web.kit.params import ActorParam, DepsParam, HasherParam, PathId, QueryStr
 from core.domain.cases.access import StaffActor
 from core.domain.directory.credentials import check_password_strength
 from core.domain.directory.parties import Licensure, StaffMember, StaffRole
-from core.domain.shared.errors import DomainError, Forbidden, InvalidInput, NotFound
+from core.domain.shared.errors import Forbidden, InvalidInput, NotFound
 from core.domain.shared.values import StaffId
 from core.services import directory
 from core.services.directory import auth
 from core.services.shared.use_case import Deps
 
+AnyRequest = Request[Any, Any, Any]
 
-def _details(form: Any) -> dict[str, Any]:
-    supervisor = forms.optional_uuid(form, "supervisor_id", "a supervisor")
-    return {
-        "name": forms.text(form, "name"),
-        "email": forms.text(form, "email"),
-        "roles": forms.choices(form, "roles", StaffRole, "roles"),
-        "licensure": forms.choice(form, "licensure", Licensure, "a licensure"),
-        "supervisor_id": StaffId(supervisor) if supervisor else None,
-        "supports": frozenset(StaffId(s) for s in forms.uuids(form, "supports", "a clinician")),
-    }
+
+class StaffForm(msgspec.Struct, kw_only=True):
+    """The staff member's details, as `directory.StaffDetails` has them."""
+
+    name: str
+    email: str
+    roles: Annotated[frozenset[StaffRole], what("roles")] = frozenset()
+    licensure: Annotated[Licensure, what("a licensure")]
+    supervisor_id: Annotated[StaffId | None, what("a supervisor")] = None
+    supports: Annotated[frozenset[StaffId], what("a clinician")] = frozenset()
+    password: str = ""  # a new password; empty on the staff page: unchanged
+
+    def details(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in StaffForm.__struct_fields__ if f != "password"}
+
+
+class UpdateStaffForm(StaffForm, kw_only=True):
+    version: Annotated[int, msgspec.Meta(ge=0, le=1_000_000_000)] = 0
+    active: bool = False
+
+
+class PasswordChange(msgspec.Struct, kw_only=True):
+    current_password: str = ""
+    password: str = ""
+    password_again: str = ""
 
 
 def _values_of(member: StaffMember) -> dict[str, Any]:
@@ -65,27 +82,6 @@ async def _context(
     }
 
 
-@get("/staff")
-async def staff_list(deps: DepsParam, actor: ActorParam) -> Template:
-    values = {"roles": [StaffRole.CLINICIAN.value], "licensure": Licensure.LICENSED.value}
-    return Template("directory/staff/list.html", context=await _context(deps, actor, values, {}))
-
-
-@post("/staff/new")
-async def add_staff(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, hasher: HasherParam
-) -> Template | Redirect:
-    form = await request.form()
-    try:
-        command = directory.AddStaff(**_details(form), password=forms.text(form, "password"))
-        await directory.add_staff(deps, actor, command, hasher)
-    except DomainError as exc:
-        context = await _context(deps, actor, forms.values(form), form_errors(exc))
-        status = 403 if isinstance(exc, Forbidden) else 422
-        return Template("directory/staff/list.html", context=context, status_code=status)
-    return Redirect(path="/staff", status_code=303)
-
-
 async def _member(deps: Deps, actor: StaffActor, staff_id: StaffId) -> StaffMember:
     for member in await directory.list_staff(deps, actor):
         if member.id == staff_id:
@@ -93,82 +89,106 @@ async def _member(deps: Deps, actor: StaffActor, staff_id: StaffId) -> StaffMemb
     raise NotFound("No such staff member.")
 
 
-@get("/staff/{staff_id:str}")
-async def staff_page(
-    deps: DepsParam, actor: ActorParam, staff_id: PathStr, password: QueryStr = ""
-) -> Template:
-    member = await _member(deps, actor, StaffId(path_id(staff_id, "staff member")))
-    context = await _context(deps, actor, _values_of(member), {}, member=member)
-    context["password_changed"] = password == "changed"
-    return Template("directory/staff/page.html", context=context)
+class StaffPages(Controller):
+    path = "/staff"
+    guards = [staff_only]
 
+    @get("")
+    async def staff_list(self, deps: DepsParam, actor: ActorParam) -> Template:
+        values = {"roles": [StaffRole.CLINICIAN.value], "licensure": Licensure.LICENSED.value}
+        context = await _context(deps, actor, values, {})
+        return Template("directory/staff/list.html", context=context)
 
-@post("/staff/{staff_id:str}")
-async def update_staff(
-    request: Request[Any, Any, Any],
-    deps: DepsParam,
-    actor: ActorParam,
-    hasher: HasherParam,
-    staff_id: PathStr,
-) -> Template | Redirect:
-    member = await _member(deps, actor, StaffId(path_id(staff_id, "staff member")))
-    form = await request.form()
-    try:
-        password = forms.text(form, "password")
-        if password:
-            check_password_strength(password)
-        await directory.update_staff(
-            deps,
-            actor,
-            directory.UpdateStaff(
-                staff_id=member.id,
-                version=forms.optional_int(form, "version", 0, 1_000_000_000) or 0,
-                active=forms.flag(form, "active"),
-                **_details(form),
-            ),
-        )
-        if password:
-            generation = await auth.set_password(deps, hasher, actor, member.id, password)
-            if member.id == actor.id:
-                keep_session(request, generation)
-    except DomainError as exc:
-        context = await _context(deps, actor, forms.values(form), form_errors(exc), member=member)
-        status = 403 if isinstance(exc, Forbidden) else 422
-        return Template("directory/staff/page.html", context=context, status_code=status)
-    return Redirect(path=f"/staff/{member.id}", status_code=303)
+    @post("/new")
+    async def add_staff(
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, hasher: HasherParam
+    ) -> Response[Any]:
+        form = await request.form()
 
+        async def run() -> StaffId:
+            typed = forms.read(form, StaffForm)
+            command = directory.AddStaff(**typed.details(), password=typed.password)
+            return await directory.add_staff(deps, actor, command, hasher)  # one transaction
 
-@post("/staff/{staff_id:str}/password")
-async def change_own_password(
-    request: Request[Any, Any, Any],
-    deps: DepsParam,
-    actor: ActorParam,
-    hasher: HasherParam,
-    staff_id: PathStr,
-) -> Template | Redirect:
-    """A staff member changes their own password, proving the current one first (a borrowed
-    session alone cannot take over the account; failures count towards the lockout)."""
-    member = await _member(deps, actor, StaffId(path_id(staff_id, "staff member")))
-    if member.id != actor.id:
-        raise Forbidden("You can change your own password here; the owner sets others'.")
-    form = await request.form()
-    try:
-        await auth.sign_in(deps, hasher, member.email, forms.text(form, "current_password"))
-    except DomainError as exc:
-        errors = {"current_password": exc.message}
-    else:
-        try:
-            password = forms.text(form, "password")
-            if password != forms.text(form, "password_again"):
+        async def again(refusal: Refusal) -> Response[Any]:
+            context = await _context(deps, actor, refusal.values, refusal.errors)
+            return Template("directory/staff/list.html", context=context, status_code=422)
+
+        return await form_action(form, run, done=redirect_to("/staff"), again=again)
+
+    @get("/{staff_id:uuid}")
+    async def staff_page(
+        self, deps: DepsParam, actor: ActorParam, staff_id: PathId, password: QueryStr = ""
+    ) -> Template:
+        member = await _member(deps, actor, StaffId(staff_id))
+        context = await _context(deps, actor, _values_of(member), {}, member=member)
+        context["password_changed"] = password == "changed"
+        return Template("directory/staff/page.html", context=context)
+
+    @post("/{staff_id:uuid}")
+    async def update_staff(
+        self,
+        request: AnyRequest,
+        deps: DepsParam,
+        actor: ActorParam,
+        hasher: HasherParam,
+        staff_id: PathId,
+    ) -> Response[Any]:
+        member = await _member(deps, actor, StaffId(staff_id))
+        form = await request.form()
+
+        async def run() -> None:
+            typed = forms.read(form, UpdateStaffForm)
+            if typed.password:
+                check_password_strength(typed.password)
+            command = directory.UpdateStaff(
+                staff_id=member.id, version=typed.version, active=typed.active, **typed.details()
+            )
+            await directory.update_staff(deps, actor, command)
+            if typed.password:
+                generation = await auth.set_password(deps, hasher, actor, member.id, typed.password)
+                if member.id == actor.id:
+                    keep_session(request, generation)
+
+        async def again(refusal: Refusal) -> Response[Any]:
+            context = await _context(deps, actor, refusal.values, refusal.errors, member=member)
+            return Template("directory/staff/page.html", context=context, status_code=422)
+
+        done = redirect_to(f"/staff/{member.id}")
+        return await form_action(form, run, done=done, again=again, conflict_status=422)
+
+    @post("/{staff_id:uuid}/password")
+    async def change_own_password(
+        self,
+        request: AnyRequest,
+        deps: DepsParam,
+        actor: ActorParam,
+        hasher: HasherParam,
+        staff_id: PathId,
+    ) -> Response[Any]:
+        """A staff member changes their own password, proving the current one first (a borrowed
+        session alone cannot take over the account; failures count towards the lockout)."""
+        member = await _member(deps, actor, StaffId(staff_id))
+        if member.id != actor.id:
+            raise Forbidden("You can change your own password here; the owner sets others'.")
+        form = await request.form()
+
+        async def run() -> None:
+            typed = forms.read(form, PasswordChange)
+            try:
+                await auth.sign_in(deps, hasher, member.email, typed.current_password)
+            except auth.SignInFailed as failed:
+                failed.field = "current_password"  # the one it is about on this form
+                raise
+            if typed.password != typed.password_again:
                 raise InvalidInput("The two passwords differ.", field="password_again")
-            generation = await auth.set_password(deps, hasher, actor, member.id, password)
+            generation = await auth.set_password(deps, hasher, actor, member.id, typed.password)
             keep_session(request, generation)  # the other sessions end
-            return Redirect(path=f"/staff/{member.id}?password=changed", status_code=303)
-        except DomainError as exc:
-            errors = form_errors(exc)
-    context = await _context(deps, actor, _values_of(member), {}, member=member)
-    context["password_errors"] = errors
-    return Template("directory/staff/page.html", context=context, status_code=422)
 
+        async def again(refusal: Refusal) -> Response[Any]:
+            context = await _context(deps, actor, _values_of(member), {}, member=member)
+            context["password_errors"] = refusal.errors
+            return Template("directory/staff/page.html", context=context, status_code=422)
 
-ROUTES = [staff_list, add_staff, staff_page, update_staff, change_own_password]
+        done = redirect_to(f"/staff/{member.id}?password=changed")
+        return await form_action(form, run, done=done, again=again)

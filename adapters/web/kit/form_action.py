@@ -59,9 +59,12 @@ async def form_action(
     sent: Container[str] | None = None,
     day_field: str | None = None,
     fields: Mapping[str, str] | None = None,
+    conflict_status: int = 409,
 ) -> Response[Any]:
     """Run `run()` and answer. `sent` (usually the form) and `day_field` place messages as
-    `rendering.form_errors` says; `fields` renames the core's field names to the form's."""
+    `rendering.form_errors` says; `fields` renames the core's field names to the form's.
+    `conflict_status`: a screen that answers a stale version by showing the record as it is
+    now (the appointment page) says 422 there, as for any other refusal."""
     try:
         result = await run()
     except (NotFound, Forbidden):
@@ -73,7 +76,7 @@ async def form_action(
             error=exc,
             errors=form_errors(exc, sent, day_field),
             values={**forms.values(form), **(kept.values if kept else {})},
-            status=409 if isinstance(exc, ConcurrencyConflict) else 422,
+            status=conflict_status if isinstance(exc, ConcurrencyConflict) else 422,
         )
         return await again(refusal)
     answer = done(result)
@@ -93,3 +96,8 @@ def fragment_or_redirect(
         return Redirect(path=path, status_code=303)
 
     return done
+
+
+def redirect_to(path: str) -> Callable[[Any], Response[Any]]:
+    """`done` for a screen without fragments: a 303 to `path`, whatever the result."""
+    return lambda _: Redirect(path=path, status_code=303)

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
-from uuid import UUID
 
 import msgspec
 import msgspec.inspect as mi
@@ -75,7 +74,8 @@ def read(
     of the path, a person just registered...), which the form cannot override; `words` name
     the choices of a shape that does not say them itself (`{"status": "a status"}`)."""
     raw: dict[str, Any] = {}
-    fields = {f.name: f for f in mi.type_info(shape).fields}  # type: ignore[attr-defined]
+    # By the input's name (a field renamed for Python, `from_` for `from`, reads as `from`).
+    fields = {f.encode_name: f for f in mi.type_info(shape).fields}  # type: ignore[attr-defined]
     for name, field in fields.items():
         if name in known:
             continue
@@ -178,75 +178,6 @@ def _invalid(
         low, high = kind.ge, kind.le
         return InvalidInput(f"Enter a number from {low} to {high}.", field=name)
     return InvalidInput(f"Choose {words} from the list.", field=name)
-
-
-# Field by field, for the screens not yet reading a declared Struct (directory, scheduling).
-
-
-def optional_text(form: Fields, name: str) -> str | None:
-    return text(form, name).strip() or None
-
-
-def optional_date(form: Fields, name: str) -> date | None:
-    raw = text(form, name).strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput("Enter a date as YYYY-MM-DD.", field=name) from None
-
-
-def optional_int(form: Fields, name: str, low: int, high: int) -> int | None:
-    raw = text(form, name).strip()
-    if not raw:
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidInput("Enter a whole number.", field=name) from None
-    if not low <= value <= high:
-        raise InvalidInput(f"Enter a number from {low} to {high}.", field=name)
-    return value
-
-
-def optional_uuid(form: Fields, name: str, what: str) -> UUID | None:
-    raw = text(form, name).strip()
-    if not raw:
-        return None
-    return parse_uuid(raw, name, what)
-
-
-def required_uuid(form: Fields, name: str, what: str) -> UUID:
-    value = optional_uuid(form, name, what)
-    if value is None:
-        raise InvalidInput(f"Choose {what}.", field=name)
-    return value
-
-
-def parse_uuid(raw: str, name: str, what: str) -> UUID:
-    try:
-        return UUID(raw)
-    except ValueError:
-        raise InvalidInput(f"Choose {what} from the list.", field=name) from None
-
-
-def choice(form: Fields, name: str, enum: type[E], what: str) -> E:
-    value = optional_choice(form, name, enum, what)
-    if value is None:
-        raise InvalidInput(f"Choose {what}.", field=name)
-    return value
-
-
-def choices(form: Fields, name: str, enum: type[E], what: str) -> frozenset[E]:
-    try:
-        return frozenset(enum(v) for v in form.getall(name, []) if isinstance(v, str))
-    except ValueError:
-        raise InvalidInput(f"Choose {what} from the list.", field=name) from None
-
-
-def uuids(form: Fields, name: str, what: str) -> list[UUID]:
-    return [parse_uuid(v, name, what) for v in form.getall(name, []) if isinstance(v, str) and v]
 
 
 def values(form: Fields) -> dict[str, object]:

@@ -1,7 +1,8 @@
 """One appointment: its expected participants with attendance buttons, status, billing codes,
 supervision and series, and the changes to it. Every change answers htmx with the page's panel
 updated in place and a plain post with a redirect back; a refused one re-renders the panel
-(422) with the message next to its form."""
+(422) with the message next to its form. A stale version is refused with 422 too, and the panel
+shows the appointment as it is now instead of what was typed."""
 
 from __future__ import annotations
 
@@ -9,30 +10,25 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
-from litestar import Request, get, post
-from litestar.datastructures import FormMultiDict
+from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 
+from adapters.web.auth import staff_only
 from adapters.web.kit import forms
-from adapters.web.kit.params import ActorParam, PathStr, SchedDepsParam
-from adapters.web.kit.paths import path_id
+from adapters.web.kit.form_action import Refusal, form_action
+from adapters.web.kit.params import ActorParam, PathId, SchedDepsParam
 from adapters.web.kit.rendering import render, wants_fragment
-from adapters.web.scheduling.calendar import (
-    remember_warnings,
-    service_choices,
-    session_details,
-    take_warnings,
+from adapters.web.scheduling.booking import remember_warnings, take_warnings
+from adapters.web.scheduling.forms import (
+    AttendanceForm,
+    CancelForm,
+    ChangeForm,
+    CodesForm,
+    StatusForm,
 )
 from core.domain.cases.access import StaffActor
 from core.domain.scheduling.appointments import AppointmentStatus, Attendance
-from core.domain.shared.errors import (
-    ConcurrencyConflict,
-    DomainError,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-)
-from core.domain.shared.values import PersonId
+from core.domain.shared.errors import InvalidInput
 from core.services import billing, scheduling
 from core.services.billing.views import codes as billing_codes
 from core.services.scheduling import views as schedule_views
@@ -40,164 +36,87 @@ from core.services.scheduling.deps import SchedulingDeps
 
 ATTENDANCE_BUTTONS = [(a.value, a.label.capitalize()) for a in Attendance]
 STATUS_OPTIONS = [(s.value, s.label) for s in AppointmentStatus]
+STALE = "Someone changed this appointment meanwhile; here it is as it is now."
+AnyRequest = Request[Any, Any, Any]
 
 
-async def appointment_context(
+async def appointment_panel(
+    request: AnyRequest,
     deps: SchedulingDeps,
     actor: StaffActor,
     appointment_id: UUID,
     *,
     form: str = "",
-    errors: dict[str, str] | None = None,
-    values: dict[str, Any] | None = None,
+    refusal: Refusal | None = None,
     warnings: list[str] | None = None,
-) -> dict[str, Any]:
+) -> Template:
+    """The page (its panel for htmx); after `refusal`, with its message next to `form`."""
     page = await schedule_views.appointment_page(deps, actor, appointment_id)
     can = set(page.permissions)
     options = None
     if "manage_case" in can:
         options = await schedule_views.booking_options(deps, actor, page.case_id)
-    edit = {
-        "start": page.start.strftime("%Y-%m-%dT%H:%M"),
-        "minutes": str(page.minutes),
-        "service_id": str(page.service_id),
-        "provider_ids": [str(p.id) for p in page.providers],
-        "location": page.location,
-        "telehealth": "on" if page.telehealth else "",
-        "supervisor_id": (
-            str(page.supervision.supervisor.id)
-            if page.supervision and page.supervision.source == "this appointment"
-            else ""
-        ),
-    }
-    return {
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = page.form_values
+    if refusal is not None:
+        exc = refusal.error
+        # One message, next to its input or on top of the form (the attendance form lists all).
+        field = exc.field if exc.field and exc.field in refusal.values else "_form"
+        errors = {field: STALE if refusal.conflict else exc.message}
+        if not refusal.conflict:
+            values = refusal.values
+    context = {
         "actor": actor,
         "a": page,
         "codes": await billing_codes.appointment_codes(deps, actor, appointment_id),
         "can": can,
         "options": options,
-        "service_choices": service_choices(options.services if options else []),
         "form": form,
-        "errors": errors or {},
-        "values": values if values is not None else edit,
+        "errors": errors,
+        "values": values,
         "warnings": warnings or [],
         "ATTENDANCE_BUTTONS": ATTENDANCE_BUTTONS,
         "STATUS_OPTIONS": STATUS_OPTIONS,
     }
-
-
-@get("/appointments/{appointment_id:str}")
-async def appointment_page(
-    request: Request[Any, Any, Any],
-    scheduling_deps: SchedDepsParam,
-    actor: ActorParam,
-    appointment_id: PathStr,
-) -> Template:
-    context = await appointment_context(
-        scheduling_deps,
-        actor,
-        path_id(appointment_id, "appointment"),
-        warnings=take_warnings(request),
-    )
     return render(
-        request, "scheduling/appointment.html", context, fragment="scheduling/_appointment.html"
+        request,
+        "scheduling/appointment.html",
+        context,
+        fragment="scheduling/_appointment.html",
+        status=refusal.status if refusal else 200,
     )
 
 
-Action = Callable[[SchedulingDeps, StaffActor, UUID, FormMultiDict], Awaitable[list[str]]]
+Action = Callable[[forms.Fields], Awaitable[list[str]]]  # returns the warnings to show
 
 
-def _route(path: str, form_name: str, action: Action) -> Any:
-    """A POST on one appointment running `action` (which returns warnings to show)."""
+async def _change(
+    request: AnyRequest,
+    deps: SchedulingDeps,
+    actor: StaffActor,
+    appointment_id: UUID,
+    form_name: str,
+    action: Action,
+) -> Response[Any]:
+    form = await request.form()
 
-    async def handler(
-        request: Request[Any, Any, Any],
-        scheduling_deps: SchedDepsParam,
-        actor: ActorParam,
-        appointment_id: PathStr,
-    ) -> Template | Redirect:
-        aid = path_id(appointment_id, "appointment")
-        form = await request.form()
-        try:
-            warnings = await action(scheduling_deps, actor, aid, form)
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as exc:
-            field = exc.field if exc.field and exc.field in form else "_form"
-            message = exc.message
-            if isinstance(exc, ConcurrencyConflict):
-                message = "Someone changed this appointment meanwhile; here it is as it is now."
-            context = await appointment_context(
-                scheduling_deps,
-                actor,
-                aid,
-                form=form_name,
-                errors={field: message},
-                values=None if isinstance(exc, ConcurrencyConflict) else forms.values(form),
-            )
-            return render(
-                request,
-                "scheduling/appointment.html",
-                context,
-                fragment="scheduling/_appointment.html",
-                status=422,
-            )
+    async def done(warnings: list[str]) -> Response[Any]:
         if wants_fragment(request):
-            context = await appointment_context(scheduling_deps, actor, aid, warnings=warnings)
-            return render(
-                request,
-                "scheduling/appointment.html",
-                context,
-                fragment="scheduling/_appointment.html",
-            )
+            return await appointment_panel(request, deps, actor, appointment_id, warnings=warnings)
         remember_warnings(request, warnings)
-        return Redirect(path=f"/appointments/{aid}", status_code=303)
+        return Redirect(path=f"/appointments/{appointment_id}", status_code=303)
 
-    handler.__name__ = f"appointment_{form_name}"
-    return post(f"/appointments/{{appointment_id:str}}{path}", name=f"appointment_{form_name}")(
-        handler
+    async def again(refusal: Refusal) -> Response[Any]:
+        return await appointment_panel(
+            request, deps, actor, appointment_id, form=form_name, refusal=refusal
+        )
+
+    return await form_action(
+        form, lambda: action(form), done=done, again=again, conflict_status=422
     )
 
 
-def _version(form: FormMultiDict) -> int:
-    version = forms.optional_int(form, "version", 0, 2**31)
-    if version is None:
-        raise InvalidInput("Reload the page and try again.", field="version")
-    return version
-
-
-def _on_behalf(form: FormMultiDict) -> Any:
-    return forms.optional_uuid(form, "on_behalf_of", "a clinician")
-
-
-async def _attendance(deps, actor, aid, form) -> list[str]:
-    person = PersonId(forms.required_uuid(form, "person_id", "a participant"))
-    mark = forms.optional_choice(form, "mark", Attendance, "an attendance mark")
-    await scheduling.record_attendance(
-        deps,
-        actor,
-        scheduling.RecordAttendance(
-            appointment_id=aid, marks={person: mark}, on_behalf_of=_on_behalf(form)
-        ),
-    )
-    return []
-
-
-async def _status(deps, actor, aid, form) -> list[str]:
-    await scheduling.set_status(
-        deps,
-        actor,
-        scheduling.SetStatus(
-            appointment_id=aid,
-            version=_version(form),
-            status=forms.choice(form, "status", AppointmentStatus, "a status"),
-            on_behalf_of=_on_behalf(form),
-        ),
-    )
-    return []
-
-
-def _code_lines(raw: str) -> tuple[billing.CodeInput, ...]:
+def code_lines(raw: str) -> tuple[billing.CodeInput, ...]:
     """ "90853 x3, 90847": codes separated by commas, each with an optional number of units
     (how many a code may have is the core's rule)."""
     lines = []
@@ -218,66 +137,129 @@ def _code_lines(raw: str) -> tuple[billing.CodeInput, ...]:
     return tuple(lines)
 
 
-async def _codes(deps, actor, aid, form) -> list[str]:
-    own = forms.text(form, "codes").strip() if forms.text(form, "choice") == "own" else None
-    try:
-        await billing.confirm_codes(
-            deps,
-            actor,
-            billing.ConfirmCodes(
-                appointment_id=aid,
-                version=_version(form),
-                codes=None if own is None else _code_lines(own),
-            ),
+class AppointmentPages(Controller):
+    path = "/appointments/{appointment_id:uuid}"
+    guards = [staff_only]
+
+    @get("")
+    async def appointment_page(
+        self,
+        request: AnyRequest,
+        scheduling_deps: SchedDepsParam,
+        actor: ActorParam,
+        appointment_id: PathId,
+    ) -> Template:
+        return await appointment_panel(
+            request, scheduling_deps, actor, appointment_id, warnings=take_warnings(request)
         )
-    except InvalidInput as exc:
-        if own is not None and exc.field in ("code", "units", "person_id"):
-            raise InvalidInput(exc.message, field="codes") from None  # one field holds them all
-        raise
-    return []
 
+    @post("/attendance")
+    async def attendance(
+        self,
+        request: AnyRequest,
+        scheduling_deps: SchedDepsParam,
+        actor: ActorParam,
+        appointment_id: PathId,
+    ) -> Response[Any]:
+        async def action(form: forms.Fields) -> list[str]:
+            typed = forms.read(form, AttendanceForm)
+            command = scheduling.RecordAttendance(
+                appointment_id=appointment_id,
+                marks={typed.person_id: typed.mark},
+                on_behalf_of=typed.on_behalf_of,
+            )
+            await scheduling.record_attendance(scheduling_deps, actor, command)
+            return []
 
-async def _change(deps, actor, aid, form) -> list[str]:
-    details = session_details(form)
-    minutes = details.pop("minutes")
-    if minutes is None:
-        raise InvalidInput("Enter the length in minutes.", field="minutes")
-    booking = await scheduling.change_appointment(
-        deps,
-        actor,
-        scheduling.ChangeAppointment(
-            appointment_id=aid,
-            version=_version(form),
-            minutes=minutes,
-            scope=forms.optional_choice(form, "scope", scheduling.Scope, "which sessions")
-            or scheduling.Scope.THIS,
-            **details,
-        ),
-    )
-    return booking.warnings
+        return await _change(request, scheduling_deps, actor, appointment_id, "attendance", action)
 
+    @post("/status")
+    async def status(
+        self,
+        request: AnyRequest,
+        scheduling_deps: SchedDepsParam,
+        actor: ActorParam,
+        appointment_id: PathId,
+    ) -> Response[Any]:
+        async def action(form: forms.Fields) -> list[str]:
+            typed = forms.read(form, StatusForm)
+            command = scheduling.SetStatus(
+                appointment_id=appointment_id,
+                version=typed.version,
+                status=typed.status,
+                on_behalf_of=typed.on_behalf_of,
+            )
+            await scheduling.set_status(scheduling_deps, actor, command)
+            return []
 
-async def _cancel(deps, actor, aid, form) -> list[str]:
-    await scheduling.cancel_appointment(
-        deps,
-        actor,
-        scheduling.CancelAppointment(
-            appointment_id=aid,
-            version=_version(form),
-            scope=forms.optional_choice(form, "scope", scheduling.Scope, "which sessions")
-            or scheduling.Scope.THIS,
-            late=forms.flag(form, "late"),
-            on_behalf_of=_on_behalf(form),
-        ),
-    )
-    return []
+        return await _change(request, scheduling_deps, actor, appointment_id, "status", action)
 
+    @post("/codes")
+    async def codes(
+        self,
+        request: AnyRequest,
+        scheduling_deps: SchedDepsParam,
+        actor: ActorParam,
+        appointment_id: PathId,
+    ) -> Response[Any]:
+        async def action(form: forms.Fields) -> list[str]:
+            typed = forms.read(form, CodesForm)
+            own = typed.codes.strip() if typed.choice == "own" else None
+            command = billing.ConfirmCodes(
+                appointment_id=appointment_id,
+                version=typed.version,
+                codes=None if own is None else code_lines(own),
+            )
+            try:
+                await billing.confirm_codes(scheduling_deps, actor, command)
+            except InvalidInput as exc:
+                if own is not None and exc.field in ("code", "units", "person_id"):
+                    # one input holds them all
+                    raise InvalidInput(exc.message, field="codes") from None
+                raise
+            return []
 
-ROUTES = [
-    appointment_page,
-    _route("/attendance", "attendance", _attendance),
-    _route("/status", "status", _status),
-    _route("/codes", "codes", _codes),
-    _route("/change", "change", _change),
-    _route("/cancel", "cancel", _cancel),
-]
+        return await _change(request, scheduling_deps, actor, appointment_id, "codes", action)
+
+    @post("/change")
+    async def change(
+        self,
+        request: AnyRequest,
+        scheduling_deps: SchedDepsParam,
+        actor: ActorParam,
+        appointment_id: PathId,
+    ) -> Response[Any]:
+        async def action(form: forms.Fields) -> list[str]:
+            typed = forms.read(form, ChangeForm)
+            command = scheduling.ChangeAppointment(
+                appointment_id=appointment_id,
+                version=typed.version,
+                scope=typed.scope,
+                **typed.details(),
+            )
+            booking = await scheduling.change_appointment(scheduling_deps, actor, command)
+            return booking.warnings
+
+        return await _change(request, scheduling_deps, actor, appointment_id, "change", action)
+
+    @post("/cancel")
+    async def cancel(
+        self,
+        request: AnyRequest,
+        scheduling_deps: SchedDepsParam,
+        actor: ActorParam,
+        appointment_id: PathId,
+    ) -> Response[Any]:
+        async def action(form: forms.Fields) -> list[str]:
+            typed = forms.read(form, CancelForm)
+            command = scheduling.CancelAppointment(
+                appointment_id=appointment_id,
+                version=typed.version,
+                scope=typed.scope,
+                late=typed.late,
+                on_behalf_of=typed.on_behalf_of,
+            )
+            await scheduling.cancel_appointment(scheduling_deps, actor, command)
+            return []
+
+        return await _change(request, scheduling_deps, actor, appointment_id, "cancel", action)

@@ -6,44 +6,44 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get
+from litestar import Controller, Request, get
 from litestar.response import Template
 
+from adapters.web.auth import staff_only
 from adapters.web.kit import forms
-from adapters.web.kit.params import ActorParam, PathStr, SchedDepsParam
-from adapters.web.kit.paths import path_id
+from adapters.web.kit.params import ActorParam, PathId, SchedDepsParam
 from adapters.web.kit.rendering import render
+from adapters.web.scheduling.forms import PanelQuery
 from core.domain.shared.values import CaseId
 from core.services.scheduling import views as schedule_views
 
 MARKS = {"attended": "✓", "absent": "A", "late_cancelled": "LC", "no_show": "NS", "": "·"}
 
 
-@get("/cases/{case_id:str}/schedule")
-async def case_schedule(
-    request: Request[Any, Any, Any],
-    scheduling_deps: SchedDepsParam,
-    actor: ActorParam,
-    case_id: PathStr,
-) -> Template:
-    cid = CaseId(path_id(case_id, "case"))
-    q = request.query_params
-    panel = await schedule_views.schedule_panel(  # one read model, one audit entry
-        scheduling_deps,
-        actor,
-        cid,
-        forms.optional_date(q, "from"),
-        forms.optional_date(q, "to"),
-    )
-    summary, grid = panel.summary, panel.grid
-    context = {
-        "actor": actor,
-        "case_id": cid,
-        "s": summary,
-        "grid": grid,
-        "MARKS": MARKS,
-    }
-    return render(request, "scheduling/case.html", context, fragment="scheduling/_case_panel.html")
+class CaseSchedule(Controller):
+    path = "/cases/{case_id:uuid}/schedule"
+    guards = [staff_only]
 
-
-ROUTES = [case_schedule]
+    @get("")
+    async def case_schedule(
+        self,
+        request: Request[Any, Any, Any],
+        scheduling_deps: SchedDepsParam,
+        actor: ActorParam,
+        case_id: PathId,
+    ) -> Template:
+        cid = CaseId(case_id)
+        period = forms.read(request.query_params, PanelQuery)
+        panel = await schedule_views.schedule_panel(  # one read model, one audit entry
+            scheduling_deps, actor, cid, period.from_, period.to
+        )
+        context = {
+            "actor": actor,
+            "case_id": cid,
+            "s": panel.summary,
+            "grid": panel.grid,
+            "MARKS": MARKS,
+        }
+        return render(
+            request, "scheduling/case.html", context, fragment="scheduling/_case_panel.html"
+        )

@@ -83,6 +83,23 @@ class AppointmentPage(View, frozen=True, kw_only=True):
     changed: ChangeView | None
     permissions: list[str]
 
+    @property
+    def form_values(self) -> dict[str, str | list[str]]:
+        """What the "change" form starts with, as its inputs hold it."""
+        supervision = self.supervision
+        own_supervisor = supervision is not None and supervision.source == "this appointment"
+        return {
+            "start": self.start.strftime("%Y-%m-%dT%H:%M"),
+            "minutes": str(self.minutes),
+            "service_id": str(self.service_id),
+            "provider_ids": [str(p.id) for p in self.providers],
+            "location": self.location,
+            "telehealth": "on" if self.telehealth else "",
+            "supervisor_id": str(supervision.supervisor.id)
+            if own_supervisor and supervision
+            else "",
+        }
+
 
 def _change(staff: dict[StaffId, StaffMember], mark: ChangeMark) -> ChangeView:
     return ChangeView(

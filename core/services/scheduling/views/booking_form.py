@@ -25,6 +25,12 @@ class ServiceOption(View, frozen=True, kw_only=True):
     minutes: int
     billing_code: str | None
 
+    @property
+    def label(self) -> str:
+        """As the forms offer it: Couple 50 · 50 min · 90847."""
+        code = f" · {self.billing_code}" if self.billing_code else ""
+        return f"{self.name} · {self.minutes} min{code}"
+
 
 class BookingOptions(View, frozen=True, kw_only=True):
     """What the form to book a session of a case offers: the services of its kind of work, the
@@ -39,6 +45,12 @@ class BookingOptions(View, frozen=True, kw_only=True):
     default_provider_id: StaffId | None
     supervisors: list[StaffRef]
     on_behalf_of: StaffRef | None
+
+    @property
+    def service_choices(self) -> list[tuple[str, str]]:
+        """(value, label) of each service, for the form's select."""
+        return [(str(s.id), s.label) for s in self.services]
+
     timezone: str
 
 
