@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
-from litestar import Request
+from litestar import Controller, Request
 from litestar.connection import ASGIConnection
 from litestar.exceptions import HTTPException
 from litestar.handlers import BaseRouteHandler
@@ -112,3 +112,9 @@ def staff_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandl
     the handler runs (not even reading the form). The `actor` dependency then checks that the
     session is still current and loads who it is."""
     signed_in_staff(connection, connection.app.state.web)  # type: ignore[arg-type]
+
+
+class StaffController(Controller):
+    """A controller whose routes are for signed-in staff only (`staff_only`)."""
+
+    guards = [staff_only]

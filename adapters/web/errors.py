@@ -7,12 +7,13 @@ import logging
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from litestar import MediaType, Request, Response
+from litestar import MediaType, Response
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from adapters.web.auth import NotSignedIn
+from adapters.web.kit.params import AnyRequest
 from adapters.web.kit.rendering import wants_fragment
 from core.domain.shared.errors import (
     ConcurrencyConflict,
@@ -39,7 +40,7 @@ _TITLES = {
 }
 
 
-def _way_back(request: Request[Any, Any, Any]) -> str | None:
+def _way_back(request: AnyRequest) -> str | None:
     """The page of this site the person came from (browsers send it for same-origin links
     only, as Referrer-Policy says), if it is not the failing address itself."""
     came_from = urlsplit(request.headers.get("referer", ""))
@@ -49,7 +50,7 @@ def _way_back(request: Request[Any, Any, Any]) -> str | None:
     return None if came_from.path == request.url.path else path
 
 
-def error_page(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
+def error_page(request: AnyRequest, status: int, message: str) -> Response[Any]:
     context = {
         "status": status,
         "title": _TITLES.get(status, "Error"),
@@ -74,7 +75,7 @@ def domain_status(exc: DomainError) -> int:
     return 422
 
 
-def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+def on_domain_error(request: AnyRequest, exc: DomainError) -> Response[Any]:
     return error_page(request, domain_status(exc), exc.message)
 
 
@@ -83,7 +84,7 @@ def safe_next(path: str) -> str:
     return path if path.startswith("/") and not path.startswith("//") else "/cases"
 
 
-def on_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+def on_http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
     if isinstance(exc, NotSignedIn):
         target = "/sign-in"
         if request.method == "GET" and request.url.path not in ("/", "/sign-in"):
@@ -119,7 +120,7 @@ def on_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Respon
     return error_page(request, status, message)
 
 
-def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+def on_unexpected(request: AnyRequest, exc: Exception) -> Response[Any]:
     # The route and the traceback, never the request body: it may hold clinical data.
     log.error(
         "unhandled %s on %s %s",

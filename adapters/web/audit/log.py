@@ -7,18 +7,18 @@ import csv
 import io
 from collections.abc import AsyncIterator
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, get
+from litestar import get
 from litestar.response import Stream, Template
 
-from adapters.web.auth import staff_only
+from adapters.web.auth import StaffController
 from adapters.web.kit import forms
 from adapters.web.kit.forms import what
-from adapters.web.kit.params import ActorParam, AuditDepsParam
+from adapters.web.kit.params import ActorParam, AnyRequest, AuditDepsParam
 from adapters.web.kit.rendering import render
 from core.domain.shared.errors import DomainError, Forbidden
 from core.services import audit
@@ -53,7 +53,7 @@ class AuditFilters(msgspec.Struct, kw_only=True):
     before: str | None = None
 
 
-def _query(request: Request[Any, Any, Any]) -> audit.AuditQuery:
+def _query(request: AnyRequest) -> audit.AuditQuery:
     f = forms.read(request.query_params, AuditFilters)
     return audit.AuditQuery(
         case_id=f.case,
@@ -65,32 +65,31 @@ def _query(request: Request[Any, Any, Any]) -> audit.AuditQuery:
     )
 
 
-def _filters(request: Request[Any, Any, Any]) -> list[tuple[str, str]]:
+def _filters(request: AnyRequest) -> list[tuple[str, str]]:
     return [(k, v) for k, v in request.query_params.multi_items() if k in FILTERS and v]
 
 
-class AuditPages(Controller):
+class AuditPages(StaffController):
     """The audit screen and its export. Its filters are a query string, not a form post: a bad
     one is shown next to its filter (the `except DomainError` below), as on the case list."""
 
     path = "/"
-    guards = [staff_only]
 
     @get("/audit")
     async def audit_log(
-        self, request: Request[Any, Any, Any], audit_deps: AuditDepsParam, actor: ActorParam
+        self, request: AnyRequest, audit_deps: AuditDepsParam, actor: ActorParam
     ) -> Template:
         return await _audit_log(request, audit_deps, actor)
 
     @get("/audit.csv")
     async def audit_csv(
-        self, request: Request[Any, Any, Any], audit_deps: AuditDepsParam, actor: ActorParam
+        self, request: AnyRequest, audit_deps: AuditDepsParam, actor: ActorParam
     ) -> Stream:
         return await _audit_csv(request, audit_deps, actor)
 
 
 async def _audit_log(
-    request: Request[Any, Any, Any], audit_deps: AuditDepsParam, actor: ActorParam
+    request: AnyRequest, audit_deps: AuditDepsParam, actor: ActorParam
 ) -> Template:
     """Newest first, filtered in place (htmx) with the filters in the URL; "Older entries"
     continues below the last entry shown (a keyset cursor, no page numbers to count)."""
@@ -153,9 +152,7 @@ def _csv_line(values: list[str]) -> str:
     return out.getvalue()
 
 
-async def _audit_csv(
-    request: Request[Any, Any, Any], audit_deps: AuditDepsParam, actor: ActorParam
-) -> Stream:
+async def _audit_csv(request: AnyRequest, audit_deps: AuditDepsParam, actor: ActorParam) -> Stream:
     """Every entry matching the filters, streamed page by page (the whole log never sits in
     memory)."""
     query = _query(request)

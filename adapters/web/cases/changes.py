@@ -10,9 +10,9 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, Response, post
+from litestar import Response, post
 
-from adapters.web.auth import staff_only
+from adapters.web.auth import StaffController
 from adapters.web.cases.forms import (
     AssignForm,
     HelperForm,
@@ -25,7 +25,7 @@ from adapters.web.cases.forms import (
 from adapters.web.cases.pages import case_panels
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Kept, Refusal, form_action, fragment_or_redirect
-from adapters.web.kit.params import ActorParam, DepsParam, PathId
+from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, PathId
 from core.domain.cases.access import StaffActor
 from core.domain.cases.responsibilities import PayerKind
 from core.domain.shared.errors import InvalidInput
@@ -33,8 +33,6 @@ from core.domain.shared.values import CaseId
 from core.services import cases
 from core.services.documentation import diagnoses
 from core.services.shared.use_case import Deps
-
-AnyRequest = Request[Any, Any, Any]
 
 
 async def _change(
@@ -73,9 +71,8 @@ async def _change(
     )
 
 
-class CaseChanges(Controller):
+class CaseChanges(StaffController):
     path = "/cases/{case_id:uuid}"
-    guards = [staff_only]
 
     # ----- the case itself
 

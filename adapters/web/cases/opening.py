@@ -8,15 +8,15 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Response, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 
-from adapters.web.auth import staff_only
+from adapters.web.auth import StaffController
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action
 from adapters.web.kit.forms import what
-from adapters.web.kit.params import ActorParam, DepsParam, PathStr
+from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, PathStr
 from core.domain.cases.access import StaffActor
 from core.domain.cases.case import CaseStatus
 from core.domain.cases.kinds import CaseKind, KindPolicy, MemberRole, policy
@@ -174,9 +174,8 @@ async def _open(
     )
 
 
-class CaseOpening(Controller):
+class CaseOpening(StaffController):
     path = "/cases/new"
-    guards = [staff_only]
 
     @get("")
     async def pick_kind(self, actor: ActorParam) -> Template:
@@ -191,7 +190,7 @@ class CaseOpening(Controller):
 
     @post("/{kind:str}")
     async def create_case(
-        self, request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, kind: PathStr
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, kind: PathStr
     ) -> Response[Any]:
         kind_policy = _kind(kind)
         form = await request.form()

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 import msgspec
-from litestar import Controller, Request, get
+from litestar import get
 from litestar.response import Template
 
-from adapters.web.auth import staff_only
+from adapters.web.auth import StaffController
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal
 from adapters.web.kit.forms import what
-from adapters.web.kit.params import ActorParam, DepsParam, PathId
+from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, PathId
 from adapters.web.kit.rendering import render
 from core.domain.cases.access import StaffActor
 from core.domain.cases.case import CaseStatus
@@ -52,7 +52,7 @@ class CaseListQuery(msgspec.Struct, kw_only=True):
 
 
 async def case_panels(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     deps: Deps,
     actor: StaffActor,
     case_id: CaseId,
@@ -77,14 +77,11 @@ async def case_panels(
     return render(request, "cases/page.html", context, fragment="cases/_panels.html", status=status)
 
 
-class CasePages(Controller):
+class CasePages(StaffController):
     path = "/cases"
-    guards = [staff_only]
 
     @get("")
-    async def case_list(
-        self, request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam
-    ) -> Template:
+    async def case_list(self, request: AnyRequest, deps: DepsParam, actor: ActorParam) -> Template:
         """Filters narrow the list in place (htmx) and live in the URL, so a filtered list can
         be bookmarked and works without JavaScript."""
         params = request.query_params
@@ -123,13 +120,13 @@ class CasePages(Controller):
 
     @get("/{case_id:uuid}")
     async def case_page(
-        self, request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, case_id: PathId
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
     ) -> Template:
         return await case_panels(request, deps, actor, CaseId(case_id))
 
     @get("/{case_id:uuid}/clinical")
     async def clinical_panel(
-        self, request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, case_id: PathId
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
     ) -> Template:
         """The clinical record on its own address: refused by the core for anyone who may not
         read it, and for a case whose kind has none (consultation, workshop)."""
@@ -152,7 +149,7 @@ class CasePages(Controller):
 
     @get("/{case_id:uuid}/history")
     async def case_history(
-        self, request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, case_id: PathId
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
     ) -> Template:
         page = await case_views.case_page(deps, actor, CaseId(case_id))
         context = {"actor": actor, "case": page.overview, "history": page.history}

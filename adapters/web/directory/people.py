@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, Router, get, post
+from litestar import Response, Router, get, post
 from litestar.response import Redirect, Template
 
 from adapters.web.auth import staff_only
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action
-from adapters.web.kit.params import ActorParam, DepsParam, PathId
+from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, PathId
 from adapters.web.kit.rendering import render
 from core.domain.cases.kinds import CaseKind, policy
 from core.domain.directory.parties import Channel
@@ -25,7 +25,7 @@ LISTED = 50  # entries on the People and Organizations screens
 
 
 @get("/people")
-async def people(request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam) -> Template:
+async def people(request: AnyRequest, deps: DepsParam, actor: ActorParam) -> Template:
     q = forms.text(request.query_params, "q")[:100]
     more = False  # the first page by name is shown before anyone types
     if q.strip():
@@ -51,9 +51,7 @@ async def new_person_form(actor: ActorParam) -> Template:
 
 
 @post("/people/new")
-async def create_person(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam
-) -> Response[Any]:
+async def create_person(request: AnyRequest, deps: DepsParam, actor: ActorParam) -> Response[Any]:
     form = await request.form()
 
     async def again(refusal: Refusal) -> Response[Any]:
@@ -71,9 +69,7 @@ async def create_person(
 
 
 @get("/people/options")
-async def person_options(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam
-) -> Template:
+async def person_options(request: AnyRequest, deps: DepsParam, actor: ActorParam) -> Template:
     """Search results as radio buttons or checkboxes for the form that asked (`for`)."""
     params = request.query_params
     mode = forms.text(params, "for")
@@ -100,7 +96,7 @@ async def person_options(
 
 @get("/people/{person_id:uuid}")
 async def person_page(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, person_id: PathId
+    request: AnyRequest, deps: DepsParam, actor: ActorParam, person_id: PathId
 ) -> Template:
     page = await case_views.person_page(deps, actor, PersonId(person_id))
     context = {"actor": actor, "page": page, "person": page.person}
@@ -142,7 +138,7 @@ def _edit_refused(
 
 @post("/people/{person_id:uuid}")
 async def update_person(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, person_id: PathId
+    request: AnyRequest, deps: DepsParam, actor: ActorParam, person_id: PathId
 ) -> Response[Any]:
     pid = PersonId(person_id)
     form = await request.form()
@@ -169,9 +165,7 @@ async def update_person(
 
 
 @get("/organizations")
-async def organizations(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam
-) -> Template:
+async def organizations(request: AnyRequest, deps: DepsParam, actor: ActorParam) -> Template:
     q = forms.text(request.query_params, "q")[:100]
     more = False
     if q.strip():
@@ -206,7 +200,7 @@ ORGANIZATION_FIELDS = ("name", "contact_person", "email", "phone", "address")
 
 @post("/organizations/new")
 async def create_organization(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam
+    request: AnyRequest, deps: DepsParam, actor: ActorParam
 ) -> Response[Any]:
     form = await request.form()
 
@@ -227,7 +221,7 @@ async def create_organization(
 
 @get("/organizations/{organization_id:uuid}")
 async def organization_page(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, organization_id: PathId
+    request: AnyRequest, deps: DepsParam, actor: ActorParam, organization_id: PathId
 ) -> Template:
     page = await case_views.organization_page(deps, actor, OrganizationId(organization_id))
     context = {"actor": actor, "page": page, "organization": page.organization}
@@ -236,7 +230,7 @@ async def organization_page(
 
 @post("/organizations/{organization_id:uuid}")
 async def update_organization(
-    request: Request[Any, Any, Any], deps: DepsParam, actor: ActorParam, organization_id: PathId
+    request: AnyRequest, deps: DepsParam, actor: ActorParam, organization_id: PathId
 ) -> Response[Any]:
     oid = OrganizationId(organization_id)
     form = await request.form()

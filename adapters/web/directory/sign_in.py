@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.response import Redirect, Template
 
 from adapters.web.auth import (
@@ -19,12 +19,10 @@ from adapters.web.auth import (
 from adapters.web.errors import safe_next
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action
-from adapters.web.kit.params import DepsParam, HasherParam, QueryStr, WebParam
+from adapters.web.kit.params import AnyRequest, DepsParam, HasherParam, QueryStr, WebParam
 from core.domain.shared.errors import DomainError, Forbidden
 from core.services import directory
 from core.services.directory import auth
-
-AnyRequest = Request[Any, Any, Any]
 
 
 class SignInForm(msgspec.Struct, kw_only=True):

@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Response, get, post
 from litestar.response import Template
 
-from adapters.web.auth import keep_session, staff_only
+from adapters.web.auth import StaffController, keep_session
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action, redirect_to
 from adapters.web.kit.forms import what
-from adapters.web.kit.params import ActorParam, DepsParam, HasherParam, PathId, QueryStr
+from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, HasherParam, PathId, QueryStr
 from core.domain.cases.access import StaffActor
 from core.domain.directory.credentials import check_password_strength
 from core.domain.directory.parties import Licensure, StaffMember, StaffRole
@@ -22,8 +22,6 @@ from core.domain.shared.values import StaffId
 from core.services import directory
 from core.services.directory import auth
 from core.services.shared.use_case import Deps
-
-AnyRequest = Request[Any, Any, Any]
 
 
 class StaffForm(msgspec.Struct, kw_only=True):
@@ -89,9 +87,8 @@ async def _member(deps: Deps, actor: StaffActor, staff_id: StaffId) -> StaffMemb
     raise NotFound("No such staff member.")
 
 
-class StaffPages(Controller):
+class StaffPages(StaffController):
     path = "/staff"
-    guards = [staff_only]
 
     @get("")
     async def staff_list(self, deps: DepsParam, actor: ActorParam) -> Template:

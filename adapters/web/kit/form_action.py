@@ -12,10 +12,11 @@ from collections.abc import Awaitable, Callable, Container, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from litestar import Request, Response
+from litestar import Response
 from litestar.response import Redirect
 
 from adapters.web.kit import forms
+from adapters.web.kit.params import AnyRequest
 from adapters.web.kit.rendering import form_errors, wants_fragment
 from core.domain.shared.errors import (
     ConcurrencyConflict,
@@ -84,7 +85,7 @@ async def form_action(
 
 
 def fragment_or_redirect(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     fragment: Callable[[], Awaitable[Response[Any]]],
     path: str,
 ) -> Callable[[Any], Awaitable[Response[Any]]]:

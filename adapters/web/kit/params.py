@@ -3,8 +3,10 @@ composition root provides (and cannot check a Protocol), so validation is skippe
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
+from litestar import Request
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, SkipValidation
 
@@ -15,6 +17,7 @@ from core.services.audit import AuditDeps
 from core.services.scheduling.deps import SchedulingDeps
 from core.services.shared.use_case import Deps
 
+AnyRequest = Request[Any, Any, Any]
 DepsParam = NamedDependency[SkipValidation[Deps]]
 SchedDepsParam = NamedDependency[SkipValidation[SchedulingDeps]]
 AuditDepsParam = NamedDependency[SkipValidation[AuditDeps]]

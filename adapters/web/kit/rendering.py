@@ -6,19 +6,19 @@ from __future__ import annotations
 from collections.abc import Container
 from typing import Any
 
-from litestar import Request
 from litestar.response import Template
 
+from adapters.web.kit.params import AnyRequest
 from core.domain.shared.errors import DomainError
 
 
-def wants_fragment(request: Request[Any, Any, Any]) -> bool:
+def wants_fragment(request: AnyRequest) -> bool:
     htmx: Any = getattr(request, "htmx", None)  # HTMXRequest only; None on a plain Request
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     page: str,
     context: dict[str, Any],
     *,

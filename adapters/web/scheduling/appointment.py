@@ -10,13 +10,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Response, get, post
 from litestar.response import Redirect, Template
 
-from adapters.web.auth import staff_only
+from adapters.web.auth import StaffController
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action
-from adapters.web.kit.params import ActorParam, PathId, SchedDepsParam
+from adapters.web.kit.params import ActorParam, AnyRequest, PathId, SchedDepsParam
 from adapters.web.kit.rendering import render, wants_fragment
 from adapters.web.scheduling.booking import remember_warnings, take_warnings
 from adapters.web.scheduling.forms import (
@@ -37,7 +37,6 @@ from core.services.scheduling.deps import SchedulingDeps
 ATTENDANCE_BUTTONS = [(a.value, a.label.capitalize()) for a in Attendance]
 STATUS_OPTIONS = [(s.value, s.label) for s in AppointmentStatus]
 STALE = "Someone changed this appointment meanwhile; here it is as it is now."
-AnyRequest = Request[Any, Any, Any]
 
 
 async def appointment_panel(
@@ -137,9 +136,8 @@ def code_lines(raw: str) -> tuple[billing.CodeInput, ...]:
     return tuple(lines)
 
 
-class AppointmentPages(Controller):
+class AppointmentPages(StaffController):
     path = "/appointments/{appointment_id:uuid}"
-    guards = [staff_only]
 
     @get("")
     async def appointment_page(

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import get, post
 from litestar.response import Redirect, Response, Template
 
-from adapters.web.auth import staff_only
+from adapters.web.auth import StaffController
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action
-from adapters.web.kit.params import ActorParam, SchedDepsParam
+from adapters.web.kit.params import ActorParam, AnyRequest, SchedDepsParam
 from adapters.web.kit.rendering import form_errors, render, wants_fragment
 from adapters.web.scheduling.calendar import EVERYONE, default_whose, whose_calendar
 from adapters.web.scheduling.forms import BookForm, RepeatForm
@@ -25,7 +25,6 @@ from core.services.scheduling import views as schedule_views
 from core.services.scheduling.deps import SchedulingDeps
 
 WARNINGS = "schedule_warnings"  # session key: a booking's warnings, shown on the next page
-AnyRequest = Request[Any, Any, Any]
 
 
 async def _open_cases(deps: SchedulingDeps, actor: StaffActor, whose: str) -> list[Any]:
@@ -127,9 +126,8 @@ def _form_page(request: AnyRequest, context: dict[str, Any], status: int = 200) 
     )
 
 
-class Booking(Controller):
+class Booking(StaffController):
     path = "/schedule/new"
-    guards = [staff_only]
 
     @get("")
     async def booking_form(

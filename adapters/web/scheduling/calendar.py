@@ -10,12 +10,12 @@ from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
-from litestar import Controller, Request, get
+from litestar import get
 from litestar.response import Template
 
-from adapters.web.auth import staff_only
+from adapters.web.auth import StaffController
 from adapters.web.kit import forms
-from adapters.web.kit.params import ActorParam, SchedDepsParam
+from adapters.web.kit.params import ActorParam, AnyRequest, SchedDepsParam
 from adapters.web.kit.rendering import render
 from adapters.web.scheduling.forms import CalendarQuery
 from core.domain.cases.access import StaffActor
@@ -71,9 +71,7 @@ class CalendarParams:
         return "/schedule?" + urlencode(values)
 
 
-def calendar_params(
-    request: Request[Any, Any, Any], actor: StaffActor, today: date
-) -> CalendarParams:
+def calendar_params(request: AnyRequest, actor: StaffActor, today: date) -> CalendarParams:
     query = forms.read(request.query_params, CalendarQuery)
     days = 1 if query.view == "day" else 7
     start = query.start or today
@@ -142,13 +140,12 @@ def _whose_name(view: CalendarView, p: CalendarParams) -> str | None:
     return next((s.name for s in view.choosable if str(s.id) == p.whose), None)
 
 
-class CalendarPages(Controller):
+class CalendarPages(StaffController):
     path = "/schedule"
-    guards = [staff_only]
 
     @get("")
     async def calendar_page(
-        self, request: Request[Any, Any, Any], scheduling_deps: SchedDepsParam, actor: ActorParam
+        self, request: AnyRequest, scheduling_deps: SchedDepsParam, actor: ActorParam
     ) -> Template:
         deps = scheduling_deps
         today = deps.clock.today()

@@ -4,14 +4,12 @@ into its own section, so that it follows every change made on the page."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, get
+from litestar import get
 from litestar.response import Template
 
-from adapters.web.auth import staff_only
+from adapters.web.auth import StaffController
 from adapters.web.kit import forms
-from adapters.web.kit.params import ActorParam, PathId, SchedDepsParam
+from adapters.web.kit.params import ActorParam, AnyRequest, PathId, SchedDepsParam
 from adapters.web.kit.rendering import render
 from adapters.web.scheduling.forms import PanelQuery
 from core.domain.shared.values import CaseId
@@ -20,14 +18,13 @@ from core.services.scheduling import views as schedule_views
 MARKS = {"attended": "✓", "absent": "A", "late_cancelled": "LC", "no_show": "NS", "": "·"}
 
 
-class CaseSchedule(Controller):
+class CaseSchedule(StaffController):
     path = "/cases/{case_id:uuid}/schedule"
-    guards = [staff_only]
 
     @get("")
     async def case_schedule(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         scheduling_deps: SchedDepsParam,
         actor: ActorParam,
         case_id: PathId,

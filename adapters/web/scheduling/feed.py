@@ -4,28 +4,25 @@ request log writes its path as "/calendar/[secret]", adapters/web/request_log.py
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, Response, get, post
+from litestar import Response, get, post
 from litestar.response import Redirect, Template
 
-from adapters.web.auth import staff_only
+from adapters.web.auth import StaffController
 from adapters.web.ics import to_ics
 from adapters.web.kit import forms
-from adapters.web.kit.params import ActorParam, PathStr, SchedDepsParam
+from adapters.web.kit.params import ActorParam, AnyRequest, PathStr, SchedDepsParam
 from adapters.web.kit.rendering import render
 from adapters.web.request_log import FEED_PREFIX
 from adapters.web.scheduling.forms import FeedForm
 from core.services.scheduling import feeds
 
 
-class FeedSettings(Controller):
+class FeedSettings(StaffController):
     path = "/schedule/feed"
-    guards = [staff_only]
 
     @get("")
     async def feed_settings(
-        self, request: Request[Any, Any, Any], scheduling_deps: SchedDepsParam, actor: ActorParam
+        self, request: AnyRequest, scheduling_deps: SchedDepsParam, actor: ActorParam
     ) -> Template:
         status = await feeds.feed_status(scheduling_deps, actor)
         context = {"actor": actor, "status": status, "url": None}
@@ -33,7 +30,7 @@ class FeedSettings(Controller):
 
     @post("")
     async def create_feed(
-        self, request: Request[Any, Any, Any], scheduling_deps: SchedDepsParam, actor: ActorParam
+        self, request: AnyRequest, scheduling_deps: SchedDepsParam, actor: ActorParam
     ) -> Template:
         """The new address is shown on this page only: the practice keeps just its hash."""
         typed = forms.read(await request.form(), FeedForm)
