@@ -124,26 +124,15 @@ async def test_the_okafor_family_code_follows_the_identified_client(clinic):
         lee, family, at(1, 8, 16, 0), service="Family 50", repeat=s.Repeat(count=12)
     )
     ids = booked.appointment_ids
-    await cases.add_member(
-        clinic.deps,
-        lee,
-        cases.AddMember(
-            case_id=family,
-            person_id=teen,
-            role=MemberRole.IDENTIFIED_CLIENT,
-            joined_on=date(2026, 1, 15),
-        ),
-    )
-    await cases.add_member(
-        clinic.deps,
-        lee,
-        cases.AddMember(
-            case_id=family,
-            person_id=grandmother,
-            role=MemberRole.CAREGIVER,
-            joined_on=date(2026, 3, 1),
-        ),
-    )
+    for person, role, joined in (
+        (teen, MemberRole.IDENTIFIED_CLIENT, date(2026, 1, 15)),
+        (grandmother, MemberRole.CAREGIVER, date(2026, 3, 1)),
+    ):
+        await cases.add_member(
+            clinic.deps,
+            lee,
+            cases.AddMember(case_id=family, person_id=person, role=role, joined_on=joined),
+        )
     clinic.now(at(1, 8, 17, 0))
     await mark(clinic, lee, ids[0], ada=ATTENDED)
     first_codes = await billing_views.appointment_codes(clinic.deps, lee, ids[0])

@@ -12,6 +12,7 @@ from adapters.persistence.memory.unit_of_work import memory_uow_factory
 from core.domain.cases.kinds import CaseKind, MemberRole
 from core.domain.directory.parties import StaffRole
 from core.domain.scheduling.appointments import AppointmentStatus, DoubleBooking
+from core.domain.scheduling.services import Service
 from core.domain.shared.errors import ConcurrencyConflict, Forbidden, InvalidInput, NotFound
 from core.services import scheduling as s
 from core.services.cases import views as case_views
@@ -404,48 +405,29 @@ async def test_a_service_is_renamed_repriced_and_retired_and_a_retired_one_is_no
     lee = await clinic.staff("Dr. Lee")
     case_id, _ = await individual(clinic, lee)
     service_id = clinic.services["Individual 50"]
-    changed = await s.update_service(
-        clinic.deps,
-        clinic.owner,
-        s.UpdateService(
-            service_id=service_id,
-            version=0,
-            name="Individual 53",
-            service_line="psychotherapy",
-            minutes=53,
-            fee_minor=16000,
-            billing_code="90837",
-        ),
-    )
-    assert (changed.name, changed.minutes, changed.fee.amount_minor) == ("Individual 53", 53, 16000)
-    booked = await clinic.book(lee, case_id, at(2, 3, 10, 0))
-    assert (await clinic.appointment(booked.appointment_ids[0])).minutes == 53
-    with pytest.raises(ConcurrencyConflict):
-        await s.update_service(
+
+    async def update(version: int, name: str, minutes: int, fee: int, **more) -> Service:
+        return await s.update_service(
             clinic.deps,
             clinic.owner,
             s.UpdateService(
                 service_id=service_id,
-                version=0,
-                name="Stale",
+                version=version,
+                name=name,
                 service_line="psychotherapy",
-                minutes=50,
-                fee_minor=1,
+                minutes=minutes,
+                fee_minor=fee,
+                **more,
             ),
         )
-    await s.update_service(
-        clinic.deps,
-        clinic.owner,
-        s.UpdateService(
-            service_id=service_id,
-            version=1,
-            name="Individual 53",
-            service_line="psychotherapy",
-            minutes=53,
-            fee_minor=16000,
-            active=False,
-        ),
-    )
+
+    changed = await update(0, "Individual 53", 53, 16000, billing_code="90837")
+    assert (changed.name, changed.minutes, changed.fee.amount_minor) == ("Individual 53", 53, 16000)
+    booked = await clinic.book(lee, case_id, at(2, 3, 10, 0))
+    assert (await clinic.appointment(booked.appointment_ids[0])).minutes == 53
+    with pytest.raises(ConcurrencyConflict):
+        await update(0, "Stale", 50, 1)
+    await update(1, "Individual 53", 53, 16000, active=False)
     assert "Individual 53" not in [x.name for x in await s.list_services(clinic.deps, lee)]
     everything = await s.list_services(clinic.deps, lee, include_inactive=True)
     assert "Individual 53" in [x.name for x in everything]
