@@ -165,31 +165,22 @@ class SqlAuditLog:
         async with self.engine.connect() as conn:
             conn = await conn.execution_options(**{_APPEND: True})
             async with conn.begin():
-                head = sa.select(audit_chain_head.c.seq, audit_chain_head.c.hash).where(
-                    audit_chain_head.c.id == 1
-                )
                 if self._postgres and not self.synchronous:
-                    # SET LOCAL in the same round trip as the lock (an append is 4 round trips:
-                    # begin, lock the head, insert-and-move-the-head, commit).
-                    head = head.add_columns(sa.func.set_config("synchronous_commit", "off", True))
-                row = (await conn.execute(head.with_for_update())).one()
+                    await conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+                row = (
+                    await conn.execute(
+                        sa.select(audit_chain_head.c.seq, audit_chain_head.c.hash)
+                        .where(audit_chain_head.c.id == 1)
+                        .with_for_update()
+                    )
+                ).one()
                 added = chain(ChainHead(row.seq, row.hash), records)
-                insert = audit_entries.insert().values([_values(e) for e in added])
-                move = (
+                await conn.execute(audit_entries.insert(), [_values(e) for e in added])
+                await conn.execute(
                     audit_chain_head.update()
                     .where(audit_chain_head.c.id == 1)
                     .values(seq=added[-1].seq, hash=added[-1].hash)
                 )
-                if self._postgres:  # one statement: the insert rides on the head's update
-                    inserted = insert.returning(audit_entries.c.seq).cte("inserted")
-                    await conn.execute(
-                        move.where(sa.exists(sa.select(inserted.c.seq))).returning(
-                            audit_chain_head.c.seq
-                        )
-                    )
-                else:
-                    await conn.execute(insert)
-                    await conn.execute(move)
         return added
 
     async def head(self) -> ChainHead:
