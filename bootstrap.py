@@ -111,10 +111,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def audit_engine(database_url: str, engine: Any) -> Any:
-    """The audit log's engine: the practice's own on PostgreSQL, the audit file's next to the
-    practice's on SQLite (see adapters/persistence/sql/audit.py)."""
-    if engine.dialect.name != "sqlite":
-        return engine
+    """The audit log's engine, a pool of its own: on SQLite the audit file's next to the
+    practice's; on PostgreSQL the practice's database, with connections whose appends do not
+    wait for the disk (see adapters/persistence/sql/audit.py)."""
+    del engine  # the practice's: the audit log never shares its connections
     return create_audit_engine(audit_database_url(database_url))
 
 

@@ -60,7 +60,7 @@ async def main(postgres_url: str | None) -> None:
         await migrate_url(postgres_url)
         ms = await per_insert_ms(postgres_url)
         print(
-            f"PostgreSQL (FOR UPDATE of the chain head, asynchronous commit): {ms:.3f} ms per entry"
+            f"PostgreSQL (one statement in autocommit, asynchronous commit): {ms:.3f} ms per entry"
         )
 
 

@@ -35,11 +35,11 @@ def _id(value: UUID | None) -> str | None:
     return None if value is None else str(value)
 
 
-def canonical(record: AuditRecord, seq: int, prev_hash: str) -> bytes:
+def canonical_parts(record: AuditRecord) -> tuple[str, str, str]:
+    """The canonical form around its two chain fields, so that a database can hash an entry
+    where it learns its place: canonical(r, seq, prev) is (a + str(seq) + b + prev + c)."""
     at = record.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    fields = [
-        FORMAT,
-        seq,
+    middle = [
         at,
         _id(record.actor_id),
         _id(record.on_behalf_of),
@@ -49,9 +49,15 @@ def canonical(record: AuditRecord, seq: int, prev_hash: str) -> bytes:
         _id(record.case_id),
         record.route,
         record.client_address,
-        prev_hash,
     ]
-    return json.dumps(fields, separators=(",", ":"), ensure_ascii=True).encode()
+    inner = json.dumps(middle, separators=(",", ":"), ensure_ascii=True)[1:-1]
+    return f"[{FORMAT},", f',{inner},"', '"]'
+
+
+def canonical(record: AuditRecord, seq: int, prev_hash: str) -> bytes:
+    # prev_hash is lowercase hex (or GENESIS): JSON needs no escaping inside its quotes.
+    a, b, c = canonical_parts(record)
+    return f"{a}{seq}{b}{prev_hash}{c}".encode()
 
 
 def entry_hash(record: AuditRecord, seq: int, prev_hash: str) -> str:
