@@ -171,18 +171,9 @@ _APPEND_ONE = sa.text(
 
 
 def _values(entry: AuditEntry) -> dict[str, Any]:
-    r = entry.record
     return {
         "seq": entry.seq,
-        "at": r.at,
-        "actor_id": r.actor_id,
-        "on_behalf_of": r.on_behalf_of,
-        "action": str(r.action),
-        "object_type": r.object_type,
-        "object_id": r.object_id,
-        "case_id": r.case_id,
-        "route": r.route,
-        "client_address": r.client_address,
+        **_record_values(entry.record),
         "prev_hash": entry.prev_hash,
         "hash": entry.hash,
     }
