@@ -9,9 +9,11 @@ from core.domain.cases.access import (
 from core.domain.directory.parties import (
     Organization,
 )
+from core.domain.shared.audit import AuditAction
 from core.domain.shared.errors import Forbidden, NotFound
 from core.domain.shared.values import OrganizationId
 from core.services.directory.listing import Listing, listing, require_directory
+from core.services.shared.audit import audit_change
 from core.services.shared.use_case import Command, Deps
 
 
@@ -54,6 +56,7 @@ async def register_organization(
     async with deps.uow() as uow:
         await uow.organizations.add(organization)
         await uow.commit()
+    await audit_change(deps, actor, AuditAction.CREATE, "organization", organization.id)
     return organization.id
 
 
@@ -71,6 +74,7 @@ async def update_organization(deps: Deps, actor: Actor, cmd: UpdateOrganization)
         organization = _organization(cmd.organization_id, cmd, cmd.version)
         await uow.organizations.update(organization)
         await uow.commit()
+    await audit_change(deps, actor, AuditAction.CHANGE, "organization", organization.id)
     return organization
 
 

@@ -17,10 +17,12 @@ from core.domain.directory.parties import (
     Channel,
     Person,
 )
+from core.domain.shared.audit import AuditAction
 from core.domain.shared.errors import Forbidden, InvalidInput, NotFound
 from core.domain.shared.values import PersonId
 from core.ports import DirectoryStore, UnitOfWork
 from core.services.directory.listing import Listing, listing, require_directory
+from core.services.shared.audit import audit_change
 from core.services.shared.use_case import Command, Deps
 
 
@@ -70,6 +72,7 @@ async def register_person(deps: Deps, actor: Actor, cmd: RegisterPerson) -> Pers
     async with deps.uow() as uow:
         person_id = await register_in(deps, uow, actor, cmd)
         await uow.commit()
+    await audit_change(deps, actor, AuditAction.CREATE, "person", person_id)
     return person_id
 
 
@@ -100,6 +103,7 @@ async def update_person(deps: Deps, actor: Actor, cmd: UpdatePerson) -> Person:
         person = _person(cmd.person_id, cmd, cmd.version)
         await uow.people.update(person)
         await uow.commit()
+    await audit_change(deps, actor, AuditAction.CHANGE, "person", person.id)
     return person
 
 

@@ -13,11 +13,13 @@ from core.domain.directory.parties import (
     StaffMember,
     StaffRole,
 )
+from core.domain.shared.audit import AuditAction
 from core.domain.shared.errors import Forbidden, InvalidInput, NotFound
 from core.domain.shared.values import StaffId
 from core.ports import DirectoryStore, PasswordHasher
 from core.services.directory.auth import SignedIn
 from core.services.directory.listing import require_directory
+from core.services.shared.audit import audit_change
 from core.services.shared.use_case import Command, Deps
 
 
@@ -94,6 +96,7 @@ async def add_staff(
         if password_hash is not None:
             await uow.credentials.set_password(staff.id, password_hash)
         await uow.commit()
+    await audit_change(deps, actor, AuditAction.CREATE, "staff", staff.id)
     return staff.id
 
 
@@ -157,6 +160,7 @@ async def update_staff(deps: Deps, actor: Actor, cmd: UpdateStaff) -> StaffMembe
         await _check_staff_links(uow, staff)
         await uow.staff.update(staff)
         await uow.commit()
+    await audit_change(deps, actor, AuditAction.CHANGE, "staff", staff.id)
     return staff
 
 

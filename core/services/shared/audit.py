@@ -60,3 +60,11 @@ async def audit_read(
             on_behalf_of=on_behalf_of,
         )
     )
+
+
+async def audit_change(
+    deps: Deps, actor: Actor, action: AuditAction, object_type: str, object_id: UUID
+) -> None:
+    """The entry of a change that records no domain event (the directory's people,
+    organizations and staff), written after its commit as event-driven entries are."""
+    await deps.audit.record(audit_record(deps, actor, action, object_type, object_id))

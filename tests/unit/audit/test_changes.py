@@ -68,3 +68,15 @@ async def test_an_administrator_changing_a_clinicians_case_works_on_their_behalf
     await cases.rename_case(practice.deps, pat, cases.RenameCase(case_id=case_id, name="M."))
     last = practice.audit.entries[-1].record
     assert (last.action, last.actor_id, last.on_behalf_of) == (AuditAction.CHANGE, pat.id, lee.id)
+
+
+async def test_directory_changes_are_audited_without_names(practice: Practice):
+    lee = await practice.staff("Dr. Lee")
+    maya = await practice.person("Maya Rivera")
+    created = [e.record for e in practice.audit.entries if e.record.object_id in (lee.id, maya)]
+    assert [(r.action, r.object_type) for r in created] == [
+        (AuditAction.CREATE, "staff"),
+        (AuditAction.CREATE, "person"),
+    ]
+    assert all(r.actor_id == practice.owner.id for r in created)
+    assert not any("Maya" in str(r) or "Lee" in str(r) for r in created)
