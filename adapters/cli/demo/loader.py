@@ -17,7 +17,6 @@ from core.domain.shared.values import CaseId, OrganizationId, PersonId
 from core.ports import Clock, PasswordHasher
 from core.services import cases, directory
 from core.services import scheduling as sched
-from core.services.directory import auth
 from core.services.documentation import diagnoses
 from core.services.shared.use_case import Deps
 
@@ -102,12 +101,14 @@ class Loader:
     async def staff(
         self, name: str, email: str, roles: str, *staff_roles: StaffRole, **details: object
     ) -> StaffActor:
-        staff_id = await directory.add_staff(
-            self.deps,
-            self.owner,
-            directory.AddStaff(name=name, email=email, roles=frozenset(staff_roles), **details),  # type: ignore[arg-type]
+        command = directory.AddStaff(
+            name=name,
+            email=email,
+            roles=frozenset(staff_roles),
+            password=DEMO_PASSWORD,
+            **details,  # type: ignore[arg-type]
         )
-        await auth.set_password(self.deps, self.hasher, None, staff_id, DEMO_PASSWORD)
+        staff_id = await directory.add_staff(self.deps, self.owner, command, self.hasher)
         self.sign_ins.append(DemoSignIn(name=name, email=email, roles=roles))
         return await directory.load_actor(self.deps, staff_id)
 

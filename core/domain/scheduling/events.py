@@ -19,10 +19,15 @@ from core.domain.shared.values import CaseId, PersonId, StaffId
 
 @dataclass(frozen=True, kw_only=True)
 class AppointmentEvent(DomainEvent):
-    audited = (AuditAction.CHANGE, "appointment", "appointment_id")
+    audited = (AuditAction.CHANGE, "appointment", "appointment_ids")
     case_id: CaseId
-    appointment_id: UUID
+    appointment_id: UUID  # the one the intent was about (the first of a series)
     start: datetime
+    appointment_ids: tuple[UUID, ...] = ()  # every one it covered; () : just appointment_id
+
+    def __post_init__(self) -> None:
+        if not self.appointment_ids:
+            object.__setattr__(self, "appointment_ids", (self.appointment_id,))
 
     @classmethod
     def about(cls, appointment: Appointment, **details: Any) -> Self:
@@ -37,7 +42,7 @@ class AppointmentEvent(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class AppointmentBooked(AppointmentEvent):
-    audited = (AuditAction.CREATE, "appointment", "appointment_id")
+    audited = (AuditAction.CREATE, "appointment", "appointment_ids")
     service_id: UUID
     providers: tuple[StaffId, ...]
     sessions: int = 1

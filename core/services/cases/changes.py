@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from core.domain.cases.access import Actor, Permission, StaffActor, require
+from core.domain.cases.access import Actor, Permission, require, working_for
 from core.domain.cases.case import Case
-from core.domain.cases.responsibilities import StaffDuty
-from core.domain.directory.parties import StaffRole
 from core.domain.shared.errors import NotFound
 from core.domain.shared.values import CaseId, StaffId
 from core.ports import UnitOfWork
@@ -23,14 +21,8 @@ async def load_case(uow: UnitOfWork, case_id: CaseId) -> Case:
 
 
 def on_behalf_for(deps: Deps, actor: Actor, case: Case) -> StaffId | None:
-    """An administrator changing a clinician's case works on that clinician's behalf."""
-    if not isinstance(actor, StaffActor) or not actor.has(StaffRole.ADMINISTRATOR):
-        return None
-    today = deps.clock.today()
-    provider = case.responsible_provider_on(today)
-    if provider in (None, actor.id) or case.duties_of(actor.id, today) - {StaffDuty.ADMIN_SUPPORT}:
-        return None
-    return provider
+    """For whom the actor changes this case today (the access policy's `working_for`)."""
+    return working_for(actor, case, deps.clock.today())
 
 
 CaseChange = Callable[[Case, UnitOfWork], Awaitable[None]]

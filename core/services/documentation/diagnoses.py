@@ -38,6 +38,9 @@ async def _write_clinical(
         case = await load_case(uow, case_id)
         require(actor, case, deps.clock.today(), Permission.WRITE_CLINICAL)
         diagnosis = await write(case, uow)
+        # The case was an ordinary read: writing its version makes a close committed meanwhile
+        # a conflict, as for every other change of the case.
+        await uow.cases.update(case)
         await commit(deps, uow, actor, on_behalf_of=on_behalf_for(deps, actor, case))
     return diagnosis
 

@@ -129,6 +129,7 @@ async def _schedule(deps: SchedulingDeps, actor: Actor, cmd: ScheduleAppointment
                 service_id=service.id,
                 providers=providers,
                 sessions=len(sessions),
+                appointment_ids=tuple(a.id for a in sessions),
                 series=series.describe() if series else None,
             )
         )

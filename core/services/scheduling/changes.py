@@ -129,6 +129,7 @@ async def _change_appointment(
                 providers=providers,
                 minutes=cmd.minutes,
                 following=cmd.scope is Scope.FOLLOWING,
+                appointment_ids=tuple(a.id for a in sessions),
             )
         )
         if series is not None:
@@ -188,6 +189,7 @@ async def cancel_appointment(deps: SchedulingDeps, actor: Actor, cmd: CancelAppo
                 appointment,
                 late=cmd.late,
                 sessions=len(cancelled),
+                appointment_ids=tuple(a.id for a in cancelled),
             )
         )
         for a in cancelled:

@@ -65,9 +65,6 @@ class HandlerContext:
             self.narrations.append(line)
         self._told[id(event)] = line
 
-    def caused_by(self, event: DomainEvent) -> DomainEvent | None:
-        return self._causes.get(id(event))
-
 
 class MessageBus:
     def __init__(

@@ -441,3 +441,15 @@ async def test_a_service_is_renamed_repriced_and_retired_and_a_retired_one_is_no
                 appointment_id=booked.appointment_ids[0], version=0, scope=s.Scope.FOLLOWING
             ),
         )
+
+
+async def test_booking_a_series_audits_every_session_it_created(clinic):
+    lee = await clinic.staff("Dr. Lee")
+    case_id, _ = await individual(clinic, lee)
+    booked = await clinic.book(lee, case_id, at(2, 3, 10, 0), repeat=s.Repeat(count=4))
+    created = [
+        e.record.object_id
+        for e in clinic.practice.audit.entries
+        if e.record.action.value == "create" and e.record.object_type == "appointment"
+    ]
+    assert created == booked.appointment_ids and len(created) == 4
