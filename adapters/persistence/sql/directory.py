@@ -17,6 +17,7 @@ from adapters.persistence.sql.upsert import upsert
 from core.domain.directory.credentials import Credentials, LockoutRule
 from core.domain.directory.parties import Organization, Person, StaffMember
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
+from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import OrganizationId, PersonId, StaffId
 
 EMAIL_TAKEN = "Another staff member already uses this email."
@@ -33,6 +34,7 @@ class _Versioned:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
         self._dialect = conn.dialect.name
+        self.events: list[DomainEvent] = []  # of the rows added, for the unit of work
 
     async def _rows(self, where: sa.ColumnElement[bool]) -> list[sa.Row]:
         return list(await self._conn.execute(sa.select(self.table).where(where)))
@@ -126,6 +128,9 @@ class _DirectoryRepository(_Versioned, Generic[E]):
         return {r.id: self.entity(r._mapping) for r in rows}
 
     async def add(self, entity: E) -> None:
+        log = getattr(entity, "events", None)  # people record their registration
+        if log is not None:
+            self.events += log.pull()
         await self._insert(self.values(entity))
 
     async def update(self, entity: E) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -70,7 +70,7 @@ class SqlUnitOfWork:
         the commit. PostgreSQL: the exclusion constraint decides at commit, even against a
         writer that committed a moment earlier; the clash is then looked up for the message."""
         conn = self._open()
-        if self.cases.events or self.appointments.events or self.diagnoses.events:
+        if any(r.events for r in self._recording()):
             raise RuntimeError("Events not handed to the message bus: commit through the bus.")
         written = list(self.appointments.written.values())
         if written:
@@ -91,11 +91,14 @@ class SqlUnitOfWork:
             self.appointments.written.clear()
 
     def collect_events(self) -> list[DomainEvent]:
-        repositories = (self.cases, self.appointments, self.diagnoses)
-        taken = [e for r in repositories for e in r.events]
-        for r in repositories:
+        taken = [e for r in self._recording() for e in r.events]
+        for r in self._recording():
             r.events.clear()
         return taken
+
+    def _recording(self) -> tuple[Any, ...]:
+        """The repositories whose aggregates record domain events."""
+        return (self.people, self.cases, self.appointments, self.diagnoses)
 
     async def rollback(self) -> None:
         self.appointments.written.clear()

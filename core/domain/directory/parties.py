@@ -10,6 +10,7 @@ from datetime import date
 from enum import StrEnum
 
 from core.domain.shared.errors import InvalidInput
+from core.domain.shared.events import EventLog
 from core.domain.shared.values import (
     OrganizationId,
     PersonId,
@@ -40,6 +41,8 @@ class Person:
     preferred_channel: Channel = Channel.NONE
     sms_consent: bool = False
     version: int = 0
+    # What happened since it was loaded: not state, not an argument, not compared.
+    events: EventLog = field(default_factory=EventLog, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.legal_name = clean_name(self.legal_name, field="legal_name", what="Legal name")

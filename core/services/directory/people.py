@@ -13,6 +13,7 @@ from core.domain.cases.access import (
     Permission,
     person_permissions,
 )
+from core.domain.directory.events import PersonRegistered
 from core.domain.directory.parties import (
     Channel,
     Person,
@@ -23,6 +24,7 @@ from core.domain.shared.values import PersonId
 from core.ports import DirectoryStore, UnitOfWork
 from core.services.directory.listing import Listing, listing, require_directory
 from core.services.shared.audit import audit_change
+from core.services.shared.bus import commit
 from core.services.shared.use_case import Command, Deps
 
 
@@ -71,8 +73,7 @@ def _check_birth(details: PersonDetails, today: date) -> None:
 async def register_person(deps: Deps, actor: Actor, cmd: RegisterPerson) -> PersonId:
     async with deps.uow() as uow:
         person_id = await register_in(deps, uow, actor, cmd)
-        await uow.commit()
-    await audit_change(deps, actor, AuditAction.CREATE, "person", person_id)
+        await commit(deps, uow, actor)
     return person_id
 
 
@@ -91,6 +92,7 @@ async def register_in(
     require_directory(actor)
     _check_birth(cmd, deps.clock.today())
     person = _person(PersonId(deps.ids.new()), cmd)
+    person.events.record(PersonRegistered(person_id=person.id))  # audited with the change
     await uow.people.add(person)
     return person.id
 

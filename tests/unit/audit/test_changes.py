@@ -9,7 +9,7 @@ from core.domain.cases.kinds import CaseKind
 from core.domain.directory.parties import StaffRole
 from core.domain.shared.audit import AuditAction
 from core.domain.shared.errors import DomainError
-from core.services import cases
+from core.services import cases, directory
 from tests.support.practice import Practice
 
 
@@ -80,3 +80,21 @@ async def test_directory_changes_are_audited_without_names(practice: Practice):
     ]
     assert all(r.actor_id == practice.owner.id for r in created)
     assert not any("Maya" in str(r) or "Lee" in str(r) for r in created)
+
+
+async def test_a_person_registered_with_a_case_change_is_audited_with_it(practice: Practice):
+    lee = await practice.staff("Dr. Lee")
+    maya = await practice.person("Maya Rivera")
+    case_id = await practice.open(lee, CaseKind.FAMILY, maya)
+    case = await cases.add_member(
+        practice.deps,
+        lee,
+        cases.AddMember(
+            case_id=case_id, new_person=directory.RegisterPerson(legal_name="Grace Okafor")
+        ),
+    )
+    grace = next(m for m in case.memberships if m.person_id != maya)
+    assert changes(practice)[-2:] == [
+        ("create", "person", grace.person_id),
+        ("create", "membership", grace.id),
+    ]
