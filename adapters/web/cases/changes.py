@@ -24,7 +24,7 @@ from adapters.web.cases.forms import (
 )
 from adapters.web.cases.pages import case_panels
 from adapters.web.kit import forms
-from adapters.web.kit.form_action import Kept, Refusal, form_action, fragment_or_redirect
+from adapters.web.kit.form_action import Refusal, form_action, fragment_or_redirect
 from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, PathId
 from core.domain.cases.access import StaffActor
 from core.domain.cases.responsibilities import PayerKind
@@ -42,7 +42,7 @@ async def _change(
     case_id: PathId,
     form_name: str,
     anchor: str,
-    run: Callable[[forms.Fields, Kept], Awaitable[Any]],
+    run: Callable[[forms.Fields], Awaitable[Any]],
     day_field: str | None = None,
     fields: dict[str, str] | None = None,
 ) -> Response[Any]:
@@ -50,21 +50,19 @@ async def _change(
     which of its inputs a refused period (a day too early...) is about."""
     cid = CaseId(case_id)
     form = await request.form()
-    kept = Kept()
 
     async def again(refusal: Refusal) -> Response[Any]:
         return await case_panels(request, deps, actor, cid, form_name, refusal)
 
     return await form_action(
         form,
-        lambda: run(form, kept),
+        lambda: run(form),
         done=fragment_or_redirect(
             request,
             lambda: case_panels(request, deps, actor, cid),
             f"/cases/{cid}#{anchor}",
         ),
         again=again,
-        kept=kept,
         sent=form,
         day_field=day_field,
         fields=fields,
@@ -80,7 +78,7 @@ class CaseChanges(StaffController):
     async def rename(
         self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
     ) -> Response[Any]:
-        async def run(form: forms.Fields, _: Kept) -> Any:
+        async def run(form: forms.Fields) -> Any:
             command = forms.read(form, cases.RenameCase, case_id=case_id)
             return await cases.rename_case(deps, actor, command)
 
@@ -90,7 +88,7 @@ class CaseChanges(StaffController):
     async def status(
         self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
     ) -> Response[Any]:
-        async def run(form: forms.Fields, _: Kept) -> Any:
+        async def run(form: forms.Fields) -> Any:
             command = forms.read(
                 form, cases.ChangeStatus, case_id=case_id, words={"status": "a status"}
             )
@@ -102,7 +100,7 @@ class CaseChanges(StaffController):
     async def capacity(
         self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
     ) -> Response[Any]:
-        async def run(form: forms.Fields, _: Kept) -> Any:
+        async def run(form: forms.Fields) -> Any:
             command = forms.read(form, cases.SetCapacity, case_id=case_id)
             return await cases.set_capacity(deps, actor, command)
 
@@ -112,7 +110,7 @@ class CaseChanges(StaffController):
     async def close(
         self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
     ) -> Response[Any]:
-        async def run(form: forms.Fields, _: Kept) -> Any:
+        async def run(form: forms.Fields) -> Any:
             command = forms.read(form, cases.CloseCase, case_id=case_id)
             return await cases.close_case(deps, actor, command)
 
@@ -122,7 +120,7 @@ class CaseChanges(StaffController):
     async def reopen(
         self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
     ) -> Response[Any]:
-        async def run(form: forms.Fields, _: Kept) -> Any:
+        async def run(form: forms.Fields) -> Any:
             typed = forms.read(form, ReopenForm)
             command = cases.ReopenCase(
                 case_id=CaseId(case_id),
@@ -139,7 +137,7 @@ class CaseChanges(StaffController):
     async def add_member(
         self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
     ) -> Response[Any]:
-        async def run(form: forms.Fields, kept: Kept) -> Any:
+        async def run(form: forms.Fields) -> Any:
             typed = forms.read(form, MemberForm)
             person = person_or_new(form, "person_id", "the person")
             command = cases.AddMember(
@@ -172,7 +170,7 @@ class CaseChanges(StaffController):
         case_id: PathId,
         item_id: PathId,
     ) -> Response[Any]:
-        async def run(form: forms.Fields, _: Kept) -> Any:
+        async def run(form: forms.Fields) -> Any:
             command = forms.read(form, cases.EndMembership, case_id=case_id, membership_id=item_id)
             return await cases.end_membership(deps, actor, command)
 
@@ -185,7 +183,7 @@ class CaseChanges(StaffController):
     async def assign(
         self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
     ) -> Response[Any]:
-        async def run(form: forms.Fields, _: Kept) -> Any:
+        async def run(form: forms.Fields) -> Any:
             typed = forms.read(form, AssignForm)
             command = cases.AssignStaff(
                 case_id=CaseId(case_id),
@@ -206,7 +204,7 @@ class CaseChanges(StaffController):
         case_id: PathId,
         item_id: PathId,
     ) -> Response[Any]:
-        async def run(form: forms.Fields, _: Kept) -> Any:
+        async def run(form: forms.Fields) -> Any:
             command = forms.read(form, cases.EndStaffDuty, case_id=case_id, assignment_id=item_id)
             return await cases.end_staff_duty(deps, actor, command)
 
@@ -220,7 +218,7 @@ class CaseChanges(StaffController):
     async def add_payer(
         self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
     ) -> Response[Any]:
-        async def run(form: forms.Fields, kept: Kept) -> Any:
+        async def run(form: forms.Fields) -> Any:
             typed = forms.read(form, PayerForm)
             if typed.payer:
                 kind, _, ident = typed.payer.partition(":")
@@ -260,7 +258,7 @@ class CaseChanges(StaffController):
         case_id: PathId,
         item_id: PathId,
     ) -> Response[Any]:
-        async def run(form: forms.Fields, _: Kept) -> Any:
+        async def run(form: forms.Fields) -> Any:
             command = forms.read(
                 form, cases.EndBillingResponsibility, case_id=case_id, responsibility_id=item_id
             )
@@ -275,7 +273,7 @@ class CaseChanges(StaffController):
     async def communication(
         self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
     ) -> Response[Any]:
-        async def run(form: forms.Fields, _: Kept) -> Any:
+        async def run(form: forms.Fields) -> Any:
             words = {"person_id": "a person", "channel": "a channel"}
             command = forms.read(form, cases.SetCommunication, case_id=case_id, words=words)
             return await cases.set_communication(deps, actor, command)
@@ -286,7 +284,7 @@ class CaseChanges(StaffController):
     async def grant_helper(
         self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
     ) -> Response[Any]:
-        async def run(form: forms.Fields, kept: Kept) -> Any:
+        async def run(form: forms.Fields) -> Any:
             typed = forms.read(form, HelperForm)  # before anyone is registered as the helper
             helper = person_or_new(form, "helper_id", "the helper")
             command = cases.GrantHelperRole(
@@ -320,7 +318,7 @@ class CaseChanges(StaffController):
         case_id: PathId,
         item_id: PathId,
     ) -> Response[Any]:
-        async def run(form: forms.Fields, _: Kept) -> Any:
+        async def run(form: forms.Fields) -> Any:
             command = forms.read(form, cases.RevokeHelperRole, case_id=case_id, role_id=item_id)
             return await cases.revoke_helper_role(deps, actor, command)
 
@@ -333,7 +331,7 @@ class CaseChanges(StaffController):
     async def add_diagnosis(
         self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
     ) -> Response[Any]:
-        async def run(form: forms.Fields, _: Kept) -> Any:
+        async def run(form: forms.Fields) -> Any:
             words = {"person_id": "the participant"}
             command = forms.read(form, diagnoses.AddDiagnosis, case_id=case_id, words=words)
             return await diagnoses.add_diagnosis(deps, actor, command)
@@ -351,7 +349,7 @@ class CaseChanges(StaffController):
         case_id: PathId,
         item_id: PathId,
     ) -> Response[Any]:
-        async def run(form: forms.Fields, _: Kept) -> Any:
+        async def run(form: forms.Fields) -> Any:
             command = forms.read(
                 form, diagnoses.EndDiagnosis, case_id=case_id, diagnosis_id=item_id
             )

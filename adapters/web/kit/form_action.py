@@ -9,7 +9,7 @@ they go on to the application's error pages (adapters/web/errors.py), 404 and 40
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Container, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from litestar import Response
@@ -34,20 +34,12 @@ class Refusal:
 
     error: DomainError
     errors: dict[str, str]  # message by field name ("_form": about the whole form)
-    values: dict[str, Any]  # what was typed (passwords never), with what the action kept
+    values: dict[str, Any]  # what was typed (passwords never), to show it again
     status: int  # 422, or 409 after a concurrent change
 
     @property
     def conflict(self) -> bool:
         return isinstance(self.error, ConcurrencyConflict)
-
-
-@dataclass
-class Kept:
-    """Values an action wants the re-rendered form to show instead of what was typed (a person
-    it registered before the change was refused stays picked, and is not registered twice)."""
-
-    values: dict[str, Any] = field(default_factory=dict)
 
 
 async def form_action(
@@ -56,7 +48,6 @@ async def form_action(
     *,
     done: Callable[[T], Awaitable[Response[Any]] | Response[Any]],
     again: Callable[[Refusal], Awaitable[Response[Any]]],
-    kept: Kept | None = None,
     sent: Container[str] | None = None,
     day_field: str | None = None,
     fields: Mapping[str, str] | None = None,
@@ -76,7 +67,7 @@ async def form_action(
         refusal = Refusal(
             error=exc,
             errors=form_errors(exc, sent, day_field),
-            values={**forms.values(form), **(kept.values if kept else {})},
+            values=forms.values(form),
             status=conflict_status if isinstance(exc, ConcurrencyConflict) else 422,
         )
         return await again(refusal)
