@@ -69,6 +69,38 @@ async def _change(
     )
 
 
+def _ending(
+    path: str,
+    form_name: str,
+    anchor: str,
+    command: type[Any],
+    id_field: str,
+    use_case: Callable[..., Awaitable[Any]],
+    day_field: str = "on",
+) -> Any:
+    """The POST that ends one item of the case (a membership, a duty, a payer, a helper, a
+    diagnosis): the item's id from the path, its last day from the form."""
+
+    async def handler(
+        self: Any,
+        request: AnyRequest,
+        deps: DepsParam,
+        actor: ActorParam,
+        case_id: PathId,
+        item_id: PathId,
+    ) -> Response[Any]:
+        async def run(form: forms.Fields) -> Any:
+            known: dict[str, Any] = {"case_id": case_id, id_field: item_id}
+            typed = forms.read(form, command, **known)
+            return await use_case(deps, actor, typed)
+
+        name = f"{form_name}:{item_id}"
+        return await _change(request, deps, actor, case_id, name, anchor, run, day_field)
+
+    handler.__name__ = form_name
+    return post(f"{path}/{{item_id:uuid}}/end", name=f"case_{form_name}")(handler)
+
+
 class CaseChanges(StaffController):
     path = "/cases/{case_id:uuid}"
 
@@ -161,22 +193,6 @@ class CaseChanges(StaffController):
             new_person_fields("person_id"),
         )
 
-    @post("/members/{item_id:uuid}/end")
-    async def end_member(
-        self,
-        request: AnyRequest,
-        deps: DepsParam,
-        actor: ActorParam,
-        case_id: PathId,
-        item_id: PathId,
-    ) -> Response[Any]:
-        async def run(form: forms.Fields) -> Any:
-            command = forms.read(form, cases.EndMembership, case_id=case_id, membership_id=item_id)
-            return await cases.end_membership(deps, actor, command)
-
-        name = f"end_member:{item_id}"
-        return await _change(request, deps, actor, case_id, name, "participants", run, "left_on")
-
     # ----- staff duties
 
     @post("/staff")
@@ -194,23 +210,6 @@ class CaseChanges(StaffController):
             return await cases.assign_staff(deps, actor, command)
 
         return await _change(request, deps, actor, case_id, "assign", "team", run, "from_day")
-
-    @post("/staff/{item_id:uuid}/end")
-    async def end_duty(
-        self,
-        request: AnyRequest,
-        deps: DepsParam,
-        actor: ActorParam,
-        case_id: PathId,
-        item_id: PathId,
-    ) -> Response[Any]:
-        async def run(form: forms.Fields) -> Any:
-            command = forms.read(form, cases.EndStaffDuty, case_id=case_id, assignment_id=item_id)
-            return await cases.end_staff_duty(deps, actor, command)
-
-        return await _change(
-            request, deps, actor, case_id, f"end_duty:{item_id}", "team", run, "on"
-        )
 
     # ----- billing
 
@@ -248,24 +247,6 @@ class CaseChanges(StaffController):
             "from_day",
             new_person_fields("payer"),
         )
-
-    @post("/payers/{item_id:uuid}/end")
-    async def end_payer(
-        self,
-        request: AnyRequest,
-        deps: DepsParam,
-        actor: ActorParam,
-        case_id: PathId,
-        item_id: PathId,
-    ) -> Response[Any]:
-        async def run(form: forms.Fields) -> Any:
-            command = forms.read(
-                form, cases.EndBillingResponsibility, case_id=case_id, responsibility_id=item_id
-            )
-            return await cases.end_billing_responsibility(deps, actor, command)
-
-        name = f"end_payer:{item_id}"
-        return await _change(request, deps, actor, case_id, name, "billing", run, "on")
 
     # ----- communication and helpers
 
@@ -309,22 +290,6 @@ class CaseChanges(StaffController):
             new_person_fields("helper_id"),
         )
 
-    @post("/helpers/{item_id:uuid}/end")
-    async def revoke_helper(
-        self,
-        request: AnyRequest,
-        deps: DepsParam,
-        actor: ActorParam,
-        case_id: PathId,
-        item_id: PathId,
-    ) -> Response[Any]:
-        async def run(form: forms.Fields) -> Any:
-            command = forms.read(form, cases.RevokeHelperRole, case_id=case_id, role_id=item_id)
-            return await cases.revoke_helper_role(deps, actor, command)
-
-        name = f"revoke_helper:{item_id}"
-        return await _change(request, deps, actor, case_id, name, "helpers", run, "on")
-
     # ----- clinical
 
     @post("/diagnoses")
@@ -340,20 +305,40 @@ class CaseChanges(StaffController):
             request, deps, actor, case_id, "add_diagnosis", "clinical", run, "from_day"
         )
 
-    @post("/diagnoses/{item_id:uuid}/end")
-    async def end_diagnosis(
-        self,
-        request: AnyRequest,
-        deps: DepsParam,
-        actor: ActorParam,
-        case_id: PathId,
-        item_id: PathId,
-    ) -> Response[Any]:
-        async def run(form: forms.Fields) -> Any:
-            command = forms.read(
-                form, diagnoses.EndDiagnosis, case_id=case_id, diagnosis_id=item_id
-            )
-            return await diagnoses.end_diagnosis(deps, actor, command)
-
-        name = f"end_diagnosis:{item_id}"
-        return await _change(request, deps, actor, case_id, name, "clinical", run, "on")
+    # Ending one item of the case: the same shape for each kind of item.
+    end_member = _ending(
+        "/members",
+        "end_member",
+        "participants",
+        cases.EndMembership,
+        "membership_id",
+        cases.end_membership,
+        "left_on",
+    )
+    end_duty = _ending(
+        "/staff", "end_duty", "team", cases.EndStaffDuty, "assignment_id", cases.end_staff_duty
+    )
+    end_payer = _ending(
+        "/payers",
+        "end_payer",
+        "billing",
+        cases.EndBillingResponsibility,
+        "responsibility_id",
+        cases.end_billing_responsibility,
+    )
+    revoke_helper = _ending(
+        "/helpers",
+        "revoke_helper",
+        "helpers",
+        cases.RevokeHelperRole,
+        "role_id",
+        cases.revoke_helper_role,
+    )
+    end_diagnosis = _ending(
+        "/diagnoses",
+        "end_diagnosis",
+        "clinical",
+        diagnoses.EndDiagnosis,
+        "diagnosis_id",
+        diagnoses.end_diagnosis,
+    )
