@@ -10,6 +10,7 @@ durable (an email, a processor call) goes on `after_commit`.
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from core.domain.cases.access import Actor
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import StaffId
 from core.ports import UnitOfWork
+
+log = logging.getLogger("hearth.bus")
 
 Handler = Callable[[Any, "HandlerContext"], Awaitable[None]]
 Finisher = Callable[["HandlerContext"], Awaitable[None]]
@@ -101,4 +104,9 @@ async def commit(
     await deps.bus.dispatch(ctx)
     await uow.commit()
     for job in ctx.after_commit:
-        await job()
+        try:
+            await job()
+        except Exception:
+            # The change is durable: failing the request now would invite a second one. What
+            # failed is logged without content (the outbox makes delivery retryable).
+            log.exception("after-commit step %s failed", getattr(job, "__qualname__", "?"))

@@ -98,3 +98,21 @@ async def test_a_person_registered_with_a_case_change_is_audited_with_it(practic
         ("create", "person", grace.person_id),
         ("create", "membership", grace.id),
     ]
+
+
+async def test_a_failed_audit_append_after_commit_does_not_undo_or_fail_the_change(
+    practice: Practice, caplog
+):
+    lee = await practice.staff("Dr. Lee")
+    case_id = await practice.open(lee, CaseKind.FAMILY, await practice.person("Maya Rivera"))
+
+    async def unavailable(entries) -> None:
+        raise OSError("the audit log is unreachable")
+
+    practice.audit.record_many = unavailable  # type: ignore[method-assign]
+    renamed = await cases.rename_case(
+        practice.deps, lee, cases.RenameCase(case_id=case_id, name="Rivera")
+    )
+    assert renamed.name == "Rivera"
+    assert (await cases.get_case(practice.deps, lee, case_id)).name == "Rivera"
+    assert "after-commit step" in caplog.text and "Maya" not in caplog.text
