@@ -22,6 +22,10 @@ from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore as LitestarMemoryStore
 
 from adapters.cli import demo
+from adapters.notify.console import ConsoleEmailSender, ConsoleSmsSender
+from adapters.notify.memory import MemoryEmailSender, MemorySmsSender
+from adapters.notify.smtp import SmtpEmailSender, SmtpSettings
+from adapters.notify.twilio_sms import TwilioSettings, TwilioSmsSender
 from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
@@ -45,6 +49,7 @@ from core.services.audit import AuditDeps, verify_log
 from core.services.audit.changes import audit_changes
 from core.services.billing import history as billing_history
 from core.services.cases import history as case_history
+from core.services.communication.delivery import DeliveryDeps, run_worker
 from core.services.documentation import history as documentation_history
 from core.services.scheduling import handlers as scheduling_handlers
 from core.services.scheduling import history as scheduling_history
@@ -87,6 +92,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     owner_sees_clinical: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
+    # Delivery of email and SMS (adapters/notify): "console" prints a line without content,
+    # "memory" keeps messages in the process, "smtp" / "twilio" send them.
+    email: str = "console"
+    email_from: str = "Hearth <no-reply@hearth.invalid>"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 587
+    smtp_security: str = "starttls"  # "starttls", "tls" (port 465) or "none" (a local relay)
+    smtp_username: str = ""
+    smtp_password: str = ""
+    sms: str = "console"
+    sms_from: str = ""  # an E.164 number or a Twilio Messaging Service SID
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_base_url: str = ""  # tests only: a local server that speaks Twilio's API
+    # "inline": the web process delivers the outbox itself (one machine); "off": run
+    # `hearth worker` processes instead (any number, on any machine, against one PostgreSQL).
+    worker: str = "inline"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -99,6 +121,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             settings = msgspec.convert(raw, cls, strict=False)
         except msgspec.ValidationError as exc:
             raise SystemExit(f"hearth: bad setting: {exc}") from exc
+        for name, allowed in (
+            ("email", {"console", "memory", "smtp"}),
+            ("sms", {"console", "memory", "twilio"}),
+            ("worker", {"inline", "off"}),
+            ("smtp_security", {"starttls", "tls", "none"}),
+        ):
+            if getattr(settings, name) not in allowed:
+                raise SystemExit(
+                    f"hearth: HEARTH_{name.upper()} must be one of {', '.join(sorted(allowed))}."
+                )
         if settings.environment == "production" and len(settings.secret_key) < 32:
             raise SystemExit(
                 "hearth: HEARTH_SECRET_KEY (32 characters or more) is required in production."
@@ -116,6 +148,26 @@ def audit_engine(database_url: str, engine: Any) -> Any:
     wait for the disk (see adapters/persistence/sql/audit.py)."""
     del engine  # the practice's: the audit log never shares its connections
     return create_audit_engine(audit_database_url(database_url))
+
+
+def smtp_settings(settings: Settings) -> SmtpSettings:
+    return SmtpSettings(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.email_from,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        security=settings.smtp_security,
+    )
+
+
+def twilio_settings(settings: Settings) -> TwilioSettings:
+    return TwilioSettings(
+        account_sid=settings.twilio_account_sid,
+        auth_token=settings.twilio_auth_token,
+        sender=settings.sms_from,
+        base_url=settings.twilio_base_url,
+    )
 
 
 class Container(containers.DeclarativeContainer):
@@ -140,6 +192,21 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Singleton(SqlAuditLog, audit_engine),
     )
     bus = providers.Singleton(message_bus)
+    email_sender = providers.Selector(
+        settings.provided.email,
+        console=providers.Singleton(ConsoleEmailSender),
+        memory=providers.Singleton(MemoryEmailSender),
+        smtp=providers.Singleton(SmtpEmailSender, providers.Callable(smtp_settings, settings)),
+    )
+    sms_sender = providers.Selector(
+        settings.provided.sms,
+        console=providers.Singleton(ConsoleSmsSender),
+        memory=providers.Singleton(MemorySmsSender),
+        twilio=providers.Singleton(TwilioSmsSender, providers.Callable(twilio_settings, settings)),
+    )
+    delivery_deps = providers.Singleton(
+        DeliveryDeps, uow=uow_factory, clock=clock, email=email_sender, sms=sms_sender
+    )
     deps = providers.Singleton(
         Deps, uow=uow_factory, clock=clock, ids=ids, audit=audit_log, bus=bus
     )
@@ -210,6 +277,7 @@ def create_app(container: Container) -> Litestar:
         secure_cookies=settings.environment == "production",
         now=lambda: container.clock().now().timestamp(),  # session timeouts follow the clock
     )
+    worker = InlineWorker(container) if settings.worker == "inline" else None
     return build_app(
         web,
         dependencies={
@@ -219,8 +287,28 @@ def create_app(container: Container) -> Litestar:
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         },
         session_store=session_store(container),
-        on_shutdown=[partial(close_database, container)],
+        on_startup=[worker.start] if worker else [],
+        on_shutdown=[*([worker.stop] if worker else []), partial(close_database, container)],
     )
+
+
+class InlineWorker:
+    """The delivery worker inside the web process (`HEARTH_WORKER=inline`, the default of a
+    one-machine practice): started with the app, stopped before its database closes."""
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._stop.clear()
+        self._task = asyncio.create_task(run_worker(self._container.delivery_deps(), self._stop))
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await self._task
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -237,6 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "audit_command", choices=["verify"], help="verify: check every link of the hash chain"
     )
     commands.add_parser("serve", help="serve the web UI (uvicorn) on HEARTH_HOST:HEARTH_PORT")
+    commands.add_parser(
+        "worker", help="deliver the outbox's email and SMS until stopped (Ctrl-C, SIGTERM)"
+    )
     owner_cmd = commands.add_parser(
         "create-owner", help="first run: create the practice owner (asks for the password)"
     )
@@ -254,6 +345,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _create_owner(make_container(settings), args.name, args.email, password)
     if args.command == "migrate":
         return _migrate(settings)
+    if args.command == "worker":
+        return _work(make_container(settings))
     if args.command == "audit":
         return _verify_audit(make_container(settings))
     if args.command == "settings":
@@ -283,6 +376,25 @@ def _serve(container: Container) -> int:
         access_log=False,
         log_config=log_config,
     )
+    return 0
+
+
+def _work(container: Container) -> int:
+    """`hearth worker`: deliver until SIGINT / SIGTERM, finishing the round in progress."""
+    import logging
+    import signal
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+    async def work() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        print("hearth worker: delivering the outbox (Ctrl-C stops).", flush=True)
+        await run_worker(container.delivery_deps(), stop)
+
+    run_with_database(container, work())
     return 0
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
 from adapters.persistence.memory.cases import MemoryCaseRepository, MemoryHistoryRepository
+from adapters.persistence.memory.communication import MemoryOutbox
 from adapters.persistence.memory.directory import (
     MemoryCredentialRepository,
     MemoryOrganizationRepository,
@@ -52,6 +53,7 @@ class MemoryUnitOfWork:
             self._tables["appointments"], self._tables["series"]
         )
         self.feeds = MemoryCalendarFeedRepository(self._tables["feeds"])
+        self.outbox = MemoryOutbox(store)
 
     async def __aenter__(self) -> Self:
         return self
@@ -75,8 +77,10 @@ class MemoryUnitOfWork:
             if len(emails) != len(set(emails)):
                 raise InvalidInput("Another staff member already uses this email.", field="email")
             check_at_commit(self._tables["services"], self._tables["appointments"])
+            self.outbox.check()
             for table in self._tables.values():
                 table.apply()
+            self.outbox.apply()
             self.credentials.apply()
             self._store.history.extend(self.history.staged)
             self.history.staged.clear()
@@ -87,6 +91,7 @@ class MemoryUnitOfWork:
             table.expected.clear()
             table.events.clear()
         self.credentials.discard()
+        self.outbox.discard()
         self.history.staged.clear()
 
 

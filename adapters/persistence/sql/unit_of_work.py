@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.persistence.sql.calendar_feeds import SqlCalendarFeedRepository
 from adapters.persistence.sql.cases import SqlCaseRepository
+from adapters.persistence.sql.communication import SqlOutbox
 from adapters.persistence.sql.directory import (
     SqlCredentialRepository,
     SqlOrganizationRepository,
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
         self.services = SqlServiceRepository(conn)
         self.appointments = SqlAppointmentRepository(conn)
         self.feeds = SqlCalendarFeedRepository(conn)
+        self.outbox = SqlOutbox(conn)
         return self
 
     async def __aexit__(

@@ -20,6 +20,7 @@ from adapters.persistence.sql.tables.columns import (
     change_mark,
     metadata,
 )
+from adapters.persistence.sql.tables.communication import outbox
 from adapters.persistence.sql.tables.directory import (
     credentials,
     organizations,
@@ -65,6 +66,7 @@ __all__ = [
     "credentials",
     "metadata",
     "organizations",
+    "outbox",
     "people",
     "series",
     "services",
