@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from core.domain.communication.messages import Email, SendResult, Sms
 from core.ports.communication import DeliveryFailed
@@ -17,11 +18,11 @@ class _Recording:
     down: bool = False
     batches: int = 0
 
-    def _answer(self, message_id: object, to: str, n: int) -> SendResult:
+    def _answer(self, message_id: UUID, to: str, n: int) -> SendResult:
         if to in self.refuse:
             permanent = self.refuse[to]
-            return SendResult(message_id, error="refused by the test", permanent=permanent)  # type: ignore[arg-type]
-        return SendResult(message_id, provider_id=f"mem-{n}")  # type: ignore[arg-type]
+            return SendResult(message_id, error="refused by the test", permanent=permanent)
+        return SendResult(message_id, provider_id=f"mem-{n}")
 
     def _batch(self) -> None:
         if self.down:

@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
 from core.domain.communication.messages import (
-    Channel,
     DeliveryState,
     OutboundMessage,
     SendResult,
 )
+from core.domain.directory.parties import Channel
 
 _o = t.outbox
 PENDING = DeliveryState.PENDING.value

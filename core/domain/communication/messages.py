@@ -16,14 +16,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
+from core.domain.directory.parties import Channel
 from core.domain.shared.errors import InvalidInput
 
 MAX_KEY = 200
-
-
-class Channel(StrEnum):
-    EMAIL = "email"
-    SMS = "sms"
 
 
 class DeliveryState(StrEnum):
@@ -76,6 +72,8 @@ class OutboundMessage:
     def __post_init__(self) -> None:
         if not self.delivery_key or len(self.delivery_key) > MAX_KEY:
             raise InvalidInput(f"A delivery key is 1 to {MAX_KEY} characters.")
+        if self.channel is Channel.NONE:
+            raise InvalidInput("A message goes by email or SMS.")
         if not self.to:
             raise InvalidInput("A message needs an address.")
         if self.channel is Channel.EMAIL and not self.subject:

@@ -19,13 +19,13 @@ from datetime import timedelta
 from uuid import UUID
 
 from core.domain.communication.messages import (
-    Channel,
     OutboundMessage,
     RetryPolicy,
     SendResult,
     as_email,
     as_sms,
 )
+from core.domain.directory.parties import Channel
 from core.ports.communication import CommunicationStore, DeliveryFailed, EmailSender, SmsSender
 from core.ports.shared import Clock
 

@@ -12,11 +12,11 @@ from uuid import uuid4
 from adapters.notify.memory import MemoryEmailSender, MemorySmsSender
 from adapters.system.clock import FixedClock
 from core.domain.communication.messages import (
-    Channel,
     DeliveryState,
     OutboundMessage,
     RetryPolicy,
 )
+from core.domain.directory.parties import Channel
 from core.services.communication.delivery import DeliveryDeps, deliver_due
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

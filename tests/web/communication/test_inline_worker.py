@@ -10,7 +10,8 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 import bootstrap
-from core.domain.communication.messages import Channel, DeliveryState, OutboundMessage
+from core.domain.communication.messages import DeliveryState, OutboundMessage
+from core.domain.directory.parties import Channel
 
 
 @pytest.mark.parametrize("worker", ["inline", "off"])
