@@ -41,6 +41,7 @@ from adapters.web.app import WebConfig, build_app
 from adapters.web.request_log import RequestLog
 from core.domain.billing import events as billing_events
 from core.domain.cases import events as case_events
+from core.domain.communication.reminders import ReminderPolicy
 from core.domain.documentation import events as documentation_events
 from core.domain.scheduling import events as scheduling_events
 from core.domain.shared.errors import DomainError, Forbidden
@@ -49,7 +50,9 @@ from core.services.audit import AuditDeps, verify_log
 from core.services.audit.changes import audit_changes
 from core.services.billing import history as billing_history
 from core.services.cases import history as case_history
+from core.services.communication import reminders
 from core.services.communication.delivery import DeliveryDeps, run_worker
+from core.services.communication.reminders import PolicySource
 from core.services.documentation import history as documentation_history
 from core.services.scheduling import handlers as scheduling_handlers
 from core.services.scheduling import history as scheduling_history
@@ -60,22 +63,42 @@ from core.services.shared.use_case import Deps
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/hearth.db"
 
 
-def message_bus() -> MessageBus:
+def fixed_policy(policy: ReminderPolicy) -> PolicySource:
+    """A reminder policy that does not change while the process runs (until the practice
+    settings screen stores one)."""
+
+    async def policy_of(uow: object) -> ReminderPolicy:
+        del uow
+        return policy
+
+    return policy_of
+
+
+DEFAULT_POLICY = fixed_policy(ReminderPolicy(practice_name="Hearth practice"))
+
+
+def message_bus(policy_of: PolicySource = DEFAULT_POLICY) -> MessageBus:
     """What each context does when an event happens, in one place: event type -> handlers (in
     order), then the finishers that see the whole intent. A handler for a base class sees
     every event derived from it."""
-    return MessageBus(
-        {
-            case_events.CaseEvent: [case_history.narrate],
-            case_events.CaseClosed: [scheduling_handlers.cancel_sessions_of_closed_case],
-            scheduling_events.AppointmentEvent: [scheduling_history.narrate],
-            documentation_events.DiagnosisEvent: [documentation_history.narrate],
-            billing_events.CodesConfirmed: [billing_history.narrate],
-            scheduling_events.UpcomingSessionsCancelled: [
-                scheduling_history.narrate_cancelled_upcoming
-            ],
-        },
-        finishers=[case_history.write_history, audit_changes],
+    handlers: dict[type[Any], list[Any]] = {
+        case_events.CaseEvent: [case_history.narrate],
+        case_events.CaseClosed: [scheduling_handlers.cancel_sessions_of_closed_case],
+        scheduling_events.AppointmentEvent: [scheduling_history.narrate],
+        documentation_events.DiagnosisEvent: [documentation_history.narrate],
+        billing_events.CodesConfirmed: [billing_history.narrate],
+        scheduling_events.UpcomingSessionsCancelled: [
+            scheduling_history.narrate_cancelled_upcoming
+        ],
+    }
+    for event_type, more in reminders.handlers(policy_of).items():
+        handlers.setdefault(event_type, []).extend(more)
+    return MessageBus(handlers, finishers=[case_history.write_history, audit_changes])
+
+
+def practice_policy(settings: Settings) -> PolicySource:
+    return fixed_policy(
+        ReminderPolicy(practice_name=settings.practice_name, timezone=settings.timezone)
     )
 
 
@@ -88,6 +111,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     environment: str = "development"  # "production" refuses to start without a secret key
     database_url: str = DEFAULT_DATABASE_URL  # or "memory"
     timezone: str = "UTC"  # the practice's timezone: what "today" means
+    practice_name: str = "Hearth practice"  # what reminders say they come from
     secret_key: str = ""
     owner_sees_clinical: bool = False
     host: str = "127.0.0.1"
@@ -191,7 +215,8 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryAuditLog),
         sql=providers.Singleton(SqlAuditLog, audit_engine),
     )
-    bus = providers.Singleton(message_bus)
+    reminder_policy = providers.Singleton(practice_policy, settings)
+    bus = providers.Singleton(message_bus, reminder_policy)
     email_sender = providers.Selector(
         settings.provided.email,
         console=providers.Singleton(ConsoleEmailSender),
@@ -205,7 +230,14 @@ class Container(containers.DeclarativeContainer):
         twilio=providers.Singleton(TwilioSmsSender, providers.Callable(twilio_settings, settings)),
     )
     delivery_deps = providers.Singleton(
-        DeliveryDeps, uow=uow_factory, clock=clock, email=email_sender, sms=sms_sender
+        DeliveryDeps,
+        uow=uow_factory,
+        clock=clock,
+        email=email_sender,
+        sms=sms_sender,
+        sweep=providers.Callable(
+            partial, reminders.queue_coming, uow_factory, reminder_policy, clock, ids
+        ),
     )
     deps = providers.Singleton(
         Deps, uow=uow_factory, clock=clock, ids=ids, audit=audit_log, bus=bus

@@ -124,7 +124,11 @@ class MemoryOutbox:
 
     def check(self) -> None:
         """At commit: a key queued by another unit of work since this one looked wins."""
-        keys = {m.delivery_key for m in self._rows.values()}
+        keys = {
+            m.delivery_key
+            for message_id, m in self._rows.items()
+            if not (message_id in self._staged and self._staged[message_id] is None)
+        }
         for message_id, m in list(self._staged.items()):
             if m is not None and message_id not in self._rows and m.delivery_key in keys:
                 del self._staged[message_id]

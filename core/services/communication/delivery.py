@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from uuid import UUID
@@ -42,6 +42,10 @@ class DeliveryDeps:
     rng: random.Random = field(default_factory=random.Random)
     batch: int = 50
     lease: timedelta = timedelta(minutes=5)
+    # Work the worker does now and then besides delivering (e.g. queueing the reminders of
+    # sessions coming into the horizon), every `sweep_every`.
+    sweep: Callable[[], Awaitable[object]] | None = None
+    sweep_every: timedelta = timedelta(minutes=10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +114,17 @@ async def deliver_due(deps: DeliveryDeps) -> DeliveryRound:
 async def run_worker(deps: DeliveryDeps, stop: asyncio.Event, idle: float = 2.0) -> None:
     """Deliver until `stop` is set: full batches back to back, then a pause of `idle` seconds.
     A failed round (the database is away) is logged and tried again after the pause."""
+    swept_at: float | None = None
+    loop = asyncio.get_running_loop()
     while not stop.is_set():
+        if deps.sweep is not None and (
+            swept_at is None or loop.time() - swept_at >= deps.sweep_every.total_seconds()
+        ):
+            swept_at = loop.time()
+            try:
+                await deps.sweep()
+            except Exception:
+                log.exception("sweep failed")
         try:
             done = await deliver_due(deps)
         except Exception:
