@@ -8,6 +8,7 @@ from adapters.web.audit.log import AuditPages
 from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
+from adapters.web.communication.undelivered import UndeliveredPages
 from adapters.web.directory import people
 from adapters.web.directory.sign_in import SignIn
 from adapters.web.directory.staff import StaffPages
@@ -31,4 +32,5 @@ ROUTES: list[ControllerRouterHandler] = [
     FeedSettings,
     feed,  # public by its secret: no staff guard
     AuditPages,
+    UndeliveredPages,
 ]

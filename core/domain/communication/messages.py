@@ -18,6 +18,7 @@ from uuid import UUID
 
 from core.domain.directory.parties import Channel
 from core.domain.shared.errors import InvalidInput
+from core.domain.shared.values import CaseId, PersonId
 
 MAX_KEY = 200
 
@@ -60,8 +61,8 @@ class OutboundMessage:
     html: str = ""  # the email's HTML part, if any
     due_at: datetime
     created_at: datetime
-    person_id: UUID | None = None  # whom it is for, so the undelivered list can say who
-    case_id: UUID | None = None
+    person_id: PersonId | None = None  # whom it is for, so the undelivered list can say who
+    case_id: CaseId | None = None
     state: DeliveryState = DeliveryState.PENDING
     attempts: int = 0
     last_error: str = ""  # the provider's answer, never the content
