@@ -51,6 +51,7 @@ from core.services.audit.changes import audit_changes
 from core.services.billing import history as billing_history
 from core.services.cases import history as case_history
 from core.services.communication import reminders
+from core.services.communication.accounts import AccountMailDeps
 from core.services.communication.delivery import DeliveryDeps, run_worker
 from core.services.communication.reminders import PolicySource
 from core.services.documentation import history as documentation_history
@@ -112,6 +113,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str = DEFAULT_DATABASE_URL  # or "memory"
     timezone: str = "UTC"  # the practice's timezone: what "today" means
     practice_name: str = "Hearth practice"  # what reminders say they come from
+    public_url: str = ""  # where people reach Hearth, for links in mail; "": http://host:port
     secret_key: str = ""
     owner_sees_clinical: bool = False
     host: str = "127.0.0.1"
@@ -160,6 +162,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 "hearth: HEARTH_SECRET_KEY (32 characters or more) is required in production."
             )
         return settings
+
+    @property
+    def link_base(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
 
     @property
     def persistence(self) -> str:
@@ -252,6 +258,16 @@ class Container(containers.DeclarativeContainer):
         bus=bus,
         timezone=settings.provided.timezone,
     )
+    account_deps = providers.Singleton(
+        AccountMailDeps,
+        uow=uow_factory,
+        clock=clock,
+        ids=ids,
+        audit=audit_log,
+        bus=bus,
+        public_url=settings.provided.link_base,
+        practice_name=settings.provided.practice_name,
+    )
     audit_deps = providers.Singleton(
         AuditDeps,
         uow=uow_factory,
@@ -316,6 +332,7 @@ def create_app(container: Container) -> Litestar:
             "deps": Provide(lambda: container.deps(), sync_to_thread=False),
             "scheduling_deps": Provide(lambda: container.scheduling_deps(), sync_to_thread=False),
             "audit_deps": Provide(lambda: container.audit_deps(), sync_to_thread=False),
+            "account_deps": Provide(lambda: container.account_deps(), sync_to_thread=False),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         },
         session_store=session_store(container),

@@ -21,6 +21,7 @@ from adapters.persistence.memory.scheduling import (
     MemoryServiceRepository,
     check_at_commit,
 )
+from adapters.persistence.memory.staff_tokens import MemoryStaffTokenRepository
 from adapters.persistence.memory.store import MemoryStore, Table
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.events import DomainEvent
@@ -54,6 +55,7 @@ class MemoryUnitOfWork:
         )
         self.feeds = MemoryCalendarFeedRepository(self._tables["feeds"])
         self.outbox = MemoryOutbox(store)
+        self.staff_tokens = MemoryStaffTokenRepository(store)
 
     async def __aenter__(self) -> Self:
         return self
@@ -81,6 +83,7 @@ class MemoryUnitOfWork:
             for table in self._tables.values():
                 table.apply()
             self.outbox.apply()
+            self.staff_tokens.apply()
             self.credentials.apply()
             self._store.history.extend(self.history.staged)
             self.history.staged.clear()
@@ -92,6 +95,7 @@ class MemoryUnitOfWork:
             table.events.clear()
         self.credentials.discard()
         self.outbox.discard()
+        self.staff_tokens.discard()
         self.history.staged.clear()
 
 

@@ -21,6 +21,7 @@ from adapters.persistence.sql.directory import (
 from adapters.persistence.sql.documentation import SqlDiagnosisRepository
 from adapters.persistence.sql.history import SqlHistoryRepository
 from adapters.persistence.sql.scheduling import SqlAppointmentRepository, SqlServiceRepository
+from adapters.persistence.sql.staff_tokens import SqlStaffTokenRepository
 from core.domain.scheduling.appointments import DoubleBooking
 from core.domain.shared.events import DomainEvent
 from core.ports.unit_of_work import UnitOfWork
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
         self.appointments = SqlAppointmentRepository(conn)
         self.feeds = SqlCalendarFeedRepository(conn)
         self.outbox = SqlOutbox(conn)
+        self.staff_tokens = SqlStaffTokenRepository(conn)
         return self
 
     async def __aexit__(

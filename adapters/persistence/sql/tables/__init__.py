@@ -28,6 +28,7 @@ from adapters.persistence.sql.tables.directory import (
     staff,
     staff_roles,
     staff_supports,
+    staff_tokens,
 )
 from adapters.persistence.sql.tables.documentation import case_diagnoses
 from adapters.persistence.sql.tables.scheduling import (
@@ -74,4 +75,5 @@ __all__ = [
     "staff",
     "staff_roles",
     "staff_supports",
+    "staff_tokens",
 ]
