@@ -11,6 +11,7 @@ import os
 import secrets
 import sys
 from collections.abc import Coroutine, Mapping, Sequence
+from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
 
@@ -41,6 +42,7 @@ from adapters.web.app import WebConfig, build_app
 from adapters.web.request_log import RequestLog
 from core.domain.billing import events as billing_events
 from core.domain.cases import events as case_events
+from core.domain.communication.messages import RetryPolicy
 from core.domain.communication.reminders import ReminderPolicy
 from core.domain.documentation import events as documentation_events
 from core.domain.scheduling import events as scheduling_events
@@ -135,6 +137,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # "inline": the web process delivers the outbox itself (one machine); "off": run
     # `hearth worker` processes instead (any number, on any machine, against one PostgreSQL).
     worker: str = "inline"
+    worker_batch: int = 50  # messages claimed at once
+    # How long a claimed message is a worker's alone: one that dies mid-batch hands its
+    # messages back after this (long enough for a slow provider to answer a whole batch).
+    worker_lease_seconds: int = 300
+    worker_retry_seconds: int = 60  # the longest wait before the first retry (then doubling)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -241,6 +248,11 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         email=email_sender,
         sms=sms_sender,
+        batch=settings.provided.worker_batch,
+        policy=providers.Callable(
+            lambda s: RetryPolicy(first=timedelta(seconds=s.worker_retry_seconds)), settings
+        ),
+        lease=providers.Callable(lambda s: timedelta(seconds=s.worker_lease_seconds), settings),
         sweep=providers.Callable(
             partial, reminders.queue_coming, uow_factory, reminder_policy, clock, ids
         ),

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 
 from core.domain.communication.messages import Email, SendResult, Sms
+from core.ports.communication import Answered
 
 log = logging.getLogger("hearth.notify")
 
@@ -20,19 +21,30 @@ def _purpose(delivery_key: str) -> str:
     return delivery_key.partition(":")[0]
 
 
+def _answer(results: list[SendResult], answered: Answered | None) -> list[SendResult]:
+    for result in results:
+        if answered is not None:
+            answered(result)
+    return results
+
+
 class ConsoleEmailSender:
-    async def send_all(self, emails: Sequence[Email]) -> list[SendResult]:
+    async def send_all(
+        self, emails: Sequence[Email], answered: Answered | None = None
+    ) -> list[SendResult]:
         for e in emails:
             log.info(
                 "email %s to %s (not sent: console adapter)", _purpose(e.delivery_key), _hint(e.to)
             )
-        return [SendResult(e.message_id, provider_id="console") for e in emails]
+        return _answer([SendResult(e.message_id, provider_id="console") for e in emails], answered)
 
 
 class ConsoleSmsSender:
-    async def send_all(self, texts: Sequence[Sms]) -> list[SendResult]:
+    async def send_all(
+        self, texts: Sequence[Sms], answered: Answered | None = None
+    ) -> list[SendResult]:
         for s in texts:
             log.info(
                 "sms %s to %s (not sent: console adapter)", _purpose(s.delivery_key), _hint(s.to)
             )
-        return [SendResult(s.message_id, provider_id="console") for s in texts]
+        return _answer([SendResult(s.message_id, provider_id="console") for s in texts], answered)

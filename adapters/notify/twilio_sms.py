@@ -14,6 +14,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
 from core.domain.communication.messages import SendResult, Sms
+from core.ports.communication import Answered
 
 PERMANENT_CODES = frozenset({21211, 21408, 21610, 21612, 21614})
 
@@ -31,7 +32,9 @@ class TwilioSmsSender:
     def __init__(self, settings: TwilioSettings) -> None:
         self._settings = settings
 
-    async def send_all(self, texts: Sequence[Sms]) -> list[SendResult]:
+    async def send_all(
+        self, texts: Sequence[Sms], answered: Answered | None = None
+    ) -> list[SendResult]:
         if not texts:
             return []
         s = self._settings
@@ -39,8 +42,13 @@ class TwilioSmsSender:
         client = Client(s.account_sid, s.auth_token, http_client=http)
         if s.base_url:
             client.api.base_url = s.base_url
+        results: list[SendResult] = []
         try:
-            return [await self._send(client, sms) for sms in texts]
+            for sms in texts:
+                results.append(await self._send(client, sms))
+                if answered is not None:
+                    answered(results[-1])
+            return results
         finally:
             if http.session is not None:
                 await http.session.close()
