@@ -171,6 +171,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return settings
 
     @property
+    def shows_mail(self) -> bool:
+        """The console adapters print whole messages in development only."""
+        return self.environment == "development"
+
+    @property
     def link_base(self) -> str:
         return self.public_url or f"http://{self.host}:{self.port}"
 
@@ -232,13 +237,13 @@ class Container(containers.DeclarativeContainer):
     bus = providers.Singleton(message_bus, reminder_policy)
     email_sender = providers.Selector(
         settings.provided.email,
-        console=providers.Singleton(ConsoleEmailSender),
+        console=providers.Singleton(ConsoleEmailSender, settings.provided.shows_mail),
         memory=providers.Singleton(MemoryEmailSender),
         smtp=providers.Singleton(SmtpEmailSender, providers.Callable(smtp_settings, settings)),
     )
     sms_sender = providers.Selector(
         settings.provided.sms,
-        console=providers.Singleton(ConsoleSmsSender),
+        console=providers.Singleton(ConsoleSmsSender, settings.provided.shows_mail),
         memory=providers.Singleton(MemorySmsSender),
         twilio=providers.Singleton(TwilioSmsSender, providers.Callable(twilio_settings, settings)),
     )

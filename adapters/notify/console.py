@@ -1,5 +1,8 @@
-"""Senders for development: one log line per message — the channel, the purpose (the delivery
-key's first part) and a hint of the address — never the content, which names people and times."""
+"""Senders that print instead of sending. By default one log line per message — the channel,
+the purpose (the delivery key's first part) and a hint of the address — never the content,
+which names people and times. With `show_content` (development only: `make run` on the demo
+practice), the whole message is printed, so that a new user sees the reminders and can follow
+a password-reset link."""
 
 from __future__ import annotations
 
@@ -28,11 +31,23 @@ def _answer(results: list[SendResult], answered: Answered | None) -> list[SendRe
     return results
 
 
+def _show(channel: str, to: str, subject: str, text: str) -> None:
+    print(f"--- {channel} to {to}" + (f": {subject}" if subject else ""), flush=True)
+    print(text.rstrip(), flush=True)
+    print("---", flush=True)
+
+
 class ConsoleEmailSender:
+    def __init__(self, show_content: bool = False) -> None:
+        self._show = show_content
+
     async def send_all(
         self, emails: Sequence[Email], answered: Answered | None = None
     ) -> list[SendResult]:
         for e in emails:
+            if self._show:
+                _show("email", e.to, e.subject, e.text)
+                continue
             log.info(
                 "email %s to %s (not sent: console adapter)", _purpose(e.delivery_key), _hint(e.to)
             )
@@ -40,10 +55,16 @@ class ConsoleEmailSender:
 
 
 class ConsoleSmsSender:
+    def __init__(self, show_content: bool = False) -> None:
+        self._show = show_content
+
     async def send_all(
         self, texts: Sequence[Sms], answered: Answered | None = None
     ) -> list[SendResult]:
         for s in texts:
+            if self._show:
+                _show("sms", s.to, "", s.text)
+                continue
             log.info(
                 "sms %s to %s (not sent: console adapter)", _purpose(s.delivery_key), _hint(s.to)
             )
