@@ -26,7 +26,7 @@ from adapters.cli import demo
 from adapters.notify.console import ConsoleEmailSender, ConsoleSmsSender
 from adapters.notify.memory import MemoryEmailSender, MemorySmsSender
 from adapters.notify.smtp import SmtpEmailSender, SmtpSettings
-from adapters.notify.twilio_sms import TwilioSettings, TwilioSmsSender
+from adapters.notify.twilio_sms import TwilioSettings, TwilioSignature, TwilioSmsSender
 from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
@@ -331,6 +331,14 @@ def session_store(container: Container) -> Store:
     return LitestarMemoryStore()
 
 
+def inbound_sms(settings: Settings) -> tuple[TwilioSignature, str, str] | None:
+    """What the inbound-SMS webhook needs, when Twilio delivers the practice's SMS."""
+    if settings.sms != "twilio":
+        return None
+    url = f"{settings.link_base}/sms/inbound"
+    return TwilioSignature(settings.twilio_auth_token), url, settings.practice_name
+
+
 def create_app(container: Container) -> Litestar:
     """The web application over the container: handlers get the core's dependencies through
     `Provide` closures, so a test can override any provider before the first request."""
@@ -343,6 +351,7 @@ def create_app(container: Container) -> Litestar:
         now=lambda: container.clock().now().timestamp(),  # session timeouts follow the clock
     )
     worker = InlineWorker(container) if settings.worker == "inline" else None
+    inbound = inbound_sms(settings)
     return build_app(
         web,
         dependencies={
@@ -350,6 +359,7 @@ def create_app(container: Container) -> Litestar:
             "scheduling_deps": Provide(lambda: container.scheduling_deps(), sync_to_thread=False),
             "audit_deps": Provide(lambda: container.audit_deps(), sync_to_thread=False),
             "account_deps": Provide(lambda: container.account_deps(), sync_to_thread=False),
+            "sms_inbound": Provide(lambda: inbound, sync_to_thread=False),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         },
         session_store=session_store(container),

@@ -6,11 +6,12 @@ permanent; anything else (a 5xx, a timeout, rate limits) is tried again later.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from core.domain.communication.messages import SendResult, Sms
@@ -67,3 +68,14 @@ class TwilioSmsSender:
         except (TwilioException, OSError, TimeoutError) as exc:
             return SendResult(sms.message_id, error=f"Twilio failure: {type(exc).__name__}")
         return SendResult(sms.message_id, provider_id=created.sid or "")
+
+
+class TwilioSignature:
+    """Checks Twilio's `X-Twilio-Signature` on an inbound-SMS webhook call (HMAC-SHA1 of the
+    URL Twilio called and its form, keyed with the account's auth token)."""
+
+    def __init__(self, auth_token: str) -> None:
+        self._validator = RequestValidator(auth_token)
+
+    def verify(self, url: str, form: Mapping[str, str], signature: str) -> bool:
+        return bool(signature) and bool(self._validator.validate(url, dict(form), signature))

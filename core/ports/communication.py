@@ -8,7 +8,7 @@ only when the whole batch could not be tried (then every message of it counts as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
@@ -20,6 +20,7 @@ from core.domain.communication.messages import (
     SendResult,
     Sms,
 )
+from core.domain.directory.parties import Channel
 from core.ports.shared import Transaction
 
 Answered = Callable[[SendResult], None]
@@ -37,6 +38,13 @@ class SmsSender(Protocol):
     ) -> list[SendResult]: ...
 
 
+class InboundSmsVerifier(Protocol):
+    """Whether an inbound-SMS webhook call really comes from the provider (Twilio signs each
+    request with the account's token over the URL and the form)."""
+
+    def verify(self, url: str, form: Mapping[str, str], signature: str) -> bool: ...
+
+
 class DeliveryFailed(Exception):
     """A whole batch could not be tried (the server is down, the credentials are refused)."""
 
@@ -47,6 +55,10 @@ class Outbox(Protocol):
 
     async def queue(self, message: OutboundMessage) -> bool:
         """Queue a message unless one with its delivery key exists; True if it was queued."""
+        ...
+
+    async def drop_to(self, channel: Channel, recipient: str) -> int:
+        """Drop the pending messages to this address on this channel (an SMS opt-out)."""
         ...
 
     async def drop(self, delivery_key_prefix: str) -> int:

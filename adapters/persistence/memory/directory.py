@@ -15,6 +15,10 @@ from core.domain.shared.values import StaffId
 
 
 class MemoryPersonRepository(Repository[Person]):
+    async def with_mobile(self, mobile: str) -> list[Person]:
+        found = [copy.deepcopy(p) for p in self._t.visible() if p.mobile == mobile]
+        return sorted(found, key=lambda p: str(p.id))
+
     async def search(self, text: str, limit: int = 20) -> list[Person]:
         return self._matching(text, limit, lambda p: (p.legal_name, p.preferred_name, p.email))
 

@@ -90,6 +90,12 @@ class SqlOutbox:
         )
         return (await self._conn.execute(statement)).rowcount
 
+    async def drop_to(self, channel: Channel, recipient: str) -> int:
+        statement = sa.delete(_o).where(
+            _o.c.state == PENDING, _o.c.channel == channel.value, _o.c.recipient == recipient
+        )
+        return (await self._conn.execute(statement)).rowcount
+
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[OutboundMessage]:
         due = (
             sa.select(_o.c.id)

@@ -156,6 +156,10 @@ class SqlPersonRepository(_DirectoryRepository[Person]):
     values = staticmethod(person_values)
     entity = staticmethod(person_from)
 
+    async def with_mobile(self, mobile: str) -> list[Person]:
+        query = sa.select(self.table).where(self.table.c.mobile == mobile).order_by(self.table.c.id)
+        return [self.entity(dict(r._mapping)) for r in await self._conn.execute(query)]
+
 
 def organization_values(o: Organization) -> dict[str, Any]:
     return {

@@ -31,6 +31,7 @@ people = sa.Table(
     sa.Column("sms_consent", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
     sa.Index(None, "legal_folded", postgresql_ops=by_code_point("legal_folded")),
+    sa.Index(None, "mobile"),  # an inbound SMS (STOP) names its sender by number
 )
 
 
