@@ -212,8 +212,8 @@ def create_app(container: Container) -> Litestar:
     )
     return build_app(
         web,
+        deps=lambda: container.deps(),
         dependencies={
-            "deps": Provide(lambda: container.deps(), sync_to_thread=False),
             "scheduling_deps": Provide(lambda: container.scheduling_deps(), sync_to_thread=False),
             "audit_deps": Provide(lambda: container.audit_deps(), sync_to_thread=False),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
