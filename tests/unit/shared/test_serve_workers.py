@@ -1,0 +1,43 @@
+"""`hearth serve --workers N`: N uvicorn worker processes, each with its share of the database
+connections."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import bootstrap
+
+
+def test_each_process_gets_a_share_of_the_connections():
+    assert bootstrap.Settings(workers=1, database_connections=20).pool_size == 20
+    assert bootstrap.Settings(workers=4, database_connections=20).pool_size == 5
+    assert bootstrap.Settings(workers=16, database_connections=20).pool_size == 2  # at least
+
+
+def test_the_practice_engine_is_pooled_by_that_share():
+    settings = bootstrap.Settings(
+        database_url="postgresql://nobody@127.0.0.1:1/none", workers=4, database_connections=20
+    )
+    pool = bootstrap.practice_engine(settings).sync_engine.pool
+    assert pool.size() == 5 and pool._max_overflow == 0
+
+
+def test_a_worker_count_below_one_is_refused():
+    with pytest.raises(SystemExit):
+        bootstrap.Settings.from_env({"HEARTH_WORKERS": "0"})
+
+
+def test_serve_with_workers_runs_uvicorn_processes_over_the_app_factory(monkeypatch):
+    import uvicorn
+
+    seen: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    monkeypatch.setenv("HEARTH_DATABASE_URL", "memory")
+    monkeypatch.setenv("HEARTH_WORKERS", "1")  # restored after the test, whatever main sets
+    assert bootstrap.main(["serve", "--workers", "3"]) == 0
+    assert seen["app"] == "bootstrap:web_app" and seen["factory"] is True
+    assert seen["workers"] == 3 and seen["access_log"] is False
+    assert os.environ["HEARTH_WORKERS"] == "3"  # what the worker processes read
+    assert isinstance(bootstrap.web_app(), bootstrap.RequestLog)
