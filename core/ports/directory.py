@@ -68,7 +68,9 @@ class StaffRepository(Protocol):
     async def count(self) -> int: ...
     async def signed_in(self, staff_id: StaffId) -> SignedInRecord | None:
         """The staff member with what a signed-in request needs (see `SignedInRecord`), in one
-        statement; None when there is no such staff member."""
+        statement; None when there is no such staff member. Called where a signed-in request
+        starts: for the rest of it (the task and those it starts) the directory as of the
+        version read here is current, and `list_all` asks the database nothing more."""
         ...
 
 

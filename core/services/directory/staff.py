@@ -173,9 +173,12 @@ async def list_staff(deps: Deps, actor: Actor) -> list[StaffMember]:
 async def load_actor(
     deps: Deps, staff_id: StaffId, *, owner_sees_clinical: bool = False
 ) -> StaffActor:
-    """The actor for a staff member, or NotFound if they no longer work here."""
+    """The actor for a staff member, or NotFound if they no longer work here (the command
+    line, the demo, tests; a signed-in request goes through `auth.signed_in_actor`, which
+    marks where the request starts for the staff directory's cache)."""
     async with deps.uow() as uow:
-        record = await uow.staff.signed_in(staff_id)
-    if record is None or not record.staff.active:
-        raise NotFound("No such staff member.")
-    return StaffActor.of(record.staff, record.supervisees, owner_sees_clinical)
+        staff = await uow.staff.get(staff_id)
+        if staff is None or not staff.active:
+            raise NotFound("No such staff member.")
+        supervisees = await uow.staff.supervisees_of(staff_id)
+    return StaffActor.of(staff, supervisees, owner_sees_clinical)
