@@ -107,6 +107,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SystemExit(
                 "hearth: HEARTH_WORKERS and HEARTH_DATABASE_CONNECTIONS are 1 or more."
             )
+        if settings.workers > 1 and settings.persistence == "memory":
+            raise SystemExit(
+                "hearth: the in-memory practice lives in one process; use one worker or a database."
+            )
         if settings.environment == "production" and len(settings.secret_key) < 32:
             raise SystemExit(
                 "hearth: HEARTH_SECRET_KEY (32 characters or more) is required in production."
@@ -282,6 +286,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The worker processes read their settings from the environment, as this one does.
         os.environ["HEARTH_WORKERS"] = str(args.workers)
     settings = Settings.from_env()
+    if args.command == "serve" and settings.workers > 1 and not settings.secret_key:
+        # Development without a key: one for all the workers, or a form served by one would be
+        # refused by another (the CSRF token is signed with it).
+        os.environ["HEARTH_SECRET_KEY"] = secrets.token_hex(32)
     if args.command == "serve":
         return _serve(make_container(settings))
     if args.command == "create-owner":

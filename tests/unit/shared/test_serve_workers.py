@@ -29,15 +29,25 @@ def test_a_worker_count_below_one_is_refused():
         bootstrap.Settings.from_env({"HEARTH_WORKERS": "0"})
 
 
+def test_the_in_memory_practice_runs_in_one_process_only():
+    with pytest.raises(SystemExit, match="one process"):
+        bootstrap.Settings.from_env({"HEARTH_WORKERS": "2", "HEARTH_DATABASE_URL": "memory"})
+
+
 def test_serve_with_workers_runs_uvicorn_processes_over_the_app_factory(monkeypatch):
     import uvicorn
 
     seen: dict = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
-    monkeypatch.setenv("HEARTH_DATABASE_URL", "memory")
-    monkeypatch.setenv("HEARTH_WORKERS", "1")  # restored after the test, whatever main sets
+    # Set (and restored after the test), whatever main changes in the environment.
+    monkeypatch.setenv("HEARTH_DATABASE_URL", "sqlite:///unused.db")
+    monkeypatch.setenv("HEARTH_WORKERS", "1")
+    monkeypatch.setenv("HEARTH_SECRET_KEY", "")
     assert bootstrap.main(["serve", "--workers", "3"]) == 0
     assert seen["app"] == "bootstrap:web_app" and seen["factory"] is True
     assert seen["workers"] == 3 and seen["access_log"] is False
     assert os.environ["HEARTH_WORKERS"] == "3"  # what the worker processes read
+    assert len(os.environ["HEARTH_SECRET_KEY"]) >= 32  # one key for all of them
+    monkeypatch.setenv("HEARTH_WORKERS", "1")
+    monkeypatch.setenv("HEARTH_DATABASE_URL", "memory")
     assert isinstance(bootstrap.web_app(), bootstrap.RequestLog)
