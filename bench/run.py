@@ -278,7 +278,11 @@ def migrate(source: Path, url: str) -> None:
         capture_output=True,
         text=True,
     )
-    if done.returncode:
+    if done.returncode and "Can't locate revision" in done.stderr:
+        # A newer checkout migrated this database already: the older code runs on that schema
+        # (its added indexes and defaulted columns do not stop it), as the lead compares them.
+        print(f"bench: the database is newer than {source}'s migrations; measuring as is")
+    elif done.returncode:
         raise SystemExit(f"bench: hearth migrate failed in {source}:\n{done.stderr[-2000:]}")
 
 
@@ -415,7 +419,8 @@ def table(rows: list[tuple[str, str, int, list[ScreenReport]]], modes: list[str]
         lines.append(f"large/solo p95 at 1 user ({code}): " + ", ".join(cells))
     workers = sorted({w for _, _, w, _ in rows})
     lines.append(
-        "floor: the screen's statements replayed on asyncpg; ratio: 1-user p50 / floor; "
+        "floor: the screen's statements replayed on asyncpg (best of 7); "
+        "ratio: 1-user p50 / floor; "
         f"cpu/req: server CPU per request at 1 user; hearth serve workers: {workers}"
     )
     return "\n".join(lines)
