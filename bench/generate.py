@@ -36,6 +36,7 @@ import sqlalchemy as sa
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.audit import _values as audit_values
 from adapters.persistence.sql.cases import CHILDREN, _case_values
+from adapters.persistence.sql.communication import outbox_values
 from adapters.persistence.sql.directory import organization_values, person_values, staff_values
 from adapters.persistence.sql.scheduling import (
     _appointment_values,
@@ -55,6 +56,7 @@ from core.domain.cases.responsibilities import (
     PayerRef,
     StaffDuty,
 )
+from core.domain.communication.messages import DeliveryState, OutboundMessage
 from core.domain.directory.parties import Channel, Licensure, Organization, Person, StaffMember
 from core.domain.directory.parties import StaffRole as R
 from core.domain.documentation.diagnoses import Diagnosis
@@ -78,7 +80,12 @@ REGULAR_SLOTS = 42  # slots 42-44 (Friday 15:00-17:00) are co-therapy slots of f
 SESSION = timedelta(minutes=50)
 
 # Tables the generator leaves empty, by name: any other table it does not fill is an error.
-EMPTY = {"sessions", "calendar_feeds", "series"}
+# Staff tokens are links mailed a moment ago and used within the hour: a practice has a handful.
+EMPTY = {"sessions", "calendar_feeds", "series", "staff_tokens"}
+
+# Each session's reminders, as the outbox holds them: sent before it, pending within a week.
+REMINDER_LEADS = ((timedelta(hours=48), Channel.EMAIL), (timedelta(hours=24), Channel.SMS))
+HORIZON = timedelta(days=7)
 
 # The kinds' mix in a group practice, and how many participants each has.
 MIX: dict[CaseKind, tuple[float, tuple[int, int]]] = {
@@ -491,9 +498,42 @@ class Practice:
             )
             if start < now:
                 self.past(a, case, kind, psychotherapy)
+            self.reminders(a, case)
             self.rows.add(t.appointments, [_appointment_values(a)])
             for table, rows in _child_rows(a).items():
                 self.rows.add(table, rows)
+
+    def reminders(self, a: Appointment, case: Case) -> None:
+        """The outbox rows of a session's reminders (to its first participant)."""
+        now, person = self.now, case.memberships[0].person_id if case.memberships else None
+        rows = []
+        for lead, channel in REMINDER_LEADS:
+            due = a.start - lead
+            if due >= now + HORIZON:
+                continue
+            sent = due < now
+            rows.append(
+                outbox_values(
+                    OutboundMessage(
+                        id=uuid.uuid4(),  # not from self.rng: the practice's shape stays put
+                        delivery_key=f"reminder:{a.id}:{int(a.start.timestamp())}:{person}:"
+                        f"{int(lead.total_seconds() // 3600)}h",
+                        channel=channel,
+                        to="client@example.org" if channel is Channel.EMAIL else "+15555550100",
+                        subject="Reminder: your appointment" if channel is Channel.EMAIL else "",
+                        body="This is a reminder of your appointment.",
+                        due_at=due,
+                        created_at=a.created.at,
+                        person_id=person,
+                        case_id=case.id,
+                        state=DeliveryState.SENT if sent else DeliveryState.PENDING,
+                        attempts=1 if sent else 0,
+                        provider_id="bench" if sent else "",
+                        sent_at=due if sent else None,
+                    )
+                )
+            )
+        self.rows.add(t.outbox, rows)
 
     def past(self, a: Appointment, case: Case, kind: CaseKind, psychotherapy: bool) -> None:
         """What happened at a session that has taken place: attendance (for the members
