@@ -14,7 +14,6 @@ from core.domain.cases.kinds import CaseKind
 from core.domain.shared.values import CaseId, OrganizationId, PersonId, StaffId
 from core.ports.directory import DirectoryStore
 
-
 # A case list says "200+ cases" rather than count further (see CaseListQuery.count_limit).
 COUNT_CAP = 200
 

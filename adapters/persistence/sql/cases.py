@@ -373,7 +373,7 @@ class SqlCaseRepository:
             sa.or_(s.end_on.is_(None), s.end_on >= day),
         )
 
-    def _named(self, needle: str) -> sa.Select:
+    def _named(self, needle: str) -> sa.CompoundSelect:
         """Ids of the cases whose name, or a member's legal or preferred name, holds `needle`: a
         UNION of the two, each read through its own trigram index on PostgreSQL (an `OR id IN
         (...)` would read every case instead)."""
