@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
-from adapters.persistence.sql.expressions import among, by_text, contains, fold
+from adapters.persistence.sql.expressions import TRIGRAM, among, by_text, contains, fold
 from adapters.persistence.sql.upsert import upsert
 from core.domain.directory.credentials import Credentials, LockoutRule
 from core.domain.directory.parties import Organization, Person, StaffMember
@@ -142,15 +142,26 @@ class _DirectoryRepository(_Versioned, Generic[E]):
 
     async def search(self, text: str, limit: int = 20) -> list[E]:
         needle = fold(text.strip())
-        c = self.table.c
-        matches = [contains(c[name], needle) for name in self.searched]
-        query = (
-            sa.select(self.table)
-            .where(sa.or_(*matches, contains(sa.func.coalesce(c.email, ""), needle)))
-            .order_by(by_text(c[self.searched[0]], self._dialect), c.id)
-            .limit(limit)
-        )
-        return [self.entity(r._mapping) for r in await self._conn.execute(query)]
+        source: sa.FromClause = self.table
+        if needle:  # (every row holds the empty text: the first rows in name order)
+            # Each column as indexed (a trigram index on PostgreSQL, migration 0006), so the OR
+            # is a union of index scans; a NULL email holds nothing, as the row is left out.
+            c = self.table.c
+            searched = (*self.searched, "email")
+            matching = sa.select(self.table).where(
+                sa.or_(*(contains(c[name], needle) for name in searched))
+            )
+            source = matching.subquery()
+            if self._dialect == "postgresql" and len(needle) >= TRIGRAM:
+                # The matches first, then their order: a prepared statement's generic plan would
+                # otherwise walk the name index filtering every row (300 ms at 40,000 people,
+                # against 0.2 ms) for a needle it cannot see. Under three characters the
+                # trigram index has nothing to look up, and that walk is the better plan.
+                source = matching.cte("matching").prefix_with("MATERIALIZED")
+        s = source.c
+        query = sa.select(source).order_by(by_text(s[self.searched[0]], self._dialect), s.id)
+        rows = await self._conn.execute(query.limit(limit))
+        return [self.entity(r._mapping) for r in rows]
 
 
 class SqlPersonRepository(_DirectoryRepository[Person]):
