@@ -13,6 +13,7 @@ import sys
 from collections.abc import Coroutine, Mapping, Sequence
 from functools import partial
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import msgspec
 from dependency_injector import containers, providers
@@ -55,13 +56,16 @@ from core.services.shared.use_case import Deps
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/hearth.db"
 
 
-def message_bus() -> MessageBus:
+def message_bus(timezone: str = "UTC") -> MessageBus:
     """What each context does when an event happens, in one place: event type -> handlers (in
     order), then the finishers that see the whole intent. A handler for a base class sees
-    every event derived from it."""
+    every event derived from it. `timezone`: the practice's, where handlers name times."""
     return MessageBus(
         {
-            case_events.CaseEvent: [case_history.narrate],
+            case_events.CaseEvent: [
+                case_history.narrate,
+                scheduling_handlers.keep_recorded_attendance(ZoneInfo(timezone)),
+            ],
             case_events.CaseClosed: [scheduling_handlers.cancel_sessions_of_closed_case],
             scheduling_events.AppointmentEvent: [scheduling_history.narrate],
             documentation_events.DiagnosisEvent: [documentation_history.narrate],
@@ -139,7 +143,7 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryAuditLog),
         sql=providers.Singleton(SqlAuditLog, audit_engine),
     )
-    bus = providers.Singleton(message_bus)
+    bus = providers.Singleton(message_bus, settings.provided.timezone)
     deps = providers.Singleton(
         Deps, uow=uow_factory, clock=clock, ids=ids, audit=audit_log, bus=bus
     )
