@@ -763,14 +763,14 @@ class Case:
                     "there first, or close the case and open it again.",
                     field="reason",
                 )
-        if not any(m.person_id == item.person_id for m in remaining):
-            if any(b.covers == item.person_id for b in self.billing) or any(
-                h.for_person_id == item.person_id for h in self.helpers
-            ):
-                raise InvariantViolation(
-                    "A payer or helper is recorded for this person: correct those first.",
-                    field="reason",
-                )
+        tied = any(b.covers == item.person_id for b in self.billing) or any(
+            h.for_person_id == item.person_id for h in self.helpers
+        )
+        if tied and not any(m.person_id == item.person_id for m in remaining):
+            raise InvariantViolation(
+                "A payer or helper is recorded for this person: correct those first.",
+                field="reason",
+            )
 
     def _stop_reaching(self, person_id: PersonId) -> None:
         """Someone who left (or was never really part of the case) gets no more reminders and
