@@ -17,7 +17,7 @@ from core.domain.scheduling.appointments import Appointment, AppointmentStatus
 from core.domain.scheduling.events import UpcomingSessionsCancelled
 from core.domain.scheduling.times import local_date, start_of_day
 from core.domain.shared.errors import InvariantViolation
-from core.domain.shared.values import ONE_DAY, PersonId
+from core.domain.shared.values import ONE_DAY
 from core.services.scheduling.deps import when
 from core.services.scheduling.steps import _mark, _on_behalf_of
 from core.services.shared.bus import Handler, HandlerContext
@@ -72,7 +72,7 @@ def keep_recorded_attendance(tz: ZoneInfo) -> Handler:
                 if event.before is not None and after >= event.before:
                     return
                 person, first, last = event.person_id, after + ONE_DAY, event.before
-            case EnteredInError(item_kind="membership", person_id=PersonId() as person):
+            case EnteredInError(item_kind="membership", person_id=person) if person is not None:
                 first, last = event.start, event.end
             case _:
                 return
