@@ -284,7 +284,11 @@ class Case:
         role: MemberRole | None,
         joined_on: date,
         left_on: date | None = None,
+        *,
+        unreachable: bool = False,
     ) -> Membership:
+        """`unreachable`: reminders were asked for, but the person has no email or SMS yet
+        (the event says so, for the history)."""
         self.require_open()
         role = self.policy.default_role if role is None else MemberRole(role)
         if role not in self.policy.member_roles:
@@ -317,6 +321,7 @@ class Case:
                 person_id=person_id,
                 role=role,
                 joined_on=joined_on,
+                unreachable=unreachable,
             )
         )
         return membership

@@ -73,6 +73,7 @@ class MemberJoined(CaseEvent):
     person_id: PersonId
     role: MemberRole
     joined_on: date
+    unreachable: bool = False  # reminders asked, but no email or SMS to send them by yet
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -51,11 +51,10 @@ async def _sentence(event: ev.CaseEvent, ctx: HandlerContext) -> tuple[str, str,
             return "reopened", f"Reopened on {on} with {who} responsible.", False
         case ev.MemberJoined():
             who = await _person(ctx, event.person_id)
-            return (
-                "member_added",
-                f"{who} joined as {event.role.label} on {event.joined_on.isoformat()}.",
-                False,
-            )
+            summary = f"{who} joined as {event.role.label} on {event.joined_on.isoformat()}."
+            if event.unreachable:
+                summary += " No reminders: no email address or text-message consent yet."
+            return "member_added", summary, False
         case ev.MemberLeft():
             who = await _person(ctx, event.person_id)
             summary = f"{who} left on {event.left_on.isoformat()}."

@@ -49,32 +49,37 @@ async def add_member(deps: Deps, actor: Actor, cmd: AddMember) -> Case:
         if person not in found:
             raise InvalidInput("Choose people from the practice directory.", field="person_id")
         joined = cmd.joined_on or deps.clock.today()
-        case.add_member(deps.ids.new(), person, cmd.role, joined)
+        reminders = reminders_for(found[person]) if cmd.reminders else None
+        case.add_member(
+            deps.ids.new(),
+            person,
+            cmd.role,
+            joined,
+            unreachable=cmd.reminders and reminders is None,
+        )
         payer = Payer(kind=PayerKind.PERSON, id=person) if cmd.pays_for_self else cmd.paid_by
         if payer is not None:
             require(actor, case, deps.clock.today(), Permission.MANAGE_BILLING)
             payer = await payer_in(deps, uow, actor, payer)
             covering = msgspec.structs.replace(payer, covers=person)
             case.add_billing(billing_of(deps, covering, joined), joins=True)
-        if cmd.reminders:
-            case.set_communication(reminders_for(found[person]), joins=True)
+        if reminders is not None:
+            case.set_communication(reminders, joins=True)
 
     return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
 
 
-def reminders_for(person: Person) -> CommunicationPreference:
-    """Reminders on the person's preferred channel, else on the one they can receive."""
+def reminders_for(person: Person) -> CommunicationPreference | None:
+    """Reminders on the person's preferred channel, else on the one they can receive; None
+    when they have none yet (a child without an email joins all the same, and the history
+    says they get no reminders)."""
     usable = [
         c
         for c in (person.preferred_channel, Channel.EMAIL, Channel.SMS)
         if c is not Channel.NONE and _can_use(person, c)
     ]
     if not usable:
-        raise InvalidInput(
-            f"{person.display_name} has no email address or mobile number with consent to SMS "
-            "for reminders: add one, or leave reminders off.",
-            field="reminders",
-        )
+        return None
     return CommunicationPreference(person_id=person.id, channel=usable[0], reminders=True)
 
 

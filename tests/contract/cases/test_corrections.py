@@ -13,7 +13,7 @@ from core.domain.cases.kinds import CaseKind, MemberRole
 from core.domain.cases.responsibilities import HelperKind, PayerKind, StaffDuty
 from core.domain.directory.parties import Channel
 from core.domain.scheduling.appointments import Attendance
-from core.domain.shared.errors import InvalidInput, InvariantViolation, NotFound
+from core.domain.shared.errors import InvariantViolation, NotFound
 from core.ports import UnitOfWorkFactory
 from core.services import cases, directory
 from core.services import scheduling as s
@@ -260,20 +260,20 @@ async def test_a_member_joins_with_payer_and_reminders_and_leaves_without_them(
         "Dan Kim joined as group member on 2026-01-05. Dan's Mother pays for Dan Kim from "
         "2026-01-05. Dan Kim: reminders by email."
     )
-    # Nobody with no way to be reached gets reminders silently switched off: it is refused.
-    with pytest.raises(InvalidInput, match="no email address") as refused:
-        await cases.add_member(
-            clinic.deps,
-            lee,
-            cases.AddMember(
-                case_id=group,
-                new_person=directory.RegisterPerson(legal_name="No Contact"),
-                reminders=True,
-            ),
-        )
-    assert refused.value.field == "reminders"
-    async with clinic.deps.uow() as u:
-        assert [p.legal_name for p in await u.people.search("No Contact")] == []
+    # Someone with no way to be reached yet joins all the same, and the history says so.
+    await cases.add_member(
+        clinic.deps,
+        lee,
+        cases.AddMember(
+            case_id=group,
+            new_person=directory.RegisterPerson(legal_name="No Contact"),
+            reminders=True,
+        ),
+    )
+    assert (await _history(clinic, lee, group))[0] == (
+        "No Contact joined as group member on 2026-01-05. No reminders: no email address or "
+        "text-message consent yet."
+    )
     membership = await _membership_of(clinic, group, dan)
     left = await cases.end_membership(
         clinic.deps, lee, cases.EndMembership(case_id=group, membership_id=membership)
