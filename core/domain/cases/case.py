@@ -39,6 +39,7 @@ from core.domain.shared.events import EventLog
 from core.domain.shared.values import (
     ONE_DAY,
     CaseId,
+    OrganizationId,
     Period,
     PersonId,
     StaffId,
@@ -856,6 +857,11 @@ def _item_facts(item: Any) -> dict[str, Any]:
     return {
         "person_id": _person_of(item),
         "staff_id": getattr(item, "staff_id", None),
+        "organization_id": (
+            OrganizationId(item.payer.id)
+            if isinstance(item, BillingResponsibility) and item.payer.kind is PayerKind.ORGANIZATION
+            else None
+        ),
         "start": item.period.start,
         "end": item.period.end,
     }

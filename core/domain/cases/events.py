@@ -15,7 +15,7 @@ from core.domain.cases.responsibilities import (
 )
 from core.domain.shared.audit import AuditAction
 from core.domain.shared.events import DomainEvent
-from core.domain.shared.values import CaseId, PersonId, StaffId
+from core.domain.shared.values import CaseId, OrganizationId, PersonId, StaffId
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -166,6 +166,7 @@ class EnteredInError(CaseEvent):
     reason: str
     person_id: PersonId | None  # the member, paying person or helper
     staff_id: StaffId | None  # the staff member of a duty
+    organization_id: OrganizationId | None = None  # a paying organization
     start: date
     end: date | None
 

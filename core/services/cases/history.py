@@ -143,8 +143,10 @@ async def _correction(ctx: HandlerContext, event: ev.EnteredInError) -> str:
         who = await _staff(ctx, event.staff_id)
     elif event.person_id is not None:
         who = await _person(ctx, event.person_id)
+    elif event.organization_id is not None:
+        who = await _payer(ctx, PayerRef.organization(event.organization_id))
     else:
-        who = "an organization"
+        who = "someone"
     until = f" to {event.end.isoformat()}" if event.end else ""
     what = _ITEM_WORDS.get(event.item_kind, "item of")
     return (

@@ -74,7 +74,7 @@ async def test_a_wrong_payer_entered_in_error_frees_the_share_and_is_kept_with_w
     assert [p.payer_name for p in page.overview.payers or []] == ["Ava Thompson"]
     history = await _history(clinic, lee, group)
     assert history[1] == (
-        "The payment by an organization (from 2026-01-05) was entered in error: Not her employer"
+        "The payment by Acme Corp (from 2026-01-05) was entered in error: Not her employer"
     )
     assert page.history[1].actor == "Dr. Lee"
 

@@ -76,6 +76,10 @@ def test_a_member_joins_with_who_pays_and_reminders_in_one_form(signed_in, world
     assert "Dana Brooks" in billing
     reminders = added.text.split('id="communication"')[1].split("</section>")[0]
     assert "Dana Brooks" in reminders and "email" in reminders
+    # The payer form of a group: "pays for" is a member first, the whole group last.
+    covers = added.text.split('id="add-payer-covers"')[1].split("</select>")[0]
+    options = re.findall(r'<option value="([^"]*)"', covers)
+    assert options[0] != "" and options[-1] == ""
     history = added.text.split('id="history"')[1]
     assert (
         "Dana Brooks joined as consultee on 2026-01-05. Dana Brooks pays for Dana Brooks from "
