@@ -14,6 +14,7 @@ from collections.abc import Coroutine, Mapping, Sequence
 from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import msgspec
 from dependency_injector import containers, providers
@@ -80,12 +81,15 @@ def fixed_policy(policy: ReminderPolicy) -> PolicySource:
 DEFAULT_POLICY = fixed_policy(ReminderPolicy(practice_name="Hearth practice"))
 
 
-def message_bus(policy_of: PolicySource = DEFAULT_POLICY) -> MessageBus:
+def message_bus(policy_of: PolicySource = DEFAULT_POLICY, timezone: str = "UTC") -> MessageBus:
     """What each context does when an event happens, in one place: event type -> handlers (in
     order), then the finishers that see the whole intent. A handler for a base class sees
-    every event derived from it."""
+    every event derived from it. `timezone`: the practice's, where handlers name times."""
     handlers: dict[type[Any], list[Any]] = {
-        case_events.CaseEvent: [case_history.narrate],
+        case_events.CaseEvent: [
+            case_history.narrate,
+            scheduling_handlers.keep_recorded_attendance(ZoneInfo(timezone)),
+        ],
         case_events.CaseClosed: [scheduling_handlers.cancel_sessions_of_closed_case],
         scheduling_events.AppointmentEvent: [scheduling_history.narrate],
         documentation_events.DiagnosisEvent: [documentation_history.narrate],
@@ -261,7 +265,7 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Singleton(SqlAuditLog, audit_engine),
     )
     reminder_policy = providers.Singleton(practice_policy, settings)
-    bus = providers.Singleton(message_bus, reminder_policy)
+    bus = providers.Singleton(message_bus, reminder_policy, settings.provided.timezone)
     email_sender = providers.Selector(
         settings.provided.email,
         console=providers.Singleton(ConsoleEmailSender, settings.provided.shows_mail),

@@ -81,7 +81,8 @@ SESSION = timedelta(minutes=50)
 
 # Tables the generator leaves empty, by name: any other table it does not fill is an error.
 # Staff tokens are links mailed a moment ago and used within the hour: a practice has a handful.
-EMPTY = {"sessions", "calendar_feeds", "series", "staff_tokens"}
+# Corrections (entered in error) are rare enough that their table's size plays no part.
+EMPTY = {"sessions", "calendar_feeds", "series", "staff_tokens", "case_entered_in_error"}
 
 # Each session's reminders, as the outbox holds them: sent before it, pending within a week.
 REMINDER_LEADS = ((timedelta(hours=48), Channel.EMAIL), (timedelta(hours=24), Channel.SMS))
@@ -443,6 +444,9 @@ class Practice:
                         "description": d.description,
                         "start_on": d.period.start,
                         "end_on": d.period.end,
+                        "error_reason": None,
+                        "error_by": None,
+                        "error_at": None,
                     }
                 ],
             )

@@ -14,12 +14,14 @@ from core.ports.cases import CasesStore
 class DiagnosisRepository(Protocol):
     async def get(self, diagnosis_id: UUID) -> Diagnosis | None: ...
     async def for_cases(self, case_ids: Iterable[CaseId]) -> list[Diagnosis]:
-        """The diagnoses of these cases in the order they were recorded."""
+        """The diagnoses of these cases in the order they were recorded, without those
+        entered in error (out of every view and calculation; `get` still finds them)."""
         ...
 
     async def add(self, diagnosis: Diagnosis) -> None: ...
     async def update(self, diagnosis: Diagnosis) -> None:
-        """Store an ended diagnosis; `ConcurrencyConflict` if it was ended meanwhile."""
+        """Store an ended diagnosis or one entered in error; `ConcurrencyConflict` if it was
+        ended or marked meanwhile."""
         ...
 
 

@@ -61,7 +61,7 @@ def test_signing_in_and_opening_a_case_by_keyboard(page: Page):
     # So does a row's folded "End…": its date and its button follow it in the Tab order.
     end = page.get_by_role("form", name="End membership of Ngozi Okafor")
     expect(end).to_be_hidden()
-    page.locator("#participants summary", has_text="membership of Ngozi Okafor").focus()
+    page.locator("#participants summary", has_text="End… (membership of Ngozi Okafor)").focus()
     page.keyboard.press("Enter")
     expect(end).to_be_visible()
     page.keyboard.press("Tab")

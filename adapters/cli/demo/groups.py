@@ -66,8 +66,7 @@ async def dbt_group(d: Loader, team: Team) -> None:
     await d.hears(lee, group, george, invoices=True)
     d.clock.at(first_tuesday + timedelta(weeks=9))
     ben = people["Ben Carter"]
-    await d.leave(lee, group, ben)
-    await d.stops_paying(lee, group, ben)
+    await d.leave(lee, group, ben)  # what paid for him ends with his membership
 
 
 async def consultation_group(d: Loader, team: Team) -> None:

@@ -14,4 +14,8 @@ class MemoryDiagnosisRepository(Repository[Diagnosis]):
     async def for_cases(self, case_ids: Iterable[CaseId]) -> list[Diagnosis]:
         wanted = set(case_ids)
         # In recorded order: the table keeps insertion order.
-        return [copy.deepcopy(d) for d in self._t.visible() if d.case_id in wanted]
+        return [
+            copy.deepcopy(d)
+            for d in self._t.visible()
+            if d.case_id in wanted and d.entered_in_error is None
+        ]

@@ -1,6 +1,6 @@
-"""The case aggregate in eight tables: the case row and one table for each list it holds.
+"""The case aggregate in nine tables: the case row and one table for each list it holds.
 
-Loading any number of cases is seven queries (the case rows, then each child table for all of
+Loading any number of cases is eight queries (the case rows, then each child table for all of
 them at once). Writing checks the case's version first (`UPDATE ... WHERE version = :read`), so of
 two concurrent changes one wins and the other gets `ConcurrencyConflict`; the child rows are then
 brought in line with the aggregate in the same transaction, touching only rows that changed.
@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.expressions import among, by_text, contains, fold
 from core.domain.cases.access import StaffScope
-from core.domain.cases.case import Case, CaseStatus, Membership
+from core.domain.cases.case import Case, CaseStatus, EnteredInError, Membership
 from core.domain.cases.kinds import MemberRole
 from core.domain.cases.responsibilities import (
     BillingResponsibility,
@@ -98,43 +98,26 @@ def _billing_from(r: Row) -> BillingResponsibility:
 
 _COMMUNICATION_FLAGS = ("reminders", "invoices", "clinical_messages", "portal_access")
 
-CHILDREN: tuple[_Child, ...] = (
-    _Child(
-        "memberships",
+# Each dated list of the aggregate: its table, an item as a row, a row as an item.
+_ITEMS: dict[str, tuple[sa.Table, Callable[[Case, int, Any], Row], Callable[[Row], Any]]] = {
+    "memberships": (
         t.case_memberships,
-        "id",
-        lambda c: [
-            _dated(c, i, m, person_id=m.person_id, role=m.role.value)
-            for i, m in enumerate(c.memberships)
-        ],
+        lambda c, i, m: _dated(c, i, m, person_id=m.person_id, role=m.role.value),
         lambda r: Membership(r["id"], PersonId(r["person_id"]), MemberRole(r["role"]), _period(r)),
     ),
-    _Child(
-        "staff",
+    "staff": (
         t.case_staff,
-        "id",
-        lambda c: [
-            _dated(c, i, a, staff_id=a.staff_id, duty=a.duty.value) for i, a in enumerate(c.staff)
-        ],
+        lambda c, i, a: _dated(c, i, a, staff_id=a.staff_id, duty=a.duty.value),
         lambda r: StaffAssignment(
             r["id"], StaffId(r["staff_id"]), StaffDuty(r["duty"]), _period(r)
         ),
     ),
-    _Child(
-        "billing",
-        t.case_billing,
-        "id",
-        lambda c: [_billing_row(c, i, b) for i, b in enumerate(c.billing)],
-        _billing_from,
-    ),
-    _Child(
-        "helpers",
+    "billing": (t.case_billing, _billing_row, _billing_from),
+    "helpers": (
         t.case_helpers,
-        "id",
-        lambda c: [
-            _dated(c, i, h, helper_id=h.helper_id, for_person_id=h.for_person_id, kind=h.kind.value)
-            for i, h in enumerate(c.helpers)
-        ],
+        lambda c, i, h: _dated(
+            c, i, h, helper_id=h.helper_id, for_person_id=h.for_person_id, kind=h.kind.value
+        ),
         lambda r: HelperRole(
             r["id"],
             PersonId(r["helper_id"]),
@@ -143,6 +126,45 @@ CHILDREN: tuple[_Child, ...] = (
             _period(r),
         ),
     ),
+}
+
+# The columns of the entered-in-error table that any list's row may fill.
+_ERROR_ITEM_COLUMNS = [
+    c.name
+    for c in t.case_entered_in_error.c
+    if c.name not in ("list_name", "reason", "marked_by", "marked_at")
+]
+
+
+def _error_rows(case: Case) -> list[Row]:
+    rows = []
+    for i, e in enumerate(case.entered_in_error):
+        item = _ITEMS[e.kind][1](case, i, e.item)
+        rows.append(
+            {name: item.get(name) for name in _ERROR_ITEM_COLUMNS}
+            | {"list_name": e.kind, "reason": e.reason, "marked_by": e.by, "marked_at": e.at}
+        )
+    return rows
+
+
+def _error_from(r: Row) -> EnteredInError:
+    item = _ITEMS[r["list_name"]][2](r)
+    return EnteredInError(item=item, reason=r["reason"], by=r["marked_by"], at=r["marked_at"])
+
+
+def _list(attr: str) -> _Child:
+    table, to_row, from_row = _ITEMS[attr]
+    return _Child(
+        attr,
+        table,
+        "id",
+        lambda c: [to_row(c, i, x) for i, x in enumerate(getattr(c, attr))],
+        from_row,
+    )
+
+
+CHILDREN: tuple[_Child, ...] = (
+    *(_list(attr) for attr in _ITEMS),
     _Child(
         "communication",
         t.case_communication,
@@ -162,6 +184,7 @@ CHILDREN: tuple[_Child, ...] = (
             **{flag: r[flag] for flag in _COMMUNICATION_FLAGS},
         ),
     ),
+    _Child("entered_in_error", t.case_entered_in_error, "id", _error_rows, _error_from),
 )
 
 

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
-from core.domain.documentation.diagnoses import Diagnosis
+from core.domain.documentation.diagnoses import Diagnosis, EnteredInError
+from core.domain.documentation.events import DiagnosisEnded
 from core.domain.shared.errors import ConcurrencyConflict
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, Period, PersonId
@@ -18,6 +19,11 @@ _d = t.case_diagnoses.c
 
 
 def _diagnosis(row: sa.Row) -> Diagnosis:
+    error = (
+        None
+        if row.error_reason is None
+        else EnteredInError(row.error_reason, row.error_by, row.error_at)
+    )
     return Diagnosis(
         id=row.id,
         case_id=CaseId(row.case_id),
@@ -25,7 +31,9 @@ def _diagnosis(row: sa.Row) -> Diagnosis:
         code=row.code,
         description=row.description,
         period=Period(row.start_on, row.end_on),
-        version=0 if row.end_on is None else 1,  # a diagnosis changes once: when it ends
+        entered_in_error=error,
+        # A diagnosis changes at most twice: when it ends, when it is marked entered in error.
+        version=(row.end_on is not None) + (error is not None),
     )
 
 
@@ -45,7 +53,9 @@ class SqlDiagnosisRepository:
         if not ids:
             return []
         rows = await self._conn.execute(
-            sa.select(t.case_diagnoses).where(_d.case_id.in_(ids)).order_by(_d.case_id, _d.position)
+            sa.select(t.case_diagnoses)
+            .where(_d.case_id.in_(ids), _d.error_reason.is_(None))
+            .order_by(_d.case_id, _d.position)
         )
         return [_diagnosis(r) for r in rows]
 
@@ -71,13 +81,25 @@ class SqlDiagnosisRepository:
         )
 
     async def update(self, diagnosis: Diagnosis) -> None:
-        """The one change a diagnosis has: its end, written only while it still runs."""
-        self.events += diagnosis.events.pull()
+        """A diagnosis's changes: its end, written only while it still runs, and its "entered
+        in error", after which nothing changes. Both are checked against the row as stored,
+        so of two people changing it at once one is told to reload."""
+        events = diagnosis.events.pull()
+        self.events += events
+        unchanged = [_d.id == diagnosis.id, _d.error_reason.is_(None)]
+        if any(isinstance(e, DiagnosisEnded) for e in events):
+            unchanged.append(_d.end_on.is_(None))
+        error = diagnosis.entered_in_error
         result = await self._conn.execute(
             sa.update(t.case_diagnoses)
-            .where(_d.id == diagnosis.id, _d.end_on.is_(None))
-            .values(end_on=diagnosis.period.end)
+            .where(*unchanged)
+            .values(
+                end_on=diagnosis.period.end,
+                error_reason=error.reason if error else None,
+                error_by=error.by if error else None,
+                error_at=error.at if error else None,
+            )
         )
         if result.rowcount != 1:
             raise ConcurrencyConflict("This diagnosis")
-        diagnosis.version = 1
+        diagnosis.version = (diagnosis.period.end is not None) + (error is not None)

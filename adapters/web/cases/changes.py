@@ -69,8 +69,9 @@ async def _change(
     )
 
 
-def _ending(
+def _item_action(
     path: str,
+    action: str,
     form_name: str,
     anchor: str,
     command: type[Any],
@@ -78,8 +79,10 @@ def _ending(
     use_case: Callable[..., Awaitable[Any]],
     day_field: str = "on",
 ) -> Any:
-    """The POST that ends one item of the case (a membership, a duty, a payer, a helper, a
-    diagnosis): the item's id from the path, its last day from the form."""
+    """The POST that changes one item of the case (a membership, a duty, a payer, a helper, a
+    diagnosis) at `<path>/<item id>/<action>`: ends it, corrects its end, marks it entered in
+    error. The item's id comes from the path, the rest from the form (`day_field`: the input
+    a refused date goes next to)."""
 
     async def handler(
         self: Any,
@@ -98,7 +101,43 @@ def _ending(
         return await _change(request, deps, actor, case_id, name, anchor, run, day_field)
 
     handler.__name__ = form_name
-    return post(f"{path}/{{item_id:uuid}}/end", name=f"case_{form_name}")(handler)
+    return post(f"{path}/{{item_id:uuid}}/{action}", name=f"case_{form_name}")(handler)
+
+
+def _ending(
+    path: str,
+    form_name: str,
+    anchor: str,
+    command: type[Any],
+    id_field: str,
+    use_case: Callable[..., Awaitable[Any]],
+    day_field: str = "on",
+) -> Any:
+    """The POST that ends one item of the case: its last day from the form."""
+    return _item_action(path, "end", form_name, anchor, command, id_field, use_case, day_field)
+
+
+def _in_error(path: str, form_name: str, anchor: str) -> Any:
+    """The POST that marks one item of the case entered in error, with the reason typed."""
+    return _item_action(
+        path,
+        "error",
+        form_name,
+        anchor,
+        cases.MarkEnteredInError,
+        "item_id",
+        cases.mark_entered_in_error,
+        "reason",
+    )
+
+
+def _picked_payer(value: str, field: str) -> cases.Payer:
+    """A payer picked from a list: "person:<id>" or "organization:<id>"."""
+    kind, _, ident = value.partition(":")
+    try:
+        return cases.Payer(kind=PayerKind(kind), id=UUID(ident))
+    except ValueError:
+        raise InvalidInput("Choose who pays from the list.", field=field) from None
 
 
 class CaseChanges(StaffController):
@@ -172,12 +211,21 @@ class CaseChanges(StaffController):
         async def run(form: forms.Fields) -> Any:
             typed = forms.read(form, MemberForm)
             person = person_or_new(form, "person_id", "the person")
+            paid_by = None
+            if typed.pays == "new":
+                payer = person_or_new(form, "paid_by", "who pays")
+                paid_by = cases.Payer(kind=PayerKind.PERSON, new_person=payer.new)
+            elif typed.pays not in ("", "self"):
+                paid_by = _picked_payer(typed.pays, "pays")
             command = cases.AddMember(
                 case_id=CaseId(case_id),
                 person_id=person.picked,
                 new_person=person.new,
                 role=typed.role,
                 joined_on=typed.joined_on,
+                pays_for_self=typed.pays == "self",
+                paid_by=paid_by,
+                reminders=typed.reminders,
             )
             return await cases.add_member(deps, actor, command)
 
@@ -220,11 +268,7 @@ class CaseChanges(StaffController):
         async def run(form: forms.Fields) -> Any:
             typed = forms.read(form, PayerForm)
             if typed.payer:
-                kind, _, ident = typed.payer.partition(":")
-                try:
-                    payer = cases.Payer(kind=PayerKind(kind), id=UUID(ident))
-                except ValueError:
-                    raise InvalidInput("Choose who pays from the list.", field="payer") from None
+                payer = _picked_payer(typed.payer, "payer")
             else:
                 person = person_or_new(form, "payer", "who pays")
                 payer = cases.Payer(kind=PayerKind.PERSON, id=person.picked, new_person=person.new)
@@ -341,4 +385,30 @@ class CaseChanges(StaffController):
         diagnoses.EndDiagnosis,
         "diagnosis_id",
         diagnoses.end_diagnosis,
+    )
+
+    # Correcting one item of the case: its last day, or "entered in error" with a reason.
+    member_end_date = _item_action(
+        "/members",
+        "end-date",
+        "member_end_date",
+        "participants",
+        cases.ChangeMembershipEnd,
+        "membership_id",
+        cases.change_membership_end,
+        "left_on",
+    )
+    member_error = _in_error("/members", "member_error", "participants")
+    duty_error = _in_error("/staff", "duty_error", "team")
+    payer_error = _in_error("/payers", "payer_error", "billing")
+    helper_error = _in_error("/helpers", "helper_error", "helpers")
+    diagnosis_error = _item_action(
+        "/diagnoses",
+        "error",
+        "diagnosis_error",
+        "clinical",
+        diagnoses.MarkDiagnosisEnteredInError,
+        "diagnosis_id",
+        diagnoses.mark_diagnosis_entered_in_error,
+        "reason",
     )

@@ -24,10 +24,14 @@ class ReopenForm(msgspec.Struct, kw_only=True):
 
 
 class MemberForm(msgspec.Struct, kw_only=True):
-    """With the person picked or entered as `person_id` (see `person_or_new`)."""
+    """With the person picked or entered as `person_id` (see `person_or_new`). `pays`: ""
+    nobody yet, "self", "new" (entered as `paid_by`), or an existing payer "person:<id>" /
+    "organization:<id>"."""
 
     role: Annotated[MemberRole | None, what("a role")] = None
     joined_on: date | None = None
+    pays: str = ""
+    reminders: bool = False
 
 
 class AssignForm(msgspec.Struct, kw_only=True):

@@ -163,7 +163,7 @@ class AppointmentPages(StaffController):
             typed = forms.read(form, AttendanceForm)
             command = scheduling.RecordAttendance(
                 appointment_id=appointment_id,
-                marks={typed.person_id: typed.mark},
+                marks=dict.fromkeys(typed.person_id, typed.mark),
                 on_behalf_of=typed.on_behalf_of,
             )
             await scheduling.record_attendance(scheduling_deps, actor, command)

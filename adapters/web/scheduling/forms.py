@@ -68,7 +68,9 @@ class ChangeForm(SessionForm, kw_only=True):
 
 
 class AttendanceForm(msgspec.Struct, kw_only=True):
-    person_id: Annotated[PersonId, what("a participant")]
+    """One participant's mark, or the same mark for several ("Mark everyone attended")."""
+
+    person_id: Annotated[list[PersonId], what("a participant")]
     mark: Annotated[Attendance | None, what("an attendance mark")] = None
     on_behalf_of: OnBehalfOf = None
 

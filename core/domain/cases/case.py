@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 from uuid import UUID
@@ -36,7 +36,16 @@ from core.domain.shared.errors import (
     PeriodConflict,
 )
 from core.domain.shared.events import EventLog
-from core.domain.shared.values import ONE_DAY, CaseId, Period, PersonId, StaffId, clean_name
+from core.domain.shared.values import (
+    ONE_DAY,
+    CaseId,
+    OrganizationId,
+    Period,
+    PersonId,
+    StaffId,
+    clean_name,
+    clean_text,
+)
 
 
 class CaseStatus(StrEnum):
@@ -64,6 +73,41 @@ class Membership:
     period: Period
 
 
+# What can be marked "entered in error", by the list of the case that holds it.
+# (The audit log's name of each, as their creation's event gives it.)
+CORRECTABLE = {
+    "memberships": "membership",
+    "staff": "staff_assignment",
+    "billing": "billing_responsibility",
+    "helpers": "helper_role",
+}
+MAX_REASON = 500
+
+
+@dataclass(frozen=True, slots=True)
+class EnteredInError:
+    """An item of the case recorded by mistake. It leaves the case's lists, so that no
+    calculation or current view counts it, and is kept here with who said so, when and why."""
+
+    item: Membership | StaffAssignment | BillingResponsibility | HelperRole
+    reason: str
+    by: StaffId | None
+    at: datetime
+
+    @property
+    def id(self) -> UUID:
+        return self.item.id
+
+    @property
+    def kind(self) -> str:
+        return {
+            Membership: "memberships",
+            StaffAssignment: "staff",
+            BillingResponsibility: "billing",
+            HelperRole: "helpers",
+        }[type(self.item)]
+
+
 @dataclass(slots=True)
 class Case:
     id: CaseId
@@ -78,6 +122,7 @@ class Case:
     billing: list[BillingResponsibility] = field(default_factory=list)
     communication: dict[PersonId, CommunicationPreference] = field(default_factory=dict)
     helpers: list[HelperRole] = field(default_factory=list)
+    entered_in_error: list[EnteredInError] = field(default_factory=list)
     version: int = 0
     # What happened since it was loaded: not state, not an argument, not compared.
     events: EventLog = field(default_factory=EventLog, init=False, repr=False, compare=False)
@@ -240,7 +285,11 @@ class Case:
         role: MemberRole | None,
         joined_on: date,
         left_on: date | None = None,
+        *,
+        unreachable: bool = False,
     ) -> Membership:
+        """`unreachable`: reminders were asked for, but the person has no email or SMS yet
+        (the event says so, for the history)."""
         self.require_open()
         role = self.policy.default_role if role is None else MemberRole(role)
         if role not in self.policy.member_roles:
@@ -273,18 +322,99 @@ class Case:
                 person_id=person_id,
                 role=role,
                 joined_on=joined_on,
+                unreachable=unreachable,
             )
         )
         return membership
 
-    def end_membership(self, membership_id: UUID, left_on: date) -> Membership:
+    def end_membership(
+        self,
+        membership_id: UUID,
+        left_on: date,
+        *,
+        keep_billing: bool = False,
+        attendance_after_leaving: bool = False,
+    ) -> Membership:
+        """The member's last day is `left_on`. What the case does for them ends with it: their
+        reminders and portal access in this case, and (unless `keep_billing`) the payers who
+        cover them. `attendance_after_leaving`: the clinician confirmed that attendance
+        recorded after that day stays (scheduling refuses otherwise)."""
         self.require_open()
         current = self._find(self.memberships, membership_id, "membership")
         if current.period.end is not None:
             raise InvariantViolation("This membership has already ended.")
         ended = _end(current, left_on)  # raises if left_on is before joining
-        others = [m for m in self.memberships if m is not current]
-        remaining = [m for m in others if m.period.contains(left_on + ONE_DAY)]
+        self._keeps_enough_after(left_on, without=current)
+        self.memberships = [ended if m is current else m for m in self.memberships]
+        self.events.record(
+            ev.MemberLeft(
+                case_id=self.id,
+                membership_id=ended.id,
+                person_id=ended.person_id,
+                left_on=left_on,
+                attendance_after_leaving=attendance_after_leaving,
+            )
+        )
+        if not keep_billing:
+            for b in list(self.billing):
+                if (
+                    b.covers == ended.person_id
+                    and b.period.contains(left_on)
+                    and b.period.end != left_on
+                ):
+                    done = self._end_item("billing", b, left_on)
+                    self.events.record(
+                        ev.PayerEnded(case_id=self.id, responsibility=done, on=left_on, joins=True)
+                    )
+        self._stop_reaching(ended.person_id)
+        return ended
+
+    def change_membership_end(
+        self, membership_id: UUID, left_on: date | None, *, attendance_after_leaving: bool = False
+    ) -> Membership:
+        """Correct a membership's last day, or remove it (`None`: a member again, as if they had
+        never left). Nothing else follows: billing and reminders are changed on their own."""
+        self.require_open()
+        current = self._find(self.memberships, membership_id, "membership")
+        if current.period.end == left_on:
+            raise InvalidInput("That is already its last day.", field="left_on")
+        changed = replace(current, period=Period(current.period.start, left_on))
+        for m in self.memberships:
+            if (
+                m is not current
+                and m.person_id == current.person_id
+                and m.period.overlaps(changed.period)
+            ):
+                raise PeriodConflict(
+                    "This person has another period in the case from "
+                    f"{m.period.start.isoformat()}; that would overlap it.",
+                    field="left_on",
+                )
+        if left_on is not None:
+            self._keeps_enough_after(left_on, without=current)
+        before = self.memberships
+        self.memberships = [changed if m is current else m for m in self.memberships]
+        try:
+            self._check_limit()
+        except CaseFull as full:
+            self.memberships = before
+            raise CaseFull(full.message, field="left_on") from None
+        self.events.record(
+            ev.MembershipEndChanged(
+                case_id=self.id,
+                membership_id=changed.id,
+                person_id=changed.person_id,
+                before=current.period.end,
+                after=left_on,
+                attendance_after_leaving=attendance_after_leaving,
+            )
+        )
+        return changed
+
+    def _keeps_enough_after(self, left_on: date, *, without: Membership) -> None:
+        remaining = [
+            m for m in self.memberships if m is not without and m.period.contains(left_on + ONE_DAY)
+        ]
         if len(remaining) < self.policy.min_active:
             raise InvariantViolation(
                 f"A {self.policy.label} case keeps at least {self.policy.min_active} "
@@ -292,13 +422,6 @@ class Case:
                 "or add who continues first.",
                 field="left_on",
             )
-        self.memberships = [ended if m is current else m for m in self.memberships]
-        self.events.record(
-            ev.MemberLeft(
-                case_id=self.id, membership_id=ended.id, person_id=ended.person_id, left_on=left_on
-            )
-        )
-        return ended
 
     def _check_limit(self) -> None:
         limit = self.policy.limit(self.capacity)
@@ -452,8 +575,11 @@ class Case:
 
     # ----- billing ------------------------------------------------------------------------------
 
-    def add_billing(self, responsibility: BillingResponsibility) -> BillingResponsibility:
-        """A payer takes on the whole case or one participant. Shares never exceed 100%."""
+    def add_billing(
+        self, responsibility: BillingResponsibility, *, joins: bool = False
+    ) -> BillingResponsibility:
+        """A payer takes on the whole case or one participant. Shares never exceed 100%.
+        `joins`: part of the change before it (a member added with their payer)."""
         self.require_open()
         self._not_before_opening(responsibility.period.start, "start date")
         if responsibility.covers is not None and not self.ever_member(responsibility.covers):
@@ -481,7 +607,9 @@ class Case:
                     field="share_percent",
                 )
         self.billing.append(responsibility)
-        self.events.record(ev.PayerAdded(case_id=self.id, responsibility=responsibility))
+        self.events.record(
+            ev.PayerAdded(case_id=self.id, responsibility=responsibility, joins=joins)
+        )
         return responsibility
 
     def end_billing(self, responsibility_id: UUID, on: date) -> BillingResponsibility:
@@ -504,18 +632,13 @@ class Case:
 
     def related_person_ids(self) -> set[PersonId]:
         """Everyone this case knows: participants, payers, helpers, anyone it writes to."""
-        ids = {m.person_id for m in self.memberships}
-        ids |= {PersonId(b.payer.id) for b in self.billing if b.payer.kind is PayerKind.PERSON}
-        ids |= {h.helper_id for h in self.helpers}
-        ids |= set(self.communication)
-        return ids
+        return self._known_people() | set(self.communication)
 
-    def set_communication(self, preference: CommunicationPreference) -> None:
+    def set_communication(
+        self, preference: CommunicationPreference, *, joins: bool = False
+    ) -> None:
         self.require_open()
-        known = {m.person_id for m in self.memberships}
-        known |= {PersonId(b.payer.id) for b in self.billing if b.payer.kind is PayerKind.PERSON}
-        known |= {h.helper_id for h in self.helpers}
-        if preference.person_id not in known:
+        if preference.person_id not in self._known_people():
             raise InvalidInput(
                 "Only participants, payers and helpers of this case can receive its messages.",
                 field="person_id",
@@ -539,7 +662,7 @@ class Case:
                 field="clinical_messages",
             )
         self.communication[preference.person_id] = preference
-        self.events.record(ev.CommunicationSet(case_id=self.id, preference=preference))
+        self.events.record(ev.CommunicationSet(case_id=self.id, preference=preference, joins=joins))
 
     def grant_helper(self, role: HelperRole) -> HelperRole:
         self.require_open()
@@ -582,6 +705,112 @@ class Case:
     def helpers_on(self, day: date) -> list[HelperRole]:
         return [h for h in self.helpers if h.period.contains(day)]
 
+    # ----- corrections ------------------------------------------------------------------------
+
+    def enter_in_error(
+        self, item_id: UUID, reason: str, by: StaffId | None, at: datetime
+    ) -> EnteredInError:
+        """Mark a membership, staff duty, payer or helper role as recorded by mistake: it leaves
+        every calculation (limits, shares, access, who is expected) and every current view,
+        and stays in `entered_in_error` and the history with who, when and why."""
+        self.require_open()
+        why = clean_text(reason, field="reason", limit=MAX_REASON)
+        if not why:
+            raise InvalidInput("Say why this was entered in error.", field="reason")
+        attr, item = self._correctable(item_id)
+        if isinstance(item, StaffAssignment) and item.duty is StaffDuty.RESPONSIBLE_PROVIDER:
+            raise InvariantViolation(
+                "An open case always has a responsible provider: assign the right one from the "
+                "same day instead (that replaces the wrong one).",
+                field="reason",
+            )
+        remaining = [x for x in getattr(self, attr) if x is not item]
+        if isinstance(item, Membership):
+            self._can_forget_member(item, remaining)
+        setattr(self, attr, remaining)
+        correction = EnteredInError(item=item, reason=why, by=by, at=at)
+        self.entered_in_error.append(correction)
+        self.events.record(
+            ev.EnteredInError(
+                case_id=self.id,
+                item_kind=CORRECTABLE[attr],
+                item_id=item.id,
+                reason=why,
+                **_item_facts(item),
+            )
+        )
+        person = _person_of(item)
+        if person is not None:
+            self._stop_reaching(person)
+        return correction
+
+    def _correctable(self, item_id: UUID) -> tuple[str, Any]:
+        for attr in CORRECTABLE:
+            for item in getattr(self, attr):
+                if item.id == item_id:
+                    return attr, item
+        if any(c.id == item_id for c in self.entered_in_error):
+            raise InvariantViolation("This is already marked as entered in error.")
+        raise NotFound("That is not part of this case.")
+
+    def _can_forget_member(self, item: Membership, remaining: list[Membership]) -> None:
+        days = {item.period.start} | {
+            m.period.end + ONE_DAY
+            for m in remaining
+            if m.period.end is not None and item.period.contains(m.period.end + ONE_DAY)
+        }
+        for day in days:
+            if day >= self.opened_on and (
+                len([m for m in remaining if m.period.contains(day)]) < self.policy.min_active
+            ):
+                raise InvariantViolation(
+                    f"Without this membership the {self.policy.label} case would have no "
+                    f"{self.policy.participant_word} on {day.isoformat()}. Add who was really "
+                    "there first, or close the case and open it again.",
+                    field="reason",
+                )
+        tied = any(b.covers == item.person_id for b in self.billing) or any(
+            h.for_person_id == item.person_id for h in self.helpers
+        )
+        if tied and not any(m.person_id == item.person_id for m in remaining):
+            raise InvariantViolation(
+                "A payer or helper is recorded for this person: correct those first.",
+                field="reason",
+            )
+
+    def _stop_reaching(self, person_id: PersonId) -> None:
+        """Someone who left (or was never really part of the case) gets no more reminders and
+        loses portal access here; invoices only while they still pay, anything at all only
+        while the case still knows them. Recorded as part of the change that caused it."""
+        preference = self.communication.get(person_id)
+        if preference is None or any(
+            m.person_id == person_id and m.period.end is None for m in self.memberships
+        ):
+            return
+        stopped = replace(
+            preference,
+            reminders=False,
+            portal_access=False,
+            invoices=preference.invoices and person_id in self._payer_people(),
+        )
+        if person_id not in self._known_people():
+            # Nobody the case knows any more: no row left to show in its current view.
+            stopped = replace(stopped, clinical_messages=False)
+            del self.communication[person_id]
+        elif stopped != preference:
+            self.communication[person_id] = stopped
+        else:
+            return
+        self.events.record(ev.CommunicationSet(case_id=self.id, preference=stopped, joins=True))
+
+    def _payer_people(self) -> set[PersonId]:
+        return {PersonId(b.payer.id) for b in self.billing if b.payer.kind is PayerKind.PERSON}
+
+    def _known_people(self) -> set[PersonId]:
+        """Participants (ever), paying persons and helpers: whom the case may write to."""
+        ids = {m.person_id for m in self.memberships} | self._payer_people()
+        return ids | {h.helper_id for h in self.helpers}
+
     # ----- clinical records ---------------------------------------------------------------------
 
     def require_record(self, record: RecordType) -> None:
@@ -610,6 +839,32 @@ class Case:
         ended = _end(current, on)
         setattr(self, attr, [ended if x is current else x for x in getattr(self, attr)])
         return ended
+
+
+def _person_of(item: Any) -> PersonId | None:
+    if isinstance(item, Membership):
+        return item.person_id
+    if isinstance(item, HelperRole):
+        return item.helper_id
+    if isinstance(item, BillingResponsibility) and item.payer.kind is PayerKind.PERSON:
+        return PersonId(item.payer.id)
+    return None
+
+
+def _item_facts(item: Any) -> dict[str, Any]:
+    """What the correction's event says of the item: whose it was and its period (for the
+    history line, and for scheduling's check of recorded attendance)."""
+    return {
+        "person_id": _person_of(item),
+        "staff_id": getattr(item, "staff_id", None),
+        "organization_id": (
+            OrganizationId(item.payer.id)
+            if isinstance(item, BillingResponsibility) and item.payer.kind is PayerKind.ORGANIZATION
+            else None
+        ),
+        "start": item.period.start,
+        "end": item.period.end,
+    }
 
 
 def _end(item: T, on: date) -> T:

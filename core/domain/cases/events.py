@@ -15,12 +15,15 @@ from core.domain.cases.responsibilities import (
 )
 from core.domain.shared.audit import AuditAction
 from core.domain.shared.events import DomainEvent
-from core.domain.shared.values import CaseId, PersonId, StaffId
+from core.domain.shared.values import CaseId, OrganizationId, PersonId, StaffId
 
 
 @dataclass(frozen=True, kw_only=True)
 class CaseEvent(DomainEvent):
     case_id: CaseId
+    # Recorded as part of the change just before it (a payer ended because the member they
+    # covered left): its words join that change's line in the history.
+    joins: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,6 +73,7 @@ class MemberJoined(CaseEvent):
     person_id: PersonId
     role: MemberRole
     joined_on: date
+    unreachable: bool = False  # reminders asked, but no email or SMS to send them by yet
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,6 +82,19 @@ class MemberLeft(CaseEvent):
     membership_id: UUID
     person_id: PersonId
     left_on: date
+    attendance_after_leaving: bool = False  # confirmed: attendance after left_on stays
+
+
+@dataclass(frozen=True, kw_only=True)
+class MembershipEndChanged(CaseEvent):
+    """A membership's last day corrected (`after`), or removed (`after` None)."""
+
+    audited = (AuditAction.CHANGE, "membership", "membership_id")
+    membership_id: UUID
+    person_id: PersonId
+    before: date | None
+    after: date | None
+    attendance_after_leaving: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,3 +151,27 @@ class HelperRevoked(CaseEvent):
     helper_id: PersonId
     kind: HelperKind
     on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnteredInError(CaseEvent):
+    """A membership, staff duty, payer or helper role was recorded by mistake: gone from every
+    calculation and current view, kept in the history with who and why."""
+
+    audited = (AuditAction.ENTERED_IN_ERROR, "case_item", "item_id")
+    # What it was, as the audit log names it: "membership", "staff_assignment",
+    # "billing_responsibility", "helper_role".
+    item_kind: str
+    item_id: UUID
+    reason: str
+    person_id: PersonId | None  # the member, paying person or helper
+    staff_id: StaffId | None  # the staff member of a duty
+    organization_id: OrganizationId | None = None  # a paying organization
+    start: date
+    end: date | None
+
+    def __post_init__(self) -> None:
+        # The audit entry names the item by its own type, like its creation's entry did.
+        object.__setattr__(
+            self, "audited", (AuditAction.ENTERED_IN_ERROR, self.item_kind, "item_id")
+        )

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from core.domain.cases.case import Case
 from core.domain.cases.kinds import RecordType
-from core.domain.documentation.events import DiagnosisAdded, DiagnosisEnded
+from core.domain.documentation.events import (
+    DiagnosisAdded,
+    DiagnosisEnded,
+    DiagnosisEnteredInError,
+)
 from core.domain.shared.errors import InvalidInput, InvariantViolation
 from core.domain.shared.events import EventLog
-from core.domain.shared.values import CaseId, Period, PersonId, clean_text
+from core.domain.shared.values import CaseId, Period, PersonId, StaffId, clean_text
 
 _ICD10 = re.compile(r"[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?")
 
@@ -29,10 +33,24 @@ def clean_icd10(code: str) -> str:
     return cleaned
 
 
+MAX_REASON = 500
+
+
+@dataclass(frozen=True, slots=True)
+class EnteredInError:
+    """Why a diagnosis was recorded by mistake, who said so and when. Its text is clinical:
+    it stays in the clinical record, never in the audit log or a non-clinical view."""
+
+    reason: str
+    by: StaffId | None
+    at: datetime
+
+
 @dataclass(slots=True)
 class Diagnosis:
-    """An ICD-10 diagnosis of one participant of a case, valid for a period. It changes once
-    at most, when it ends: `version` is 0 while it runs, 1 once ended."""
+    """An ICD-10 diagnosis of one participant of a case, valid for a period. It changes at most
+    twice: when it ends, and when it is marked entered in error (then nothing more);
+    `version` counts those changes."""
 
     id: UUID
     case_id: CaseId
@@ -40,6 +58,7 @@ class Diagnosis:
     code: str
     description: str
     period: Period
+    entered_in_error: EnteredInError | None = None
     version: int = 0
     events: EventLog = field(default_factory=EventLog, init=False, repr=False, compare=False)
 
@@ -73,14 +92,32 @@ class Diagnosis:
         )
         return diagnosis
 
-    def end(self, case: Case, on: date) -> None:
+    def _check_change(self, case: Case) -> None:
         if case.id != self.case_id:
             raise InvariantViolation("This diagnosis belongs to another case.")
         case.policy.require(RecordType.DIAGNOSIS)
         case.require_open()
+        if self.entered_in_error is not None:
+            raise InvariantViolation("This diagnosis is marked as entered in error.")
+
+    def end(self, case: Case, on: date) -> None:
+        self._check_change(case)
         if self.period.end is not None:
             raise InvariantViolation("This has already ended.")
         self.period = self.period.ended_on(on)
         self.events.record(
             DiagnosisEnded(case_id=self.case_id, diagnosis_id=self.id, code=self.code, on=on)
+        )
+
+    def enter_in_error(self, case: Case, reason: str, by: StaffId | None, at: datetime) -> None:
+        """Recorded by mistake: out of every current view and calculation, kept with why."""
+        self._check_change(case)
+        why = clean_text(reason, field="reason", limit=MAX_REASON)
+        if not why:
+            raise InvalidInput("Say why this diagnosis was entered in error.", field="reason")
+        self.entered_in_error = EnteredInError(why, by, at)
+        self.events.record(
+            DiagnosisEnteredInError(
+                case_id=self.case_id, diagnosis_id=self.id, code=self.code, reason=why
+            )
         )

@@ -28,3 +28,9 @@ class DiagnosisAdded(DiagnosisEvent):
 class DiagnosisEnded(DiagnosisEvent):
     audited = (AuditAction.END, "diagnosis", "diagnosis_id")
     on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiagnosisEnteredInError(DiagnosisEvent):
+    audited = (AuditAction.ENTERED_IN_ERROR, "diagnosis", "diagnosis_id")
+    reason: str  # clinical: the history shows it to clinical readers only; the audit never

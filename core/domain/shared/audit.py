@@ -21,6 +21,7 @@ class AuditAction(StrEnum):
     CREATE = "create"
     CHANGE = "change"
     END = "end"
+    ENTERED_IN_ERROR = "entered_in_error"  # recorded by mistake: kept, out of every calculation
     SIGN = "sign"
     EXPORT = "export"
     SIGN_IN = "sign_in"

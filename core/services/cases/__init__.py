@@ -9,8 +9,16 @@ from core.services.cases.contacts import (
     revoke_helper_role,
     set_communication,
 )
+from core.services.cases.corrections import MarkEnteredInError, mark_entered_in_error
 from core.services.cases.lookups import person_names, require_clinician, require_payer
-from core.services.cases.membership import AddMember, EndMembership, add_member, end_membership
+from core.services.cases.membership import (
+    AddMember,
+    ChangeMembershipEnd,
+    EndMembership,
+    add_member,
+    change_membership_end,
+    end_membership,
+)
 from core.services.cases.opening import (
     ChangeStatus,
     CloseCase,
@@ -41,12 +49,14 @@ __all__ = [
     "AddMember",
     "AssignStaff",
     "CaseChange",
+    "ChangeMembershipEnd",
     "ChangeStatus",
     "CloseCase",
     "EndBillingResponsibility",
     "EndMembership",
     "EndStaffDuty",
     "GrantHelperRole",
+    "MarkEnteredInError",
     "OpenCase",
     "Participant",
     "Payer",
@@ -60,6 +70,7 @@ __all__ = [
     "assign_staff",
     "billing_of",
     "change_case",
+    "change_membership_end",
     "change_status",
     "close_case",
     "end_billing_responsibility",
@@ -68,6 +79,7 @@ __all__ = [
     "get_case",
     "grant_helper_role",
     "load_case",
+    "mark_entered_in_error",
     "on_behalf_for",
     "open_case",
     "person_names",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from core.domain.cases.access import Actor, Permission, require, working_for
+from core.domain.cases.access import Actor, Permission, StaffActor, require, working_for
 from core.domain.cases.case import Case
 from core.domain.shared.errors import NotFound
 from core.domain.shared.values import CaseId, StaffId
@@ -23,6 +23,11 @@ async def load_case(uow: UnitOfWork, case_id: CaseId) -> Case:
 def on_behalf_for(deps: Deps, actor: Actor, case: Case) -> StaffId | None:
     """For whom the actor changes this case today (the access policy's `working_for`)."""
     return working_for(actor, case, deps.clock.today())
+
+
+def actor_staff_id(actor: Actor) -> StaffId | None:
+    """Who to name as having made a correction (None: the practice itself)."""
+    return actor.id if isinstance(actor, StaffActor) else None
 
 
 CaseChange = Callable[[Case, UnitOfWork], Awaitable[None]]

@@ -8,7 +8,7 @@ from core.domain.cases.access import StaffActor
 from core.domain.cases.case import CaseStatus
 from core.domain.cases.history import HistoryRecord
 from core.domain.cases.kinds import policy
-from core.domain.cases.responsibilities import PayerKind, PayerRef
+from core.domain.cases.responsibilities import CommunicationPreference, PayerKind, PayerRef
 from core.domain.shared.values import PersonId, StaffId
 from core.services.shared.bus import HandlerContext
 
@@ -51,14 +51,28 @@ async def _sentence(event: ev.CaseEvent, ctx: HandlerContext) -> tuple[str, str,
             return "reopened", f"Reopened on {on} with {who} responsible.", False
         case ev.MemberJoined():
             who = await _person(ctx, event.person_id)
-            return (
-                "member_added",
-                f"{who} joined as {event.role.label} on {event.joined_on.isoformat()}.",
-                False,
-            )
+            summary = f"{who} joined as {event.role.label} on {event.joined_on.isoformat()}."
+            if event.unreachable:
+                summary += " No reminders: no email address or text-message consent yet."
+            return "member_added", summary, False
         case ev.MemberLeft():
             who = await _person(ctx, event.person_id)
-            return "member_left", f"{who} left on {event.left_on.isoformat()}.", False
+            summary = f"{who} left on {event.left_on.isoformat()}."
+            if event.attendance_after_leaving:
+                summary += " Attendance recorded after that day stays, marked “after leaving”."
+            return "member_left", summary, False
+        case ev.MembershipEndChanged():
+            who = await _person(ctx, event.person_id)
+            if event.after is None:
+                summary = f"{who}'s last day removed: a member again, as before."
+            else:
+                before = f" (was {event.before.isoformat()})" if event.before else ""
+                summary = f"{who}'s last day corrected to {event.after.isoformat()}{before}."
+                if event.attendance_after_leaving:
+                    summary += " Attendance recorded after it stays, marked “after leaving”."
+            return "member_end_changed", summary, False
+        case ev.EnteredInError():
+            return "entered_in_error", await _correction(ctx, event), False
         case ev.StaffAssigned():
             who = await _staff(ctx, event.staff_id)
             summary = f"{who} is {event.duty.label} from {event.from_day.isoformat()}."
@@ -77,6 +91,8 @@ async def _sentence(event: ev.CaseEvent, ctx: HandlerContext) -> tuple[str, str,
         case ev.PayerEnded():
             payer = await _payer(ctx, event.responsibility.payer)
             return "payer_ended", f"{payer} stops paying after {event.on.isoformat()}.", False
+        case ev.CommunicationSet() if event.joins and not event.preference.reminders:
+            return "communication", _stopped(event.preference), False
         case ev.CommunicationSet():
             p = event.preference
             what = [
@@ -106,15 +122,54 @@ async def _sentence(event: ev.CaseEvent, ctx: HandlerContext) -> tuple[str, str,
     return None
 
 
+def _stopped(p: CommunicationPreference) -> str:
+    kept = [
+        w for w, on in (("invoices", p.invoices), ("clinical messages", p.clinical_messages)) if on
+    ]
+    still = f" ({', '.join(kept)} go on)" if kept else ""
+    return f"Their reminders and portal access in this case end{still}."
+
+
+_ITEM_WORDS = {
+    "membership": "membership of",
+    "staff_assignment": "duty of",
+    "billing_responsibility": "payment by",
+    "helper_role": "helper role of",
+}
+
+
+async def _correction(ctx: HandlerContext, event: ev.EnteredInError) -> str:
+    if event.staff_id is not None:
+        who = await _staff(ctx, event.staff_id)
+    elif event.person_id is not None:
+        who = await _person(ctx, event.person_id)
+    elif event.organization_id is not None:
+        who = await _payer(ctx, PayerRef.organization(event.organization_id))
+    else:
+        who = "someone"
+    until = f" to {event.end.isoformat()}" if event.end else ""
+    what = _ITEM_WORDS.get(event.item_kind, "item of")
+    return (
+        f"The {what} {who} (from {event.start.isoformat()}{until}) was entered in error: "
+        f"{event.reason}"
+    )
+
+
 async def narrate(event: ev.CaseEvent, ctx: HandlerContext) -> None:
     if not isinstance(event, ev.CaseOpened) and any(
         n.case_id == event.case_id and n.action == "opened" for n in ctx.narrations
     ):
         return  # what comes with an opening (its payer) is part of the opening's line
     said = await _sentence(event, ctx)
-    if said is not None:
-        action, summary, clinical = said
-        ctx.narrate(event, event.case_id, action, summary, clinical)
+    if said is None:
+        return
+    action, summary, clinical = said
+    joined = [n for n in ctx.narrations if n.case_id == event.case_id]
+    if event.joins and joined:
+        # Part of the change just before it: one intent, one line.
+        joined[-1].summary = f"{joined[-1].summary} {summary}"
+        return
+    ctx.narrate(event, event.case_id, action, summary, clinical)
 
 
 async def write_history(ctx: HandlerContext) -> None:

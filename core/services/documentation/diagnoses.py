@@ -12,7 +12,7 @@ from core.domain.documentation.diagnoses import Diagnosis
 from core.domain.shared.errors import NotFound
 from core.domain.shared.values import CaseId, Period, PersonId
 from core.ports import UnitOfWork
-from core.services.cases.changes import load_case, on_behalf_for
+from core.services.cases.changes import actor_staff_id, load_case, on_behalf_for
 from core.services.cases.lookups import person_names
 from core.services.shared.bus import commit
 from core.services.shared.use_case import Command, Deps
@@ -62,6 +62,13 @@ async def add_diagnosis(deps: Deps, actor: Actor, cmd: AddDiagnosis) -> Diagnosi
     return await _write_clinical(deps, actor, cmd.case_id, write)
 
 
+async def _of_case(uow: UnitOfWork, case: Case, diagnosis_id: UUID) -> Diagnosis:
+    diagnosis = await uow.diagnoses.get(diagnosis_id)
+    if diagnosis is None or diagnosis.case_id != case.id:
+        raise NotFound("That diagnosis is not part of this case.")
+    return diagnosis
+
+
 class EndDiagnosis(Command, frozen=True, kw_only=True):
     case_id: CaseId
     diagnosis_id: UUID
@@ -70,10 +77,26 @@ class EndDiagnosis(Command, frozen=True, kw_only=True):
 
 async def end_diagnosis(deps: Deps, actor: Actor, cmd: EndDiagnosis) -> Diagnosis:
     async def write(case: Case, uow: UnitOfWork) -> Diagnosis:
-        diagnosis = await uow.diagnoses.get(cmd.diagnosis_id)
-        if diagnosis is None or diagnosis.case_id != case.id:
-            raise NotFound("That diagnosis is not part of this case.")
+        diagnosis = await _of_case(uow, case, cmd.diagnosis_id)
         diagnosis.end(case, cmd.on or deps.clock.today())
+        await uow.diagnoses.update(diagnosis)
+        return diagnosis
+
+    return await _write_clinical(deps, actor, cmd.case_id, write)
+
+
+class MarkDiagnosisEnteredInError(Command, frozen=True, kw_only=True):
+    case_id: CaseId
+    diagnosis_id: UUID
+    reason: str = ""
+
+
+async def mark_diagnosis_entered_in_error(
+    deps: Deps, actor: Actor, cmd: MarkDiagnosisEnteredInError
+) -> Diagnosis:
+    async def write(case: Case, uow: UnitOfWork) -> Diagnosis:
+        diagnosis = await _of_case(uow, case, cmd.diagnosis_id)
+        diagnosis.enter_in_error(case, cmd.reason, actor_staff_id(actor), deps.clock.now())
         await uow.diagnoses.update(diagnosis)
         return diagnosis
 

@@ -3,7 +3,12 @@ They name the code, never the clinical text."""
 
 from __future__ import annotations
 
-from core.domain.documentation.events import DiagnosisAdded, DiagnosisEnded, DiagnosisEvent
+from core.domain.documentation.events import (
+    DiagnosisAdded,
+    DiagnosisEnded,
+    DiagnosisEnteredInError,
+    DiagnosisEvent,
+)
 from core.services.shared.bus import HandlerContext
 
 
@@ -16,6 +21,9 @@ async def narrate(event: DiagnosisEvent, ctx: HandlerContext) -> None:
         case DiagnosisEnded():
             summary = f"Diagnosis {event.code} ended on {event.on.isoformat()}."
             action = "diagnosis_ended"
+        case DiagnosisEnteredInError():
+            summary = f"Diagnosis {event.code} marked as entered in error: {event.reason}"
+            action = "diagnosis_entered_in_error"
         case _:
             return
     ctx.narrate(event, event.case_id, action, summary, clinical=True)

@@ -26,7 +26,7 @@ POLICY = ReminderPolicy(practice_name="Riverside Practice", timezone=TZ)
 
 async def clinic_with_couple(uow):
     clinic = await Clinic(uow).setup()
-    clinic.deps = dataclasses.replace(clinic.deps, bus=message_bus(fixed_policy(POLICY)))
+    clinic.deps = dataclasses.replace(clinic.deps, bus=message_bus(fixed_policy(POLICY), TZ))
     clinic.practice.deps = dataclasses.replace(clinic.practice.deps, bus=clinic.deps.bus)
     lee = await clinic.staff("Dr. Grace Lee", StaffRole.CLINICIAN)
     sam = await clinic.practice.person(

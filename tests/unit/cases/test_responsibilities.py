@@ -84,11 +84,18 @@ def test_in_a_group_each_member_pays_for_themselves_except_two_paid_by_an_employ
     payers = {b.covers: b.payer for b in case.payers_on(day(2, 1))}
     assert payers[members[0]] == PayerRef.person(members[0])
     assert payers[members[5]].kind is PayerKind.ORGANIZATION
-    # A member leaving does not end their payer's responsibility: it is a separate fact.
+    # A member leaving ends what pays for them that day, unless the clinician keeps it.
     case.end_membership(
         next(x for x in case.memberships if x.person_id == members[5]).id, day(3, 1)
     )
-    assert len(case.payers_on(day(3, 2))) == 6
+    assert len(case.payers_on(day(3, 1))) == 6
+    assert len(case.payers_on(day(3, 2))) == 5
+    case.end_membership(
+        next(x for x in case.memberships if x.person_id == members[4]).id,
+        day(3, 1),
+        keep_billing=True,
+    )
+    assert len(case.payers_on(day(3, 2))) == 5
 
 
 def test_supervision_levels_appointment_over_case_over_provider_default():

@@ -20,8 +20,9 @@ def _first(pattern: str, html: str) -> str:
 
 def test_row_actions_are_folded_and_keep_their_accessible_names(signed_in, world: World):
     page = signed_in("lee").get(f"/cases/{world.cases['couple']}").text
-    # One folded action per partner and one for the payer, none open on arrival.
-    assert page.count('<details class="row-action">') == 3
+    # Two folded actions (end, entered in error) per partner and for the payer, none open on
+    # arrival.
+    assert page.count('<details class="row-action">') == 6
     assert '<details class="row-action" open>' not in page
     for name in ("Maya Rivera", "Sam Chen"):
         assert f'aria-label="End membership of {name}"' in page

@@ -25,8 +25,9 @@ def test_each_duty_end_is_folded_with_a_last_day(signed_in, world: World):
     kim = _assign(lee, url, "co_therapist", str(world.staff["kim"].id))
     pat = _assign(lee, url, "admin_support", str(world.staff["pat"].id))
     page = lee.get(url).text
-    # One folded action per partner, the payer and now the two duties; none open on arrival.
-    assert page.count('<details class="row-action">') == 5
+    # Two folded actions (end, entered in error) per partner, the payer and now the two
+    # duties; none open on arrival.
+    assert page.count('<details class="row-action">') == 10
     for assignment, name, duty in (
         (kim, "Dr. Kim", "co-therapist"),
         (pat, "Pat Admin", "administrative support"),

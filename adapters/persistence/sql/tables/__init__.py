@@ -3,6 +3,7 @@
 from adapters.persistence.sql.tables.cases import (
     case_billing,
     case_communication,
+    case_entered_in_error,
     case_events,
     case_helpers,
     case_memberships,
@@ -58,6 +59,7 @@ __all__ = [
     "case_child",
     "case_communication",
     "case_diagnoses",
+    "case_entered_in_error",
     "case_events",
     "case_helpers",
     "case_memberships",

@@ -75,6 +75,28 @@ case_helpers = case_child(
 )
 
 
+# Items of the case entered in error: out of their own table (so no query counts them), kept
+# here with the columns of whichever list held them (`list_name`), who marked them and why.
+case_entered_in_error = case_child(
+    "case_entered_in_error",
+    sa.Column("list_name", sa.String(CODE), nullable=False),
+    sa.Column("reason", sa.String(500), nullable=False),
+    sa.Column("marked_by", sa.Uuid, sa.ForeignKey("staff.id")),
+    sa.Column("marked_at", UtcDateTime, nullable=False),
+    sa.Column("person_id", sa.Uuid, sa.ForeignKey("people.id")),
+    sa.Column("role", sa.String(CODE)),
+    sa.Column("staff_id", sa.Uuid, sa.ForeignKey("staff.id")),
+    sa.Column("duty", sa.String(CODE)),
+    sa.Column("payer_person_id", sa.Uuid, sa.ForeignKey("people.id")),
+    sa.Column("payer_organization_id", sa.Uuid, sa.ForeignKey("organizations.id")),
+    sa.Column("covers_id", sa.Uuid, sa.ForeignKey("people.id")),
+    sa.Column("share_percent", sa.Integer),
+    sa.Column("helper_id", sa.Uuid, sa.ForeignKey("people.id")),
+    sa.Column("for_person_id", sa.Uuid, sa.ForeignKey("people.id")),
+    sa.Column("kind", sa.String(CODE)),
+)
+
+
 # One row per person the case writes to (the aggregate holds them as a dict by person).
 case_communication = sa.Table(
     "case_communication",

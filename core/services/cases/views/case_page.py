@@ -44,6 +44,7 @@ class StaffView(View, frozen=True, kw_only=True):
     until: date | None = None
     note: str = ""  # "default supervisor of the associate", "supports all of Dr. Lee's cases"
     can_end: bool = False  # a running duty of this case the actor may end (not the provider)
+    can_correct: bool = False  # the actor may mark it entered in error (not the provider)
 
 
 class PayerView(View, frozen=True, kw_only=True):
@@ -101,6 +102,8 @@ class CaseOverview(View, frozen=True, kw_only=True):
     admin_support: list[StaffView]
     staff_history: list[StaffView]
     payers: list[PayerView] | None  # None: the actor may not see billing
+    # The payers running today, once each, as a form picks them ("person:<id>", name).
+    payer_choices: list[tuple[str, str]]
     communication: list[CommunicationView]
     helpers: list[HelperView]
     record_types: list[str]
@@ -207,6 +210,9 @@ def build_overview(
             and a.period.end is None
             and a.duty is not StaffDuty.RESPONSIBLE_PROVIDER
             and DUTY_PERMISSION[a.duty] in granted,
+            can_correct=case.is_open
+            and a.duty is not StaffDuty.RESPONSIBLE_PROVIDER
+            and DUTY_PERMISSION[a.duty] in granted,
         )
 
     provider = case.staff_on(day, StaffDuty.RESPONSIBLE_PROVIDER)
@@ -251,6 +257,11 @@ def build_overview(
         if Permission.VIEW_BILLING in granted
         else None
     )
+    choices = {
+        f"{p.payer_kind.value}:{p.payer_id}": p.payer_name
+        for p in payers or []
+        if p.until is None or p.until >= day
+    }
     return CaseOverview(
         id=case.id,
         version=case.version,
@@ -279,6 +290,7 @@ def build_overview(
             if not a.period.contains(day)
         ],
         payers=payers,
+        payer_choices=sorted(choices.items(), key=lambda kv: kv[1]),
         communication=[
             CommunicationView(
                 person_id=p.person_id,

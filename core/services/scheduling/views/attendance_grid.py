@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
@@ -27,14 +28,18 @@ class GridSession(View, frozen=True, kw_only=True):
     id: UUID
     start: datetime
     status: str
+    shares_day: bool = False  # another session of the grid is on the same day: show the time
 
 
 class GridRow(View, frozen=True, kw_only=True):
     person_id: PersonId
     name: str
     # One cell per session: the mark, "" when expected and not recorded, None when the person
-    # was not in the case that day.
+    # was not in the case that day (and nothing is recorded for them).
     cells: list[str | None]
+    # Per session: a mark recorded after the person left (kept when their membership ended
+    # before it, by a clinician's explicit confirmation). Shown and counted, marked so.
+    after_leaving: list[bool]
     attended: int
 
 
@@ -43,6 +48,10 @@ class AttendanceGrid(View, frozen=True, kw_only=True):
     rows: list[GridRow]
     start_day: date
     end_day: date
+
+    @property
+    def any_after_leaving(self) -> bool:
+        return any(any(r.after_leaving) for r in self.rows)
 
 
 async def attendance_grid(
@@ -93,29 +102,40 @@ async def grid_and_case(
         people = await uow.people.get_many(m.person_id for m in case.memberships)
     names = {pid: p.display_name for pid, p in people.items()}
     days = [local_date(a.start, tz) for a in found]
+    ever = {m.person_id for m in case.memberships}
     in_range = {
         m.person_id
         for m in case.memberships
         if any(m.period.contains(d) for d in days) or (not days and m.period.contains(today))
-    }
+    } | {pid for a in found for pid in a.attendance if pid in ever}  # recorded: never hidden
     rows = []
     for pid in sorted(in_range, key=lambda p: names.get(p, "")):
         cells: list[str | None] = []
+        after: list[bool] = []
         for a, d in zip(found, days, strict=True):
             member = any(m.person_id == pid and m.period.contains(d) for m in case.memberships)
             mark = a.attendance.get(pid)
-            cells.append(None if not member else (mark.value if mark else ""))
+            cells.append(mark.value if mark else ("" if member else None))
+            after.append(mark is not None and not member)
         rows.append(
             GridRow(
                 person_id=pid,
                 name=names.get(pid, "(unknown)"),
                 cells=cells,
+                after_leaving=after,
                 attended=sum(1 for c in cells if c == "attended"),
             )
         )
+    per_day = Counter(days)
     grid = AttendanceGrid(
         sessions=[
-            GridSession(id=a.id, start=a.start.astimezone(tz), status=a.status.value) for a in found
+            GridSession(
+                id=a.id,
+                start=a.start.astimezone(tz),
+                status=a.status.value,
+                shares_day=per_day[d] > 1,
+            )
+            for a, d in zip(found, days, strict=True)
         ],
         rows=rows,
         start_day=first,
