@@ -39,7 +39,7 @@ def test_a_90_minute_session_booked_from_a_free_slot_spans_an_hour_and_a_half(pa
 
     page.goto(f"/schedule?view=week&start={MONDAY.isoformat()}")
     session = f"li:has(> a[href='/appointments/{appointment}'])"
-    expect(page.locator(session)).to_contain_text("10:00–11:30")
+    expect(page.locator(session)).to_contain_text("10:00\u201311:30")
     hour = _box(page, ".tg-scale li")  # one hour of the scale
     box = _box(page, session)
     assert abs(box["height"] - 1.5 * hour["height"]) <= 2, (box, hour)

@@ -33,7 +33,6 @@ from core.ports import UnitOfWorkFactory
 from tests.support.stores import commit_without_handlers
 
 __all__ = [
-    "test_the_calendar_projection_names_cases_and_counts_members_on_the_local_day",
     "test_a_cancelled_appointment_reinstated_over_a_taken_slot_is_refused_at_commit",
     "test_appointments_round_trip_whole_and_as_copies",
     "test_case_queries_filter_order_and_limit",
@@ -43,6 +42,7 @@ __all__ = [
     "test_rollback_discards_and_stale_versions_are_refused",
     "test_series_round_trip_and_list_their_sessions",
     "test_services_round_trip_ordered_by_name_with_unique_names",
+    "test_the_calendar_projection_names_cases_and_counts_members_on_the_local_day",
     "test_the_store_refuses_overlapping_slots_of_a_provider",
 ]
 

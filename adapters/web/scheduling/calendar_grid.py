@@ -64,7 +64,7 @@ def _lanes(items: list[Item]) -> None:
         if item.start >= group_end and group:
             _close(group)
             group = []
-        lane_ends = {}
+        lane_ends: dict[int, int] = {}
         for other in group:
             lane_ends[other.lane] = max(lane_ends.get(other.lane, -1), other.end)
         item.lane = next(

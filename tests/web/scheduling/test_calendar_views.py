@@ -38,7 +38,7 @@ def _booked_id(response) -> str:
     return response.headers["location"].rsplit("/", 1)[1]
 
 
-def test_a_session_is_placed_by_its_start_and_sized_by_its_length(signed_in, world, services):
+def test_a_session_is_placed_by_its_start_and_sized_by_its_length(signed_in, world, services):  # noqa: F811
     lee = signed_in("lee")
     long = _booked_id(book_couple(lee, world, services, start="2026-01-06T10:00", minutes="90"))
     early = _booked_id(book_couple(lee, world, services, start="2026-01-07T06:30"))
@@ -61,7 +61,7 @@ def test_a_session_is_placed_by_its_start_and_sized_by_its_length(signed_in, wor
     assert shown == sorted(shown)
 
 
-def test_a_cancelled_session_frees_its_time_and_stays_shown(signed_in, world, services):
+def test_a_cancelled_session_frees_its_time_and_stays_shown(signed_in, world, services):  # noqa: F811
     lee = signed_in("lee")
     cancelled = _booked_id(book_couple(lee, world, services, start="2026-01-06T10:00"))
     assert lee.post(f"/appointments/{cancelled}/cancel", {"version": "0"}).status_code == 303
@@ -143,7 +143,7 @@ def test_the_whole_practice_at_200_clinicians_stays_under_200_kb_a_page(signed_i
     # Every clinician on one page (the seeded practice's three besides), none twice.
     assert sorted(seen) == sorted({s.name for s in staff})
     first = owner.get(f"/schedule?view=week&start={MONDAY}&who=all")
-    assert "Clinicians 1–50 of 204" in first.text
+    assert "Clinicians 1\u201350 of 204" in first.text
     row = re.search(r"<tr><th scope=\"row\"><a[^>]*>Dr\. C000</a></th>(.*?)</tr>", first.text)
     assert row, "Dr. C000's row"
     # Five sessions hold their slot each day (the sixth, at 13:00, was cancelled): 5 booked,
@@ -174,14 +174,14 @@ def test_the_practice_is_found_by_a_clinicians_name_and_paged(signed_in, world):
     found = owner.get(f"/schedule?view=day&start={MONDAY}&who=all&find=c01")
     names = re.findall(r'<h2 class="tg-title"><a href="[^"]*">([^<]+)</a></h2>', found.text)
     assert names == [f"Dr. C{n:03d}" for n in range(10, 20)]
-    assert "Clinicians 1–10 of 10" in found.text and 'value="c01"' in found.text
+    assert "Clinicians 1\u201310 of 10" in found.text and 'value="c01"' in found.text
     nobody = owner.get(f"/schedule?view=day&start={MONDAY}&who=all&find=zz")
     assert "No clinician whose name contains “zz”" in nobody.text
     paged = owner.get(f"/schedule?view=day&start={MONDAY}&who=all&page=2")
-    assert "Clinicians 13–24 of 34" in paged.text
+    assert "Clinicians 13\u201324 of 34" in paged.text
     assert "Next clinicians" in paged.text and "Previous clinicians" in paged.text
     beyond = owner.get(f"/schedule?view=day&start={MONDAY}&who=all&page=99")
-    assert beyond.status_code == 200 and "Clinicians 25–34 of 34" in beyond.text
+    assert beyond.status_code == 200 and "Clinicians 25\u201334 of 34" in beyond.text
     for bad in ("0", "-1", "abc", "99999999999"):
         refused = owner.get(f"/schedule?who=all&page={bad}")
         assert refused.status_code == 422, bad
@@ -191,7 +191,7 @@ def test_the_practice_is_found_by_a_clinicians_name_and_paged(signed_in, world):
 
 
 @pytest.mark.parametrize("who", ["lee", "pat"])
-def test_the_week_of_several_is_compact_and_names_no_case(signed_in, world, services, who):
+def test_the_week_of_several_is_compact_and_names_no_case(signed_in, world, services, who):  # noqa: F811
     book_couple(signed_in("lee"), world, services, start="2026-01-06T10:00")
     week = signed_in(who).get(f"/schedule?view=week&start={MONDAY}&who=all")
     assert week.status_code == 200
