@@ -25,6 +25,7 @@ from core.services.scheduling.views.calendar import (
     CalendarEntry,
     CalendarQuery,
     CalendarView,
+    DayHours,
     calendar,
 )
 from core.services.scheduling.views.case_schedule import (
@@ -54,6 +55,7 @@ __all__ = [
     "CalendarQuery",
     "CalendarView",
     "CaseSchedule",
+    "DayHours",
     "ChangeView",
     "GridRow",
     "GridSession",
