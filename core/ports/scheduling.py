@@ -13,10 +13,11 @@ Every list method is one query and returns appointments ordered by (start, id).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
+
+import msgspec
 
 from core.domain.cases.case import Case
 from core.domain.cases.kinds import CaseKind
@@ -45,8 +46,7 @@ class ServiceRepository(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CalendarRow:
+class CalendarRow(msgspec.Struct, frozen=True, kw_only=True):
     """What a calendar shows of one appointment: no case aggregate behind it, nothing clinical.
     `expected` counts the case's members on the session's local day, `recorded` those of them
     with an attendance mark."""

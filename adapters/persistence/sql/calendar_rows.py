@@ -18,7 +18,7 @@ from adapters.persistence.sql.expressions import among
 from core.domain.cases.kinds import CaseKind
 from core.domain.scheduling.appointments import AppointmentStatus
 from core.domain.scheduling.services import MAX_MINUTES
-from core.domain.shared.values import CaseId, StaffId
+from core.domain.shared.values import StaffId
 from core.ports.scheduling import CalendarRow
 
 
@@ -108,22 +108,29 @@ async def calendar_rows(
         .order_by(chosen.c.start_at, chosen.c.id, everyone.c.position)
     )
     # One row per provider of each appointment, in order: the first row of an appointment
-    # carries the rest of it.
-    grouped: dict[UUID, tuple[sa.Row, list[StaffId]]] = {}
-    for r in await conn.execute(query):
-        grouped.setdefault(r.id, (r, []))[1].append(StaffId(r.staff_id))
+    # carries the rest of it. (Unpacked as tuples: a page of the practice is thousands of rows.)
+    grouped: dict[UUID, tuple[tuple, list[StaffId]]] = {}
+    for r in (await conn.execute(query)).tuples():
+        found = grouped.get(r[0])
+        if found is None:
+            grouped[r[0]] = (r, [r[7]])
+        else:
+            found[1].append(r[7])
+    statuses, kinds = {s.value: s for s in AppointmentStatus}, {k.value: k for k in CaseKind}
     return [
         CalendarRow(
-            id=r.id,
-            start=r.start_at,
-            end=r.end_at,
-            status=AppointmentStatus(r.status),
+            id=id_,
+            start=start_at,
+            end=end_at,
+            status=statuses[status],
             providers=tuple(staff),
-            case_id=CaseId(r.case_id),
-            case_name=r.name,
-            case_kind=CaseKind(r.kind),
-            expected=r.expected,
-            recorded=r.recorded,
+            case_id=case_id,
+            case_name=name,
+            case_kind=kinds[kind],
+            expected=expected,
+            recorded=recorded,
         )
-        for r, staff in grouped.values()
+        for (id_, start_at, end_at, status, case_id, name, kind, _, expected, recorded), staff in (
+            grouped.values()
+        )
     ]

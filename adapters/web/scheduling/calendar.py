@@ -5,6 +5,7 @@ slot links to booking (scheduling/booking.py). Moving through weeks swaps only t
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -82,15 +83,22 @@ class CalendarParams:
     def link(self, **changes: Any) -> str:
         """This calendar's address with `changes`; the page is dropped unless given (another
         day or week keeps it, another view has pages of another size)."""
-        values = {"view": "day" if self.days == 1 else "week", "start": self.start.isoformat()}
-        values["who"] = self.whose
-        if self.whose == EVERYONE:
-            if self.find:
-                values["find"] = self.find
-            if "view" not in changes and self.page > 1:
-                values["page"] = str(self.page)
-        values.update({k: str(v) for k, v in changes.items()})
-        return "/schedule?" + urlencode(values)
+        return _link(self, tuple(sorted((k, str(v)) for k, v in changes.items())))
+
+
+@functools.lru_cache(maxsize=1024)
+def _link(p: CalendarParams, changes: tuple[tuple[str, str], ...]) -> str:
+    """Memoized: the compact week asks for the same few day links in every row."""
+    changed = dict(changes)
+    values = {"view": "day" if p.days == 1 else "week", "start": p.start.isoformat()}
+    values["who"] = p.whose
+    if p.whose == EVERYONE:
+        if p.find:
+            values["find"] = p.find
+        if "view" not in changed and p.page > 1:
+            values["page"] = str(p.page)
+    values.update(changed)
+    return "/schedule?" + urlencode(values)
 
 
 def calendar_params(request: AnyRequest, actor: StaffActor, today: date) -> CalendarParams:
