@@ -92,3 +92,18 @@ def test_the_practice_week_and_day_fit_a_768_pixel_tablet(page: Page):
     expect(page.locator(".tg-col h2", has_text="Dr. Grace Lee")).to_be_visible()
     _fits(page)
     shot(page, "58-practice-day-768")
+
+
+def test_the_practice_views_have_no_serious_accessibility_violation(page: Page):
+    from tests.e2e.test_accessibility import _problems
+
+    sign_in(page, OWNER, PASSWORD)
+    problems: list[str] = []
+    for path in (
+        "/schedule?who=all",
+        f"/schedule?view=day&start={TODAY.isoformat()}&who=all",
+        f"/schedule?view=week&start={MONDAY.isoformat()}",
+    ):
+        page.goto(path)
+        problems += _problems(page)
+    assert not problems, "\n".join(problems)
