@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
 from adapters.persistence.memory.cases import MemoryCaseRepository, MemoryHistoryRepository
+from adapters.persistence.memory.communication import MemoryOutbox
 from adapters.persistence.memory.directory import (
     MemoryCredentialRepository,
     MemoryOrganizationRepository,
@@ -20,6 +21,7 @@ from adapters.persistence.memory.scheduling import (
     MemoryServiceRepository,
     check_at_commit,
 )
+from adapters.persistence.memory.staff_tokens import MemoryStaffTokenRepository
 from adapters.persistence.memory.store import MemoryStore, Table
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.events import DomainEvent
@@ -52,6 +54,8 @@ class MemoryUnitOfWork:
             self._tables["appointments"], self._tables["series"], self._tables["cases"]
         )
         self.feeds = MemoryCalendarFeedRepository(self._tables["feeds"])
+        self.outbox = MemoryOutbox(store)
+        self.staff_tokens = MemoryStaffTokenRepository(store)
 
     async def __aenter__(self) -> Self:
         return self
@@ -75,8 +79,11 @@ class MemoryUnitOfWork:
             if len(emails) != len(set(emails)):
                 raise InvalidInput("Another staff member already uses this email.", field="email")
             check_at_commit(self._tables["services"], self._tables["appointments"])
+            self.outbox.check()
             for table in self._tables.values():
                 table.apply()
+            self.outbox.apply()
+            self.staff_tokens.apply()
             self.credentials.apply()
             self._store.history.extend(self.history.staged)
             self.history.staged.clear()
@@ -87,6 +94,8 @@ class MemoryUnitOfWork:
             table.expected.clear()
             table.events.clear()
         self.credentials.discard()
+        self.outbox.discard()
+        self.staff_tokens.discard()
         self.history.staged.clear()
 
 

@@ -92,3 +92,17 @@ credentials = sa.Table(
     # Changes with every new password; sessions signed in with an older one end.
     sa.Column("generation", sa.Integer, nullable=False, server_default="1"),
 )
+
+# Single-use links for a staff account (password reset, invitation): only the secret's hash.
+staff_tokens = sa.Table(
+    "staff_tokens",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("staff_id", sa.Uuid, sa.ForeignKey("staff.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("purpose", sa.String(CODE), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("used_at", UtcDateTime),
+    sa.Index(None, "staff_id", "purpose", "created_at"),
+)
