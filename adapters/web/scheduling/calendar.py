@@ -37,9 +37,6 @@ EVERYONE = "all"
 DAY_PAGE, WEEK_PAGE = 12, 50
 
 
-# ----- reading the query --------------------------------------------------------------------------
-
-
 def default_whose(actor: StaffActor) -> str:
     """A clinician starts in their own calendar, an administrator in the calendar of the
     clinician she supports (of all of them when she supports several), the owner in the whole
@@ -114,9 +111,6 @@ def calendar_params(request: AnyRequest, actor: StaffActor, today: date) -> Cale
         find=query.find.strip(),
         page=query.page,
     )
-
-
-# ----- the grid -----------------------------------------------------------------------------------
 
 
 def columns(view: CalendarView, p: CalendarParams) -> list[Column]:
