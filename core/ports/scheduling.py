@@ -12,12 +12,15 @@ Every list method is one query and returns appointments ordered by (start, id).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
+import msgspec
+
 from core.domain.cases.case import Case
+from core.domain.cases.kinds import CaseKind
 from core.domain.scheduling.appointments import Appointment, AppointmentStatus
 from core.domain.scheduling.feeds import CalendarFeed
 from core.domain.scheduling.series import Series
@@ -43,6 +46,27 @@ class ServiceRepository(Protocol):
         ...
 
 
+class CalendarRow(msgspec.Struct, frozen=True, kw_only=True):
+    """What a calendar shows of one appointment: no case aggregate behind it, nothing clinical.
+    `expected` counts the case's members on the session's local day, `recorded` those of them
+    with an attendance mark."""
+
+    id: UUID
+    start: datetime
+    end: datetime
+    status: AppointmentStatus
+    providers: tuple[StaffId, ...]  # in order: the first renders the service
+    case_id: CaseId
+    case_name: str
+    case_kind: CaseKind
+    expected: int
+    recorded: int
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+
 class AppointmentRepository(Protocol):
     async def get(self, appointment_id: UUID) -> Appointment | None: ...
     async def get_many(self, ids: Iterable[UUID]) -> dict[UUID, Appointment]: ...
@@ -61,6 +85,21 @@ class AppointmentRepository(Protocol):
     ) -> list[Appointment]:
         """Appointments of any status overlapping [start, end) where one of `provider_ids`
         is a provider; None: every provider (the practice calendar)."""
+        ...
+
+    async def calendar_rows(
+        self,
+        provider_ids: Iterable[StaffId],
+        start: datetime,
+        end: datetime,
+        day_starts: Sequence[tuple[date, datetime]],
+    ) -> list[CalendarRow]:
+        """The calendar's projection of the appointments (any status) of `provider_ids`
+        overlapping [start, end), ordered by (start, id), in one query. Only those starting at
+        most `MAX_MINUTES` before `start` are looked at: no session is longer (the bound keeps
+        the query on the index however long the history). `day_starts` are the local days
+        around the range with their first instant, ascending: a session's day (for who is
+        expected) is the last one starting at or before it; it covers every session found."""
         ...
 
     async def for_case(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -25,6 +26,7 @@ from core.domain.scheduling.appointments import (
 )
 from core.domain.scheduling.series import Recurrence, Series
 from core.domain.scheduling.services import Service
+from core.domain.scheduling.times import start_of_day
 from core.domain.shared.codes import CodeLine
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
 from core.domain.shared.values import CaseId, Money, PersonId, StaffId
@@ -42,6 +44,7 @@ __all__ = [
     "test_rollback_discards_and_stale_versions_are_refused",
     "test_series_round_trip_and_list_their_sessions",
     "test_services_round_trip_ordered_by_name_with_unique_names",
+    "test_the_calendar_projection_names_cases_and_counts_members_on_the_local_day",
     "test_the_store_refuses_overlapping_slots_of_a_provider",
 ]
 
@@ -257,6 +260,60 @@ async def test_provider_range_lists_every_status_and_the_whole_practice(uow: Uni
             [kims, inside, co, across]
         )
         assert await u.appointments.for_providers([], start, end) == []
+
+
+async def test_the_calendar_projection_names_cases_and_counts_members_on_the_local_day(
+    uow: UnitOfWorkFactory,
+):
+    """One query, no aggregates: each appointment of the providers overlapping the range, with
+    its case's name and kind, its providers in order, and who was expected (members on the
+    session's day in the practice's timezone) and recorded."""
+    w = Setting()
+    couple = w.cases[1]
+    maya_in_couple = next(m for m in couple.memberships if m.person_id == w.maya.id)
+    couple.end_membership(maya_in_couple.id, date(2026, 3, 2))  # her last day: Monday 2 March
+    await w.store(uow)
+    tz = ZoneInfo("America/New_York")
+    # Monday 2 March 22:30 in New York is Tuesday 03:30 UTC: still Maya's last day.
+    late = w.session(datetime(2026, 3, 3, 3, 30, tzinfo=UTC), case=1)
+    late.attendance = {w.maya.id: Attendance.ATTENDED, w.sam.id: Attendance.NO_SHOW}
+    next_day = w.session(datetime(2026, 3, 3, 15, 0, tzinfo=UTC), 90, case=1)
+    next_day.attendance = {w.maya.id: Attendance.ATTENDED}  # a mark left after she left
+    co = w.session(datetime(2026, 3, 4, 15, 0, tzinfo=UTC), providers=(w.kim.id, w.lee.id), case=1)
+    cancelled = w.session(
+        datetime(2026, 3, 2, 14, 0, tzinfo=UTC), status=AppointmentStatus.CANCELLED
+    )
+    # Began the evening before the range (Sunday 23:00 New York) and runs into it.
+    across = w.session(datetime(2026, 3, 2, 4, 0, tzinfo=UTC), 120)
+    ended = w.session(datetime(2026, 3, 2, 3, 0, tzinfo=UTC), 60)  # ends as the range starts
+    others = w.session(datetime(2026, 3, 2, 16, 0, tzinfo=UTC), providers=(w.kim.id,))
+    after = w.session(datetime(2026, 3, 9, 5, 0, tzinfo=UTC))  # Monday 9 March: past the end
+    await add(uow, late, next_day, co, cancelled, across, ended, others, after)
+    days = [date(2026, 3, 1) + timedelta(days=i) for i in range(9)]
+    day_starts = [(d, start_of_day(d, tz)) for d in days]
+    start, end = start_of_day(date(2026, 3, 2), tz), start_of_day(date(2026, 3, 9), tz)
+    async with uow() as u:
+        rows = await u.appointments.calendar_rows([w.lee.id], start, end, day_starts)
+        assert await u.appointments.calendar_rows([], start, end, day_starts) == []
+        kims = await u.appointments.calendar_rows([w.kim.id], start, end, day_starts)
+        both = await u.appointments.calendar_rows([w.kim.id, w.lee.id], start, end, day_starts)
+    assert ids(rows) == ids([across, cancelled, late, next_day, co])
+    by_id = {r.id: r for r in rows}
+    first = by_id[late.id]
+    assert (first.case_name, first.case_kind, first.case_id) == (
+        "Maya & Sam",
+        CaseKind.COUPLE,
+        couple.id,
+    )
+    assert (first.start, first.end, first.minutes) == (late.start, late.end, 50)
+    assert (first.expected, first.recorded) == (2, 2)  # on her last day Maya is expected
+    assert (by_id[next_day.id].expected, by_id[next_day.id].recorded) == (1, 0), rows
+    assert by_id[next_day.id].minutes == 90
+    assert by_id[co.id].providers == (w.kim.id, w.lee.id)  # in order, the renderer first
+    assert by_id[cancelled.id].status is AppointmentStatus.CANCELLED
+    assert (by_id[across.id].case_name, by_id[across.id].expected) == ("Maya", 1)
+    assert ids(kims) == ids([others, co])
+    assert ids(both) == ids([across, cancelled, others, late, next_day, co])  # each once
 
 
 async def test_case_queries_filter_order_and_limit(uow: UnitOfWorkFactory):

@@ -4,9 +4,10 @@ store's lock, so that of two units of work booking the same slot exactly one com
 
 from __future__ import annotations
 
+import bisect
 import copy
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -18,13 +19,15 @@ from core.domain.scheduling.appointments import (
 )
 from core.domain.scheduling.feeds import CalendarFeed
 from core.domain.scheduling.series import Series
-from core.domain.scheduling.services import Service
+from core.domain.scheduling.services import MAX_MINUTES, Service
 from core.domain.scheduling.times import overlaps
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import CaseId, StaffId
+from core.ports.scheduling import CalendarRow
 
 if TYPE_CHECKING:
     from adapters.persistence.memory.store import Table
+    from core.domain.cases.case import Case
 
 # (table, what one row is called), attached to the in-memory unit of work by `memory`.
 SCHEDULING_TABLES = (
@@ -70,9 +73,12 @@ class MemoryServiceRepository:
 
 
 class MemoryAppointmentRepository:
-    def __init__(self, appointments: Table[Appointment], series: Table[Series]) -> None:
+    def __init__(
+        self, appointments: Table[Appointment], series: Table[Series], cases: Table[Case]
+    ) -> None:
         self._t = appointments
         self._s = series
+        self._cases = cases  # read for the calendar's projection only
 
     async def get(self, appointment_id: UUID) -> Appointment | None:
         return self._t.get(appointment_id)
@@ -152,6 +158,49 @@ class MemoryAppointmentRepository:
             and wanted.intersection(a.providers)
             and overlaps(a.start, a.end, start, end)
         )
+
+    async def calendar_rows(
+        self,
+        provider_ids: Iterable[StaffId],
+        start: datetime,
+        end: datetime,
+        day_starts: Sequence[tuple[date, datetime]],
+    ) -> list[CalendarRow]:
+        wanted, earliest = set(provider_ids), start - timedelta(minutes=MAX_MINUTES)
+        found = sorted(
+            (
+                a
+                for a in self._t.visible()
+                if wanted.intersection(a.providers)
+                and earliest <= a.start < end
+                and overlaps(a.start, a.end, start, end)
+            ),
+            key=lambda a: (a.start, str(a.id)),
+        )
+        needed = {a.case_id for a in found}
+        cases = {c.id: c for c in self._cases.visible() if c.id in needed}
+        firsts = sorted(day_starts, key=lambda d: d[1])
+        keys = [first for _, first in firsts]
+        rows = []
+        for a in found:
+            case = cases[a.case_id]
+            at = bisect.bisect_right(keys, a.start)
+            expected = case.members_on(firsts[max(at - 1, 0)][0])
+            rows.append(
+                CalendarRow(
+                    id=a.id,
+                    start=a.start,
+                    end=a.end,
+                    status=a.status,
+                    providers=a.providers,
+                    case_id=a.case_id,
+                    case_name=case.name,
+                    case_kind=case.kind,
+                    expected=len(expected),
+                    recorded=sum(1 for m in expected if m.person_id in a.attendance),
+                )
+            )
+        return rows
 
     async def in_series(self, series_id: UUID) -> list[Appointment]:
         return _ordered(a for a in self._t.visible() if a.series_id == series_id)

@@ -51,7 +51,7 @@ class MemoryUnitOfWork:
         self.credentials = MemoryCredentialRepository(store.tables["credentials"])
         self.services = MemoryServiceRepository(self._tables["services"])
         self.appointments = MemoryAppointmentRepository(
-            self._tables["appointments"], self._tables["series"]
+            self._tables["appointments"], self._tables["series"], self._tables["cases"]
         )
         self.feeds = MemoryCalendarFeedRepository(self._tables["feeds"])
         self.outbox = MemoryOutbox(store)

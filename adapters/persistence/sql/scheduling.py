@@ -12,8 +12,8 @@ checked before its commit under the single write lock; PostgreSQL's message afte
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
+from adapters.persistence.sql.calendar_rows import calendar_rows
 from adapters.persistence.sql.directory import _Versioned
 from adapters.persistence.sql.expressions import among, by_text, fold
 from core.domain.scheduling.appointments import (
@@ -40,6 +41,7 @@ from core.domain.shared.codes import CodeLine
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, Money, PersonId, StaffId
+from core.ports.scheduling import CalendarRow
 
 Row = dict[str, Any]
 NAME_TAKEN = "Another service already has this name."
@@ -381,6 +383,15 @@ class SqlAppointmentRepository:
         if skip:
             where.append(sa.not_(among(a.id, skip, self._dialect)))
         return await self._load(self._select(*where))
+
+    async def calendar_rows(
+        self,
+        provider_ids: Iterable[StaffId],
+        start: datetime,
+        end: datetime,
+        day_starts: Sequence[tuple[date, datetime]],
+    ) -> list[CalendarRow]:
+        return await calendar_rows(self._conn, provider_ids, start, end, day_starts)
 
     async def in_series(self, series_id: UUID) -> list[Appointment]:
         return await self._load(self._select(t.appointments.c.series_id == series_id))

@@ -1,11 +1,13 @@
-"""The calendar (day and week, one clinician or the whole practice); a free slot links to
-booking (scheduling/booking.py). Moving through weeks swaps only the calendar (htmx) and keeps
-the address, so every view can be bookmarked and works without JavaScript."""
+"""The calendar: the week of one clinician or a day of a page of clinicians as a time grid
+(calendar_grid.py), the week of several clinicians as a compact table (calendar_week.py); a free
+slot links to booking (scheduling/booking.py). Moving through weeks swaps only the calendar
+(htmx) and keeps the address, so every view can be bookmarked and works without JavaScript."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+import functools
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -17,19 +19,22 @@ from adapters.web.auth import StaffController
 from adapters.web.kit import forms
 from adapters.web.kit.params import ActorParam, AnyRequest, SchedDepsParam
 from adapters.web.kit.rendering import render
+from adapters.web.scheduling.calendar_grid import Column, fill
+from adapters.web.scheduling.calendar_week import compact_week
 from adapters.web.scheduling.forms import CalendarQuery
 from core.domain.cases.access import StaffActor
 from core.domain.directory.parties import StaffRole
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import StaffId
 from core.services.scheduling import views as schedule_views
-from core.services.scheduling.views.calendar import CalendarEntry, CalendarView
+from core.services.scheduling.views.calendar import CalendarView, DayHours
 
-FIRST_HOUR, LAST_HOUR = 7, 21  # rows of the grid; sessions outside them are listed apart
+# The practice's calendar hours until its settings screen supplies them.
+CALENDAR_HOURS = DayHours(first=8, last=18)
 EVERYONE = "all"
-
-
-# ----- reading the query --------------------------------------------------------------------------
+# Clinicians a page: columns of a practice day (they fit a tablet), rows of the compact week
+# (both keep a 200-clinician practice's page far under 200 KB).
+DAY_PAGE, WEEK_PAGE = 12, 50
 
 
 def default_whose(actor: StaffActor) -> str:
@@ -59,16 +64,38 @@ class CalendarParams:
     start: date
     days: int
     whose: str  # a staff id or EVERYONE
+    find: str = ""
+    page: int = 1
 
     @property
     def provider_ids(self) -> tuple[StaffId, ...] | None:
         return None if self.whose == EVERYONE else (StaffId(UUID(self.whose)),)
 
+    @property
+    def page_size(self) -> int | None:
+        if self.whose != EVERYONE:
+            return None
+        return DAY_PAGE if self.days == 1 else WEEK_PAGE
+
     def link(self, **changes: Any) -> str:
-        values = {"view": "day" if self.days == 1 else "week", "start": self.start.isoformat()}
-        values["who"] = self.whose
-        values.update({k: str(v) for k, v in changes.items()})
-        return "/schedule?" + urlencode(values)
+        """This calendar's address with `changes`; the page is dropped unless given (another
+        day or week keeps it, another view has pages of another size)."""
+        return _link(self, tuple(sorted((k, str(v)) for k, v in changes.items())))
+
+
+@functools.lru_cache(maxsize=1024)
+def _link(p: CalendarParams, changes: tuple[tuple[str, str], ...]) -> str:
+    """Memoized: the compact week asks for the same few day links in every row."""
+    changed = dict(changes)
+    values = {"view": "day" if p.days == 1 else "week", "start": p.start.isoformat()}
+    values["who"] = p.whose
+    if p.whose == EVERYONE:
+        if p.find:
+            values["find"] = p.find
+        if "view" not in changed and p.page > 1:
+            values["page"] = str(p.page)
+    values.update(changed)
+    return "/schedule?" + urlencode(values)
 
 
 def calendar_params(request: AnyRequest, actor: StaffActor, today: date) -> CalendarParams:
@@ -77,61 +104,28 @@ def calendar_params(request: AnyRequest, actor: StaffActor, today: date) -> Cale
     start = query.start or today
     if days == 7:
         start -= timedelta(days=start.weekday())  # weeks start on Monday
-    return CalendarParams(start=start, days=days, whose=whose_calendar(query.who, actor))
+    return CalendarParams(
+        start=start,
+        days=days,
+        whose=whose_calendar(query.who, actor),
+        find=query.find.strip(),
+        page=query.page,
+    )
 
 
-# ----- the grid -----------------------------------------------------------------------------------
-
-
-@dataclass
-class Column:
-    """One column of the grid: a day (week view) or a clinician (practice day view)."""
-
-    title: str
-    day: date
-    provider: str | None  # the clinician a free slot books for; None: chosen on the form
-    before: list[CalendarEntry] = field(default_factory=list)
-    hours: dict[int, list[CalendarEntry]] = field(default_factory=dict)
-    busy: set[int] = field(default_factory=set)  # hours some session overlaps
-    after: list[CalendarEntry] = field(default_factory=list)
-
-    def place(self, e: CalendarEntry) -> None:
-        if e.start.hour < FIRST_HOUR:
-            self.before.append(e)
-        elif e.start.hour >= LAST_HOUR:
-            self.after.append(e)
-        else:
-            self.hours.setdefault(e.start.hour, []).append(e)
-        if e.status in ("cancelled", "late_cancelled"):
-            return
-        end_hour = e.end.hour + (1 if e.end.minute else 0) if e.end.date() == e.start.date() else 24
-        self.busy.update(range(e.start.hour, end_hour))
-
-
-def grid(view: CalendarView, p: CalendarParams) -> list[Column]:
-    if p.days == 1 and len(view.providers) > 1:
-        columns = {ref.id: Column(ref.name, p.start, str(ref.id)) for ref in view.providers}
-        for d in view.days:
-            for e in d.entries:
-                for ref in e.providers:
-                    if ref.id in columns:
-                        columns[ref.id].place(e)
-        return list(columns.values())
+def columns(view: CalendarView, p: CalendarParams) -> list[Column]:
+    """The time grid's columns: a clinician each in a day of several, else a day each."""
+    if p.days == 1 and p.whose == EVERYONE:
+        result = []
+        for ref in view.providers:
+            mine = [e for d in view.days for e in d.entries if ref in e.providers]
+            column = Column(ref.name, p.start, str(ref.id), key=f"c-{ref.id}")
+            result.append(fill(column, mine, view.hours))
+        return result
     provider = None if p.whose == EVERYONE else p.whose
-    result = []
-    for d in view.days:
-        col = Column(f"{d.day:%a %d %b}", d.day, provider)
-        for e in d.entries:
-            col.place(e)
-        result.append(col)
-    return result
-
-
-def slot_link(col: Column, hour: int, p: CalendarParams) -> str:
-    values = {"start": datetime.combine(col.day, time(hour)).strftime("%Y-%m-%dT%H:%M")}
-    if col.provider:
-        values["who"] = col.provider
-    return "/schedule/new?" + urlencode(values)
+    return [
+        fill(Column(f"{d.day:%a %d %b}", d.day, provider), d.entries, view.hours) for d in view.days
+    ]
 
 
 def _whose_name(view: CalendarView, p: CalendarParams) -> str | None:
@@ -151,21 +145,27 @@ class CalendarPages(StaffController):
         today = deps.clock.today()
         p = calendar_params(request, actor, today)
         query = schedule_views.CalendarQuery(
-            start_day=p.start, days=p.days, provider_ids=p.provider_ids
+            start_day=p.start,
+            days=p.days,
+            provider_ids=p.provider_ids,
+            hours=CALENDAR_HOURS,
+            find=p.find,
+            page=p.page,
+            page_size=p.page_size,
         )
         view = await schedule_views.calendar(deps, actor, query)
+        compact = p.whose == EVERYONE and p.days == 7
         context = {
             "actor": actor,
             "view": view,
             "p": p,
-            "columns": grid(view, p),
-            "hours": range(FIRST_HOUR, LAST_HOUR),
+            "columns": [] if compact else columns(view, p),
+            "week_rows": compact_week(view) if compact else [],
+            "day_page": DAY_PAGE,
             "today": today,
             "whose_name": _whose_name(view, p),
             "on_behalf": p.whose not in (EVERYONE, str(actor.id)),
-            "slot_link": slot_link,
             "EVERYONE": EVERYONE,
-            "this_week": p.link(start=today),
         }
         return render(
             request, "scheduling/calendar.html", context, fragment="scheduling/_calendar.html"

@@ -99,11 +99,14 @@ class FeedForm(msgspec.Struct, kw_only=True):
 
 
 class CalendarQuery(msgspec.Struct, kw_only=True):
-    """The calendar's address: `view=day|week`, `start`, `who` (a staff id or "all")."""
+    """The calendar's address: `view=day|week`, `start`, `who` (a staff id or "all"); for
+    everyone, `find` (part of a clinician's name) and `page`."""
 
     view: str = ""
     start: date | None = None
     who: str = ""
+    find: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    page: Annotated[int, msgspec.Meta(ge=1, le=10_000), what("a page")] = 1
 
 
 class PanelQuery(msgspec.Struct, kw_only=True):

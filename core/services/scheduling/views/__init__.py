@@ -25,6 +25,7 @@ from core.services.scheduling.views.calendar import (
     CalendarEntry,
     CalendarQuery,
     CalendarView,
+    DayHours,
     calendar,
 )
 from core.services.scheduling.views.case_schedule import (
@@ -55,6 +56,7 @@ __all__ = [
     "CalendarView",
     "CaseSchedule",
     "ChangeView",
+    "DayHours",
     "GridRow",
     "GridSession",
     "ParticipantAttendance",
