@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Protocol
 
+from core.domain.cases.access import StaffScope
 from core.domain.directory.credentials import Credentials, LockoutRule
 from core.domain.directory.parties import Organization, Person, StaffMember
 from core.domain.shared.values import OrganizationId, PersonId, StaffId
 from core.ports.shared import Transaction
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleVisibility:
+    """The people a staff member may see (HIPAA minimum necessary), as a rule a store applies
+    before it pages: those related to a case that matches one of `scopes` on the case's
+    reference day as of `today` (the actor's cases, `listing_scope`), and those related to no
+    case at all (an open directory entry, as `person_permissions` has it)."""
+
+    today: date
+    scopes: tuple[StaffScope, ...]
 
 
 class PersonRepository(Protocol):
@@ -17,8 +30,24 @@ class PersonRepository(Protocol):
     async def get_many(self, ids: Iterable[PersonId]) -> dict[PersonId, Person]: ...
     async def add(self, person: Person) -> None: ...
     async def update(self, person: Person) -> None: ...
-    async def search(self, text: str, limit: int = 20) -> list[Person]:
-        """People whose legal or preferred name or email contains `text`, by name."""
+    async def search(
+        self, text: str, limit: int = 20, visible: PeopleVisibility | None = None
+    ) -> list[Person]:
+        """People whose legal or preferred name or email contains `text`, by name; with
+        `visible`, only those it lets see (None: everyone)."""
+        ...
+
+    async def visible_among(
+        self, ids: Iterable[PersonId], visible: PeopleVisibility
+    ) -> frozenset[PersonId]:
+        """Those of `ids` that `visible` lets see, in one statement."""
+        ...
+
+    async def with_details(
+        self, email: str | None, mobile: str | None, legal_name: str, date_of_birth: date | None
+    ) -> list[PersonId]:
+        """People who share the email, the mobile number, or the legal name (case folded) with
+        the date of birth: who a new entry would duplicate."""
         ...
 
 

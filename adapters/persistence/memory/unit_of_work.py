@@ -40,7 +40,7 @@ class MemoryUnitOfWork:
                 *SCHEDULING_TABLES,
             )
         }
-        self.people = MemoryPersonRepository(self._tables["people"])
+        self.people = MemoryPersonRepository(self._tables["people"], self._tables["cases"])
         self.organizations = MemoryOrganizationRepository(self._tables["organizations"])
         self.staff = MemoryStaffRepository(self._tables["staff"])
         self.cases = MemoryCaseRepository(self._tables["cases"], self._tables["people"])

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.expressions import among, by_text, contains, fold
+from adapters.persistence.sql.scopes import RELATED_PEOPLE, case_held
 from core.domain.cases.access import StaffScope
 from core.domain.cases.case import Case, CaseStatus, Membership
 from core.domain.cases.kinds import MemberRole
@@ -312,12 +313,7 @@ class SqlCaseRepository:
                 sa.select(column.label("person_id"), column.table.c.case_id).where(
                     among(column, found, self._dialect)
                 )
-                for column in (
-                    t.case_memberships.c.person_id,
-                    t.case_billing.c.payer_person_id,
-                    t.case_helpers.c.helper_id,
-                    t.case_communication.c.person_id,
-                )
+                for column in RELATED_PEOPLE
             )
         )
         for person_id, case_id in await self._conn.execute(related):
@@ -342,23 +338,7 @@ class SqlCaseRepository:
         return await self._ids(query.distinct())
 
     def _held(self, scope: StaffScope, today: date) -> sa.ColumnElement[bool]:
-        """The case has one of `scope.staff_ids` in one of `scope.duties` on its reference day
-        (as core.domain.cases.access.reference_day: the closing day of a case closed before today,
-        the opening day of one that opens later, else today)."""
-        c, s = t.cases.c, t.case_staff.c
-        today_ = sa.literal(today, sa.Date)
-        day = sa.case(
-            (sa.and_(c.closed_on.is_not(None), c.closed_on < today_), c.closed_on),
-            (c.opened_on > today_, c.opened_on),
-            else_=today_,
-        )
-        return sa.exists().where(
-            s.case_id == c.id,
-            among(s.staff_id, scope.staff_ids, self._dialect),
-            s.duty.in_(sorted(d.value for d in scope.duties)),
-            s.start_on <= day,
-            sa.or_(s.end_on.is_(None), s.end_on >= day),
-        )
+        return case_held(scope, today, self._dialect)
 
     async def list_page(self, query: CaseListQuery) -> tuple[list[Case], int]:
         c = t.cases.c
