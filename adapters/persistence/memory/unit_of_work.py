@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
-from adapters.persistence.memory.cases import MemoryCaseRepository, MemoryHistoryRepository
+from adapters.persistence.memory.cases import (
+    MemoryCaseGlance,
+    MemoryCaseRepository,
+    MemoryHistoryRepository,
+)
 from adapters.persistence.memory.directory import (
     MemoryCredentialRepository,
     MemoryOrganizationRepository,
@@ -45,6 +49,7 @@ class MemoryUnitOfWork:
         self.staff = MemoryStaffRepository(self._tables["staff"])
         self.cases = MemoryCaseRepository(self._tables["cases"], self._tables["people"])
         self.history = MemoryHistoryRepository(store)
+        self.glances = MemoryCaseGlance(self._tables["appointments"])
         self.diagnoses = MemoryDiagnosisRepository(self._tables["diagnoses"])
         self.credentials = MemoryCredentialRepository(store.tables["credentials"])
         self.services = MemoryServiceRepository(self._tables["services"])
