@@ -9,7 +9,7 @@ import pytest
 
 from core.domain.cases.kinds import CaseKind
 from core.domain.cases.responsibilities import HelperKind
-from core.domain.shared.errors import InvalidInput
+from core.domain.shared.errors import DomainError
 from core.services import cases, directory
 from core.services.cases import views as case_views
 from tests.support.practice import Practice
@@ -43,7 +43,7 @@ async def test_the_representative_is_named_and_pays_with_the_opening(practice: P
 async def test_a_representative_without_a_client_registers_nobody(practice: Practice):
     lee = await practice.staff("Dr. Lee")
     mother = directory.RegisterPerson(legal_name="Claire Bennett")
-    with pytest.raises(InvalidInput, match="Name the client first"):
+    with pytest.raises(DomainError, match="at least 1 client"):
         await cases.open_case(
             practice.deps,
             lee,
