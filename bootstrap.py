@@ -11,6 +11,7 @@ import os
 import secrets
 import sys
 from collections.abc import Coroutine, Mapping, Sequence
+from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
 
@@ -22,6 +23,10 @@ from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore as LitestarMemoryStore
 
 from adapters.cli import demo
+from adapters.notify.console import ConsoleEmailSender, ConsoleSmsSender
+from adapters.notify.memory import MemoryEmailSender, MemorySmsSender
+from adapters.notify.smtp import SmtpEmailSender, SmtpSettings
+from adapters.notify.twilio_sms import TwilioSettings, TwilioSignature, TwilioSmsSender
 from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
@@ -37,6 +42,8 @@ from adapters.web.app import WebConfig, build_app
 from adapters.web.request_log import RequestLog
 from core.domain.billing import events as billing_events
 from core.domain.cases import events as case_events
+from core.domain.communication.messages import RetryPolicy
+from core.domain.communication.reminders import ReminderPolicy
 from core.domain.documentation import events as documentation_events
 from core.domain.scheduling import events as scheduling_events
 from core.domain.shared.errors import DomainError, Forbidden
@@ -45,6 +52,10 @@ from core.services.audit import AuditDeps, verify_log
 from core.services.audit.changes import audit_changes
 from core.services.billing import history as billing_history
 from core.services.cases import history as case_history
+from core.services.communication import reminders
+from core.services.communication.accounts import AccountMailDeps
+from core.services.communication.delivery import DeliveryDeps, run_worker
+from core.services.communication.reminders import PolicySource
 from core.services.documentation import history as documentation_history
 from core.services.scheduling import handlers as scheduling_handlers
 from core.services.scheduling import history as scheduling_history
@@ -55,22 +66,42 @@ from core.services.shared.use_case import Deps
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/hearth.db"
 
 
-def message_bus() -> MessageBus:
+def fixed_policy(policy: ReminderPolicy) -> PolicySource:
+    """A reminder policy that does not change while the process runs (until the practice
+    settings screen stores one)."""
+
+    async def policy_of(uow: object) -> ReminderPolicy:
+        del uow
+        return policy
+
+    return policy_of
+
+
+DEFAULT_POLICY = fixed_policy(ReminderPolicy(practice_name="Hearth practice"))
+
+
+def message_bus(policy_of: PolicySource = DEFAULT_POLICY) -> MessageBus:
     """What each context does when an event happens, in one place: event type -> handlers (in
     order), then the finishers that see the whole intent. A handler for a base class sees
     every event derived from it."""
-    return MessageBus(
-        {
-            case_events.CaseEvent: [case_history.narrate],
-            case_events.CaseClosed: [scheduling_handlers.cancel_sessions_of_closed_case],
-            scheduling_events.AppointmentEvent: [scheduling_history.narrate],
-            documentation_events.DiagnosisEvent: [documentation_history.narrate],
-            billing_events.CodesConfirmed: [billing_history.narrate],
-            scheduling_events.UpcomingSessionsCancelled: [
-                scheduling_history.narrate_cancelled_upcoming
-            ],
-        },
-        finishers=[case_history.write_history, audit_changes],
+    handlers: dict[type[Any], list[Any]] = {
+        case_events.CaseEvent: [case_history.narrate],
+        case_events.CaseClosed: [scheduling_handlers.cancel_sessions_of_closed_case],
+        scheduling_events.AppointmentEvent: [scheduling_history.narrate],
+        documentation_events.DiagnosisEvent: [documentation_history.narrate],
+        billing_events.CodesConfirmed: [billing_history.narrate],
+        scheduling_events.UpcomingSessionsCancelled: [
+            scheduling_history.narrate_cancelled_upcoming
+        ],
+    }
+    for event_type, more in reminders.handlers(policy_of).items():
+        handlers.setdefault(event_type, []).extend(more)
+    return MessageBus(handlers, finishers=[case_history.write_history, audit_changes])
+
+
+def practice_policy(settings: Settings) -> PolicySource:
+    return fixed_policy(
+        ReminderPolicy(practice_name=settings.practice_name, timezone=settings.timezone)
     )
 
 
@@ -83,10 +114,38 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     environment: str = "development"  # "production" refuses to start without a secret key
     database_url: str = DEFAULT_DATABASE_URL  # or "memory"
     timezone: str = "UTC"  # the practice's timezone: what "today" means
+    practice_name: str = "Hearth practice"  # what reminders say they come from
+    public_url: str = ""  # where people reach Hearth, for links in mail; "": http://host:port
     secret_key: str = ""
     owner_sees_clinical: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
+    # Delivery of email and SMS (adapters/notify): "console" prints a line without content,
+    # "memory" keeps messages in the process, "smtp" / "twilio" send them.
+    email: str = "console"
+    email_from: str = "Hearth <no-reply@hearth.invalid>"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 587
+    smtp_security: str = "starttls"  # "starttls", "tls" (port 465) or "none" (a local relay)
+    smtp_username: str = ""
+    smtp_password: str = ""
+    sms: str = "console"
+    sms_from: str = ""  # an E.164 number or a Twilio Messaging Service SID
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_base_url: str = ""  # tests only: a local server that speaks Twilio's API
+    # "inline": the web process delivers the outbox itself (one machine); "off": run
+    # `hearth worker` processes instead (any number, on any machine, against one PostgreSQL).
+    worker: str = "inline"
+    worker_batch: int = 50  # messages claimed at once
+    # How long a claimed message is a worker's alone: one that dies mid-batch hands its
+    # messages back after this (long enough for a slow provider to answer a whole batch).
+    worker_lease_seconds: int = 300
+    worker_retry_seconds: int = 60  # the longest wait before the first retry (then doubling)
+    workers: int = 1  # web processes of `hearth serve` (`--workers N` overrides it)
+    # Connections to the practice's database for all the web processes of one `hearth serve`
+    # together: each process's pool gets an equal share (PostgreSQL; SQLite needs few).
+    database_connections: int = 20
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -99,6 +158,24 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             settings = msgspec.convert(raw, cls, strict=False)
         except msgspec.ValidationError as exc:
             raise SystemExit(f"hearth: bad setting: {exc}") from exc
+        for name, allowed in (
+            ("email", {"console", "memory", "smtp"}),
+            ("sms", {"console", "memory", "twilio"}),
+            ("worker", {"inline", "off"}),
+            ("smtp_security", {"starttls", "tls", "none"}),
+        ):
+            if getattr(settings, name) not in allowed:
+                raise SystemExit(
+                    f"hearth: HEARTH_{name.upper()} must be one of {', '.join(sorted(allowed))}."
+                )
+        if settings.workers < 1 or settings.database_connections < 1:
+            raise SystemExit(
+                "hearth: HEARTH_WORKERS and HEARTH_DATABASE_CONNECTIONS are 1 or more."
+            )
+        if settings.workers > 1 and settings.persistence == "memory":
+            raise SystemExit(
+                "hearth: the in-memory practice lives in one process; use one worker or a database."
+            )
         if settings.environment == "production" and len(settings.secret_key) < 32:
             raise SystemExit(
                 "hearth: HEARTH_SECRET_KEY (32 characters or more) is required in production."
@@ -106,8 +183,32 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return settings
 
     @property
+    def shows_mail(self) -> bool:
+        """The console adapters print whole messages in development only."""
+        return self.environment == "development"
+
+    @property
+    def link_base(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    @property
     def persistence(self) -> str:
         return "memory" if self.database_url == "memory" else "sql"
+
+    @property
+    def pool_size(self) -> int:
+        """This process's share of `database_connections` (two at least: a request may hold
+        one while a background step holds another)."""
+        return max(2, self.database_connections // self.workers)
+
+
+def practice_engine(settings: Settings) -> Any:
+    """The practice's engine, its pool a fixed share of the configured total and no overflow:
+    N processes never open more than the total, and a request that finds every connection
+    busy waits for one (SQLAlchemy's pool timeout) instead of opening one more."""
+    if settings.database_url.startswith("sqlite"):
+        return create_engine(settings.database_url)  # one file, one writer: the default pool
+    return create_engine(settings.database_url, pool_size=settings.pool_size, max_overflow=0)
 
 
 def audit_engine(database_url: str, engine: Any) -> Any:
@@ -116,6 +217,26 @@ def audit_engine(database_url: str, engine: Any) -> Any:
     wait for the disk (see adapters/persistence/sql/audit.py)."""
     del engine  # the practice's: the audit log never shares its connections
     return create_audit_engine(audit_database_url(database_url))
+
+
+def smtp_settings(settings: Settings) -> SmtpSettings:
+    return SmtpSettings(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.email_from,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        security=settings.smtp_security,
+    )
+
+
+def twilio_settings(settings: Settings) -> TwilioSettings:
+    return TwilioSettings(
+        account_sid=settings.twilio_account_sid,
+        auth_token=settings.twilio_auth_token,
+        sender=settings.sms_from,
+        base_url=settings.twilio_base_url,
+    )
 
 
 class Container(containers.DeclarativeContainer):
@@ -127,7 +248,7 @@ class Container(containers.DeclarativeContainer):
 
     memory_store = providers.Singleton(MemoryStore)
     # Made on first use only: the in-memory practice never opens a database.
-    engine = providers.Singleton(create_engine, settings.provided.database_url)
+    engine = providers.Singleton(practice_engine, settings)
     uow_factory = providers.Selector(
         settings.provided.persistence,
         memory=providers.Singleton(memory_uow_factory, memory_store),
@@ -139,7 +260,35 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryAuditLog),
         sql=providers.Singleton(SqlAuditLog, audit_engine),
     )
-    bus = providers.Singleton(message_bus)
+    reminder_policy = providers.Singleton(practice_policy, settings)
+    bus = providers.Singleton(message_bus, reminder_policy)
+    email_sender = providers.Selector(
+        settings.provided.email,
+        console=providers.Singleton(ConsoleEmailSender, settings.provided.shows_mail),
+        memory=providers.Singleton(MemoryEmailSender),
+        smtp=providers.Singleton(SmtpEmailSender, providers.Callable(smtp_settings, settings)),
+    )
+    sms_sender = providers.Selector(
+        settings.provided.sms,
+        console=providers.Singleton(ConsoleSmsSender, settings.provided.shows_mail),
+        memory=providers.Singleton(MemorySmsSender),
+        twilio=providers.Singleton(TwilioSmsSender, providers.Callable(twilio_settings, settings)),
+    )
+    delivery_deps = providers.Singleton(
+        DeliveryDeps,
+        uow=uow_factory,
+        clock=clock,
+        email=email_sender,
+        sms=sms_sender,
+        batch=settings.provided.worker_batch,
+        policy=providers.Callable(
+            lambda s: RetryPolicy(first=timedelta(seconds=s.worker_retry_seconds)), settings
+        ),
+        lease=providers.Callable(lambda s: timedelta(seconds=s.worker_lease_seconds), settings),
+        sweep=providers.Callable(
+            partial, reminders.queue_coming, uow_factory, reminder_policy, clock, ids
+        ),
+    )
     deps = providers.Singleton(
         Deps, uow=uow_factory, clock=clock, ids=ids, audit=audit_log, bus=bus
     )
@@ -152,6 +301,16 @@ class Container(containers.DeclarativeContainer):
         audit=audit_log,
         bus=bus,
         timezone=settings.provided.timezone,
+    )
+    account_deps = providers.Singleton(
+        AccountMailDeps,
+        uow=uow_factory,
+        clock=clock,
+        ids=ids,
+        audit=audit_log,
+        bus=bus,
+        public_url=settings.provided.link_base,
+        practice_name=settings.provided.practice_name,
     )
     audit_deps = providers.Singleton(
         AuditDeps,
@@ -199,6 +358,14 @@ def session_store(container: Container) -> Store:
     return LitestarMemoryStore()
 
 
+def inbound_sms(settings: Settings) -> tuple[TwilioSignature, str, str] | None:
+    """What the inbound-SMS webhook needs, when Twilio delivers the practice's SMS."""
+    if settings.sms != "twilio":
+        return None
+    url = f"{settings.link_base}/sms/inbound"
+    return TwilioSignature(settings.twilio_auth_token), url, settings.practice_name
+
+
 def create_app(container: Container) -> Litestar:
     """The web application over the container: handlers get the core's dependencies through
     `Provide` closures, so a test can override any provider before the first request."""
@@ -210,17 +377,41 @@ def create_app(container: Container) -> Litestar:
         secure_cookies=settings.environment == "production",
         now=lambda: container.clock().now().timestamp(),  # session timeouts follow the clock
     )
+    worker = InlineWorker(container) if settings.worker == "inline" else None
+    inbound = inbound_sms(settings)
     return build_app(
         web,
+        deps=lambda: container.deps(),
         dependencies={
-            "deps": Provide(lambda: container.deps(), sync_to_thread=False),
             "scheduling_deps": Provide(lambda: container.scheduling_deps(), sync_to_thread=False),
             "audit_deps": Provide(lambda: container.audit_deps(), sync_to_thread=False),
+            "account_deps": Provide(lambda: container.account_deps(), sync_to_thread=False),
+            "sms_inbound": Provide(lambda: inbound, sync_to_thread=False),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         },
         session_store=session_store(container),
-        on_shutdown=[partial(close_database, container)],
+        on_startup=[worker.start] if worker else [],
+        on_shutdown=[*([worker.stop] if worker else []), partial(close_database, container)],
     )
+
+
+class InlineWorker:
+    """The delivery worker inside the web process (`HEARTH_WORKER=inline`, the default of a
+    one-machine practice): started with the app, stopped before its database closes."""
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._stop.clear()
+        self._task = asyncio.create_task(run_worker(self._container.delivery_deps(), self._stop))
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await self._task
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -236,7 +427,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     audit_cmd.add_argument(
         "audit_command", choices=["verify"], help="verify: check every link of the hash chain"
     )
-    commands.add_parser("serve", help="serve the web UI (uvicorn) on HEARTH_HOST:HEARTH_PORT")
+    serve_cmd = commands.add_parser(
+        "serve", help="serve the web UI (uvicorn) on HEARTH_HOST:HEARTH_PORT"
+    )
+    serve_cmd.add_argument(
+        "--workers",
+        type=int,
+        help="web processes (default HEARTH_WORKERS, 1); they share the database connections",
+    )
+    commands.add_parser(
+        "worker", help="deliver the outbox's email and SMS until stopped (Ctrl-C, SIGTERM)"
+    )
     owner_cmd = commands.add_parser(
         "create-owner", help="first run: create the practice owner (asks for the password)"
     )
@@ -246,7 +447,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     args = parser.parse_args(argv)
+    if args.command == "serve" and args.workers is not None:
+        if args.workers < 1:
+            parser.error("--workers is 1 or more")
+        # The worker processes read their settings from the environment, as this one does.
+        os.environ["HEARTH_WORKERS"] = str(args.workers)
     settings = Settings.from_env()
+    if args.command == "serve" and settings.workers > 1 and not settings.secret_key:
+        # Development without a key: one for all the workers, or a form served by one would be
+        # refused by another (the CSRF token is signed with it).
+        os.environ["HEARTH_SECRET_KEY"] = secrets.token_hex(32)
     if args.command == "serve":
         return _serve(make_container(settings))
     if args.command == "create-owner":
@@ -254,6 +464,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _create_owner(make_container(settings), args.name, args.email, password)
     if args.command == "migrate":
         return _migrate(settings)
+    if args.command == "worker":
+        return _work(make_container(settings))
     if args.command == "audit":
         return _verify_audit(make_container(settings))
     if args.command == "settings":
@@ -266,6 +478,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def web_app() -> RequestLog:
+    """The application of one web process, from the environment's settings: what each of
+    `hearth serve --workers N`'s processes runs (uvicorn imports it by name)."""
+    return RequestLog(create_app(make_container()))
+
+
 def _serve(container: Container) -> int:
     import uvicorn  # only the server needs it
 
@@ -274,15 +492,46 @@ def _serve(container: Container) -> int:
     # Uvicorn's access log prints whole URLs (search words, the calendar feed's secret): off,
     # and our own request log instead (method, path without query, status, duration).
     log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    log_config["loggers"]["hearth"] = {"handlers": ["default"], "level": "INFO"}
-    uvicorn.run(
-        RequestLog(create_app(container)),
-        host=settings.host,
-        port=settings.port,
-        log_level="info",
-        access_log=False,
-        log_config=log_config,
-    )
+    # Not propagated: a worker process builds its app after this is applied, and Litestar's
+    # own logging set-up would print every line a second time.
+    log_config["loggers"]["hearth"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "info",
+        "access_log": False,
+        "log_config": log_config,
+    }
+    if settings.workers == 1:  # in this process, over this container
+        uvicorn.run(RequestLog(create_app(container)), **options)
+    else:  # each worker process builds its own container, pool and staff cache
+        uvicorn.run(
+            "bootstrap:web_app",
+            factory=True,
+            workers=settings.workers,
+            # A worker busy importing on a loaded machine is not a dead one.
+            timeout_worker_healthcheck=30,
+            **options,
+        )
+    return 0
+
+
+def _work(container: Container) -> int:
+    """`hearth worker`: deliver until SIGINT / SIGTERM, finishing the round in progress."""
+    import logging
+    import signal
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+    async def work() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        print("hearth worker: delivering the outbox (Ctrl-C stops).", flush=True)
+        await run_worker(container.delivery_deps(), stop)
+
+    run_with_database(container, work())
     return 0
 
 

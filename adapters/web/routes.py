@@ -8,6 +8,9 @@ from adapters.web.audit.log import AuditPages
 from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
+from adapters.web.communication.inbound_sms import sms_inbound
+from adapters.web.communication.password_reset import PasswordReset
+from adapters.web.communication.undelivered import UndeliveredPages
 from adapters.web.directory import people
 from adapters.web.directory.sign_in import SignIn
 from adapters.web.directory.staff import StaffPages
@@ -19,6 +22,8 @@ from adapters.web.scheduling.feed import FeedSettings, feed
 
 ROUTES: list[ControllerRouterHandler] = [
     SignIn,  # no staff guard: sign-in, sign-out and setup
+    PasswordReset,  # no staff guard: whoever forgot a password is not signed in
+    sms_inbound,  # no staff guard: signed by the SMS provider
     CaseOpening,
     CasePages,
     CaseChanges,
@@ -31,4 +36,5 @@ ROUTES: list[ControllerRouterHandler] = [
     FeedSettings,
     feed,  # public by its secret: no staff guard
     AuditPages,
+    UndeliveredPages,
 ]

@@ -6,10 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
+from uuid import UUID
 
 from core.domain.cases.access import StaffScope
 from core.domain.directory.credentials import Credentials, LockoutRule
 from core.domain.directory.parties import Organization, Person, StaffMember
+from core.domain.directory.tokens import StaffToken, TokenPurpose
 from core.domain.shared.values import OrganizationId, PersonId, StaffId
 from core.ports.shared import Transaction
 
@@ -30,6 +32,10 @@ class PersonRepository(Protocol):
     async def get_many(self, ids: Iterable[PersonId]) -> dict[PersonId, Person]: ...
     async def add(self, person: Person) -> None: ...
     async def update(self, person: Person) -> None: ...
+    async def with_mobile(self, mobile: str) -> list[Person]:
+        """The people with this mobile number (as stored: cleaned, e.g. "+15555550100")."""
+        ...
+
     async def search(
         self, text: str, limit: int = 20, visible: PeopleVisibility | None = None
     ) -> list[Person]:
@@ -61,6 +67,18 @@ class OrganizationRepository(Protocol):
     async def search(self, text: str, limit: int = 20) -> list[Organization]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class SignedInRecord:
+    """What every signed-in request needs to know about its staff member, read at once: who
+    they are, whom they supervise, the generation of their password (None without one) and the
+    staff directory's version (it changes with every change to any staff member)."""
+
+    staff: StaffMember
+    supervisees: frozenset[StaffId]
+    generation: int | None
+    directory_version: int
+
+
 class StaffRepository(Protocol):
     async def get(self, staff_id: StaffId) -> StaffMember | None: ...
     async def get_many(self, ids: Iterable[StaffId]) -> dict[StaffId, StaffMember]: ...
@@ -75,9 +93,19 @@ class StaffRepository(Protocol):
         ...
 
     async def update(self, staff: StaffMember) -> None: ...
-    async def list_all(self) -> list[StaffMember]: ...
+    async def list_all(self) -> list[StaffMember]:
+        """Every staff member, by name. The members may be shared with other readers (a cache
+        of the directory at its current version): read them, never change them."""
+        ...
+
     async def supervisees_of(self, staff_id: StaffId) -> frozenset[StaffId]: ...
     async def count(self) -> int: ...
+    async def signed_in(self, staff_id: StaffId) -> SignedInRecord | None:
+        """The staff member with what a signed-in request needs (see `SignedInRecord`), in one
+        statement; None when there is no such staff member. Called where a signed-in request
+        starts: for the rest of it (the task and those it starts) the directory as of the
+        version read here is current, and `list_all` asks the database nothing more."""
+        ...
 
 
 class CredentialRepository(Protocol):
@@ -104,6 +132,24 @@ class CredentialRepository(Protocol):
         ...
 
 
+class StaffTokenRepository(Protocol):
+    async def add(self, token: StaffToken) -> None:
+        """Store a new token; the staff member's earlier unused ones of the same purpose stop
+        working (only the newest link opens)."""
+        ...
+
+    async def by_hash(self, token_hash: str) -> StaffToken | None: ...
+
+    async def use(self, token_id: UUID, at: datetime) -> bool:
+        """Mark the token used, once: False when it was used already (a second click, or two
+        tabs), as one statement so two uses at once cannot both succeed."""
+        ...
+
+    async def count_since(self, staff_id: StaffId, purpose: TokenPurpose, since: datetime) -> int:
+        """How many were made since then (to limit how many links one address is sent)."""
+        ...
+
+
 class DirectoryStore(Transaction, Protocol):
     """The directory's store: people, organizations, staff and their credentials."""
 
@@ -115,3 +161,5 @@ class DirectoryStore(Transaction, Protocol):
     def staff(self) -> StaffRepository: ...
     @property
     def credentials(self) -> CredentialRepository: ...
+    @property
+    def staff_tokens(self) -> StaffTokenRepository: ...

@@ -13,13 +13,17 @@ from core.domain.directory.credentials import Credentials, LockoutRule
 from core.domain.directory.parties import Organization, Person, StaffMember
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import PersonId, StaffId
-from core.ports.directory import PeopleVisibility
+from core.ports.directory import PeopleVisibility, SignedInRecord
 
 
 class MemoryPersonRepository(Repository[Person]):
     def __init__(self, table: Table[Person], cases: Table[Case]) -> None:
         super().__init__(table)
         self._cases = cases  # who a person is related to decides who may see them
+
+    async def with_mobile(self, mobile: str) -> list[Person]:
+        found = [copy.deepcopy(p) for p in self._t.visible() if p.mobile == mobile]
+        return sorted(found, key=lambda p: str(p.id))
 
     async def search(
         self, text: str, limit: int = 20, visible: PeopleVisibility | None = None
@@ -74,6 +78,12 @@ class MemoryOrganizationRepository(Repository[Organization]):
 
 
 class MemoryStaffRepository(Repository[StaffMember]):
+    def __init__(
+        self, table: Table[StaffMember], credentials: dict[StaffId, Credentials] | None = None
+    ) -> None:
+        super().__init__(table)
+        self._credentials = credentials if credentials is not None else {}
+
     async def add(self, staff: StaffMember) -> None:
         if await self.by_email(staff.email) is not None:
             raise InvalidInput("Another staff member already uses this email.", field="email")
@@ -105,6 +115,19 @@ class MemoryStaffRepository(Repository[StaffMember]):
 
     async def count(self) -> int:
         return sum(1 for _ in self._t.visible())
+
+    async def signed_in(self, staff_id: StaffId) -> SignedInRecord | None:
+        staff = await self.get(staff_id)
+        if staff is None:
+            return None
+        credentials = self._credentials.get(staff_id)
+        return SignedInRecord(
+            staff=staff,
+            supervisees=await self.supervisees_of(staff_id),
+            generation=credentials.generation if credentials is not None else None,
+            # As the SQL adapters count: one per member added and per change of a member.
+            directory_version=sum(s.version + 1 for s in self._t.visible()),
+        )
 
 
 class MemoryCredentialRepository:

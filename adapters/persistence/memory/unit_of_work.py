@@ -10,6 +10,7 @@ from adapters.persistence.memory.cases import (
     MemoryCaseRepository,
     MemoryHistoryRepository,
 )
+from adapters.persistence.memory.communication import MemoryOutbox
 from adapters.persistence.memory.directory import (
     MemoryCredentialRepository,
     MemoryOrganizationRepository,
@@ -24,6 +25,7 @@ from adapters.persistence.memory.scheduling import (
     MemoryServiceRepository,
     check_at_commit,
 )
+from adapters.persistence.memory.staff_tokens import MemoryStaffTokenRepository
 from adapters.persistence.memory.store import MemoryStore, Table
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.events import DomainEvent
@@ -46,7 +48,7 @@ class MemoryUnitOfWork:
         }
         self.people = MemoryPersonRepository(self._tables["people"], self._tables["cases"])
         self.organizations = MemoryOrganizationRepository(self._tables["organizations"])
-        self.staff = MemoryStaffRepository(self._tables["staff"])
+        self.staff = MemoryStaffRepository(self._tables["staff"], store.tables["credentials"])
         self.cases = MemoryCaseRepository(self._tables["cases"], self._tables["people"])
         self.history = MemoryHistoryRepository(store)
         self.glances = MemoryCaseGlance(self._tables["appointments"])
@@ -57,6 +59,8 @@ class MemoryUnitOfWork:
             self._tables["appointments"], self._tables["series"]
         )
         self.feeds = MemoryCalendarFeedRepository(self._tables["feeds"])
+        self.outbox = MemoryOutbox(store)
+        self.staff_tokens = MemoryStaffTokenRepository(store)
 
     async def __aenter__(self) -> Self:
         return self
@@ -80,8 +84,11 @@ class MemoryUnitOfWork:
             if len(emails) != len(set(emails)):
                 raise InvalidInput("Another staff member already uses this email.", field="email")
             check_at_commit(self._tables["services"], self._tables["appointments"])
+            self.outbox.check()
             for table in self._tables.values():
                 table.apply()
+            self.outbox.apply()
+            self.staff_tokens.apply()
             self.credentials.apply()
             self._store.history.extend(self.history.staged)
             self.history.staged.clear()
@@ -92,6 +99,8 @@ class MemoryUnitOfWork:
             table.expected.clear()
             table.events.clear()
         self.credentials.discard()
+        self.outbox.discard()
+        self.staff_tokens.discard()
         self.history.staged.clear()
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.persistence.sql.calendar_feeds import SqlCalendarFeedRepository
 from adapters.persistence.sql.case_glance import SqlCaseGlance
 from adapters.persistence.sql.cases import SqlCaseRepository
+from adapters.persistence.sql.communication import SqlOutbox
 from adapters.persistence.sql.directory import (
     SqlCredentialRepository,
     SqlOrganizationRepository,
@@ -21,6 +22,7 @@ from adapters.persistence.sql.directory import (
 from adapters.persistence.sql.documentation import SqlDiagnosisRepository
 from adapters.persistence.sql.history import SqlHistoryRepository
 from adapters.persistence.sql.scheduling import SqlAppointmentRepository, SqlServiceRepository
+from adapters.persistence.sql.staff_tokens import SqlStaffTokenRepository
 from core.domain.scheduling.appointments import DoubleBooking
 from core.domain.shared.events import DomainEvent
 from core.ports.unit_of_work import UnitOfWork
@@ -50,6 +52,8 @@ class SqlUnitOfWork:
         self.services = SqlServiceRepository(conn)
         self.appointments = SqlAppointmentRepository(conn)
         self.feeds = SqlCalendarFeedRepository(conn)
+        self.outbox = SqlOutbox(conn)
+        self.staff_tokens = SqlStaffTokenRepository(conn)
         return self
 
     async def __aexit__(

@@ -20,6 +20,7 @@ from adapters.persistence.sql.tables.columns import (
     change_mark,
     metadata,
 )
+from adapters.persistence.sql.tables.communication import outbox
 from adapters.persistence.sql.tables.directory import (
     credentials,
     organizations,
@@ -27,6 +28,7 @@ from adapters.persistence.sql.tables.directory import (
     staff,
     staff_roles,
     staff_supports,
+    staff_tokens,
 )
 from adapters.persistence.sql.tables.documentation import case_diagnoses
 from adapters.persistence.sql.tables.scheduling import (
@@ -65,6 +67,7 @@ __all__ = [
     "credentials",
     "metadata",
     "organizations",
+    "outbox",
     "people",
     "series",
     "services",
@@ -72,4 +75,5 @@ __all__ = [
     "staff",
     "staff_roles",
     "staff_supports",
+    "staff_tokens",
 ]

@@ -31,6 +31,7 @@ people = sa.Table(
     sa.Column("sms_consent", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
     sa.Index(None, "legal_folded", postgresql_ops=by_code_point("legal_folded")),
+    sa.Index(None, "mobile"),  # an inbound SMS (STOP) names its sender by number
 )
 
 
@@ -91,4 +92,18 @@ credentials = sa.Table(
     sa.Column("locked_until", UtcDateTime),
     # Changes with every new password; sessions signed in with an older one end.
     sa.Column("generation", sa.Integer, nullable=False, server_default="1"),
+)
+
+# Single-use links for a staff account (password reset, invitation): only the secret's hash.
+staff_tokens = sa.Table(
+    "staff_tokens",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("staff_id", sa.Uuid, sa.ForeignKey("staff.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("purpose", sa.String(CODE), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("used_at", UtcDateTime),
+    sa.Index(None, "staff_id", "purpose", "created_at"),
 )
