@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Protocol
+from uuid import UUID
 
 from core.domain.cases.access import StaffScope
 from core.domain.cases.case import Case, CaseStatus
@@ -84,10 +85,41 @@ class HistoryRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class SessionGlance:
+    """One session as the case page's head shows it (statuses and marks as their values:
+    scheduling's words, which the cases context does not import)."""
+
+    id: UUID
+    start: datetime
+    end: datetime
+    status: str
+    attendance: dict[PersonId, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleGlance:
+    """What the case page's head needs of the case's sessions as of `now`."""
+
+    next_session: SessionGlance | None = None  # the first scheduled one not started yet
+    last_session: SessionGlance | None = None  # the latest held (or late-cancelled, no-show)
+    unrecorded: int = 0  # started, scheduled or completed, and nobody's attendance recorded
+    unconfirmed: int = 0  # completed, billing codes not confirmed yet
+
+
+class CaseGlanceReader(Protocol):
+    async def glance(self, case_id: CaseId, now: datetime) -> ScheduleGlance:
+        """In two statements whatever the number of sessions."""
+        ...
+
+
 class CasesStore(DirectoryStore, Protocol):
-    """The cases context's store: the directory it names people from, plus cases and history."""
+    """The cases context's store: the directory it names people from, plus cases and history,
+    and a glance at the case's sessions for the case page's head."""
 
     @property
     def cases(self) -> CaseRepository: ...
     @property
     def history(self) -> HistoryRepository: ...
+    @property
+    def glances(self) -> CaseGlanceReader: ...

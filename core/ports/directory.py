@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
+from core.domain.cases.access import StaffScope
 from core.domain.directory.credentials import Credentials, LockoutRule
 from core.domain.directory.parties import Organization, Person, StaffMember
 from core.domain.directory.tokens import StaffToken, TokenPurpose
 from core.domain.shared.values import OrganizationId, PersonId, StaffId
 from core.ports.shared import Transaction
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleVisibility:
+    """The people a staff member may see (HIPAA minimum necessary), as a rule a store applies
+    before it pages: those related to a case that matches one of `scopes` on the case's
+    reference day as of `today` (the actor's cases, `listing_scope`), and those related to no
+    case at all (an open directory entry, as `person_permissions` has it)."""
+
+    today: date
+    scopes: tuple[StaffScope, ...]
 
 
 class PersonRepository(Protocol):
@@ -24,8 +36,24 @@ class PersonRepository(Protocol):
         """The people with this mobile number (as stored: cleaned, e.g. "+15555550100")."""
         ...
 
-    async def search(self, text: str, limit: int = 20) -> list[Person]:
-        """People whose legal or preferred name or email contains `text`, by name."""
+    async def search(
+        self, text: str, limit: int = 20, visible: PeopleVisibility | None = None
+    ) -> list[Person]:
+        """People whose legal or preferred name or email contains `text`, by name; with
+        `visible`, only those it lets see (None: everyone)."""
+        ...
+
+    async def visible_among(
+        self, ids: Iterable[PersonId], visible: PeopleVisibility
+    ) -> frozenset[PersonId]:
+        """Those of `ids` that `visible` lets see, in one statement."""
+        ...
+
+    async def with_details(
+        self, email: str | None, mobile: str | None, legal_name: str, date_of_birth: date | None
+    ) -> list[PersonId]:
+        """People who share the email, the mobile number, or the legal name (case folded) with
+        the date of birth: who a new entry would duplicate."""
         ...
 
 

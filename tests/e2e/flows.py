@@ -56,9 +56,22 @@ def form(page: Page, name: str) -> Locator:
     row's action too: it is folded behind a short "End…")."""
     # By attribute: the contents of a closed <details> are not in the accessibility tree.
     found = page.locator(f'form[aria-label="{name}"]')
-    details = found.locator("xpath=ancestor::details[1]")
-    if details.count() and details.get_attribute("open") is None:
-        details.locator("summary").click()
+    folded = found.locator("xpath=ancestor::details")  # the case page's panel, then the action
+    for n in range(folded.count()):
+        details = folded.nth(n)
+        if details.get_attribute("open") is None:
+            details.locator("xpath=./summary").click()
+    expect(found).to_be_visible()
+    return found
+
+
+def panel(page: Page, section_id: str) -> Locator:
+    """A section of the case page (`participants`, `billing`, `history`...), its folded panel
+    opened as a person would, by its summary."""
+    details = page.locator(f"details.panel:has(> #{section_id})")
+    if details.get_attribute("open") is None:
+        details.locator("xpath=./summary").click()
+    found = page.locator(f"#{section_id}")
     expect(found).to_be_visible()
     return found
 

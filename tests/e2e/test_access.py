@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ADMIN, PASSWORD, shot
-from tests.e2e.flows import open_case, row, sign_in, sign_out
+from tests.e2e.flows import open_case, panel, row, sign_in, sign_out
 
 
 def test_the_administrator_sees_schedules_and_money_but_no_clinical_panel(page: Page):
@@ -19,8 +19,8 @@ def test_the_administrator_sees_schedules_and_money_but_no_clinical_panel(page: 
     sign_in(page, ADMIN, PASSWORD)
     open_case(page, "Maya & Sam")
     couple = page.url
-    expect(row(page.locator("#billing"), "Sam Chen", "whole case")).to_be_visible()
-    expect(row(page.locator("#participants"), "Maya Rivera", "partner")).to_be_visible()
+    expect(row(panel(page, "billing"), "Sam Chen", "whole case")).to_be_visible()
+    expect(row(panel(page, "participants"), "Maya Rivera", "partner")).to_be_visible()
     expect(page.get_by_role("link", name="Clinical record")).to_have_count(0)
     expect(page.locator("#clinical")).to_have_count(0)
     expect(page.get_by_text("Z63.0")).to_have_count(0)

@@ -14,7 +14,7 @@ from datetime import timedelta
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ADMIN, LEE, PASSWORD, shot
-from tests.e2e.flows import TODAY, expect_same_page, mark_page, sign_in
+from tests.e2e.flows import TODAY, expect_same_page, mark_page, panel, sign_in
 
 APPOINTMENT = re.compile(r"/appointments/[0-9a-f-]{36}$")
 
@@ -101,7 +101,7 @@ def test_weekly_group_booked_from_the_calendar_with_two_weeks_of_attendance(page
 
     # The group's page: the attendance grid shows both weeks.
     page.get_by_role("link", name="Tuesday DBT skills").click()
-    grid = page.locator("table.attendance-grid")
+    grid = panel(page, "case-schedule").locator("table.attendance-grid")
     expect(grid).to_be_visible()
     ava = grid.get_by_role("row", name=re.compile("^Ava Thompson"))
     expect(ava.locator("td.mark-absent").first).to_be_visible()

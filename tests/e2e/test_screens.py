@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LEE, OWNER, PASSWORD, Server, serve, shot
-from tests.e2e.flows import open_case, row, sign_in
+from tests.e2e.flows import open_case, panel, row, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +53,10 @@ def test_the_owner_finds_every_scenario_case_of_the_demo(page: Page):
 def test_the_couple_page_answers_who_is_in_it_who_treats_and_who_pays(page: Page):
     sign_in(page, LEE, PASSWORD)
     open_case(page, "Maya & Sam")
-    expect(page.locator("#team")).to_contain_text("Dr. Grace Lee")
-    expect(page.locator("#team")).to_contain_text("Morgan Diaz")
-    expect(row(page.locator("#billing"), "Sam Chen", "whole case")).to_be_visible()
-    expect(row(page.locator("#communication"), "Maya Rivera", "email", "yes")).to_be_visible()
+    expect(panel(page, "team")).to_contain_text("Dr. Grace Lee")
+    expect(panel(page, "team")).to_contain_text("Morgan Diaz")
+    expect(row(panel(page, "billing"), "Sam Chen", "whole case")).to_be_visible()
+    expect(row(panel(page, "communication"), "Maya Rivera", "email", "yes")).to_be_visible()
     shot(page, "31-couple-case")
     shot(page, "readme-couple-case", height=1180)
 
@@ -64,11 +64,11 @@ def test_the_couple_page_answers_who_is_in_it_who_treats_and_who_pays(page: Page
 def test_the_group_page_shows_members_now_and_before_and_their_payers(page: Page):
     sign_in(page, LEE, PASSWORD)
     open_case(page, "Tuesday DBT skills")
-    now = page.locator("#participants table").first
+    now = panel(page, "participants").locator("table").first
     expect(now.locator("tbody tr")).to_have_count(6)
-    expect(row(page.locator("#participants table.past"), "Ben Carter")).to_be_visible()
-    expect(row(page.locator("#billing"), "Northwind Logistics EAP", "Chloe Nguyen")).to_be_visible()
-    expect(page.locator("#team")).to_contain_text("Riley Park")
+    expect(row(panel(page, "participants").locator("table.past"), "Ben Carter")).to_be_visible()
+    expect(row(panel(page, "billing"), "Northwind Logistics EAP", "Chloe Nguyen")).to_be_visible()
+    expect(panel(page, "team")).to_contain_text("Riley Park")
     shot(page, "32-group-case")
     shot(page, "readme-group-case", height=1720)
 
@@ -77,9 +77,7 @@ def test_a_consultation_group_has_no_diagnosis_panel(page: Page):
     sign_in(page, OWNER, PASSWORD)
     open_case(page, "Riverside clinic consultation group")
     expect(page.get_by_text("consultation group ·")).to_be_visible()
-    expect(
-        row(page.locator("#billing"), "Riverside Community Clinic", "whole case")
-    ).to_be_visible()
+    expect(row(panel(page, "billing"), "Riverside Community Clinic", "whole case")).to_be_visible()
     expect(page.locator("#clinical")).to_have_count(0)
     expect(page.get_by_role("link", name="Clinical record")).to_have_count(0)
 
@@ -98,7 +96,7 @@ def test_a_persons_page_lists_every_case_and_role_of_sam(page: Page):
     """Scenario 8: one person, two cases, no duplicated contact details."""
     sign_in(page, OWNER, PASSWORD)
     open_case(page, "Maya & Sam")
-    page.locator("#participants").get_by_role("link", name="Sam Chen").click()
+    panel(page, "participants").get_by_role("link", name="Sam Chen").click()
     expect(page.get_by_role("heading", level=1, name="Sam Chen")).to_be_visible()
     cases = page.locator("table")
     expect(cases.locator("tbody tr")).to_have_count(2)
@@ -143,8 +141,8 @@ def test_dates_stay_on_one_line_and_optional_stays_small(page: Page, width: int)
     assert _wrapped_dates(page, "#case-results") == []
     assert _outgrown_labels(page) == []
     open_case(page, "Tuesday DBT skills")
-    page.locator("#participants summary").first.click()  # a row's folded "End…"
-    expect(page.locator("#participants form.inline").first).to_be_visible()
+    panel(page, "participants").locator("summary").first.click()  # a row's folded "End…"
+    expect(panel(page, "participants").locator("form.inline").first).to_be_visible()
     for section in ("#participants", "#billing", "#clinical"):
         assert _wrapped_dates(page, section) == [], section
     assert _outgrown_labels(page) == []

@@ -19,6 +19,7 @@ from tests.e2e.flows import (
     form,
     mark_page,
     open_case,
+    panel,
     row,
     shown,
     sign_in,
@@ -34,7 +35,7 @@ def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 def test_a_co_therapist_ends_on_the_last_day_chosen(page: Page):
     sign_in(page, LEE, PASSWORD)
     open_case(page, "Tuesday DBT skills")
-    team = page.locator("#team")
+    team = panel(page, "team")
     # Folded until wanted, behind the same short word as a member's row.
     expect(team.get_by_role("button", name="End co-therapist role of Riley Park")).to_be_hidden()
     mark_page(page)
@@ -76,7 +77,7 @@ def test_an_organizations_details_change_from_its_page(page: Page):
 def test_the_schedule_section_lists_people_one_a_line(page: Page):
     sign_in(page, LEE, PASSWORD)
     open_case(page, "Maya & Sam")
-    section = page.locator("#case-schedule")
+    section = panel(page, "case-schedule")
     last = section.get_by_role("list", name="At the last session")
     people = last.get_by_role("listitem")
     expect(people).to_have_count(2)

@@ -7,20 +7,20 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LEE, PASSWORD, shot
-from tests.e2e.flows import open_case, row, sign_in
+from tests.e2e.flows import open_case, panel, row, sign_in
 
 
 def test_a_case_is_read_and_changed_without_javascript(page_without_javascript: Page):
     page = page_without_javascript
     sign_in(page, LEE, PASSWORD)
     open_case(page, "Lucas Bennett")
-    expect(row(page.locator("#participants"), "Lucas Bennett", "client")).to_be_visible()
-    expect(row(page.locator("#billing"), "Claire Bennett", "whole case")).to_be_visible()
-    expect(row(page.locator("#helpers"), "Claire Bennett", "representative")).to_be_visible()
+    expect(row(panel(page, "participants"), "Lucas Bennett", "client")).to_be_visible()
+    expect(row(panel(page, "billing"), "Claire Bennett", "whole case")).to_be_visible()
+    expect(row(panel(page, "helpers"), "Claire Bennett", "representative")).to_be_visible()
     case_url = page.url
 
     # A plain form post, answered with a redirect back to the changed panel.
-    page.locator("#communication summary").click()
+    panel(page, "communication").locator("summary").click()
     receives = page.locator('form[aria-label="Set what someone receives"]')
     receives.get_by_label("Person").select_option(label="Lucas Bennett")
     receives.get_by_label("Appointment reminders").check()
@@ -28,7 +28,7 @@ def test_a_case_is_read_and_changed_without_javascript(page_without_javascript: 
     receives.get_by_role("button", name="Save").click()
     expect(page).to_have_url(re.compile(re.escape(case_url) + r"#communication$"))
     expect(
-        row(page.locator("#communication"), "Lucas Bennett", "email", "yes", "no", "no", "yes")
+        row(panel(page, "communication"), "Lucas Bennett", "email", "yes", "no", "no", "yes")
     ).to_be_visible()
     shot(page, "40-teen-case-without-javascript")
 
@@ -53,7 +53,7 @@ def test_signing_in_and_opening_a_case_by_keyboard(page: Page):
     expect(page.get_by_role("heading", level=1, name="Okafor family")).to_be_visible()
 
     # A collapsed action opens from the keyboard too.
-    summary = page.locator("#participants summary", has_text="Add a family member")
+    summary = panel(page, "participants").locator("summary", has_text="Add a family member")
     summary.focus()
     page.keyboard.press("Enter")
     expect(page.locator('form[aria-label="Add a family member"]')).to_be_visible()
@@ -61,7 +61,9 @@ def test_signing_in_and_opening_a_case_by_keyboard(page: Page):
     # So does a row's folded "End…": its date and its button follow it in the Tab order.
     end = page.get_by_role("form", name="End membership of Ngozi Okafor")
     expect(end).to_be_hidden()
-    page.locator("#participants summary", has_text="End… (membership of Ngozi Okafor)").focus()
+    panel(page, "participants").locator(
+        "summary", has_text="End… (membership of Ngozi Okafor)"
+    ).focus()
     page.keyboard.press("Enter")
     expect(end).to_be_visible()
     page.keyboard.press("Tab")

@@ -48,6 +48,7 @@ from core.domain.directory.parties import Channel, Organization, Person
 from core.domain.scheduling.appointments import Appointment, ChangeMark
 from core.domain.scheduling.services import Service
 from core.domain.shared.values import CaseId, Money, OrganizationId, Period, PersonId
+from core.services import directory
 from core.services.cases import views as case_views
 from core.services.documentation.views import clinical_record
 from core.services.scheduling import views
@@ -202,6 +203,8 @@ def read_models(scene: Scene) -> dict[str, Callable[[], Awaitable[Any]]]:
         "case_overview": lambda: case_views.case_overview(deps, owner, scene.case_id),
         "case_history": lambda: case_views.case_history(deps, owner, scene.case_id),
         "case_page": lambda: case_views.case_page(deps, owner, scene.case_id),
+        "list_people (clinician)": lambda: directory.list_people(deps, lee, 50),
+        "find_people (clinician)": lambda: directory.find_people(deps, lee, "a", 10),
         "caseload": lambda: case_views.caseload(deps, lee, lee.id),
         "person_cases": lambda: case_views.person_cases(deps, owner, scene.person_id),
         "members_on": lambda: case_views.members_on(deps, owner, scene.case_id, today),

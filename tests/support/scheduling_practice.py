@@ -80,9 +80,11 @@ class Clinic:
         opened_on: date = date(2026, 1, 5),
         capacity: int | None = None,
     ) -> CaseId:
+        # The owner opens it for the provider: a clinician may not name people of another
+        # clinician's cases (the directory shows them only their own), the owner may.
         return await cases.open_case(
             self.deps,
-            provider,
+            self.practice.owner,
             cases.OpenCase(
                 kind=kind,
                 name=f"{kind.value} case {len(members)}",

@@ -100,19 +100,22 @@ async def workshop(d: Loader, team: Team) -> None:
     mother) takes part."""
     sofia = team.sofia
     d.ago(30)
-    people = [d.people["Claire Bennett"]] + [
-        await d.person(n) for n in ("Irene Walsh", "Kofi Mensah")
-    ]
+    claire = d.people["Claire Bennett"]
+    newcomers = [await d.person(n) for n in ("Irene Walsh", "Kofi Mensah")]
     d.ago(14)
     case = await d.open(
         "workshop",
         sofia,
         CaseKind.WORKSHOP,
         "Mindful parenting workshop",
-        tuple((p, None) for p in people),
+        tuple((p, None) for p in newcomers),
         capacity=12,
         status=CaseStatus.ACTIVE,
     )
+    # Claire is Dr. Lee's client's mother: Dr. Martins does not see her in the directory, so
+    # the owner links her to the workshop (one client, one record).
+    await d.join(team.ana, case, claire)
+    people = [claire, *newcomers]
     for person in people:
         await d.pays(sofia, case, person, covers=person)
         await d.hears(sofia, case, person, invoices=True)

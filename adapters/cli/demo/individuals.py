@@ -38,6 +38,8 @@ async def sam_individual(d: Loader, team: Team) -> None:
     """Scenario 8 — Sam, of the couple, starts individual work with another clinician."""
     d.ago(10)
     sam = d.people["Sam Chen"]
+    # Dr. Martins does not see Dr. Lee's clients: the owner opens the case for her with the
+    # existing Sam (one person, one record), as "link existing person" does on the case page.
     case = await d.open(
         "sam_individual",
         team.sofia,
@@ -45,6 +47,7 @@ async def sam_individual(d: Loader, team: Team) -> None:
         "Sam Chen",
         ((sam, None),),
         payer=cases.Payer(kind=PayerKind.PERSON, id=sam),
+        opened_by=team.ana,
     )
     await d.hears(team.sofia, case, sam, invoices=True, portal_access=True)
 

@@ -139,11 +139,12 @@ class Loader:
         name: str,
         members: tuple[tuple[PersonId, MemberRole | None], ...] = (),
         payer: cases.Payer | None = None,
+        opened_by: StaffActor | None = None,  # someone else opens it for `by`
         **details: object,
     ) -> CaseId:
         case_id = await cases.open_case(
             self.deps,
-            by,
+            opened_by or by,
             cases.OpenCase(
                 kind=kind,
                 name=name,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from adapters.persistence.memory.store import MemoryStore, Repository, Table
 from core.domain.cases.case import Case, CaseStatus
@@ -13,6 +14,7 @@ from core.domain.cases.responsibilities import PayerKind
 from core.domain.directory.parties import Person
 from core.domain.shared.values import CaseId, OrganizationId, PersonId, StaffId
 from core.ports import CaseListQuery
+from core.ports.cases import ScheduleGlance, SessionGlance
 
 
 class MemoryCaseRepository(Repository[Case]):
@@ -106,3 +108,35 @@ class MemoryHistoryRepository:
         events.reverse()
         events.sort(key=lambda e: e.at, reverse=True)
         return events[:limit]
+
+
+class MemoryCaseGlance:
+    """As `SqlCaseGlance`, over the appointments table (of scheduling; read by field names,
+    so that this module imports nothing of scheduling)."""
+
+    def __init__(self, appointments: Table[Any]) -> None:
+        self._appointments = appointments
+
+    async def glance(self, case_id: CaseId, now: datetime) -> ScheduleGlance:
+        mine = sorted(
+            (a for a in self._appointments.visible() if a.case_id == case_id),
+            key=lambda a: (a.start, a.id),
+        )
+        upcoming = [a for a in mine if a.status == "scheduled" and a.start >= now]
+        past = [a for a in mine if a.start < now]
+        held = [a for a in past if a.status in ("completed", "no_show", "late_cancelled")]
+
+        def session(a: Any) -> SessionGlance:
+            marks = {PersonId(p): str(mark) for p, mark in a.attendance.items()}
+            return SessionGlance(
+                id=a.id, start=a.start, end=a.end, status=str(a.status), attendance=marks
+            )
+
+        return ScheduleGlance(
+            next_session=session(upcoming[0]) if upcoming else None,
+            last_session=session(held[-1]) if held else None,
+            unrecorded=sum(
+                1 for a in past if a.status in ("scheduled", "completed") and not a.attendance
+            ),
+            unconfirmed=sum(1 for a in past if a.status == "completed" and a.codes is None),
+        )

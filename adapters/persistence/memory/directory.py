@@ -3,25 +3,73 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from typing import Any
 
 from adapters.persistence.memory.store import Repository, Table
+from core.domain.cases.case import Case
 from core.domain.directory.credentials import Credentials, LockoutRule
 from core.domain.directory.parties import Organization, Person, StaffMember
 from core.domain.shared.errors import InvalidInput
-from core.domain.shared.values import StaffId
-from core.ports.directory import SignedInRecord
+from core.domain.shared.values import PersonId, StaffId
+from core.ports.directory import PeopleVisibility, SignedInRecord
 
 
 class MemoryPersonRepository(Repository[Person]):
+    def __init__(self, table: Table[Person], cases: Table[Case]) -> None:
+        super().__init__(table)
+        self._cases = cases  # who a person is related to decides who may see them
+
     async def with_mobile(self, mobile: str) -> list[Person]:
         found = [copy.deepcopy(p) for p in self._t.visible() if p.mobile == mobile]
         return sorted(found, key=lambda p: str(p.id))
 
-    async def search(self, text: str, limit: int = 20) -> list[Person]:
-        return self._matching(text, limit, lambda p: (p.legal_name, p.preferred_name, p.email))
+    async def search(
+        self, text: str, limit: int = 20, visible: PeopleVisibility | None = None
+    ) -> list[Person]:
+        allowed = None if visible is None else self._visible(visible)
+        return self._matching(
+            text,
+            limit,
+            lambda p: (p.legal_name, p.preferred_name, p.email),
+            keep=None if allowed is None else (lambda p: allowed(p.id)),
+        )
+
+    async def visible_among(
+        self, ids: Iterable[PersonId], visible: PeopleVisibility
+    ) -> frozenset[PersonId]:
+        allowed = self._visible(visible)
+        known = {p.id for p in self._t.visible()}
+        return frozenset(i for i in ids if i in known and allowed(i))
+
+    async def with_details(
+        self, email: str | None, mobile: str | None, legal_name: str, date_of_birth: date | None
+    ) -> list[PersonId]:
+        name = legal_name.strip().casefold()
+        return sorted(
+            p.id
+            for p in self._t.visible()
+            if (email and p.email == email)
+            or (mobile and p.mobile == mobile)
+            or (
+                name
+                and date_of_birth is not None
+                and p.legal_name.casefold() == name
+                and p.date_of_birth == date_of_birth
+            )
+        )
+
+    def _visible(self, visible: PeopleVisibility) -> Callable[[PersonId], bool]:
+        """As the SQL adapters' `person_visible`: related to a case in scope, or to none."""
+        related: set[PersonId] = set()
+        seen: set[PersonId] = set()
+        for case in self._cases.visible():
+            people = case.related_person_ids()
+            related |= people
+            if any(scope.matches(case, visible.today) for scope in visible.scopes):
+                seen |= people
+        return lambda person_id: person_id in seen or person_id not in related
 
 
 class MemoryOrganizationRepository(Repository[Organization]):

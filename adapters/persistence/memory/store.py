@@ -102,12 +102,18 @@ class Repository(Generic[E]):
         self._t.update(entity)
 
     def _matching(
-        self, text: str, limit: int, fields: Callable[[E], tuple[str | None, ...]]
+        self,
+        text: str,
+        limit: int,
+        fields: Callable[[E], tuple[str | None, ...]],
+        keep: Callable[[E], bool] | None = None,
     ) -> list[E]:
-        """Rows where any of `fields` contains `text`, ordered by the first field."""
+        """Rows where any of `fields` contains `text` (and `keep` holds), by the first field."""
         needle = text.strip().casefold()
         rows = [
-            r for r in self._t.visible() if any(needle in (f or "").casefold() for f in fields(r))
+            r
+            for r in self._t.visible()
+            if any(needle in (f or "").casefold() for f in fields(r)) and (keep is None or keep(r))
         ]
         rows.sort(key=lambda r: ((fields(r)[0] or "").casefold(), str(r.id)))
         return [copy.deepcopy(r) for r in rows[:limit]]

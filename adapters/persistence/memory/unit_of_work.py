@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
-from adapters.persistence.memory.cases import MemoryCaseRepository, MemoryHistoryRepository
+from adapters.persistence.memory.cases import (
+    MemoryCaseGlance,
+    MemoryCaseRepository,
+    MemoryHistoryRepository,
+)
 from adapters.persistence.memory.communication import MemoryOutbox
 from adapters.persistence.memory.directory import (
     MemoryCredentialRepository,
@@ -42,11 +46,12 @@ class MemoryUnitOfWork:
                 *SCHEDULING_TABLES,
             )
         }
-        self.people = MemoryPersonRepository(self._tables["people"])
+        self.people = MemoryPersonRepository(self._tables["people"], self._tables["cases"])
         self.organizations = MemoryOrganizationRepository(self._tables["organizations"])
         self.staff = MemoryStaffRepository(self._tables["staff"], store.tables["credentials"])
         self.cases = MemoryCaseRepository(self._tables["cases"], self._tables["people"])
         self.history = MemoryHistoryRepository(store)
+        self.glances = MemoryCaseGlance(self._tables["appointments"])
         self.diagnoses = MemoryDiagnosisRepository(self._tables["diagnoses"])
         self.credentials = MemoryCredentialRepository(store.tables["credentials"])
         self.services = MemoryServiceRepository(self._tables["services"])

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.expressions import among, by_text, contains, fold
+from adapters.persistence.sql.scopes import RELATED_PEOPLE, case_held
 from core.domain.cases.access import StaffScope
 from core.domain.cases.case import Case, CaseStatus, EnteredInError, Membership
 from core.domain.cases.kinds import MemberRole
@@ -335,12 +336,7 @@ class SqlCaseRepository:
                 sa.select(column.label("person_id"), column.table.c.case_id).where(
                     among(column, found, self._dialect)
                 )
-                for column in (
-                    t.case_memberships.c.person_id,
-                    t.case_billing.c.payer_person_id,
-                    t.case_helpers.c.helper_id,
-                    t.case_communication.c.person_id,
-                )
+                for column in RELATED_PEOPLE
             )
         )
         for person_id, case_id in await self._conn.execute(related):
@@ -365,37 +361,7 @@ class SqlCaseRepository:
         return await self._ids(query.distinct())
 
     def _held(self, scopes: Iterable[StaffScope], today: date) -> sa.ColumnElement[bool]:
-        """The case has, on its reference day, one of a scope's `staff_ids` in one of its
-        `duties`, for any of `scopes` (the reference day as core.domain.cases.access.reference_day:
-        the closing day of a case closed before today, the opening day of one that opens later,
-        else today).
-
-        ONE EXISTS with the scopes OR-ed inside: PostgreSQL makes it a semi-join driven by the
-        (staff_id, case_id) index, where an OR of one EXISTS per scope is a sequential scan of
-        every case with two sub-plans per row (at 36,000 cases 300-600 ms without JIT, against
-        10-20 ms, on a busy 2-core machine)."""
-        c, s = t.cases.c, t.case_staff.c
-        today_ = sa.literal(today, sa.Date)
-        day = sa.case(
-            (sa.and_(c.closed_on.is_not(None), c.closed_on < today_), c.closed_on),
-            (c.opened_on > today_, c.opened_on),
-            else_=today_,
-        )
-        held = [
-            sa.and_(
-                among(s.staff_id, scope.staff_ids, self._dialect),
-                s.duty.in_(sorted(d.value for d in scope.duties)),
-            )
-            for scope in scopes
-        ]
-        if not held:
-            return sa.false()
-        return sa.exists().where(
-            s.case_id == c.id,
-            sa.or_(*held),
-            s.start_on <= day,
-            sa.or_(s.end_on.is_(None), s.end_on >= day),
-        )
+        return case_held(scopes, today, self._dialect)
 
     def _named(self, needle: str) -> sa.CompoundSelect:
         """Ids of the cases whose name, or a member's legal or preferred name, holds `needle`: a

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -16,13 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.expressions import TRIGRAM, among, by_text, contains, fold
+from adapters.persistence.sql.scopes import person_visible
 from adapters.persistence.sql.upsert import upsert
 from core.domain.directory.credentials import Credentials, LockoutRule
 from core.domain.directory.parties import Organization, Person, StaffMember
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import OrganizationId, PersonId, StaffId
-from core.ports.directory import SignedInRecord
+from core.ports.directory import PeopleVisibility, SignedInRecord
 
 EMAIL_TAKEN = "Another staff member already uses this email."
 E = TypeVar("E", Person, Organization)
@@ -141,15 +142,21 @@ class _DirectoryRepository(_Versioned, Generic[E]):
         await self._update(entity, self.values(entity))
 
     async def search(self, text: str, limit: int = 20) -> list[E]:
+        return await self._search(text, limit)
+
+    async def _search(self, text: str, limit: int, *also: sa.ColumnElement[bool]) -> list[E]:
+        """`search`, narrowed by `also` (a visibility rule) in the same statement."""
         needle = fold(text.strip())
-        source: sa.FromClause = self.table
+        source: sa.FromClause = (
+            sa.select(self.table).where(*also).subquery() if also else self.table
+        )
         if needle:  # (every row holds the empty text: the first rows in name order)
             # Each column as indexed (a trigram index on PostgreSQL, migration 0006), so the OR
             # is a union of index scans; a NULL email holds nothing, as the row is left out.
             c = self.table.c
             searched = (*self.searched, "email")
             matching = sa.select(self.table).where(
-                sa.or_(*(contains(c[name], needle) for name in searched))
+                sa.or_(*(contains(c[name], needle) for name in searched)), *also
             )
             source = matching.subquery()
             if self._dialect == "postgresql" and len(needle) >= TRIGRAM:
@@ -174,6 +181,46 @@ class SqlPersonRepository(_DirectoryRepository[Person]):
     async def with_mobile(self, mobile: str) -> list[Person]:
         query = sa.select(self.table).where(self.table.c.mobile == mobile).order_by(self.table.c.id)
         return [self.entity(dict(r._mapping)) for r in await self._conn.execute(query)]
+
+    async def search(
+        self, text: str, limit: int = 20, visible: PeopleVisibility | None = None
+    ) -> list[Person]:
+        if visible is None:
+            return await self._search(text, limit)
+        return await self._search(
+            text, limit, person_visible(t.people.c.id, visible, self._dialect)
+        )
+
+    async def visible_among(
+        self, ids: Iterable[PersonId], visible: PeopleVisibility
+    ) -> frozenset[PersonId]:
+        # Sent even for no ids: a duplicate check costs the same whether anything matched.
+        wanted = set(ids)
+        p = t.people.c
+        query = sa.select(p.id).where(
+            among(p.id, wanted, self._dialect), person_visible(p.id, visible, self._dialect)
+        )
+        return frozenset(PersonId(r.id) for r in await self._conn.execute(query))
+
+    async def with_details(
+        self, email: str | None, mobile: str | None, legal_name: str, date_of_birth: date | None
+    ) -> list[PersonId]:
+        p = t.people.c
+        same: list[sa.ColumnElement[bool]] = []
+        if email:
+            same.append(p.email == email)  # both as `clean_email` leaves them
+        if mobile:
+            same.append(p.mobile == mobile)
+        if legal_name.strip() and date_of_birth is not None:
+            same.append(
+                sa.and_(
+                    p.legal_folded == fold(legal_name.strip()), p.date_of_birth == date_of_birth
+                )
+            )
+        if not same:
+            return []
+        rows = await self._conn.execute(sa.select(p.id).where(sa.or_(*same)).order_by(p.id))
+        return [PersonId(r.id) for r in rows]
 
 
 def organization_values(o: Organization) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.persistence.sql.calendar_feeds import SqlCalendarFeedRepository
+from adapters.persistence.sql.case_glance import SqlCaseGlance
 from adapters.persistence.sql.cases import SqlCaseRepository
 from adapters.persistence.sql.communication import SqlOutbox
 from adapters.persistence.sql.directory import (
@@ -45,6 +46,7 @@ class SqlUnitOfWork:
         self.staff = SqlStaffRepository(conn)
         self.cases = SqlCaseRepository(conn)
         self.history = SqlHistoryRepository(conn)
+        self.glances = SqlCaseGlance(conn)
         self.diagnoses = SqlDiagnosisRepository(conn)
         self.credentials = SqlCredentialRepository(conn)
         self.services = SqlServiceRepository(conn)

@@ -22,7 +22,7 @@ from adapters.web.cases.forms import (
     new_person_fields,
     person_or_new,
 )
-from adapters.web.cases.pages import case_panels
+from adapters.web.cases.pages import case_panels, remember_panel
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action, fragment_or_redirect
 from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, PathId
@@ -50,6 +50,7 @@ async def _change(
     which of its inputs a refused period (a day too early...) is about."""
     cid = CaseId(case_id)
     form = await request.form()
+    remember_panel(request, anchor)
 
     async def again(refusal: Refusal) -> Response[Any]:
         return await case_panels(request, deps, actor, cid, form_name, refusal)

@@ -62,6 +62,10 @@ async def _form_context(
     return {
         "actor": actor,
         "payer_picked": await _picked_payer(deps, actor, str(values.get("payer", ""))),
+        "representative_picked": await _picked_payer(
+            deps, actor, f"{PayerKind.PERSON}:{values.get('representative', '')}"
+        ),
+        "represents": kind_policy.kind is CaseKind.INDIVIDUAL,
         "policy": kind_policy,
         "rows": range(1, new_rows(kind_policy) + 1),
         "clinicians": [s for s in staff if s.active and s.has(StaffRole.CLINICIAN)],
@@ -94,22 +98,53 @@ def _new_person(
     name = forms.text(form, f"{prefix}name")
     if not name.strip():
         return None
+    born = forms.text(form, f"{prefix}date_of_birth").strip()
+    try:
+        date_of_birth = date.fromisoformat(born) if born else None
+    except ValueError:
+        raise InvalidInput(
+            "Enter the date of birth as a date (YYYY-MM-DD).", field=f"{prefix}date_of_birth"
+        ) from None
     person = directory.RegisterPerson(
-        legal_name=name, email=forms.text(form, f"{prefix}email").strip() or None
+        legal_name=name,
+        email=forms.text(form, f"{prefix}email").strip() or None,
+        date_of_birth=date_of_birth,
     )
     try:
         directory.check_details(deps, person)
     except InvalidInput as exc:
-        raise InvalidInput(
-            exc.message, field=f"{prefix}email" if exc.field == "email" else field
-        ) from None
+        named = {"email": f"{prefix}email", "date_of_birth": f"{prefix}date_of_birth"}
+        raise InvalidInput(exc.message, field=named.get(exc.field or "", field)) from None
     return person
+
+
+def _representative(
+    deps: Deps, form: FormMultiDict, kind_policy: KindPolicy, pays: bool
+) -> cases.Representative | None:
+    """The representative radio of an individual case: "" (none), "new" (the name and email
+    typed next to it) or a person's id picked from the directory."""
+    raw = forms.text(form, "representative")
+    if kind_policy.kind is not CaseKind.INDIVIDUAL or not raw:
+        if pays:
+            raise InvalidInput("Name the representative who pays.", field="representative")
+        return None
+    if raw == "new":
+        person = _new_person(deps, form, "representative_", "representative_name")
+        if person is None:
+            raise InvalidInput("Enter the representative's name.", field="representative_name")
+        return cases.Representative(new_person=person, pays=pays)
+    try:
+        return cases.Representative(person_id=PersonId(UUID(raw)), pays=pays)
+    except ValueError:
+        raise InvalidInput(
+            "Choose the representative from the list.", field="representative"
+        ) from None
 
 
 def _payer(deps: Deps, form: FormMultiDict, raw: str) -> cases.Payer | None:
     """The payer radio: "", "new_3" (new participant row 3: that participant `pays`),
-    "new_payer", "person:<id>" or "organization:<id>"."""
-    if not raw or (raw.startswith("new_") and raw != "new_payer"):
+    "representative", "new_payer", "person:<id>" or "organization:<id>"."""
+    if not raw or raw == "representative" or (raw.startswith("new_") and raw != "new_payer"):
         return None
     if raw == "new_payer":
         person = _new_person(deps, form, "payer_", "payer_name")
@@ -170,6 +205,9 @@ async def _open(
             capacity=typed.capacity if kind_policy.has_capacity else None,
             status=typed.status,
             payer=_payer(deps, form, typed.payer),
+            representative=_representative(
+                deps, form, kind_policy, pays=typed.payer == "representative"
+            ),
         ),
     )
 

@@ -51,6 +51,23 @@ class CaseListQuery(msgspec.Struct, kw_only=True):
         )
 
 
+# The panels of the case page below its head, folded; the one a staff member last changed
+# something in stays open on their next visit (kept in their server-side session).
+PANELS = ("participants", "team", "billing", "communication", "helpers", "clinical", "schedule")
+OPEN_PANEL = "case_panel"
+
+
+def remember_panel(request: AnyRequest, panel: str) -> None:
+    if panel in PANELS and "session" in request.scope:
+        request.session[OPEN_PANEL] = panel
+
+
+def open_panel(request: AnyRequest) -> str:
+    session = request.session if "session" in request.scope else {}
+    remembered = session.get(OPEN_PANEL) if isinstance(session, dict) else None
+    return remembered if remembered in PANELS else PANELS[0]
+
+
 async def case_panels(
     request: AnyRequest,
     deps: Deps,
@@ -70,6 +87,7 @@ async def case_panels(
         "policy": policy(CaseKind(page.overview.kind)),
         "can": page.overview.permissions,
         "form": form,
+        "open_panel": open_panel(request),
         "errors": refusal.errors if refusal else {},
         "values": refusal.values if refusal else {},
     }

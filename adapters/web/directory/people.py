@@ -20,7 +20,7 @@ from core.services import directory
 from core.services.cases import views as case_views
 
 # What the options fragment renders each result as, by the form asking.
-OPTION_MODES = {"participant", "member", "payer", "helper"}
+OPTION_MODES = {"participant", "member", "payer", "helper", "representative"}
 LISTED = 50  # entries on the People and Organizations screens
 
 

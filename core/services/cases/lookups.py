@@ -7,7 +7,7 @@ from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import OrganizationId, PersonId, StaffId
 from core.ports import DirectoryStore
-from core.services.directory.people import RegisterPerson, register_in
+from core.services.directory.people import RegisterPerson, register_in, require_visible
 from core.services.shared.use_case import Deps
 
 
@@ -53,4 +53,5 @@ async def picked_or_new(
         return await register_in(deps, uow, actor, new)
     if picked is None:
         raise InvalidInput("Find the person in the directory or enter a new name.", field=field)
+    await require_visible(deps, uow, actor, [picked])
     return picked

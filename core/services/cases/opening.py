@@ -15,9 +15,9 @@ from core.domain.cases.access import (
 )
 from core.domain.cases.case import Case, CaseStatus
 from core.domain.cases.kinds import CaseKind, MemberRole
-from core.domain.cases.responsibilities import PayerKind, StaffDuty
+from core.domain.cases.responsibilities import HelperKind, HelperRole, PayerKind, StaffDuty
 from core.domain.shared.errors import Forbidden, InvalidInput
-from core.domain.shared.values import CaseId, PersonId, StaffId
+from core.domain.shared.values import CaseId, Period, PersonId, StaffId
 from core.ports import UnitOfWork
 from core.services.cases.changes import change_case, load_case, on_behalf_for
 from core.services.cases.lookups import person_names, picked_or_new, require_clinician
@@ -36,6 +36,15 @@ class Participant(msgspec.Struct, frozen=True, kw_only=True):
     pays: bool = False  # this participant is the case's payer (`OpenCase.payer` then unset)
 
 
+class Representative(msgspec.Struct, frozen=True, kw_only=True):
+    """A parent or guardian who signs for the case's first participant (a minor), named with
+    the case so that a teen's case opens in one step: picked (`person_id`) or new."""
+
+    person_id: PersonId | None = None
+    new_person: RegisterPerson | None = None
+    pays: bool = False  # the representative is the case's payer (`OpenCase.payer` then unset)
+
+
 class OpenCase(Command, frozen=True, kw_only=True):
     kind: CaseKind
     name: str = ""
@@ -45,6 +54,7 @@ class OpenCase(Command, frozen=True, kw_only=True):
     capacity: int | None = None
     status: CaseStatus = CaseStatus.INTAKE
     payer: Payer | None = None
+    representative: Representative | None = None
 
 
 async def open_case(deps: Deps, actor: Actor, cmd: OpenCase) -> CaseId:
@@ -78,12 +88,37 @@ async def open_case(deps: Deps, actor: Actor, cmd: OpenCase) -> CaseId:
         paying = [pid for pid, p in zip(people, cmd.participants, strict=True) if p.pays]
         if paying:
             payer = Payer(kind=PayerKind.PERSON, id=paying[0])
+        if cmd.representative is not None:
+            representative = await _represent(deps, uow, actor, case, people, cmd.representative)
+            if cmd.representative.pays:
+                payer = Payer(kind=PayerKind.PERSON, id=representative)
         if payer is not None:
             payer = await payer_in(deps, uow, actor, payer)
             case.add_billing(billing_of(deps, payer, opened_on))
         await uow.cases.add(case)
         await commit(deps, uow, actor, on_behalf_of=on_behalf_for(deps, actor, case))
     return case.id
+
+
+async def _represent(
+    deps: Deps,
+    uow: UnitOfWork,
+    actor: Actor,
+    case: Case,
+    people: list[PersonId],
+    cmd: Representative,
+) -> PersonId:
+    if not people:
+        raise InvalidInput(
+            "Name the client first: the representative signs for them.", field="representative"
+        )
+    person = await picked_or_new(deps, uow, actor, cmd.person_id, cmd.new_person, "representative")
+    case.grant_helper(
+        HelperRole(
+            deps.ids.new(), person, people[0], HelperKind.REPRESENTATIVE, Period(case.opened_on)
+        )
+    )
+    return person
 
 
 class RenameCase(Command, frozen=True, kw_only=True):

@@ -13,7 +13,7 @@ from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import Period, PersonId
 from core.ports import DirectoryStore
 from core.services.cases.lookups import require_payer
-from core.services.directory.people import RegisterPerson, register_in
+from core.services.directory.people import RegisterPerson, register_in, require_visible
 from core.services.shared.use_case import Deps
 
 
@@ -35,6 +35,8 @@ async def payer_in(deps: Deps, uow: DirectoryStore, actor: Actor, payer: Payer) 
         return msgspec.structs.replace(payer, id=person, new_person=None)
     if payer.id is None:
         raise InvalidInput("Choose who pays from the list.", field="payer")
+    if payer.kind is PayerKind.PERSON:
+        await require_visible(deps, uow, actor, [PersonId(payer.id)])
     await require_payer(uow, PayerRef(payer.kind, payer.id))
     return payer
 

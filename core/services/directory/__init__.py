@@ -12,6 +12,7 @@ from core.services.directory.organizations import (
     update_organization,
 )
 from core.services.directory.people import (
+    HIDDEN_TWIN,
     PersonCard,
     PersonDetails,
     RegisterPerson,
@@ -22,7 +23,9 @@ from core.services.directory.people import (
     list_people,
     person_cards,
     register_person,
+    require_visible,
     update_person,
+    visibility,
 )
 from core.services.directory.practice import practice_has_staff
 from core.services.directory.staff import (
@@ -37,6 +40,7 @@ from core.services.directory.staff import (
 )
 
 __all__ = [
+    "HIDDEN_TWIN",
     "AddStaff",
     "Listing",
     "OrganizationDetails",
@@ -65,7 +69,9 @@ __all__ = [
     "register_organization",
     "register_person",
     "require_directory",
+    "require_visible",
     "update_organization",
     "update_person",
     "update_staff",
+    "visibility",
 ]

@@ -11,8 +11,11 @@ import msgspec
 from core.domain.cases.access import (
     Actor,
     Permission,
+    StaffActor,
+    listing_scope,
     person_permissions,
 )
+from core.domain.directory.age import minor_age
 from core.domain.directory.events import PersonRegistered
 from core.domain.directory.parties import (
     Channel,
@@ -22,6 +25,7 @@ from core.domain.shared.audit import AuditAction
 from core.domain.shared.errors import Forbidden, InvalidInput, NotFound
 from core.domain.shared.values import PersonId
 from core.ports import DirectoryStore, UnitOfWork
+from core.ports.directory import PeopleVisibility
 from core.services.directory.listing import Listing, listing, require_directory
 from core.services.shared.audit import audit_change
 from core.services.shared.bus import commit
@@ -92,6 +96,7 @@ async def register_in(
     require_directory(actor)
     _check_birth(cmd, deps.clock.today())
     person = _person(PersonId(deps.ids.new()), cmd)
+    await _refuse_hidden_twin(deps, uow, actor, person)
     person.events.record(PersonRegistered(person_id=person.id))  # audited with the change
     await uow.people.add(person)
     return person.id
@@ -103,10 +108,44 @@ async def update_person(deps: Deps, actor: Actor, cmd: UpdatePerson) -> Person:
     async with deps.uow() as uow:
         await _person_for(deps, uow, actor, cmd.person_id, Permission.MANAGE_CASE)
         person = _person(cmd.person_id, cmd, cmd.version)
+        await _refuse_hidden_twin(deps, uow, actor, person)
         await uow.people.update(person)
         await uow.commit()
     await audit_change(deps, actor, AuditAction.CHANGE, "person", person.id)
     return person
+
+
+HIDDEN_TWIN = (
+    "Someone with these details is already a client of the practice — ask the practice owner "
+    "to link them to your case."
+)
+
+
+def visibility(deps: Deps, actor: Actor) -> PeopleVisibility | None:
+    """Whom `actor` may see in the directory (HIPAA minimum necessary): the people of the cases
+    they may open (`listing_scope`) and those in no case yet; None for the owner (everyone)."""
+    require_directory(actor)
+    assert isinstance(actor, StaffActor)  # require_directory lets staff only
+    scopes = listing_scope(actor)
+    return None if scopes is None else PeopleVisibility(today=deps.clock.today(), scopes=scopes)
+
+
+async def _refuse_hidden_twin(
+    deps: Deps, uow: DirectoryStore, actor: Actor, person: Person
+) -> None:
+    """Refuse a person whose email, mobile, or name and birth date are those of someone the
+    actor may not see, without saying who: entering them again would split one client's record
+    in two, and naming them would disclose another clinician's client. The same two statements
+    run whether or not there is a match (a duplicate cannot be told by timing)."""
+    same = await uow.people.with_details(
+        person.email, person.mobile, person.legal_name, person.date_of_birth
+    )
+    visible = visibility(deps, actor)
+    if visible is None:
+        return
+    seen = await uow.people.visible_among(same, visible)
+    if any(other != person.id and other not in seen for other in same):
+        raise InvalidInput(HIDDEN_TWIN)
 
 
 class PersonCard(msgspec.Struct, frozen=True, kw_only=True):
@@ -118,9 +157,10 @@ class PersonCard(msgspec.Struct, frozen=True, kw_only=True):
     legal_name: str
     preferred_name: str
     email_hint: str  # "s•••@example.org": tells two namesakes apart without disclosing it
+    minor_age: int | None = None  # shown next to the name: "15 y"
 
     @classmethod
-    def of(cls, person: Person) -> PersonCard:
+    def of(cls, person: Person, today: date) -> PersonCard:
         hint = ""
         if person.email:
             local, _, domain = person.email.partition("@")
@@ -131,36 +171,58 @@ class PersonCard(msgspec.Struct, frozen=True, kw_only=True):
             legal_name=person.legal_name,
             preferred_name=person.preferred_name,
             email_hint=hint,
+            minor_age=minor_age(person.date_of_birth, today),
         )
 
 
 async def find_people(deps: Deps, actor: Actor, text: str, limit: int = 20) -> list[PersonCard]:
-    """People whose name or email contains `text`: finding an existing person is what keeps
-    them from being entered twice, so every staff member may look people up."""
-    require_directory(actor)
+    """People whose name or email contains `text`, among those the actor may see (every
+    picker asks here): finding an existing person is what keeps them from being entered twice."""
+    visible = visibility(deps, actor)
     if not text.strip():
         return []
+    today = deps.clock.today()
     async with deps.uow() as uow:
-        return [PersonCard.of(p) for p in await uow.people.search(text, min(limit, 100))]
+        found = await uow.people.search(text, min(limit, 100), visible)
+    return [PersonCard.of(p, today) for p in found]
 
 
 async def list_people(deps: Deps, actor: Actor, limit: int = 50) -> Listing[PersonCard]:
-    """The first `limit` people by name, as cards, in one query: what the People screen shows
-    before anyone types (every name contains the empty text)."""
-    require_directory(actor)
+    """The first `limit` people the actor may see by name, as cards, in one query: what the
+    People screen shows before anyone types (every name contains the empty text)."""
+    visible = visibility(deps, actor)
     limit = max(1, min(limit, 100))
+    today = deps.clock.today()
     async with deps.uow() as uow:
-        found = await uow.people.search("", limit + 1)
-    return listing([PersonCard.of(p) for p in found], limit)
+        found = await uow.people.search("", limit + 1, visible)
+    return listing([PersonCard.of(p, today) for p in found], limit)
 
 
 async def person_cards(deps: Deps, actor: Actor, ids: Iterable[PersonId]) -> list[PersonCard]:
-    """The cards of people already picked in a form, in the order asked (unknown ids left out)."""
-    require_directory(actor)
+    """The cards of people already picked in a form, in the order asked (unknown ids, and
+    people the actor may not see, left out)."""
+    visible = visibility(deps, actor)
     wanted = list(dict.fromkeys(ids))
+    today = deps.clock.today()
     async with deps.uow() as uow:
         found = await uow.people.get_many(wanted)
-    return [PersonCard.of(found[i]) for i in wanted if i in found]
+        if visible is not None:
+            seen = await uow.people.visible_among(found, visible)
+            found = {i: p for i, p in found.items() if i in seen}
+    return [PersonCard.of(found[i], today) for i in wanted if i in found]
+
+
+async def require_visible(
+    deps: Deps, uow: DirectoryStore, actor: Actor, person_ids: Iterable[PersonId]
+) -> None:
+    """Refuse a change that names someone the actor may not see (an id kept from before, or
+    typed): the owner links an existing client to another case, see `HIDDEN_TWIN`."""
+    visible = visibility(deps, actor)
+    wanted = set(person_ids)
+    if visible is None or not wanted:
+        return
+    if await uow.people.visible_among(wanted, visible) != wanted:
+        raise InvalidInput("Choose people from the practice directory.", field="person_id")
 
 
 async def get_person(deps: Deps, actor: Actor, person_id: PersonId) -> Person:

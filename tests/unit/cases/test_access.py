@@ -201,9 +201,12 @@ async def test_the_owner_cannot_walk_around_the_clinical_setting(team):
 
 async def test_a_persons_record_follows_their_cases_and_lookup_shows_a_card(team):
     practice, _, staff = team
-    ann = (await directory.find_people(practice.deps, staff["kim"], "ann"))[0]
-    # Anyone on staff can look a person up, and sees just enough to pick the right one.
+    # Looking a person up finds only people of one's cases (HIPAA minimum necessary), and
+    # shows just enough to pick the right one.
+    assert await directory.find_people(practice.deps, staff["kim"], "ann") == []
+    ann = (await directory.find_people(practice.deps, staff["pat"], "ann"))[0]
     assert (ann.display_name, ann.email_hint) == ("Ann One", "a•••@example.org")
+    assert await directory.person_cards(practice.deps, staff["kim"], [ann.id]) == []
     # The record itself (birth date, address, contacts) follows the cases.
     with pytest.raises(NotFound):
         await directory.get_person(practice.deps, staff["kim"], ann.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.domain.cases.kinds import CaseKind
-from core.domain.shared.errors import NotFound
+from core.domain.shared.errors import InvalidInput, NotFound
 from core.services import directory
 from core.services.cases import views as case_views
 from tests.support.practice import Practice
@@ -17,10 +17,18 @@ async def test_sam_in_a_couple_case_and_his_own_individual_case(practice: Practi
     maya = await practice.person("Maya Rivera")
     sam = await practice.person("Sam Chen", mobile="+1 555 0100 200")
     couple = await practice.open(lee, CaseKind.COUPLE, maya, sam, name="Maya & Sam")
-    # Dr. Kim finds the existing Sam in the directory instead of entering him again.
-    found = await directory.find_people(practice.deps, kim, "sam")
-    assert [p.id for p in found] == [sam]
-    individual = await practice.open(kim, CaseKind.INDIVIDUAL, sam)
+    # Dr. Kim does not find Dr. Lee's client (HIPAA minimum necessary), and entering him
+    # again is refused without naming him: the owner links the existing Sam to her case.
+    assert await directory.find_people(practice.deps, kim, "sam") == []
+    with pytest.raises(InvalidInput, match="already a client of the practice") as refused:
+        await directory.register_person(
+            practice.deps, kim, directory.RegisterPerson(legal_name="S C", mobile="+15550100200")
+        )
+    assert "Sam" not in str(refused.value) and "Lee" not in str(refused.value)
+    with pytest.raises(InvalidInput, match="from the practice directory"):
+        await practice.open(kim, CaseKind.INDIVIDUAL, sam)  # an id kept from elsewhere
+    individual = await practice.open(practice.owner, CaseKind.INDIVIDUAL, sam, provider=kim.id)
+    assert [p.id for p in await directory.find_people(practice.deps, kim, "sam")] == [sam]
 
     # One person, two cases, one set of contact details.
     changed = await directory.get_person(practice.deps, kim, sam)

@@ -8,14 +8,18 @@ from tests.web.conftest import PASSWORD, World
 
 
 def test_people_directory_search_page_and_fragment(signed_in, world: World):
-    pat = signed_in("pat")
-    # Before anyone types: the directory's first page, by name.
-    listed = pat.get("/people")
-    assert listed.status_code == 200 and "Everyone in the directory, by name" in listed.text
-    names = re.findall(r'<a href="/people/[0-9a-f-]{36}">([^<]+)</a>', listed.text)
-    assert names[:4] == ["Ada Okafor", "Maya Rivera", "Sam Chen", "Tomi Okafor"]
-    found = pat.get("/people?q=okafor")
+    lee, pat = signed_in("lee"), signed_in("pat")
+    # Before anyone types: the first page by name of the people one works with (Dr. Lee
+    # supervises the family's associate; Pat supports Dr. Lee only, not the associate).
+    names = re.compile(r'<a href="/people/[0-9a-f-]{36}">([^<]+)</a>')
+    listed = lee.get("/people")
+    assert listed.status_code == 200 and "Everyone you work with, by name" in listed.text
+    assert names.findall(listed.text) == ["Ada Okafor", "Maya Rivera", "Sam Chen", "Tomi Okafor"]
+    assert names.findall(pat.get("/people").text) == ["Maya Rivera", "Sam Chen"]
+    assert "Everyone in the directory, by name" in signed_in("owner").get("/people").text
+    found = lee.get("/people?q=okafor")
     assert "Ada Okafor" in found.text and "Tomi Okafor" in found.text
+    assert "Okafor" not in pat.get("/people?q=okafor").text
     fragment = pat.get("/people?q=maya", htmx=True)
     assert "<html" not in fragment.text and "Maya Rivera" in fragment.text
     assert "Nobody matches" in pat.get("/people?q=zzzz", htmx=True).text

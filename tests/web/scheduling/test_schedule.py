@@ -306,7 +306,7 @@ def test_htmx_booking_loads_the_new_page_and_shows_warnings_once(signed_in, worl
     sam_alone = asyncio.run(
         cases.open_case(
             world.practice.deps,
-            kim,
+            world.practice.owner,  # Sam is Dr. Lee's client: the owner links him to Dr. Kim
             cases.OpenCase(
                 kind=CaseKind.INDIVIDUAL,
                 name="Sam alone",

@@ -18,7 +18,7 @@ ROUTES = {
     "history": ("GET", "/history", None),
     "rename": ("POST", "/name", {"name": "Renamed"}),
     "assign": ("POST", "/staff", {"duty": "co_therapist", "staff_id": "{kim}"}),
-    "payer": ("POST", "/payers", {"payer": "person:{maya}", "covers": "{member}"}),
+    "payer": ("POST", "/payers", {"payer": "person:{member}", "covers": "{member}"}),
     "diagnosis": ("POST", "/diagnoses", {"person_id": "{member}", "code": "F43.2"}),
 }
 
@@ -98,9 +98,13 @@ def test_person_and_organization_pages_show_only_visible_cases(signed_in, world:
     if sees_couple:
         assert "Sam Chen" in sam.text and "Maya &amp; Sam" in sam.text
         assert "partner" in sam.text and "payer" in sam.text
+    # The directory lists only people of one's cases (HIPAA minimum necessary): nobody finds
+    # a name there that they could not open.
     found = browser.get("/people?q=sam")
-    assert "Sam Chen" in found.text and "s•••@example.org" in found.text
+    assert ("Sam Chen" in found.text and "s•••@example.org" in found.text) is sees_couple
     assert "sam@example.org" not in found.text
+    picker = browser.get("/people/options?for=payer&q=sam", htmx=True)
+    assert ("Sam Chen" in picker.text) is sees_couple
     clinic = browser.get(f"/organizations/{world.organizations['clinic']}")
     assert clinic.status_code == 200
     assert ("Riverside consultation group" in clinic.text) is sees_couple

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from core.domain.cases.access import (
     DUTY_PERMISSION,
@@ -17,10 +18,12 @@ from core.domain.cases.access import (
 from core.domain.cases.case import Case, Membership
 from core.domain.cases.responsibilities import PayerKind, StaffAssignment, StaffDuty
 from core.domain.cases.supervision import effective_supervisor
+from core.domain.directory.age import minor_age
 from core.domain.directory.parties import Organization, Person, StaffMember, StaffRole
 from core.domain.shared.audit import AuditObject
 from core.domain.shared.values import CaseId, OrganizationId, PersonId, StaffId
 from core.services.cases.changes import load_case
+from core.services.cases.views.case_head import CaseHead, case_head
 from core.services.cases.views.history import HistoryEntry, _history
 from core.services.shared.audit import audit_read
 from core.services.shared.use_case import Deps, View
@@ -33,6 +36,7 @@ class MemberView(View, frozen=True, kw_only=True):
     role: str
     joined_on: date
     left_on: date | None
+    minor_age: int | None = None  # shown next to the name
 
 
 class StaffView(View, frozen=True, kw_only=True):
@@ -111,7 +115,9 @@ class CaseOverview(View, frozen=True, kw_only=True):
     assignable_duties: list[tuple[str, str]]  # (duty, label) the actor may give on this case
 
 
-def member_view(m: Membership, names: dict[PersonId, str]) -> MemberView:
+def member_view(
+    m: Membership, names: dict[PersonId, str], ages: dict[PersonId, int | None] | None = None
+) -> MemberView:
     return MemberView(
         membership_id=m.id,
         person_id=m.person_id,
@@ -119,11 +125,13 @@ def member_view(m: Membership, names: dict[PersonId, str]) -> MemberView:
         role=m.role.label,
         joined_on=m.period.start,
         left_on=m.period.end,
+        minor_age=(ages or {}).get(m.person_id),
     )
 
 
 async def case_overview(deps: Deps, actor: Actor, case_id: CaseId) -> CaseOverview:
-    return (await case_page(deps, actor, case_id, with_history=False)).overview
+    page = await case_page(deps, actor, case_id, with_history=False, with_head=False)
+    return page.overview
 
 
 class PersonRef(View, frozen=True, kw_only=True):
@@ -140,16 +148,28 @@ class CasePage(View, frozen=True, kw_only=True):
     staff: list[StaffMember]
     clinicians: list[StaffMember]
     people: list[PersonRef]
+    head: CaseHead | None = None
 
 
 async def case_page(
-    deps: Deps, actor: Actor, case_id: CaseId, *, with_history: bool = True
+    deps: Deps,
+    actor: Actor,
+    case_id: CaseId,
+    *,
+    with_history: bool = True,
+    with_head: bool = True,
 ) -> CasePage:
-    """Everything the case screen shows, in one unit of work and a fixed set of queries."""
+    """Everything the case screen shows, in one unit of work and a fixed set of queries (the
+    head's glance at the sessions: two more, for those who may see the schedule)."""
     today = deps.clock.today()
     async with deps.uow() as uow:
         case = await load_case(uow, case_id)
         granted = require(actor, case, today, Permission.VIEW_CASE)
+        glance = (
+            await uow.glances.glance(case_id, deps.clock.now())
+            if with_head and Permission.VIEW_SCHEDULE in granted
+            else None
+        )
         people = await uow.people.get_many(case.related_person_ids())
         staff = {s.id: s for s in await uow.staff.list_all()}
         org_ids = [
@@ -163,12 +183,15 @@ async def case_page(
     await audit_read(deps, actor, AuditObject.CASE, case.id, case)
     overview = build_overview(case, granted, today, people, staff, organizations)
     active = [s for s in staff.values() if s.active]
+    # The scheduling deps carry the practice's timezone; the sessions' times are shown in it.
+    tz = ZoneInfo(getattr(deps, "timezone", "UTC"))
     return CasePage(
         overview=overview,
         history=_history(events, names, Permission.VIEW_CLINICAL in granted),
         staff=active,
         clinicians=[s for s in active if s.has(StaffRole.CLINICIAN)],
         people=_people(overview),
+        head=case_head(case, granted, today, tz, people, glance) if with_head else None,
     )
 
 
@@ -193,6 +216,7 @@ def build_overview(
 ) -> CaseOverview:
     day = reference_day(case, today)
     names = {pid: p.display_name for pid, p in people.items()}
+    ages = {pid: minor_age(p.date_of_birth, today) for pid, p in people.items()}
     staff_name = {sid: s.name for sid, s in staff.items()}
     current = case.members_on(day)
     current_ids = {m.id for m in current}
@@ -274,9 +298,9 @@ def build_overview(
         opened_on=case.opened_on,
         closed_on=case.closed_on,
         capacity=case.capacity,
-        members_now=[member_view(m, names) for m in current],
+        members_now=[member_view(m, names, ages) for m in current],
         members_before=[
-            member_view(m, names)
+            member_view(m, names, ages)
             for m in sorted(case.memberships, key=lambda m: m.period.start)
             if m.id not in current_ids
         ],

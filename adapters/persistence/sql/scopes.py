@@ -1,0 +1,71 @@
+"""The access policy's scopes (`core.domain.cases.access`) as SQL clauses, for the stores that
+filter by them before paging: the case list, and the people a staff member may see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import sqlalchemy as sa
+
+from adapters.persistence.sql import tables as t
+from adapters.persistence.sql.expressions import among
+from core.domain.cases.access import StaffScope
+from core.ports.directory import PeopleVisibility
+
+# Each way a person relates to a case (as `Case.related_person_ids`), each an indexed column.
+RELATED_PEOPLE = (
+    t.case_memberships.c.person_id,
+    t.case_billing.c.payer_person_id,
+    t.case_helpers.c.helper_id,
+    t.case_communication.c.person_id,
+)
+
+
+def case_held(scopes: Iterable[StaffScope], today: date, dialect: str) -> sa.ColumnElement[bool]:
+    """The case (`t.cases`) has, on its reference day, one of a scope's `staff_ids` in one of
+    its `duties`, for any of `scopes` (the reference day as core.domain.cases.access.reference_day:
+    the closing day of a case closed before today, the opening day of one that opens later, else
+    today).
+
+    ONE EXISTS with the scopes OR-ed inside: PostgreSQL makes it a semi-join driven by the
+    (staff_id, case_id) index, where an OR of one EXISTS per scope is a sequential scan of every
+    case with two sub-plans per row (at 36,000 cases 300-600 ms without JIT, against 10-20 ms,
+    on a busy 2-core machine)."""
+    c, s = t.cases.c, t.case_staff.c
+    today_ = sa.literal(today, sa.Date)
+    day = sa.case(
+        (sa.and_(c.closed_on.is_not(None), c.closed_on < today_), c.closed_on),
+        (c.opened_on > today_, c.opened_on),
+        else_=today_,
+    )
+    held = [
+        sa.and_(
+            among(s.staff_id, scope.staff_ids, dialect),
+            s.duty.in_(sorted(d.value for d in scope.duties)),
+        )
+        for scope in scopes
+    ]
+    if not held:
+        return sa.false()
+    return sa.exists().where(
+        s.case_id == c.id,
+        sa.or_(*held),
+        s.start_on <= day,
+        sa.or_(s.end_on.is_(None), s.end_on >= day),
+    )
+
+
+def person_visible(
+    person_id: sa.ColumnElement, visible: PeopleVisibility, dialect: str
+) -> sa.ColumnElement[bool]:
+    """`person_id` is related to a case one of the scopes matches, or to no case at all. One
+    EXISTS per relation, each through its index, so that the filter runs in the statement that
+    pages (a page is never short, and nobody's name is read only to be dropped)."""
+    in_scope = case_held(visible.scopes, visible.today, dialect)
+    seen = [
+        sa.exists().where(column == person_id, column.table.c.case_id == t.cases.c.id, in_scope)
+        for column in RELATED_PEOPLE
+    ]
+    nowhere = sa.and_(*(~sa.exists().where(column == person_id) for column in RELATED_PEOPLE))
+    return sa.or_(*seen, nowhere)
