@@ -69,9 +69,18 @@ def panel(page: Page, section_id: str) -> Locator:
     """A section of the case page (`participants`, `billing`, `history`...), its folded panel
     opened as a person would, by its summary."""
     details = page.locator(f"details.panel:has(> #{section_id})")
+    found = page.locator(f"#{section_id}")
     if details.get_attribute("open") is None:
         details.locator("xpath=./summary").click()
-    found = page.locator(f"#{section_id}")
+    # An htmx answer still on its way may re-render the panels and fold this one again: open
+    # it again then (`open` is idempotent, where a second click would toggle it shut).
+    for _ in range(5):
+        details.evaluate("d => { d.open = true; }")
+        try:
+            expect(found).to_be_visible(timeout=2000)
+            return found
+        except AssertionError:
+            continue
     expect(found).to_be_visible()
     return found
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LEE, PASSWORD
-from tests.e2e.flows import TODAY, days_ago, form, row, sign_in
+from tests.e2e.flows import TODAY, days_ago, form, panel, row, sign_in
 from tests.e2e.test_case_flows import new_case_form
 from tests.e2e.test_scheduling import attendance_of, book
 
@@ -52,8 +52,8 @@ def test_member_defaults_attendance_by_keyboard_and_ending_before_it(page: Page)
     add.get_by_label("Someone new pays for them").check()
     add.get_by_label("Name of who pays").fill("Stein Logistics")
     add.get_by_role("button", name="Add the group member").click()
-    expect(row(page.locator("#billing"), "Stein Logistics", "Olga Stein", "all")).to_be_visible()
-    expect(row(page.locator("#communication"), "Olga Stein", "email", "yes")).to_be_visible()
+    expect(row(panel(page, "billing"), "Stein Logistics", "Olga Stein", "all")).to_be_visible()
+    expect(row(panel(page, "communication"), "Olga Stein", "email", "yes")).to_be_visible()
 
     # A session a week ago, attendance from the keyboard only.
     page.goto("/schedule/new")
@@ -72,7 +72,7 @@ def test_member_defaults_attendance_by_keyboard_and_ending_before_it(page: Page)
 
     # Ending Nico's membership before that session is refused, naming it; nothing disappears.
     page.get_by_role("link", name="Corrections process group").click()
-    grid = page.locator("table.attendance-grid")
+    grid = panel(page, "case-schedule").locator("table.attendance-grid")
     nico = grid.get_by_role("row", name=re.compile("^Nico Brandt"))
     expect(nico.locator("td").last).to_have_text("1")
     end = form(page, "End membership of Nico Brandt")
@@ -80,14 +80,19 @@ def test_member_defaults_attendance_by_keyboard_and_ending_before_it(page: Page)
     end.get_by_role("button", name="End membership of Nico Brandt").click()
     refused = page.get_by_role("form", name="End membership of Nico Brandt")
     expect(refused).to_contain_text(f"{held.day:02d} {held:%b %Y} 07:00")
-    expect(row(page.locator("#participants"), "Nico Brandt", "group member")).to_be_visible()
+    expect(row(panel(page, "participants"), "Nico Brandt", "group member")).to_be_visible()
+    nico = panel(page, "case-schedule").get_by_role("row", name=re.compile("^Nico Brandt"))
     expect(nico.locator("td").last).to_have_text("1")
 
     # Confirmed: the membership ends, the attendance stays, marked "after leaving".
     refused.get_by_label(re.compile("^End it anyway")).check()
     refused.get_by_role("button", name="End membership of Nico Brandt").click()
-    expect(row(page.locator("#participants table.past"), "Nico Brandt")).to_be_visible()
-    nico = page.locator("table.attendance-grid").get_by_role("row", name=re.compile("^Nico Brandt"))
+    expect(row(panel(page, "participants").locator("table.past"), "Nico Brandt")).to_be_visible()
+    nico = (
+        panel(page, "case-schedule")
+        .locator("table.attendance-grid")
+        .get_by_role("row", name=re.compile("^Nico Brandt"))
+    )
     expect(nico.locator("td.after-leaving")).to_have_count(1)
     expect(nico.locator("td").last).to_have_text("1")
 
@@ -105,9 +110,7 @@ def test_a_wrong_payer_entered_in_error_frees_the_share_for_the_right_one(page: 
         payer.get_by_role("button", name="Add the payer").click()
 
     add_payer("Northwind", "Northwind Logistics EAP")  # the wrong one
-    expect(
-        row(page.locator("#billing"), "Northwind Logistics EAP", "Rosa Lindqvist")
-    ).to_be_visible()
+    expect(row(panel(page, "billing"), "Northwind Logistics EAP", "Rosa Lindqvist")).to_be_visible()
     add_payer("Lindqvist", "Rosa Lindqvist")
     refused = page.get_by_role("form", name="Add a payer")
     expect(refused).to_contain_text("shares would add up to 200%")
@@ -117,9 +120,9 @@ def test_a_wrong_payer_entered_in_error_frees_the_share_for_the_right_one(page: 
         "Rosa's employer does not pay for her"
     )
     wrong.get_by_role("button", name=re.compile("^Mark the payment")).click()
-    expect(page.locator("#billing")).not_to_contain_text("Northwind Logistics EAP")
+    expect(panel(page, "billing")).not_to_contain_text("Northwind Logistics EAP")
     add_payer("Lindqvist", "Rosa Lindqvist")
-    expect(row(page.locator("#billing"), "Rosa Lindqvist", "Rosa Lindqvist", "all")).to_be_visible()
-    history = page.locator("#history")
+    expect(row(panel(page, "billing"), "Rosa Lindqvist", "Rosa Lindqvist", "all")).to_be_visible()
+    history = panel(page, "history")
     expect(history).to_contain_text("was entered in error: Rosa's employer does not pay for her")
     expect(history).to_contain_text("Dr. Grace Lee")
