@@ -46,6 +46,7 @@ from core.services.audit.changes import audit_changes
 from core.services.billing import history as billing_history
 from core.services.cases import history as case_history
 from core.services.documentation import history as documentation_history
+from core.services.scheduling import booking as scheduling_booking
 from core.services.scheduling import handlers as scheduling_handlers
 from core.services.scheduling import history as scheduling_history
 from core.services.scheduling.deps import SchedulingDeps
@@ -63,6 +64,7 @@ def message_bus() -> MessageBus:
         {
             case_events.CaseEvent: [case_history.narrate],
             case_events.CaseClosed: [scheduling_handlers.cancel_sessions_of_closed_case],
+            case_events.CaseOpened: [scheduling_booking.usual_service_at_opening],
             scheduling_events.AppointmentEvent: [scheduling_history.narrate],
             documentation_events.DiagnosisEvent: [documentation_history.narrate],
             billing_events.CodesConfirmed: [billing_history.narrate],

@@ -207,6 +207,7 @@ class AppointmentPages(StaffController):
                 appointment_id=appointment_id,
                 version=typed.version,
                 codes=None if own is None else code_lines(own),
+                option=typed.option if typed.choice == "option" else None,
             )
             try:
                 await billing.confirm_codes(scheduling_deps, actor, command)

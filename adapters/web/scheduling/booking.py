@@ -63,7 +63,10 @@ async def booking_context(
             errors.setdefault("case_id", "Choose one of the cases in the list.")
     values = dict(values)
     if options is not None:
-        values.setdefault("service_id", str(options.services[0].id) if options.services else "")
+        # A service typed for another case (the case was changed) gives way to this one's.
+        if str(values.get("service_id") or "") not in {str(x.id) for x in options.services}:
+            chosen = options.preselected_service_id
+            values["service_id"] = str(chosen) if chosen else ""
         if options.default_provider_id and not values.get("provider_ids"):
             values["provider_ids"] = str(options.default_provider_id)
         if options.on_behalf_of and not values.get("on_behalf_of"):

@@ -81,8 +81,9 @@ class StatusForm(msgspec.Struct, kw_only=True):
 
 class CodesForm(msgspec.Struct, kw_only=True):
     version: Version
-    choice: str = ""
+    choice: str = ""  # "suggested", "own", or "option" (one of the options Hearth asks about)
     codes: str = ""
+    option: Annotated[int, msgspec.Meta(ge=0, le=20), what("one of the options")] | None = None
 
 
 class CancelForm(msgspec.Struct, kw_only=True):

@@ -89,6 +89,8 @@ class KindPolicy:
     max_active: int | None  # None: no fixed limit (a group's own capacity may still apply)
     member_roles: tuple[MemberRole, ...]  # the first is the default
     records: frozenset[RecordType]
+    # Couples and families may name the member their codes are about (90847 / 90846).
+    names_identified_client: bool = False
 
     @property
     def has_capacity(self) -> bool:
@@ -135,6 +137,7 @@ POLICIES: dict[CaseKind, KindPolicy] = {
             2,
             (MemberRole.PARTNER, MemberRole.PARENT, MemberRole.CHILD),
             _PSYCHOTHERAPY,
+            names_identified_client=True,
         ),
         KindPolicy(
             CaseKind.FAMILY,
@@ -151,6 +154,7 @@ POLICIES: dict[CaseKind, KindPolicy] = {
                 MemberRole.CAREGIVER,
             ),
             _PSYCHOTHERAPY,
+            names_identified_client=True,
         ),
         KindPolicy(
             CaseKind.GROUP,

@@ -9,6 +9,7 @@ from core.services.cases.contacts import (
     revoke_helper_role,
     set_communication,
 )
+from core.services.cases.identified_client import NameIdentifiedClient, name_identified_client
 from core.services.cases.lookups import person_names, require_clinician, require_payer
 from core.services.cases.membership import AddMember, EndMembership, add_member, end_membership
 from core.services.cases.opening import (
@@ -47,6 +48,7 @@ __all__ = [
     "EndMembership",
     "EndStaffDuty",
     "GrantHelperRole",
+    "NameIdentifiedClient",
     "OpenCase",
     "Participant",
     "Payer",
@@ -68,6 +70,7 @@ __all__ = [
     "get_case",
     "grant_helper_role",
     "load_case",
+    "name_identified_client",
     "on_behalf_for",
     "open_case",
     "person_names",

@@ -10,7 +10,9 @@ from core.services.scheduling.booking import (
     Repeat,
     ScheduleAppointment,
     SessionDetails,
+    SetUsualService,
     schedule_appointment,
+    set_usual_service,
 )
 from core.services.scheduling.changes import (
     CancelAppointment,
@@ -54,6 +56,7 @@ __all__ = [
     "ServiceDetails",
     "SessionDetails",
     "SetStatus",
+    "SetUsualService",
     "UpdateService",
     "cancel_appointment",
     "change_appointment",
@@ -68,6 +71,7 @@ __all__ = [
     "schedule_appointment",
     "series_of",
     "set_status",
+    "set_usual_service",
     "update_service",
     "usable_service",
     "when",

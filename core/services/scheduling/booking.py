@@ -9,16 +9,20 @@ import msgspec
 
 from core.domain.cases.access import Actor, Permission, require
 from core.domain.cases.case import Case
+from core.domain.cases.events import CaseOpened
+from core.domain.cases.kinds import policy
 from core.domain.scheduling.appointments import (
     Appointment,
 )
+from core.domain.scheduling.defaults import preselected_service
 from core.domain.scheduling.events import AppointmentBooked
 from core.domain.scheduling.series import Recurrence, Series, expand
 from core.domain.scheduling.services import check_minutes
 from core.domain.scheduling.times import aware_utc, local_date
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import CaseId, StaffId
-from core.services.cases.changes import load_case
+from core.ports import UnitOfWork
+from core.services.cases.changes import change_case, load_case
 from core.services.scheduling.deps import SchedulingDeps
 from core.services.scheduling.steps import (
     Booking,
@@ -32,6 +36,7 @@ from core.services.scheduling.steps import (
     retrying,
     usable_service,
 )
+from core.services.shared.bus import HandlerContext
 from core.services.shared.use_case import Command, staff_actor
 
 
@@ -142,3 +147,34 @@ async def _schedule(deps: SchedulingDeps, actor: Actor, cmd: ScheduleAppointment
         series_id=series.id if series else None,
         warnings=warnings,
     )
+
+
+class SetUsualService(Command, frozen=True, kw_only=True):
+    case_id: CaseId
+    service_id: UUID | None  # None: no usual service (the forms fall back to the last booked)
+
+
+async def set_usual_service(deps: SchedulingDeps, actor: Actor, cmd: SetUsualService) -> Case:
+    """The service every booking form of the case preselects: an active one of its kind of
+    work. Versioned and in the history like the case's other changes."""
+
+    async def change(case: Case, uow: UnitOfWork) -> None:
+        name = ""
+        if cmd.service_id is not None:
+            name = (await usable_service(uow, case, cmd.service_id)).name
+        case.set_usual_service(cmd.service_id, name)
+
+    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
+
+
+async def usual_service_at_opening(event: CaseOpened, ctx: HandlerContext) -> None:
+    """A new case's usual service follows from its kind: the first active service of its kind
+    of work (the practice's list is short; nothing is set when it offers none)."""
+    uow = ctx.uow
+    line = policy(event.kind).service_line
+    chosen = preselected_service(await uow.services.list_all(), line, usual=None, last_booked=None)
+    if chosen is None:
+        return
+    case = await load_case(uow, event.case_id)
+    case.set_usual_service(chosen.id, chosen.name)
+    await uow.cases.update(case)
