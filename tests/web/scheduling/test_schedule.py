@@ -199,14 +199,24 @@ def test_attendance_buttons_update_in_place_and_codes_follow(signed_in, world, s
     assert done.text.lstrip().startswith('<div id="appointment"')
     assert "completed" in done.text
     version = re.search(r'name="version" value="(\d+)"', done.text).group(1)
-    confirm = lee.post(
+    # Maya came alone: Hearth asks (90846 with Sam as identified client, or her own session).
+    assert "Hearth asks:" in done.text and "Sam Chen as the identified client" in done.text
+    guessed = lee.post(
         f"/appointments/{aid}/codes", {"version": version, "choice": "suggested"}, htmx=True
     )
+    assert guessed.status_code == 422 and "does not guess" in guessed.text
+    confirm = lee.post(
+        f"/appointments/{aid}/codes",
+        {"version": version, "choice": "option", "option": "0"},
+        htmx=True,
+    )
     assert confirm.status_code == 200 and "Confirmed:" in confirm.text
-    assert "90847" in confirm.text  # a partner attended
+    assert "90846" in confirm.text and "(Sam Chen)" in confirm.text
     refused = lee.post(f"/appointments/{aid}/status", {"version": version, "status": "no_show"})
     assert refused.status_code == 422 and "Someone attended this session" in refused.text
-    stale = lee.post(f"/appointments/{aid}/codes", {"version": "0", "choice": "suggested"})
+    stale = lee.post(
+        f"/appointments/{aid}/codes", {"version": "0", "choice": "option", "option": "1"}
+    )
     assert stale.status_code == 422
     assert "changed this appointment meanwhile" in stale.text
     assert page.status_code == 200
