@@ -245,9 +245,17 @@ def test_change_and_cancel_the_rest_of_a_series(signed_in, world, services):
     assert moved.status_code == 303, moved.text
     after = lee.get(f"/appointments/{sessions[3]}")
     assert "11:00" in after.text
-    cancel = lee.post(f"/appointments/{second}/cancel", {"version": "1", "scope": "following"})
+    # Cancelling asks once: the first post only shows the question (nothing is cancelled).
+    asked = lee.post(f"/appointments/{second}/cancel", {"version": "1", "scope": "following"})
+    assert asked.status_code == 200 and "Cancel this and the following sessions?" in asked.text
+    assert 'id="appointment-status">scheduled' in lee.get(f"/appointments/{sessions[3]}").text
+    yes = {"version": "1", "scope": "following", "confirmed": "yes"}
+    cancel = lee.post(f"/appointments/{second}/cancel", yes)
     assert cancel.status_code == 303, cancel.text
     assert "cancelled" in lee.get(f"/appointments/{sessions[3]}").text
+    # The "Yes" clicked twice: the second is refused with a message, nothing cancelled twice.
+    twice = lee.post(f"/appointments/{second}/cancel", yes, htmx=True)
+    assert twice.status_code == 422 and 'id="confirm-cancel"' not in twice.text
 
 
 def test_administrator_schedules_in_her_clinicians_calendar(signed_in, world, services):
@@ -274,6 +282,8 @@ def test_who_may_see_whose_calendar_and_appointments(signed_in, world, services,
     kim = signed_in("kim")
     assert kim.get(f"/appointments/{aid}").status_code == 404
     assert kim.post(f"/appointments/{aid}/cancel", {"version": "0"}).status_code == 404
+    yes = {"version": "0", "confirmed": "yes"}
+    assert kim.post(f"/appointments/{aid}/cancel", yes).status_code == 404
     assert kim.get(f"/schedule?who={world.staff['lee'].id}").status_code == 403
     week = kim.get(f"/schedule?start={START_MONDAY}")
     assert "Maya &amp; Sam" not in week.text
