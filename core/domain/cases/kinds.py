@@ -77,6 +77,7 @@ _PSYCHOTHERAPY = _COMMON | {
 }
 _CONSULTATION = _COMMON | {RecordType.CONSULTATION_NOTE}
 _WORKSHOP = _COMMON
+_CONJOINT = frozenset({"90847", "90846"})  # couple and family psychotherapy
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,9 @@ class KindPolicy:
     records: frozenset[RecordType]
     # Couples and families may name the member their codes are about (90847 / 90846).
     names_identified_client: bool = False
+    # The codes of this kind's ordinary sessions: what tells a service fit for it (a booking
+    # form's default; the codes themselves are billing's to suggest).
+    session_codes: frozenset[str] = frozenset()
 
     @property
     def has_capacity(self) -> bool:
@@ -127,6 +131,7 @@ POLICIES: dict[CaseKind, KindPolicy] = {
             1,
             (MemberRole.CLIENT,),
             _PSYCHOTHERAPY,
+            session_codes=frozenset({"90832", "90834", "90837"}),
         ),
         KindPolicy(
             CaseKind.COUPLE,
@@ -138,6 +143,7 @@ POLICIES: dict[CaseKind, KindPolicy] = {
             (MemberRole.PARTNER, MemberRole.PARENT, MemberRole.CHILD),
             _PSYCHOTHERAPY,
             names_identified_client=True,
+            session_codes=_CONJOINT,
         ),
         KindPolicy(
             CaseKind.FAMILY,
@@ -155,6 +161,7 @@ POLICIES: dict[CaseKind, KindPolicy] = {
             ),
             _PSYCHOTHERAPY,
             names_identified_client=True,
+            session_codes=_CONJOINT,
         ),
         KindPolicy(
             CaseKind.GROUP,
@@ -165,6 +172,7 @@ POLICIES: dict[CaseKind, KindPolicy] = {
             None,
             (MemberRole.GROUP_MEMBER,),
             _PSYCHOTHERAPY,
+            session_codes=frozenset({"90853"}),
         ),
         KindPolicy(
             CaseKind.CONSULTATION,

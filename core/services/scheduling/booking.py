@@ -10,7 +10,6 @@ import msgspec
 from core.domain.cases.access import Actor, Permission, require
 from core.domain.cases.case import Case
 from core.domain.cases.events import CaseOpened
-from core.domain.cases.kinds import policy
 from core.domain.scheduling.appointments import (
     Appointment,
 )
@@ -168,11 +167,11 @@ async def set_usual_service(deps: SchedulingDeps, actor: Actor, cmd: SetUsualSer
 
 
 async def usual_service_at_opening(event: CaseOpened, ctx: HandlerContext) -> None:
-    """A new case's usual service follows from its kind: the first active service of its kind
-    of work (the practice's list is short; nothing is set when it offers none)."""
+    """A new case's usual service follows from its kind: the active service of its kind of work
+    that fits it best (`preselected_service`); nothing is set when the practice offers none."""
     uow = ctx.uow
-    line = policy(event.kind).service_line
-    chosen = preselected_service(await uow.services.list_all(), line, usual=None, last_booked=None)
+    services = await uow.services.list_all()
+    chosen = preselected_service(services, event.kind, usual=None, last_booked=None)
     if chosen is None:
         return
     case = await load_case(uow, event.case_id)

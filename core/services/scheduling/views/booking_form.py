@@ -72,7 +72,7 @@ async def booking_options(deps: SchedulingDeps, actor: Actor, case_id: CaseId) -
         staff = await uow.staff.list_all()
     preselected = preselected_service(
         services,
-        case.policy.service_line,
+        case.kind,
         usual=case.usual_service_id,
         last_booked=last_booked,
     )
