@@ -27,6 +27,7 @@ from core.services.scheduling.views.calendar import (
     CalendarView,
     calendar,
 )
+from core.services.scheduling.views.case_defaults import CaseDefaults, MemberChoice, case_defaults
 from core.services.scheduling.views.case_schedule import (
     CaseSchedule,
     SchedulePanel,
@@ -53,10 +54,12 @@ __all__ = [
     "CalendarEntry",
     "CalendarQuery",
     "CalendarView",
+    "CaseDefaults",
     "CaseSchedule",
     "ChangeView",
     "GridRow",
     "GridSession",
+    "MemberChoice",
     "ParticipantAttendance",
     "SchedulePanel",
     "SeriesSession",
@@ -70,6 +73,7 @@ __all__ = [
     "attendance_grid",
     "booking_options",
     "calendar",
+    "case_defaults",
     "case_schedule_summary",
     "ref",
     "schedule_panel",
