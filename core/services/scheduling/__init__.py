@@ -7,10 +7,14 @@ from core.services.scheduling.attendance import (
     set_status,
 )
 from core.services.scheduling.booking import (
+    FAR_AHEAD_MONTHS,
+    BookingCheck,
+    ConfirmationNeeded,
     Repeat,
     ScheduleAppointment,
     SessionDetails,
     SetUsualService,
+    check_booking,
     schedule_appointment,
     set_usual_service,
 )
@@ -44,9 +48,12 @@ from core.services.scheduling.steps import (
 
 __all__ = [
     "ATTEMPTS",
+    "FAR_AHEAD_MONTHS",
     "Booking",
+    "BookingCheck",
     "CancelAppointment",
     "ChangeAppointment",
+    "ConfirmationNeeded",
     "CreateService",
     "RecordAttendance",
     "Repeat",
@@ -60,6 +67,7 @@ __all__ = [
     "UpdateService",
     "cancel_appointment",
     "change_appointment",
+    "check_booking",
     "check_overlaps",
     "create_service",
     "hold_open",

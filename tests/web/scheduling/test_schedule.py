@@ -343,6 +343,7 @@ def test_htmx_booking_loads_the_new_page_and_shows_warnings_once(signed_in, worl
             "case_id": str(sam_alone),
             "start": "2026-01-06T10:30",
             "service_id": services["Couple 50"],
+            "despite_overlaps": "on",  # asked on the form before Book (test_booking_checks.py)
         },
         htmx=True,
     )
