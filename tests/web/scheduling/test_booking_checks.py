@@ -11,7 +11,7 @@ import pytest
 from core.domain.cases.kinds import CaseKind
 from core.services import cases
 from tests.web.scheduling.test_schedule import book_couple
-from tests.web.scheduling.test_schedule import services as services  # noqa: F401
+from tests.web.scheduling.test_schedule import services as services
 
 
 @pytest.fixture
