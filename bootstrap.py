@@ -58,6 +58,7 @@ from core.services.communication.accounts import AccountMailDeps
 from core.services.communication.delivery import DeliveryDeps, run_worker
 from core.services.communication.reminders import PolicySource
 from core.services.documentation import history as documentation_history
+from core.services.scheduling import booking as scheduling_booking
 from core.services.scheduling import handlers as scheduling_handlers
 from core.services.scheduling import history as scheduling_history
 from core.services.scheduling.deps import SchedulingDeps
@@ -91,6 +92,7 @@ def message_bus(policy_of: PolicySource = DEFAULT_POLICY, timezone: str = "UTC")
             scheduling_handlers.keep_recorded_attendance(ZoneInfo(timezone)),
         ],
         case_events.CaseClosed: [scheduling_handlers.cancel_sessions_of_closed_case],
+        case_events.CaseOpened: [scheduling_booking.usual_service_at_opening],
         scheduling_events.AppointmentEvent: [scheduling_history.narrate],
         documentation_events.DiagnosisEvent: [documentation_history.narrate],
         billing_events.CodesConfirmed: [billing_history.narrate],

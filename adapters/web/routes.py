@@ -18,6 +18,7 @@ from adapters.web.scheduling.appointment import AppointmentPages
 from adapters.web.scheduling.booking import Booking
 from adapters.web.scheduling.calendar import CalendarPages
 from adapters.web.scheduling.case_panel import CaseSchedule
+from adapters.web.scheduling.defaults import CaseDefaultsPages
 from adapters.web.scheduling.feed import FeedSettings, feed
 
 ROUTES: list[ControllerRouterHandler] = [
@@ -33,6 +34,7 @@ ROUTES: list[ControllerRouterHandler] = [
     Booking,
     AppointmentPages,
     CaseSchedule,
+    CaseDefaultsPages,
     FeedSettings,
     feed,  # public by its secret: no staff guard
     AuditPages,

@@ -199,6 +199,8 @@ def _case_values(case: Case) -> Row:
         "opened_on": case.opened_on,
         "closed_on": case.closed_on,
         "capacity": case.capacity,
+        "usual_service_id": case.usual_service_id,
+        "identified_client_id": case.identified_client_id,
         "version": case.version,
     }
 
@@ -252,6 +254,8 @@ class SqlCaseRepository:
             status=row["status"],
             closed_on=row["closed_on"],
             capacity=row["capacity"],
+            usual_service_id=row["usual_service_id"],
+            identified_client_id=row["identified_client_id"],
             version=row["version"],
         )
         for child in CHILDREN:

@@ -48,8 +48,10 @@ async def appointment_panel(
     form: str = "",
     refusal: Refusal | None = None,
     warnings: list[str] | None = None,
+    confirm_cancel: CancelForm | None = None,
 ) -> Template:
-    """The page (its panel for htmx); after `refusal`, with its message next to `form`."""
+    """The page (its panel for htmx); after `refusal`, with its message next to `form`;
+    with `confirm_cancel`, asking once before that cancellation."""
     page = await schedule_views.appointment_page(deps, actor, appointment_id)
     can = set(page.permissions)
     options = None
@@ -74,6 +76,7 @@ async def appointment_panel(
         "errors": errors,
         "values": values,
         "warnings": warnings or [],
+        "confirm_cancel": confirm_cancel,
         "ATTENDANCE_BUTTONS": ATTENDANCE_BUTTONS,
         "STATUS_OPTIONS": STATUS_OPTIONS,
     }
@@ -207,6 +210,7 @@ class AppointmentPages(StaffController):
                 appointment_id=appointment_id,
                 version=typed.version,
                 codes=None if own is None else code_lines(own),
+                option=typed.option if typed.choice == "option" else None,
             )
             try:
                 await billing.confirm_codes(scheduling_deps, actor, command)
@@ -248,6 +252,26 @@ class AppointmentPages(StaffController):
         actor: ActorParam,
         appointment_id: PathId,
     ) -> Response[Any]:
+        form = await request.form()
+        if forms.text(form, "confirmed") != "yes":
+            # Asked once, with and without JavaScript: the panel comes back with the question,
+            # and only its "Yes" posts `confirmed`. A second click of that "Yes" meets a
+            # session already cancelled and is refused: nothing is cancelled twice.
+            async def ask() -> CancelForm:
+                return forms.read(form, CancelForm)
+
+            async def confirm(asked: CancelForm) -> Response[Any]:
+                return await appointment_panel(
+                    request, scheduling_deps, actor, appointment_id, confirm_cancel=asked
+                )
+
+            async def refused(refusal: Refusal) -> Response[Any]:
+                return await appointment_panel(
+                    request, scheduling_deps, actor, appointment_id, form="cancel", refusal=refusal
+                )
+
+            return await form_action(form, ask, done=confirm, again=refused, conflict_status=422)
+
         async def action(form: forms.Fields) -> list[str]:
             typed = forms.read(form, CancelForm)
             command = scheduling.CancelAppointment(

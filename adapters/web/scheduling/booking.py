@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from litestar import get, post
+from litestar.datastructures import MultiDict
 from litestar.response import Redirect, Response, Template
 
 from adapters.web.auth import StaffController
@@ -25,6 +26,10 @@ from core.services.scheduling import views as schedule_views
 from core.services.scheduling.deps import SchedulingDeps
 
 WARNINGS = "schedule_warnings"  # session key: a booking's warnings, shown on the next page
+CONFIRMATIONS = {
+    "far_ahead_confirmed": "Tick this to book on that date, or correct the date.",
+    "despite_overlaps": "Tick this to book anyway, or choose another time.",
+}
 
 
 async def _open_cases(deps: SchedulingDeps, actor: StaffActor, whose: str) -> list[Any]:
@@ -46,13 +51,34 @@ async def _case_options(
         return None
 
 
+def _fields(values: dict[str, Any]) -> MultiDict:
+    """`values` (as re-rendered) read back as a form."""
+    return MultiDict(
+        [(k, v) for k, vs in values.items() for v in (vs if isinstance(vs, list) else [vs])]
+    )
+
+
+async def check(
+    deps: SchedulingDeps, actor: StaffActor, fields: forms.Fields
+) -> scheduling.BookingCheck | None:
+    """What booking the form as it stands would ask to confirm (None while it is incomplete or
+    refused: Book then says why, next to the field)."""
+    try:
+        typed = forms.read(fields, BookForm)
+        repeat = forms.read(fields, RepeatForm).repeat() if typed.repeat else None
+        return await scheduling.check_booking(deps, actor, typed.command(repeat))
+    except DomainError:
+        return None
+
+
 async def booking_context(
     deps: SchedulingDeps,
     actor: StaffActor,
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The form, with `values` (typed, or from the address) and the chosen case's options."""
+    """The form, with `values` (typed, or from the address), the chosen case's options, and
+    what it would ask to confirm before Book."""
     errors = dict(errors or {})
     whose = whose_calendar(str(values.get("who") or ""))
     options = None
@@ -63,7 +89,10 @@ async def booking_context(
             errors.setdefault("case_id", "Choose one of the cases in the list.")
     values = dict(values)
     if options is not None:
-        values.setdefault("service_id", str(options.services[0].id) if options.services else "")
+        # A service typed for another case (the case was changed) gives way to this one's.
+        if str(values.get("service_id") or "") not in {str(x.id) for x in options.services}:
+            chosen = options.preselected_service_id
+            values["service_id"] = str(chosen) if chosen else ""
         if options.default_provider_id and not values.get("provider_ids"):
             values["provider_ids"] = str(options.default_provider_id)
         if options.on_behalf_of and not values.get("on_behalf_of"):
@@ -76,7 +105,11 @@ async def booking_context(
         except Forbidden:  # the core still decides on the booking itself
             staff = []
         working_for = next((x.name for x in staff if str(x.id) == whose), None)
+    checked = None
+    if options is not None and values.get("start"):
+        checked = await check(deps, actor, _fields(values))
     return {
+        "check": checked,
         "working_for": working_for,
         "actor": actor,
         "cases": await _open_cases(deps, actor, whose),
@@ -92,6 +125,12 @@ def _booking_errors(exc: DomainError, form: forms.Fields) -> dict[str, str]:
     show goes on top (a series' fields are shown, even folded away)."""
     if exc.field in ("end", "minutes"):
         return {"minutes": exc.message}
+    if isinstance(exc, scheduling.ConfirmationNeeded):  # the form shows what it is about
+        asked = CONFIRMATIONS.get(exc.field or "", exc.message)
+        return {exc.field or "_form": asked}
+    if exc.field in ("start", "until") and exc.message.startswith("Enter a date"):
+        # The browser shows its own date picker (and format): no pattern to copy.
+        return {exc.field: "Enter the whole date" + (" and time." if exc.field == "start" else ".")}
     if exc.field not in form and exc.field not in ("until", "count", "every_weeks"):
         return {"_form": exc.message}
     return form_errors(exc)
@@ -153,10 +192,7 @@ class Booking(StaffController):
         async def run() -> scheduling.Booking:
             typed = forms.read(form, BookForm)
             repeat = forms.read(form, RepeatForm).repeat() if typed.repeat else None
-            command = scheduling.ScheduleAppointment(
-                case_id=typed.case_id, repeat=repeat, **typed.details()
-            )
-            return await scheduling.schedule_appointment(deps, actor, command)
+            return await scheduling.schedule_appointment(deps, actor, typed.command(repeat))
 
         def done(booking: scheduling.Booking) -> Response[Any]:
             remember_warnings(request, booking.warnings)
@@ -168,3 +204,16 @@ class Booking(StaffController):
             return _form_page(request, context, refusal.status)
 
         return await form_action(form, run, done=done, again=again, conflict_status=422)
+
+    @post("/check")
+    async def check_form(
+        self, request: AnyRequest, scheduling_deps: SchedDepsParam, actor: ActorParam
+    ) -> Template:
+        """The form's fields changed: what Book would ask to confirm, as a fragment."""
+        form = await request.form()
+        context = {
+            "check": await check(scheduling_deps, actor, form),
+            "values": forms.values(form),
+            "errors": {},
+        }
+        return Template(template_name="scheduling/_book_check.html", context=context)

@@ -11,6 +11,8 @@ import msgspec
 
 from adapters.web.kit.forms import what
 from core.domain.scheduling.appointments import AppointmentStatus, Attendance
+from core.domain.scheduling.series import MAX_OCCURRENCES
+from core.domain.scheduling.services import MAX_MINUTES, MIN_MINUTES
 from core.domain.shared.values import CaseId, PersonId, StaffId
 from core.services import scheduling
 
@@ -27,7 +29,8 @@ class SessionForm(msgspec.Struct, kw_only=True):
     """The fields booking and changing share: the core's `SessionDetails`."""
 
     start: Annotated[datetime, what("a time", missing="Enter the date and time of the session.")]
-    minutes: Annotated[int, msgspec.Meta(ge=1, le=24 * 60)] | None = None
+    # The core's limits, so that the form and the core say the same numbers.
+    minutes: Annotated[int, msgspec.Meta(ge=MIN_MINUTES, le=MAX_MINUTES)] | None = None
     service_id: Annotated[UUID, what("a service")]
     provider_ids: Annotated[tuple[StaffId, ...], what("a provider")] = ()
     location: str = ""
@@ -42,6 +45,17 @@ class SessionForm(msgspec.Struct, kw_only=True):
 class BookForm(SessionForm, kw_only=True):
     case_id: Annotated[CaseId, what("a case")]
     repeat: bool = False
+    far_ahead_confirmed: bool = False  # ticked on the form once it asked
+    despite_overlaps: bool = False
+
+    def command(self, repeat: scheduling.Repeat | None) -> scheduling.ScheduleAppointment:
+        return scheduling.ScheduleAppointment(
+            case_id=self.case_id,
+            repeat=repeat,
+            far_ahead_confirmed=self.far_ahead_confirmed,
+            despite_overlaps=self.despite_overlaps,
+            **self.details(),
+        )
 
 
 class RepeatForm(msgspec.Struct, kw_only=True):
@@ -49,7 +63,7 @@ class RepeatForm(msgspec.Struct, kw_only=True):
 
     every_weeks: Annotated[int, msgspec.Meta(ge=1, le=52)] | None = None
     until: date | None = None
-    count: Annotated[int, msgspec.Meta(ge=1, le=1000)] | None = None
+    count: Annotated[int, msgspec.Meta(ge=1, le=MAX_OCCURRENCES)] | None = None
 
     def repeat(self) -> scheduling.Repeat:
         return scheduling.Repeat(
@@ -60,7 +74,7 @@ class RepeatForm(msgspec.Struct, kw_only=True):
 class ChangeForm(SessionForm, kw_only=True):
     minutes: Annotated[
         int,
-        msgspec.Meta(ge=1, le=24 * 60),
+        msgspec.Meta(ge=MIN_MINUTES, le=MAX_MINUTES),
         what("a length", missing="Enter the length in minutes."),
     ]
     version: Version
@@ -83,8 +97,9 @@ class StatusForm(msgspec.Struct, kw_only=True):
 
 class CodesForm(msgspec.Struct, kw_only=True):
     version: Version
-    choice: str = ""
+    choice: str = ""  # "suggested", "own", or "option" (one of the options Hearth asks about)
     codes: str = ""
+    option: Annotated[int, msgspec.Meta(ge=0, le=20), what("one of the options")] | None = None
 
 
 class CancelForm(msgspec.Struct, kw_only=True):

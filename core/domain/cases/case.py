@@ -123,6 +123,9 @@ class Case:
     communication: dict[PersonId, CommunicationPreference] = field(default_factory=dict)
     helpers: list[HelperRole] = field(default_factory=list)
     entered_in_error: list[EnteredInError] = field(default_factory=list)
+    # Booking and coding defaults (see `set_usual_service`, `name_identified_client`).
+    usual_service_id: UUID | None = None
+    identified_client_id: PersonId | None = None
     version: int = 0
     # What happened since it was loaded: not state, not an argument, not compared.
     events: EventLog = field(default_factory=EventLog, init=False, repr=False, compare=False)
@@ -810,6 +813,42 @@ class Case:
         """Participants (ever), paying persons and helpers: whom the case may write to."""
         ids = {m.person_id for m in self.memberships} | self._payer_people()
         return ids | {h.helper_id for h in self.helpers}
+
+    # ----- booking and coding defaults ------------------------------------------------------------
+
+    def set_usual_service(self, service_id: UUID | None, service_name: str = "") -> None:
+        """The service a booking form preselects. Which services fit the case's kind of work is
+        scheduling's to check (the case knows services by id only)."""
+        self.require_open()
+        self.usual_service_id = service_id
+        self.events.record(
+            ev.UsualServiceSet(case_id=self.id, service_id=service_id, service_name=service_name)
+        )
+
+    def name_identified_client(self, person_id: PersonId | None, on: date) -> None:
+        """Name (or clear) the member a couple's or family's codes are about (90847/90846)."""
+        self.require_open()
+        if person_id is not None:
+            if not self.policy.names_identified_client:
+                raise InvalidInput(
+                    f"A {self.policy.label} case names no identified client.",
+                    field="identified_client_id",
+                )
+            if not any(m.person_id == person_id for m in self.members_on(on)):
+                raise InvalidInput(
+                    "The identified client is a current member of the case.",
+                    field="identified_client_id",
+                )
+        self.identified_client_id = person_id
+        self.events.record(ev.IdentifiedClientNamed(case_id=self.id, person_id=person_id))
+
+    def identified_client_on(self, day: date) -> PersonId | None:
+        """The named identified client on `day`, while they are a member: naming ends when
+        they leave (derived, so a corrected or removed end date needs no second change)."""
+        pid = self.identified_client_id
+        if pid is not None and any(m.person_id == pid for m in self.members_on(day)):
+            return pid
+        return None
 
     # ----- clinical records ---------------------------------------------------------------------
 

@@ -48,6 +48,19 @@ class CapacitySet(CaseEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class UsualServiceSet(CaseEvent):
+    audited = (AuditAction.CHANGE, "case", "case_id")
+    service_id: UUID | None
+    service_name: str  # as it was named then, for the history
+
+
+@dataclass(frozen=True, kw_only=True)
+class IdentifiedClientNamed(CaseEvent):
+    audited = (AuditAction.CHANGE, "case", "case_id")
+    person_id: PersonId | None
+
+
+@dataclass(frozen=True, kw_only=True)
 class StatusChanged(CaseEvent):
     audited = (AuditAction.CHANGE, "case", "case_id")
     status: str  # CaseStatus; a str here so the case module can import this one

@@ -77,6 +77,7 @@ _PSYCHOTHERAPY = _COMMON | {
 }
 _CONSULTATION = _COMMON | {RecordType.CONSULTATION_NOTE}
 _WORKSHOP = _COMMON
+_CONJOINT = frozenset({"90847", "90846"})  # couple and family psychotherapy
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,11 @@ class KindPolicy:
     max_active: int | None  # None: no fixed limit (a group's own capacity may still apply)
     member_roles: tuple[MemberRole, ...]  # the first is the default
     records: frozenset[RecordType]
+    # Couples and families may name the member their codes are about (90847 / 90846).
+    names_identified_client: bool = False
+    # The codes of this kind's ordinary sessions: what tells a service fit for it (a booking
+    # form's default; the codes themselves are billing's to suggest).
+    session_codes: frozenset[str] = frozenset()
 
     @property
     def has_capacity(self) -> bool:
@@ -125,6 +131,7 @@ POLICIES: dict[CaseKind, KindPolicy] = {
             1,
             (MemberRole.CLIENT,),
             _PSYCHOTHERAPY,
+            session_codes=frozenset({"90832", "90834", "90837"}),
         ),
         KindPolicy(
             CaseKind.COUPLE,
@@ -135,6 +142,8 @@ POLICIES: dict[CaseKind, KindPolicy] = {
             2,
             (MemberRole.PARTNER, MemberRole.PARENT, MemberRole.CHILD),
             _PSYCHOTHERAPY,
+            names_identified_client=True,
+            session_codes=_CONJOINT,
         ),
         KindPolicy(
             CaseKind.FAMILY,
@@ -151,6 +160,8 @@ POLICIES: dict[CaseKind, KindPolicy] = {
                 MemberRole.CAREGIVER,
             ),
             _PSYCHOTHERAPY,
+            names_identified_client=True,
+            session_codes=_CONJOINT,
         ),
         KindPolicy(
             CaseKind.GROUP,
@@ -161,6 +172,7 @@ POLICIES: dict[CaseKind, KindPolicy] = {
             None,
             (MemberRole.GROUP_MEMBER,),
             _PSYCHOTHERAPY,
+            session_codes=frozenset({"90853"}),
         ),
         KindPolicy(
             CaseKind.CONSULTATION,

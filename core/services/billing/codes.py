@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import msgspec
 
-from core.domain.billing.codes import suggest_codes
+from core.domain.billing.codes import CodeSuggestion, suggest_codes
 from core.domain.billing.confirmation import confirm_codes as confirm_codes_of
 from core.domain.cases.access import Actor, Permission
+from core.domain.cases.case import Case, Membership
 from core.domain.scheduling.appointments import (
     Appointment,
 )
+from core.domain.scheduling.services import Service
+from core.domain.scheduling.times import local_date
 from core.domain.shared.codes import CodeLine
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import PersonId
@@ -33,6 +37,43 @@ class ConfirmCodes(Command, frozen=True, kw_only=True):
     appointment_id: UUID
     version: int
     codes: tuple[CodeInput, ...] | None = None  # None: confirm Hearth's suggestion
+    option: int | None = None  # where Hearth asks: the option chosen (its position)
+
+
+def suggestion_for(
+    case: Case,
+    a: Appointment,
+    service: Service | None,
+    expected: Sequence[Membership],
+    tz: ZoneInfo,
+) -> CodeSuggestion:
+    """Hearth's suggestion for one session, with the identified client the case names then."""
+    return suggest_codes(
+        kind=case.kind,
+        service_code=service.billing_code if service else None,
+        minutes=a.minutes,
+        expected=expected,
+        attended_ids=a.attended_ids(expected),
+        identified_client=case.identified_client_on(local_date(a.start, tz)),
+    )
+
+
+def _suggested_lines(suggestion: CodeSuggestion, option: int | None) -> tuple[CodeLine, ...]:
+    """The lines confirmed "as suggested": the suggestion's, or the option chosen where Hearth
+    asks (recomputed here, so an option posted for attendance since changed is refused)."""
+    if option is None:
+        if suggestion.asks:
+            raise InvalidInput(
+                f"{suggestion.reason} Hearth does not guess: pick one of the options.",
+                field="codes",
+            )
+        return suggestion.lines
+    if not suggestion.asks or not 0 <= option < len(suggestion.options):
+        raise InvalidInput(
+            "That choice is not offered any more (attendance changed?): choose again.",
+            field="codes",
+        )
+    return suggestion.options[option].lines
 
 
 async def confirm_codes(deps: SchedulingDeps, actor: Actor, cmd: ConfirmCodes) -> Appointment:
@@ -47,13 +88,8 @@ async def confirm_codes(deps: SchedulingDeps, actor: Actor, cmd: ConfirmCodes) -
         expected = appointment.expected(case, deps.tz)
         if cmd.codes is None:
             service = await uow.services.get(appointment.service_id)
-            lines: Iterable[CodeLine] = suggest_codes(
-                kind=case.kind,
-                service_code=service.billing_code if service else None,
-                minutes=appointment.minutes,
-                expected=expected,
-                attended_ids=appointment.attended_ids(expected),
-            ).lines
+            suggestion = suggestion_for(case, appointment, service, expected, deps.tz)
+            lines: Iterable[CodeLine] = _suggested_lines(suggestion, cmd.option)
         else:
             members = {m.person_id for m in expected}
             for c in cmd.codes:

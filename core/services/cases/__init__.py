@@ -10,6 +10,7 @@ from core.services.cases.contacts import (
     set_communication,
 )
 from core.services.cases.corrections import MarkEnteredInError, mark_entered_in_error
+from core.services.cases.identified_client import NameIdentifiedClient, name_identified_client
 from core.services.cases.lookups import person_names, require_clinician, require_payer
 from core.services.cases.membership import (
     AddMember,
@@ -58,6 +59,7 @@ __all__ = [
     "EndStaffDuty",
     "GrantHelperRole",
     "MarkEnteredInError",
+    "NameIdentifiedClient",
     "OpenCase",
     "Participant",
     "Payer",
@@ -82,6 +84,7 @@ __all__ = [
     "grant_helper_role",
     "load_case",
     "mark_entered_in_error",
+    "name_identified_client",
     "on_behalf_for",
     "open_case",
     "person_names",

@@ -41,6 +41,14 @@ async def _sentence(event: ev.CaseEvent, ctx: HandlerContext) -> tuple[str, str,
             return "renamed", f"Renamed from “{event.before}” to “{event.after}”.", False
         case ev.CapacitySet():
             return "capacity", f"Capacity set to {event.capacity or 'no limit'}.", False
+        case ev.UsualServiceSet():
+            service = f"“{event.service_name}”" if event.service_id else "none"
+            return "usual_service", f"Usual service: {service}.", False
+        case ev.IdentifiedClientNamed():
+            if event.person_id is None:
+                return "identified_client", "No identified client named.", False
+            who = await _person(ctx, event.person_id)
+            return "identified_client", f"{who} is the identified client.", False
         case ev.StatusChanged():
             return "status", f"Status changed to {CaseStatus(event.status).label}.", False
         case ev.CaseClosed():

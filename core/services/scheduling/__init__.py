@@ -7,10 +7,16 @@ from core.services.scheduling.attendance import (
     set_status,
 )
 from core.services.scheduling.booking import (
+    FAR_AHEAD_MONTHS,
+    BookingCheck,
+    ConfirmationNeeded,
     Repeat,
     ScheduleAppointment,
     SessionDetails,
+    SetUsualService,
+    check_booking,
     schedule_appointment,
+    set_usual_service,
 )
 from core.services.scheduling.changes import (
     CancelAppointment,
@@ -42,9 +48,12 @@ from core.services.scheduling.steps import (
 
 __all__ = [
     "ATTEMPTS",
+    "FAR_AHEAD_MONTHS",
     "Booking",
+    "BookingCheck",
     "CancelAppointment",
     "ChangeAppointment",
+    "ConfirmationNeeded",
     "CreateService",
     "RecordAttendance",
     "Repeat",
@@ -54,9 +63,11 @@ __all__ = [
     "ServiceDetails",
     "SessionDetails",
     "SetStatus",
+    "SetUsualService",
     "UpdateService",
     "cancel_appointment",
     "change_appointment",
+    "check_booking",
     "check_overlaps",
     "create_service",
     "hold_open",
@@ -68,6 +79,7 @@ __all__ = [
     "schedule_appointment",
     "series_of",
     "set_status",
+    "set_usual_service",
     "update_service",
     "usable_service",
     "when",

@@ -136,7 +136,9 @@ async def test_the_okafor_family_code_follows_the_identified_client(clinic):
     clinic.now(at(1, 8, 17, 0))
     await mark(clinic, lee, ids[0], ada=ATTENDED)
     first_codes = await billing_views.appointment_codes(clinic.deps, lee, ids[0])
-    assert [c.code for c in first_codes.suggested] == ["90846"]
+    # Before Chidi joins nobody is the identified client: Hearth asks instead of guessing.
+    assert first_codes.suggested == []
+    assert [o.lines[0].code for o in first_codes.options] == ["90847", "90846"]
     clinic.now(at(1, 15, 17, 0))
     second = await v.appointment_page(clinic.deps, lee, ids[1])
     second_codes = await billing_views.appointment_codes(clinic.deps, lee, ids[1])
@@ -222,7 +224,9 @@ async def test_attendance_rules(clinic):
         ("Maya Rivera", "attended"),
         ("Sam Chen", "late_cancelled"),
     ]
-    assert [c.code for c in done_codes.suggested] == ["90847"]
+    # Maya came alone: 90846 with Sam as identified client, or her own session; Hearth asks.
+    assert done_codes.suggested == []
+    assert [o.lines[0].code for o in done_codes.options] == ["90846", "90834"]
 
     # A late cancellation of the session marks everyone expected who has no mark yet.
     await s.cancel_appointment(

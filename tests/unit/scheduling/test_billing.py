@@ -7,7 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from core.domain.billing.codes import crisis_lines, suggest_codes
+from core.domain.billing.codes import OptionKind, crisis_lines, suggest_codes
 from core.domain.cases.case import Membership
 from core.domain.cases.kinds import (
     CaseKind,
@@ -27,13 +27,16 @@ def member(n: int, role: MemberRole) -> Membership:
     return Membership(UUID(int=100 + n), PersonId(UUID(int=n)), role, Period(date(2026, 1, 1)))
 
 
-def codes(kind, minutes, expected, attended, service_code=None) -> list[tuple[str, int]]:
+def codes(
+    kind, minutes, expected, attended, service_code=None, named=None
+) -> list[tuple[str, int]]:
     suggestion = suggest_codes(
         kind=kind,
         service_code=service_code,
         minutes=minutes,
         expected=expected,
         attended_ids={m.person_id for m in attended},
+        identified_client=named.person_id if named else None,
     )
     return [(line.code, line.units) for line in suggestion.lines]
 
@@ -76,7 +79,7 @@ def test_family_work_is_90847_with_the_identified_client_and_90846_without():
 def test_couple_work_counts_the_partners_as_the_clients():
     a, b = member(1, MemberRole.PARTNER), member(2, MemberRole.PARTNER)
     assert codes(CaseKind.COUPLE, 50, [a, b], [a, b]) == [("90847", 1)]
-    assert codes(CaseKind.COUPLE, 50, [a, b], [b]) == [("90847", 1)]
+    assert codes(CaseKind.COUPLE, 50, [a, b], [b]) == []  # one alone: Hearth asks (below)
     parent, child = member(3, MemberRole.PARENT), member(4, MemberRole.CHILD)
     # A parent-child dyad: the child is the identified client.
     assert codes(CaseKind.COUPLE, 50, [parent, child], [parent]) == [("90846", 1)]
@@ -170,3 +173,54 @@ def test_only_psychotherapy_services_carry_a_known_code():
         Service(UUID(int=1), "Therapy", ServiceLine.PSYCHOTHERAPY, 50, fee, " 90834 ").billing_code
         == "90834"
     )
+
+
+def test_one_partner_alone_is_a_question_not_a_guess():
+    a, b = member(1, MemberRole.PARTNER), member(2, MemberRole.PARTNER)
+    suggestion = suggest_codes(
+        kind=CaseKind.COUPLE,
+        service_code="90847",
+        minutes=50,
+        expected=[a, b],
+        attended_ids={b.person_id},
+    )
+    assert suggestion.asks and suggestion.lines == ()
+    assert [(o.kind, [(c.code, c.person_id) for c in o.lines]) for o in suggestion.options] == [
+        (OptionKind.WITHOUT_CLIENT, [("90846", a.person_id)]),  # a, absent, as identified client
+        (OptionKind.INDIVIDUAL, [("90834", b.person_id)]),  # or b's own session by length
+    ]
+    # Naming the one who came as identified client puts the individual code first.
+    named = suggest_codes(
+        kind=CaseKind.COUPLE,
+        service_code="90847",
+        minutes=50,
+        expected=[a, b],
+        attended_ids={b.person_id},
+        identified_client=b.person_id,
+    )
+    assert [o.kind for o in named.options] == [OptionKind.INDIVIDUAL, OptionKind.WITHOUT_CLIENT]
+    # Both present stays 90847 whoever is named.
+    assert codes(CaseKind.COUPLE, 50, [a, b], [a, b], named=a) == [("90847", 1)]
+
+
+def test_a_family_codes_by_the_identified_client_it_names():
+    mother, father, son = (member(n, MemberRole.FAMILY_MEMBER) for n in (1, 2, 3))
+    family = [mother, father, son]
+    assert codes(CaseKind.FAMILY, 50, family, [mother, son], named=son) == [("90847", 1)]
+    assert codes(CaseKind.FAMILY, 50, family, [mother, father], named=son) == [("90846", 1)]
+    # Named over roles: the teen has the role, the family names the mother.
+    teen = member(4, MemberRole.IDENTIFIED_CLIENT)
+    assert codes(CaseKind.FAMILY, 50, [mother, teen], [teen], named=mother) == [("90846", 1)]
+    # Nobody named, nobody by role: Hearth asks 90847 or 90846 instead of guessing.
+    unnamed = suggest_codes(
+        kind=CaseKind.FAMILY,
+        service_code=None,
+        minutes=50,
+        expected=family,
+        attended_ids={mother.person_id},
+    )
+    assert unnamed.lines == () and [o.lines[0].code for o in unnamed.options] == [
+        "90847",
+        "90846",
+    ]
+    assert "names no identified client" in unnamed.reason

@@ -322,7 +322,12 @@ async def test_a_participant_booked_elsewhere_at_the_same_time_is_a_warning_not_
         CaseKind.COUPLE, lee, (maya, MemberRole.PARTNER), (sam, MemberRole.PARTNER)
     )
     await clinic.book(kim, own, at(2, 3, 10, 0))
-    booked = await clinic.book(lee, couple, at(2, 3, 10, 30))
+    # Asked first: booked only when the person says so, then with the warning.
+    with pytest.raises(s.ConfirmationNeeded, match="Sam Chen has another") as asked:
+        await clinic.book(lee, couple, at(2, 3, 10, 30))
+    assert asked.value.field == "despite_overlaps"
+    assert asked.value.warnings == ["Sam Chen has another appointment at Tue 03 Feb 2026 10:00."]
+    booked = await clinic.book(lee, couple, at(2, 3, 10, 30), despite_overlaps=True)
     assert booked.warnings == ["Sam Chen has another appointment at Tue 03 Feb 2026 10:00."]
     quiet = await clinic.book(lee, couple, at(2, 3, 12, 0))
     assert quiet.warnings == []

@@ -74,7 +74,11 @@ async def test_a_series_running_past_the_range_is_refused(clinic):
         await clinic.book(lee, case_id, datetime(2199, 12, 1, 10, 0), repeat=s.Repeat(count=10))
     assert e.value.field == "count"
     booked = await clinic.book(
-        lee, case_id, datetime(2199, 12, 1, 10, 0), repeat=s.Repeat(until=LAST_DAY)
+        lee,
+        case_id,
+        datetime(2199, 12, 1, 10, 0),
+        repeat=s.Repeat(until=LAST_DAY),
+        far_ahead_confirmed=True,  # asked, as for any session over 18 months ahead
     )
     assert len(booked.appointment_ids) == 5
 

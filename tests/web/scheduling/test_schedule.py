@@ -199,14 +199,24 @@ def test_attendance_buttons_update_in_place_and_codes_follow(signed_in, world, s
     assert done.text.lstrip().startswith('<div id="appointment"')
     assert "completed" in done.text
     version = re.search(r'name="version" value="(\d+)"', done.text).group(1)
-    confirm = lee.post(
+    # Maya came alone: Hearth asks (90846 with Sam as identified client, or her own session).
+    assert "Hearth asks:" in done.text and "Sam Chen as the identified client" in done.text
+    guessed = lee.post(
         f"/appointments/{aid}/codes", {"version": version, "choice": "suggested"}, htmx=True
     )
+    assert guessed.status_code == 422 and "does not guess" in guessed.text
+    confirm = lee.post(
+        f"/appointments/{aid}/codes",
+        {"version": version, "choice": "option", "option": "0"},
+        htmx=True,
+    )
     assert confirm.status_code == 200 and "Confirmed:" in confirm.text
-    assert "90847" in confirm.text  # a partner attended
+    assert "90846" in confirm.text and "(Sam Chen)" in confirm.text
     refused = lee.post(f"/appointments/{aid}/status", {"version": version, "status": "no_show"})
     assert refused.status_code == 422 and "Someone attended this session" in refused.text
-    stale = lee.post(f"/appointments/{aid}/codes", {"version": "0", "choice": "suggested"})
+    stale = lee.post(
+        f"/appointments/{aid}/codes", {"version": "0", "choice": "option", "option": "1"}
+    )
     assert stale.status_code == 422
     assert "changed this appointment meanwhile" in stale.text
     assert page.status_code == 200
@@ -235,9 +245,17 @@ def test_change_and_cancel_the_rest_of_a_series(signed_in, world, services):
     assert moved.status_code == 303, moved.text
     after = lee.get(f"/appointments/{sessions[3]}")
     assert "11:00" in after.text
-    cancel = lee.post(f"/appointments/{second}/cancel", {"version": "1", "scope": "following"})
+    # Cancelling asks once: the first post only shows the question (nothing is cancelled).
+    asked = lee.post(f"/appointments/{second}/cancel", {"version": "1", "scope": "following"})
+    assert asked.status_code == 200 and "Cancel this and the following sessions?" in asked.text
+    assert 'id="appointment-status">scheduled' in lee.get(f"/appointments/{sessions[3]}").text
+    yes = {"version": "1", "scope": "following", "confirmed": "yes"}
+    cancel = lee.post(f"/appointments/{second}/cancel", yes)
     assert cancel.status_code == 303, cancel.text
     assert "cancelled" in lee.get(f"/appointments/{sessions[3]}").text
+    # The "Yes" clicked twice: the second is refused with a message, nothing cancelled twice.
+    twice = lee.post(f"/appointments/{second}/cancel", yes, htmx=True)
+    assert twice.status_code == 422 and 'id="confirm-cancel"' not in twice.text
 
 
 def test_administrator_schedules_in_her_clinicians_calendar(signed_in, world, services):
@@ -264,6 +282,8 @@ def test_who_may_see_whose_calendar_and_appointments(signed_in, world, services,
     kim = signed_in("kim")
     assert kim.get(f"/appointments/{aid}").status_code == 404
     assert kim.post(f"/appointments/{aid}/cancel", {"version": "0"}).status_code == 404
+    yes = {"version": "0", "confirmed": "yes"}
+    assert kim.post(f"/appointments/{aid}/cancel", yes).status_code == 404
     assert kim.get(f"/schedule?who={world.staff['lee'].id}").status_code == 403
     week = kim.get(f"/schedule?start={START_MONDAY}")
     assert "Maya &amp; Sam" not in week.text
@@ -323,6 +343,7 @@ def test_htmx_booking_loads_the_new_page_and_shows_warnings_once(signed_in, worl
             "case_id": str(sam_alone),
             "start": "2026-01-06T10:30",
             "service_id": services["Couple 50"],
+            "despite_overlaps": "on",  # asked on the form before Book (test_booking_checks.py)
         },
         htmx=True,
     )

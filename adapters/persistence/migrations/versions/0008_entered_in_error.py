@@ -2,7 +2,7 @@
 diagnosis's "entered in error" with its reason, who and when.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 13:30:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from adapters.persistence.sql.tables.columns import UtcDateTime
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -25,6 +25,11 @@ cases = sa.Table(
     sa.Column("opened_on", sa.Date, nullable=False),
     sa.Column("closed_on", sa.Date),
     sa.Column("capacity", sa.Integer),
+    # By id only: a service is scheduling's (the cases tables reference nothing above them),
+    # and a foreign key added later would make SQLite rebuild this table, whose children
+    # cascade; the case checks that its identified client is one of its members.
+    sa.Column("usual_service_id", sa.Uuid),
+    sa.Column("identified_client_id", sa.Uuid),
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
     sa.CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="closed_after_opened"),
     sa.Index(None, "name_folded", "id", postgresql_ops=by_code_point("name_folded")),

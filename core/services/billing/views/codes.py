@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
-from core.domain.billing.codes import suggest_codes
+from core.domain.billing.codes import CodeOption, OptionKind
 from core.domain.cases.access import Actor, Permission, require
 from core.domain.cases.case import Case, Membership
 from core.domain.cases.kinds import RecordType
@@ -15,6 +16,7 @@ from core.domain.scheduling.services import Service
 from core.domain.shared.codes import CODES, CodeLine
 from core.domain.shared.errors import NotFound
 from core.domain.shared.values import PersonId
+from core.services.billing.codes import suggestion_for
 from core.services.cases.changes import load_case
 from core.services.scheduling.deps import SchedulingDeps
 from core.services.shared.use_case import View, staff_actor
@@ -28,9 +30,16 @@ class CodeLineView(View, frozen=True, kw_only=True):
     person_name: str | None
 
 
+class CodeOptionView(View, frozen=True, kw_only=True):
+    index: int  # what the form posts back
+    label: str
+    lines: list[CodeLineView]
+
+
 class CodesView(View, frozen=True, kw_only=True):
     suggested: list[CodeLineView]
     reason: str
+    options: list[CodeOptionView]  # Hearth asks: one of these, or the clinician's own codes
     confirmed: list[CodeLineView] | None  # None: not confirmed yet
     confirmed_differs: bool  # attendance changed since, or the clinician chose other codes
 
@@ -41,14 +50,9 @@ def codes_view(
     service: Service | None,
     expected: Sequence[Membership],
     names: dict[PersonId, str],
+    tz: ZoneInfo,
 ) -> CodesView:
-    suggestion = suggest_codes(
-        kind=case.kind,
-        service_code=service.billing_code if service else None,
-        minutes=a.minutes,
-        expected=expected,
-        attended_ids=a.attended_ids(expected),
-    )
+    suggestion = suggestion_for(case, a, service, expected, tz)
 
     def lines(items: Sequence[CodeLine]) -> list[CodeLineView]:
         return [
@@ -62,11 +66,27 @@ def codes_view(
             for c in items
         ]
 
+    def label(o: CodeOption) -> str:
+        who = names.get(o.about, "this participant") if o.about else ""
+        code = o.lines[0].code
+        if o.kind is OptionKind.INDIVIDUAL:
+            return f"{code}: individual psychotherapy for {who}"
+        if o.kind is OptionKind.WITHOUT_CLIENT:
+            about = f", {who} as the identified client" if o.about else ""
+            return f"{code}: without the identified client present{about}"
+        return f"{code}: with the identified client present"
+
     return CodesView(
         suggested=lines(suggestion.lines),
         reason=suggestion.reason,
+        options=[
+            CodeOptionView(index=n, label=label(o), lines=lines(o.lines))
+            for n, o in enumerate(suggestion.options)
+        ],
         confirmed=lines(a.codes) if a.codes is not None else None,
-        confirmed_differs=a.codes is not None and a.codes != suggestion.lines,
+        confirmed_differs=a.codes is not None
+        and a.codes != suggestion.lines
+        and all(a.codes != o.lines for o in suggestion.options),
     )
 
 
@@ -89,4 +109,4 @@ async def appointment_codes(
         people = await uow.people.get_many(m.person_id for m in expected)
         service = await uow.services.get(a.service_id)
     names = {pid: p.display_name for pid, p in people.items()}
-    return codes_view(case, a, service, expected, names)
+    return codes_view(case, a, service, expected, names, deps.tz)

@@ -28,6 +28,7 @@ from core.services.scheduling.views.calendar import (
     DayHours,
     calendar,
 )
+from core.services.scheduling.views.case_defaults import CaseDefaults, MemberChoice, case_defaults
 from core.services.scheduling.views.case_schedule import (
     CaseSchedule,
     SchedulePanel,
@@ -54,11 +55,13 @@ __all__ = [
     "CalendarEntry",
     "CalendarQuery",
     "CalendarView",
+    "CaseDefaults",
     "CaseSchedule",
     "ChangeView",
     "DayHours",
     "GridRow",
     "GridSession",
+    "MemberChoice",
     "ParticipantAttendance",
     "SchedulePanel",
     "SeriesSession",
@@ -72,6 +75,7 @@ __all__ = [
     "attendance_grid",
     "booking_options",
     "calendar",
+    "case_defaults",
     "case_schedule_summary",
     "ref",
     "schedule_panel",

@@ -12,6 +12,7 @@ from core.domain.cases.access import (
 )
 from core.domain.cases.responsibilities import StaffDuty
 from core.domain.directory.parties import StaffRole
+from core.domain.scheduling.defaults import offered_services, preselected_service
 from core.domain.shared.values import CaseId, StaffId
 from core.services.cases.changes import load_case
 from core.services.scheduling.deps import SchedulingDeps
@@ -40,7 +41,9 @@ class BookingOptions(View, frozen=True, kw_only=True):
     case_id: CaseId
     case_name: str
     kind_label: str
-    services: list[ServiceOption]
+    services: list[ServiceOption]  # the active services of the case's kind of work only
+    preselected_service_id: UUID | None  # see `preselected_service`
+    usual_service_id: UUID | None
     providers: list[StaffRef]
     default_provider_id: StaffId | None
     supervisors: list[StaffRef]
@@ -60,8 +63,19 @@ async def booking_options(deps: SchedulingDeps, actor: Actor, case_id: CaseId) -
     async with deps.uow() as uow:
         case = await load_case(uow, case_id)
         require(actor, case, today, Permission.MANAGE_CASE)
-        services = await uow.services.list_all()
+        services = offered_services(await uow.services.list_all(), case.policy.service_line)
+        last_booked = None
+        if case.usual_service_id not in {s.id for s in services}:
+            # Asked only when the usual service does not decide: one more statement at most.
+            latest = await uow.appointments.for_case(case.id, limit=1, newest_first=True)
+            last_booked = latest[0].service_id if latest else None
         staff = await uow.staff.list_all()
+    preselected = preselected_service(
+        services,
+        case.kind,
+        usual=case.usual_service_id,
+        last_booked=last_booked,
+    )
     day = reference_day(case, today)
     treating = [
         a.staff_id
@@ -81,8 +95,9 @@ async def booking_options(deps: SchedulingDeps, actor: Actor, case_id: CaseId) -
         services=[
             ServiceOption(id=x.id, name=x.name, minutes=x.minutes, billing_code=x.billing_code)
             for x in services
-            if x.service_line is case.policy.service_line
         ],
+        preselected_service_id=preselected.id if preselected else None,
+        usual_service_id=case.usual_service_id,
         providers=[StaffRef(id=s.id, name=s.name) for s in clinicians],
         default_provider_id=responsible,
         supervisors=[
