@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import dataclasses
 import getpass
 import os
 import secrets
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 import msgspec
 from dependency_injector import containers, providers
 from litestar import Litestar
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore as LitestarMemoryStore
 
@@ -30,10 +31,11 @@ from adapters.persistence.sql.engine import create_engine
 from adapters.persistence.sql.migrate import migrate_url
 from adapters.persistence.sql.session_store import SqlSessionStore
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
-from adapters.system.clock import SystemClock
+from adapters.system.clock import PracticeClock, SystemClock
 from adapters.system.ids import RandomIds
 from adapters.system.passwords import Argon2PasswordHasher
 from adapters.web.app import WebConfig, build_app
+from adapters.web.kit.params import DepsParam
 from adapters.web.request_log import RequestLog
 from core.domain.billing import events as billing_events
 from core.domain.cases import events as case_events
@@ -44,6 +46,7 @@ from core.services import directory
 from core.services.audit import AuditDeps, verify_log
 from core.services.audit.changes import audit_changes
 from core.services.billing import history as billing_history
+from core.services.directory.practice_settings import PracticeCache
 from core.services.cases import history as case_history
 from core.services.documentation import history as documentation_history
 from core.services.scheduling import handlers as scheduling_handlers
@@ -82,7 +85,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     environment: str = "development"  # "production" refuses to start without a secret key
     database_url: str = DEFAULT_DATABASE_URL  # or "memory"
-    timezone: str = "UTC"  # the practice's timezone: what "today" means
+    # The timezone of a new practice, until the owner sets the practice's own (Settings screen).
+    timezone: str = "UTC"
     secret_key: str = ""
     owner_sees_clinical: bool = False
     host: str = "127.0.0.1"
@@ -153,6 +157,8 @@ class Container(containers.DeclarativeContainer):
         bus=bus,
         timezone=settings.provided.timezone,
     )
+    # The practice's details (its timezone) as this process last read them.
+    practice_cache = providers.Singleton(PracticeCache, settings.provided.timezone)
     audit_deps = providers.Singleton(
         AuditDeps,
         uow=uow_factory,
@@ -199,6 +205,36 @@ def session_store(container: Container) -> Store:
     return LitestarMemoryStore()
 
 
+Zone = NamedDependency[str]
+
+
+def practice_time(container: Container) -> dict[str, Provide]:
+    """The core's dependencies of one request, in the practice's timezone as stored now (the
+    owner can change it on the Settings screen): the clock's "today", where scheduling reads
+    wall-clock times, the audit log's days. Read through the per-process `PracticeCache`."""
+
+    async def timezone() -> str:
+        return await container.practice_cache().timezone(container.uow_factory())
+
+    async def deps(practice_timezone: Zone) -> Deps:
+        base = container.deps()
+        return dataclasses.replace(base, clock=PracticeClock(base.clock, practice_timezone))
+
+    async def scheduling_deps(deps: DepsParam, practice_timezone: Zone) -> SchedulingDeps:
+        return SchedulingDeps.of(deps, practice_timezone)
+
+    async def audit_deps(deps: DepsParam, practice_timezone: Zone) -> AuditDeps:
+        return AuditDeps.of(deps, container.audit_log(), practice_timezone)
+
+    return {
+        "practice_timezone": Provide(timezone),
+        "deps": Provide(deps),
+        "scheduling_deps": Provide(scheduling_deps),
+        "audit_deps": Provide(audit_deps),
+        "practice_cache": Provide(lambda: container.practice_cache(), sync_to_thread=False),
+    }
+
+
 def create_app(container: Container) -> Litestar:
     """The web application over the container: handlers get the core's dependencies through
     `Provide` closures, so a test can override any provider before the first request."""
@@ -213,9 +249,7 @@ def create_app(container: Container) -> Litestar:
     return build_app(
         web,
         dependencies={
-            "deps": Provide(lambda: container.deps(), sync_to_thread=False),
-            "scheduling_deps": Provide(lambda: container.scheduling_deps(), sync_to_thread=False),
-            "audit_deps": Provide(lambda: container.audit_deps(), sync_to_thread=False),
+            **practice_time(container),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         },
         session_store=session_store(container),

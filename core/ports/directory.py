@@ -8,6 +8,7 @@ from typing import Protocol
 
 from core.domain.directory.credentials import Credentials, LockoutRule
 from core.domain.directory.parties import Organization, Person, StaffMember
+from core.domain.directory.practice import Practice
 from core.domain.shared.values import OrganizationId, PersonId, StaffId
 from core.ports.shared import Transaction
 
@@ -75,8 +76,23 @@ class CredentialRepository(Protocol):
         ...
 
 
+class PracticeRepository(Protocol):
+    """The practice's one row of details."""
+
+    async def get(self) -> Practice | None:
+        """None until the details are first saved."""
+        ...
+
+    async def save(self, practice: Practice) -> None:
+        """Insert (version 0: never saved) or update the details, bumping the version; raises
+        `ConcurrencyConflict` when the stored version is not the one that was read (for a
+        first save: when someone else saved first)."""
+        ...
+
+
 class DirectoryStore(Transaction, Protocol):
-    """The directory's store: people, organizations, staff and their credentials."""
+    """The directory's store: people, organizations, staff and their credentials, and the
+    practice's details."""
 
     @property
     def people(self) -> PersonRepository: ...
@@ -86,3 +102,5 @@ class DirectoryStore(Transaction, Protocol):
     def staff(self) -> StaffRepository: ...
     @property
     def credentials(self) -> CredentialRepository: ...
+    @property
+    def practice(self) -> PracticeRepository: ...

@@ -10,6 +10,7 @@ from adapters.persistence.memory.directory import (
     MemoryCredentialRepository,
     MemoryOrganizationRepository,
     MemoryPersonRepository,
+    MemoryPracticeRepository,
     MemoryStaffRepository,
 )
 from adapters.persistence.memory.documentation import MemoryDiagnosisRepository
@@ -19,6 +20,10 @@ from adapters.persistence.memory.scheduling import (
     MemoryCalendarFeedRepository,
     MemoryServiceRepository,
     check_at_commit,
+)
+from adapters.persistence.memory.scheduling_settings import (
+    MemoryLocationRepository,
+    MemorySchedulingPolicyRepository,
 )
 from adapters.persistence.memory.store import MemoryStore, Table
 from core.domain.shared.errors import InvalidInput
@@ -37,6 +42,9 @@ class MemoryUnitOfWork:
                 ("staff", "staff member"),
                 ("cases", "case"),
                 ("diagnoses", "diagnosis"),
+                ("practice", "practice's details"),
+                ("locations", "location"),
+                ("scheduling_policy", "scheduling policy"),
                 *SCHEDULING_TABLES,
             )
         }
@@ -52,6 +60,9 @@ class MemoryUnitOfWork:
             self._tables["appointments"], self._tables["series"]
         )
         self.feeds = MemoryCalendarFeedRepository(self._tables["feeds"])
+        self.practice = MemoryPracticeRepository(self._tables["practice"])
+        self.locations = MemoryLocationRepository(self._tables["locations"])
+        self.policy = MemorySchedulingPolicyRepository(self._tables["scheduling_policy"])
 
     async def __aenter__(self) -> Self:
         return self

@@ -92,3 +92,17 @@ credentials = sa.Table(
     # Changes with every new password; sessions signed in with an older one end.
     sa.Column("generation", sa.Integer, nullable=False, server_default="1"),
 )
+
+
+# The practice's details: one row (id: core.domain.directory.practice.PRACTICE_ID).
+practice = sa.Table(
+    "practice",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("name", sa.String(NAME), nullable=False),
+    sa.Column("address", sa.String(500), nullable=False),
+    sa.Column("phone", sa.String(PHONE)),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+)
