@@ -46,8 +46,8 @@ from core.services import directory
 from core.services.audit import AuditDeps, verify_log
 from core.services.audit.changes import audit_changes
 from core.services.billing import history as billing_history
-from core.services.directory.practice_settings import PracticeCache
 from core.services.cases import history as case_history
+from core.services.directory.practice_settings import PracticeCache
 from core.services.documentation import history as documentation_history
 from core.services.scheduling import handlers as scheduling_handlers
 from core.services.scheduling import history as scheduling_history
