@@ -9,6 +9,7 @@ from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
 from adapters.web.directory import people
+from adapters.web.directory.settings import PracticeSettings
 from adapters.web.directory.sign_in import SignIn
 from adapters.web.directory.staff import StaffPages
 from adapters.web.scheduling.appointment import AppointmentPages
@@ -16,6 +17,8 @@ from adapters.web.scheduling.booking import Booking
 from adapters.web.scheduling.calendar import CalendarPages
 from adapters.web.scheduling.case_panel import CaseSchedule
 from adapters.web.scheduling.feed import FeedSettings, feed
+from adapters.web.scheduling.settings import SchedulingSettings
+from adapters.web.scheduling.settings_services import ServiceSettings
 
 ROUTES: list[ControllerRouterHandler] = [
     SignIn,  # no staff guard: sign-in, sign-out and setup
@@ -29,6 +32,9 @@ ROUTES: list[ControllerRouterHandler] = [
     AppointmentPages,
     CaseSchedule,
     FeedSettings,
+    PracticeSettings,
+    ServiceSettings,
+    SchedulingSettings,
     feed,  # public by its secret: no staff guard
     AuditPages,
 ]
