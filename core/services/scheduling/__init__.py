@@ -24,7 +24,9 @@ from core.services.scheduling.offerings import (
     ServiceDetails,
     UpdateService,
     create_service,
+    get_service,
     list_services,
+    services_for,
     update_service,
 )
 from core.services.scheduling.steps import (
@@ -59,6 +61,7 @@ __all__ = [
     "change_appointment",
     "check_overlaps",
     "create_service",
+    "get_service",
     "hold_open",
     "list_services",
     "load",
@@ -67,6 +70,7 @@ __all__ = [
     "retrying",
     "schedule_appointment",
     "series_of",
+    "services_for",
     "set_status",
     "update_service",
     "usable_service",
