@@ -37,12 +37,13 @@ def check_timezone(name: str, *, field: str = "timezone") -> str:
 
 
 _ZONES: frozenset[str] | None = None
+_NOT_PLACES = frozenset({"localtime", "posixrules", "Factory"})  # files of the tz database
 
 
 def _zone_names() -> frozenset[str]:
     global _ZONES
     if _ZONES is None:  # reading the tz database's file list takes a few milliseconds: once
-        _ZONES = frozenset(available_timezones() | {"UTC"})
+        _ZONES = frozenset((available_timezones() | {"UTC"}) - _NOT_PLACES)
     return _ZONES
 
 
