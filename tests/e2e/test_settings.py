@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import LEE, OWNER, PASSWORD, Server, _page, serve, shot
+from tests.e2e.conftest import ADMIN, LEE, OWNER, PASSWORD, Server, _page, serve, shot
 from tests.e2e.flows import sign_in, sign_out
 
 # The DBT group meets on Tuesdays 18:00-19:30 UTC in the demo: 13:00-14:30 in New York in
@@ -118,3 +118,35 @@ def test_the_owner_retires_a_service_in_use_and_old_sessions_keep_it(page: Page)
         page.get_by_role("link", name="Next →").click()
     page.locator("a.appt", has_text="Mindful parenting workshop").first.click()
     expect(page.locator("#appointment")).to_contain_text("Parenting workshop 120")
+
+
+def test_the_administrator_keeps_rooms_and_hours_but_not_the_practice(page: Page):
+    sign_in(page, ADMIN, PASSWORD)
+    page.get_by_role("link", name="Settings", exact=True).click()
+    expect(page).to_have_url(re.compile("/settings/services$"))
+    tabs = page.get_by_role("navigation", name="Settings")
+    expect(tabs.get_by_role("link", name="Practice")).to_have_count(0)
+    expect(tabs.get_by_role("link", name="Reminders and cancellations")).to_have_count(0)
+
+    tabs.get_by_role("link", name="Locations and telehealth").click()
+    page.get_by_text("Add a location").click()
+    page.get_by_label("Name of the new location").fill("Room 3")
+    page.get_by_role("button", name="Add the location").click()
+    expect(page.get_by_text("Room 3", exact=True)).to_be_visible()
+    page.get_by_label("Default video link").fill("http://insecure.example.com/room")
+    page.get_by_role("button", name="Save the link").click()
+    expect(page.locator("#telehealth_link-error")).to_contain_text("https://")
+    shot(page, "72-settings-locations")
+
+    tabs.get_by_role("link", name="Calendar hours").click()
+    page.get_by_label("Saturday: open").uncheck()
+    page.get_by_label("Monday to").fill("07:00")
+    page.get_by_role("button", name="Save the hours").click()
+    expect(page.locator("#closes_0-error")).to_contain_text("closes after it opens")
+    page.get_by_label("Monday to").fill("21:00")
+    page.get_by_role("button", name="Save the hours").click()
+    expect(page.get_by_label("Saturday: open")).not_to_be_checked()
+    expect(page.get_by_label("Monday to")).to_have_value("21:00")
+    shot(page, "73-settings-hours")
+    page.goto("/settings/practice")
+    expect(page.get_by_text("Only the practice owner")).to_be_visible()
