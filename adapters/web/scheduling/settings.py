@@ -218,8 +218,18 @@ class SchedulingSettings(StaffController):
 
         async def again(refusal: Refusal) -> Response[Any]:
             more = await _locations(deps, actor, {}, {})
-            more["row_errors"] = {str(location_id): refusal.errors}
-            more["row_values"] = {str(location_id): refusal.values}
+            key, values = str(location_id), refusal.values
+            more["row_errors"] = {key: {} if refusal.conflict else refusal.errors}
+            if refusal.conflict:
+                stored = next(x for x in more["locations"] if x.id == location_id)
+                theirs = {
+                    "name": stored.name,
+                    "address": stored.address,
+                    "active": "on" if stored.active else "",
+                }
+                more["row_conflicts"] = {key: conflict_rows(theirs, values, _LOCATION_LABELS)}
+                values = {**values, "version": str(stored.version)}
+            more["row_values"] = {key: values}
             return await _page(deps, actor, "locations", {}, {}, status=422, **more)
 
         done = redirect_to("/settings/locations")
@@ -313,6 +323,9 @@ class SchedulingSettings(StaffController):
         rows = conflict_rows(stored, refusal.values, labels)
         values = {**refusal.values, "version": stored["version"]}
         return await _page(deps, actor, section, values, refusal.errors, status=422, conflict=rows)
+
+
+_LOCATION_LABELS = {"name": "Name", "address": "Address", "active": "In use"}
 
 
 def _hour_labels() -> dict[str, str]:

@@ -187,3 +187,30 @@ def test_hours_reminders_and_telehealth_are_validated(signed_in):
         "/settings/reminders", {**reminders, "late_cancel_hours": "48", "version": "0"}
     )
     assert stale.status_code == 422 and "Someone else changed these settings" in stale.text
+
+
+def test_stale_service_and_location_forms_show_both_versions(signed_in):
+    owner, pat = signed_in("owner"), signed_in("pat")
+    service = {"name": "Intake 60", "service_line": "psychotherapy", "minutes": "60", "fee": "200"}
+    assert owner.post("/settings/services/new", service).status_code == 303
+    link = re.search(
+        r'href="(/settings/services/[0-9a-f-]{36})">Intake 60', owner.get("/settings/services").text
+    )
+    path = link.group(1)
+    assert (
+        pat.post(path, {**service, "fee": "210", "active": "on", "version": "0"}).status_code == 303
+    )
+    stale = owner.post(path, {**service, "fee": "190", "active": "on", "version": "0"})
+    assert stale.status_code == 422
+    assert "Someone else changed these settings" in stale.text
+    assert "210.00" in stale.text and "190" in stale.text
+    assert _version(stale.text, path) == "1"
+
+    assert owner.post("/settings/locations/new", {"name": "Room 9"}).status_code == 303
+    page = owner.get("/settings/locations").text
+    row = re.search(r'action="(/settings/locations/[0-9a-f-]{36})"', page).group(1)
+    assert pat.post(row, {"name": "Room 9A", "active": "on", "version": "0"}).status_code == 303
+    stale = owner.post(row, {"name": "Room 9B", "active": "on", "version": "0"})
+    assert stale.status_code == 422
+    assert "Room 9A" in stale.text and "Room 9B" in stale.text
+    assert "Someone else changed these settings" in stale.text
