@@ -3,10 +3,13 @@ practice's timezone reaching the calendar."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
 
+from core.services import scheduling as sched
+from core.services.scheduling import settings as s
 from tests.web.conftest import World
 
 
@@ -214,3 +217,48 @@ def test_stale_service_and_location_forms_show_both_versions(signed_in):
     assert stale.status_code == 422
     assert "Room 9A" in stale.text and "Room 9B" in stale.text
     assert "Someone else changed these settings" in stale.text
+
+
+SERVICE = {"name": "Intake", "service_line": "psychotherapy", "minutes": "60", "fee": "200"}
+HOURS = {"open_0": "on", "opens_0": "09:00", "closes_0": "17:00"}
+# route -> (method, path, form); {service} and {location} are filled in
+SETTINGS_ROUTES = {
+    "practice": ("GET", "/settings/practice", None),
+    "practice-save": ("POST", "/settings/practice", {**PRACTICE, "version": "0"}),
+    "services": ("GET", "/settings/services", None),
+    "service-add": ("POST", "/settings/services/new", {**SERVICE, "name": "New"}),
+    "service": ("GET", "/settings/services/{service}", None),
+    "service-save": ("POST", "/settings/services/{service}", {**SERVICE, "version": "0"}),
+    "locations": ("GET", "/settings/locations", None),
+    "location-add": ("POST", "/settings/locations/new", {"name": "Room 7"}),
+    "location-save": ("POST", "/settings/locations/{location}", {"name": "R", "version": "0"}),
+    "telehealth": ("POST", "/settings/telehealth", {"version": "0"}),
+    "hours": ("GET", "/settings/hours", None),
+    "hours-save": ("POST", "/settings/hours", {**HOURS, "version": "0"}),
+    "reminders": ("GET", "/settings/reminders", None),
+    "reminders-save": ("POST", "/settings/reminders", {"late_cancel_hours": "24", "version": "0"}),
+}
+OWNER_ONLY = {"practice", "practice-save", "reminders", "reminders-save"}
+
+
+def _allowed(route: str, actor: str) -> bool:
+    return actor == "owner" or (actor == "pat" and route not in OWNER_ONLY)
+
+
+@pytest.mark.parametrize("actor", ["owner", "lee", "kim", "ash", "pat"])
+@pytest.mark.parametrize("route", list(SETTINGS_ROUTES))
+def test_settings_permission_matrix(signed_in, world: World, route, actor):
+    deps, owner = world.practice.deps, world.staff["owner"]
+    command = sched.CreateService(
+        name="Intake", service_line="psychotherapy", minutes=60, fee_minor=1
+    )
+    service = asyncio.run(sched.create_service(deps, owner, command))
+    location = asyncio.run(s.add_location(deps, owner, s.LocationDetails(name="Room 1")))
+    method, path, form = SETTINGS_ROUTES[route]
+    path = path.format(service=service, location=location)
+    browser = signed_in(actor)
+    answer = browser.get(path) if method == "GET" else browser.post(path, form)
+    if not _allowed(route, actor):
+        assert answer.status_code == 403, answer.text[:300]
+    else:
+        assert answer.status_code == (200 if method == "GET" else 303), answer.text[:500]
