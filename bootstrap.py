@@ -12,6 +12,7 @@ import os
 import secrets
 import sys
 from collections.abc import Coroutine, Mapping, Sequence
+from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
 
@@ -23,6 +24,10 @@ from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore as LitestarMemoryStore
 
 from adapters.cli import demo
+from adapters.notify.console import ConsoleEmailSender, ConsoleSmsSender
+from adapters.notify.memory import MemoryEmailSender, MemorySmsSender
+from adapters.notify.smtp import SmtpEmailSender, SmtpSettings
+from adapters.notify.twilio_sms import TwilioSettings, TwilioSmsSender
 from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
@@ -39,14 +44,21 @@ from adapters.web.kit.params import DepsParam
 from adapters.web.request_log import RequestLog
 from core.domain.billing import events as billing_events
 from core.domain.cases import events as case_events
+from core.domain.communication.reminders import Lead, ReminderPolicy
 from core.domain.documentation import events as documentation_events
 from core.domain.scheduling import events as scheduling_events
+from core.domain.scheduling.settings import SchedulingPolicy
 from core.domain.shared.errors import DomainError, Forbidden
+from core.ports import UnitOfWork
 from core.services import directory
 from core.services.audit import AuditDeps, verify_log
 from core.services.audit.changes import audit_changes
 from core.services.billing import history as billing_history
 from core.services.cases import history as case_history
+from core.services.communication import reminders
+from core.services.communication.accounts import AccountMailDeps
+from core.services.communication.delivery import DeliveryDeps, run_worker
+from core.services.communication.reminders import PolicySource
 from core.services.directory.practice_settings import PracticeCache
 from core.services.documentation import history as documentation_history
 from core.services.scheduling import handlers as scheduling_handlers
@@ -58,23 +70,54 @@ from core.services.shared.use_case import Deps
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/hearth.db"
 
 
-def message_bus() -> MessageBus:
+def fixed_policy(policy: ReminderPolicy) -> PolicySource:
+    """A reminder policy that does not change while the process runs (until the practice
+    settings screen stores one)."""
+
+    async def policy_of(uow: object) -> ReminderPolicy:
+        del uow
+        return policy
+
+    return policy_of
+
+
+DEFAULT_POLICY = fixed_policy(ReminderPolicy(practice_name="Hearth practice"))
+
+
+def message_bus(policy_of: PolicySource = DEFAULT_POLICY) -> MessageBus:
     """What each context does when an event happens, in one place: event type -> handlers (in
     order), then the finishers that see the whole intent. A handler for a base class sees
     every event derived from it."""
-    return MessageBus(
-        {
-            case_events.CaseEvent: [case_history.narrate],
-            case_events.CaseClosed: [scheduling_handlers.cancel_sessions_of_closed_case],
-            scheduling_events.AppointmentEvent: [scheduling_history.narrate],
-            documentation_events.DiagnosisEvent: [documentation_history.narrate],
-            billing_events.CodesConfirmed: [billing_history.narrate],
-            scheduling_events.UpcomingSessionsCancelled: [
-                scheduling_history.narrate_cancelled_upcoming
-            ],
-        },
-        finishers=[case_history.write_history, audit_changes],
-    )
+    handlers: dict[type[Any], list[Any]] = {
+        case_events.CaseEvent: [case_history.narrate],
+        case_events.CaseClosed: [scheduling_handlers.cancel_sessions_of_closed_case],
+        scheduling_events.AppointmentEvent: [scheduling_history.narrate],
+        documentation_events.DiagnosisEvent: [documentation_history.narrate],
+        billing_events.CodesConfirmed: [billing_history.narrate],
+        scheduling_events.UpcomingSessionsCancelled: [
+            scheduling_history.narrate_cancelled_upcoming
+        ],
+    }
+    for event_type, more in reminders.handlers(policy_of).items():
+        handlers.setdefault(event_type, []).extend(more)
+    return MessageBus(handlers, finishers=[case_history.write_history, audit_changes])
+
+
+def practice_policy(settings: Settings) -> PolicySource:
+    """Reminders as the practice's settings say, read in the unit of work that plans them: the
+    name and timezone of Settings · Practice and the lead times of Settings · Reminders (the
+    configured name and timezone and the default 48 h email, 24 h SMS until they are saved)."""
+
+    async def policy_of(uow: UnitOfWork) -> ReminderPolicy:
+        practice = await uow.practice.get()
+        stored = await uow.policy.get() or SchedulingPolicy()
+        return ReminderPolicy(
+            practice_name=practice.name if practice and practice.name else settings.practice_name,
+            timezone=practice.timezone if practice else settings.timezone,
+            leads=tuple(Lead(timedelta(hours=r.hours_before), r.channel) for r in stored.reminders),
+        )
+
+    return policy_of
 
 
 T = TypeVar("T")
@@ -87,10 +130,29 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str = DEFAULT_DATABASE_URL  # or "memory"
     # The timezone of a new practice, until the owner sets the practice's own (Settings screen).
     timezone: str = "UTC"
+    practice_name: str = "Hearth practice"  # what reminders say they come from
+    public_url: str = ""  # where people reach Hearth, for links in mail; "": http://host:port
     secret_key: str = ""
     owner_sees_clinical: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
+    # Delivery of email and SMS (adapters/notify): "console" prints a line without content,
+    # "memory" keeps messages in the process, "smtp" / "twilio" send them.
+    email: str = "console"
+    email_from: str = "Hearth <no-reply@hearth.invalid>"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 587
+    smtp_security: str = "starttls"  # "starttls", "tls" (port 465) or "none" (a local relay)
+    smtp_username: str = ""
+    smtp_password: str = ""
+    sms: str = "console"
+    sms_from: str = ""  # an E.164 number or a Twilio Messaging Service SID
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_base_url: str = ""  # tests only: a local server that speaks Twilio's API
+    # "inline": the web process delivers the outbox itself (one machine); "off": run
+    # `hearth worker` processes instead (any number, on any machine, against one PostgreSQL).
+    worker: str = "inline"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -103,11 +165,25 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             settings = msgspec.convert(raw, cls, strict=False)
         except msgspec.ValidationError as exc:
             raise SystemExit(f"hearth: bad setting: {exc}") from exc
+        for name, allowed in (
+            ("email", {"console", "memory", "smtp"}),
+            ("sms", {"console", "memory", "twilio"}),
+            ("worker", {"inline", "off"}),
+            ("smtp_security", {"starttls", "tls", "none"}),
+        ):
+            if getattr(settings, name) not in allowed:
+                raise SystemExit(
+                    f"hearth: HEARTH_{name.upper()} must be one of {', '.join(sorted(allowed))}."
+                )
         if settings.environment == "production" and len(settings.secret_key) < 32:
             raise SystemExit(
                 "hearth: HEARTH_SECRET_KEY (32 characters or more) is required in production."
             )
         return settings
+
+    @property
+    def link_base(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
 
     @property
     def persistence(self) -> str:
@@ -120,6 +196,26 @@ def audit_engine(database_url: str, engine: Any) -> Any:
     wait for the disk (see adapters/persistence/sql/audit.py)."""
     del engine  # the practice's: the audit log never shares its connections
     return create_audit_engine(audit_database_url(database_url))
+
+
+def smtp_settings(settings: Settings) -> SmtpSettings:
+    return SmtpSettings(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.email_from,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        security=settings.smtp_security,
+    )
+
+
+def twilio_settings(settings: Settings) -> TwilioSettings:
+    return TwilioSettings(
+        account_sid=settings.twilio_account_sid,
+        auth_token=settings.twilio_auth_token,
+        sender=settings.sms_from,
+        base_url=settings.twilio_base_url,
+    )
 
 
 class Container(containers.DeclarativeContainer):
@@ -143,7 +239,30 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryAuditLog),
         sql=providers.Singleton(SqlAuditLog, audit_engine),
     )
-    bus = providers.Singleton(message_bus)
+    reminder_policy = providers.Singleton(practice_policy, settings)
+    bus = providers.Singleton(message_bus, reminder_policy)
+    email_sender = providers.Selector(
+        settings.provided.email,
+        console=providers.Singleton(ConsoleEmailSender),
+        memory=providers.Singleton(MemoryEmailSender),
+        smtp=providers.Singleton(SmtpEmailSender, providers.Callable(smtp_settings, settings)),
+    )
+    sms_sender = providers.Selector(
+        settings.provided.sms,
+        console=providers.Singleton(ConsoleSmsSender),
+        memory=providers.Singleton(MemorySmsSender),
+        twilio=providers.Singleton(TwilioSmsSender, providers.Callable(twilio_settings, settings)),
+    )
+    delivery_deps = providers.Singleton(
+        DeliveryDeps,
+        uow=uow_factory,
+        clock=clock,
+        email=email_sender,
+        sms=sms_sender,
+        sweep=providers.Callable(
+            partial, reminders.queue_coming, uow_factory, reminder_policy, clock, ids
+        ),
+    )
     deps = providers.Singleton(
         Deps, uow=uow_factory, clock=clock, ids=ids, audit=audit_log, bus=bus
     )
@@ -159,6 +278,16 @@ class Container(containers.DeclarativeContainer):
     )
     # The practice's details (its timezone) as this process last read them.
     practice_cache = providers.Singleton(PracticeCache, settings.provided.timezone)
+    account_deps = providers.Singleton(
+        AccountMailDeps,
+        uow=uow_factory,
+        clock=clock,
+        ids=ids,
+        audit=audit_log,
+        bus=bus,
+        public_url=settings.provided.link_base,
+        practice_name=settings.provided.practice_name,
+    )
     audit_deps = providers.Singleton(
         AuditDeps,
         uow=uow_factory,
@@ -246,15 +375,37 @@ def create_app(container: Container) -> Litestar:
         secure_cookies=settings.environment == "production",
         now=lambda: container.clock().now().timestamp(),  # session timeouts follow the clock
     )
+    worker = InlineWorker(container) if settings.worker == "inline" else None
     return build_app(
         web,
         dependencies={
             **practice_time(container),
+            "account_deps": Provide(lambda: container.account_deps(), sync_to_thread=False),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         },
         session_store=session_store(container),
-        on_shutdown=[partial(close_database, container)],
+        on_startup=[worker.start] if worker else [],
+        on_shutdown=[*([worker.stop] if worker else []), partial(close_database, container)],
     )
+
+
+class InlineWorker:
+    """The delivery worker inside the web process (`HEARTH_WORKER=inline`, the default of a
+    one-machine practice): started with the app, stopped before its database closes."""
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._stop.clear()
+        self._task = asyncio.create_task(run_worker(self._container.delivery_deps(), self._stop))
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await self._task
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -271,6 +422,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "audit_command", choices=["verify"], help="verify: check every link of the hash chain"
     )
     commands.add_parser("serve", help="serve the web UI (uvicorn) on HEARTH_HOST:HEARTH_PORT")
+    commands.add_parser(
+        "worker", help="deliver the outbox's email and SMS until stopped (Ctrl-C, SIGTERM)"
+    )
     owner_cmd = commands.add_parser(
         "create-owner", help="first run: create the practice owner (asks for the password)"
     )
@@ -288,6 +442,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _create_owner(make_container(settings), args.name, args.email, password)
     if args.command == "migrate":
         return _migrate(settings)
+    if args.command == "worker":
+        return _work(make_container(settings))
     if args.command == "audit":
         return _verify_audit(make_container(settings))
     if args.command == "settings":
@@ -317,6 +473,25 @@ def _serve(container: Container) -> int:
         access_log=False,
         log_config=log_config,
     )
+    return 0
+
+
+def _work(container: Container) -> int:
+    """`hearth worker`: deliver until SIGINT / SIGTERM, finishing the round in progress."""
+    import logging
+    import signal
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+    async def work() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        print("hearth worker: delivering the outbox (Ctrl-C stops).", flush=True)
+        await run_worker(container.delivery_deps(), stop)
+
+    run_with_database(container, work())
     return 0
 
 

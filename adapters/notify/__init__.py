@@ -1,1 +1,3 @@
-"""Notification adapters (memory, SMTP, SMS, console): they arrive with the communication issue."""
+"""Delivery adapters of communication's ports: memory (records), console (a line without
+content), SMTP (aiosmtplib) and SMS (Twilio's SDK). `bootstrap.py` picks them from
+`HEARTH_EMAIL` / `HEARTH_SMS`."""

@@ -49,9 +49,11 @@ def build_app(
     dependencies: Mapping[str, Provide],
     session_store: Store,
     on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
+    on_startup: Sequence[Callable[[], Awaitable[None]]] = (),
 ) -> Litestar:
     """`dependencies` must provide `deps` (core.services.shared.use_case.Deps) and `hasher`
-    (core.ports.PasswordHasher); `on_shutdown` closes what the composition root opened."""
+    (core.ports.PasswordHasher); `on_startup` starts, and `on_shutdown` stops and closes, what
+    the composition root runs beside the app (the inline delivery worker, the database)."""
     return Litestar(
         route_handlers=[
             *ROUTES,
@@ -80,6 +82,7 @@ def build_app(
         exception_handlers=dict(EXCEPTION_HANDLERS),  # type: ignore[arg-type]
         request_max_body_size=MAX_BODY,
         state=State({"web": web}),  # the staff guard reads the session timing from it
+        on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),
         debug=web.debug,
     )

@@ -8,6 +8,8 @@ from adapters.web.audit.log import AuditPages
 from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
+from adapters.web.communication.password_reset import PasswordReset
+from adapters.web.communication.undelivered import UndeliveredPages
 from adapters.web.directory import people
 from adapters.web.directory.settings import PracticeSettings
 from adapters.web.directory.sign_in import SignIn
@@ -22,6 +24,7 @@ from adapters.web.scheduling.settings_services import ServiceSettings
 
 ROUTES: list[ControllerRouterHandler] = [
     SignIn,  # no staff guard: sign-in, sign-out and setup
+    PasswordReset,  # no staff guard: whoever forgot a password is not signed in
     CaseOpening,
     CasePages,
     CaseChanges,
@@ -37,4 +40,5 @@ ROUTES: list[ControllerRouterHandler] = [
     SchedulingSettings,
     feed,  # public by its secret: no staff guard
     AuditPages,
+    UndeliveredPages,
 ]

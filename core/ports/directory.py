@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Protocol
+from uuid import UUID
 
 from core.domain.directory.credentials import Credentials, LockoutRule
 from core.domain.directory.parties import Organization, Person, StaffMember
 from core.domain.directory.practice import Practice
+from core.domain.directory.tokens import StaffToken, TokenPurpose
 from core.domain.shared.values import OrganizationId, PersonId, StaffId
 from core.ports.shared import Transaction
 
@@ -90,6 +92,24 @@ class PracticeRepository(Protocol):
         ...
 
 
+class StaffTokenRepository(Protocol):
+    async def add(self, token: StaffToken) -> None:
+        """Store a new token; the staff member's earlier unused ones of the same purpose stop
+        working (only the newest link opens)."""
+        ...
+
+    async def by_hash(self, token_hash: str) -> StaffToken | None: ...
+
+    async def use(self, token_id: UUID, at: datetime) -> bool:
+        """Mark the token used, once: False when it was used already (a second click, or two
+        tabs), as one statement so two uses at once cannot both succeed."""
+        ...
+
+    async def count_since(self, staff_id: StaffId, purpose: TokenPurpose, since: datetime) -> int:
+        """How many were made since then (to limit how many links one address is sent)."""
+        ...
+
+
 class DirectoryStore(Transaction, Protocol):
     """The directory's store: people, organizations, staff and their credentials, and the
     practice's details."""
@@ -104,3 +124,5 @@ class DirectoryStore(Transaction, Protocol):
     def credentials(self) -> CredentialRepository: ...
     @property
     def practice(self) -> PracticeRepository: ...
+    @property
+    def staff_tokens(self) -> StaffTokenRepository: ...

@@ -5,7 +5,8 @@ A unit of work is an async context manager; what it changed becomes visible to o
 Repositories return copies: changing an object changes nothing until it is passed to `update`.
 `update` raises `ConcurrencyConflict` when the stored version is not the one that was read.
 
-Each context declares the store it needs (`DirectoryStore`, `CasesStore`, `SchedulingStore`);
+Each context declares the store it needs (`DirectoryStore`, `CasesStore`, `SchedulingStore`,
+`CommunicationStore`...);
 a `UnitOfWork` is all of them at once, which is what the SQL and memory adapters implement.
 The repositories are read-only properties, so an adapter may hold its own repository classes.
 """
@@ -16,11 +17,12 @@ from collections.abc import Callable
 from typing import Protocol
 
 from core.ports.cases import CaseRepository
+from core.ports.communication import CommunicationStore
 from core.ports.documentation import DocumentationStore
 from core.ports.scheduling import SchedulingStore
 
 
-class UnitOfWork(DocumentationStore, SchedulingStore, Protocol):
+class UnitOfWork(CommunicationStore, DocumentationStore, SchedulingStore, Protocol):
     @property
     def cases(self) -> CaseRepository: ...
 

@@ -108,7 +108,8 @@ async def _seed(practice: Practice, hasher: Argon2PasswordHasher) -> World:
 def session_container() -> bootstrap.Container:
     """One container for the whole session: the app below closes over it. Each test gets it
     back with its singletons (the in-memory practice among them) and overrides reset."""
-    return bootstrap.make_container(bootstrap.Settings(database_url="memory"))
+    # The delivery worker is driven by the tests that need it (tests/web/communication).
+    return bootstrap.make_container(bootstrap.Settings(database_url="memory", worker="off"))
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
 from adapters.persistence.memory.cases import MemoryCaseRepository, MemoryHistoryRepository
+from adapters.persistence.memory.communication import MemoryOutbox
 from adapters.persistence.memory.directory import (
     MemoryCredentialRepository,
     MemoryOrganizationRepository,
@@ -25,6 +26,7 @@ from adapters.persistence.memory.scheduling_settings import (
     MemoryLocationRepository,
     MemorySchedulingPolicyRepository,
 )
+from adapters.persistence.memory.staff_tokens import MemoryStaffTokenRepository
 from adapters.persistence.memory.store import MemoryStore, Table
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.events import DomainEvent
@@ -63,6 +65,8 @@ class MemoryUnitOfWork:
         self.practice = MemoryPracticeRepository(self._tables["practice"])
         self.locations = MemoryLocationRepository(self._tables["locations"])
         self.policy = MemorySchedulingPolicyRepository(self._tables["scheduling_policy"])
+        self.outbox = MemoryOutbox(store)
+        self.staff_tokens = MemoryStaffTokenRepository(store)
 
     async def __aenter__(self) -> Self:
         return self
@@ -86,8 +90,11 @@ class MemoryUnitOfWork:
             if len(emails) != len(set(emails)):
                 raise InvalidInput("Another staff member already uses this email.", field="email")
             check_at_commit(self._tables["services"], self._tables["appointments"])
+            self.outbox.check()
             for table in self._tables.values():
                 table.apply()
+            self.outbox.apply()
+            self.staff_tokens.apply()
             self.credentials.apply()
             self._store.history.extend(self.history.staged)
             self.history.staged.clear()
@@ -98,6 +105,8 @@ class MemoryUnitOfWork:
             table.expected.clear()
             table.events.clear()
         self.credentials.discard()
+        self.outbox.discard()
+        self.staff_tokens.discard()
         self.history.staged.clear()
 
 

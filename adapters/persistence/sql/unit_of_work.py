@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.persistence.sql.calendar_feeds import SqlCalendarFeedRepository
 from adapters.persistence.sql.cases import SqlCaseRepository
+from adapters.persistence.sql.communication import SqlOutbox
 from adapters.persistence.sql.directory import (
     SqlCredentialRepository,
     SqlOrganizationRepository,
@@ -25,6 +26,7 @@ from adapters.persistence.sql.scheduling_settings import (
     SqlLocationRepository,
     SqlSchedulingPolicyRepository,
 )
+from adapters.persistence.sql.staff_tokens import SqlStaffTokenRepository
 from core.domain.scheduling.appointments import DoubleBooking
 from core.domain.shared.events import DomainEvent
 from core.ports.unit_of_work import UnitOfWork
@@ -56,6 +58,8 @@ class SqlUnitOfWork:
         self.practice = SqlPracticeRepository(conn)
         self.locations = SqlLocationRepository(conn)
         self.policy = SqlSchedulingPolicyRepository(conn)
+        self.outbox = SqlOutbox(conn)
+        self.staff_tokens = SqlStaffTokenRepository(conn)
         return self
 
     async def __aexit__(

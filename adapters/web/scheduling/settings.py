@@ -17,10 +17,10 @@ from adapters.web.kit.form_action import Refusal, form_action, redirect_to
 from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, PathId
 from adapters.web.scheduling.settings_services import _require
 from core.domain.cases.access import StaffActor
+from core.domain.directory.parties import Channel
 from core.domain.scheduling.settings import (
     MAX_REMINDERS,
     WEEKDAYS,
-    Channel,
     Location,
     SchedulingPolicy,
 )
@@ -106,7 +106,7 @@ def _read_reminders(form: forms.Fields) -> s.ChangeReminders:
             raise InvalidInput(
                 "Enter the hours before the session as a number.", field=f"reminder_{i}"
             )
-        if channel not in {c.value for c in Channel}:
+        if channel not in {Channel.EMAIL.value, Channel.SMS.value}:
             raise InvalidInput("Choose email or SMS.", field=f"channel_{i}")
         reminders.append(s.Reminder(hours_before=hours, channel=channel))
     return s.ChangeReminders(

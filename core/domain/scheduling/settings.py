@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import time
-from enum import StrEnum
 from uuid import UUID
 
+from core.domain.directory.parties import Channel  # the one channel vocabulary of messages
 from core.domain.shared.audit import AuditAction
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.events import DomainEvent, EventLog
@@ -93,11 +93,6 @@ class DayHours:
             raise InvalidInput("Hours start and end on the hour or the half hour.")
 
 
-class Channel(StrEnum):
-    EMAIL = "email"
-    SMS = "sms"
-
-
 @dataclass(frozen=True, slots=True)
 class ReminderRule:
     """One reminder: this many hours before a session, by this channel."""
@@ -111,6 +106,8 @@ class ReminderRule:
                 f"A reminder goes 1 to {MAX_REMINDER_HOURS} hours before the session."
             )
         object.__setattr__(self, "channel", Channel(self.channel))
+        if self.channel is Channel.NONE:
+            raise InvalidInput("A reminder goes by email or by SMS.")
 
 
 def _default_hours() -> tuple[DayHours | None, ...]:

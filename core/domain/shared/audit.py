@@ -41,6 +41,7 @@ class AuditObject(StrEnum):
     CALENDAR = "calendar"
     STAFF = "staff"
     AUDIT_LOG = "audit_log"
+    UNDELIVERED = "undelivered_messages"
 
 
 MAX_ROUTE = 200

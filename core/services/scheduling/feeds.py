@@ -12,8 +12,9 @@ import msgspec
 from core.domain.cases.access import Actor
 from core.domain.directory.parties import StaffRole
 from core.domain.scheduling.appointments import AppointmentStatus
-from core.domain.scheduling.feeds import CalendarFeed, hash_secret, initials, new_secret
+from core.domain.scheduling.feeds import CalendarFeed, initials
 from core.domain.shared.errors import Forbidden, NotFound
+from core.domain.shared.secrets import hash_secret, new_secret
 from core.domain.shared.values import StaffId
 from core.services.scheduling.deps import SchedulingDeps
 from core.services.shared.use_case import Command, staff_actor

@@ -12,9 +12,8 @@ from datetime import time
 from uuid import UUID
 
 from core.domain.cases.access import Actor, StaffActor, may_manage_staff
-from core.domain.directory.parties import StaffRole
+from core.domain.directory.parties import Channel, StaffRole
 from core.domain.scheduling.settings import (
-    Channel,
     DayHours,
     Location,
     LocationAdded,

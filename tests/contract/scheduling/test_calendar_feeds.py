@@ -10,8 +10,9 @@ import sqlalchemy as sa
 
 from core.domain.cases.kinds import CaseKind, MemberRole
 from core.domain.directory.parties import StaffRole
-from core.domain.scheduling.feeds import CalendarFeed, hash_secret
+from core.domain.scheduling.feeds import CalendarFeed
 from core.domain.shared.errors import NotFound
+from core.domain.shared.secrets import hash_secret
 from core.services.scheduling import feeds
 from core.services.scheduling.booking import Repeat
 from tests.support.scheduling_practice import Clinic, at

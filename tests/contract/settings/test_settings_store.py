@@ -8,10 +8,10 @@ from datetime import time
 
 import pytest
 
+from core.domain.directory.parties import Channel
 from core.domain.directory.practice import PRACTICE_ID, Practice
 from core.domain.scheduling.fees import FeeRule
 from core.domain.scheduling.settings import (
-    Channel,
     DayHours,
     Location,
     ReminderRule,

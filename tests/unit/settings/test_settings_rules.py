@@ -7,10 +7,10 @@ from datetime import time
 import pytest
 
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
+from core.domain.directory.parties import Channel
 from core.domain.directory.practice import Practice, check_timezone
 from core.domain.scheduling.fees import FeeRule, parse_amount
 from core.domain.scheduling.settings import (
-    Channel,
     DayHours,
     ReminderRule,
     SchedulingPolicy,

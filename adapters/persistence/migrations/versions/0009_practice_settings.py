@@ -3,7 +3,7 @@ reminders, late-cancellation window, telehealth link), and the late-cancellation
 fees of each service.
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0012
 Create Date: 2026-12-01 13:30:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0005"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -20,6 +20,7 @@ from adapters.persistence.sql.tables.columns import (
     change_mark,
     metadata,
 )
+from adapters.persistence.sql.tables.communication import outbox
 from adapters.persistence.sql.tables.directory import (
     credentials,
     organizations,
@@ -28,6 +29,7 @@ from adapters.persistence.sql.tables.directory import (
     staff,
     staff_roles,
     staff_supports,
+    staff_tokens,
 )
 from adapters.persistence.sql.tables.documentation import case_diagnoses
 from adapters.persistence.sql.tables.scheduling import (
@@ -69,6 +71,7 @@ __all__ = [
     "locations",
     "metadata",
     "organizations",
+    "outbox",
     "people",
     "practice",
     "scheduling_policy",
@@ -78,4 +81,5 @@ __all__ = [
     "staff",
     "staff_roles",
     "staff_supports",
+    "staff_tokens",
 ]

@@ -106,3 +106,18 @@ practice = sa.Table(
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
 )
+
+
+# Single-use links for a staff account (password reset, invitation): only the secret's hash.
+staff_tokens = sa.Table(
+    "staff_tokens",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("staff_id", sa.Uuid, sa.ForeignKey("staff.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("purpose", sa.String(CODE), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("used_at", UtcDateTime),
+    sa.Index(None, "staff_id", "purpose", "created_at"),
+)

@@ -1,0 +1,82 @@
+"""What communication needs from the world: senders for each channel, and the outbox.
+
+Senders take a batch, so that an adapter can reuse one connection (SMTP) or one HTTP client (an
+SMS provider) for everything the worker claimed; they answer per message and raise only when
+the whole batch could not be tried (then every message of it counts as one failed try).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+from uuid import UUID
+
+from core.domain.communication.messages import (
+    DeliveryState,
+    Email,
+    OutboundMessage,
+    SendResult,
+    Sms,
+)
+from core.ports.shared import Transaction
+
+
+class EmailSender(Protocol):
+    async def send_all(self, emails: Sequence[Email]) -> list[SendResult]: ...
+
+
+class SmsSender(Protocol):
+    async def send_all(self, texts: Sequence[Sms]) -> list[SendResult]: ...
+
+
+class DeliveryFailed(Exception):
+    """A whole batch could not be tried (the server is down, the credentials are refused)."""
+
+
+class Outbox(Protocol):
+    """Messages waiting for delivery, in the practice's database (so a message is queued in the
+    transaction of the change that causes it, and a rolled-back change queues nothing)."""
+
+    async def queue(self, message: OutboundMessage) -> bool:
+        """Queue a message unless one with its delivery key exists; True if it was queued."""
+        ...
+
+    async def drop(self, delivery_key_prefix: str) -> int:
+        """Drop the pending messages whose key starts with the prefix (a cancelled session's
+        reminders); sent ones stay. Returns how many were dropped."""
+        ...
+
+    async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[OutboundMessage]:
+        """Take up to `limit` due messages for delivery, counting a try on each: nobody else
+        claims them until `now + lease` (a worker that died mid-batch gives them back then).
+        Two workers claiming at once get disjoint batches."""
+        ...
+
+    async def record(
+        self, message_id: UUID, result: SendResult, at: datetime, retry_at: datetime | None
+    ) -> None:
+        """Record the provider's answer: sent; or failed, to be tried again at `retry_at`, or
+        (None) undelivered."""
+        ...
+
+    async def get(self, message_id: UUID) -> OutboundMessage | None: ...
+
+    async def listing(
+        self, states: Sequence[DeliveryState], limit: int = 200
+    ) -> list[OutboundMessage]:
+        """Messages in these states, newest first (e.g. the undelivered list)."""
+        ...
+
+    async def count(self, state: DeliveryState) -> int: ...
+
+    async def retry(self, message_id: UUID, at: datetime) -> bool:
+        """Put an undelivered message back in the queue, due at `at`, with fresh tries."""
+        ...
+
+    async def mark_handled(self, message_id: UUID, by: UUID) -> bool: ...
+
+
+class CommunicationStore(Transaction, Protocol):
+    @property
+    def outbox(self) -> Outbox: ...
