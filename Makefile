@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: install run test lint format unit clean
+.PHONY: install run test lint format unit clean bench
 
 install: $(VENV)/.installed
 
@@ -37,6 +37,23 @@ test: lint
 
 unit: install
 	$(BIN)/pytest tests/unit -q
+
+# The benchmark (README, "Speed"): generate the tiers on scratch PostgreSQL databases, run the
+# load runner against `hearth serve`, print one table. E.g. `make bench TIER="solo large"
+# SOURCES="/work/bench-base ." DURATION=5`, or BENCH_ARGS="--keep" / "--database NAME".
+BENCH_SERVER ?= postgresql://postgres@127.0.0.1:5432/postgres
+TIER ?= solo large
+SOURCES ?= .
+USERS ?= 20
+DURATION ?= 5
+MODES ?= 1,20,20t
+WORKERS ?= 2
+BENCH_ARGS ?=
+
+bench: install
+	$(PY) -m bench --server $(BENCH_SERVER) $(foreach t,$(TIER),--tier $(t)) \
+		$(foreach s,$(SOURCES),--source $(s)) --users $(USERS) --seconds $(DURATION) \
+		--modes $(MODES) --workers $(WORKERS) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -27,7 +27,7 @@ from adapters.cli import demo
 from adapters.notify.console import ConsoleEmailSender, ConsoleSmsSender
 from adapters.notify.memory import MemoryEmailSender, MemorySmsSender
 from adapters.notify.smtp import SmtpEmailSender, SmtpSettings
-from adapters.notify.twilio_sms import TwilioSettings, TwilioSmsSender
+from adapters.notify.twilio_sms import TwilioSettings, TwilioSignature, TwilioSmsSender
 from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
@@ -44,6 +44,7 @@ from adapters.web.kit.params import DepsParam
 from adapters.web.request_log import RequestLog
 from core.domain.billing import events as billing_events
 from core.domain.cases import events as case_events
+from core.domain.communication.messages import RetryPolicy
 from core.domain.communication.reminders import Lead, ReminderPolicy
 from core.domain.documentation import events as documentation_events
 from core.domain.scheduling import events as scheduling_events
@@ -153,6 +154,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # "inline": the web process delivers the outbox itself (one machine); "off": run
     # `hearth worker` processes instead (any number, on any machine, against one PostgreSQL).
     worker: str = "inline"
+    worker_batch: int = 50  # messages claimed at once
+    # How long a claimed message is a worker's alone: one that dies mid-batch hands its
+    # messages back after this (long enough for a slow provider to answer a whole batch).
+    worker_lease_seconds: int = 300
+    worker_retry_seconds: int = 60  # the longest wait before the first retry (then doubling)
+    workers: int = 1  # web processes of `hearth serve` (`--workers N` overrides it)
+    # Connections to the practice's database for all the web processes of one `hearth serve`
+    # together: each process's pool gets an equal share (PostgreSQL; SQLite needs few).
+    database_connections: int = 20
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -175,11 +185,24 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 raise SystemExit(
                     f"hearth: HEARTH_{name.upper()} must be one of {', '.join(sorted(allowed))}."
                 )
+        if settings.workers < 1 or settings.database_connections < 1:
+            raise SystemExit(
+                "hearth: HEARTH_WORKERS and HEARTH_DATABASE_CONNECTIONS are 1 or more."
+            )
+        if settings.workers > 1 and settings.persistence == "memory":
+            raise SystemExit(
+                "hearth: the in-memory practice lives in one process; use one worker or a database."
+            )
         if settings.environment == "production" and len(settings.secret_key) < 32:
             raise SystemExit(
                 "hearth: HEARTH_SECRET_KEY (32 characters or more) is required in production."
             )
         return settings
+
+    @property
+    def shows_mail(self) -> bool:
+        """The console adapters print whole messages in development only."""
+        return self.environment == "development"
 
     @property
     def link_base(self) -> str:
@@ -188,6 +211,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def persistence(self) -> str:
         return "memory" if self.database_url == "memory" else "sql"
+
+    @property
+    def pool_size(self) -> int:
+        """This process's share of `database_connections` (two at least: a request may hold
+        one while a background step holds another)."""
+        return max(2, self.database_connections // self.workers)
+
+
+def practice_engine(settings: Settings) -> Any:
+    """The practice's engine, its pool a fixed share of the configured total and no overflow:
+    N processes never open more than the total, and a request that finds every connection
+    busy waits for one (SQLAlchemy's pool timeout) instead of opening one more."""
+    if settings.database_url.startswith("sqlite"):
+        return create_engine(settings.database_url)  # one file, one writer: the default pool
+    return create_engine(settings.database_url, pool_size=settings.pool_size, max_overflow=0)
 
 
 def audit_engine(database_url: str, engine: Any) -> Any:
@@ -227,7 +265,7 @@ class Container(containers.DeclarativeContainer):
 
     memory_store = providers.Singleton(MemoryStore)
     # Made on first use only: the in-memory practice never opens a database.
-    engine = providers.Singleton(create_engine, settings.provided.database_url)
+    engine = providers.Singleton(practice_engine, settings)
     uow_factory = providers.Selector(
         settings.provided.persistence,
         memory=providers.Singleton(memory_uow_factory, memory_store),
@@ -243,13 +281,13 @@ class Container(containers.DeclarativeContainer):
     bus = providers.Singleton(message_bus, reminder_policy)
     email_sender = providers.Selector(
         settings.provided.email,
-        console=providers.Singleton(ConsoleEmailSender),
+        console=providers.Singleton(ConsoleEmailSender, settings.provided.shows_mail),
         memory=providers.Singleton(MemoryEmailSender),
         smtp=providers.Singleton(SmtpEmailSender, providers.Callable(smtp_settings, settings)),
     )
     sms_sender = providers.Selector(
         settings.provided.sms,
-        console=providers.Singleton(ConsoleSmsSender),
+        console=providers.Singleton(ConsoleSmsSender, settings.provided.shows_mail),
         memory=providers.Singleton(MemorySmsSender),
         twilio=providers.Singleton(TwilioSmsSender, providers.Callable(twilio_settings, settings)),
     )
@@ -259,6 +297,11 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         email=email_sender,
         sms=sms_sender,
+        batch=settings.provided.worker_batch,
+        policy=providers.Callable(
+            lambda s: RetryPolicy(first=timedelta(seconds=s.worker_retry_seconds)), settings
+        ),
+        lease=providers.Callable(lambda s: timedelta(seconds=s.worker_lease_seconds), settings),
         sweep=providers.Callable(
             partial, reminders.queue_coming, uow_factory, reminder_policy, clock, ids
         ),
@@ -364,6 +407,14 @@ def practice_time(container: Container) -> dict[str, Provide]:
     }
 
 
+def inbound_sms(settings: Settings) -> tuple[TwilioSignature, str, str] | None:
+    """What the inbound-SMS webhook needs, when Twilio delivers the practice's SMS."""
+    if settings.sms != "twilio":
+        return None
+    url = f"{settings.link_base}/sms/inbound"
+    return TwilioSignature(settings.twilio_auth_token), url, settings.practice_name
+
+
 def create_app(container: Container) -> Litestar:
     """The web application over the container: handlers get the core's dependencies through
     `Provide` closures, so a test can override any provider before the first request."""
@@ -376,11 +427,14 @@ def create_app(container: Container) -> Litestar:
         now=lambda: container.clock().now().timestamp(),  # session timeouts follow the clock
     )
     worker = InlineWorker(container) if settings.worker == "inline" else None
+    inbound = inbound_sms(settings)
     return build_app(
         web,
+        deps=lambda: container.deps(),
         dependencies={
-            **practice_time(container),
+            **practice_time(container),  # "deps" among them: in the practice's timezone
             "account_deps": Provide(lambda: container.account_deps(), sync_to_thread=False),
+            "sms_inbound": Provide(lambda: inbound, sync_to_thread=False),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         },
         session_store=session_store(container),
@@ -421,7 +475,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     audit_cmd.add_argument(
         "audit_command", choices=["verify"], help="verify: check every link of the hash chain"
     )
-    commands.add_parser("serve", help="serve the web UI (uvicorn) on HEARTH_HOST:HEARTH_PORT")
+    serve_cmd = commands.add_parser(
+        "serve", help="serve the web UI (uvicorn) on HEARTH_HOST:HEARTH_PORT"
+    )
+    serve_cmd.add_argument(
+        "--workers",
+        type=int,
+        help="web processes (default HEARTH_WORKERS, 1); they share the database connections",
+    )
     commands.add_parser(
         "worker", help="deliver the outbox's email and SMS until stopped (Ctrl-C, SIGTERM)"
     )
@@ -434,7 +495,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     args = parser.parse_args(argv)
+    if args.command == "serve" and args.workers is not None:
+        if args.workers < 1:
+            parser.error("--workers is 1 or more")
+        # The worker processes read their settings from the environment, as this one does.
+        os.environ["HEARTH_WORKERS"] = str(args.workers)
     settings = Settings.from_env()
+    if args.command == "serve" and settings.workers > 1 and not settings.secret_key:
+        # Development without a key: one for all the workers, or a form served by one would be
+        # refused by another (the CSRF token is signed with it).
+        os.environ["HEARTH_SECRET_KEY"] = secrets.token_hex(32)
     if args.command == "serve":
         return _serve(make_container(settings))
     if args.command == "create-owner":
@@ -456,6 +526,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def web_app() -> RequestLog:
+    """The application of one web process, from the environment's settings: what each of
+    `hearth serve --workers N`'s processes runs (uvicorn imports it by name)."""
+    return RequestLog(create_app(make_container()))
+
+
 def _serve(container: Container) -> int:
     import uvicorn  # only the server needs it
 
@@ -464,15 +540,27 @@ def _serve(container: Container) -> int:
     # Uvicorn's access log prints whole URLs (search words, the calendar feed's secret): off,
     # and our own request log instead (method, path without query, status, duration).
     log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    log_config["loggers"]["hearth"] = {"handlers": ["default"], "level": "INFO"}
-    uvicorn.run(
-        RequestLog(create_app(container)),
-        host=settings.host,
-        port=settings.port,
-        log_level="info",
-        access_log=False,
-        log_config=log_config,
-    )
+    # Not propagated: a worker process builds its app after this is applied, and Litestar's
+    # own logging set-up would print every line a second time.
+    log_config["loggers"]["hearth"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "info",
+        "access_log": False,
+        "log_config": log_config,
+    }
+    if settings.workers == 1:  # in this process, over this container
+        uvicorn.run(RequestLog(create_app(container)), **options)
+    else:  # each worker process builds its own container, pool and staff cache
+        uvicorn.run(
+            "bootstrap:web_app",
+            factory=True,
+            workers=settings.workers,
+            # A worker busy importing on a loaded machine is not a dead one.
+            timeout_worker_healthcheck=30,
+            **options,
+        )
     return 0
 
 

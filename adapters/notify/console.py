@@ -1,5 +1,8 @@
-"""Senders for development: one log line per message — the channel, the purpose (the delivery
-key's first part) and a hint of the address — never the content, which names people and times."""
+"""Senders that print instead of sending. By default one log line per message — the channel,
+the purpose (the delivery key's first part) and a hint of the address — never the content,
+which names people and times. With `show_content` (development only: `make run` on the demo
+practice), the whole message is printed, so that a new user sees the reminders and can follow
+a password-reset link."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import logging
 from collections.abc import Sequence
 
 from core.domain.communication.messages import Email, SendResult, Sms
+from core.ports.communication import Answered
 
 log = logging.getLogger("hearth.notify")
 
@@ -20,19 +24,48 @@ def _purpose(delivery_key: str) -> str:
     return delivery_key.partition(":")[0]
 
 
+def _answer(results: list[SendResult], answered: Answered | None) -> list[SendResult]:
+    for result in results:
+        if answered is not None:
+            answered(result)
+    return results
+
+
+def _show(channel: str, to: str, subject: str, text: str) -> None:
+    print(f"--- {channel} to {to}" + (f": {subject}" if subject else ""), flush=True)
+    print(text.rstrip(), flush=True)
+    print("---", flush=True)
+
+
 class ConsoleEmailSender:
-    async def send_all(self, emails: Sequence[Email]) -> list[SendResult]:
+    def __init__(self, show_content: bool = False) -> None:
+        self._show = show_content
+
+    async def send_all(
+        self, emails: Sequence[Email], answered: Answered | None = None
+    ) -> list[SendResult]:
         for e in emails:
+            if self._show:
+                _show("email", e.to, e.subject, e.text)
+                continue
             log.info(
                 "email %s to %s (not sent: console adapter)", _purpose(e.delivery_key), _hint(e.to)
             )
-        return [SendResult(e.message_id, provider_id="console") for e in emails]
+        return _answer([SendResult(e.message_id, provider_id="console") for e in emails], answered)
 
 
 class ConsoleSmsSender:
-    async def send_all(self, texts: Sequence[Sms]) -> list[SendResult]:
+    def __init__(self, show_content: bool = False) -> None:
+        self._show = show_content
+
+    async def send_all(
+        self, texts: Sequence[Sms], answered: Answered | None = None
+    ) -> list[SendResult]:
         for s in texts:
+            if self._show:
+                _show("sms", s.to, "", s.text)
+                continue
             log.info(
                 "sms %s to %s (not sent: console adapter)", _purpose(s.delivery_key), _hint(s.to)
             )
-        return [SendResult(s.message_id, provider_id="console") for s in texts]
+        return _answer([SendResult(s.message_id, provider_id="console") for s in texts], answered)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from core.domain.communication.messages import Email, SendResult, Sms
-from core.ports.communication import DeliveryFailed
+from core.ports.communication import Answered, DeliveryFailed
 
 
 @dataclass
@@ -34,7 +34,9 @@ class _Recording:
 class MemoryEmailSender(_Recording):
     sent: list[Email] = field(default_factory=list)
 
-    async def send_all(self, emails: Sequence[Email]) -> list[SendResult]:
+    async def send_all(
+        self, emails: Sequence[Email], answered: Answered | None = None
+    ) -> list[SendResult]:
         self._batch()
         results = []
         for email in emails:
@@ -42,6 +44,8 @@ class MemoryEmailSender(_Recording):
             if result.accepted:
                 self.sent.append(email)
             results.append(result)
+            if answered is not None:
+                answered(result)
         return results
 
 
@@ -49,7 +53,9 @@ class MemoryEmailSender(_Recording):
 class MemorySmsSender(_Recording):
     sent: list[Sms] = field(default_factory=list)
 
-    async def send_all(self, texts: Sequence[Sms]) -> list[SendResult]:
+    async def send_all(
+        self, texts: Sequence[Sms], answered: Answered | None = None
+    ) -> list[SendResult]:
         self._batch()
         results = []
         for sms in texts:
@@ -57,4 +63,6 @@ class MemorySmsSender(_Recording):
             if result.accepted:
                 self.sent.append(sms)
             results.append(result)
+            if answered is not None:
+                answered(result)
         return results

@@ -17,7 +17,7 @@ from email.utils import formatdate
 import aiosmtplib
 
 from core.domain.communication.messages import Email, SendResult
-from core.ports.communication import DeliveryFailed
+from core.ports.communication import Answered, DeliveryFailed
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,7 +65,9 @@ class SmtpEmailSender:
             timeout=s.timeout,
         )
 
-    async def send_all(self, emails: Sequence[Email]) -> list[SendResult]:
+    async def send_all(
+        self, emails: Sequence[Email], answered: Answered | None = None
+    ) -> list[SendResult]:
         if not emails:
             return []
         client = self._client()
@@ -77,6 +79,8 @@ class SmtpEmailSender:
         try:
             for email in emails:
                 results.append(await self._send(client, email))
+                if answered is not None:
+                    answered(results[-1])
         finally:
             # The answers are in; a failed goodbye changes none of them.
             with contextlib.suppress(aiosmtplib.SMTPException, OSError):

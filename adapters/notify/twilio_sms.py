@@ -6,14 +6,16 @@ permanent; anything else (a 5xx, a timeout, rate limits) is tried again later.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from core.domain.communication.messages import SendResult, Sms
+from core.ports.communication import Answered
 
 PERMANENT_CODES = frozenset({21211, 21408, 21610, 21612, 21614})
 
@@ -31,7 +33,9 @@ class TwilioSmsSender:
     def __init__(self, settings: TwilioSettings) -> None:
         self._settings = settings
 
-    async def send_all(self, texts: Sequence[Sms]) -> list[SendResult]:
+    async def send_all(
+        self, texts: Sequence[Sms], answered: Answered | None = None
+    ) -> list[SendResult]:
         if not texts:
             return []
         s = self._settings
@@ -39,8 +43,13 @@ class TwilioSmsSender:
         client = Client(s.account_sid, s.auth_token, http_client=http)
         if s.base_url:
             client.api.base_url = s.base_url
+        results: list[SendResult] = []
         try:
-            return [await self._send(client, sms) for sms in texts]
+            for sms in texts:
+                results.append(await self._send(client, sms))
+                if answered is not None:
+                    answered(results[-1])
+            return results
         finally:
             if http.session is not None:
                 await http.session.close()
@@ -59,3 +68,14 @@ class TwilioSmsSender:
         except (TwilioException, OSError, TimeoutError) as exc:
             return SendResult(sms.message_id, error=f"Twilio failure: {type(exc).__name__}")
         return SendResult(sms.message_id, provider_id=created.sid or "")
+
+
+class TwilioSignature:
+    """Checks Twilio's `X-Twilio-Signature` on an inbound-SMS webhook call (HMAC-SHA1 of the
+    URL Twilio called and its form, keyed with the account's auth token)."""
+
+    def __init__(self, auth_token: str) -> None:
+        self._validator = RequestValidator(auth_token)
+
+    def verify(self, url: str, form: Mapping[str, str], signature: str) -> bool:
+        return bool(signature) and bool(self._validator.validate(url, dict(form), signature))

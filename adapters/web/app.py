@@ -26,6 +26,7 @@ from adapters.web.errors import CSRF_COOKIE, EXCEPTION_HANDLERS
 from adapters.web.routes import ROUTES
 from adapters.web.security import add_security_headers
 from adapters.web.sessions import session_config
+from core.services.shared.use_case import Deps
 
 HERE = Path(__file__).parent
 MAX_BODY = 1024 * 1024  # forms are small; a megabyte is generous
@@ -46,12 +47,14 @@ def _environment() -> Environment:
 
 def build_app(
     web: WebConfig,
+    deps: Callable[[], Deps],
     dependencies: Mapping[str, Provide],
     session_store: Store,
     on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
     on_startup: Sequence[Callable[[], Awaitable[None]]] = (),
 ) -> Litestar:
-    """`dependencies` must provide `deps` (core.services.shared.use_case.Deps) and `hasher`
+    """`deps` gives the core's dependencies (the `deps` of every handler, and what the staff
+    guard loads the signed-in staff member with); `dependencies` must provide `hasher`
     (core.ports.PasswordHasher); `on_startup` starts, and `on_shutdown` stops and closes, what
     the composition root runs beside the app (the inline delivery worker, the database)."""
     return Litestar(
@@ -60,6 +63,9 @@ def build_app(
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         dependencies={
+            "deps": Provide(deps, sync_to_thread=False),
+            # The composition root may provide handlers' "deps" itself (in the practice's
+            # timezone as stored now); the staff guard keeps `deps` above, from the state.
             **dependencies,
             "web": Provide(lambda: web, sync_to_thread=False),
             "actor": Provide(provide_actor),
@@ -81,7 +87,8 @@ def build_app(
         before_send=[add_security_headers],
         exception_handlers=dict(EXCEPTION_HANDLERS),  # type: ignore[arg-type]
         request_max_body_size=MAX_BODY,
-        state=State({"web": web}),  # the staff guard reads the session timing from it
+        # The staff guard reads the session timing and loads who is signed in from it.
+        state=State({"web": web, "deps": deps}),
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),
         debug=web.debug,

@@ -1,5 +1,8 @@
 """Who is signed in: the session's staff id, checked against the idle timeout and the absolute
-lifetime, turned into the core's `StaffActor` on every request."""
+lifetime, turned into the core's `StaffActor` on every request. A signed-in request costs two
+statements before its handler runs: the session (the session middleware) and the staff member
+with their password generation and the directory's version (`staff_only`, one statement); a
+request that changes nothing in the session writes nothing (see sessions.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from litestar.exceptions import HTTPException
 from litestar.handlers import BaseRouteHandler
 
 from adapters.web.config import WebConfig
-from adapters.web.kit.params import DepsParam, WebParam
+from adapters.web.kit.params import WebParam
 from adapters.web.sessions import (
     LAST_SEEN,
     PASSWORD_GENERATION,
@@ -23,10 +26,12 @@ from adapters.web.sessions import (
 )
 from core.domain.cases.access import StaffActor
 from core.domain.shared.audit import Origin
-from core.domain.shared.errors import NotFound
 from core.domain.shared.values import StaffId
-from core.services import directory
 from core.services.directory import auth
+
+AnyConnection = ASGIConnection[Any, Any, Any, Any]
+SEEN_PRECISION = 60  # seconds: the last-seen time is kept to the minute, so it changes (and the
+# session is written) at most once a minute, not on every request
 
 
 class NotSignedIn(HTTPException):
@@ -36,7 +41,7 @@ class NotSignedIn(HTTPException):
     detail = "Please sign in."
 
 
-def request_origin(request: Request[Any, Any, Any]) -> Origin:
+def request_origin(request: AnyConnection) -> Origin:
     """Where a request came from, for the audit log: the route's template ("/cases/{case_id}"),
     never the query string, and the client's address."""
     route = request.scope.get("path_template") or request.url.path
@@ -63,11 +68,11 @@ def keep_session(request: Request[Any, Any, Any], generation: int) -> None:
     request.session[PASSWORD_GENERATION] = generation
 
 
-def end_session(request: Request[Any, Any, Any]) -> None:
+def end_session(request: AnyConnection) -> None:
     request.clear_session()
 
 
-def signed_in_staff(request: Request[Any, Any, Any], web: WebConfig) -> StaffId:
+def signed_in_staff(request: AnyConnection, web: WebConfig) -> StaffId:
     session = request.session if "session" in request.scope else {}
     raw = session.get(STAFF_ID) if isinstance(session, dict) else None
     if not raw:
@@ -78,40 +83,48 @@ def signed_in_staff(request: Request[Any, Any, Any], web: WebConfig) -> StaffId:
     if now - since > web.absolute_lifetime or now - seen > web.idle_timeout:
         end_session(request)
         raise NotSignedIn("Your session has ended. Please sign in again.")
-    session[LAST_SEEN] = now
+    # Rounded down: the idle timeout counts from the start of the minute last seen, so it
+    # never runs longer than configured.
+    session[LAST_SEEN] = now - now % SEEN_PRECISION
     return StaffId(UUID(raw))
 
 
-async def provide_actor(
-    request: Request[Any, Any, Any], deps: DepsParam, web: WebParam
-) -> StaffActor:
-    """The `actor` dependency of every signed-in route."""
-    staff_id = signed_in_staff(request, web)
-    generation = request.session.get(PASSWORD_GENERATION)
-    if not isinstance(generation, int) or not await auth.session_is_current(
-        deps, staff_id, generation
-    ):  # the password was changed or reset since signing in
-        end_session(request)
+async def _resume(connection: AnyConnection, web: WebConfig) -> StaffActor:
+    """The actor of this request's session, or `NotSignedIn` (and the session ended) when it
+    timed out, its password was changed or reset since, or its staff member was deactivated."""
+    cached = connection.state.get("actor")
+    if isinstance(cached, StaffActor):
+        return cached
+    staff_id = signed_in_staff(connection, web)
+    generation = connection.session.get(PASSWORD_GENERATION)
+    actor = await auth.signed_in_actor(
+        connection.app.state.deps(),
+        staff_id,
+        generation if isinstance(generation, int) else None,
+        owner_sees_clinical=web.owner_sees_clinical,
+    )
+    if actor is None:
+        end_session(connection)
         raise NotSignedIn("Your session has ended. Please sign in again.")
-    try:
-        actor = await directory.load_actor(
-            deps, staff_id, owner_sees_clinical=web.owner_sees_clinical
-        )
-    except NotFound:  # deactivated or removed since signing in
-        end_session(request)
-        raise NotSignedIn() from None
-    actor = replace(actor, origin=request_origin(request))
-    # Kept for the error pages, whose (synchronous) handlers cannot load it: a refusal or a
-    # missing record still shows the signed-in layout with its navigation.
-    request.state.actor = actor
+    actor = replace(actor, origin=request_origin(connection))
+    # Kept for the `actor` dependency and for the error pages, whose (synchronous) handlers
+    # cannot load it: a refusal or a missing record still shows the signed-in layout.
+    connection.state.actor = actor
     return actor
 
 
-def staff_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def provide_actor(request: Request[Any, Any, Any], web: WebParam) -> StaffActor:
+    """The `actor` dependency of every signed-in route: the one `staff_only` loaded, or loaded
+    now for a route without that guard."""
+    return await _resume(request, web)
+
+
+async def staff_only(connection: AnyConnection, _: BaseRouteHandler) -> None:
     """The guard of every controller for signed-in staff: without a live session nothing of
-    the handler runs (not even reading the form). The `actor` dependency then checks that the
-    session is still current and loads who it is."""
-    signed_in_staff(connection, connection.app.state.web)  # type: ignore[arg-type]
+    the handler runs (not even reading the form). It loads who is signed in, in one statement,
+    before the handler's dependencies are resolved (in tasks of their own: what the loading
+    learnt about the staff directory's version reaches them only from here)."""
+    await _resume(connection, connection.app.state.web)
 
 
 class StaffController(Controller):

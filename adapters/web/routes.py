@@ -8,6 +8,7 @@ from adapters.web.audit.log import AuditPages
 from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
+from adapters.web.communication.inbound_sms import sms_inbound
 from adapters.web.communication.password_reset import PasswordReset
 from adapters.web.communication.undelivered import UndeliveredPages
 from adapters.web.directory import people
@@ -25,6 +26,7 @@ from adapters.web.scheduling.settings_services import ServiceSettings
 ROUTES: list[ControllerRouterHandler] = [
     SignIn,  # no staff guard: sign-in, sign-out and setup
     PasswordReset,  # no staff guard: whoever forgot a password is not signed in
+    sms_inbound,  # no staff guard: signed by the SMS provider
     CaseOpening,
     CasePages,
     CaseChanges,

@@ -6,6 +6,7 @@ from core.ports.directory import (
     DirectoryStore,
     OrganizationRepository,
     PersonRepository,
+    SignedInRecord,
     StaffRepository,
 )
 from core.ports.documentation import DiagnosisRepository, DocumentationStore
@@ -31,6 +32,7 @@ __all__ = [
     "PersonRepository",
     "SchedulingCases",
     "SchedulingStore",
+    "SignedInRecord",
     "StaffRepository",
     "Transaction",
     "UnitOfWork",

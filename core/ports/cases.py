@@ -14,6 +14,9 @@ from core.domain.cases.kinds import CaseKind
 from core.domain.shared.values import CaseId, OrganizationId, PersonId, StaffId
 from core.ports.directory import DirectoryStore
 
+# A case list says "200+ cases" rather than count further (see CaseListQuery.count_limit).
+COUNT_CAP = 200
+
 
 @dataclass(frozen=True, slots=True)
 class CaseListQuery:
@@ -21,8 +24,8 @@ class CaseListQuery:
 
     `visible_to` None: every case; otherwise only cases that match one of the scopes (the actor's
     access, see `core.domain.cases.access.listing_scope`). `held_by`: only cases where that staff
-    member
-    holds one of the duties (the "clinician" filter). `text` matches the case name or a member's.
+    member holds one of the duties (the "clinician" filter). `text` matches the case name or a
+    member's legal or preferred name.
     """
 
     today: date
@@ -34,6 +37,12 @@ class CaseListQuery:
     text: str = ""
     limit: int = 50
     offset: int = 0
+
+    @property
+    def count_limit(self) -> int:
+        """How far the total is counted: past COUNT_CAP and past this page, by one, so that
+        "more than that" shows without counting a whole practice's cases on every page."""
+        return max(COUNT_CAP, self.offset + self.limit) + 1
 
 
 class CaseRepository(Protocol):
@@ -56,7 +65,8 @@ class CaseRepository(Protocol):
         ...
 
     async def list_page(self, query: CaseListQuery) -> tuple[list[Case], int]:
-        """One page of cases ordered by name (then id), and how many match in all."""
+        """One page of cases ordered by name (then id), and how many match, counted up to
+        `query.count_limit` (a total of count_limit means "at least that many")."""
         ...
 
     async def ids_for_organization(self, organization_id: OrganizationId) -> list[CaseId]: ...

@@ -1,13 +1,14 @@
 """What communication needs from the world: senders for each channel, and the outbox.
 
 Senders take a batch, so that an adapter can reuse one connection (SMTP) or one HTTP client (an
-SMS provider) for everything the worker claimed; they answer per message and raise only when
-the whole batch could not be tried (then every message of it counts as one failed try).
+SMS provider) for everything the worker claimed; they answer per message — to `answered` as soon
+as the provider has answered it, so the worker records it while the next one is sent — and raise
+only when the whole batch could not be tried (then every message of it counts as one failed try).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
@@ -19,15 +20,29 @@ from core.domain.communication.messages import (
     SendResult,
     Sms,
 )
+from core.domain.directory.parties import Channel
 from core.ports.shared import Transaction
+
+Answered = Callable[[SendResult], None]
 
 
 class EmailSender(Protocol):
-    async def send_all(self, emails: Sequence[Email]) -> list[SendResult]: ...
+    async def send_all(
+        self, emails: Sequence[Email], answered: Answered | None = None
+    ) -> list[SendResult]: ...
 
 
 class SmsSender(Protocol):
-    async def send_all(self, texts: Sequence[Sms]) -> list[SendResult]: ...
+    async def send_all(
+        self, texts: Sequence[Sms], answered: Answered | None = None
+    ) -> list[SendResult]: ...
+
+
+class InboundSmsVerifier(Protocol):
+    """Whether an inbound-SMS webhook call really comes from the provider (Twilio signs each
+    request with the account's token over the URL and the form)."""
+
+    def verify(self, url: str, form: Mapping[str, str], signature: str) -> bool: ...
 
 
 class DeliveryFailed(Exception):
@@ -40,6 +55,10 @@ class Outbox(Protocol):
 
     async def queue(self, message: OutboundMessage) -> bool:
         """Queue a message unless one with its delivery key exists; True if it was queued."""
+        ...
+
+    async def drop_to(self, channel: Channel, recipient: str) -> int:
+        """Drop the pending messages to this address on this channel (an SMS opt-out)."""
         ...
 
     async def drop(self, delivery_key_prefix: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -20,6 +21,10 @@ class PersonRepository(Protocol):
     async def get_many(self, ids: Iterable[PersonId]) -> dict[PersonId, Person]: ...
     async def add(self, person: Person) -> None: ...
     async def update(self, person: Person) -> None: ...
+    async def with_mobile(self, mobile: str) -> list[Person]:
+        """The people with this mobile number (as stored: cleaned, e.g. "+15555550100")."""
+        ...
+
     async def search(self, text: str, limit: int = 20) -> list[Person]:
         """People whose legal or preferred name or email contains `text`, by name."""
         ...
@@ -33,6 +38,18 @@ class OrganizationRepository(Protocol):
     async def add(self, organization: Organization) -> None: ...
     async def update(self, organization: Organization) -> None: ...
     async def search(self, text: str, limit: int = 20) -> list[Organization]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SignedInRecord:
+    """What every signed-in request needs to know about its staff member, read at once: who
+    they are, whom they supervise, the generation of their password (None without one) and the
+    staff directory's version (it changes with every change to any staff member)."""
+
+    staff: StaffMember
+    supervisees: frozenset[StaffId]
+    generation: int | None
+    directory_version: int
 
 
 class StaffRepository(Protocol):
@@ -49,9 +66,19 @@ class StaffRepository(Protocol):
         ...
 
     async def update(self, staff: StaffMember) -> None: ...
-    async def list_all(self) -> list[StaffMember]: ...
+    async def list_all(self) -> list[StaffMember]:
+        """Every staff member, by name. The members may be shared with other readers (a cache
+        of the directory at its current version): read them, never change them."""
+        ...
+
     async def supervisees_of(self, staff_id: StaffId) -> frozenset[StaffId]: ...
     async def count(self) -> int: ...
+    async def signed_in(self, staff_id: StaffId) -> SignedInRecord | None:
+        """The staff member with what a signed-in request needs (see `SignedInRecord`), in one
+        statement; None when there is no such staff member. Called where a signed-in request
+        starts: for the rest of it (the task and those it starts) the directory as of the
+        version read here is current, and `list_all` asks the database nothing more."""
+        ...
 
 
 class CredentialRepository(Protocol):

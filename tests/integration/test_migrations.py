@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.persistence.sql.audit import AUDIT_SUFFIX, migrate_audit_file
 from adapters.persistence.sql.migrate import head, migrate
 from adapters.persistence.sql.tables.audit import audit_metadata, schema_of
+from adapters.persistence.sql.tables.columns import postgresql_only_indexes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,7 +74,8 @@ def _schema(connection: sa.Connection) -> dict[str, Any]:
             "indexes": sorted(
                 (i["name"], tuple(i["column_names"]), bool(i["unique"]))
                 for i in inspector.get_indexes(table)
-                if not i.get("duplicates_constraint")  # PostgreSQL's index behind a UNIQUE
+                # PostgreSQL's index behind a UNIQUE, and its trigram indexes
+                if not i.get("duplicates_constraint") and i["name"] not in postgresql_only_indexes()
             ),
             "checks": sorted(c["name"] for c in inspector.get_check_constraints(table)),
         }

@@ -3,6 +3,7 @@ keeps every message it accepted (parsed) and refuses, with a 550, the recipients
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ class MailServer:
     received: list[EmailMessage] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
     connections: int = 0
+    delay: float = 0.0  # seconds the server takes to accept each message
 
     async def handle_RCPT(self, server, session, envelope, address, options):
         if address in self.refuse:
@@ -33,6 +35,8 @@ class MailServer:
         return responses
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         self.received.append(parsed)  # type: ignore[arg-type]
         return "250 Message accepted"
@@ -45,8 +49,8 @@ def _free_port() -> int:
 
 
 @contextmanager
-def mail_server() -> Iterator[MailServer]:
-    state = MailServer(port=_free_port())
+def mail_server(port: int | None = None) -> Iterator[MailServer]:
+    state = MailServer(port=port or _free_port())
     controller = Controller(state, hostname=state.host, port=state.port)
     controller.start()
     try:

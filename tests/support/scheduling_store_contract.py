@@ -16,6 +16,7 @@ from core.domain.cases.case import Case
 from core.domain.cases.kinds import CaseKind, ServiceLine
 from core.domain.directory.parties import Person, StaffMember, StaffRole
 from core.domain.scheduling.appointments import (
+    LONGEST_APPOINTMENT,
     Appointment,
     AppointmentStatus,
     Attendance,
@@ -36,6 +37,7 @@ __all__ = [
     "test_case_queries_filter_order_and_limit",
     "test_concurrent_units_of_work_booking_one_slot_exactly_one_commits",
     "test_overlap_lookups_are_half_open_and_skip_cancelled_ones",
+    "test_overlap_lookups_find_the_longest_session_that_began_before_the_range",
     "test_provider_range_lists_every_status_and_the_whole_practice",
     "test_rollback_discards_and_stale_versions_are_refused",
     "test_series_round_trip_and_list_their_sessions",
@@ -302,6 +304,42 @@ async def test_overlap_lookups_are_half_open_and_skip_cancelled_ones(uow: UnitOf
         assert await look(lee, T0 - timedelta(hours=1), T0) == []
         assert await look(lee, T0, T0 + timedelta(hours=4), exclude=[held.id, no_show.id]) == []
         assert await look([w.kim.id], T0, T0 + timedelta(hours=4)) == []
+
+
+async def test_overlap_lookups_find_the_longest_session_that_began_before_the_range(
+    uow: UnitOfWorkFactory,
+):
+    """The stores look for overlaps only among sessions that start less than the longest
+    session before the range: the longest possible one, started just inside that bound, is
+    found by every lookup; one that ended as the range starts is not."""
+    w = await setting(uow)
+    longest = int(LONGEST_APPOINTMENT.total_seconds() // 60)
+    start = T0 + timedelta(days=1)
+    day_long = w.session(start - LONGEST_APPOINTMENT + timedelta(minutes=1), longest)
+    ended = w.session(day_long.start - timedelta(hours=13), longest)  # ends before day_long
+    await add(uow, day_long, ended)
+    end = start + timedelta(minutes=10)
+    async with uow() as u:
+        appointments = u.appointments
+        assert ids(await appointments.for_providers([w.lee.id], start, end)) == ids([day_long])
+        assert ids(await appointments.for_providers(None, start, end)) == ids([day_long])
+        assert ids(await appointments.for_cases([w.cases[0].id], start, end)) == ids([day_long])
+        assert ids(await appointments.overlapping([w.lee.id], start, end)) == ids([day_long])
+        at_its_end = day_long.end
+        assert (
+            await appointments.overlapping([w.lee.id], at_its_end, at_its_end + timedelta(1)) == []
+        )
+    # No session is longer, to the second: what the bound relies on.
+    with pytest.raises(InvalidInput, match="12 hours"):
+        Appointment(
+            id=new_id(),
+            case_id=w.cases[0].id,
+            start=start,
+            end=start + LONGEST_APPOINTMENT + timedelta(seconds=30),
+            providers=(w.lee.id,),
+            service_id=w.service.id,
+            created=w.mark,
+        )
 
 
 async def test_series_round_trip_and_list_their_sessions(uow: UnitOfWorkFactory):

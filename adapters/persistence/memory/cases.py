@@ -30,7 +30,7 @@ class MemoryCaseRepository(Repository[Case]):
         text = query.text.strip().casefold()
         names = (
             {
-                p.id: (p.legal_name + " " + p.preferred_name).casefold()
+                p.id: (p.legal_name.casefold(), p.preferred_name.casefold())
                 for p in self._people.visible()
             }
             if text
@@ -50,14 +50,16 @@ class MemoryCaseRepository(Repository[Case]):
                 and (
                     not text
                     or text in c.name.casefold()
-                    or any(text in names.get(m.person_id, "") for m in c.memberships)
+                    or any(
+                        text in name for m in c.memberships for name in names.get(m.person_id, ())
+                    )
                 )
             )
 
         found = sorted(
             (c for c in self._t.visible() if matches(c)),
             key=lambda c: (c.name.casefold(), str(c.id)),
-        )
+        )[: query.count_limit]
         page = found[query.offset : query.offset + query.limit]
         return [copy.deepcopy(c) for c in page], len(found)
 

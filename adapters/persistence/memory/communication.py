@@ -14,6 +14,7 @@ from uuid import UUID
 
 from adapters.persistence.memory.store import MemoryStore
 from core.domain.communication.messages import DeliveryState, OutboundMessage, SendResult
+from core.domain.directory.parties import Channel
 
 MAX_ERROR = 500
 
@@ -48,6 +49,16 @@ class MemoryOutbox:
             m
             for m in self._visible()
             if m.state is DeliveryState.PENDING and m.delivery_key.startswith(delivery_key_prefix)
+        ]
+        for m in dropped:
+            self._staged[m.id] = None
+        return len(dropped)
+
+    async def drop_to(self, channel: Channel, recipient: str) -> int:
+        dropped = [
+            m
+            for m in self._visible()
+            if m.state is DeliveryState.PENDING and m.channel is channel and m.to == recipient
         ]
         for m in dropped:
             self._staged[m.id] = None

@@ -7,15 +7,20 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from adapters.persistence.memory.store import Repository
+from adapters.persistence.memory.store import Repository, Table
 from core.domain.directory.credentials import Credentials, LockoutRule
 from core.domain.directory.parties import Organization, Person, StaffMember
 from core.domain.directory.practice import PRACTICE_ID
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
 from core.domain.shared.values import StaffId
+from core.ports.directory import SignedInRecord
 
 
 class MemoryPersonRepository(Repository[Person]):
+    async def with_mobile(self, mobile: str) -> list[Person]:
+        found = [copy.deepcopy(p) for p in self._t.visible() if p.mobile == mobile]
+        return sorted(found, key=lambda p: str(p.id))
+
     async def search(self, text: str, limit: int = 20) -> list[Person]:
         return self._matching(text, limit, lambda p: (p.legal_name, p.preferred_name, p.email))
 
@@ -26,6 +31,12 @@ class MemoryOrganizationRepository(Repository[Organization]):
 
 
 class MemoryStaffRepository(Repository[StaffMember]):
+    def __init__(
+        self, table: Table[StaffMember], credentials: dict[StaffId, Credentials] | None = None
+    ) -> None:
+        super().__init__(table)
+        self._credentials = credentials if credentials is not None else {}
+
     async def add(self, staff: StaffMember) -> None:
         if await self.by_email(staff.email) is not None:
             raise InvalidInput("Another staff member already uses this email.", field="email")
@@ -57,6 +68,19 @@ class MemoryStaffRepository(Repository[StaffMember]):
 
     async def count(self) -> int:
         return sum(1 for _ in self._t.visible())
+
+    async def signed_in(self, staff_id: StaffId) -> SignedInRecord | None:
+        staff = await self.get(staff_id)
+        if staff is None:
+            return None
+        credentials = self._credentials.get(staff_id)
+        return SignedInRecord(
+            staff=staff,
+            supervisees=await self.supervisees_of(staff_id),
+            generation=credentials.generation if credentials is not None else None,
+            # As the SQL adapters count: one per member added and per change of a member.
+            directory_version=sum(s.version + 1 for s in self._t.visible()),
+        )
 
 
 class MemoryCredentialRepository:

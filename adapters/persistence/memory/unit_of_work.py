@@ -52,7 +52,7 @@ class MemoryUnitOfWork:
         }
         self.people = MemoryPersonRepository(self._tables["people"])
         self.organizations = MemoryOrganizationRepository(self._tables["organizations"])
-        self.staff = MemoryStaffRepository(self._tables["staff"])
+        self.staff = MemoryStaffRepository(self._tables["staff"], store.tables["credentials"])
         self.cases = MemoryCaseRepository(self._tables["cases"], self._tables["people"])
         self.history = MemoryHistoryRepository(store)
         self.diagnoses = MemoryDiagnosisRepository(self._tables["diagnoses"])

@@ -341,10 +341,16 @@ class SqlCaseRepository:
             query = query.where(s.start_on <= on, sa.or_(s.end_on.is_(None), s.end_on >= on))
         return await self._ids(query.distinct())
 
-    def _held(self, scope: StaffScope, today: date) -> sa.ColumnElement[bool]:
-        """The case has one of `scope.staff_ids` in one of `scope.duties` on its reference day
-        (as core.domain.cases.access.reference_day: the closing day of a case closed before today,
-        the opening day of one that opens later, else today)."""
+    def _held(self, scopes: Iterable[StaffScope], today: date) -> sa.ColumnElement[bool]:
+        """The case has, on its reference day, one of a scope's `staff_ids` in one of its
+        `duties`, for any of `scopes` (the reference day as core.domain.cases.access.reference_day:
+        the closing day of a case closed before today, the opening day of one that opens later,
+        else today).
+
+        ONE EXISTS with the scopes OR-ed inside: PostgreSQL makes it a semi-join driven by the
+        (staff_id, case_id) index, where an OR of one EXISTS per scope is a sequential scan of
+        every case with two sub-plans per row (at 36,000 cases 300-600 ms without JIT, against
+        10-20 ms, on a busy 2-core machine)."""
         c, s = t.cases.c, t.case_staff.c
         today_ = sa.literal(today, sa.Date)
         day = sa.case(
@@ -352,22 +358,41 @@ class SqlCaseRepository:
             (c.opened_on > today_, c.opened_on),
             else_=today_,
         )
+        held = [
+            sa.and_(
+                among(s.staff_id, scope.staff_ids, self._dialect),
+                s.duty.in_(sorted(d.value for d in scope.duties)),
+            )
+            for scope in scopes
+        ]
+        if not held:
+            return sa.false()
         return sa.exists().where(
             s.case_id == c.id,
-            among(s.staff_id, scope.staff_ids, self._dialect),
-            s.duty.in_(sorted(d.value for d in scope.duties)),
+            sa.or_(*held),
             s.start_on <= day,
             sa.or_(s.end_on.is_(None), s.end_on >= day),
         )
+
+    def _named(self, needle: str) -> sa.CompoundSelect:
+        """Ids of the cases whose name, or a member's legal or preferred name, holds `needle`: a
+        UNION of the two, each read through its own trigram index on PostgreSQL (an `OR id IN
+        (...)` would read every case instead)."""
+        c, m, p = t.cases.c, t.case_memberships.c, t.people.c
+        members = (
+            sa.select(m.case_id)
+            .join(t.people, p.id == m.person_id)
+            .where(sa.or_(contains(p.legal_folded, needle), contains(p.preferred_folded, needle)))
+        )
+        return sa.union(sa.select(c.id).where(contains(c.name_folded, needle)), members)
 
     async def list_page(self, query: CaseListQuery) -> tuple[list[Case], int]:
         c = t.cases.c
         where: list[sa.ColumnElement[bool]] = []
         if query.visible_to is not None:
-            scopes = [self._held(scope, query.today) for scope in query.visible_to]
-            where.append(sa.or_(*scopes) if scopes else sa.false())
+            where.append(self._held(query.visible_to, query.today))
         if query.held_by is not None:
-            where.append(self._held(query.held_by, query.today))
+            where.append(self._held([query.held_by], query.today))
         if query.kind is not None:
             where.append(c.kind == query.kind.value)
         if query.status is not None:
@@ -376,23 +401,18 @@ class SqlCaseRepository:
             where.append(c.status != CaseStatus.CLOSED.value)
         needle = fold(query.text.strip())
         if needle:
-            m, p = t.case_memberships.c, t.people.c
-            member_named = (
-                sa.select(m.case_id)
-                .join(t.people, p.id == m.person_id)
-                .where(contains(p.legal_folded + " " + p.preferred_folded, needle))
-            )
-            where.append(contains(c.name_folded, needle) | c.id.in_(member_named))
-        total = (
-            await self._conn.execute(sa.select(sa.func.count()).select_from(t.cases).where(*where))
-        ).scalar_one()
-        page_ids = (
+            where.append(c.id.in_(self._named(needle)))
+        # The ids in order up to the count's cap, in one statement: the page is a slice of them
+        # and the total their number (capped: see CaseListQuery.count_limit).
+        ordered = (
             sa.select(c.id)
             .where(*where)
             .order_by(by_text(c.name_folded, self._dialect), c.id)
-            .limit(query.limit)
-            .offset(query.offset)
+            .limit(query.count_limit)
         )
-        cases = await self._load(c.id.in_(page_ids.scalar_subquery()))
-        cases.sort(key=lambda case: (case.name.casefold(), str(case.id)))
-        return cases, total
+        ids = [CaseId(r[0]) for r in await self._conn.execute(ordered)]
+        page = ids[query.offset : query.offset + query.limit]
+        position = {case_id: i for i, case_id in enumerate(page)}
+        cases = await self.get_many(page)
+        cases.sort(key=lambda case: position[case.id])
+        return cases, len(ids)

@@ -50,6 +50,30 @@ def _message(row: sa.Row[Any]) -> OutboundMessage:
     )
 
 
+def outbox_values(message: OutboundMessage) -> dict[str, Any]:
+    """A message as its row (the benchmark's generator writes rows with it too)."""
+    return {
+        "id": message.id,
+        "delivery_key": message.delivery_key,
+        "channel": message.channel.value,
+        "recipient": message.to,
+        "subject": message.subject,
+        "body": message.body,
+        "html": message.html,
+        "person_id": message.person_id,
+        "case_id": message.case_id,
+        "state": message.state.value,
+        "due_at": message.due_at,
+        "claimed_until": None,
+        "attempts": message.attempts,
+        "last_error": message.last_error,
+        "provider_id": message.provider_id,
+        "created_at": message.created_at,
+        "sent_at": message.sent_at,
+        "handled_by": message.handled_by,
+    }
+
+
 def _like_prefix(prefix: str) -> str:
     return prefix.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
 
@@ -62,23 +86,7 @@ class SqlOutbox:
         insert = postgresql.insert if self._conn.dialect.name == "postgresql" else sqlite.insert
         statement = (
             insert(_o)
-            .values(
-                id=message.id,
-                delivery_key=message.delivery_key,
-                channel=message.channel.value,
-                recipient=message.to,
-                subject=message.subject,
-                body=message.body,
-                html=message.html,
-                person_id=message.person_id,
-                case_id=message.case_id,
-                state=message.state.value,
-                due_at=message.due_at,
-                attempts=message.attempts,
-                last_error=message.last_error,
-                provider_id=message.provider_id,
-                created_at=message.created_at,
-            )
+            .values(**outbox_values(message))
             .on_conflict_do_nothing(index_elements=["delivery_key"])
         )
         return (await self._conn.execute(statement)).rowcount == 1
@@ -87,6 +95,12 @@ class SqlOutbox:
         statement = sa.delete(_o).where(
             _o.c.state == PENDING,
             _o.c.delivery_key.like(_like_prefix(delivery_key_prefix), escape="\\"),
+        )
+        return (await self._conn.execute(statement)).rowcount
+
+    async def drop_to(self, channel: Channel, recipient: str) -> int:
+        statement = sa.delete(_o).where(
+            _o.c.state == PENDING, _o.c.channel == channel.value, _o.c.recipient == recipient
         )
         return (await self._conn.execute(statement)).rowcount
 

@@ -35,5 +35,9 @@ def by_text(column: sa.ColumnElement[str], dialect: str) -> sa.ColumnElement[str
     return column.collate("C") if dialect == "postgresql" else column
 
 
+# pg_trgm looks a `LIKE '%x%'` up by the three-character pieces of x: a shorter x has none.
+TRIGRAM = 3
+
+
 def contains(column: sa.ColumnElement[str], needle: str) -> sa.ColumnElement[bool]:
     return column.contains(needle, autoescape=True)

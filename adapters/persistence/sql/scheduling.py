@@ -25,6 +25,7 @@ from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.directory import _Versioned
 from adapters.persistence.sql.expressions import among, by_text, fold
 from core.domain.scheduling.appointments import (
+    LONGEST_APPOINTMENT,
     SLOT_HOLDING,
     Appointment,
     AppointmentStatus,
@@ -238,6 +239,19 @@ def _child_rows(a: Appointment) -> dict[sa.Table, list[Row]]:
 _SLOT = [s.value for s in SLOT_HOLDING]
 
 
+def overlapping(
+    starts: sa.ColumnElement[datetime],
+    ends: sa.ColumnElement[datetime],
+    start: datetime,
+    end: datetime,
+) -> sa.ColumnElement[bool]:
+    """Rows whose [starts, ends) overlaps [start, end) (half-open), for any table with an index
+    led by `starts`: nothing lasts longer than LONGEST_APPOINTMENT, so the rows start in
+    (start - LONGEST_APPOINTMENT, end), a bounded range of that index. Without the lower bound
+    the index range would begin at the first session ever booked."""
+    return sa.and_(starts > start - LONGEST_APPOINTMENT, starts < end, ends > start)
+
+
 class SqlAppointmentRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -316,8 +330,7 @@ class SqlAppointmentRepository:
         return sa.exists().where(
             p.appointment_id == t.appointments.c.id,
             among(p.staff_id, set(staff_ids), self._dialect),
-            p.start_at < end,
-            p.end_at > start,
+            overlapping(p.start_at, p.end_at, start, end),
             *([p.holds_slot] if slot_only else []),
         )
 
@@ -334,7 +347,7 @@ class SqlAppointmentRepository:
     ) -> list[Appointment]:
         a = t.appointments.c
         if provider_ids is None:
-            return await self._load(self._select(a.start_at < end, a.end_at > start))
+            return await self._load(self._select(overlapping(a.start_at, a.end_at, start, end)))
         return await self._load(self._select(self._with_provider(provider_ids, start, end)))
 
     async def for_case(
@@ -369,8 +382,7 @@ class SqlAppointmentRepository:
             self._select(
                 among(a.case_id, set(case_ids), self._dialect),
                 a.status.in_(_SLOT),
-                a.start_at < end,
-                a.end_at > start,
+                overlapping(a.start_at, a.end_at, start, end),
             )
         )
 

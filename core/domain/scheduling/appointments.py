@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from core.domain.cases.case import Case, Membership
-from core.domain.scheduling.services import check_minutes
+from core.domain.scheduling.services import MAX_MINUTES, check_minutes
 from core.domain.scheduling.times import local_date, overlaps
 from core.domain.shared.codes import CodeLine
 from core.domain.shared.errors import DomainError, InvalidInput, InvariantViolation
@@ -21,6 +21,12 @@ from core.domain.shared.events import EventLog
 from core.domain.shared.values import CaseId, PersonId, StaffId, clean_name
 
 MAX_PROVIDERS = 4
+
+
+# No appointment lasts longer (checked on every one): a store looking for the appointments that
+# overlap a span needs only those starting after `span start - LONGEST_APPOINTMENT`, an index
+# range, instead of every appointment since the first.
+LONGEST_APPOINTMENT = timedelta(minutes=MAX_MINUTES)
 
 
 class DoubleBooking(DomainError):
@@ -125,6 +131,8 @@ class Appointment:
         if self.end <= self.start:
             raise InvalidInput("The appointment ends before it starts.", field="end")
         check_minutes(self.minutes, field="end")
+        if self.end - self.start > LONGEST_APPOINTMENT:  # `minutes` leaves the seconds out
+            check_minutes(MAX_MINUTES + 1, field="end")
         self.status = AppointmentStatus(self.status)
         self.providers = tuple(dict.fromkeys(self.providers))
         if not 1 <= len(self.providers) <= MAX_PROVIDERS:

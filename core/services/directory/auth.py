@@ -124,6 +124,22 @@ async def session_is_current(deps: Deps, staff_id: StaffId, generation: int) -> 
     return credentials is not None and credentials.generation == generation
 
 
+async def signed_in_actor(
+    deps: Deps, staff_id: StaffId, generation: int | None, *, owner_sees_clinical: bool = False
+) -> StaffActor | None:
+    """The actor of a session signed in as `staff_id` with password generation `generation`,
+    or None when it may not go on: the staff member was deactivated or removed, or their
+    password was changed or reset since. One statement (`StaffRepository.signed_in`), which
+    also tells the staff directory's cache whether it is still current."""
+    async with deps.uow() as uow:
+        record = await uow.staff.signed_in(staff_id)
+    if record is None or not record.staff.active:
+        return None
+    if generation is None or record.generation != generation:
+        return None
+    return StaffActor.of(record.staff, record.supervisees, owner_sees_clinical)
+
+
 async def set_password(
     deps: Deps, hasher: PasswordHasher, actor: Actor | None, staff_id: StaffId, password: str
 ) -> int:

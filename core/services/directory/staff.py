@@ -173,7 +173,9 @@ async def list_staff(deps: Deps, actor: Actor) -> list[StaffMember]:
 async def load_actor(
     deps: Deps, staff_id: StaffId, *, owner_sees_clinical: bool = False
 ) -> StaffActor:
-    """The actor for a signed-in staff member, or NotFound if they no longer work here."""
+    """The actor for a staff member, or NotFound if they no longer work here (the command
+    line, the demo, tests; a signed-in request goes through `auth.signed_in_actor`, which
+    marks where the request starts for the staff directory's cache)."""
     async with deps.uow() as uow:
         staff = await uow.staff.get(staff_id)
         if staff is None or not staff.active:

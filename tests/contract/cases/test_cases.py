@@ -23,6 +23,7 @@ from core.domain.directory.parties import Channel, Organization, Person, StaffMe
 from core.domain.shared.errors import CaseFull, ConcurrencyConflict, InvalidInput
 from core.domain.shared.values import CaseId, OrganizationId, Period, PersonId, StaffId
 from core.ports import CaseListQuery, UnitOfWorkFactory
+from core.ports.cases import COUNT_CAP
 from tests.support.stores import commit_without_handlers
 
 D = date(2026, 1, 5)
@@ -342,6 +343,48 @@ async def test_a_page_of_open_cases_leaves_the_closed_out(uow: UnitOfWorkFactory
         open_, open_total = await u.cases.list_page(CaseListQuery(today=D, open_only=True))
     assert ([c.name for c in everything_], total) == (["Ended", "Running"], 2)
     assert ([c.name for c in open_], open_total) == (["Running"], 1)
+
+
+async def test_the_total_is_counted_up_to_the_cap_and_past_the_page(
+    uow: UnitOfWorkFactory, world: World
+):
+    """A total stops one past COUNT_CAP (the list says "200+"), or one past the page asked
+    for when that lies further; the pages themselves are whole and in order."""
+    await add_cases(uow, *(couple(world, f"Couple {i:03d}") for i in range(COUNT_CAP + 5)))
+    async with uow() as u:
+        first, total = await u.cases.list_page(CaseListQuery(today=D, limit=50))
+        assert total == COUNT_CAP + 1
+        assert [c.name for c in first] == [f"Couple {i:03d}" for i in range(50)]
+        last, total = await u.cases.list_page(CaseListQuery(today=D, limit=50, offset=200))
+        assert total == COUNT_CAP + 5  # all of them: this page lies past the cap
+        assert [c.name for c in last] == [f"Couple {i:03d}" for i in range(200, 205)]
+        narrow, total = await u.cases.list_page(CaseListQuery(today=D, text="couple 19"))
+        assert total == 10 and len(narrow) == 10
+
+
+async def test_a_member_is_found_by_their_legal_or_their_preferred_name(
+    uow: UnitOfWorkFactory, world: World
+):
+    async with uow() as u:
+        ren = Person(PersonId(new_id()), "Renata Okafor", preferred_name="Ren")
+        await u.people.add(ren)
+        await commit_without_handlers(u)
+    case = Case.open(
+        id=CaseId(new_id()),
+        kind=CaseKind.INDIVIDUAL,
+        name="Individual work",
+        opened_on=D,
+        responsible_provider=world.lee.id,
+        new_id=new_id,
+        participants=[(ren.id, None)],
+    )
+    await add_cases(uow, case, couple(world, "Another case"))
+    async with uow() as u:
+        for text in ("OKAF", "ren", "renata"):
+            found, total = await u.cases.list_page(CaseListQuery(today=D, text=text))
+            assert ([c.name for c in found], total) == (["Individual work"], 1), text
+        # each name on its own, as the search indexes hold them: no match across the two
+        assert (await u.cases.list_page(CaseListQuery(today=D, text="okafor ren")))[1] == 0
 
 
 async def test_history_is_newest_first_with_aware_instants(uow: UnitOfWorkFactory, world: World):

@@ -65,6 +65,31 @@ def test_case_list_pages_through_many_cases(signed_in, world: World):
     assert "Previous page" in second.text
 
 
+def test_case_list_counts_up_to_200_and_pages_on(signed_in, world: World):
+    """Past 200 cases the list says "200+" instead of counting every case, and still pages."""
+    import asyncio
+
+    from core.domain.cases.kinds import CaseKind
+
+    practice, kim = world.practice, world.staff["kim"]
+
+    async def many() -> None:
+        for n in range(205):
+            person = await practice.person(f"Client {n:03d}")
+            await practice.open(kim, CaseKind.INDIVIDUAL, person)
+
+    asyncio.run(many())
+    browser = signed_in("kim")
+    first = browser.get("/cases")
+    assert "200+ cases, page 1<" in first.text
+    assert 'rel="next"' in first.text
+    fifth = browser.get("/cases?page=5", htmx=True)
+    assert "205 cases, page 5 of 5" in fifth.text  # counted this far: the whole number
+    assert "Client 204" in fifth.text and 'rel="next"' not in fifth.text
+    found = browser.get("/cases?q=client+19", htmx=True)
+    assert "10 cases<" in found.text
+
+
 def test_new_couple_with_new_partners_and_a_payer(signed_in, world: World):
     lee = signed_in("lee")
     assert "New couple" in lee.get("/cases/new").text

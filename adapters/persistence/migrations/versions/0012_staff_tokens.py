@@ -1,4 +1,5 @@
-"""Staff tokens: single-use, expiring links for a password reset or an invitation.
+"""Staff tokens: single-use, expiring links for a password reset or an invitation; people found
+by mobile number (an inbound SMS names its sender by number).
 
 Revision ID: 0012
 Revises: 0011
@@ -40,8 +41,10 @@ def upgrade() -> None:
         "staff_tokens",
         ["staff_id", "purpose", "created_at"],
     )
+    op.create_index(op.f("ix_people_mobile"), "people", ["mobile"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_people_mobile"), table_name="people")
     op.drop_index(op.f("ix_staff_tokens_staff_id_purpose_created_at"), table_name="staff_tokens")
     op.drop_table("staff_tokens")

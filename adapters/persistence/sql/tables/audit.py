@@ -52,8 +52,10 @@ audit_chain_head = sa.Table(
 
 
 def schema_of(dialect: str) -> list[sa.MetaData]:
-    """What Alembic migrates in a practice's database: on PostgreSQL the audit tables too, on
-    SQLite not (they are in the audit file)."""
-    from adapters.persistence.sql.tables.columns import metadata
+    """What Alembic migrates in a practice's database: on PostgreSQL the audit tables and the
+    trigram indexes too, on SQLite not (the audit tables are in the audit file)."""
+    from adapters.persistence.sql.tables.columns import metadata, without_postgresql_only
 
-    return [metadata, audit_metadata] if dialect == "postgresql" else [metadata]
+    if dialect == "postgresql":
+        return [metadata, audit_metadata]
+    return [without_postgresql_only(metadata)]

@@ -11,6 +11,7 @@ from adapters.persistence.sql.tables.columns import (
     by_code_point,
     case_child,
     metadata,
+    trigram_index,
 )
 
 cases = sa.Table(
@@ -27,6 +28,7 @@ cases = sa.Table(
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
     sa.CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="closed_after_opened"),
     sa.Index(None, "name_folded", "id", postgresql_ops=by_code_point("name_folded")),
+    trigram_index("cases", "name_folded"),
 )
 
 

@@ -27,6 +27,35 @@ def by_code_point(column: str) -> dict[str, str]:
     return {column: 'COLLATE "C"'}
 
 
+# Indexes only PostgreSQL has (see `trigram_index`); `postgresql_only_indexes` lists them.
+_POSTGRESQL_ONLY: set[str] = set()
+
+
+def trigram_index(table: str, column: str) -> sa.Index:
+    """PostgreSQL: a pg_trgm GIN index on `column`, which serves `column LIKE '%x%'` (the
+    searches, `expressions.contains`) with the column exactly as indexed; the pg_trgm extension
+    comes with migration 0006. SQLite has no such index: it reads the table for a LIKE with a
+    leading wildcard, which at a practice's size on one machine stays fast."""
+    name = f"ix_{table}_{column}_trgm"
+    _POSTGRESQL_ONLY.add(name)
+    return sa.Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
+
+
+def postgresql_only_indexes() -> frozenset[str]:
+    return frozenset(_POSTGRESQL_ONLY)
+
+
+def without_postgresql_only(source: sa.MetaData) -> sa.MetaData:
+    """`source` as another database has it: a copy without the PostgreSQL-only indexes."""
+    copy = sa.MetaData(naming_convention=source.naming_convention)
+    for table in source.sorted_tables:
+        copied = table.to_metadata(copy)
+        for index in list(copied.indexes):
+            if index.name in _POSTGRESQL_ONLY:
+                copied.indexes.discard(index)
+    return copy
+
+
 metadata = sa.MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",

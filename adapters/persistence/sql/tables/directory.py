@@ -12,6 +12,7 @@ from adapters.persistence.sql.tables.columns import (
     UtcDateTime,
     by_code_point,
     metadata,
+    trigram_index,
 )
 
 people = sa.Table(
@@ -31,6 +32,10 @@ people = sa.Table(
     sa.Column("sms_consent", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
     sa.Index(None, "legal_folded", postgresql_ops=by_code_point("legal_folded")),
+    trigram_index("people", "legal_folded"),
+    trigram_index("people", "preferred_folded"),
+    trigram_index("people", "email"),
+    sa.Index(None, "mobile"),  # an inbound SMS (STOP) names its sender by number
 )
 
 
@@ -46,6 +51,8 @@ organizations = sa.Table(
     sa.Column("contact_person", sa.String(NAME), nullable=False),
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
     sa.Index(None, "name_folded", postgresql_ops=by_code_point("name_folded")),
+    trigram_index("organizations", "name_folded"),
+    trigram_index("organizations", "email"),
 )
 
 

@@ -40,9 +40,10 @@ class CaseFilter(msgspec.Struct, frozen=True, kw_only=True):
 
 class CaseListPage(View, frozen=True, kw_only=True):
     items: list[CaseSummary]
-    total: int
+    total: int  # counted up to a cap: with `more`, "at least total" (shown as "200+")
     page: int
-    pages: int
+    pages: int  # with `more`, the pages known so far (there is at least one after this one)
+    more: bool = False
 
 
 async def list_cases(deps: Deps, actor: Actor, f: CaseFilter) -> CaseListPage:
@@ -58,20 +59,19 @@ async def list_cases(deps: Deps, actor: Actor, f: CaseFilter) -> CaseListPage:
         held_by = StaffScope(frozenset({f.clinician_id}), _CASELOAD_DUTIES)
     per_page = max(1, min(f.per_page, 200))
     page = max(1, f.page)
+    query = CaseListQuery(
+        today=today,
+        visible_to=listing_scope(actor),
+        held_by=held_by,
+        kind=f.kind,
+        status=f.status,
+        open_only=f.open_only,
+        text=f.text.strip()[:100],
+        limit=per_page,
+        offset=(page - 1) * per_page,
+    )
     async with deps.uow() as uow:
-        cases, total = await uow.cases.list_page(
-            CaseListQuery(
-                today=today,
-                visible_to=listing_scope(actor),
-                held_by=held_by,
-                kind=f.kind,
-                status=f.status,
-                open_only=f.open_only,
-                text=f.text.strip()[:100],
-                limit=per_page,
-                offset=(page - 1) * per_page,
-            )
-        )
+        cases, counted = await uow.cases.list_page(query)
         staff = {s.id: s.name for s in await uow.staff.list_all()}
     items = [
         _summary(case, today, staff, sorted(d.label for d in case.duties_of(actor.id, today)))
@@ -79,4 +79,13 @@ async def list_cases(deps: Deps, actor: Actor, f: CaseFilter) -> CaseListPage:
         # The store applied the same rules; this is the policy's own word on each row.
         if Permission.VIEW_CASE in case_permissions(actor, case, today)
     ]
-    return CaseListPage(items=items, total=total, page=page, pages=max(1, -(-total // per_page)))
+    # Counting stops one past the cap: what is shown is "200+", the pages known so far.
+    more = counted >= query.count_limit
+    total = counted - 1 if more else counted
+    return CaseListPage(
+        items=items,
+        total=total,
+        page=page,
+        pages=max(1, -(-counted // per_page)),
+        more=more,
+    )

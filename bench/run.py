@@ -1,0 +1,430 @@
+"""The load runner: signed-in clients over real HTTP against a real `hearth serve`.
+
+For each checkout given (`--source`, default this one) and each tier, it migrates the database
+with that checkout's `hearth migrate`, captures each screen's SQL in-process (`capture.py`, with
+the checkout's own Python), starts `hearth serve` on a free port (with `--workers` when the
+checkout has it), signs in one client per user and role, and runs every screen in each mode:
+
+- `1`: one user, requests back to back;
+- `20`: twenty users without pause;
+- `20t`: twenty users, each waiting `--think` seconds between requests.
+
+Per screen: p50/p95/p99, requests per second, 5xx answers, size, server CPU per request (from
+/proc of the server's processes, in mode `1`), statements, and the raw-SQL floor: the captured
+statements replayed one after another on asyncpg in a transaction that is rolled back (median
+of several rounds), with the ratio of the 1-user p50 to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import pickle
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+from bench.generate import PASSWORD, TIMEZONE, plain_url
+from bench.targets import Screen, screens
+
+HERE = Path(__file__).resolve().parent
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Result:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0  # 5xx and failed requests
+    bytes: int = 0
+    seconds: float = 0.0
+    cpu: float = 0.0  # server CPU seconds over the run
+
+    def pct(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class ScreenReport:
+    screen: Screen
+    statements: int = 0
+    floor_ms: float = float("nan")
+    kb: float = 0.0
+    modes: dict[str, Result] = field(default_factory=dict)
+
+
+# ----- the server ---------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _env(source: Path, url: str, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_")}
+    env.update(
+        HEARTH_DATABASE_URL=url,
+        HEARTH_TIMEZONE=TIMEZONE,
+        HEARTH_SECRET_KEY="s" * 40,
+        HEARTH_HOST="127.0.0.1",
+        HEARTH_PORT=str(port),
+        PYTHONPATH=str(source),
+    )
+    env.pop("VIRTUAL_ENV", None)
+    return env
+
+
+def has_workers(source: Path) -> bool:
+    helped = subprocess.run(
+        [str(source / ".venv/bin/hearth"), "serve", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=source,
+    )
+    return "--workers" in helped.stdout
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of `pid` and its children (the workers)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text.rsplit(")", 1)[1].split()
+        this, parent = int(stat.parent.name), int(fields[1])
+        if this == pid or parent == pid:
+            total += (int(fields[11]) + int(fields[12])) / TICK
+    return total
+
+
+class Server:
+    def __init__(self, source: Path, url: str, workers: int, log: Path) -> None:
+        self.port = _free_port()
+        command = [str(source / ".venv/bin/hearth"), "serve"]
+        if workers > 1 and has_workers(source):
+            command += ["--workers", str(workers)]
+            self.workers = workers
+        else:
+            self.workers = 1
+        self.log = log.open("w")
+        self.process = subprocess.Popen(
+            command,
+            cwd=source,
+            env=_env(source, url, self.port),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    async def ready(self, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        async with httpx.AsyncClient() as client:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise SystemExit(f"bench: hearth serve ended; see {self.log.name}")
+                try:
+                    if (await client.get(f"{self.base}/sign-in")).status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.3)
+        raise SystemExit(f"bench: hearth serve did not answer; see {self.log.name}")
+
+    def cpu(self) -> float:
+        return _tree_cpu(self.process.pid)
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+# ----- clients ------------------------------------------------------------------------------
+
+
+async def signed_in(base: str, email: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, timeout=300)
+    await client.get("/sign-in")
+    answer = await client.post(
+        "/sign-in",
+        data={
+            "email": email,
+            "password": PASSWORD,
+            "_csrf_token": client.cookies.get("hearth_csrf", ""),
+        },
+    )
+    if answer.status_code != 303:
+        raise SystemExit(f"bench: signing in as {email} answered {answer.status_code}")
+    return client
+
+
+async def load(
+    clients: list[httpx.AsyncClient],
+    path: str,
+    seconds: float,
+    think: float,
+    server: Server,
+    at_least: int = 1,
+) -> Result:
+    """Each client requests `path` until `seconds` have passed (and at least `at_least` times),
+    pausing `think` seconds between requests."""
+    result = Result()
+    deadline = time.perf_counter() + seconds
+
+    async def user(client: httpx.AsyncClient) -> None:
+        done = 0
+        while time.perf_counter() < deadline or done < at_least:
+            done += 1
+            started = time.perf_counter()
+            try:
+                answer = await client.get(path)
+            except httpx.HTTPError:
+                result.errors += 1
+                continue
+            result.latencies.append(time.perf_counter() - started)
+            result.bytes = max(result.bytes, len(answer.content))
+            if answer.status_code >= 500:
+                result.errors += 1
+            if think:
+                await asyncio.sleep(think)
+
+    cpu, started = server.cpu(), time.perf_counter()
+    await asyncio.gather(*(user(c) for c in clients))
+    result.seconds = time.perf_counter() - started
+    result.cpu = server.cpu() - cpu
+    return result
+
+
+# ----- the raw-SQL floor --------------------------------------------------------------------
+
+_FORMAT = re.compile(r"%s|%%")
+
+
+def _numbered(statement: str) -> str:
+    """SQLAlchemy's asyncpg dialect may hand the cursor %s placeholders: asyncpg wants $n."""
+    if "%s" not in statement:
+        return statement
+    n = 0
+
+    def number(match: re.Match[str]) -> str:
+        nonlocal n
+        if match.group() == "%%":
+            return "%"
+        n += 1
+        return f"${n}"
+
+    return _FORMAT.sub(number, statement)
+
+
+async def floor_ms(url: str, statements: list[tuple[str, Any, bool]], rounds: int = 7) -> float:
+    """The statements one after another on one connection, in a transaction rolled back at
+    the end (the session and audit writes too): the best of `rounds`, after a warm-up (the
+    machine is shared: the best is the steadiest measure of what the SQL itself costs)."""
+    conn = await asyncpg.connect(plain_url(url))
+    times = []
+    try:
+        for _ in range(rounds + 1):
+            transaction = conn.transaction()
+            await transaction.start()
+            started = time.perf_counter()
+            try:
+                for statement, parameters, many in statements:
+                    sql = _numbered(statement)
+                    if many:
+                        await conn.executemany(sql, [tuple(p) for p in parameters])
+                    else:
+                        await conn.fetch(sql, *(parameters or ()))
+                times.append(time.perf_counter() - started)
+            finally:
+                await transaction.rollback()
+    finally:
+        await conn.close()
+    return min(times[1:]) * 1000
+
+
+# ----- one checkout on one database ---------------------------------------------------------
+
+
+def migrate(source: Path, url: str) -> None:
+    done = subprocess.run(
+        [str(source / ".venv/bin/hearth"), "migrate"],
+        cwd=source,
+        env=_env(source, url, 0),
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode and "Can't locate revision" in done.stderr:
+        # A newer checkout migrated this database already: the older code runs on that schema
+        # (its added indexes and defaulted columns do not stop it), as the lead compares them.
+        print(f"bench: the database is newer than {source}'s migrations; measuring as is")
+    elif done.returncode:
+        raise SystemExit(f"bench: hearth migrate failed in {source}:\n{done.stderr[-2000:]}")
+
+
+def capture(source: Path, url: str, found: list[Screen], roles: dict[str, str]) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        spec, out = Path(folder, "in.json"), Path(folder, "out.pickle")
+        spec.write_text(
+            json.dumps(
+                {
+                    "database_url": url,
+                    "timezone": TIMEZONE,
+                    "password": PASSWORD,
+                    "signins": {r: roles[r] for r in {s.role for s in found}},
+                    "screens": [[s.name, s.role, s.path] for s in found],
+                }
+            )
+        )
+        done = subprocess.run(
+            [str(source / ".venv/bin/python"), str(HERE / "capture.py"), str(spec), str(out)],
+            cwd=source,
+            env=_env(source, url, 0),
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            raise SystemExit(f"bench: capturing the SQL failed:\n{done.stderr[-3000:]}")
+        with out.open("rb") as f:
+            return pickle.load(f)
+
+
+MODES = {"1": (1, 0.0), "20": (20, 0.0), "20t": (20, 1.0)}
+
+
+async def measure(
+    source: Path,
+    url: str,
+    *,
+    modes: list[str],
+    users: int,
+    seconds: float,
+    think: float,
+    workers: int,
+    only: set[str] | None = None,
+) -> tuple[list[ScreenReport], int]:
+    conn = await asyncpg.connect(plain_url(url))
+    try:
+        found, roles = await screens(conn)
+    finally:
+        await conn.close()
+    if only:
+        found = [s for s in found if s.name in only]
+    migrate(source, url)
+    captured = capture(source, url, found, roles)
+    reports = []
+    for s in found:
+        c = captured[s.name]
+        if c["status"] != 200:
+            print(f"bench: {s.name} ({s.path}) answered {c['status']} in-process", flush=True)
+        report = ScreenReport(s, statements=len(c["statements"]), kb=c["bytes"] / 1024)
+        report.floor_ms = await floor_ms(url, c["statements"])
+        reports.append(report)
+    log = Path(tempfile.gettempdir(), f"hearth-bench-serve-{os.getpid()}.log")
+    server = Server(source, url, workers, log)
+    pools: dict[str, list[httpx.AsyncClient]] = {}
+    try:
+        await server.ready()
+        most = max(users if m != "1" else 1 for m in modes)
+        for role in {s.role for s in found}:
+            pools[role] = [await signed_in(server.base, roles[role]) for _ in range(most)]
+        for mode in modes:
+            count = 1 if mode == "1" else users
+            pause = think if mode.endswith("t") else 0.0
+            for report in reports:
+                s = report.screen
+                await pools[s.role][0].get(s.path)  # warm the server's caches
+                clients = pools[s.role][:count]
+                # A slow screen still gets a few samples at one user.
+                result = await load(clients, s.path, seconds, pause, server, 3 if count == 1 else 1)
+                report.modes[mode] = result
+                print(
+                    f"bench:   {s.name:28} {mode:>3}: {len(result.latencies):4} requests, "
+                    f"p95 {result.pct(95):7.0f} ms, {result.errors} errors",
+                    flush=True,
+                )
+    finally:
+        for pool in pools.values():
+            for client in pool:
+                await client.aclose()
+        server.stop()
+    return reports, server.workers
+
+
+# ----- the table ----------------------------------------------------------------------------
+
+
+def table(rows: list[tuple[str, str, int, list[ScreenReport]]], modes: list[str]) -> str:
+    """One line per tier, checkout and screen."""
+    head = f"{'tier':7} {'code':10} {'screen':27} {'stmts':>5} {'KB':>6} {'floor':>7} {'ratio':>5}"
+    head += f" {'cpu/req':>7}"
+    for m in modes:
+        label = {"1": "1 user", "20": "20 users", "20t": "20 users, think"}.get(m, m)
+        head += f" | {label + ' p50/p95/p99 ms':>26} {'req/s':>6} {'5xx':>4}"
+    lines = [head, "-" * len(head)]
+    for tier, code, _workers, reports in rows:
+        for r in reports:
+            one = r.modes.get("1")
+            ratio = one.pct(50) / r.floor_ms if one and r.floor_ms else float("nan")
+            cpu = one.cpu / len(one.latencies) * 1000 if one and one.latencies else float("nan")
+            line = (
+                f"{tier:7} {code[:10]:10} {r.screen.name[:27]:27} {r.statements:5} {r.kb:6.0f} "
+                f"{r.floor_ms:5.1f}ms {ratio:5.1f} {cpu:5.1f}ms"
+            )
+            for m in modes:
+                res = r.modes.get(m)
+                if res is None:
+                    line += f" | {'':>26} {'':>6} {'':>4}"
+                    continue
+                cells = f"{res.pct(50):.0f}/{res.pct(95):.0f}/{res.pct(99):.0f}"
+                line += f" | {cells:>26} {res.rate:6.1f} {res.errors:4}"
+            lines.append(line)
+        lines.append("")
+    # The issue's "large / solo p95 at 1 user", per checkout, when both tiers ran.
+    by = {(tier, code): reports for tier, code, _, reports in rows}
+    for code in dict.fromkeys(code for _, code, _, _ in rows):
+        solo, large = by.get(("solo", code)), by.get(("large", code))
+        if not (solo and large):
+            continue
+        small = {r.screen.name: r.modes["1"].pct(95) for r in solo if "1" in r.modes}
+        cells = [
+            f"{r.screen.name} {r.modes['1'].pct(95) / small[r.screen.name]:.1f}x"
+            for r in large
+            if "1" in r.modes and small.get(r.screen.name)
+        ]
+        lines.append(f"large/solo p95 at 1 user ({code}): " + ", ".join(cells))
+    workers = sorted({w for _, _, w, _ in rows})
+    lines.append(
+        "floor: the screen's statements replayed on asyncpg (best of 7); "
+        "ratio: 1-user p50 / floor; "
+        f"cpu/req: server CPU per request at 1 user; hearth serve workers: {workers}"
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit("use: python -m bench")

@@ -1,0 +1,53 @@
+"""`hearth serve --workers N`: N uvicorn worker processes, each with its share of the database
+connections."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import bootstrap
+
+
+def test_each_process_gets_a_share_of_the_connections():
+    assert bootstrap.Settings(workers=1, database_connections=20).pool_size == 20
+    assert bootstrap.Settings(workers=4, database_connections=20).pool_size == 5
+    assert bootstrap.Settings(workers=16, database_connections=20).pool_size == 2  # at least
+
+
+def test_the_practice_engine_is_pooled_by_that_share():
+    settings = bootstrap.Settings(
+        database_url="postgresql://nobody@127.0.0.1:1/none", workers=4, database_connections=20
+    )
+    pool = bootstrap.practice_engine(settings).sync_engine.pool
+    assert pool.size() == 5 and pool._max_overflow == 0
+
+
+def test_a_worker_count_below_one_is_refused():
+    with pytest.raises(SystemExit):
+        bootstrap.Settings.from_env({"HEARTH_WORKERS": "0"})
+
+
+def test_the_in_memory_practice_runs_in_one_process_only():
+    with pytest.raises(SystemExit, match="one process"):
+        bootstrap.Settings.from_env({"HEARTH_WORKERS": "2", "HEARTH_DATABASE_URL": "memory"})
+
+
+def test_serve_with_workers_runs_uvicorn_processes_over_the_app_factory(monkeypatch):
+    import uvicorn
+
+    seen: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    # Set (and restored after the test), whatever main changes in the environment.
+    monkeypatch.setenv("HEARTH_DATABASE_URL", "sqlite:///unused.db")
+    monkeypatch.setenv("HEARTH_WORKERS", "1")
+    monkeypatch.setenv("HEARTH_SECRET_KEY", "")
+    assert bootstrap.main(["serve", "--workers", "3"]) == 0
+    assert seen["app"] == "bootstrap:web_app" and seen["factory"] is True
+    assert seen["workers"] == 3 and seen["access_log"] is False
+    assert os.environ["HEARTH_WORKERS"] == "3"  # what the worker processes read
+    assert len(os.environ["HEARTH_SECRET_KEY"]) >= 32  # one key for all of them
+    monkeypatch.setenv("HEARTH_WORKERS", "1")
+    monkeypatch.setenv("HEARTH_DATABASE_URL", "memory")
+    assert isinstance(bootstrap.web_app(), bootstrap.RequestLog)
