@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import dataclasses
 import getpass
 import os
 import secrets
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 from dependency_injector import containers, providers
 from litestar import Litestar
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore as LitestarMemoryStore
 
@@ -36,18 +37,21 @@ from adapters.persistence.sql.engine import create_engine
 from adapters.persistence.sql.migrate import migrate_url
 from adapters.persistence.sql.session_store import SqlSessionStore
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
-from adapters.system.clock import SystemClock
+from adapters.system.clock import PracticeClock, SystemClock
 from adapters.system.ids import RandomIds
 from adapters.system.passwords import Argon2PasswordHasher
 from adapters.web.app import WebConfig, build_app
+from adapters.web.kit.params import DepsParam
 from adapters.web.request_log import RequestLog
 from core.domain.billing import events as billing_events
 from core.domain.cases import events as case_events
 from core.domain.communication.messages import RetryPolicy
-from core.domain.communication.reminders import ReminderPolicy
+from core.domain.communication.reminders import Lead, ReminderPolicy
 from core.domain.documentation import events as documentation_events
 from core.domain.scheduling import events as scheduling_events
+from core.domain.scheduling.settings import SchedulingPolicy
 from core.domain.shared.errors import DomainError, Forbidden
+from core.ports import UnitOfWork
 from core.services import directory
 from core.services.audit import AuditDeps, verify_log
 from core.services.audit.changes import audit_changes
@@ -57,6 +61,7 @@ from core.services.communication import reminders
 from core.services.communication.accounts import AccountMailDeps
 from core.services.communication.delivery import DeliveryDeps, run_worker
 from core.services.communication.reminders import PolicySource
+from core.services.directory.practice_settings import PracticeCache
 from core.services.documentation import history as documentation_history
 from core.services.scheduling import booking as scheduling_booking
 from core.services.scheduling import handlers as scheduling_handlers
@@ -106,9 +111,20 @@ def message_bus(policy_of: PolicySource = DEFAULT_POLICY, timezone: str = "UTC")
 
 
 def practice_policy(settings: Settings) -> PolicySource:
-    return fixed_policy(
-        ReminderPolicy(practice_name=settings.practice_name, timezone=settings.timezone)
-    )
+    """Reminders as the practice's settings say, read in the unit of work that plans them: the
+    name and timezone of Settings · Practice and the lead times of Settings · Reminders (the
+    configured name and timezone and the default 48 h email, 24 h SMS until they are saved)."""
+
+    async def policy_of(uow: UnitOfWork) -> ReminderPolicy:
+        practice = await uow.practice.get()
+        stored = await uow.policy.get() or SchedulingPolicy()
+        return ReminderPolicy(
+            practice_name=practice.name if practice and practice.name else settings.practice_name,
+            timezone=practice.timezone if practice else settings.timezone,
+            leads=tuple(Lead(timedelta(hours=r.hours_before), r.channel) for r in stored.reminders),
+        )
+
+    return policy_of
 
 
 T = TypeVar("T")
@@ -119,7 +135,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     environment: str = "development"  # "production" refuses to start without a secret key
     database_url: str = DEFAULT_DATABASE_URL  # or "memory"
-    timezone: str = "UTC"  # the practice's timezone: what "today" means
+    # The timezone of a new practice, until the owner sets the practice's own (Settings screen).
+    timezone: str = "UTC"
     practice_name: str = "Hearth practice"  # what reminders say they come from
     public_url: str = ""  # where people reach Hearth, for links in mail; "": http://host:port
     secret_key: str = ""
@@ -308,6 +325,8 @@ class Container(containers.DeclarativeContainer):
         bus=bus,
         timezone=settings.provided.timezone,
     )
+    # The practice's details (its timezone) as this process last read them.
+    practice_cache = providers.Singleton(PracticeCache, settings.provided.timezone)
     account_deps = providers.Singleton(
         AccountMailDeps,
         uow=uow_factory,
@@ -364,6 +383,36 @@ def session_store(container: Container) -> Store:
     return LitestarMemoryStore()
 
 
+Zone = NamedDependency[str]
+
+
+def practice_time(container: Container) -> dict[str, Provide]:
+    """The core's dependencies of one request, in the practice's timezone as stored now (the
+    owner can change it on the Settings screen): the clock's "today", where scheduling reads
+    wall-clock times, the audit log's days. Read through the per-process `PracticeCache`."""
+
+    async def timezone() -> str:
+        return await container.practice_cache().timezone(container.uow_factory())
+
+    async def deps(practice_timezone: Zone) -> Deps:
+        base = container.deps()
+        return dataclasses.replace(base, clock=PracticeClock(base.clock, practice_timezone))
+
+    async def scheduling_deps(deps: DepsParam, practice_timezone: Zone) -> SchedulingDeps:
+        return SchedulingDeps.of(deps, practice_timezone)
+
+    async def audit_deps(deps: DepsParam, practice_timezone: Zone) -> AuditDeps:
+        return AuditDeps.of(deps, container.audit_log(), practice_timezone)
+
+    return {
+        "practice_timezone": Provide(timezone),
+        "deps": Provide(deps),
+        "scheduling_deps": Provide(scheduling_deps),
+        "audit_deps": Provide(audit_deps),
+        "practice_cache": Provide(lambda: container.practice_cache(), sync_to_thread=False),
+    }
+
+
 def inbound_sms(settings: Settings) -> tuple[TwilioSignature, str, str] | None:
     """What the inbound-SMS webhook needs, when Twilio delivers the practice's SMS."""
     if settings.sms != "twilio":
@@ -389,8 +438,7 @@ def create_app(container: Container) -> Litestar:
         web,
         deps=lambda: container.deps(),
         dependencies={
-            "scheduling_deps": Provide(lambda: container.scheduling_deps(), sync_to_thread=False),
-            "audit_deps": Provide(lambda: container.audit_deps(), sync_to_thread=False),
+            **practice_time(container),  # "deps" among them: in the practice's timezone
             "account_deps": Provide(lambda: container.account_deps(), sync_to_thread=False),
             "sms_inbound": Provide(lambda: inbound, sync_to_thread=False),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),

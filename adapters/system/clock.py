@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from core.ports import Clock
+
 
 class SystemClock:
     """The real time; `today` is the date in the practice's timezone."""
@@ -37,3 +39,18 @@ class FixedClock:
 
     def advance(self, delta: timedelta) -> None:
         self._at += delta
+
+
+class PracticeClock:
+    """Another clock's time, with `today` in the practice's timezone as it is now (the owner
+    can change it): made for each request from the practice's stored timezone."""
+
+    def __init__(self, clock: Clock, timezone: str) -> None:
+        self._clock = clock
+        self._tz = ZoneInfo(timezone)
+
+    def now(self) -> datetime:
+        return self._clock.now()
+
+    def today(self) -> date:
+        return self._clock.now().astimezone(self._tz).date()

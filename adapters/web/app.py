@@ -63,8 +63,10 @@ def build_app(
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         dependencies={
-            **dependencies,
             "deps": Provide(deps, sync_to_thread=False),
+            # The composition root may provide handlers' "deps" itself (in the practice's
+            # timezone as stored now); the staff guard keeps `deps` above, from the state.
+            **dependencies,
             "web": Provide(lambda: web, sync_to_thread=False),
             "actor": Provide(provide_actor),
         },

@@ -12,6 +12,7 @@ from adapters.web.communication.inbound_sms import sms_inbound
 from adapters.web.communication.password_reset import PasswordReset
 from adapters.web.communication.undelivered import UndeliveredPages
 from adapters.web.directory import people
+from adapters.web.directory.settings import PracticeSettings
 from adapters.web.directory.sign_in import SignIn
 from adapters.web.directory.staff import StaffPages
 from adapters.web.scheduling.appointment import AppointmentPages
@@ -20,6 +21,8 @@ from adapters.web.scheduling.calendar import CalendarPages
 from adapters.web.scheduling.case_panel import CaseSchedule
 from adapters.web.scheduling.defaults import CaseDefaultsPages
 from adapters.web.scheduling.feed import FeedSettings, feed
+from adapters.web.scheduling.settings import SchedulingSettings
+from adapters.web.scheduling.settings_services import ServiceSettings
 
 ROUTES: list[ControllerRouterHandler] = [
     SignIn,  # no staff guard: sign-in, sign-out and setup
@@ -36,6 +39,9 @@ ROUTES: list[ControllerRouterHandler] = [
     CaseSchedule,
     CaseDefaultsPages,
     FeedSettings,
+    PracticeSettings,
+    ServiceSettings,
+    SchedulingSettings,
     feed,  # public by its secret: no staff guard
     AuditPages,
     UndeliveredPages,

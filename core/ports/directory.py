@@ -11,6 +11,7 @@ from uuid import UUID
 from core.domain.cases.access import StaffScope
 from core.domain.directory.credentials import Credentials, LockoutRule
 from core.domain.directory.parties import Organization, Person, StaffMember
+from core.domain.directory.practice import Practice
 from core.domain.directory.tokens import StaffToken, TokenPurpose
 from core.domain.shared.values import OrganizationId, PersonId, StaffId
 from core.ports.shared import Transaction
@@ -132,6 +133,20 @@ class CredentialRepository(Protocol):
         ...
 
 
+class PracticeRepository(Protocol):
+    """The practice's one row of details."""
+
+    async def get(self) -> Practice | None:
+        """None until the details are first saved."""
+        ...
+
+    async def save(self, practice: Practice) -> None:
+        """Insert (version 0: never saved) or update the details, bumping the version; raises
+        `ConcurrencyConflict` when the stored version is not the one that was read (for a
+        first save: when someone else saved first)."""
+        ...
+
+
 class StaffTokenRepository(Protocol):
     async def add(self, token: StaffToken) -> None:
         """Store a new token; the staff member's earlier unused ones of the same purpose stop
@@ -151,7 +166,8 @@ class StaffTokenRepository(Protocol):
 
 
 class DirectoryStore(Transaction, Protocol):
-    """The directory's store: people, organizations, staff and their credentials."""
+    """The directory's store: people, organizations, staff and their credentials, and the
+    practice's details."""
 
     @property
     def people(self) -> PersonRepository: ...
@@ -161,5 +177,7 @@ class DirectoryStore(Transaction, Protocol):
     def staff(self) -> StaffRepository: ...
     @property
     def credentials(self) -> CredentialRepository: ...
+    @property
+    def practice(self) -> PracticeRepository: ...
     @property
     def staff_tokens(self) -> StaffTokenRepository: ...

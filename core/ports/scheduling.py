@@ -25,6 +25,7 @@ from core.domain.scheduling.appointments import Appointment, AppointmentStatus
 from core.domain.scheduling.feeds import CalendarFeed
 from core.domain.scheduling.series import Series
 from core.domain.scheduling.services import Service
+from core.domain.scheduling.settings import Location, SchedulingPolicy
 from core.domain.shared.values import CaseId, PersonId, StaffId
 from core.ports.directory import PersonRepository, StaffRepository
 from core.ports.shared import Transaction
@@ -65,6 +66,31 @@ class CalendarRow(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def minutes(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
+
+
+class LocationRepository(Protocol):
+    async def get(self, location_id: UUID) -> Location | None: ...
+    async def list_all(self, *, include_inactive: bool = False) -> list[Location]:
+        """By name (case-insensitive), then id."""
+        ...
+
+    async def add(self, location: Location) -> None:
+        """Raises `InvalidInput` (field "name") when another location has the same name."""
+        ...
+
+    async def update(self, location: Location) -> None:
+        """Same uniqueness of names as `add`."""
+        ...
+
+
+class SchedulingPolicyRepository(Protocol):
+    """The practice's one row of scheduling settings (same versioning as `PracticeRepository`)."""
+
+    async def get(self) -> SchedulingPolicy | None:
+        """None until first saved: the defaults then."""
+        ...
+
+    async def save(self, policy: SchedulingPolicy) -> None: ...
 
 
 class AppointmentRepository(Protocol):
@@ -169,8 +195,8 @@ class SchedulingCases(Protocol):
 
 
 class SchedulingStore(Transaction, Protocol):
-    """Scheduling's store: appointments, services and feeds, the cases it books on, and the
-    people and staff it names."""
+    """Scheduling's store: appointments, services, feeds, locations and the scheduling policy,
+    the cases it books on, and the people and staff it names."""
 
     @property
     def appointments(self) -> AppointmentRepository: ...
@@ -178,6 +204,10 @@ class SchedulingStore(Transaction, Protocol):
     def services(self) -> ServiceRepository: ...
     @property
     def feeds(self) -> CalendarFeedRepository: ...
+    @property
+    def locations(self) -> LocationRepository: ...
+    @property
+    def policy(self) -> SchedulingPolicyRepository: ...
     @property
     def cases(self) -> SchedulingCases: ...
     @property

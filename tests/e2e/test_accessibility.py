@@ -58,6 +58,15 @@ SCREENS: dict[str, list[tuple[str, Callable[[Page], None]]]] = {
         ("staff", _open("/staff")),
         ("practice calendar", _open("/schedule?scope=practice")),
         ("audit log", _open("/audit")),
+        ("settings: practice", _open("/settings/practice")),
+        ("settings: services", _open("/settings/services")),
+        (
+            "settings: a service",
+            _first_link("/settings/services", "a[href^='/settings/services/']"),
+        ),
+        ("settings: locations", _open("/settings/locations")),
+        ("settings: hours", _open("/settings/hours")),
+        ("settings: reminders", _open("/settings/reminders")),
     ],
     LEE: [
         ("case list", _open("/cases")),

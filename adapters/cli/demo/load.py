@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from adapters.cli.demo import families, groups, individuals
 from adapters.cli.demo.loader import DEMO_DOMAIN, DEMO_PASSWORD, DemoPractice, Loader
+from adapters.cli.demo.practice import set_up_practice
 from adapters.cli.demo.schedule import schedule_month
 from adapters.cli.demo.staff import hire_staff
 from core.domain.shared.errors import Forbidden
@@ -48,6 +49,7 @@ async def load_demo(
 
 
 async def _build(d: Loader) -> None:
+    await set_up_practice(d)
     team = await hire_staff(d)
     for scenario in SCENARIOS:
         await scenario(d, team)

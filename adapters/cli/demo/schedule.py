@@ -19,13 +19,14 @@ from core.services import billing
 from core.services import scheduling as sched
 
 SERVICES = {
-    # name: (service line, minutes, fee in cents, billing code)
-    "Individual psychotherapy 53": (ServiceLine.PSYCHOTHERAPY, 53, 16000, "90837"),
-    "Family psychotherapy 50": (ServiceLine.PSYCHOTHERAPY, 50, 17000, "90847"),
-    "Couple psychotherapy 50": (ServiceLine.PSYCHOTHERAPY, 50, 17000, "90847"),
-    "DBT skills group 90": (ServiceLine.PSYCHOTHERAPY, 90, 6000, "90853"),
-    "Consultation group 90": (ServiceLine.CONSULTATION, 90, 36000, None),
-    "Parenting workshop 120": (ServiceLine.WORKSHOP, 120, 4000, None),
+    # name: (service line, minutes, fee in cents, billing code, late-cancellation and no-show
+    # fees as the Services screen takes them)
+    "Individual psychotherapy 53": (ServiceLine.PSYCHOTHERAPY, 53, 16000, "90837", "50%", "100%"),
+    "Family psychotherapy 50": (ServiceLine.PSYCHOTHERAPY, 50, 17000, "90847", "50%", "100%"),
+    "Couple psychotherapy 50": (ServiceLine.PSYCHOTHERAPY, 50, 17000, "90847", "85.00", "170.00"),
+    "DBT skills group 90": (ServiceLine.PSYCHOTHERAPY, 90, 6000, "90853", "", "60.00"),
+    "Consultation group 90": (ServiceLine.CONSULTATION, 90, 36000, None, "", ""),
+    "Parenting workshop 120": (ServiceLine.WORKSHOP, 120, 4000, None, "", ""),
 }
 
 
@@ -68,12 +69,18 @@ class _Booker:
 async def _create_services(d: Loader) -> dict[str, UUID]:
     d.clock.at(d.today - timedelta(weeks=6))
     service: dict[str, UUID] = {}
-    for name, (line, minutes, fee, code) in SERVICES.items():
+    for name, (line, minutes, fee, code, late, no_show) in SERVICES.items():
         service[name] = await sched.create_service(
             d.deps,
             d.owner,
             sched.CreateService(
-                name=name, service_line=line, minutes=minutes, fee_minor=fee, billing_code=code
+                name=name,
+                service_line=line,
+                minutes=minutes,
+                fee_minor=fee,
+                billing_code=code,
+                late_cancel_fee=late,
+                no_show_fee=no_show,
             ),
         )
     return service

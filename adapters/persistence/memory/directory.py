@@ -11,7 +11,8 @@ from adapters.persistence.memory.store import Repository, Table
 from core.domain.cases.case import Case
 from core.domain.directory.credentials import Credentials, LockoutRule
 from core.domain.directory.parties import Organization, Person, StaffMember
-from core.domain.shared.errors import InvalidInput
+from core.domain.directory.practice import PRACTICE_ID
+from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
 from core.domain.shared.values import PersonId, StaffId
 from core.ports.directory import PeopleVisibility, SignedInRecord
 
@@ -196,3 +197,26 @@ class MemoryCredentialRepository:
 
     def discard(self) -> None:
         self._ops.clear()
+
+
+class MemorySingleRow(Repository[Any]):
+    """A settings table of one row (see `SqlPracticeRepository`): version 0 inserts, anything
+    else updates guarded by the version; a first save after someone else's is stale."""
+
+    key: Any
+
+    async def get(self, key: Any = None) -> Any:
+        return self._t.get(self.key)
+
+    async def save(self, entity: Any) -> None:
+        if entity.version != 0:
+            self._t.update(entity)
+            return
+        if self._t.get(self.key) is not None:
+            raise ConcurrencyConflict(f"This {self._t.what}")
+        entity.version = 1
+        self._t.add(entity)
+
+
+class MemoryPracticeRepository(MemorySingleRow):
+    key = PRACTICE_ID

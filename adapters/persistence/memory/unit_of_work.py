@@ -15,6 +15,7 @@ from adapters.persistence.memory.directory import (
     MemoryCredentialRepository,
     MemoryOrganizationRepository,
     MemoryPersonRepository,
+    MemoryPracticeRepository,
     MemoryStaffRepository,
 )
 from adapters.persistence.memory.documentation import MemoryDiagnosisRepository
@@ -24,6 +25,10 @@ from adapters.persistence.memory.scheduling import (
     MemoryCalendarFeedRepository,
     MemoryServiceRepository,
     check_at_commit,
+)
+from adapters.persistence.memory.scheduling_settings import (
+    MemoryLocationRepository,
+    MemorySchedulingPolicyRepository,
 )
 from adapters.persistence.memory.staff_tokens import MemoryStaffTokenRepository
 from adapters.persistence.memory.store import MemoryStore, Table
@@ -43,6 +48,9 @@ class MemoryUnitOfWork:
                 ("staff", "staff member"),
                 ("cases", "case"),
                 ("diagnoses", "diagnosis"),
+                ("practice", "practice's details"),
+                ("locations", "location"),
+                ("scheduling_policy", "scheduling policy"),
                 *SCHEDULING_TABLES,
             )
         }
@@ -59,6 +67,9 @@ class MemoryUnitOfWork:
             self._tables["appointments"], self._tables["series"], self._tables["cases"]
         )
         self.feeds = MemoryCalendarFeedRepository(self._tables["feeds"])
+        self.practice = MemoryPracticeRepository(self._tables["practice"])
+        self.locations = MemoryLocationRepository(self._tables["locations"])
+        self.policy = MemorySchedulingPolicyRepository(self._tables["scheduling_policy"])
         self.outbox = MemoryOutbox(store)
         self.staff_tokens = MemoryStaffTokenRepository(store)
 

@@ -35,6 +35,7 @@ from core.domain.scheduling.appointments import (
     DoubleBooking,
     find_double_booking,
 )
+from core.domain.scheduling.fees import FeeRule
 from core.domain.scheduling.series import Recurrence, Series
 from core.domain.scheduling.services import Service
 from core.domain.shared.codes import CodeLine
@@ -77,7 +78,21 @@ def _service_values(s: Service) -> Row:
         "billing_code": s.billing_code,
         "active": s.active,
         "version": s.version,
+        "late_cancel_minor": _fee_minor(s.late_cancel_fee),
+        "late_cancel_percent": s.late_cancel_fee.percent if s.late_cancel_fee else None,
+        "no_show_minor": _fee_minor(s.no_show_fee),
+        "no_show_percent": s.no_show_fee.percent if s.no_show_fee else None,
     }
+
+
+def _fee_minor(rule: FeeRule | None) -> int | None:
+    return rule.amount.amount_minor if rule is not None and rule.amount is not None else None
+
+
+def _fee_rule(minor: int | None, percent: int | None, currency: str) -> FeeRule | None:
+    if minor is not None:
+        return FeeRule(amount=Money(minor, currency))
+    return FeeRule(percent=percent) if percent is not None else None
 
 
 def _service(row: Any) -> Service:
@@ -90,6 +105,8 @@ def _service(row: Any) -> Service:
         billing_code=row.billing_code,
         active=row.active,
         version=row.version,
+        late_cancel_fee=_fee_rule(row.late_cancel_minor, row.late_cancel_percent, row.currency),
+        no_show_fee=_fee_rule(row.no_show_minor, row.no_show_percent, row.currency),
     )
 
 
@@ -121,10 +138,12 @@ class SqlServiceRepository(_Versioned):
             raise InvalidInput(NAME_TAKEN, field="name")
 
     async def add(self, service: Service) -> None:
+        self.events += service.events.pull()
         await self._name_free(service)
         await self._unique(self._insert(_service_values(service)), "name", NAME_TAKEN)
 
     async def update(self, service: Service) -> None:
+        self.events += service.events.pull()
         await self._name_free(service)
         await self._unique(self._update(service, _service_values(service)), "name", NAME_TAKEN)
 

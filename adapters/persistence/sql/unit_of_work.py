@@ -21,7 +21,12 @@ from adapters.persistence.sql.directory import (
 )
 from adapters.persistence.sql.documentation import SqlDiagnosisRepository
 from adapters.persistence.sql.history import SqlHistoryRepository
+from adapters.persistence.sql.practice import SqlPracticeRepository
 from adapters.persistence.sql.scheduling import SqlAppointmentRepository, SqlServiceRepository
+from adapters.persistence.sql.scheduling_settings import (
+    SqlLocationRepository,
+    SqlSchedulingPolicyRepository,
+)
 from adapters.persistence.sql.staff_tokens import SqlStaffTokenRepository
 from core.domain.scheduling.appointments import DoubleBooking
 from core.domain.shared.events import DomainEvent
@@ -52,6 +57,9 @@ class SqlUnitOfWork:
         self.services = SqlServiceRepository(conn)
         self.appointments = SqlAppointmentRepository(conn)
         self.feeds = SqlCalendarFeedRepository(conn)
+        self.practice = SqlPracticeRepository(conn)
+        self.locations = SqlLocationRepository(conn)
+        self.policy = SqlSchedulingPolicyRepository(conn)
         self.outbox = SqlOutbox(conn)
         self.staff_tokens = SqlStaffTokenRepository(conn)
         return self
@@ -104,7 +112,16 @@ class SqlUnitOfWork:
 
     def _recording(self) -> tuple[Any, ...]:
         """The repositories whose aggregates record domain events."""
-        return (self.people, self.cases, self.appointments, self.diagnoses)
+        return (
+            self.people,
+            self.cases,
+            self.appointments,
+            self.diagnoses,
+            self.services,
+            self.practice,
+            self.locations,
+            self.policy,
+        )
 
     async def rollback(self) -> None:
         self.appointments.written.clear()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from core.domain.cases.kinds import RecordType, ServiceLine, line_allows
+from core.domain.scheduling.fees import FeeRule
+from core.domain.shared.audit import AuditAction
 from core.domain.shared.codes import clean_code
 from core.domain.shared.errors import InvalidInput
+from core.domain.shared.events import DomainEvent, EventLog
 from core.domain.shared.values import Money, clean_name
 
 MIN_MINUTES = 5
@@ -29,6 +32,9 @@ class Service:
     billing_code: str | None = None
     active: bool = True
     version: int = 0
+    late_cancel_fee: FeeRule | None = None
+    no_show_fee: FeeRule | None = None
+    events: EventLog = field(default_factory=EventLog, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.name = clean_name(self.name, field="name", what="Service name")
@@ -45,6 +51,61 @@ class Service:
                 "and fee, no billing code.",
                 field="billing_code",
             )
+
+    def offered_for(self, line: ServiceLine) -> bool:
+        """Whether a case of this line of work is offered this service (when booking)."""
+        return self.active and self.service_line == line
+
+    def change(self, wanted: Service) -> None:
+        """Take `wanted`'s details (checked when it was made). Retiring is a change of its
+        own: a service in use is never deleted, it is no longer offered."""
+        changed = tuple(f for f in _DETAILS if getattr(self, f) != getattr(wanted, f))
+        for f in _DETAILS:
+            setattr(self, f, getattr(wanted, f))
+        if changed:
+            self.events.record(ServiceChanged(service_id=self.id, fields=changed))
+
+    def retire(self) -> None:
+        if self.active:
+            self.active = False
+            self.events.record(ServiceRetired(service_id=self.id))
+
+    def reactivate(self) -> None:
+        if not self.active:
+            self.active = True
+            self.events.record(ServiceChanged(service_id=self.id, fields=("active",)))
+
+
+_DETAILS = (
+    "name",
+    "service_line",
+    "minutes",
+    "fee",
+    "billing_code",
+    "late_cancel_fee",
+    "no_show_fee",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceAdded(DomainEvent):
+    audited = (AuditAction.CREATE, "service", "service_id")
+    service_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceChanged(DomainEvent):
+    audited = (AuditAction.CHANGE, "service", "service_id")
+    service_id: UUID
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceRetired(DomainEvent):
+    """No longer offered for new sessions; the sessions booked with it keep it."""
+
+    audited = (AuditAction.END, "service", "service_id")
+    service_id: UUID
 
 
 def check_minutes(minutes: int, field: str = "minutes") -> None:

@@ -30,7 +30,9 @@ from core.services.scheduling.offerings import (
     ServiceDetails,
     UpdateService,
     create_service,
+    get_service,
     list_services,
+    services_for,
     update_service,
 )
 from core.services.scheduling.steps import (
@@ -70,6 +72,7 @@ __all__ = [
     "check_booking",
     "check_overlaps",
     "create_service",
+    "get_service",
     "hold_open",
     "list_services",
     "load",
@@ -78,6 +81,7 @@ __all__ = [
     "retrying",
     "schedule_appointment",
     "series_of",
+    "services_for",
     "set_status",
     "set_usual_service",
     "update_service",

@@ -1,14 +1,19 @@
-"""Use cases of the services the practice offers."""
+"""Use cases of the services the practice offers. The owner and the administrators keep them
+(front-desk work: names, lengths, fees, codes); a service that has been booked is retired, never
+deleted, so the sessions booked with it keep it."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from core.domain.cases.access import Actor, may_manage_staff
+from core.domain.cases.access import Actor
 from core.domain.cases.kinds import ServiceLine
-from core.domain.scheduling.services import Service
-from core.domain.shared.errors import Forbidden, NotFound
+from core.domain.scheduling.fees import FeeRule
+from core.domain.scheduling.services import Service, ServiceAdded
+from core.domain.shared.errors import ConcurrencyConflict, NotFound
 from core.domain.shared.values import Money
+from core.services.scheduling.settings import require_scheduling_admin
+from core.services.shared.bus import commit
 from core.services.shared.use_case import Command, Deps, staff_actor
 
 
@@ -19,6 +24,9 @@ class ServiceDetails(Command, frozen=True, kw_only=True):
     fee_minor: int
     currency: str = "USD"
     billing_code: str | None = None
+    # As typed: "" (none), an amount ("75.00") or a percent ("50%") of the fee.
+    late_cancel_fee: str | None = None
+    no_show_fee: str | None = None
 
 
 class CreateService(ServiceDetails, frozen=True, kw_only=True):
@@ -31,41 +39,56 @@ class UpdateService(ServiceDetails, frozen=True, kw_only=True):
     active: bool = True
 
 
-def _require_owner(actor: Actor) -> None:
-    if not may_manage_staff(actor):
-        raise Forbidden("Only the practice owner changes the services the practice offers.")
-
-
-def _service(service_id: UUID, d: ServiceDetails, version: int = 0, active: bool = True) -> Service:
+def _service(service_id: UUID, d: ServiceDetails, version: int = 0) -> Service:
+    fee = Money(d.fee_minor, d.currency.strip().upper())
     return Service(
         id=service_id,
         name=d.name,
         service_line=d.service_line,
         minutes=d.minutes,
-        fee=Money(d.fee_minor, d.currency.strip().upper()),
+        fee=fee,
         billing_code=d.billing_code,
-        active=active,
         version=version,
+        late_cancel_fee=FeeRule.parse(d.late_cancel_fee, fee.currency, field="late_cancel_fee"),
+        no_show_fee=FeeRule.parse(d.no_show_fee, fee.currency, field="no_show_fee"),
     )
 
 
 async def create_service(deps: Deps, actor: Actor, cmd: CreateService) -> UUID:
-    _require_owner(actor)
+    require_scheduling_admin(actor, "the services the practice offers")
     service = _service(deps.ids.new(), cmd)
+    service.events.record(ServiceAdded(service_id=service.id))
     async with deps.uow() as uow:
         await uow.services.add(service)
-        await uow.commit()
+        await commit(deps, uow, actor)
     return service.id
 
 
 async def update_service(deps: Deps, actor: Actor, cmd: UpdateService) -> Service:
-    _require_owner(actor)
+    require_scheduling_admin(actor, "the services the practice offers")
+    wanted = _service(cmd.service_id, cmd, cmd.version)  # checked before anything is read
     async with deps.uow() as uow:
-        if await uow.services.get(cmd.service_id) is None:
+        service = await uow.services.get(cmd.service_id)
+        if service is None:
             raise NotFound("No such service.")
-        service = _service(cmd.service_id, cmd, cmd.version, cmd.active)
+        if service.version != cmd.version:
+            raise ConcurrencyConflict("This service")
+        service.change(wanted)
+        if cmd.active:
+            service.reactivate()
+        else:
+            service.retire()
         await uow.services.update(service)
-        await uow.commit()
+        await commit(deps, uow, actor)
+    return service
+
+
+async def get_service(deps: Deps, actor: Actor, service_id: UUID) -> Service:
+    staff_actor(actor)
+    async with deps.uow() as uow:
+        service = await uow.services.get(service_id)
+    if service is None:
+        raise NotFound("No such service.")
     return service
 
 
@@ -75,3 +98,9 @@ async def list_services(
     staff_actor(actor)
     async with deps.uow() as uow:
         return await uow.services.list_all(include_inactive=include_inactive)
+
+
+async def services_for(deps: Deps, actor: Actor, line: ServiceLine) -> list[Service]:
+    """The services a case of this line of work is offered when booking: active ones of the
+    same kind of work, never another's."""
+    return [s for s in await list_services(deps, actor) if s.offered_for(line)]

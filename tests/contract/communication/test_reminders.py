@@ -166,3 +166,38 @@ async def test_reminders_are_delivered_when_due_once(uow) -> None:
     assert (await deliver_due(deps)).claimed == 0
     assert [e.to for e in email.sent] == ["maya@ex.org"]
     assert [t.to for t in sms.sent] == ["+15555550100"]
+
+
+async def test_reminders_follow_the_lead_times_and_name_saved_in_the_settings(uow) -> None:
+    """bootstrap.practice_policy: the owner's Settings · Reminders and Settings · Practice."""
+    from bootstrap import Settings, practice_policy
+    from core.services.directory.practice_settings import (
+        ChangePractice,
+        PracticeCache,
+        change_practice,
+    )
+    from core.services.scheduling import settings as ss
+
+    clinic, lee, case_id, sam, _maya = await clinic_with_couple(uow)
+    bus = message_bus(practice_policy(Settings(timezone=TZ, practice_name="Configured")))
+    clinic.deps = dataclasses.replace(clinic.deps, bus=bus)
+    owner = clinic.practice.owner
+    await change_practice(
+        clinic.deps,
+        owner,
+        PracticeCache(TZ),
+        ChangePractice(version=0, name="Lakeside Therapy", timezone=TZ),
+    )
+    reminders = (ss.Reminder(hours_before=72, channel="sms"),)
+    await ss.change_reminders(
+        clinic.deps,
+        owner,
+        ss.ChangeReminders(version=0, reminders=reminders, late_cancel_hours=24),
+    )
+    clinic.now(at(1, 5, 9))
+    booked = await clinic.book(lee, case_id, at(1, 9, 18), service="Family 50")
+    start = (await clinic.appointment(booked.appointment_ids[0])).start
+    queued = await pending(clinic)
+    # One reminder, by SMS, 72 h ahead: Sam (SMS) gets it, Maya (email) none.
+    assert {(m.person_id, m.due_at) for m in queued} == {(sam, start - timedelta(hours=72))}
+    assert all("Lakeside Therapy" in m.body for m in queued)

@@ -274,3 +274,29 @@ async def test_the_demo_loads_on_any_day(at: datetime):
     o = await d.overview("group", LEE)
     assert o.opened_on.weekday() == 1 and len(o.members_now) == 6
     assert (await d.overview("couple", LEE)).opened_on == d.ago(70)
+
+
+async def test_the_demo_practice_has_its_settings_saved_through_the_settings_use_cases(d: Demo):
+    from core.services import scheduling as sched
+    from core.services.directory.practice_settings import PracticeCache, practice_settings
+    from core.services.scheduling import settings
+
+    owner = await d.actor(OWNER)
+    practice = await practice_settings(d.deps, owner, PracticeCache("Europe/Berlin"))
+    assert (practice.name, practice.timezone, practice.version) == (
+        "Hearth Demo Practice",
+        "UTC",
+        1,
+    )
+    rooms = [x.name for x in await settings.list_locations(d.deps, owner)]
+    assert rooms == ["Room 1", "Room 2"]
+    policy = await settings.scheduling_policy(d.deps, owner)
+    assert policy.hours[6] is None and policy.telehealth_link is not None
+    assert [(r.hours_before, r.channel.value) for r in policy.reminders] == [
+        (48, "email"),
+        (24, "sms"),
+    ]
+    couple = next(
+        s for s in await sched.list_services(d.deps, owner) if s.name.startswith("Couple")
+    )
+    assert (str(couple.late_cancel_fee), str(couple.no_show_fee)) == ("85.00", "170.00")

@@ -100,6 +100,21 @@ credentials = sa.Table(
     sa.Column("generation", sa.Integer, nullable=False, server_default="1"),
 )
 
+
+# The practice's details: one row (id: core.domain.directory.practice.PRACTICE_ID).
+practice = sa.Table(
+    "practice",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("name", sa.String(NAME), nullable=False),
+    sa.Column("address", sa.String(500), nullable=False),
+    sa.Column("phone", sa.String(PHONE)),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+)
+
+
 # Single-use links for a staff account (password reset, invitation): only the secret's hash.
 staff_tokens = sa.Table(
     "staff_tokens",

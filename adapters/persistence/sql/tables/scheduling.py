@@ -19,7 +19,39 @@ services = sa.Table(
     sa.Column("billing_code", sa.String(16)),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+    # Late-cancellation and no-show fees: an amount (in the service's currency) or a percent.
+    sa.Column("late_cancel_minor", sa.BigInteger),
+    sa.Column("late_cancel_percent", sa.Integer),
+    sa.Column("no_show_minor", sa.BigInteger),
+    sa.Column("no_show_percent", sa.Integer),
     sa.UniqueConstraint("name_folded"),  # names are unique whatever their case
+)
+
+
+locations = sa.Table(
+    "locations",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("name", sa.String(NAME), nullable=False),
+    sa.Column("name_folded", sa.String(NAME * 3), nullable=False),
+    sa.Column("address", sa.String(500), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+    sa.UniqueConstraint("name_folded"),
+)
+
+
+# The practice's scheduling policy: one row. Hours and reminders are small value lists read
+# and written whole, kept as JSON ({"mon": ["07:00", "20:00"], ...}; [[48, "email"], ...]).
+scheduling_policy = sa.Table(
+    "scheduling_policy",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("hours", sa.JSON, nullable=False),
+    sa.Column("reminders", sa.JSON, nullable=False),
+    sa.Column("late_cancel_hours", sa.Integer, nullable=False),
+    sa.Column("telehealth_link", sa.String(500)),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
 )
 
 
