@@ -87,6 +87,9 @@ def _env(source: Path, url: str, port: int) -> dict[str, str]:
         HEARTH_SECRET_KEY="s" * 40,
         HEARTH_HOST="127.0.0.1",
         HEARTH_PORT=str(port),
+        # The web processes only, as a large practice runs them: delivery (and its reminder
+        # sweep) in `hearth worker` processes of its own. Older checkouts ignore the setting.
+        HEARTH_WORKER="off",
         PYTHONPATH=str(source),
     )
     env.pop("VIRTUAL_ENV", None)
