@@ -27,10 +27,8 @@ from core.domain.directory.parties import StaffRole
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import StaffId
 from core.services.scheduling import views as schedule_views
-from core.services.scheduling.views.calendar import CalendarView, DayHours
+from core.services.scheduling.views.calendar import CalendarView
 
-# The practice's calendar hours until its settings screen supplies them.
-CALENDAR_HOURS = DayHours(first=8, last=18)
 EVERYONE = "all"
 # Clinicians a page: columns of a practice day (they fit a tablet), rows of the compact week
 # (both keep a 200-clinician practice's page far under 200 KB).
@@ -148,7 +146,6 @@ class CalendarPages(StaffController):
             start_day=p.start,
             days=p.days,
             provider_ids=p.provider_ids,
-            hours=CALENDAR_HOURS,
             find=p.find,
             page=p.page,
             page_size=p.page_size,

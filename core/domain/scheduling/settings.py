@@ -111,8 +111,9 @@ class ReminderRule:
 
 
 def _default_hours() -> tuple[DayHours | None, ...]:
-    # What the calendar showed before the practice could say: 07:00-20:00 every day.
-    return tuple(DayHours(time(7), time(20)) for _ in WEEKDAYS)
+    # What the calendar's grid shows until the practice says: 08:00-18:00 every day (sessions
+    # outside them widen the grid of their day).
+    return tuple(DayHours(time(8), time(18)) for _ in WEEKDAYS)
 
 
 def _default_reminders() -> tuple[ReminderRule, ...]:
@@ -128,8 +129,8 @@ class SchedulingPolicyChanged(DomainEvent):
 
 @dataclass(slots=True)
 class SchedulingPolicy:
-    """The practice's scheduling settings. Until the owner saves them, the defaults: 07:00 to
-    20:00 every day, reminders 48 h ahead by email and 24 h by SMS, a cancellation later than
+    """The practice's scheduling settings. Until the owner saves them, the defaults: 08:00 to
+    18:00 every day, reminders 48 h ahead by email and 24 h by SMS, a cancellation later than
     24 hours ahead is late, no telehealth link."""
 
     hours: tuple[DayHours | None, ...] = field(default_factory=_default_hours)  # Monday first

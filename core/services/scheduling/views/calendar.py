@@ -13,6 +13,7 @@ import msgspec
 from core.domain.cases.access import Actor, StaffActor, may_see_caseload
 from core.domain.cases.kinds import policy
 from core.domain.directory.parties import StaffMember
+from core.domain.scheduling.settings import SchedulingPolicy
 from core.domain.scheduling.times import check_day, start_of_day
 from core.domain.shared.audit import AuditObject
 from core.domain.shared.errors import Forbidden, InvalidInput
@@ -42,9 +43,9 @@ class CalendarQuery(msgspec.Struct, frozen=True, kw_only=True):
     start_day: date
     days: int = 7  # 1: day view, 7: week view
     provider_ids: tuple[StaffId, ...] | None = None  # None: everyone the actor works with
-    # The practice's calendar hours (its settings will supply them); widened to show every
+    # The hours to show (None: the practice's calendar hours); widened to show every
     # session of the range.
-    hours: DayHours = DayHours()
+    hours: DayHours | None = None  # None: the practice's (its settings' widest day)
     # Of everyone (provider_ids None): those whose name contains `find`, `page_size` a page.
     find: str = ""
     page: int = 1
@@ -96,9 +97,17 @@ def _check(q: CalendarQuery) -> None:
     if not 1 <= q.days <= MAX_DAYS:
         raise InvalidInput(f"A calendar shows 1 to {MAX_DAYS} days.", field="days")
     check_day(q.start_day, "start")
-    q.hours.check()
+    if q.hours is not None:
+        q.hours.check()
     if q.page < 1 or (q.page_size is not None and not 1 <= q.page_size <= MAX_PAGE_SIZE):
         raise InvalidInput("Choose a page from the list.", field="page")
+
+
+def practice_hours(policy: SchedulingPolicy | None) -> DayHours:
+    """The grid's whole hours from the practice's calendar hours (the settings screen): from
+    the earliest opening to the latest closing of its open days (its defaults until saved)."""
+    widest = (policy or SchedulingPolicy()).widest_hours  # (a policy is open one day at least)
+    return DayHours(first=widest.opens.hour, last=widest.closes.hour + (widest.closes.minute > 0))
 
 
 def widened(hours: DayHours, entries: Iterable[CalendarEntry]) -> DayHours:
@@ -158,6 +167,7 @@ async def calendar(deps: SchedulingDeps, actor: Actor, q: CalendarQuery) -> Cale
     ]
     async with deps.uow() as uow:
         staff = {s.id: s for s in await uow.staff.list_all()}
+        hours = q.hours or practice_hours(await uow.policy.get())
         choosable = _visible_providers(me, staff.values())
         if q.provider_ids is not None:
             if not all(may_see_caseload(me, p) for p in q.provider_ids):
@@ -197,8 +207,8 @@ async def calendar(deps: SchedulingDeps, actor: Actor, q: CalendarQuery) -> Cale
         timezone=deps.timezone,
         previous_start=q.start_day - step,
         next_start=q.start_day + step,
-        hours=q.hours,
-        grid_hours=widened(q.hours, (e for d in by_day.values() for e in d)),
+        hours=hours,
+        grid_hours=widened(hours, (e for d in by_day.values() for e in d)),
         page=min(q.page, pages),
         pages=pages,
         matching=len(matching),
