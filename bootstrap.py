@@ -559,7 +559,11 @@ def _serve(container: Container) -> int:
     if settings.workers == 1:  # in this process, over this container
         uvicorn.run(RequestLog(create_app(container)), **options)
     else:  # each worker process builds its own container, pool and staff cache
-        uvicorn.run(
+        from uvicorn.supervisors import Multiprocess
+
+        from adapters.web.server import NoDelayConfig
+
+        config = NoDelayConfig(
             "bootstrap:web_app",
             factory=True,
             workers=settings.workers,
@@ -567,6 +571,7 @@ def _serve(container: Container) -> int:
             timeout_worker_healthcheck=30,
             **options,
         )
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
     return 0
 
 
