@@ -35,17 +35,31 @@ def test_the_in_memory_practice_runs_in_one_process_only():
 
 
 def test_serve_with_workers_runs_uvicorn_processes_over_the_app_factory(monkeypatch):
-    import uvicorn
+    import socket
+
+    import uvicorn.supervisors
 
     seen: dict = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+
+    class Supervisor:  # records what uvicorn's process supervisor would have been given
+        def __init__(self, config, sockets) -> None:
+            seen.update(config=config, sockets=sockets)
+
+        def run(self) -> None:
+            for sock in seen["sockets"]:
+                sock.close()
+
+    monkeypatch.setattr(uvicorn.supervisors, "Multiprocess", Supervisor)
     # Set (and restored after the test), whatever main changes in the environment.
+    monkeypatch.setenv("HEARTH_PORT", "0")  # a free port: the socket is really bound
     monkeypatch.setenv("HEARTH_DATABASE_URL", "sqlite:///unused.db")
     monkeypatch.setenv("HEARTH_WORKERS", "1")
     monkeypatch.setenv("HEARTH_SECRET_KEY", "")
     assert bootstrap.main(["serve", "--workers", "3"]) == 0
-    assert seen["app"] == "bootstrap:web_app" and seen["factory"] is True
-    assert seen["workers"] == 3 and seen["access_log"] is False
+    config = seen["config"]
+    assert config.app == "bootstrap:web_app" and config.factory is True
+    assert config.workers == 3 and config.access_log is False
+    assert [s.proto for s in seen["sockets"]] == [socket.IPPROTO_TCP]
     assert os.environ["HEARTH_WORKERS"] == "3"  # what the worker processes read
     assert len(os.environ["HEARTH_SECRET_KEY"]) >= 32  # one key for all of them
     monkeypatch.setenv("HEARTH_WORKERS", "1")
