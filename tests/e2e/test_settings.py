@@ -7,17 +7,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ADMIN, LEE, OWNER, PASSWORD, Server, _page, serve, shot
-from tests.e2e.flows import sign_in, sign_out
+from tests.e2e.flows import TODAY, sign_in, sign_out
 
 # The DBT group meets on Tuesdays 18:00-19:30 UTC in the demo: 13:00-14:30 in New York in
 # winter, 12:00-13:30 in Chicago (the test runs in December, both on standard time).
 GROUP = "Tuesday DBT skills"
+# The practice's day, this week's Tuesday: the whole practice's week is a compact table of
+# counts, its day a time grid with a column per clinician.
+TUESDAY = TODAY - timedelta(days=TODAY.weekday()) + timedelta(days=1)
+PRACTICE_TUESDAY = f"/schedule?view=day&who=all&start={TUESDAY}"
 SOFIA = "sofia@hearth.example"
 
 
@@ -43,8 +48,8 @@ def group_session(page: Page):
 
 def test_the_owner_changes_the_timezone_and_the_calendars_follow(page: Page):
     sign_in(page, OWNER, PASSWORD)
-    page.goto("/schedule?view=week&who=all")  # the whole practice
-    expect(page.get_by_text("Week · UTC")).to_be_visible()
+    page.goto(PRACTICE_TUESDAY)  # the whole practice, a column per clinician
+    expect(page.get_by_text("Day · UTC")).to_be_visible()
     expect(group_session(page).locator("time")).to_have_text(span("18:00", "19:30"))
 
     page.get_by_role("link", name="Settings", exact=True).click()
@@ -59,8 +64,8 @@ def test_the_owner_changes_the_timezone_and_the_calendars_follow(page: Page):
     expect(page.get_by_role("status")).to_have_text("The practice's details were saved.")
     shot(page, "70-settings-practice")
 
-    page.goto("/schedule?view=week&who=all")
-    expect(page.get_by_text("Week · America/New_York")).to_be_visible()
+    page.goto(PRACTICE_TUESDAY)
+    expect(page.get_by_text("Day · America/New_York")).to_be_visible()
     expect(group_session(page).locator("time")).to_have_text(span("13:00", "14:30"))
     group_session(page).click()
     expect(page.locator("#appointment")).to_contain_text("13:00")
@@ -77,7 +82,7 @@ def test_the_owner_changes_the_timezone_and_the_calendars_follow(page: Page):
     page.goto("/settings/practice")
     page.get_by_label("Timezone").fill("America/Chicago")
     page.get_by_role("button", name="Save").click()
-    page.goto("/schedule?view=week&who=all")
+    page.goto(PRACTICE_TUESDAY)
     expect(group_session(page).locator("time")).to_have_text(span("12:00", "13:30"))
 
 
