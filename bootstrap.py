@@ -328,14 +328,7 @@ class Container(containers.DeclarativeContainer):
     # The practice's details (its timezone) as this process last read them.
     practice_cache = providers.Singleton(PracticeCache, settings.provided.timezone)
     account_deps = providers.Singleton(
-        AccountMailDeps,
-        uow=uow_factory,
-        clock=clock,
-        ids=ids,
-        audit=audit_log,
-        bus=bus,
-        public_url=settings.provided.link_base,
-        practice_name=settings.provided.practice_name,
+        AccountMailDeps.of, deps, settings.provided.link_base, settings.provided.practice_name
     )
     audit_deps = providers.Singleton(
         AuditDeps,

@@ -19,7 +19,7 @@ from core.domain.shared.audit import AuditAction, AuditObject, AuditRecord, Orig
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.secrets import hash_secret, new_secret
 from core.domain.shared.values import StaffId
-from core.ports import PasswordHasher
+from core.ports import PasswordHasher, UnitOfWork
 from core.services.shared.use_case import Deps
 
 RESETS_PER_HOUR = 3
@@ -32,7 +32,7 @@ class AccountMailDeps(Deps):
     practice signs its mail with."""
 
     public_url: str = "http://127.0.0.1:8000"
-    practice_name: str = "Hearth practice"
+    practice_name: str = "Hearth practice"  # until the owner saves the practice's own
 
     @classmethod
     def of(cls, deps: Deps, public_url: str, practice_name: str) -> AccountMailDeps:
@@ -57,10 +57,18 @@ async def _audit(
     )
 
 
-def _reset_mail(deps: AccountMailDeps, token: StaffToken, to: str, secret: str) -> OutboundMessage:
+async def practice_name(uow: UnitOfWork, fallback: str) -> str:
+    """The name the practice signs its messages with: its saved details', else `fallback`."""
+    practice = await uow.practice.get()
+    return practice.name if practice is not None and practice.name else fallback
+
+
+def _reset_mail(
+    deps: AccountMailDeps, name: str, token: StaffToken, to: str, secret: str
+) -> OutboundMessage:
     link = f"{deps.public_url}/password/reset/{secret}"
     body = (
-        f"Someone asked to set a new password for your {deps.practice_name} account.\n\n"
+        f"Someone asked to set a new password for your {name} account.\n\n"
         f"To choose a new password, open this link within the hour:\n{link}\n\n"
         "If it was not you, ignore this email: your password stays as it is.\n"
     )
@@ -69,7 +77,7 @@ def _reset_mail(deps: AccountMailDeps, token: StaffToken, to: str, secret: str) 
         delivery_key=f"{TokenPurpose.PASSWORD_RESET.value}:{token.id}",
         channel=Channel.EMAIL,
         to=to,
-        subject=f"Set a new password for {deps.practice_name}",
+        subject=f"Set a new password for {name}",
         body=body,
         due_at=token.created_at,
         created_at=token.created_at,
@@ -103,7 +111,8 @@ async def request_password_reset(
             expires_at=now + LIFETIME[TokenPurpose.PASSWORD_RESET],
         )
         await uow.staff_tokens.add(token)
-        await uow.outbox.queue(_reset_mail(deps, token, staff.email, secret))
+        name = await practice_name(uow, deps.practice_name)
+        await uow.outbox.queue(_reset_mail(deps, name, token, staff.email, secret))
         await uow.commit()
     await _audit(deps, staff.id, "password_reset_link", origin, AuditAction.CREATE)
 

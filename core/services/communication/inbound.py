@@ -10,6 +10,7 @@ import re
 from core.domain.communication.messages import OutboundMessage
 from core.domain.directory.parties import Channel
 from core.domain.shared.audit import AuditAction, AuditRecord, Origin
+from core.services.communication import accounts
 from core.services.shared.bus import commit
 from core.services.shared.use_case import Deps
 
@@ -29,6 +30,7 @@ def keyword(body: str) -> str:
 async def text_received(
     deps: Deps, sender: str, body: str, practice_name: str, origin: Origin | None = None
 ) -> str:
+    # `practice_name`: what the confirmation is signed with until the practice saves its own.
     """Act on an inbound text from `sender` (E.164). Returns what it was: "opt_out", "opt_in"
     or "ignored"."""
     word = keyword(body)
@@ -46,7 +48,7 @@ async def text_received(
             await uow.outbox.drop_to(Channel.SMS, sender)
         if changed:
             # One confirmation per change of mind: a second STOP changes nothing and says nothing.
-            name = practice_name[:60]
+            name = (await accounts.practice_name(uow, practice_name))[:60]
             text = (
                 f"{name}: you will get no more texts from us. Reply START to get them again."
                 if opting_out
