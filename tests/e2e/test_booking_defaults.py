@@ -91,7 +91,15 @@ def test_an_overlap_shows_before_book_and_booking_anyway_is_a_tick(page: Page):
     with page.expect_response(lambda r: "/schedule/new" in r.url):
         page.get_by_label("Case").select_option(label="Sam Chen · client")
     expect(page.get_by_label("Service")).to_be_visible()
-    page.get_by_label("Starts").fill(f"{wednesday.isoformat()}T17:00")
+    # The new form is swapped in and settled (htmx then listens to its fields) before typing.
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+    page.wait_for_timeout(100)
+    starts = page.get_by_label("Starts")
+    with page.expect_response(lambda r: "/schedule/new/check" in r.url):
+        starts.fill(f"{wednesday.isoformat()}T17:00")
+        starts.press("Tab")  # leaving the field: its change is checked
     warning = page.locator("#booking-check")
     expect(warning).to_contain_text("Sam Chen has another appointment")
     expect(page).not_to_have_url(APPOINTMENT)  # nothing booked yet

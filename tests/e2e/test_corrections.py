@@ -51,7 +51,9 @@ def test_member_defaults_attendance_by_keyboard_and_ending_before_it(page: Page)
     expect(add.get_by_label("Appointment reminders, on their preferred channel")).to_be_checked()
     add.get_by_label("Someone new pays for them").check()
     add.get_by_label("Name of who pays").fill("Stein Logistics")
-    add.get_by_role("button", name="Add the group member").click()
+    with page.expect_response(lambda r: r.url.endswith("/members") and r.request.method == "POST"):
+        add.get_by_role("button", name="Add the group member").click()
+    page.reload()  # the whole page as it is now, whatever the answer re-rendered in place
     expect(row(panel(page, "billing"), "Stein Logistics", "Olga Stein", "all")).to_be_visible()
     expect(row(panel(page, "communication"), "Olga Stein", "email", "yes")).to_be_visible()
 
