@@ -31,6 +31,15 @@ RIGHT_SERVICE = {
 PSYCHOTHERAPY = {"Individual", "Couple", "Family", "DBT"}
 
 
+def settled(page: Page) -> None:
+    """Wait until htmx has answered, swapped and settled (it then listens to the new form's
+    fields): a step taken earlier lands on the form being replaced."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+    page.wait_for_timeout(100)  # htmx processes the swapped-in content on the next tick
+
+
 def from_a_free_slot(page: Page) -> None:
     page.get_by_role("link", name="Calendar", exact=True).click()
     page.locator('a[href^="/schedule/new?start="]').first.click()
@@ -45,8 +54,8 @@ def check_each_case(page: Page, seen: set[str]) -> None:
         kind = label.rsplit(" · ", 1)[1]
         # As a person would: the form follows the choice before the next one is made (a choice
         # made while the last answer is on its way would be swapped out by that answer).
-        with page.expect_response(lambda r: "/schedule/new" in r.url):
-            cases.select_option(label=label)
+        cases.select_option(label=label)
+        settled(page)
         expect(page.get_by_label("Case").locator("option:checked")).to_have_text(label)
         service = page.get_by_label("Service")
         expect(service.locator("option:checked")).to_have_text(
@@ -88,14 +97,9 @@ def test_an_overlap_shows_before_book_and_booking_anyway_is_a_tick(page: Page):
     wednesday = TODAY - timedelta(days=TODAY.weekday()) + timedelta(days=9)
     sign_in(page, SOFIA, PASSWORD)
     page.goto("/schedule/new")
-    with page.expect_response(lambda r: "/schedule/new" in r.url):
-        page.get_by_label("Case").select_option(label="Sam Chen · client")
+    page.get_by_label("Case").select_option(label="Sam Chen · client")
     expect(page.get_by_label("Service")).to_be_visible()
-    # The new form is swapped in and settled (htmx then listens to its fields) before typing.
-    page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-    )
-    page.wait_for_timeout(100)
+    settled(page)
     starts = page.get_by_label("Starts")
     with page.expect_response(lambda r: "/schedule/new/check" in r.url):
         starts.fill(f"{wednesday.isoformat()}T17:00")
