@@ -9,6 +9,7 @@ from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
 from adapters.web.communication.inbound_sms import sms_inbound
+from adapters.web.communication.invitations import InvitationLink, StaffInvitations
 from adapters.web.communication.password_reset import PasswordReset
 from adapters.web.communication.undelivered import UndeliveredPages
 from adapters.web.directory import people
@@ -45,4 +46,6 @@ ROUTES: list[ControllerRouterHandler] = [
     feed,  # public by its secret: no staff guard
     AuditPages,
     UndeliveredPages,
+    StaffInvitations,
+    InvitationLink,  # no staff guard: the invited person has no password yet
 ]

@@ -164,6 +164,10 @@ class StaffTokenRepository(Protocol):
         """How many were made since then (to limit how many links one address is sent)."""
         ...
 
+    async def expire(self, staff_id: StaffId, purpose: TokenPurpose, at: datetime) -> None:
+        """The staff member's unused links of this purpose stop working at `at` (revoked)."""
+        ...
+
 
 class DirectoryStore(Transaction, Protocol):
     """The directory's store: people, organizations, staff and their credentials, and the

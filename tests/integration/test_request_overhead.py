@@ -26,6 +26,7 @@ from adapters.web.kit.params import ActorParam
 from core.domain.cases.access import StaffActor
 from core.domain.directory.parties import StaffRole
 from core.services import directory
+from core.services.directory import auth
 from tests.support.practice import START
 from tests.web.conftest import PASSWORD, Browser
 
@@ -77,17 +78,17 @@ async def _seed(container: bootstrap.Container) -> None:
     owner_in = await directory.create_first_owner(deps, hasher, "Ana", "ana@x.org", PASSWORD)
     owner = await directory.load_actor(deps, owner_in.staff_id)
     for i in range(STAFF):
-        await directory.add_staff(
+        staff_id = await directory.add_staff(
             deps,
             owner,
             directory.AddStaff(
                 name=f"Clinician {i:02d}",
                 email=f"c{i}@x.org",
                 roles=frozenset({StaffRole.CLINICIAN}),
-                password=PASSWORD if i == 0 else None,
             ),
-            hasher,
         )
+        if i == 0:
+            await auth.set_password(deps, hasher, None, staff_id, PASSWORD)
     await bootstrap.close_database(container)  # its connections belong to this event loop
 
 

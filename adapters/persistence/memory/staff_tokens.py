@@ -22,10 +22,13 @@ class MemoryStaffTokenRepository:
         return list({**self._rows, **self._staged}.values())
 
     async def add(self, token: StaffToken) -> None:
-        for old in self._visible():
-            if old.staff_id == token.staff_id and old.purpose is token.purpose and not old.used_at:
-                self._staged[old.id] = dataclasses.replace(old, expires_at=token.created_at)
+        await self.expire(token.staff_id, token.purpose, token.created_at)
         self._staged[token.id] = token
+
+    async def expire(self, staff_id: StaffId, purpose: TokenPurpose, at: datetime) -> None:
+        for old in self._visible():
+            if old.staff_id == staff_id and old.purpose is purpose and not old.used_at:
+                self._staged[old.id] = dataclasses.replace(old, expires_at=min(old.expires_at, at))
 
     async def by_hash(self, token_hash: str) -> StaffToken | None:
         return next((t for t in self._visible() if t.token_hash == token_hash), None)

@@ -20,15 +20,7 @@ class SqlStaffTokenRepository:
         self._conn = conn
 
     async def add(self, token: StaffToken) -> None:
-        await self._conn.execute(
-            sa.update(_t)
-            .where(
-                _t.c.staff_id == token.staff_id,
-                _t.c.purpose == token.purpose.value,
-                _t.c.used_at.is_(None),
-            )
-            .values(expires_at=token.created_at)
-        )
+        await self.expire(token.staff_id, token.purpose, token.created_at)
         await self._conn.execute(
             sa.insert(_t).values(
                 id=token.id,
@@ -38,6 +30,18 @@ class SqlStaffTokenRepository:
                 created_at=token.created_at,
                 expires_at=token.expires_at,
             )
+        )
+
+    async def expire(self, staff_id: StaffId, purpose: TokenPurpose, at: datetime) -> None:
+        await self._conn.execute(
+            sa.update(_t)
+            .where(
+                _t.c.staff_id == staff_id,
+                _t.c.purpose == purpose.value,
+                _t.c.used_at.is_(None),
+                _t.c.expires_at > at,
+            )
+            .values(expires_at=at)
         )
 
     async def by_hash(self, token_hash: str) -> StaffToken | None:

@@ -1,5 +1,6 @@
-"""Staff: everyone sees who works here; the owner adds staff, sets roles, supervisors, the
-clinicians an administrator supports, and passwords (the core refuses anyone else)."""
+"""Staff: everyone sees who works here; the owner sets roles, supervisors and the clinicians an
+administrator supports. New staff come by invitation (adapters/web/communication/invitations.py);
+nobody sets another person's password here — each changes their own."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from adapters.web.kit.form_action import Refusal, form_action, redirect_to
 from adapters.web.kit.forms import what
 from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, HasherParam, PathId, QueryStr
 from core.domain.cases.access import StaffActor
-from core.domain.directory.credentials import check_password_strength
 from core.domain.directory.parties import Licensure, StaffMember, StaffRole
 from core.domain.shared.errors import Forbidden, InvalidInput, NotFound
 from core.domain.shared.values import StaffId
@@ -33,10 +33,9 @@ class StaffForm(msgspec.Struct, kw_only=True):
     licensure: Annotated[Licensure, what("a licensure")]
     supervisor_id: Annotated[StaffId | None, what("a supervisor")] = None
     supports: Annotated[frozenset[StaffId], what("a clinician")] = frozenset()
-    password: str = ""  # a new password; empty on the staff page: unchanged
 
     def details(self) -> dict[str, Any]:
-        return {f: getattr(self, f) for f in StaffForm.__struct_fields__ if f != "password"}
+        return {f: getattr(self, f) for f in StaffForm.__struct_fields__}
 
 
 class UpdateStaffForm(StaffForm, kw_only=True):
@@ -80,7 +79,26 @@ async def _context(
     }
 
 
-async def _member(deps: Deps, actor: StaffActor, staff_id: StaffId) -> StaffMember:
+async def member_context(
+    deps: Deps,
+    actor: StaffActor,
+    member: StaffMember,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    **more: Any,
+) -> dict[str, Any]:
+    """A staff member's page: their details, and whether they have accepted the invitation."""
+    pending = not await auth.has_password(deps, member.id)
+    return await _context(deps, actor, values, errors, member=member, pending=pending, **more)
+
+
+async def staff_list_context(
+    deps: Deps, actor: StaffActor, values: dict[str, Any], errors: dict[str, str]
+) -> dict[str, Any]:
+    return await _context(deps, actor, values, errors)
+
+
+async def find_member(deps: Deps, actor: StaffActor, staff_id: StaffId) -> StaffMember:
     for member in await directory.list_staff(deps, actor):
         if member.id == staff_id:
             return member
@@ -96,30 +114,19 @@ class StaffPages(StaffController):
         context = await _context(deps, actor, values, {})
         return Template("directory/staff/list.html", context=context)
 
-    @post("/new")
-    async def add_staff(
-        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, hasher: HasherParam
-    ) -> Response[Any]:
-        form = await request.form()
-
-        async def run() -> StaffId:
-            typed = forms.read(form, StaffForm)
-            command = directory.AddStaff(**typed.details(), password=typed.password)
-            return await directory.add_staff(deps, actor, command, hasher)  # one transaction
-
-        async def again(refusal: Refusal) -> Response[Any]:
-            context = await _context(deps, actor, refusal.values, refusal.errors)
-            return Template("directory/staff/list.html", context=context, status_code=422)
-
-        return await form_action(form, run, done=redirect_to("/staff"), again=again)
-
     @get("/{staff_id:uuid}")
     async def staff_page(
-        self, deps: DepsParam, actor: ActorParam, staff_id: PathId, password: QueryStr = ""
+        self,
+        deps: DepsParam,
+        actor: ActorParam,
+        staff_id: PathId,
+        password: QueryStr = "",
+        sent: QueryStr = "",
     ) -> Template:
-        member = await _member(deps, actor, StaffId(staff_id))
-        context = await _context(deps, actor, _values_of(member), {}, member=member)
+        member = await find_member(deps, actor, StaffId(staff_id))
+        context = await member_context(deps, actor, member, _values_of(member), {})
         context["password_changed"] = password == "changed"
+        context["sent"] = sent
         return Template("directory/staff/page.html", context=context)
 
     @post("/{staff_id:uuid}")
@@ -128,27 +135,20 @@ class StaffPages(StaffController):
         request: AnyRequest,
         deps: DepsParam,
         actor: ActorParam,
-        hasher: HasherParam,
         staff_id: PathId,
     ) -> Response[Any]:
-        member = await _member(deps, actor, StaffId(staff_id))
+        member = await find_member(deps, actor, StaffId(staff_id))
         form = await request.form()
 
         async def run() -> None:
             typed = forms.read(form, UpdateStaffForm)
-            if typed.password:
-                check_password_strength(typed.password)
             command = directory.UpdateStaff(
                 staff_id=member.id, version=typed.version, active=typed.active, **typed.details()
             )
             await directory.update_staff(deps, actor, command)
-            if typed.password:
-                generation = await auth.set_password(deps, hasher, actor, member.id, typed.password)
-                if member.id == actor.id:
-                    keep_session(request, generation)
 
         async def again(refusal: Refusal) -> Response[Any]:
-            context = await _context(deps, actor, refusal.values, refusal.errors, member=member)
+            context = await member_context(deps, actor, member, refusal.values, refusal.errors)
             return Template("directory/staff/page.html", context=context, status_code=422)
 
         done = redirect_to(f"/staff/{member.id}")
@@ -165,9 +165,9 @@ class StaffPages(StaffController):
     ) -> Response[Any]:
         """A staff member changes their own password, proving the current one first (a borrowed
         session alone cannot take over the account; failures count towards the lockout)."""
-        member = await _member(deps, actor, StaffId(staff_id))
+        member = await find_member(deps, actor, StaffId(staff_id))
         if member.id != actor.id:
-            raise Forbidden("You can change your own password here; the owner sets others'.")
+            raise Forbidden("You can change your own password only.")
         form = await request.form()
 
         async def run() -> None:
@@ -183,7 +183,7 @@ class StaffPages(StaffController):
             keep_session(request, generation)  # the other sessions end
 
         async def again(refusal: Refusal) -> Response[Any]:
-            context = await _context(deps, actor, _values_of(member), {}, member=member)
+            context = await member_context(deps, actor, member, _values_of(member), {})
             context["password_errors"] = refusal.errors
             return Template("directory/staff/page.html", context=context, status_code=422)
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from core.domain.communication.messages import OutboundMessage
 from core.domain.directory.credentials import check_password_strength
-from core.domain.directory.parties import Channel
+from core.domain.directory.parties import Channel, StaffMember
 from core.domain.directory.tokens import LIFETIME, StaffToken, TokenPurpose
 from core.domain.shared.audit import AuditAction, AuditObject, AuditRecord, Origin
 from core.domain.shared.errors import InvalidInput
@@ -84,51 +84,99 @@ def _reset_mail(
     )
 
 
+def new_token(deps: Deps, staff_id: StaffId, purpose: TokenPurpose) -> tuple[StaffToken, str]:
+    """A new link's token (only its hash is stored) and the secret the link carries."""
+    now = deps.clock.now()
+    secret = new_secret()
+    token_hash = hash_secret(secret)
+    assert token_hash is not None  # new_secret makes secrets hash_secret accepts
+    token = StaffToken(
+        id=deps.ids.new(),
+        staff_id=staff_id,
+        purpose=purpose,
+        token_hash=token_hash,
+        created_at=now,
+        expires_at=now + LIFETIME[purpose],
+    )
+    return token, secret
+
+
+async def queue_reset_link(deps: AccountMailDeps, uow: UnitOfWork, staff: StaffMember) -> bool:
+    """Queue a reset link to the staff member, unless a few were sent this hour already.
+    False when nothing was queued."""
+    now = deps.clock.now()
+    recent = await uow.staff_tokens.count_since(
+        staff.id, TokenPurpose.PASSWORD_RESET, now - timedelta(hours=1)
+    )
+    if recent >= RESETS_PER_HOUR:
+        return False  # enough links in the mailbox already; asking again sends nothing
+    token, secret = new_token(deps, staff.id, TokenPurpose.PASSWORD_RESET)
+    await uow.staff_tokens.add(token)
+    name = await practice_name(uow, deps.practice_name)
+    await uow.outbox.queue(_reset_mail(deps, name, token, staff.email, secret))
+    return True
+
+
 async def request_password_reset(
     deps: AccountMailDeps, email: str, origin: Origin | None = None
 ) -> None:
     """Mail a reset link to the staff member with this address, if there is one (active);
     the caller says the same thing either way."""
-    now = deps.clock.now()
     async with deps.uow() as uow:
         staff = await uow.staff.by_email(email) if email.strip() else None
         if staff is None or not staff.active or not staff.email:
             return
-        recent = await uow.staff_tokens.count_since(
-            staff.id, TokenPurpose.PASSWORD_RESET, now - timedelta(hours=1)
-        )
-        if recent >= RESETS_PER_HOUR:
-            return  # enough links in the mailbox already; asking again sends nothing
-        secret = new_secret()
-        token_hash = hash_secret(secret)
-        assert token_hash is not None  # new_secret makes secrets hash_secret accepts
-        token = StaffToken(
-            id=deps.ids.new(),
-            staff_id=staff.id,
-            purpose=TokenPurpose.PASSWORD_RESET,
-            token_hash=token_hash,
-            created_at=now,
-            expires_at=now + LIFETIME[TokenPurpose.PASSWORD_RESET],
-        )
-        await uow.staff_tokens.add(token)
-        name = await practice_name(uow, deps.practice_name)
-        await uow.outbox.queue(_reset_mail(deps, name, token, staff.email, secret))
+        if not await queue_reset_link(deps, uow, staff):
+            return
         await uow.commit()
     await _audit(deps, staff.id, "password_reset_link", origin, AuditAction.CREATE)
 
 
-async def usable_reset_link(deps: Deps, secret: str) -> bool:
-    """Whether the link of a reset mail still works (to show its form, or say it expired)."""
+async def usable_link(
+    deps: Deps, secret: str, purpose: TokenPurpose = TokenPurpose.PASSWORD_RESET
+) -> bool:
+    """Whether the link of a reset (or invitation) mail still works (to show its form, or
+    say it expired)."""
     token_hash = hash_secret(secret)
     if token_hash is None:
         return False
     async with deps.uow() as uow:
         token = await uow.staff_tokens.by_hash(token_hash)
-    return (
-        token is not None
-        and token.purpose is TokenPurpose.PASSWORD_RESET
-        and token.usable(deps.clock.now())
-    )
+    return token is not None and token.purpose is purpose and token.usable(deps.clock.now())
+
+
+async def usable_reset_link(deps: Deps, secret: str) -> bool:
+    return await usable_link(deps, secret, TokenPurpose.PASSWORD_RESET)
+
+
+async def password_by_link(
+    deps: Deps,
+    hasher: PasswordHasher,
+    secret: str,
+    password: str,
+    purpose: TokenPurpose,
+    invalid: str,
+    origin: Origin | None = None,
+) -> StaffId:
+    """Set the password of the link's account, once: the person sets their own. Returns
+    whose it was (to sign in). `invalid`: what a used, revoked or expired link says."""
+    check_password_strength(password)
+    token_hash = hash_secret(secret)
+    if token_hash is None:
+        raise InvalidInput(invalid)
+    password_hash = await hasher.hash(password)  # never inside the transaction
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        token = await uow.staff_tokens.by_hash(token_hash)
+        if token is None or token.purpose is not purpose or not token.usable(now):
+            raise InvalidInput(invalid)
+        staff = await uow.staff.get(token.staff_id)
+        if staff is None or not staff.active or not await uow.staff_tokens.use(token.id, now):
+            raise InvalidInput(invalid)
+        await uow.credentials.set_password(token.staff_id, password_hash)
+        await uow.commit()
+    await _audit(deps, token.staff_id, AuditObject.STAFF, origin, AuditAction.CHANGE)
+    return token.staff_id
 
 
 async def reset_password(
@@ -138,25 +186,7 @@ async def reset_password(
     password: str,
     origin: Origin | None = None,
 ) -> StaffId:
-    """Set the password of the link's account, once. Returns whose it was (to sign in)."""
-    check_password_strength(password)
-    token_hash = hash_secret(secret)
-    if token_hash is None:
-        raise InvalidInput(INVALID_LINK)
-    password_hash = await hasher.hash(password)  # never inside the transaction
-    now = deps.clock.now()
-    async with deps.uow() as uow:
-        token = await uow.staff_tokens.by_hash(token_hash)
-        if (
-            token is None
-            or token.purpose is not TokenPurpose.PASSWORD_RESET
-            or not token.usable(now)
-        ):
-            raise InvalidInput(INVALID_LINK)
-        staff = await uow.staff.get(token.staff_id)
-        if staff is None or not staff.active or not await uow.staff_tokens.use(token.id, now):
-            raise InvalidInput(INVALID_LINK)
-        await uow.credentials.set_password(token.staff_id, password_hash)
-        await uow.commit()
-    await _audit(deps, token.staff_id, AuditObject.STAFF, origin, AuditAction.CHANGE)
-    return token.staff_id
+    """Set the password of the reset link's account, once."""
+    return await password_by_link(
+        deps, hasher, secret, password, TokenPurpose.PASSWORD_RESET, INVALID_LINK, origin
+    )

@@ -7,7 +7,7 @@ import weakref
 
 import msgspec
 
-from core.domain.cases.access import Actor, StaffActor, may_manage_staff
+from core.domain.cases.access import Actor, StaffActor
 from core.domain.directory.credentials import LOCKOUT_RULE, check_password_strength
 from core.domain.shared.audit import AuditAction, AuditObject, AuditRecord, Origin
 from core.domain.shared.errors import DomainError, Forbidden, NotFound
@@ -116,6 +116,12 @@ async def sign_in(deps: Deps, hasher: PasswordHasher, email: str, password: str)
     return (await authenticate(deps, hasher, email, password)).staff_id
 
 
+async def has_password(deps: Deps, staff_id: StaffId) -> bool:
+    """Whether the staff member has set a password (else an invitation is all they have)."""
+    async with deps.uow() as uow:
+        return await uow.credentials.get(staff_id) is not None
+
+
 async def session_is_current(deps: Deps, staff_id: StaffId, generation: int) -> bool:
     """Whether a session signed in with password generation `generation` may go on: false
     once the password was changed or reset since."""
@@ -143,14 +149,14 @@ async def signed_in_actor(
 async def set_password(
     deps: Deps, hasher: PasswordHasher, actor: Actor | None, staff_id: StaffId, password: str
 ) -> int:
-    """Set a staff member's password: their own, or anyone's for the owner. `actor` None is
-    the command line or first-run setup, which act as the practice itself. Every session
-    signed in with an earlier password ends; the new generation is returned, for the session
-    of whoever changed their own password to go on."""
-    if actor is not None and not (
-        (isinstance(actor, StaffActor) and actor.id == staff_id) or may_manage_staff(actor)
-    ):
-        raise Forbidden("You can change your own password; the owner can set anyone's.")
+    """Set a staff member's password: only their own. Nobody, the owner included, sets another
+    person's password: one she knew would let her sign in as a clinician and read what she
+    may not (`HEARTH_OWNER_SEES_CLINICAL`). A forgotten password is reset by its owner through
+    an emailed link. `actor` None is the command line and the demo loader, which write to the
+    store as the practice itself. Every session signed in with an earlier password ends; the
+    new generation is returned, for the session of whoever changed their own to go on."""
+    if actor is not None and not (isinstance(actor, StaffActor) and actor.id == staff_id):
+        raise Forbidden("You can change your own password only; the owner can send a reset link.")
     check_password_strength(password)
     password_hash = await hasher.hash(password)
     async with deps.uow() as uow:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from core.domain.cases.access import (
     Actor,
     StaffActor,
@@ -16,7 +18,7 @@ from core.domain.directory.parties import (
 from core.domain.shared.audit import AuditAction
 from core.domain.shared.errors import Forbidden, InvalidInput, NotFound
 from core.domain.shared.values import StaffId
-from core.ports import DirectoryStore, PasswordHasher
+from core.ports import DirectoryStore, PasswordHasher, UnitOfWork
 from core.services.directory.auth import SignedIn
 from core.services.directory.listing import require_directory
 from core.services.shared.audit import audit_change
@@ -33,7 +35,8 @@ class StaffDetails(Command, frozen=True, kw_only=True):
 
 
 class AddStaff(StaffDetails, frozen=True, kw_only=True):
-    password: str | None = None  # set in the same unit of work: nobody is left without one
+    """A new staff member, without a password: nobody sets another person's password. The
+    invitation (core.services.communication.invitations) mails them a link to set their own."""
 
 
 class UpdateStaff(StaffDetails, frozen=True, kw_only=True):
@@ -75,26 +78,23 @@ def _staff(
     )
 
 
+WithinAddition = Callable[[UnitOfWork, StaffMember], Awaitable[None]]
+
+
 async def add_staff(
-    deps: Deps, actor: Actor, cmd: AddStaff, hasher: PasswordHasher | None = None
+    deps: Deps, actor: Actor, cmd: AddStaff, also: WithinAddition | None = None
 ) -> StaffId:
-    """Add a staff member, with their password when the command carries one: one unit of
-    work, so a refused addition leaves no account without a password (and no password for
-    nobody)."""
+    """Add a staff member (no password). `also` runs in the same unit of work, before the
+    commit: the invitation queues its link there, so a refused addition mails nothing and an
+    addition never happens without its invitation."""
     if not may_manage_staff(actor):
         raise Forbidden("Only the practice owner adds staff.")
-    password_hash = None
-    if cmd.password is not None:
-        if hasher is None:
-            raise ValueError("A password needs the password hasher.")
-        check_password_strength(cmd.password)
-        password_hash = await hasher.hash(cmd.password)  # before the transaction: it is slow
     staff = _staff(StaffId(deps.ids.new()), cmd)
     async with deps.uow() as uow:
         await _check_staff_links(uow, staff)
         await uow.staff.add(staff)
-        if password_hash is not None:
-            await uow.credentials.set_password(staff.id, password_hash)
+        if also is not None:
+            await also(uow, staff)
         await uow.commit()
     await audit_change(deps, actor, AuditAction.CREATE, "staff", staff.id)
     return staff.id

@@ -104,22 +104,30 @@ async def test_an_accepted_opening_registers_its_new_people_once(practice: Pract
     assert [b.payer.id for b in case.billing] == [member.person_id]
 
 
-async def test_staff_are_added_with_their_password_in_one_step(practice: Practice):
+async def test_staff_are_invited_in_one_step_and_a_refused_addition_mails_nothing(
+    practice: Practice,
+):
+    from core.domain.communication.messages import DeliveryState
     from core.domain.directory.parties import StaffRole
-    from tests.support.practice import _HASHER
+    from core.services.communication import accounts, invitations
 
-    def new(email: str, password: str) -> directory.AddStaff:
+    deps = accounts.AccountMailDeps.of(practice.deps, "http://hearth.test", "Practice")
+
+    def new(email: str, supervisor: bool) -> directory.AddStaff:
         return directory.AddStaff(
-            name="Dr. New", email=email, roles=frozenset({StaffRole.CLINICIAN}), password=password
+            name="Dr. New",
+            email=email,
+            roles=frozenset({StaffRole.CLINICIAN}),
+            supervisor_id=practice.owner.id if supervisor else None,
         )
 
-    with pytest.raises(InvalidInput):  # too weak: nobody is added
-        await directory.add_staff(practice.deps, practice.owner, new("new@x.org", "short"), _HASHER)
-    staff_id = await directory.add_staff(
-        practice.deps, practice.owner, new("new@x.org", "a long enough password"), _HASHER
-    )
+    with pytest.raises(InvalidInput):  # an email another staff member has: nobody is added
+        await invitations.invite_staff(deps, practice.owner, new("owner@hearth.test", False))
+    staff_id = await invitations.invite_staff(deps, practice.owner, new("new@x.org", False))
     async with practice.deps.uow() as uow:
         assert [s.email for s in await uow.staff.list_all() if s.email == "new@x.org"] == [
             "new@x.org"
         ]
-        assert await uow.credentials.get(staff_id) is not None
+        assert await uow.credentials.get(staff_id) is None  # they choose it themselves
+        mails = await uow.outbox.listing([DeliveryState.PENDING])
+    assert [m.to for m in mails] == ["new@x.org"] and "/invitation/" in mails[0].body

@@ -10,6 +10,7 @@ import pytest
 
 from adapters.system.passwords import Argon2PasswordHasher
 from core.domain.directory.credentials import MAX_FAILED_ATTEMPTS
+from core.domain.shared.errors import Forbidden
 from core.services.directory import auth
 from tests.support.practice import Practice
 
@@ -95,7 +96,7 @@ async def test_a_sign_in_reports_the_password_generation(practice: Practice, lee
     lee, hasher = lee
     first = await auth.authenticate(practice.deps, hasher, "dr.lee@hearth.test", PASSWORD)
     assert await auth.session_is_current(practice.deps, lee.id, first.generation)
-    new = await auth.set_password(practice.deps, hasher, practice.owner, lee.id, PASSWORD + "!")
+    new = await auth.set_password(practice.deps, hasher, lee, lee.id, PASSWORD + "!")
     assert new == first.generation + 1
     assert not await auth.session_is_current(practice.deps, lee.id, first.generation)
     assert await auth.session_is_current(practice.deps, lee.id, new)
@@ -107,7 +108,7 @@ async def test_a_rehash_at_sign_in_never_undoes_a_reset_made_meanwhile(practice:
     rehash_started = asyncio.Event()
 
     class Upgrading(CountingHasher):
-        """Every stored hash needs upgrading; the upgrade waits until the owner's reset."""
+        """Every stored hash needs upgrading; the upgrade waits until Dr. Lee's reset."""
 
         def needs_rehash(self, hashed: str) -> bool:
             return True
@@ -122,7 +123,7 @@ async def test_a_rehash_at_sign_in_never_undoes_a_reset_made_meanwhile(practice:
 
     async def reset() -> None:
         await rehash_started.wait()
-        await auth.set_password(practice.deps, hasher, practice.owner, lee.id, "the new password")
+        await auth.set_password(practice.deps, hasher, lee, lee.id, "the new password")
         reset_done.set()
 
     await asyncio.gather(
@@ -131,3 +132,16 @@ async def test_a_rehash_at_sign_in_never_undoes_a_reset_made_meanwhile(practice:
     assert await auth.sign_in(practice.deps, hasher, "dr.lee@hearth.test", "the new password")
     with pytest.raises(auth.SignInFailed):
         await auth.sign_in(practice.deps, hasher, "dr.lee@hearth.test", PASSWORD)
+
+
+async def test_nobody_sets_another_persons_password_not_even_the_owner(practice: Practice, lee):
+    lee, hasher = lee
+    kim = await practice.staff("Dr. Kim")
+    for someone_else in (practice.owner, kim):
+        with pytest.raises(Forbidden):
+            await auth.set_password(
+                practice.deps, hasher, someone_else, lee.id, "chosen by another"
+            )
+    with pytest.raises(auth.SignInFailed):
+        await auth.sign_in(practice.deps, hasher, "dr.lee@hearth.test", "chosen by another")
+    assert await auth.sign_in(practice.deps, hasher, "dr.lee@hearth.test", PASSWORD) == lee.id

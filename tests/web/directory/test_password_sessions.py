@@ -1,5 +1,5 @@
-"""A new password ends the sessions signed in with the old one (a reset after a lost laptop
-must lock the laptop out); whoever changes their own password stays signed in."""
+"""A new password ends the sessions signed in with the old one; whoever changes their own
+password stays signed in; the owner sets nobody's password, and deactivating ends sessions."""
 
 from __future__ import annotations
 
@@ -20,18 +20,26 @@ def _lee_form(world: World, **more: str) -> dict[str, str]:
     }
 
 
-def test_after_the_owner_resets_a_password_the_old_session_is_signed_out(signed_in, world: World):
+def test_the_owner_sets_no_password_but_deactivating_signs_the_account_out(
+    signed_in, world: World
+):
+    """A lost laptop: the owner cannot choose a password for Dr. Lee (nobody sets another
+    person's), but deactivating the account ends its sessions at once."""
     lee = signed_in("lee")
     assert lee.get("/cases").status_code == 200
     owner = signed_in("owner")
-    reset = owner.post(f"/staff/{world.staff['lee'].id}", _lee_form(world, password=NEW))
-    assert reset.status_code == 303, reset.text
+    lee_page = f"/staff/{world.staff['lee'].id}"
+    ignored = owner.post(lee_page, _lee_form(world, password=NEW))
+    assert ignored.status_code == 303, ignored.text
+    assert lee.get("/cases").status_code == 200  # nothing about the password changed
+    off = _lee_form(world, version="1")
+    del off["active"]
+    assert owner.post(lee_page, off).status_code == 303
     gone = lee.get("/cases")
     assert gone.status_code in (302, 303) and "/sign-in" in gone.headers["location"]
     assert owner.get("/cases").status_code == 200  # the owner's own session goes on
-    assert lee.sign_in(world.email("lee"), PASSWORD).status_code == 422
-    assert lee.sign_in(world.email("lee"), NEW).status_code == 303
-    assert lee.get("/cases").status_code == 200
+    assert lee.sign_in(world.email("lee"), NEW).status_code == 422
+    assert lee.sign_in(world.email("lee"), PASSWORD).status_code == 422  # deactivated
 
 
 def test_changing_ones_own_password_keeps_this_session_and_ends_the_others(signed_in, world: World):

@@ -136,7 +136,6 @@ def test_staff_pages_everyone_reads_only_the_owner_changes(signed_in, world: Wor
             "email": "new.person@hearth.test",
             "roles": "clinician",
             "licensure": "licensed",
-            "password": "a long enough password",
         },
     )
     assert added.status_code == (303 if actor == "owner" else 403)
