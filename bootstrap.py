@@ -30,16 +30,19 @@ from adapters.notify.memory import MemoryEmailSender, MemorySmsSender
 from adapters.notify.smtp import SmtpEmailSender, SmtpSettings
 from adapters.notify.twilio_sms import TwilioSettings, TwilioSignature, TwilioSmsSender
 from adapters.persistence.memory.audit import MemoryAuditLog
+from adapters.persistence.memory.rate_limits import MemoryRateLimiter
 from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
 from adapters.persistence.sql.audit import SqlAuditLog, audit_database_url, create_audit_engine
 from adapters.persistence.sql.engine import create_engine
 from adapters.persistence.sql.migrate import migrate_url
+from adapters.persistence.sql.rate_limits import SqlRateLimiter
 from adapters.persistence.sql.session_store import SqlSessionStore
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
 from adapters.system.clock import PracticeClock, SystemClock
 from adapters.system.ids import RandomIds
 from adapters.system.passwords import Argon2PasswordHasher
+from adapters.system.totp import PyotpCodes
 from adapters.web.app import WebConfig, build_app
 from adapters.web.kit.params import DepsParam
 from adapters.web.request_log import RequestLog
@@ -268,6 +271,7 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock, timezone=settings.provided.timezone)
     ids = providers.Singleton(RandomIds)
     password_hasher = providers.Singleton(Argon2PasswordHasher)
+    one_time_codes = providers.Singleton(PyotpCodes)
 
     memory_store = providers.Singleton(MemoryStore)
     # Made on first use only: the in-memory practice never opens a database.
@@ -282,6 +286,12 @@ class Container(containers.DeclarativeContainer):
         settings.provided.persistence,
         memory=providers.Singleton(MemoryAuditLog),
         sql=providers.Singleton(SqlAuditLog, audit_engine),
+    )
+    # Request counters per client address and per account, shared by every worker.
+    rate_limiter = providers.Selector(
+        settings.provided.persistence,
+        memory=providers.Singleton(MemoryRateLimiter),
+        sql=providers.Singleton(SqlRateLimiter, engine),
     )
     reminder_policy = providers.Singleton(practice_policy, settings)
     bus = providers.Singleton(message_bus, reminder_policy, settings.provided.timezone)
@@ -424,6 +434,7 @@ def create_app(container: Container) -> Litestar:
         owner_sees_clinical=settings.owner_sees_clinical,
         secure_cookies=settings.environment == "production",
         now=lambda: container.clock().now().timestamp(),  # session timeouts follow the clock
+        second_factor_default=settings.environment == "production",
     )
     worker = InlineWorker(container) if settings.worker == "inline" else None
     inbound = inbound_sms(settings)
@@ -435,6 +446,8 @@ def create_app(container: Container) -> Litestar:
             "account_deps": Provide(lambda: container.account_deps(), sync_to_thread=False),
             "sms_inbound": Provide(lambda: inbound, sync_to_thread=False),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
+            "codes": Provide(lambda: container.one_time_codes(), sync_to_thread=False),
+            "limiter": Provide(lambda: container.rate_limiter(), sync_to_thread=False),
         },
         session_store=session_store(container),
         on_startup=[worker.start] if worker else [],

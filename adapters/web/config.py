@@ -17,3 +17,5 @@ class WebConfig:
     # Wall-clock seconds for session timing; tests move it forward.
     now: Callable[[], float] = field(default=time.time)
     debug: bool = False
+    # Whether every staff member needs a second factor until the owner chooses (production).
+    second_factor_default: bool = False

@@ -22,6 +22,7 @@ from core.domain.shared.errors import (
     NotFound,
     RecordNotAllowed,
 )
+from core.domain.shared.limits import TooManyRequests
 
 log = logging.getLogger("hearth.web")
 
@@ -72,6 +73,8 @@ def domain_status(exc: DomainError) -> int:
         return 403
     if isinstance(exc, ConcurrencyConflict):
         return 409
+    if isinstance(exc, TooManyRequests):
+        return 429
     return 422
 
 

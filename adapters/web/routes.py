@@ -13,6 +13,7 @@ from adapters.web.communication.invitations import InvitationLink, StaffInvitati
 from adapters.web.communication.password_reset import PasswordReset
 from adapters.web.communication.undelivered import UndeliveredPages
 from adapters.web.directory import people
+from adapters.web.directory.second_step import OwnSecondFactor, SecondStepPages, StaffSecondFactor
 from adapters.web.directory.settings import PracticeSettings
 from adapters.web.directory.sign_in import SignIn
 from adapters.web.directory.staff import StaffPages
@@ -48,4 +49,7 @@ ROUTES: list[ControllerRouterHandler] = [
     UndeliveredPages,
     StaffInvitations,
     InvitationLink,  # no staff guard: the invited person has no password yet
+    SecondStepPages,  # no staff guard: half signed in, between the password and the code
+    OwnSecondFactor,
+    StaffSecondFactor,
 ]

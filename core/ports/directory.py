@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -12,6 +12,7 @@ from core.domain.cases.access import StaffScope
 from core.domain.directory.credentials import Credentials, LockoutRule
 from core.domain.directory.parties import Organization, Person, StaffMember
 from core.domain.directory.practice import Practice
+from core.domain.directory.second_factor import SecondFactor
 from core.domain.directory.tokens import StaffToken, TokenPurpose
 from core.domain.shared.values import OrganizationId, PersonId, StaffId
 from core.ports.shared import Transaction
@@ -127,6 +128,11 @@ class CredentialRepository(Protocol):
         ...
 
     async def record_success(self, staff_id: StaffId) -> None: ...
+    async def end_sessions(self, staff_id: StaffId) -> int:
+        """Start a new generation with the same password: every session signed in before
+        ends (a removed second factor). Returns it; 0 when there is no password."""
+        ...
+
     async def rehash(self, staff_id: StaffId, old_hash: str, new_hash: str) -> bool:
         """Replace the hash only while it is still `old_hash` (a password set meanwhile
         stays); the generation does not change."""
@@ -169,6 +175,37 @@ class StaffTokenRepository(Protocol):
         ...
 
 
+class SecondFactorRepository(Protocol):
+    """Staff members' TOTP factors and recovery codes, and whether the practice requires a
+    factor of everyone. Every use is one conditional statement: two sign-ins racing with one
+    code (or one recovery code) cannot both pass."""
+
+    async def get(self, staff_id: StaffId) -> SecondFactor | None: ...
+    async def enrol(self, factor: SecondFactor, recovery_hashes: Sequence[str]) -> None:
+        """Store the factor and its recovery codes, replacing any earlier ones."""
+        ...
+
+    async def remove(self, staff_id: StaffId) -> None:
+        """The factor and its recovery codes go (a new enrolment is needed)."""
+        ...
+
+    async def accept_step(self, staff_id: StaffId, step: int) -> bool:
+        """Record `step` as used if it is newer than every step used before; False if not."""
+        ...
+
+    async def use_recovery_code(self, staff_id: StaffId, code_hash: str, at: datetime) -> bool:
+        """Mark an unused recovery code used; False when there is none such."""
+        ...
+
+    async def replace_recovery_codes(self, staff_id: StaffId, hashes: Sequence[str]) -> None: ...
+    async def recovery_codes_left(self, staff_id: StaffId) -> int: ...
+    async def required(self) -> bool | None:
+        """The practice's choice: a factor for every staff member; None until it is made."""
+        ...
+
+    async def set_required(self, required: bool) -> None: ...
+
+
 class DirectoryStore(Transaction, Protocol):
     """The directory's store: people, organizations, staff and their credentials, and the
     practice's details."""
@@ -185,3 +222,5 @@ class DirectoryStore(Transaction, Protocol):
     def practice(self) -> PracticeRepository: ...
     @property
     def staff_tokens(self) -> StaffTokenRepository: ...
+    @property
+    def second_factors(self) -> SecondFactorRepository: ...

@@ -178,6 +178,15 @@ class MemoryCredentialRepository:
 
         self._ops.append(op)
 
+    async def end_sessions(self, staff_id: StaffId) -> int:
+        def op(rows: dict[StaffId, Credentials]) -> None:
+            if staff_id in rows:
+                rows[staff_id].generation += 1
+
+        self._ops.append(op)
+        current = self._view(staff_id)
+        return current.generation if current is not None else 0
+
     async def rehash(self, staff_id: StaffId, old_hash: str, new_hash: str) -> bool:
         def op(rows: dict[StaffId, Credentials]) -> bool:
             current = rows.get(staff_id)

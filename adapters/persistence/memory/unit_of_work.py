@@ -30,6 +30,7 @@ from adapters.persistence.memory.scheduling_settings import (
     MemoryLocationRepository,
     MemorySchedulingPolicyRepository,
 )
+from adapters.persistence.memory.second_factors import MemorySecondFactorRepository
 from adapters.persistence.memory.staff_tokens import MemoryStaffTokenRepository
 from adapters.persistence.memory.store import MemoryStore, Table
 from core.domain.shared.errors import InvalidInput
@@ -72,6 +73,7 @@ class MemoryUnitOfWork:
         self.policy = MemorySchedulingPolicyRepository(self._tables["scheduling_policy"])
         self.outbox = MemoryOutbox(store)
         self.staff_tokens = MemoryStaffTokenRepository(store)
+        self.second_factors = MemorySecondFactorRepository(store)
 
     async def __aenter__(self) -> Self:
         return self
@@ -100,6 +102,7 @@ class MemoryUnitOfWork:
                 table.apply()
             self.outbox.apply()
             self.staff_tokens.apply()
+            self.second_factors.apply()
             self.credentials.apply()
             self._store.history.extend(self.history.staged)
             self.history.staged.clear()
@@ -112,6 +115,7 @@ class MemoryUnitOfWork:
         self.credentials.discard()
         self.outbox.discard()
         self.staff_tokens.discard()
+        self.second_factors.discard()
         self.history.staged.clear()
 
 

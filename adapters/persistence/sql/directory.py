@@ -567,6 +567,16 @@ class SqlCredentialRepository:
             .values(failed_attempts=0, locked_until=None)
         )
 
+    async def end_sessions(self, staff_id: StaffId) -> int:
+        c = t.credentials.c
+        statement = (
+            sa.update(t.credentials)
+            .where(self._where(staff_id))
+            .values(generation=c.generation + 1)
+            .returning(c.generation)
+        )
+        return (await self._conn.execute(statement)).scalar_one_or_none() or 0
+
     async def rehash(self, staff_id: StaffId, old_hash: str, new_hash: str) -> bool:
         result = await self._conn.execute(
             sa.update(t.credentials)

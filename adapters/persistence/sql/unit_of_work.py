@@ -27,6 +27,7 @@ from adapters.persistence.sql.scheduling_settings import (
     SqlLocationRepository,
     SqlSchedulingPolicyRepository,
 )
+from adapters.persistence.sql.second_factors import SqlSecondFactorRepository
 from adapters.persistence.sql.staff_tokens import SqlStaffTokenRepository
 from core.domain.scheduling.appointments import DoubleBooking
 from core.domain.shared.events import DomainEvent
@@ -62,6 +63,7 @@ class SqlUnitOfWork:
         self.policy = SqlSchedulingPolicyRepository(conn)
         self.outbox = SqlOutbox(conn)
         self.staff_tokens = SqlStaffTokenRepository(conn)
+        self.second_factors = SqlSecondFactorRepository(conn)
         return self
 
     async def __aexit__(

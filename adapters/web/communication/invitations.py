@@ -20,7 +20,9 @@ from adapters.web.directory.staff import (
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action, redirect_to
 from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, HasherParam, PathId, PathStr
+from adapters.web.limits import LimiterParam, limit_address, refused_status
 from core.domain.shared.errors import InvalidInput
+from core.domain.shared.limits import INVITATION
 from core.domain.shared.values import StaffId
 from core.services import directory
 from core.services.communication import invitations
@@ -31,19 +33,25 @@ class StaffInvitations(StaffController):
 
     @post("/new")
     async def invite(
-        self, request: AnyRequest, account_deps: AccountDepsParam, actor: ActorParam
+        self,
+        request: AnyRequest,
+        account_deps: AccountDepsParam,
+        actor: ActorParam,
+        limiter: LimiterParam,
     ) -> Response[Any]:
         """Add a staff member and mail their invitation (one transaction)."""
         form = await request.form()
 
         async def run() -> StaffId:
+            await limit_address(request, account_deps, limiter, INVITATION)
             typed = forms.read(form, StaffForm)
             command = directory.AddStaff(**typed.details())
             return await invitations.invite_staff(account_deps, actor, command)
 
         async def again(refusal: Refusal) -> Response[Any]:
             context = await staff_list_context(account_deps, actor, refusal.values, refusal.errors)
-            return Template("directory/staff/list.html", context=context, status_code=422)
+            status = refused_status(refusal)
+            return Template("directory/staff/list.html", context=context, status_code=status)
 
         def done(staff_id: StaffId) -> Response[Any]:
             return Redirect(path=f"/staff/{staff_id}?sent=invitation", status_code=303)
@@ -134,12 +142,18 @@ class InvitationLink(Controller):
 
     @post("/{secret:str}")
     async def accept(
-        self, request: AnyRequest, deps: DepsParam, hasher: HasherParam, secret: PathStr
+        self,
+        request: AnyRequest,
+        deps: DepsParam,
+        hasher: HasherParam,
+        secret: PathStr,
+        limiter: LimiterParam,
     ) -> Response[Any]:
         form = await request.form()
         typed = forms.read(form, ResetForm)
 
         async def run() -> object:
+            await limit_address(request, deps, limiter, INVITATION, field="password")
             if typed.password != typed.password_again:
                 raise InvalidInput("The two passwords differ.", field="password_again")
             return await invitations.accept_invitation(
@@ -149,7 +163,8 @@ class InvitationLink(Controller):
         async def again(refusal: Refusal) -> Response[Any]:
             usable = await invitations.usable_invitation(deps, secret)
             context = {"usable": usable, "secret": secret, "values": {}, "errors": refusal.errors}
-            return Template("communication/invitation.html", context=context, status_code=422)
+            status = refused_status(refusal)
+            return Template("communication/invitation.html", context=context, status_code=status)
 
         return await form_action(
             form,

@@ -16,7 +16,9 @@ from adapters.web.auth import request_origin
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action
 from adapters.web.kit.params import AnyRequest, DepsParam, HasherParam, PathStr
+from adapters.web.limits import LimiterParam, limit_address
 from core.domain.shared.errors import InvalidInput
+from core.domain.shared.limits import PASSWORD_RESET, TooManyRequests
 from core.services.communication import accounts
 
 AccountDepsParam = NamedDependency[SkipValidation[accounts.AccountMailDeps]]
@@ -39,8 +41,15 @@ class PasswordReset(Controller):
         return Template("communication/forgot.html", context={"values": {}, "errors": {}})
 
     @post("/forgot")
-    async def forgot(self, request: AnyRequest, account_deps: AccountDepsParam) -> Template:
+    async def forgot(
+        self, request: AnyRequest, account_deps: AccountDepsParam, limiter: LimiterParam
+    ) -> Template:
         typed = forms.read(await request.form(), ForgotForm)
+        try:
+            await limit_address(request, account_deps, limiter, PASSWORD_RESET, field="email")
+        except TooManyRequests as refused:
+            context = {"values": {"email": typed.email[:254]}, "errors": {"email": refused.message}}
+            return Template("communication/forgot.html", context=context, status_code=429)
         await accounts.request_password_reset(
             account_deps, typed.email[:254], origin=request_origin(request)
         )

@@ -13,11 +13,13 @@ from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action
 from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, PathId
 from adapters.web.kit.rendering import render
+from adapters.web.limits import LimiterParam
 from core.domain.cases.kinds import CaseKind, policy
 from core.domain.directory.parties import Channel
 from core.domain.shared.values import OrganizationId, PersonId
 from core.services import directory
 from core.services.cases import views as case_views
+from core.services.directory.search_limit import count_search
 
 # What the options fragment renders each result as, by the form asking.
 OPTION_MODES = {"participant", "member", "payer", "helper", "representative"}
@@ -25,10 +27,13 @@ LISTED = 50  # entries on the People and Organizations screens
 
 
 @get("/people")
-async def people(request: AnyRequest, deps: DepsParam, actor: ActorParam) -> Template:
+async def people(
+    request: AnyRequest, deps: DepsParam, actor: ActorParam, limiter: LimiterParam
+) -> Template:
     q = forms.text(request.query_params, "q")[:100]
     more = False  # the first page by name is shown before anyone types
     if q.strip():
+        await count_search(deps, limiter, actor)
         found = await directory.find_people(deps, actor, q, limit=LISTED)
     else:
         listing = await directory.list_people(deps, actor, limit=LISTED)
@@ -69,12 +74,16 @@ async def create_person(request: AnyRequest, deps: DepsParam, actor: ActorParam)
 
 
 @get("/people/options")
-async def person_options(request: AnyRequest, deps: DepsParam, actor: ActorParam) -> Template:
+async def person_options(
+    request: AnyRequest, deps: DepsParam, actor: ActorParam, limiter: LimiterParam
+) -> Template:
     """Search results as radio buttons or checkboxes for the form that asked (`for`)."""
     params = request.query_params
     mode = forms.text(params, "for")
     mode = mode if mode in OPTION_MODES else "member"
     q = forms.text(params, "q")[:100]
+    if q.strip():
+        await count_search(deps, limiter, actor)
     found = await directory.find_people(deps, actor, q, limit=10)
     organizations = (
         await directory.find_organizations(deps, actor, q, limit=5) if mode == "payer" else []

@@ -16,13 +16,21 @@ from adapters.web.auth import (
     signed_in_staff,
     start_session,
 )
+from adapters.web.directory.second_step import start_second_step
 from adapters.web.errors import safe_next
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action
 from adapters.web.kit.params import AnyRequest, DepsParam, HasherParam, QueryStr, WebParam
+from adapters.web.limits import (
+    LimiterParam,
+    count_failed,
+    refuse_failing_address,
+    refused_status,
+)
 from core.domain.shared.errors import DomainError, Forbidden
+from core.domain.shared.limits import SIGN_IN
 from core.services import directory
-from core.services.directory import auth
+from core.services.directory import auth, second_factor
 
 
 class SignInForm(msgspec.Struct, kw_only=True):
@@ -44,7 +52,7 @@ def _form_again(template: str) -> Any:
 
     async def again(refusal: Refusal) -> Response[Any]:
         context = {"values": refusal.values, "errors": refusal.errors}
-        return Template(template, context=context, status_code=422)
+        return Template(template, context=context, status_code=refused_status(refusal))
 
     return again
 
@@ -65,28 +73,39 @@ class SignIn(Controller):
 
     @post("/sign-in")
     async def sign_in(
-        self, request: AnyRequest, deps: DepsParam, hasher: HasherParam, web: WebParam
+        self,
+        request: AnyRequest,
+        deps: DepsParam,
+        hasher: HasherParam,
+        web: WebParam,
+        limiter: LimiterParam,
     ) -> Response[Any]:
         """Every failure costs one password check and says the same (see `auth.authenticate`)."""
         form = await request.form()
         typed = forms.read(form, SignInForm)
 
-        def done(signed_in: auth.SignedIn) -> Response[Any]:
+        async def run() -> tuple[auth.SignedIn, second_factor.SecondStep]:
+            await refuse_failing_address(request, deps, limiter, SIGN_IN, field="password")
+            try:
+                signed_in = await auth.authenticate(
+                    deps, hasher, typed.email[:254], typed.password[:1024], request_origin(request)
+                )
+            except auth.SignInFailed:
+                await count_failed(request, deps, limiter, SIGN_IN)
+                raise
+            step = await second_factor.second_step(
+                deps, signed_in.staff_id, web.second_factor_default
+            )
+            return signed_in, step
+
+        def done(result: tuple[auth.SignedIn, second_factor.SecondStep]) -> Response[Any]:
+            signed_in, step = result
+            if step is not second_factor.SecondStep.NONE:  # half signed in: a code is owed
+                return start_second_step(request, signed_in, step, web, typed.next)
             start_session(request, signed_in, web)
             return Redirect(path=safe_next(typed.next), status_code=303)
 
-        return await form_action(
-            form,
-            lambda: auth.authenticate(
-                deps,
-                hasher,
-                typed.email[:254],
-                typed.password[:1024],
-                origin=request_origin(request),
-            ),
-            done=done,
-            again=_form_again("directory/sign_in.html"),
-        )
+        return await form_action(form, run, done=done, again=_form_again("directory/sign_in.html"))
 
     @post("/sign-out")
     async def sign_out(self, request: AnyRequest, deps: DepsParam, web: WebParam) -> Redirect:

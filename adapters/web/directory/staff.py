@@ -14,13 +14,21 @@ from adapters.web.auth import StaffController, keep_session
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action, redirect_to
 from adapters.web.kit.forms import what
-from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, HasherParam, PathId, QueryStr
+from adapters.web.kit.params import (
+    ActorParam,
+    AnyRequest,
+    DepsParam,
+    HasherParam,
+    PathId,
+    QueryStr,
+    WebParam,
+)
 from core.domain.cases.access import StaffActor
 from core.domain.directory.parties import Licensure, StaffMember, StaffRole
 from core.domain.shared.errors import Forbidden, InvalidInput, NotFound
 from core.domain.shared.values import StaffId
 from core.services import directory
-from core.services.directory import auth
+from core.services.directory import auth, second_factor
 from core.services.shared.use_case import Deps
 
 
@@ -89,7 +97,10 @@ async def member_context(
 ) -> dict[str, Any]:
     """A staff member's page: their details, and whether they have accepted the invitation."""
     pending = not await auth.has_password(deps, member.id)
-    return await _context(deps, actor, values, errors, member=member, pending=pending, **more)
+    factor = await second_factor.status(deps, member.id, required_by_default=False)
+    return await _context(
+        deps, actor, values, errors, member=member, pending=pending, factor=factor, **more
+    )
 
 
 async def staff_list_context(
@@ -109,9 +120,12 @@ class StaffPages(StaffController):
     path = "/staff"
 
     @get("")
-    async def staff_list(self, deps: DepsParam, actor: ActorParam) -> Template:
+    async def staff_list(self, deps: DepsParam, actor: ActorParam, web: WebParam) -> Template:
         values = {"roles": [StaffRole.CLINICIAN.value], "licensure": Licensure.LICENSED.value}
         context = await _context(deps, actor, values, {})
+        context["factor_required"] = await second_factor.factor_required(
+            deps, web.second_factor_default
+        )
         return Template("directory/staff/list.html", context=context)
 
     @get("/{staff_id:uuid}")

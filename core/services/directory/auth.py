@@ -94,8 +94,10 @@ async def _authenticate(deps: Deps, hasher: PasswordHasher, email: str, password
     async with deps.uow() as uow:
         staff = await uow.staff.by_email(email) if email.strip() else None
         claimed = None
+        code_owed = False
         if staff is not None and staff.active:
             claimed = await uow.credentials.claim_attempt(staff.id, now, LOCKOUT_RULE)
+            code_owed = await uow.second_factors.get(staff.id) is not None
             await uow.commit()
     if claimed is None:
         await hasher.verify(await _dummy_hash(hasher), password)
@@ -104,7 +106,8 @@ async def _authenticate(deps: Deps, hasher: PasswordHasher, email: str, password
         raise SignInFailed(claimed.staff_id)
     new_hash = await hasher.hash(password) if hasher.needs_rehash(claimed.password_hash) else None
     async with deps.uow() as uow:
-        await uow.credentials.record_success(claimed.staff_id)
+        if not code_owed:  # else the code step clears the count: its guesses add up with these
+            await uow.credentials.record_success(claimed.staff_id)
         if new_hash is not None:
             await uow.credentials.rehash(claimed.staff_id, claimed.password_hash, new_hash)
         await uow.commit()

@@ -20,9 +20,7 @@ def _lee_form(world: World, **more: str) -> dict[str, str]:
     }
 
 
-def test_the_owner_sets_no_password_but_deactivating_signs_the_account_out(
-    signed_in, world: World
-):
+def test_the_owner_sets_no_password_but_deactivating_signs_the_account_out(signed_in, world: World):
     """A lost laptop: the owner cannot choose a password for Dr. Lee (nobody sets another
     person's), but deactivating the account ends its sessions at once."""
     lee = signed_in("lee")

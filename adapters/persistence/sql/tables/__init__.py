@@ -1,5 +1,11 @@
 """SQLAlchemy Core tables, one module per context, on one MetaData."""
 
+from adapters.persistence.sql.tables.accounts import (
+    account_policy,
+    rate_limits,
+    recovery_codes,
+    second_factors,
+)
 from adapters.persistence.sql.tables.cases import (
     case_billing,
     case_communication,
@@ -52,6 +58,7 @@ __all__ = [
     "NAME",
     "PHONE",
     "UtcDateTime",
+    "account_policy",
     "appointment_attendance",
     "appointment_codes",
     "appointment_providers",
@@ -76,7 +83,10 @@ __all__ = [
     "outbox",
     "people",
     "practice",
+    "rate_limits",
+    "recovery_codes",
     "scheduling_policy",
+    "second_factors",
     "series",
     "services",
     "sessions",

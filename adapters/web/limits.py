@@ -1,0 +1,45 @@
+"""Per-client-address limits at the anonymous doors (sign-in and its code, password reset,
+invitation links), counted in the shared store before the request's work is done. The address
+is the connection's peer as the server sees it (behind a reverse proxy, run uvicorn with
+`--proxy-headers` and `--forwarded-allow-ips` so that it is the client's)."""
+
+from __future__ import annotations
+
+from litestar.di import NamedDependency
+from litestar.params import SkipValidation
+
+from adapters.web.kit.form_action import Refusal
+from adapters.web.kit.params import AnyRequest
+from core.domain.shared.limits import Limit, TooManyRequests
+from core.ports.limits import RateLimiter
+from core.services.shared.limits import check_limit, count_failure, refuse_when_over
+from core.services.shared.use_case import Deps
+
+LimiterParam = NamedDependency[SkipValidation[RateLimiter]]
+
+
+def client_address(request: AnyRequest) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def limit_address(
+    request: AnyRequest, deps: Deps, limiter: RateLimiter, limit: Limit, field: str | None = None
+) -> None:
+    """`TooManyRequests` once this address made too many such requests in the window."""
+    await check_limit(limiter, deps.clock, limit, client_address(request), field=field)
+
+
+async def refuse_failing_address(
+    request: AnyRequest, deps: Deps, limiter: RateLimiter, limit: Limit, field: str | None = None
+) -> None:
+    """`TooManyRequests` once this address failed too often in the window."""
+    await refuse_when_over(limiter, deps.clock, limit, client_address(request), field=field)
+
+
+async def count_failed(request: AnyRequest, deps: Deps, limiter: RateLimiter, limit: Limit) -> None:
+    await count_failure(limiter, deps.clock, limit, client_address(request))
+
+
+def refused_status(refusal: Refusal) -> int:
+    """429 for a limit reached (with its "try again in N minutes"), else the refusal's own."""
+    return 429 if isinstance(refusal.error, TooManyRequests) else refusal.status
