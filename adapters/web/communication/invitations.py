@@ -153,7 +153,7 @@ class InvitationLink(Controller):
         typed = forms.read(form, ResetForm)
 
         async def run() -> object:
-            await limit_address(request, deps, limiter, INVITATION, field="password")
+            await limit_address(request, deps, limiter, INVITATION)
             if typed.password != typed.password_again:
                 raise InvalidInput("The two passwords differ.", field="password_again")
             return await invitations.accept_invitation(
