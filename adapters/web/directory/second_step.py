@@ -225,6 +225,7 @@ class OwnSecondFactor(StaffController):
         context = _enrolment_context(request, codes, await _email_of(deps, actor.id), {})
         context["action"] = "/account/second-factor"
         context["status"] = await factor.status(deps, actor.id, web.second_factor_default)
+        context["actor"] = actor
         return Template("directory/second_step/enrol.html", context=context)
 
     @post("")
@@ -252,11 +253,12 @@ class OwnSecondFactor(StaffController):
             context = _enrolment_context(request, codes, email, refusal.errors)
             context["action"] = "/account/second-factor"
             context["status"] = await factor.status(deps, actor.id, web.second_factor_default)
+            context["actor"] = actor
             return Template("directory/second_step/enrol.html", context=context, status_code=422)
 
         def done(shown: list[str]) -> Response[Any]:
             request.session.pop(ENROL_SECRET, None)
-            context = {"codes": shown, "next": f"/staff/{actor.id}"}
+            context = {"codes": shown, "next": f"/staff/{actor.id}", "actor": actor}
             return Template("directory/second_step/recovery_codes.html", context=context)
 
         return await form_action(form, run, done=done, again=again)
@@ -274,7 +276,7 @@ class OwnSecondFactor(StaffController):
             )
 
         def done(shown: list[str]) -> Response[Any]:
-            context = {"codes": shown, "next": f"/staff/{actor.id}"}
+            context = {"codes": shown, "next": f"/staff/{actor.id}", "actor": actor}
             return Template("directory/second_step/recovery_codes.html", context=context)
 
         return await form_action(
