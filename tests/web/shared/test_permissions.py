@@ -141,6 +141,26 @@ def test_staff_pages_everyone_reads_only_the_owner_changes(signed_in, world: Wor
     assert added.status_code == (303 if actor == "owner" else 403)
 
 
+# The account buttons of the staff page: the owner's only (invitations, reset links, the
+# second-factor policy and removing someone's factor); nobody sets another person's password.
+ACCOUNT_ROUTES = {
+    "reset-link": ("/staff/{kim}/reset-link", 303),
+    "resend-invitation": ("/staff/{kim}/invitation", 422),  # Kim has accepted already
+    "revoke-invitation": ("/staff/{kim}/invitation/revoke", 422),
+    "remove-factor": ("/staff/{kim}/second-factor/reset", 303),
+    "factor-policy": ("/staff/second-factor-policy", 303),
+    "password-of-another": ("/staff/{kim}/password", 403),
+}
+
+
+@pytest.mark.parametrize("route", ACCOUNT_ROUTES)
+@pytest.mark.parametrize("actor", [a for a in ACTORS if a != "kim"])
+def test_account_routes_are_the_owners_alone(signed_in, world: World, actor, route):
+    path, for_owner = ACCOUNT_ROUTES[route]
+    answer = signed_in(actor).post(path.format(kim=world.staff["kim"].id))
+    assert answer.status_code == (for_owner if actor == "owner" else 403)
+
+
 def test_owner_reads_clinical_records_when_the_practice_says_so():
     import asyncio
 
