@@ -51,6 +51,11 @@ class UpdateStaffForm(StaffForm, kw_only=True):
     active: bool = False
 
 
+class EmailChange(msgspec.Struct, kw_only=True):
+    email: str = ""
+    email_password: str = ""
+
+
 class PasswordChange(msgspec.Struct, kw_only=True):
     current_password: str = ""
     password: str = ""
@@ -203,3 +208,33 @@ class StaffPages(StaffController):
 
         done = redirect_to(f"/staff/{member.id}?password=changed")
         return await form_action(form, run, done=done, again=again)
+
+    @post("/{staff_id:uuid}/email")
+    async def change_own_email(
+        self,
+        request: AnyRequest,
+        deps: DepsParam,
+        actor: ActorParam,
+        hasher: HasherParam,
+        staff_id: PathId,
+    ) -> Response[Any]:
+        """A staff member changes the address they sign in with (nobody else can, once they
+        use the account), proving their password first."""
+        member = await find_member(deps, actor, StaffId(staff_id))
+        if member.id != actor.id:
+            raise Forbidden("You can change your own sign-in email only.")
+        form = await request.form()
+
+        async def run() -> None:
+            typed = forms.read(form, EmailChange)
+            await directory.change_own_email(
+                deps, hasher, actor, typed.email_password[:1024], typed.email[:254]
+            )
+
+        async def again(refusal: Refusal) -> Response[Any]:
+            context = await member_context(deps, actor, member, _values_of(member), {})
+            context["email_errors"] = refusal.errors
+            context["email_typed"] = {"email": refusal.values.get("email", "")}
+            return Template("directory/staff/page.html", context=context, status_code=422)
+
+        return await form_action(form, run, done=redirect_to(f"/staff/{member.id}"), again=again)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from core.domain.cases.access import (
     Actor,
@@ -19,7 +20,7 @@ from core.domain.shared.audit import AuditAction
 from core.domain.shared.errors import Forbidden, InvalidInput, NotFound
 from core.domain.shared.values import StaffId
 from core.ports import DirectoryStore, PasswordHasher, UnitOfWork
-from core.services.directory.auth import SignedIn
+from core.services.directory.auth import SignedIn, SignInFailed, sign_in
 from core.services.directory.listing import require_directory
 from core.services.shared.audit import audit_change
 from core.services.shared.use_case import Command, Deps
@@ -148,6 +149,50 @@ async def _check_owners_remain(
             )
 
 
+async def _check_email_is_theirs(
+    uow: DirectoryStore, actor: Actor, current: StaffMember, staff: StaffMember
+) -> None:
+    """The sign-in email of an account in use is its owner's to change: had the practice
+    owner changed it to a mailbox of hers, a reset link would have let her in as them."""
+    if staff.email == current.email:
+        return
+    if isinstance(actor, StaffActor) and actor.id == staff.id:
+        return
+    if await uow.credentials.get(staff.id) is not None:
+        raise InvalidInput(
+            f"{current.name} signs in with this address: only they can change it, on their "
+            "own staff page.",
+            field="email",
+        )
+
+
+async def change_own_email(
+    deps: Deps, hasher: PasswordHasher, actor: Actor, password: str, email: str
+) -> StaffMember:
+    """A staff member changes the address they sign in with, proving their password first
+    (failures count towards the lockout, as any sign-in)."""
+    if not isinstance(actor, StaffActor):
+        raise Forbidden("Only staff members have a sign-in email.")
+    async with deps.uow() as uow:
+        current = await uow.staff.get(actor.id)
+    if current is None:
+        raise NotFound("No such staff member.")
+    try:
+        await sign_in(deps, hasher, current.email, password)
+    except SignInFailed as failed:
+        failed.field = "email_password"
+        raise
+    async with deps.uow() as uow:
+        current = await uow.staff.get(actor.id)
+        if current is None:
+            raise NotFound("No such staff member.")
+        changed = replace(current, email=email)
+        await uow.staff.update(changed)
+        await uow.commit()
+    await audit_change(deps, actor, AuditAction.CHANGE, "staff", actor.id)
+    return changed
+
+
 async def update_staff(deps: Deps, actor: Actor, cmd: UpdateStaff) -> StaffMember:
     if not may_manage_staff(actor):
         raise Forbidden("Only the practice owner changes staff.")
@@ -156,6 +201,7 @@ async def update_staff(deps: Deps, actor: Actor, cmd: UpdateStaff) -> StaffMembe
         if current is None:
             raise NotFound("No such staff member.")
         staff = _staff(cmd.staff_id, cmd, cmd.version, cmd.active)
+        await _check_email_is_theirs(uow, actor, current, staff)
         await _check_owners_remain(uow, actor, current, staff)
         await _check_staff_links(uow, staff)
         await uow.staff.update(staff)

@@ -128,3 +128,36 @@ def test_the_owner_sends_a_reset_link_and_only_she_may(signed_in, world: World, 
     # Kim has a password: there is no invitation to resend.
     resend = owner.post(f"/staff/{kim}/invitation")
     assert resend.status_code == 422 and "send a reset link instead" in resend.text
+
+
+def test_the_owner_cannot_redirect_an_accounts_email_to_reset_it(
+    signed_in, world: World, container
+) -> None:
+    """Before: changing Dr. Lee's email to her own mailbox, then "send a reset link", would
+    have let the owner set his password. An account in use keeps its address unless its
+    owner changes it, proving their password."""
+    owner, lee = signed_in("owner"), signed_in("lee")
+    lee_id = world.staff["lee"].id
+    form = {
+        "name": "Dr. Lee",
+        "email": "ana.private@hearth.test",
+        "roles": ["clinician", "supervisor"],
+        "licensure": "licensed",
+        "active": "on",
+        "version": "0",
+    }
+    moved = owner.post(f"/staff/{lee_id}", form)
+    assert moved.status_code == 422 and "only they can change it" in moved.text
+    assert owner.post(f"/staff/{lee_id}", {**form, "email": world.email("lee")}).status_code == 303
+    # A pending invitation's address may still be corrected (and the invitation resent).
+    nia = _invite(owner)
+    fixed = {**NIA, "email": "nia.fixed@hearth.test", "active": "on", "version": "0"}
+    assert owner.post(f"/staff/{nia}", fixed).status_code == 303
+    # Dr. Lee changes his own, with his password.
+    page = f"/staff/{lee_id}/email"
+    assert owner.post(page, {"email": "x@hearth.test", "email_password": ""}).status_code == 403
+    wrong = lee.post(page, {"email": "lee.new@hearth.test", "email_password": "wrong"})
+    assert wrong.status_code == 422 and "do not match" in wrong.text
+    done = lee.post(page, {"email": "lee.new@hearth.test", "email_password": PASSWORD})
+    assert done.status_code == 303
+    assert "lee.new@hearth.test" in lee.get(f"/staff/{lee_id}").text
