@@ -31,11 +31,15 @@ class SignInFailed(DomainError):
         )
 
 
+PASSWORD_ONLY = "password"
+
+
 class SignedIn(msgspec.Struct, frozen=True, kw_only=True):
     """Who signed in, and the generation of their password (a session ends when it changes)."""
 
     staff_id: StaffId
     generation: int
+    code_owed: bool = False  # a second factor is enrolled: signed in only after its code
 
 
 # A real hash of no one's password, made once per hasher on first need: a sign-in that fails
@@ -51,7 +55,11 @@ async def _dummy_hash(hasher: PasswordHasher) -> str:
 
 
 async def _audit_sign_in(
-    deps: Deps, action: AuditAction, staff_id: StaffId | None, origin: Origin | None
+    deps: Deps,
+    action: AuditAction,
+    staff_id: StaffId | None,
+    origin: Origin | None,
+    what: str = AuditObject.STAFF,
 ) -> None:
     """An entry for a sign-in, a failed one (the staff member whose email was given, None for
     an unknown email; the email itself is not kept) or a sign-out."""
@@ -61,7 +69,7 @@ async def _audit_sign_in(
             at=deps.clock.now(),
             actor_id=staff_id,
             action=action,
-            object_type=AuditObject.STAFF,
+            object_type=what,
             object_id=staff_id,
             route=where.route,
             client_address=where.client_address,
@@ -85,7 +93,10 @@ async def authenticate(
     except SignInFailed as failed:
         await _audit_sign_in(deps, AuditAction.SIGN_IN_FAILED, failed.staff_id, origin)
         raise
-    await _audit_sign_in(deps, AuditAction.SIGN_IN, signed_in.staff_id, origin)
+    # With a code still owed, the entry is for the password only ("password"); the code step
+    # writes the sign-in itself ("second_factor").
+    what = PASSWORD_ONLY if signed_in.code_owed else AuditObject.STAFF
+    await _audit_sign_in(deps, AuditAction.SIGN_IN, signed_in.staff_id, origin, what)
     return signed_in
 
 
@@ -111,7 +122,7 @@ async def _authenticate(deps: Deps, hasher: PasswordHasher, email: str, password
         if new_hash is not None:
             await uow.credentials.rehash(claimed.staff_id, claimed.password_hash, new_hash)
         await uow.commit()
-    return SignedIn(staff_id=claimed.staff_id, generation=claimed.generation)
+    return SignedIn(staff_id=claimed.staff_id, generation=claimed.generation, code_owed=code_owed)
 
 
 async def sign_in(deps: Deps, hasher: PasswordHasher, email: str, password: str) -> StaffId:

@@ -5,6 +5,7 @@ out), never set or use one."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 
@@ -40,6 +41,13 @@ def _enrol(container, browser: Browser, path: str = "/account/second-factor") ->
     return secret, codes
 
 
+def _entries(container) -> list:
+    async def run() -> list:
+        return [entry async for entry in container.audit_log().walk()]
+
+    return asyncio.run(run())
+
+
 def _password(browser: Browser, world: World, who: str):
     browser.client.cookies.clear()
     return browser.sign_in(world.email(who))
@@ -57,6 +65,13 @@ def test_enrol_then_sign_in_with_a_code_that_passes_once(signed_in, world, conta
     done = browser.post("/sign-in/code", {"code": code})
     assert done.status_code == 303 and done.headers["location"] == "/cases"
     assert browser.get("/cases").status_code == 200
+    # The audit log tells the password from the sign-in: the code completes it.
+    entries = [
+        (e.record.object_type, e.record.action.value)
+        for e in _entries(container)
+        if e.record.actor_id == world.staff["kim"].id
+    ]
+    assert entries[-2:] == [("password", "sign_in"), ("second_factor", "sign_in")]
     # The same code again, within its 30 seconds: refused (seen over a shoulder, replayed).
     assert _password(browser, world, "kim").status_code == 303
     replay = browser.post("/sign-in/code", {"code": code})
