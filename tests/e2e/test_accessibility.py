@@ -56,6 +56,8 @@ SCREENS: dict[str, list[tuple[str, Callable[[Page], None]]]] = {
         ("new person", _open("/people/new")),
         ("organizations", _open("/organizations")),
         ("staff", _open("/staff")),
+        ("staff member", _first_link("/staff", "main td a[href^='/staff/']")),
+        ("two-step sign-in set-up", _open("/account/second-factor")),
         ("practice calendar", _open("/schedule?scope=practice")),
         ("audit log", _open("/audit")),
         ("settings: practice", _open("/settings/practice")),
