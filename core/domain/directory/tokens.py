@@ -1,6 +1,7 @@
 """Single-use, expiring links for a staff member's account: a password reset (asked for by the
-person, from the sign-in page) and, later, an invitation to set a first password. The link
-carries a random secret; only its hash is stored (core.domain.shared.secrets)."""
+person from the sign-in page, or mailed to them by the owner) and the invitation with which a
+new staff member sets their first password. The link carries a random secret; only its hash is
+stored (core.domain.shared.secrets)."""
 
 from __future__ import annotations
 

@@ -61,3 +61,20 @@ async def test_a_newer_link_ends_the_older_and_a_rollback_keeps_nothing(practice
     async with uow() as u:
         assert await u.staff_tokens.by_hash(f"{4:064x}") is None
         assert (await u.staff_tokens.by_hash(new.token_hash)).usable(later)
+
+
+async def test_a_revoked_link_stops_working_and_a_used_one_stays_used(practice, uow) -> None:
+    lee = await practice.staff("Dr. Lee", StaffRole.CLINICIAN)
+    open_one = token(lee.id, 7, TokenPurpose.INVITATION)
+    async with uow() as u:
+        await u.staff_tokens.add(open_one)
+        await u.commit()
+    revoked_at = START + timedelta(minutes=5)
+    async with uow() as u:
+        await u.staff_tokens.expire(lee.id, TokenPurpose.INVITATION, revoked_at)
+        await u.staff_tokens.expire(lee.id, TokenPurpose.PASSWORD_RESET, revoked_at)  # none
+        await u.commit()
+    async with uow() as u:
+        stored = await u.staff_tokens.by_hash(open_one.token_hash)
+    assert stored.expires_at == revoked_at and not stored.usable(revoked_at)
+    assert stored.usable(START)  # before the revocation it worked: nothing else changed
