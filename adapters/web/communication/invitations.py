@@ -4,6 +4,7 @@ The page the link opens has no staff guard: the invited person has no password y
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Response, get, post
@@ -16,6 +17,7 @@ from adapters.web.directory.staff import (
     find_member,
     member_context,
     staff_list_context,
+    values_of,
 )
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action, redirect_to
@@ -64,14 +66,14 @@ class StaffInvitations(StaffController):
         account_deps: AccountDepsParam,
         actor: ActorParam,
         staff_id: PathId,
-        action: Any,
+        action: Callable[[StaffId], Awaitable[None]],
         sent: str,
     ) -> Response[Any]:
         member = await find_member(account_deps, actor, StaffId(staff_id))
         form = await request.form()
 
         async def again(refusal: Refusal) -> Response[Any]:
-            values = {"version": str(member.version)}
+            values = values_of(member)
             context = await member_context(account_deps, actor, member, values, refusal.errors)
             return Template("directory/staff/page.html", context=context, status_code=422)
 

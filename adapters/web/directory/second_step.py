@@ -20,7 +20,12 @@ from litestar.response import Redirect, Template
 
 from adapters.web.auth import StaffController, request_origin, start_session
 from adapters.web.config import WebConfig
-from adapters.web.directory.staff import find_member, member_context, staff_list_context
+from adapters.web.directory.staff import (
+    find_member,
+    member_context,
+    staff_list_context,
+    values_of,
+)
 from adapters.web.errors import safe_next
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action, redirect_to
@@ -279,9 +284,7 @@ class OwnSecondFactor(StaffController):
             context = {"codes": shown, "next": f"/staff/{actor.id}", "actor": actor}
             return Template("directory/second_step/recovery_codes.html", context=context)
 
-        return await form_action(
-            form, run, done=done, again=_back_to_own_page(deps, actor, request)
-        )
+        return await form_action(form, run, done=done, again=_back_to_page(deps, actor, actor.id))
 
     @post("/off")
     async def off(
@@ -304,14 +307,16 @@ class OwnSecondFactor(StaffController):
             form,
             run,
             done=redirect_to(f"/staff/{actor.id}?factor=off"),
-            again=_back_to_own_page(deps, actor, request),
+            again=_back_to_page(deps, actor, actor.id),
         )
 
 
-def _back_to_own_page(deps: Deps, actor: StaffActor, request: AnyRequest) -> Any:
+def _back_to_page(deps: Deps, actor: StaffActor, staff_id: StaffId) -> Any:
+    """The staff member's page again, with why the factor's form was refused."""
+
     async def again(refusal: Refusal) -> Response[Any]:
-        member = await find_member(deps, actor, actor.id)
-        context = await member_context(deps, actor, member, {}, {})
+        member = await find_member(deps, actor, staff_id)
+        context = await member_context(deps, actor, member, values_of(member), {})
         context["factor_errors"] = refusal.errors
         return Template("directory/staff/page.html", context=context, status_code=422)
 
@@ -354,5 +359,5 @@ class StaffSecondFactor(StaffController):
             form,
             run,
             done=redirect_to(f"/staff/{who}?sent=factor"),
-            again=_back_to_own_page(deps, actor, request),
+            again=_back_to_page(deps, actor, who),
         )

@@ -62,7 +62,7 @@ class PasswordChange(msgspec.Struct, kw_only=True):
     password_again: str = ""
 
 
-def _values_of(member: StaffMember) -> dict[str, Any]:
+def values_of(member: StaffMember) -> dict[str, Any]:
     return {
         "name": member.name,
         "email": member.email,
@@ -143,7 +143,7 @@ class StaffPages(StaffController):
         sent: QueryStr = "",
     ) -> Template:
         member = await find_member(deps, actor, StaffId(staff_id))
-        context = await member_context(deps, actor, member, _values_of(member), {})
+        context = await member_context(deps, actor, member, values_of(member), {})
         context["password_changed"] = password == "changed"
         context["sent"] = sent
         return Template("directory/staff/page.html", context=context)
@@ -202,7 +202,7 @@ class StaffPages(StaffController):
             keep_session(request, generation)  # the other sessions end
 
         async def again(refusal: Refusal) -> Response[Any]:
-            context = await member_context(deps, actor, member, _values_of(member), {})
+            context = await member_context(deps, actor, member, values_of(member), {})
             context["password_errors"] = refusal.errors
             return Template("directory/staff/page.html", context=context, status_code=422)
 
@@ -232,7 +232,7 @@ class StaffPages(StaffController):
             )
 
         async def again(refusal: Refusal) -> Response[Any]:
-            context = await member_context(deps, actor, member, _values_of(member), {})
+            context = await member_context(deps, actor, member, values_of(member), {})
             context["email_errors"] = refusal.errors
             context["email_typed"] = {"email": refusal.values.get("email", "")}
             return Template("directory/staff/page.html", context=context, status_code=422)
