@@ -43,5 +43,5 @@ class Limit:
 SIGN_IN = Limit("sign_in", 30, timedelta(minutes=15))  # failed passwords and codes together
 PASSWORD_RESET = Limit("password_reset", 10, timedelta(hours=1))
 INVITATION = Limit("invitation", 20, timedelta(hours=1))  # links opened and invitations sent
-SEARCH = Limit("search", 120, timedelta(minutes=10))  # per account: type-ahead is a search
+SEARCH = Limit("search", 200, timedelta(minutes=10))  # per account: each (debounced) keystroke
 LONGEST = timedelta(hours=1)  # counters older than this are of no use any more
