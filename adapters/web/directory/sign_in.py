@@ -131,17 +131,24 @@ class SignIn(Controller):
         """Create the owner and their password, then sign them in. Refused once staff exist."""
         form = await request.form()
 
-        async def run() -> auth.SignedIn:
+        async def run() -> tuple[auth.SignedIn, second_factor.SecondStep]:
             if await directory.practice_has_staff(deps):
                 raise Forbidden("This practice is already set up. Sign in instead.")
             typed = forms.read(form, SetupForm)
             if typed.password != typed.password_again:
                 raise DomainError("The two passwords differ.", field="password_again")
-            return await directory.create_first_owner(
+            signed_in = await directory.create_first_owner(
                 deps, hasher, typed.name, typed.email, typed.password
             )
+            step = await second_factor.second_step(
+                deps, signed_in.staff_id, web.second_factor_default
+            )
+            return signed_in, step
 
-        def done(signed_in: auth.SignedIn) -> Response[Any]:
+        def done(result: tuple[auth.SignedIn, second_factor.SecondStep]) -> Response[Any]:
+            signed_in, step = result
+            if step is not second_factor.SecondStep.NONE:  # production: enrol before going on
+                return start_second_step(request, signed_in, step, web, "/cases")
             start_session(request, signed_in, web)
             return Redirect(path="/cases", status_code=303)
 

@@ -174,3 +174,30 @@ def test_turning_ones_own_factor_off_takes_a_code(signed_in, world, container):
     off = kim.post("/account/second-factor/off", {"code": _code(container, secret)})
     assert off.status_code == 303
     assert "Two-step sign-in is off." in kim.get(off.headers["location"]).text
+
+
+def test_in_production_the_first_owner_enrols_right_after_setup() -> None:
+    from dependency_injector import providers
+    from litestar.testing import TestClient
+
+    import bootstrap
+    from adapters.system.passwords import Argon2PasswordHasher
+
+    settings = bootstrap.Settings(
+        database_url="memory", environment="production", secret_key="k" * 32, worker="off"
+    )
+    container = bootstrap.make_container(settings)
+    container.password_hasher.override(providers.Object(Argon2PasswordHasher.fast()))
+    with TestClient(bootstrap.create_app(container), base_url="https://hearth.test") as client:
+        owner = Browser(client)
+        form = {
+            "name": "Dr. Ana Owner",
+            "email": "ana@hearth.test",
+            "password": "a long enough password",
+            "password_again": "a long enough password",
+        }
+        owner.client.get("/setup")
+        made = owner.post("/setup", form)
+        assert made.status_code == 303 and made.headers["location"] == "/sign-in/enrol"
+        assert owner.get("/cases").status_code in (302, 303, 401)
+        assert "The practice asks everyone" in owner.get("/sign-in/enrol").text
