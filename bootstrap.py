@@ -100,6 +100,7 @@ def message_bus(policy_of: PolicySource = DEFAULT_POLICY, timezone: str = "UTC")
         case_events.CaseOpened: [scheduling_booking.usual_service_at_opening],
         scheduling_events.AppointmentEvent: [scheduling_history.narrate],
         documentation_events.DiagnosisEvent: [documentation_history.narrate],
+        documentation_events.PlanEvent: [documentation_history.narrate_plan],
         billing_events.CodesConfirmed: [billing_history.narrate],
         scheduling_events.UpcomingSessionsCancelled: [
             scheduling_history.narrate_cancelled_upcoming
