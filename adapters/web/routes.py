@@ -15,6 +15,8 @@ from adapters.web.directory import people
 from adapters.web.directory.settings import PracticeSettings
 from adapters.web.directory.sign_in import SignIn
 from adapters.web.directory.staff import StaffPages
+from adapters.web.documentation.clinical import ClinicalRecordChanges
+from adapters.web.documentation.icd10 import Icd10Picker
 from adapters.web.scheduling.appointment import AppointmentPages
 from adapters.web.scheduling.booking import Booking
 from adapters.web.scheduling.calendar import CalendarPages
@@ -45,4 +47,6 @@ ROUTES: list[ControllerRouterHandler] = [
     feed,  # public by its secret: no staff guard
     AuditPages,
     UndeliveredPages,
+    ClinicalRecordChanges,
+    Icd10Picker,
 ]
