@@ -41,6 +41,7 @@ from adapters.system.clock import PracticeClock, SystemClock
 from adapters.system.ids import RandomIds
 from adapters.system.passwords import Argon2PasswordHasher
 from adapters.web.app import WebConfig, build_app
+from adapters.web.documentation.icd10 import warm_code_list
 from adapters.web.kit.params import DepsParam
 from adapters.web.request_log import RequestLog
 from core.domain.billing import events as billing_events
@@ -438,7 +439,7 @@ def create_app(container: Container) -> Litestar:
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         },
         session_store=session_store(container),
-        on_startup=[worker.start] if worker else [],
+        on_startup=[*([worker.start] if worker else []), warm_code_list],
         on_shutdown=[*([worker.stop] if worker else []), partial(close_database, container)],
     )
 

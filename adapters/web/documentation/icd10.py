@@ -4,6 +4,8 @@ Choosing a code puts it into the form's field with its description (htmx, no scr
 
 from __future__ import annotations
 
+import asyncio
+
 from litestar import get
 from litestar.response import Template
 
@@ -49,3 +51,9 @@ class Icd10Picker(StaffController):
             "prefix": forms.text(params, "prefix")[:20] or "dx-",
         }
         return render(request, "documentation/_code_field.html", context)
+
+
+async def warm_code_list() -> None:
+    """At start: read the code list in a thread (about half a second), so that the first
+    search answers at once and the start does not wait for it."""
+    asyncio.get_running_loop().run_in_executor(None, icd10.warm)
