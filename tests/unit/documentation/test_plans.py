@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, timedelta
+from uuid import uuid4
 
 import pytest
 
 from core.domain.cases.kinds import CaseKind
 from core.domain.directory.parties import StaffRole
+from core.domain.documentation.diagnoses import Diagnosis
 from core.domain.documentation.plans import PlanContent
 from core.domain.shared.errors import Forbidden, InvalidInput, NotFound, RecordNotAllowed
+from core.domain.shared.values import Period
 from core.services.documentation import diagnoses, plans
 from core.services.documentation.plans_due import plans_due_for_review
 from core.services.documentation.views.clinical_record import case_clinical
 from tests.support.practice import Practice
+from tests.support.stores import commit_without_handlers
 
 
 def write(case_id, person_id, review_on: date, **more) -> plans.WritePlan:
@@ -173,3 +177,22 @@ async def test_diagnoses_are_coded_from_the_list_with_one_primary(practice: Prac
         ("F41.1", True, "Generalized anxiety disorder"),
         ("F32.1", False, ""),
     ]
+
+
+async def test_a_diagnosis_recorded_before_the_code_list_shows_as_legacy(practice: Practice):
+    lee = await practice.staff("Dr. Lee")
+    ada = await practice.person("Ada Moss")
+    case_id = await practice.open(lee, CaseKind.INDIVIDUAL, ada)
+    old = Diagnosis(
+        uuid4(), case_id, ada, "F43.2", "adjustment, as typed then", Period(date(2025, 1, 1))
+    )
+    async with practice.deps.uow() as uow:
+        await uow.diagnoses.add(old)
+        await commit_without_handlers(uow)
+    [shown] = (await case_clinical(practice.deps, lee, case_id)).diagnoses
+    assert (shown.code, shown.description, shown.legacy) == (
+        "F43.2",
+        "adjustment, as typed then",
+        True,
+    )
+    assert shown.official == "Adjustment disorders"  # the category's name, beside the old text
