@@ -106,6 +106,9 @@ async def _change(
         again=again,
         sent=form,
         day_field=day_field,
+        # A stale draft or a second "sign" answers with the record as it is now, in place
+        # (htmx swaps 422 where the change was made), the message on top of the form.
+        conflict_status=422,
     )
 
 

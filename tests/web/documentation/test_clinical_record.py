@@ -88,14 +88,22 @@ def test_a_plan_is_written_signed_once_and_superseded(signed_in, world: World, l
     # A stale tab (version 0 after a save) is refused; the current one signs.
     saved = lee.post(url + "/plans", _plan(world, plan_id=plan_id, version="0"), htmx=True)
     assert saved.status_code == 200
-    stale = lee.post(f"{url}/plans/{plan_id}/sign", {"version": "0"}, htmx=True)
-    assert stale.status_code == 409
+    maya = str(world.people["maya"])
+    stale = lee.post(f"{url}/plans/{plan_id}/sign", {"version": "0", "person_id": maya}, htmx=True)
+    assert stale.status_code == 422 and "was changed by someone else" in stale.text
+    # Another tab's save of the old version: both versions shown, nothing overwritten.
+    other = lee.post(
+        url + "/plans", _plan(world, plan_id=plan_id, version="0", problems="Tab two"), htmx=True
+    )
+    assert other.status_code == 422 and "The draft as saved meanwhile" in other.text
+    assert "Tab two" in other.text and "Sleep &lt;b&gt;broken" in other.text
     signed = lee.post(f"{url}/plans/{plan_id}/sign", {"version": "1"}, htmx=True)
     assert signed.status_code == 200
     assert f"Signed by {world.staff['lee'].name}" in signed.text
     assert "content matches its signature" in signed.text and "SHA-256" in signed.text
-    twice = lee.post(f"{url}/plans/{plan_id}/sign", {"version": "1"}, htmx=True)
-    assert twice.status_code == 409  # a double click never signs twice
+    twice = lee.post(f"{url}/plans/{plan_id}/sign", {"version": "1", "person_id": maya}, htmx=True)
+    assert twice.status_code == 422  # a double click never signs twice
+    assert "signed and cannot change" in twice.text or "changed by someone else" in twice.text
     changed = lee.post(url + "/plans", _plan(world, plan_id=plan_id, version="2"), htmx=True)
     assert changed.status_code == 422 and "is signed and cannot change" in changed.text
     # The next version starts as a copy of the plan in force, and supersedes it when signed.
