@@ -44,6 +44,7 @@ from adapters.system.ids import RandomIds
 from adapters.system.passwords import Argon2PasswordHasher
 from adapters.system.totp import PyotpCodes
 from adapters.web.app import WebConfig, build_app
+from adapters.web.documentation.icd10 import warm_code_list
 from adapters.web.kit.params import DepsParam
 from adapters.web.request_log import RequestLog
 from core.domain.billing import events as billing_events
@@ -103,6 +104,7 @@ def message_bus(policy_of: PolicySource = DEFAULT_POLICY, timezone: str = "UTC")
         case_events.CaseOpened: [scheduling_booking.usual_service_at_opening],
         scheduling_events.AppointmentEvent: [scheduling_history.narrate],
         documentation_events.DiagnosisEvent: [documentation_history.narrate],
+        documentation_events.PlanEvent: [documentation_history.narrate_plan],
         billing_events.CodesConfirmed: [billing_history.narrate],
         scheduling_events.UpcomingSessionsCancelled: [
             scheduling_history.narrate_cancelled_upcoming
@@ -450,7 +452,7 @@ def create_app(container: Container) -> Litestar:
             "limiter": Provide(lambda: container.rate_limiter(), sync_to_thread=False),
         },
         session_store=session_store(container),
-        on_startup=[worker.start] if worker else [],
+        on_startup=[*([worker.start] if worker else []), warm_code_list],
         on_shutdown=[*([worker.stop] if worker else []), partial(close_database, container)],
     )
 

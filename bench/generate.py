@@ -60,6 +60,7 @@ from core.domain.communication.messages import DeliveryState, OutboundMessage
 from core.domain.directory.parties import Channel, Licensure, Organization, Person, StaffMember
 from core.domain.directory.parties import StaffRole as R
 from core.domain.documentation.diagnoses import Diagnosis
+from core.domain.documentation.plans import Goal, Objective, PlanContent, TreatmentPlan
 from core.domain.scheduling.appointments import (
     Appointment,
     AppointmentStatus,
@@ -217,6 +218,8 @@ class Practice:
         self.tier = tier
         self.today = today
         self.rng = random.Random(seed)
+        # Treatment plans draw from their own stream: adding them left every other row as it was.
+        self.plan_rng = random.Random(seed + 1)
         self.tz = ZoneInfo(TIMEZONE)
         self.rows = Rows()
         self.first_monday = today - timedelta(days=today.weekday(), weeks=PAST_WEEKS)
@@ -456,9 +459,13 @@ class Practice:
                         "error_reason": None,
                         "error_by": None,
                         "error_at": None,
+                        "is_primary": True,
+                        "version": 0,
                     }
                 ],
             )
+            if self.plan_rng.random() < 0.6:
+                self.plan(case, members[0].id, clinician.id, opened)
         providers = (clinician.id, co.id) if co else (clinician.id,)
         self.sessions(case, kind, providers, starts)
         if closes:
@@ -468,6 +475,50 @@ class Practice:
         self.rows.add(t.cases, [_case_values(case)])
         for child in CHILDREN:
             self.rows.add(child.table, child.to_rows(case))
+
+    def plan(self, case: Case, person_id: PersonId, clinician: StaffId, on: date) -> None:
+        """A signed treatment plan written when the case opened, reviewed every 90 days: the
+        older cases' plans are due for review, as in a practice that falls behind."""
+        content = PlanContent.of(
+            problems=("Presenting problem",),
+            goals=(
+                Goal("Reduce symptoms", (Objective("Score below cut-off", on + timedelta(60)),)),
+            ),
+            interventions=("Weekly sessions",),
+            review_on=on + timedelta(days=90),
+            written_on=on,
+        )
+        at = datetime(on.year, on.month, on.day, 9, tzinfo=UTC)
+        plan = TreatmentPlan.draft(
+            case,
+            id=uuid.UUID(int=self.plan_rng.getrandbits(128), version=4),
+            person_id=person_id,
+            content=content,
+            latest=None,
+            by=clinician,
+            at=at,
+        )
+        plan.sign(case, clinician, at)
+        assert plan.signature is not None
+        self.rows.add(
+            t.treatment_plans,
+            [
+                {
+                    "id": plan.id,
+                    "case_id": plan.case_id,
+                    "person_id": plan.person_id,
+                    "number": plan.number,
+                    "content": content.canonical(),
+                    "review_on": content.review_on,
+                    "written_by": clinician,
+                    "written_at": at,
+                    "signed_by": clinician,
+                    "signed_at": at,
+                    "signed_sha256": plan.signature.sha256,
+                    "version": 0,
+                }
+            ],
+        )
 
     def payers(self, case: Case, kind: CaseKind, members: list[Person], on: date) -> None:
         rng, first = self.rng, members[0].id

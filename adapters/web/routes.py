@@ -17,6 +17,8 @@ from adapters.web.directory.second_step import OwnSecondFactor, SecondStepPages,
 from adapters.web.directory.settings import PracticeSettings
 from adapters.web.directory.sign_in import SignIn
 from adapters.web.directory.staff import StaffPages
+from adapters.web.documentation.clinical import ClinicalRecordChanges
+from adapters.web.documentation.icd10 import Icd10Picker
 from adapters.web.scheduling.appointment import AppointmentPages
 from adapters.web.scheduling.booking import Booking
 from adapters.web.scheduling.calendar import CalendarPages
@@ -52,4 +54,6 @@ ROUTES: list[ControllerRouterHandler] = [
     SecondStepPages,  # no staff guard: half signed in, between the password and the code
     OwnSecondFactor,
     StaffSecondFactor,
+    ClinicalRecordChanges,
+    Icd10Picker,
 ]

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from adapters.cli.demo.loader import Loader, years_ago
 from adapters.cli.demo.staff import Team
 from core.domain.cases.case import CaseStatus
 from core.domain.cases.kinds import CaseKind
 from core.domain.cases.responsibilities import PayerKind
 from core.services import cases
+from core.services.documentation import plans
 
 
 async def teen(d: Loader, team: Team) -> None:
@@ -31,7 +34,40 @@ async def teen(d: Loader, team: Team) -> None:
     await d.helper(lee, case, claire, lucas)
     await d.hears(lee, case, lucas)
     await d.hears(lee, case, claire, invoices=True, portal_access=True)
-    await d.diagnose(lee, case, lucas, "F41.1", "Generalized anxiety disorder")
+    await d.diagnose(lee, case, lucas, "F41.1", "Generalized anxiety disorder", primary=True)
+    await d.diagnose(lee, case, lucas, "Z55.8", "")  # the code list's wording: school problems
+    d.ago(80)
+    # Signed with a review date now past: the demo shows a plan due for review.
+    await d.plan(
+        lee,
+        plans.WritePlan(
+            case_id=case,
+            person_id=lucas,
+            problems=["Worry most days, worse before tests", "Avoids school on test days"],
+            goals=[
+                plans.GoalInput(
+                    text="Attend school on test days",
+                    objectives=[
+                        plans.ObjectiveInput(
+                            text="Attends 4 of the next 5 test days (school record)",
+                            target_on=d.today - timedelta(days=20),
+                        )
+                    ],
+                ),
+                plans.GoalInput(
+                    text="Lower day-to-day worry",
+                    objectives=[
+                        plans.ObjectiveInput(
+                            text="GAD-7 below 10 on two checks in a row",
+                            target_on=d.today + timedelta(days=30),
+                        )
+                    ],
+                ),
+            ],
+            interventions=["CBT for anxiety, weekly", "Graded exposure to test situations"],
+            review_on=d.today - timedelta(days=10),
+        ),
+    )
 
 
 async def sam_individual(d: Loader, team: Team) -> None:

@@ -18,7 +18,7 @@ from core.ports import Clock, PasswordHasher
 from core.services import cases, directory
 from core.services import scheduling as sched
 from core.services.directory import auth
-from core.services.documentation import diagnoses
+from core.services.documentation import diagnoses, plans
 from core.services.shared.use_case import Deps
 
 DEMO_PASSWORD = "hearth-demo-2026"  # DEMO ONLY: shared by every demo sign-in, printed in clear
@@ -247,12 +247,29 @@ class Loader:
         )
 
     async def diagnose(
-        self, by: StaffActor, case_id: CaseId, person: PersonId, code: str, description: str
+        self,
+        by: StaffActor,
+        case_id: CaseId,
+        person: PersonId,
+        code: str,
+        description: str,
+        primary: bool = False,
     ) -> None:
         await diagnoses.add_diagnosis(
             self.deps,
             by,
             diagnoses.AddDiagnosis(
-                case_id=case_id, person_id=person, code=code, description=description
+                case_id=case_id,
+                person_id=person,
+                code=code,
+                description=description,
+                primary=primary,
             ),
+        )
+
+    async def plan(self, by: StaffActor, command: plans.WritePlan) -> None:
+        """A treatment plan version written and signed by `by` on the clock's day."""
+        written = await plans.write_plan(self.deps, by, command)
+        await plans.sign_plan(
+            self.deps, by, plans.SignPlan(case_id=command.case_id, plan_id=written.id)
         )

@@ -18,7 +18,10 @@ from adapters.persistence.memory.directory import (
     MemoryPracticeRepository,
     MemoryStaffRepository,
 )
-from adapters.persistence.memory.documentation import MemoryDiagnosisRepository
+from adapters.persistence.memory.documentation import (
+    MemoryDiagnosisRepository,
+    MemoryTreatmentPlanRepository,
+)
 from adapters.persistence.memory.scheduling import (
     SCHEDULING_TABLES,
     MemoryAppointmentRepository,
@@ -49,6 +52,8 @@ class MemoryUnitOfWork:
                 ("staff", "staff member"),
                 ("cases", "case"),
                 ("diagnoses", "diagnosis"),
+                ("treatment_plans", "treatment plan"),
+                ("treatment_plan_numbers", "treatment plan version"),
                 ("practice", "practice's details"),
                 ("locations", "location"),
                 ("scheduling_policy", "scheduling policy"),
@@ -62,6 +67,11 @@ class MemoryUnitOfWork:
         self.history = MemoryHistoryRepository(store)
         self.glances = MemoryCaseGlance(self._tables["appointments"])
         self.diagnoses = MemoryDiagnosisRepository(self._tables["diagnoses"])
+        self.plans = MemoryTreatmentPlanRepository(
+            self._tables["treatment_plans"],
+            self._tables["treatment_plan_numbers"],
+            self._tables["cases"],
+        )
         self.credentials = MemoryCredentialRepository(store.tables["credentials"])
         self.services = MemoryServiceRepository(self._tables["services"])
         self.appointments = MemoryAppointmentRepository(

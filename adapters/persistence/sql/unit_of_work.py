@@ -19,7 +19,10 @@ from adapters.persistence.sql.directory import (
     SqlPersonRepository,
     SqlStaffRepository,
 )
-from adapters.persistence.sql.documentation import SqlDiagnosisRepository
+from adapters.persistence.sql.documentation import (
+    SqlDiagnosisRepository,
+    SqlTreatmentPlanRepository,
+)
 from adapters.persistence.sql.history import SqlHistoryRepository
 from adapters.persistence.sql.practice import SqlPracticeRepository
 from adapters.persistence.sql.scheduling import SqlAppointmentRepository, SqlServiceRepository
@@ -54,6 +57,7 @@ class SqlUnitOfWork:
         self.history = SqlHistoryRepository(conn)
         self.glances = SqlCaseGlance(conn)
         self.diagnoses = SqlDiagnosisRepository(conn)
+        self.plans = SqlTreatmentPlanRepository(conn)
         self.credentials = SqlCredentialRepository(conn)
         self.services = SqlServiceRepository(conn)
         self.appointments = SqlAppointmentRepository(conn)
@@ -119,6 +123,7 @@ class SqlUnitOfWork:
             self.cases,
             self.appointments,
             self.diagnoses,
+            self.plans,
             self.services,
             self.practice,
             self.locations,

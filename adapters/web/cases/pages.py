@@ -1,4 +1,5 @@
-"""The case list, the case page, its clinical panel and its history."""
+"""The case list, the case page, its clinical panel and its history (the clinical record's own
+page is documentation's: `adapters/web/documentation/clinical.py`)."""
 
 from __future__ import annotations
 
@@ -141,29 +142,6 @@ class CasePages(StaffController):
         self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
     ) -> Template:
         return await case_panels(request, deps, actor, CaseId(case_id))
-
-    @get("/{case_id:uuid}/clinical")
-    async def clinical_panel(
-        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
-    ) -> Template:
-        """The clinical record on its own address: refused by the core for anyone who may not
-        read it, and for a case whose kind has none (consultation, workshop)."""
-        record = await clinical_record.case_clinical(deps, actor, CaseId(case_id))
-        context = {
-            "actor": actor,
-            "case": record.case,
-            "diagnoses": record.diagnoses,
-            "can": record.case.permissions,
-            "form": "",
-            "errors": {},
-            "values": {},
-        }
-        return render(
-            request,
-            "documentation/clinical.html",
-            context,
-            fragment="documentation/_diagnoses.html",
-        )
 
     @get("/{case_id:uuid}/history")
     async def case_history(

@@ -1,5 +1,8 @@
-"""Diagnoses: ICD-10 per participant of a psychotherapy case, valid for a period. Only kinds
-whose policy allows them may hold them; the documentation context owns them, not the case."""
+"""Diagnoses: ICD-10-CM per participant of a psychotherapy case, valid for a period, primary or
+secondary. Only kinds whose policy allows them may hold them; the documentation context owns
+them, not the case. A new diagnosis takes a complete code of the shipped code list and its
+description; diagnoses recorded before the list (free text under a code of the right shape) load
+as they were and show as legacy where their code is not in the list."""
 
 from __future__ import annotations
 
@@ -14,7 +17,9 @@ from core.domain.documentation.events import (
     DiagnosisAdded,
     DiagnosisEnded,
     DiagnosisEnteredInError,
+    DiagnosisRanked,
 )
+from core.domain.documentation.icd10 import Icd10Catalog, catalog
 from core.domain.shared.errors import InvalidInput, InvariantViolation
 from core.domain.shared.events import EventLog
 from core.domain.shared.values import CaseId, Period, PersonId, StaffId, clean_text
@@ -59,6 +64,7 @@ class Diagnosis:
     description: str
     period: Period
     entered_in_error: EnteredInError | None = None
+    primary: bool = False  # the main diagnosis of this participant; the others are secondary
     version: int = 0
     events: EventLog = field(default_factory=EventLog, init=False, repr=False, compare=False)
 
@@ -76,15 +82,28 @@ class Diagnosis:
         code: str,
         description: str,
         period: Period,
+        primary: bool = False,
+        codes: Icd10Catalog | None = None,
     ) -> Diagnosis:
-        """A new diagnosis of a participant of `case`, whose kind must allow diagnoses."""
+        """A new diagnosis of a participant of `case`, whose kind must allow diagnoses, with a
+        complete code of the list (`codes`, the shipped one unless a test gives another).
+        `description` is the clinician's own wording; empty, the list's description."""
         case.policy.require(RecordType.DIAGNOSIS)
         case.require_open()
         if not case.ever_member(person_id):
             raise InvalidInput(
                 "A diagnosis belongs to a participant of this case.", field="person_id"
             )
-        diagnosis = cls(id, case.id, person_id, code, description, period)
+        entry = (codes or catalog()).require_billable(code)
+        diagnosis = cls(
+            id,
+            case.id,
+            person_id,
+            entry.code,
+            description.strip() or entry.description,
+            period,
+            primary=primary,
+        )
         diagnosis.events.record(
             DiagnosisAdded(
                 case_id=case.id, diagnosis_id=id, person_id=person_id, code=diagnosis.code
@@ -107,6 +126,21 @@ class Diagnosis:
         self.period = self.period.ended_on(on)
         self.events.record(
             DiagnosisEnded(case_id=self.case_id, diagnosis_id=self.id, code=self.code, on=on)
+        )
+
+    def rank_as(self, case: Case, primary: bool) -> None:
+        """Make this the participant's primary diagnosis, or a secondary one (the use case
+        makes the participant's other running primary secondary in the same change)."""
+        self._check_change(case)
+        if self.period.end is not None:
+            raise InvariantViolation("This diagnosis has ended.")
+        if self.primary == primary:
+            return
+        self.primary = primary
+        self.events.record(
+            DiagnosisRanked(
+                case_id=self.case_id, diagnosis_id=self.id, code=self.code, primary=primary
+            )
         )
 
     def enter_in_error(self, case: Case, reason: str, by: StaffId | None, at: datetime) -> None:

@@ -36,6 +36,7 @@ class AuditObject(StrEnum):
     CASE = "case"
     CASE_HISTORY = "case_history"
     CLINICAL_RECORD = "clinical_record"
+    TREATMENT_PLAN = "treatment_plan"  # one version of a plan opened on its own page
     CASE_SCHEDULE = "case_schedule"
     PERSON = "person"
     APPOINTMENT = "appointment"

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 from uuid import UUID
 
-from core.domain.cases.access import Actor, Permission, require
+from core.domain.cases.access import Actor
 from core.domain.cases.case import Case
 from core.domain.documentation.diagnoses import Diagnosis
 from core.domain.shared.errors import NotFound
 from core.domain.shared.values import CaseId, Period, PersonId
 from core.ports import UnitOfWork
-from core.services.cases.changes import actor_staff_id, load_case, on_behalf_for
+from core.services.cases.changes import actor_staff_id
 from core.services.cases.lookups import person_names
-from core.services.shared.bus import commit
+from core.services.documentation.clinical_writes import write_clinical
 from core.services.shared.use_case import Command, Deps
 
 
@@ -25,24 +24,16 @@ class AddDiagnosis(Command, frozen=True, kw_only=True):
     description: str = ""
     from_day: date | None = None
     to_day: date | None = None
+    primary: bool = False
 
 
-async def _write_clinical(
-    deps: Deps,
-    actor: Actor,
-    case_id: CaseId,
-    write: Callable[[Case, UnitOfWork], Awaitable[Diagnosis]],
-) -> Diagnosis:
-    """Load the case, check the actor writes its clinical record, write, commit."""
-    async with deps.uow() as uow:
-        case = await load_case(uow, case_id)
-        require(actor, case, deps.clock.today(), Permission.WRITE_CLINICAL)
-        diagnosis = await write(case, uow)
-        # The case was an ordinary read: writing its version makes a close committed meanwhile
-        # a conflict, as for every other change of the case.
-        await uow.cases.update(case)
-        await commit(deps, uow, actor, on_behalf_of=on_behalf_for(deps, actor, case))
-    return diagnosis
+async def _demote_primary(uow: UnitOfWork, case: Case, keep: Diagnosis) -> None:
+    """One primary diagnosis per participant: the one that was primary becomes secondary."""
+    for other in await uow.diagnoses.for_cases([case.id]):
+        running = other.primary and other.period.end is None
+        if running and other.id != keep.id and other.person_id == keep.person_id:
+            other.rank_as(case, primary=False)
+            await uow.diagnoses.update(other)
 
 
 async def add_diagnosis(deps: Deps, actor: Actor, cmd: AddDiagnosis) -> Diagnosis:
@@ -55,11 +46,14 @@ async def add_diagnosis(deps: Deps, actor: Actor, cmd: AddDiagnosis) -> Diagnosi
             code=cmd.code,
             description=cmd.description,
             period=Period(cmd.from_day or deps.clock.today(), cmd.to_day),
+            primary=cmd.primary,
         )
+        if diagnosis.primary:
+            await _demote_primary(uow, case, diagnosis)
         await uow.diagnoses.add(diagnosis)
         return diagnosis
 
-    return await _write_clinical(deps, actor, cmd.case_id, write)
+    return await write_clinical(deps, actor, cmd.case_id, write)
 
 
 async def _of_case(uow: UnitOfWork, case: Case, diagnosis_id: UUID) -> Diagnosis:
@@ -82,7 +76,28 @@ async def end_diagnosis(deps: Deps, actor: Actor, cmd: EndDiagnosis) -> Diagnosi
         await uow.diagnoses.update(diagnosis)
         return diagnosis
 
-    return await _write_clinical(deps, actor, cmd.case_id, write)
+    return await write_clinical(deps, actor, cmd.case_id, write)
+
+
+class RankDiagnosis(Command, frozen=True, kw_only=True):
+    case_id: CaseId
+    diagnosis_id: UUID
+    primary: bool = True
+
+
+async def rank_diagnosis(deps: Deps, actor: Actor, cmd: RankDiagnosis) -> Diagnosis:
+    """Make a diagnosis the participant's primary one (the former primary becomes secondary),
+    or a secondary one."""
+
+    async def write(case: Case, uow: UnitOfWork) -> Diagnosis:
+        diagnosis = await _of_case(uow, case, cmd.diagnosis_id)
+        diagnosis.rank_as(case, cmd.primary)
+        if diagnosis.primary:
+            await _demote_primary(uow, case, diagnosis)
+        await uow.diagnoses.update(diagnosis)
+        return diagnosis
+
+    return await write_clinical(deps, actor, cmd.case_id, write)
 
 
 class MarkDiagnosisEnteredInError(Command, frozen=True, kw_only=True):
@@ -100,4 +115,4 @@ async def mark_diagnosis_entered_in_error(
         await uow.diagnoses.update(diagnosis)
         return diagnosis
 
-    return await _write_clinical(deps, actor, cmd.case_id, write)
+    return await write_clinical(deps, actor, cmd.case_id, write)

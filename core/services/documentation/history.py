@@ -8,6 +8,11 @@ from core.domain.documentation.events import (
     DiagnosisEnded,
     DiagnosisEnteredInError,
     DiagnosisEvent,
+    DiagnosisRanked,
+    PlanDrafted,
+    PlanEvent,
+    PlanRevised,
+    PlanSigned,
 )
 from core.services.shared.bus import HandlerContext
 
@@ -21,9 +26,30 @@ async def narrate(event: DiagnosisEvent, ctx: HandlerContext) -> None:
         case DiagnosisEnded():
             summary = f"Diagnosis {event.code} ended on {event.on.isoformat()}."
             action = "diagnosis_ended"
+        case DiagnosisRanked():
+            rank = "primary" if event.primary else "secondary"
+            summary, action = f"Diagnosis {event.code} made {rank}.", "diagnosis_ranked"
         case DiagnosisEnteredInError():
             summary = f"Diagnosis {event.code} marked as entered in error: {event.reason}"
             action = "diagnosis_entered_in_error"
+        case _:
+            return
+    ctx.narrate(event, event.case_id, action, summary, clinical=True)
+
+
+async def narrate_plan(event: PlanEvent, ctx: HandlerContext) -> None:
+    """A plan's lines name the participant and the version, never its content."""
+    person = await ctx.uow.people.get(event.person_id)
+    who = person.display_name if person else "a participant"
+    match event:
+        case PlanDrafted():
+            summary = f"Treatment plan version {event.number} for {who} started."
+            action = "plan_drafted"
+        case PlanRevised():
+            return  # a draft saved again is not news in the case's history
+        case PlanSigned():
+            summary = f"Treatment plan version {event.number} for {who} signed."
+            action = "plan_signed"
         case _:
             return
     ctx.narrate(event, event.case_id, action, summary, clinical=True)

@@ -85,3 +85,25 @@ async def test_a_diagnosis_ended_meanwhile_is_not_ended_again(uow: UnitOfWorkFac
     async with uow() as u:
         stored = await u.diagnoses.get(first_dx.id)
     assert stored is not None and stored.period == Period(D, D + timedelta(days=3))
+
+
+async def test_a_diagnosis_rank_is_stored_and_a_stale_change_refused(
+    uow: UnitOfWorkFactory, world: World
+):
+    case, first_dx, _ = await _diagnosed(uow, world)
+    one, two = uow(), uow()
+    async with one, two:
+        a = await one.diagnoses.get(first_dx.id)
+        b = await two.diagnoses.get(first_dx.id)
+        assert a is not None and b is not None and not a.primary
+        a.rank_as(case, primary=True)
+        await one.diagnoses.update(a)
+        await commit_without_handlers(one)
+        b.end(case, D + timedelta(days=2))
+        with pytest.raises(ConcurrencyConflict):
+            await two.diagnoses.update(b)
+            await commit_without_handlers(two)
+    async with uow() as u:
+        stored = await u.diagnoses.get(first_dx.id)
+        assert stored is not None and stored.primary and stored.period.end is None
+        assert stored.version == 1

@@ -21,7 +21,12 @@ from core.services import directory
 from core.services.cases import views as case_views
 from core.services.directory import auth
 from core.services.documentation import diagnoses
-from core.services.documentation.views.clinical_record import DiagnosisView, case_diagnoses
+from core.services.documentation.plans_due import plans_due_for_review
+from core.services.documentation.views.clinical_record import (
+    DiagnosisView,
+    case_clinical,
+    case_diagnoses,
+)
 from core.services.shared.use_case import Deps
 
 HASHER = Argon2PasswordHasher.fast()
@@ -300,3 +305,17 @@ async def test_the_demo_practice_has_its_settings_saved_through_the_settings_use
         s for s in await sched.list_services(d.deps, owner) if s.name.startswith("Couple")
     )
     assert (str(couple.late_cancel_fee), str(couple.no_show_fee)) == ("85.00", "170.00")
+
+
+async def test_the_teen_has_coded_diagnoses_and_a_signed_plan_due_for_review(d: Demo):
+    lee = await d.actor(LEE)
+    record = await case_clinical(d.deps, lee, d.practice.cases["teen"])
+    assert [(dx.code, dx.primary, dx.legacy) for dx in record.diagnoses] == [
+        ("F41.1", True, False),
+        ("Z55.8", False, False),
+    ]
+    [lucas] = record.plans
+    assert lucas.in_force is not None and lucas.in_force.intact
+    assert lucas.in_force.due_for_review and lucas.draft is None
+    due = await plans_due_for_review(d.deps, lee, lee.id)
+    assert [(p.name, p.days_overdue) for p in due] == [("Lucas Bennett", 10)]

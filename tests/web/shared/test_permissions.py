@@ -19,7 +19,22 @@ ROUTES = {
     "rename": ("POST", "/name", {"name": "Renamed"}),
     "assign": ("POST", "/staff", {"duty": "co_therapist", "staff_id": "{kim}"}),
     "payer": ("POST", "/payers", {"payer": "person:{member}", "covers": "{member}"}),
-    "diagnosis": ("POST", "/diagnoses", {"person_id": "{member}", "code": "F43.2"}),
+    "diagnosis": ("POST", "/diagnoses", {"person_id": "{member}", "code": "F43.23"}),
+    "clinical_diagnosis": (
+        "POST",
+        "/clinical/diagnoses",
+        {"person_id": "{member}", "code": "F41.1", "primary": "on"},
+    ),
+    "plan": (
+        "POST",
+        "/clinical/plans",
+        {
+            "person_id": "{member}",
+            "problems": "Sleep",
+            "goal-1": "Sleep",
+            "review_on": "2099-01-01",
+        },
+    ),
 }
 
 # Lee treats the couple; Pat administers for Lee; the owner does not read clinical records
@@ -32,6 +47,8 @@ COUPLE = {
     "assign": dict(owner=OK, lee=OK, kim=404, ash=404, pat=403),
     "payer": dict(owner=OK, lee=OK, kim=404, ash=404, pat=OK),
     "diagnosis": dict(owner=403, lee=OK, kim=404, ash=404, pat=403),
+    "clinical_diagnosis": dict(owner=403, lee=OK, kim=404, ash=404, pat=403),
+    "plan": dict(owner=403, lee=OK, kim=404, ash=404, pat=403),
 }
 # Ash (an associate) treats the family; Lee is Ash's default supervisor: he reads it, clinical
 # records included, and changes nothing. Pat supports Lee only.
@@ -43,6 +60,8 @@ FAMILY = {
     "assign": dict(owner=OK, lee=403, kim=404, ash=OK, pat=404),
     "payer": dict(owner=OK, lee=403, kim=404, ash=OK, pat=404),
     "diagnosis": dict(owner=403, lee=403, kim=404, ash=OK, pat=404),
+    "clinical_diagnosis": dict(owner=403, lee=403, kim=404, ash=OK, pat=404),
+    "plan": dict(owner=403, lee=403, kim=404, ash=OK, pat=404),
 }
 CASES = [
     pytest.param(case, route, actor, table[route][actor], id=f"{case}-{route}-{actor}")
@@ -186,7 +205,7 @@ def test_owner_reads_clinical_records_when_the_practice_says_so():
         assert "Diagnoses" in owner.get(url).text
         # Reading is not treating: writing stays with the case's clinicians.
         refused = owner.post(
-            url + "/diagnoses", {"person_id": str(world.people["maya"]), "code": "F43.2"}
+            url + "/diagnoses", {"person_id": str(world.people["maya"]), "code": "F43.23"}
         )
         assert refused.status_code == 403
 
@@ -201,3 +220,57 @@ def test_only_staff_who_manage_a_persons_case_see_the_edit_form(signed_in, world
     assert reader.status_code == 200 and "Edit details" not in reader.text
     refused = lee.post(ada, {"legal_name": "Ada Changed", "version": "0"})
     assert refused.status_code == 403
+
+
+# A treatment plan's own routes, on a plan Lee wrote for Maya in the couple: reading a version
+# follows the clinical record (the owner and the administrator never see it), signing is
+# writing. The code list is public reference data: every staff member may search it.
+PLAN_ROUTES = {
+    "plan_version": dict(owner=403, lee=OK, kim=404, ash=404, pat=403),
+    "plan_sign": dict(owner=403, lee=OK, kim=404, ash=404, pat=403),
+    "icd10": dict(owner=OK, lee=OK, kim=OK, ash=OK, pat=OK),
+    "icd10_pick": dict(owner=OK, lee=OK, kim=OK, ash=OK, pat=OK),
+}
+
+
+@pytest.mark.parametrize(
+    ("route", "actor", "expected"),
+    [
+        pytest.param(route, actor, table[actor], id=f"{route}-{actor}")
+        for route, table in PLAN_ROUTES.items()
+        for actor in ACTORS
+    ],
+)
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_plan_and_code_list_routes(signed_in, world: World, route, actor, expected, htmx):
+    url = f"/cases/{world.cases['couple']}/clinical"
+    lee = signed_in("lee")
+    written = lee.post(
+        url + "/plans",
+        {
+            "person_id": str(world.people["maya"]),
+            "problems": "Secret problem words",
+            "goal-1": "Secret goal words",
+            "review_on": "2099-01-01",
+        },
+        htmx=True,
+    )
+    assert written.status_code == 200, written.text[:500]
+    plan_id = written.text.split("/clinical/plans/")[1].split("/sign")[0]
+    browser = signed_in(actor)
+    if route == "plan_version":
+        response = browser.get(f"{url}/plans/{plan_id}", htmx=htmx)
+    elif route == "plan_sign":
+        response = browser.post(f"{url}/plans/{plan_id}/sign", {"version": "0"}, htmx=htmx)
+    elif route == "icd10":
+        response = browser.get("/icd10?q=generalized+anxiety", htmx=htmx)
+    else:
+        response = browser.get("/icd10/pick?code=F41.1", htmx=htmx)
+    if expected == OK and route == "plan_sign" and not htmx:
+        assert response.status_code == 303, response.text[:500]
+    else:
+        assert response.status_code == expected, response.text[:500]
+    if expected != OK:
+        assert "Secret" not in response.text and "Maya" not in response.text
+    if route.startswith("icd10") and expected == OK:
+        assert "F41.1" in response.text

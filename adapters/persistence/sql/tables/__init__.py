@@ -38,7 +38,7 @@ from adapters.persistence.sql.tables.directory import (
     staff_supports,
     staff_tokens,
 )
-from adapters.persistence.sql.tables.documentation import case_diagnoses
+from adapters.persistence.sql.tables.documentation import case_diagnoses, treatment_plans
 from adapters.persistence.sql.tables.scheduling import (
     appointment_attendance,
     appointment_codes,
@@ -94,4 +94,5 @@ __all__ = [
     "staff_roles",
     "staff_supports",
     "staff_tokens",
+    "treatment_plans",
 ]
