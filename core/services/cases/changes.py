@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from core.domain.cases.access import Actor, Permission, StaffActor, require, working_for
 from core.domain.cases.case import Case
-from core.domain.shared.errors import NotFound
+from core.domain.shared.errors import ConcurrencyConflict, NotFound
 from core.domain.shared.values import CaseId, StaffId
 from core.ports import UnitOfWork
 from core.services.shared.bus import commit
@@ -39,14 +39,19 @@ async def change_case(
     case_id: CaseId,
     permission: Permission | Callable[[Case], Permission],
     change: CaseChange,
+    read_version: int | None = None,
 ) -> Case:
     """Load, authorize, change and commit: the steps every case use case shares. The case
     records what happened; its history is written from those events. `permission` may depend
-    on the loaded case (ending a duty needs that duty's permission)."""
+    on the loaded case (ending a duty needs that duty's permission). `read_version`: the
+    version an edit form was read at; a case changed since is refused (`ConcurrencyConflict`),
+    never overwritten blindly (None: no form, as a script changing the case as it is)."""
     async with deps.uow() as uow:
         case = await load_case(uow, case_id)
         needed = permission(case) if callable(permission) else permission
         require(actor, case, deps.clock.today(), needed)
+        if read_version is not None and read_version != case.version:
+            raise ConcurrencyConflict("This case")
         await change(case, uow)
         await uow.cases.update(case)
         await commit(deps, uow, actor, on_behalf_of=on_behalf_for(deps, actor, case))

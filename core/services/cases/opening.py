@@ -124,37 +124,40 @@ async def _represent(
 class RenameCase(Command, frozen=True, kw_only=True):
     case_id: CaseId
     name: str
+    version: int | None = None  # the case's, as the form was read (see `change_case`)
 
 
 async def rename_case(deps: Deps, actor: Actor, cmd: RenameCase) -> Case:
     async def change(case: Case, _: UnitOfWork) -> None:
         case.rename(cmd.name)
 
-    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
+    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change, cmd.version)
 
 
 class SetCapacity(Command, frozen=True, kw_only=True):
     case_id: CaseId
     capacity: int | None
+    version: int | None = None
 
 
 async def set_capacity(deps: Deps, actor: Actor, cmd: SetCapacity) -> Case:
     async def change(case: Case, _: UnitOfWork) -> None:
         case.set_capacity(cmd.capacity)
 
-    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
+    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change, cmd.version)
 
 
 class ChangeStatus(Command, frozen=True, kw_only=True):
     case_id: CaseId
     status: CaseStatus
+    version: int | None = None
 
 
 async def change_status(deps: Deps, actor: Actor, cmd: ChangeStatus) -> Case:
     async def change(case: Case, _: UnitOfWork) -> None:
         case.change_status(cmd.status)
 
-    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
+    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change, cmd.version)
 
 
 class CloseCase(Command, frozen=True, kw_only=True):
