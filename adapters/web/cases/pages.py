@@ -92,6 +92,24 @@ def stale_rows(case: case_views.CaseOverview, form: str, typed: dict[str, Any]) 
     return conflict_rows(saved, {field: _shown(field, typed.get(field))}, {field: label})
 
 
+def stale_end_rows(case: case_views.CaseOverview, form: str, typed: dict[str, Any]) -> list:
+    """A stale correction of a membership's last day: the day saved now next to the typed."""
+    membership = form.partition(":")[2]
+    member = next(
+        (
+            m
+            for m in (*case.members_now, *case.members_before)
+            if str(m.membership_id) == membership
+        ),
+        None,
+    )
+    if member is None:
+        return []
+    saved = member.left_on.isoformat() if member.left_on else ""
+    label = f"Last day of {member.name}"
+    return conflict_rows({"left_on": saved}, {"left_on": typed.get("left_on")}, {"left_on": label})
+
+
 async def case_panels(
     request: AnyRequest,
     deps: Deps,
@@ -103,8 +121,11 @@ async def case_panels(
     """The case page (its panels for htmx), with the form that was just refused, if any."""
     page = await case_views.case_page(deps, actor, case_id)
     conflict = None
-    if refusal is not None and refusal.conflict and form in EDITED_FIELDS:
-        conflict = stale_rows(page.overview, form, refusal.values)
+    if refusal is not None and refusal.conflict:
+        if form in EDITED_FIELDS:
+            conflict = stale_rows(page.overview, form, refusal.values)
+        elif form.startswith("member_end_date:"):
+            conflict = stale_end_rows(page.overview, form, refusal.values)
     context = {
         "actor": actor,
         "page": page,

@@ -94,3 +94,26 @@ def test_status_and_capacity_from_a_stale_page_are_refused(
     assert "Someone else changed this case while you were editing" in stale.text
     assert f"<td>{shown[0]}</td><td>{shown[1]}</td>" in stale.text
     assert _read(stale.text, form)["version"] == str(int(read["version"]) + 1)
+
+
+def test_a_last_day_corrected_from_a_stale_page_is_refused(signed_in, world: World):
+    url = f"/cases/{world.cases['couple']}"
+    lee, other_tab = signed_in("lee"), signed_in("lee")
+    page = lee.get(url).text
+    membership = re.search(
+        r'/members/([0-9a-f-]{36})/end" hx-post[^>]*aria-label="End membership of Sam', page
+    )
+    assert membership is not None
+    ended = lee.post(f"{url}/members/{membership.group(1)}/end", {"left_on": "2026-01-06"})
+    assert ended.status_code == 303
+    page = lee.get(url).text
+    path = f"{url}/members/{membership.group(1)}/end-date"
+    form = page[page.index(f'action="{path}"') :]
+    found = re.search(r'name="version" value="(\d+)">\s*<input[^>]*value="([^"]*)"', form)
+    assert found is not None and found.group(2) == "2026-01-06"
+    read = {"version": found.group(1), "was": found.group(2)}
+    assert other_tab.post(path, {"left_on": "2026-01-07", **read}).status_code == 303
+    stale = lee.post(path, {"left_on": "2026-01-05", **read}, htmx=True)
+    assert stale.status_code == 422, stale.text[:400]
+    assert "Someone else changed this case while you were editing" in stale.text
+    assert "<td>2026-01-07</td><td>2026-01-05</td>" in stale.text
