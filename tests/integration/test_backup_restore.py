@@ -189,3 +189,18 @@ async def _tables(url: str) -> int:
             return len(await conn.run_sync(lambda c: sa.inspect(c).get_table_names()))
     finally:
         await engine.dispose()
+
+
+def test_an_unreachable_database_is_one_clear_line_not_a_traceback(
+    adapter: str, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+):
+    missing = (
+        f"sqlite+aiosqlite:///{tmp_path / 'nowhere.db'}"
+        if adapter == "sqlite"
+        else "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"
+    )
+    monkeypatch.setenv("HEARTH_DATABASE_URL", missing)
+    assert main(["backup", str(tmp_path / "b")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("hearth backup: ") and "Traceback" not in err
+    assert not (tmp_path / "b").exists()  # no half backup left behind

@@ -113,8 +113,35 @@ def dialect_of(database_url: str) -> str:
     return make_url(async_url(database_url)).get_backend_name()
 
 
+def _unreachable(exc: Exception) -> BackupError:
+    """A database that cannot be reached or read, as one line (no statement, no parameters)."""
+    cause = getattr(exc, "orig", None) or exc
+    text = str(cause).strip()
+    first = text.splitlines()[0] if text else ""
+    return BackupError(f"The database cannot be used ({type(cause).__name__}): {first}")
+
+
 async def backup(database_url: str, target: Path) -> Manifest:
     """Copy the practice at `database_url` into the new directory `target`."""
+    try:
+        return await _backup(database_url, target)
+    except BackupError:
+        raise
+    except Exception as exc:  # the drivers' own errors (asyncpg's on connect are not wrapped)
+        raise _unreachable(exc) from exc
+
+
+async def restore(source: Path, database_url: str) -> RestoreReport:
+    """Restore the backup in `source` into the empty database at `database_url`, and check it."""
+    try:
+        return await _restore(source, database_url)
+    except BackupError:
+        raise
+    except Exception as exc:
+        raise _unreachable(exc) from exc
+
+
+async def _backup(database_url: str, target: Path) -> Manifest:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BackupError(f"{target} already exists and is not an empty directory.")
     target.mkdir(parents=True, exist_ok=True)
@@ -131,8 +158,7 @@ async def backup(database_url: str, target: Path) -> Manifest:
     return manifest
 
 
-async def restore(source: Path, database_url: str) -> RestoreReport:
-    """Restore the backup in `source` into the empty database at `database_url`, and check it."""
+async def _restore(source: Path, database_url: str) -> RestoreReport:
     manifest = Manifest.read(source)
     dialect = dialect_of(database_url)
     if manifest.dialect != dialect:
