@@ -116,6 +116,8 @@ async def test_a_backup_taken_during_writes_restores_every_committed_row(
         await engine.dispose()
         await audit_engine.dispose()
     assert after > before, "no backup overlapped a commit"
+    assert copy.stat().st_mode & 0o077 == 0  # nobody else on the machine reads it
+    assert all(p.stat().st_mode & 0o077 == 0 for p in copy.iterdir())
     report = await restore(copy, target)
     assert report.ok, report.problems
     restored = await _writers_in(target)

@@ -145,6 +145,7 @@ async def _backup(database_url: str, target: Path) -> Manifest:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BackupError(f"{target} already exists and is not an empty directory.")
     target.mkdir(parents=True, exist_ok=True)
+    target.chmod(0o700)  # a practice's records: readable by this account only
     try:
         if dialect_of(database_url) == "sqlite":
             manifest = await asyncio.to_thread(_backup_sqlite, _sqlite_path(database_url), target)
@@ -152,6 +153,8 @@ async def _backup(database_url: str, target: Path) -> Manifest:
             manifest = await _backup_postgres(database_url, target)
         manifest.files = {p.name: _sha256(p) for p in sorted(target.iterdir())}
         manifest.write(target)
+        for path in target.iterdir():
+            path.chmod(0o600)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)  # never a half backup that looks whole
         raise
