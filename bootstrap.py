@@ -678,9 +678,10 @@ def _backup_or_restore(settings: Settings, command: str, path: Path) -> int:
             print(f"  - {problem}", file=sys.stderr)
         return 1
     print(
-        f"hearth restore: restored and checked: migration {report.revision} (head),"
-        f" {report.rows} rows as the manifest lists them, {report.audit_entries} audit"
-        " entries whose chain verifies."
+        f"hearth restore: restored and checked: {report.rows} rows as the manifest lists them,"
+        f" {report.audit_entries} audit entries whose chain verifies; migration"
+        f" {report.revision} (head)"
+        + (f", upgraded from {report.upgraded_from}." if report.upgraded_from else ".")
     )
     return 0
 

@@ -9,15 +9,24 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
+from alembic.script import ScriptDirectory
 
 from adapters.persistence.sql import tables as t
-from adapters.persistence.sql.audit import SqlAuditLog, audit_database_url, create_audit_engine
+from adapters.persistence.sql.audit import (
+    SqlAuditLog,
+    audit_database_url,
+    create_audit_engine,
+    migrate_audit_file,
+)
 from adapters.persistence.sql.backup import BackupError, backup, restore
 from adapters.persistence.sql.engine import create_engine
+from adapters.persistence.sql.migrate import alembic_config, head
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
 from bootstrap import main
 from tests.conftest import require_or_skip
@@ -206,3 +215,38 @@ def test_an_unreachable_database_is_one_clear_line_not_a_traceback(
     err = capsys.readouterr().err
     assert err.startswith("hearth backup: ") and "Traceback" not in err
     assert not (tmp_path / "b").exists()  # no half backup left behind
+
+
+async def test_a_backup_of_an_older_hearth_is_checked_then_migrated_to_head(
+    adapter: str, request: pytest.FixtureRequest, tmp_path: Path
+):
+    """The practice's server died; the new one runs a newer Hearth; last night's backup comes
+    back checked as it was made, then upgraded."""
+    previous = ScriptDirectory.from_config(alembic_config()).get_revision(head()).down_revision
+    assert isinstance(previous, str)
+    with ExitStack() as stack:
+        if adapter == "sqlite":
+            source = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+            target = f"sqlite+aiosqlite:///{tmp_path / 'restored.db'}"
+        else:
+            server = stack.enter_context(postgres_server())
+            if server is None:
+                require_or_skip("REQUIRE_DB", "no PostgreSQL: set DATABASE_URL to a server")
+            source = stack.enter_context(postgres_database(server, migrated=False))
+            target = stack.enter_context(postgres_database(server, migrated=False))
+        engine = create_engine(source)
+        try:
+            async with engine.connect() as conn:
+                await conn.run_sync(
+                    lambda c: command.upgrade(alembic_config(connection=c), previous)
+                )
+                await conn.commit()
+        finally:
+            await engine.dispose()
+        if adapter == "sqlite":
+            await migrate_audit_file(source)
+        manifest = await backup(source, tmp_path / "backup")
+        assert manifest.revision == previous
+        report = await restore(tmp_path / "backup", target)
+        assert report.ok, report.problems
+        assert (report.upgraded_from, report.revision) == (previous, head())

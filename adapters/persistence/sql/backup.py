@@ -41,6 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -51,7 +52,7 @@ from adapters.persistence.sql.audit import (
     create_audit_engine,
 )
 from adapters.persistence.sql.engine import SQLITE_BUSY_TIMEOUT_MS, async_url, create_engine
-from adapters.persistence.sql.migrate import head
+from adapters.persistence.sql.migrate import alembic_config, head, migrate_url
 from core.domain.audit.chain import verify
 
 MANIFEST = "manifest.json"
@@ -103,6 +104,7 @@ class RestoreReport:
     rows: int
     audit_entries: int
     problems: tuple[str, ...]
+    upgraded_from: str | None = None  # a backup of an older Hearth, migrated after the checks
 
     @property
     def ok(self) -> bool:
@@ -186,11 +188,11 @@ async def check(database_url: str, manifest: Manifest) -> RestoreReport:
             counts = await _counts(conn)
     finally:
         await engine.dispose()
-    if revision != head():
+    if revision not in known_revisions():
         problems.append(
-            f"The restored database is at migration {revision or '(none)'}, this Hearth's head is"
-            f" {head()}: restore with the Hearth version that made the backup, then upgrade"
-            " with `hearth migrate`."
+            f"The restored database is at migration {revision or '(none)'}, which this Hearth"
+            f" does not know (its head is {head()}): restore with the Hearth version that made"
+            " the backup, or a newer one."
         )
     audit_counts: dict[str, int] = {}
     if dialect_of(database_url) == "sqlite":
@@ -214,6 +216,22 @@ async def check(database_url: str, manifest: Manifest) -> RestoreReport:
         audit_entries=report.checked,
         problems=tuple(problems),
     )
+
+
+def known_revisions() -> frozenset[str]:
+    """The migrations of this Hearth, its head and every one before it."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return frozenset(r.revision for r in script.walk_revisions())
+
+
+async def checked_and_upgraded(database_url: str, manifest: Manifest) -> RestoreReport:
+    """`check` the restored database as the backup made it; when that holds and it is from an
+    older Hearth, migrate it to this one's head (as `hearth migrate` would) and say so."""
+    report = await check(database_url, manifest)
+    if not report.ok or report.revision == head():
+        return report
+    before, after = await migrate_url(database_url)
+    return dataclasses.replace(report, revision=after, upgraded_from=before)
 
 
 def _compare(what: str, expected: Mapping[str, int], found: Mapping[str, int]) -> list[str]:
@@ -343,7 +361,7 @@ async def _restore_sqlite(source: Path, manifest: Manifest, database: str) -> Re
         await asyncio.to_thread(_sqlite_copy, source / SQLITE_PRACTICE, staged)
         if (source / SQLITE_AUDIT).exists():
             await asyncio.to_thread(_sqlite_copy, source / SQLITE_AUDIT, staged_audit)
-        report = await check(f"sqlite+aiosqlite:///{staged}", manifest)
+        report = await checked_and_upgraded(f"sqlite+aiosqlite:///{staged}", manifest)
         if report.ok:  # the target appears only once it is whole and checked
             os.replace(staged_audit, audit)
             os.replace(staged, practice)
@@ -473,4 +491,4 @@ async def _restore_postgres(source: Path, manifest: Manifest, database_url: str)
                 await conn.exec_driver_sql(statement)
     finally:
         await engine.dispose()
-    return await check(database_url, manifest)
+    return await checked_and_upgraded(database_url, manifest)
