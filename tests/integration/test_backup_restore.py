@@ -6,7 +6,9 @@ manifest, audit chain) pass. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import ExitStack
@@ -250,3 +252,30 @@ async def test_a_backup_of_an_older_hearth_is_checked_then_migrated_to_head(
         report = await restore(tmp_path / "backup", target)
         assert report.ok, report.problems
         assert (report.upgraded_from, report.revision) == (previous, head())
+
+
+async def test_a_sqlite_copy_whose_rows_point_nowhere_is_refused(
+    adapter: str, databases: tuple[str, str], tmp_path: Path
+):
+    """The consistency a restore checks beyond the counts: every foreign key (PostgreSQL checks
+    them itself as pg_restore adds each constraint)."""
+    if adapter != "sqlite":
+        pytest.skip("PostgreSQL refuses such a dump in pg_restore's one transaction")
+    source, target = databases
+    engine = create_engine(source)
+    try:
+        await Practice(sql_uow_factory(engine)).setup()
+    finally:
+        await engine.dispose()
+    await backup(source, tmp_path / "backup")
+    copy = tmp_path / "backup" / "practice.db"
+    conn = sqlite3.connect(copy)  # a copy damaged as a careless hand or a bad disk would
+    conn.execute("UPDATE staff SET supervisor_id = ? ", (uuid.uuid4().hex,))
+    conn.commit()
+    conn.close()
+    manifest_file = tmp_path / "backup" / "manifest.json"
+    body = json.loads(manifest_file.read_text())
+    body["files"]["practice.db"] = hashlib.sha256(copy.read_bytes()).hexdigest()
+    manifest_file.write_text(json.dumps(body))
+    report = await restore(tmp_path / "backup", target)
+    assert any("point at rows that are missing (in staff)" in p for p in report.problems)

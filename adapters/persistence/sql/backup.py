@@ -196,7 +196,12 @@ async def check(database_url: str, manifest: Manifest) -> RestoreReport:
         )
     audit_counts: dict[str, int] = {}
     if dialect_of(database_url) == "sqlite":
-        audit_counts = _sqlite_counts(Path(_sqlite_path(database_url) + AUDIT_SUFFIX))
+        practice = Path(_sqlite_path(database_url))
+        audit_counts = _sqlite_counts(Path(str(practice) + AUDIT_SUFFIX))
+        # PostgreSQL checks each foreign key as pg_restore adds it; SQLite is asked here.
+        problems += _sqlite_integrity(practice) + _sqlite_integrity(
+            Path(str(practice) + AUDIT_SUFFIX)
+        )
     problems += _compare("table", manifest.tables, counts)
     problems += _compare("audit table", manifest.audit_tables, audit_counts)
     audit_engine = create_audit_engine(audit_database_url(database_url))
@@ -312,6 +317,26 @@ def _sqlite_counts(path: Path) -> dict[str, int]:
         return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in sorted(names)}
     finally:
         conn.close()
+
+
+def _sqlite_integrity(path: Path) -> list[str]:
+    """SQLite's own checks of a file: its pages and indexes, and every foreign key."""
+    if not path.exists():
+        return []
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        pages = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        keys = conn.execute("PRAGMA foreign_key_check").fetchall()
+    finally:
+        conn.close()
+    problems = [] if pages == ["ok"] else [f"{path.name} is damaged: {pages[0]}"]
+    tables = sorted({row[0] for row in keys})
+    if tables:
+        problems.append(
+            f"{path.name}: {len(keys)} rows point at rows that are missing"
+            f" (in {', '.join(tables)})."
+        )
+    return problems
 
 
 def _sqlite_revision(path: Path) -> str | None:
