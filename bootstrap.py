@@ -14,6 +14,7 @@ import sys
 from collections.abc import Coroutine, Mapping, Sequence
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -34,6 +35,9 @@ from adapters.persistence.memory.rate_limits import MemoryRateLimiter
 from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
 from adapters.persistence.sql.audit import SqlAuditLog, audit_database_url, create_audit_engine
+from adapters.persistence.sql.backup import BackupError
+from adapters.persistence.sql.backup import backup as backup_database
+from adapters.persistence.sql.backup import restore as restore_database
 from adapters.persistence.sql.engine import create_engine
 from adapters.persistence.sql.migrate import migrate_url
 from adapters.persistence.sql.rate_limits import SqlRateLimiter
@@ -508,6 +512,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     owner_cmd.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    backup_cmd = commands.add_parser(
+        "backup", help="copy the running practice into the new directory PATH (see README)"
+    )
+    backup_cmd.add_argument("path", type=Path)
+    restore_cmd = commands.add_parser(
+        "restore", help="restore the backup in PATH into an empty database, and check it"
+    )
+    restore_cmd.add_argument("path", type=Path)
     args = parser.parse_args(argv)
     if args.command == "serve" and args.workers is not None:
         if args.workers < 1:
@@ -530,6 +542,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _work(make_container(settings))
     if args.command == "audit":
         return _verify_audit(make_container(settings))
+    if args.command in ("backup", "restore"):
+        return _backup_or_restore(settings, args.command, args.path)
     if args.command == "settings":
         shown = msgspec.structs.asdict(settings)
         shown["secret_key"] = "(set)" if settings.secret_key else "(not set)"
@@ -653,6 +667,38 @@ def _verify_audit(container: Container) -> int:
         file=sys.stderr,
     )
     return 1
+
+
+def _backup_or_restore(settings: Settings, command: str, path: Path) -> int:
+    """`hearth backup PATH` / `hearth restore PATH` (adapters/persistence/sql/backup.py)."""
+    if settings.persistence == "memory":
+        print(f"hearth {command}: the in-memory practice keeps nothing to back up or restore.")
+        return 1
+    try:
+        if command == "backup":
+            manifest = asyncio.run(backup_database(settings.database_url, path))
+            rows = sum(manifest.tables.values()) + sum(manifest.audit_tables.values())
+            print(
+                f"hearth backup: {path} holds the practice at migration {manifest.revision}"
+                f" ({len(manifest.tables)} tables, {rows} rows; manifest.json lists them)."
+            )
+            return 0
+        report = asyncio.run(restore_database(path, settings.database_url))
+    except BackupError as exc:
+        print(f"hearth {command}: {exc}", file=sys.stderr)
+        return 1
+    if not report.ok:
+        print("hearth restore: the restored database failed its checks:", file=sys.stderr)
+        for problem in report.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    print(
+        f"hearth restore: restored and checked: {report.rows} rows as the manifest lists them,"
+        f" {report.audit_entries} audit entries whose chain verifies; migration"
+        f" {report.revision} (head)"
+        + (f", upgraded from {report.upgraded_from}." if report.upgraded_from else ".")
+    )
+    return 0
 
 
 def _load_demo(container: Container, *, if_empty: bool) -> int:

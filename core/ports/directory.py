@@ -41,7 +41,8 @@ class PersonRepository(Protocol):
     async def search(
         self, text: str, limit: int = 20, visible: PeopleVisibility | None = None
     ) -> list[Person]:
-        """People whose legal or preferred name or email contains `text`, by name; with
+        """People whose legal or preferred name contains `text`, or whose email is `text` as a
+        whole address (never a part of one: core.domain.directory.search), by name; with
         `visible`, only those it lets see (None: everyone)."""
         ...
 
@@ -66,7 +67,9 @@ class OrganizationRepository(Protocol):
     ) -> dict[OrganizationId, Organization]: ...
     async def add(self, organization: Organization) -> None: ...
     async def update(self, organization: Organization) -> None: ...
-    async def search(self, text: str, limit: int = 20) -> list[Organization]: ...
+    async def search(self, text: str, limit: int = 20) -> list[Organization]:
+        """Organizations whose name contains `text`, or whose email is `text` whole."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,7 +124,7 @@ async def _drop_abandoned(server: str, prefix: str) -> None:
 
 
 @contextmanager
-def postgres_database(server: str) -> Iterator[str]:
+def postgres_database(server: str, *, migrated: bool = True) -> Iterator[str]:
     """A new, migrated database with a random name on `server`, dropped afterwards. The name
     says which machine and process made it, so that a run killed before dropping its database
     has it dropped by the next run on the same machine."""
@@ -134,7 +134,8 @@ def postgres_database(server: str) -> Iterator[str]:
     run_sync(_admin(server, f'CREATE DATABASE "{name}"'))
     url = make_url(server).set(database=name).render_as_string(hide_password=False)
     try:
-        run_sync(migrate_url(url))
+        if migrated:  # (an empty one: what a restore starts from)
+            run_sync(migrate_url(url))
         yield url
     finally:
         run_sync(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

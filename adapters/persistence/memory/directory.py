@@ -33,8 +33,9 @@ class MemoryPersonRepository(Repository[Person]):
         return self._matching(
             text,
             limit,
-            lambda p: (p.legal_name, p.preferred_name, p.email),
+            lambda p: (p.legal_name, p.preferred_name),
             keep=None if allowed is None else (lambda p: allowed(p.id)),
+            email=lambda p: p.email,
         )
 
     async def visible_among(
@@ -75,7 +76,7 @@ class MemoryPersonRepository(Repository[Person]):
 
 class MemoryOrganizationRepository(Repository[Organization]):
     async def search(self, text: str, limit: int = 20) -> list[Organization]:
-        return self._matching(text, limit, lambda o: (o.name, o.email))
+        return self._matching(text, limit, lambda o: (o.name,), email=lambda o: o.email)
 
 
 class MemoryStaffRepository(Repository[StaffMember]):

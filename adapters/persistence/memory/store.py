@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from core.domain.cases.history import HistoryRecord
+from core.domain.directory.search import whole_email
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
 from core.domain.shared.events import DomainEvent
 
@@ -107,13 +108,20 @@ class Repository(Generic[E]):
         limit: int,
         fields: Callable[[E], tuple[str | None, ...]],
         keep: Callable[[E], bool] | None = None,
+        email: Callable[[E], str | None] | None = None,
     ) -> list[E]:
-        """Rows where any of `fields` contains `text` (and `keep` holds), by the first field."""
+        """Rows where any of `fields` contains `text`, or whose `email` is `text` as a whole
+        address (core.domain.directory.search), and `keep` holds; by the first field."""
         needle = text.strip().casefold()
+        address = whole_email(text) if email is not None else None
         rows = [
             r
             for r in self._t.visible()
-            if any(needle in (f or "").casefold() for f in fields(r)) and (keep is None or keep(r))
+            if (
+                any(needle in (f or "").casefold() for f in fields(r))
+                or (address is not None and email is not None and email(r) == address)
+            )
+            and (keep is None or keep(r))
         ]
         rows.sort(key=lambda r: ((fields(r)[0] or "").casefold(), str(r.id)))
         return [copy.deepcopy(r) for r in rows[:limit]]

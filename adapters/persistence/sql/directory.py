@@ -20,6 +20,7 @@ from adapters.persistence.sql.scopes import person_visible
 from adapters.persistence.sql.upsert import upsert
 from core.domain.directory.credentials import Credentials, LockoutRule
 from core.domain.directory.parties import Organization, Person, StaffMember
+from core.domain.directory.search import whole_email
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import OrganizationId, PersonId, StaffId
@@ -151,13 +152,15 @@ class _DirectoryRepository(_Versioned, Generic[E]):
             sa.select(self.table).where(*also).subquery() if also else self.table
         )
         if needle:  # (every row holds the empty text: the first rows in name order)
-            # Each column as indexed (a trigram index on PostgreSQL, migration 0006), so the OR
-            # is a union of index scans; a NULL email holds nothing, as the row is left out.
+            # Each column as indexed (a trigram index on PostgreSQL, migration 0006, which
+            # also answers equality), so the OR is a union of index scans. An email matches
+            # only whole (core.domain.directory.search); a NULL email matches nothing.
             c = self.table.c
-            searched = (*self.searched, "email")
-            matching = sa.select(self.table).where(
-                sa.or_(*(contains(c[name], needle) for name in searched)), *also
-            )
+            found = [contains(c[name], needle) for name in self.searched]
+            address = whole_email(text)
+            if address is not None:
+                found.append(c.email == address)
+            matching = sa.select(self.table).where(sa.or_(*found), *also)
             source = matching.subquery()
             if self._dialect == "postgresql" and len(needle) >= TRIGRAM:
                 # The matches first, then their order: a prepared statement's generic plan would

@@ -26,6 +26,7 @@ from adapters.web.cases.pages import case_panels, remember_panel
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action, fragment_or_redirect
 from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, PathId
+from adapters.web.kit.rendering import wants_fragment
 from core.domain.cases.access import StaffActor
 from core.domain.cases.responsibilities import PayerKind
 from core.domain.shared.errors import InvalidInput
@@ -67,6 +68,9 @@ async def _change(
         sent=form,
         day_field=day_field,
         fields=fields,
+        # htmx swaps a 409 into the flash (templates/base.html): a stale form comes back in
+        # place for htmx (422), a plain post says 409.
+        conflict_status=422 if wants_fragment(request) else 409,
     )
 
 

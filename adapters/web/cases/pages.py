@@ -3,7 +3,7 @@ page is documentation's: `adapters/web/documentation/clinical.py`)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import msgspec
@@ -11,6 +11,7 @@ from litestar import get
 from litestar.response import Template
 
 from adapters.web.auth import StaffController
+from adapters.web.directory.settings import conflict_rows
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal
 from adapters.web.kit.forms import what
@@ -69,6 +70,47 @@ def open_panel(request: AnyRequest) -> str:
     return remembered if remembered in PANELS else PANELS[0]
 
 
+# The case's own fields each edit form of its head changes: (form, field, label).
+EDITED_FIELDS = {
+    "rename": ("name", "Name"),
+    "status": ("status", "Status"),
+    "capacity": ("capacity", "Capacity"),
+}
+
+
+def _shown(field: str, value: object) -> str:
+    text = "" if value is None else str(value)
+    if field == "status" and text in {s.value for s in CaseStatus}:
+        return CaseStatus(text).label
+    return text
+
+
+def stale_rows(case: case_views.CaseOverview, form: str, typed: dict[str, Any]) -> list:
+    """What a stale edit form of the case shows: the field as saved now next to what was typed
+    (the rows of directory/settings/_conflict.html)."""
+    field, label = EDITED_FIELDS[form]
+    saved = {field: _shown(field, getattr(case, field))}
+    return conflict_rows(saved, {field: _shown(field, typed.get(field))}, {field: label})
+
+
+def stale_end_rows(case: case_views.CaseOverview, form: str, typed: dict[str, Any]) -> list:
+    """A stale correction of a membership's last day: the day saved now next to the typed."""
+    membership = form.partition(":")[2]
+    member = next(
+        (
+            m
+            for m in (*case.members_now, *case.members_before)
+            if str(m.membership_id) == membership
+        ),
+        None,
+    )
+    if member is None:
+        return []
+    saved = member.left_on.isoformat() if member.left_on else ""
+    label = f"Last day of {member.name}"
+    return conflict_rows({"left_on": saved}, {"left_on": typed.get("left_on")}, {"left_on": label})
+
+
 async def case_panels(
     request: AnyRequest,
     deps: Deps,
@@ -79,6 +121,12 @@ async def case_panels(
 ) -> Template:
     """The case page (its panels for htmx), with the form that was just refused, if any."""
     page = await case_views.case_page(deps, actor, case_id)
+    conflict = None
+    if refusal is not None and refusal.conflict:
+        if form in EDITED_FIELDS:
+            conflict = stale_rows(page.overview, form, refusal.values)
+        elif form.startswith("member_end_date:"):
+            conflict = stale_end_rows(page.overview, form, refusal.values)
     context = {
         "actor": actor,
         "page": page,
@@ -91,6 +139,8 @@ async def case_panels(
         "open_panel": open_panel(request),
         "errors": refusal.errors if refusal else {},
         "values": refusal.values if refusal else {},
+        "conflict": conflict,
+        "conflict_what": "this case",
     }
     status = refusal.status if refusal else 200
     return render(request, "cases/page.html", context, fragment="cases/_panels.html", status=status)

@@ -11,6 +11,7 @@ from litestar import Response, get, post
 from litestar.response import Template
 
 from adapters.web.auth import StaffController, keep_session
+from adapters.web.directory.settings import conflict_rows
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action, redirect_to
 from adapters.web.kit.forms import what
@@ -121,6 +122,50 @@ async def find_member(deps: Deps, actor: StaffActor, staff_id: StaffId) -> Staff
     raise NotFound("No such staff member.")
 
 
+STAFF_LABELS = {
+    "name": "Name",
+    "email": "Email",
+    "roles": "Roles",
+    "licensure": "Licensure",
+    "supervisor_id": "Default supervisor",
+    "supports": "Clinicians supported",
+    "active": "Works here",
+}
+
+
+def _shown(values: dict[str, Any], names: dict[str, str]) -> dict[str, str]:
+    """A staff form's values (as typed, or `_values_of` the saved member) as a person reads
+    them: names for ids, "yes"/"no" for the checkbox."""
+
+    def many(value: Any) -> list[str]:
+        return [value] if isinstance(value, str) else list(value or [])
+
+    return {
+        "name": str(values.get("name") or ""),
+        "email": str(values.get("email") or ""),
+        "roles": ", ".join(sorted(many(values.get("roles")))),
+        "licensure": str(values.get("licensure") or ""),
+        "supervisor_id": names.get(str(values.get("supervisor_id") or ""), ""),
+        "supports": ", ".join(sorted(names.get(i, i) for i in many(values.get("supports")))),
+        "active": "yes" if values.get("active") else "no",
+    }
+
+
+async def _stale(deps: Deps, actor: StaffActor, staff_id: StaffId, refusal: Refusal) -> Template:
+    """Someone else saved this staff member since the page was read: their saved details next
+    to what was typed, the form keeping what was typed and carrying the saved version (saving
+    again overwrites knowingly)."""
+    saved = await find_member(deps, actor, staff_id)
+    context = await member_context(
+        deps, actor, saved, refusal.values | {"version": str(saved.version)}, {}
+    )
+    names = {str(i): n for i, n in context["names"].items()}
+    theirs, yours = _shown(values_of(saved), names), _shown(refusal.values, names)
+    context["conflict"] = conflict_rows(theirs, yours, STAFF_LABELS)
+    context["conflict_what"] = "this staff member"
+    return Template("directory/staff/page.html", context=context, status_code=409)
+
+
 class StaffPages(StaffController):
     path = "/staff"
 
@@ -167,6 +212,8 @@ class StaffPages(StaffController):
             await directory.update_staff(deps, actor, command)
 
         async def again(refusal: Refusal) -> Response[Any]:
+            if refusal.conflict:
+                return await _stale(deps, actor, member.id, refusal)
             context = await member_context(deps, actor, member, refusal.values, refusal.errors)
             return Template("directory/staff/page.html", context=context, status_code=422)
 

@@ -13,6 +13,7 @@ from litestar import get, post
 from litestar.response import Redirect, Response, Template
 
 from adapters.web.auth import StaffController
+from adapters.web.directory.settings import conflict_rows
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action
 from adapters.web.kit.forms import what
@@ -24,12 +25,37 @@ from core.services.scheduling import views as schedule_views
 from core.services.scheduling.deps import SchedulingDeps
 
 
-class UsualServiceForm(msgspec.Struct, kw_only=True):
+class ReadAt(msgspec.Struct, kw_only=True):
+    """What an edit form of the panel was read at (core.services.cases.changes.Edit)."""
+
+    version: Annotated[int, msgspec.Meta(ge=0, le=1_000_000_000)] | None = None
+    was: str | None = None
+
+
+class UsualServiceForm(ReadAt, kw_only=True):
     service_id: Annotated[UUID | None, what("a service")] = None
 
 
-class IdentifiedClientForm(msgspec.Struct, kw_only=True):
+class IdentifiedClientForm(ReadAt, kw_only=True):
     identified_client_id: Annotated[PersonId | None, what("a member of the case")] = None
+
+
+# Each form of the panel: (the field it sets, its label).
+FORM_FIELDS = {
+    "usual": ("service_id", "Usual service"),
+    "identified": ("identified_client_id", "Identified client"),
+}
+
+
+def _stale_rows(d: schedule_views.CaseDefaults, form: str, typed: dict[str, Any]) -> list[Any]:
+    """What a stale form of the panel shows: the choice saved now next to the one made."""
+    field, label = FORM_FIELDS[form]
+    names = dict(d.service_choices if form == "usual" else d.member_choices)
+    saved = d.usual_service_id if form == "usual" else d.identified_client_id
+    mine = str(typed.get(field) or "")
+    return conflict_rows(
+        {field: names.get(str(saved or ""), "")}, {field: names.get(mine, mine)}, {field: label}
+    )
 
 
 async def _panel(
@@ -40,10 +66,17 @@ async def _panel(
     refusal: Refusal | None = None,
     form: str = "",
 ) -> Template:
+    d = await schedule_views.case_defaults(deps, actor, case_id)
+    conflict = None
+    if refusal is not None and refusal.conflict and form in FORM_FIELDS:
+        conflict = _stale_rows(d, form, refusal.values)
     context = {
-        "d": await schedule_views.case_defaults(deps, actor, case_id),
+        "d": d,
         "errors": refusal.errors if refusal else {},
+        "values": refusal.values if refusal else {},
         "form": form,
+        "conflict": conflict,
+        "conflict_what": "this case",
     }
     return render(
         request,
@@ -102,7 +135,9 @@ class CaseDefaultsPages(StaffController):
 
         async def run(form: forms.Fields) -> object:
             typed = forms.read(form, UsualServiceForm)
-            command = scheduling.SetUsualService(case_id=cid, service_id=typed.service_id)
+            command = scheduling.SetUsualService(
+                case_id=cid, service_id=typed.service_id, version=typed.version, was=typed.was
+            )
             return await scheduling.set_usual_service(scheduling_deps, actor, command)
 
         return await self._change(request, scheduling_deps, actor, cid, "usual", run)
@@ -119,7 +154,12 @@ class CaseDefaultsPages(StaffController):
 
         async def run(form: forms.Fields) -> object:
             typed = forms.read(form, IdentifiedClientForm)
-            command = cases.NameIdentifiedClient(case_id=cid, person_id=typed.identified_client_id)
+            command = cases.NameIdentifiedClient(
+                case_id=cid,
+                person_id=typed.identified_client_id,
+                version=typed.version,
+                was=typed.was,
+            )
             return await cases.name_identified_client(scheduling_deps, actor, command)
 
         return await self._change(request, scheduling_deps, actor, cid, "identified", run)

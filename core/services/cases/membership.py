@@ -15,7 +15,7 @@ from core.domain.directory.parties import Channel, Person
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import CaseId, PersonId
 from core.ports import UnitOfWork
-from core.services.cases.changes import change_case
+from core.services.cases.changes import Edit, change_case
 from core.services.cases.lookups import picked_or_new
 from core.services.cases.payer_terms import Payer, billing_of, payer_in
 from core.services.directory.people import RegisterPerson
@@ -129,6 +129,8 @@ class ChangeMembershipEnd(Command, frozen=True, kw_only=True):
     membership_id: UUID
     left_on: date | None = None
     attendance_after_leaving: bool = False
+    version: int | None = None  # what the form read (core.services.cases.changes.Edit)
+    was: str | None = None  # the last day it showed (ISO, "" for none)
 
 
 async def change_membership_end(deps: Deps, actor: Actor, cmd: ChangeMembershipEnd) -> Case:
@@ -137,4 +139,9 @@ async def change_membership_end(deps: Deps, actor: Actor, cmd: ChangeMembershipE
             cmd.membership_id, cmd.left_on, attendance_after_leaving=cmd.attendance_after_leaving
         )
 
-    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
+    def last_day(case: Case) -> str:
+        found = [m.period.end for m in case.memberships if m.id == cmd.membership_id]
+        return found[0].isoformat() if found and found[0] else ""
+
+    edit = Edit(cmd.version, cmd.was, last_day)
+    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change, edit)

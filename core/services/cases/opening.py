@@ -19,7 +19,7 @@ from core.domain.cases.responsibilities import HelperKind, HelperRole, PayerKind
 from core.domain.shared.errors import Forbidden, InvalidInput
 from core.domain.shared.values import CaseId, Period, PersonId, StaffId
 from core.ports import UnitOfWork
-from core.services.cases.changes import change_case, load_case, on_behalf_for
+from core.services.cases.changes import Edit, change_case, load_case, on_behalf_for
 from core.services.cases.lookups import person_names, picked_or_new, require_clinician
 from core.services.cases.payer_terms import Payer, billing_of, payer_in
 from core.services.directory.people import RegisterPerson
@@ -124,37 +124,46 @@ async def _represent(
 class RenameCase(Command, frozen=True, kw_only=True):
     case_id: CaseId
     name: str
+    version: int | None = None  # the case's, as the form was read (see `changes.Edit`)
+    was: str | None = None  # the name the form showed
 
 
 async def rename_case(deps: Deps, actor: Actor, cmd: RenameCase) -> Case:
     async def change(case: Case, _: UnitOfWork) -> None:
         case.rename(cmd.name)
 
-    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
+    edit = Edit(cmd.version, cmd.was, lambda case: case.name)
+    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change, edit)
 
 
 class SetCapacity(Command, frozen=True, kw_only=True):
     case_id: CaseId
     capacity: int | None
+    version: int | None = None
+    was: str | None = None
 
 
 async def set_capacity(deps: Deps, actor: Actor, cmd: SetCapacity) -> Case:
     async def change(case: Case, _: UnitOfWork) -> None:
         case.set_capacity(cmd.capacity)
 
-    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
+    edit = Edit(cmd.version, cmd.was, lambda case: case.capacity)
+    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change, edit)
 
 
 class ChangeStatus(Command, frozen=True, kw_only=True):
     case_id: CaseId
     status: CaseStatus
+    version: int | None = None
+    was: str | None = None
 
 
 async def change_status(deps: Deps, actor: Actor, cmd: ChangeStatus) -> Case:
     async def change(case: Case, _: UnitOfWork) -> None:
         case.change_status(cmd.status)
 
-    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
+    edit = Edit(cmd.version, cmd.was, lambda case: case.status)
+    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change, edit)
 
 
 class CloseCase(Command, frozen=True, kw_only=True):

@@ -176,8 +176,9 @@ class PersonCard(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def find_people(deps: Deps, actor: Actor, text: str, limit: int = 20) -> list[PersonCard]:
-    """People whose name or email contains `text`, among those the actor may see (every
-    picker asks here): finding an existing person is what keeps them from being entered twice."""
+    """People whose name contains `text` or whose email is `text` (whole addresses only),
+    among those the actor may see (every picker asks here): finding an existing person is what
+    keeps them from being entered twice."""
     visible = visibility(deps, actor)
     if not text.strip():
         return []

@@ -20,7 +20,7 @@ from core.domain.scheduling.times import aware_utc, local_date
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import CaseId, StaffId
 from core.ports import UnitOfWork
-from core.services.cases.changes import change_case, load_case
+from core.services.cases.changes import Edit, change_case, load_case
 from core.services.scheduling.deps import SchedulingDeps
 from core.services.scheduling.steps import (
     Booking,
@@ -249,6 +249,8 @@ async def _schedule(deps: SchedulingDeps, actor: Actor, cmd: ScheduleAppointment
 class SetUsualService(Command, frozen=True, kw_only=True):
     case_id: CaseId
     service_id: UUID | None  # None: no usual service (the forms fall back to the last booked)
+    version: int | None = None  # what the form read (core.services.cases.changes.Edit)
+    was: str | None = None
 
 
 async def set_usual_service(deps: SchedulingDeps, actor: Actor, cmd: SetUsualService) -> Case:
@@ -261,7 +263,8 @@ async def set_usual_service(deps: SchedulingDeps, actor: Actor, cmd: SetUsualSer
             name = (await usable_service(uow, case, cmd.service_id)).name
         case.set_usual_service(cmd.service_id, name)
 
-    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change)
+    edit = Edit(cmd.version, cmd.was, lambda case: case.usual_service_id)
+    return await change_case(deps, actor, cmd.case_id, Permission.MANAGE_CASE, change, edit)
 
 
 async def usual_service_at_opening(event: CaseOpened, ctx: HandlerContext) -> None:

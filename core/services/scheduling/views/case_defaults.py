@@ -23,6 +23,7 @@ class MemberChoice(View, frozen=True, kw_only=True):
 
 class CaseDefaults(View, frozen=True, kw_only=True):
     case_id: CaseId
+    version: int  # the case's: what the panel's edit forms were read at
     kind_label: str
     may_change: bool
     is_open: bool
@@ -59,6 +60,7 @@ async def case_defaults(deps: SchedulingDeps, actor: Actor, case_id: CaseId) -> 
     named = case.identified_client_on(day)
     return CaseDefaults(
         case_id=case.id,
+        version=case.version,
         kind_label=case.policy.label,
         may_change=Permission.MANAGE_CASE in granted and case.is_open,
         is_open=case.is_open,
