@@ -24,6 +24,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore as LitestarMemoryStore
 
+from adapters.cli import billing as billing_cli
 from adapters.cli import demo
 from adapters.notify.console import ConsoleEmailSender, ConsoleSmsSender
 from adapters.notify.memory import MemoryEmailSender, MemorySmsSender
@@ -506,6 +507,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     owner_cmd.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    billing_cmd = commands.add_parser("billing", help="billing: the monthly invoice run")
+    billing_cmd.add_argument("billing_command", choices=["run"], help="run: issue the invoices")
+    billing_cmd.add_argument("--month", help="2026-11 (default: the previous month)")
     args = parser.parse_args(argv)
     if args.command == "serve" and args.workers is not None:
         if args.workers < 1:
@@ -528,6 +532,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _work(make_container(settings))
     if args.command == "audit":
         return _verify_audit(make_container(settings))
+    if args.command == "billing":
+        return _run_billing(make_container(settings), args.month)
     if args.command == "settings":
         shown = msgspec.structs.asdict(settings)
         shown["secret_key"] = "(set)" if settings.secret_key else "(not set)"
@@ -651,6 +657,18 @@ def _verify_audit(container: Container) -> int:
         file=sys.stderr,
     )
     return 1
+
+
+def _run_billing(container: Container, month: str | None) -> int:
+    try:
+        done, issued = run_with_database(
+            container, billing_cli.run_month(container.scheduling_deps(), month)
+        )
+    except DomainError as exc:
+        print(f"hearth billing run: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"hearth billing run: {len(issued)} invoices issued for {done}.")
+    return 0
 
 
 def _load_demo(container: Container, *, if_empty: bool) -> int:
