@@ -26,6 +26,7 @@ from litestar.stores.memory import MemoryStore as LitestarMemoryStore
 
 from adapters.cli import billing as billing_cli
 from adapters.cli import demo
+from adapters.documents.weasyprint_pdf import WeasyPrintRenderer
 from adapters.notify.console import ConsoleEmailSender, ConsoleSmsSender
 from adapters.notify.memory import MemoryEmailSender, MemorySmsSender
 from adapters.notify.smtp import SmtpEmailSender, SmtpSettings
@@ -339,6 +340,7 @@ class Container(containers.DeclarativeContainer):
         bus=bus,
         timezone=settings.provided.timezone,
     )
+    pdf_renderer = providers.Singleton(WeasyPrintRenderer)
     # The practice's details (its timezone) as this process last read them.
     practice_cache = providers.Singleton(PracticeCache, settings.provided.timezone)
     account_deps = providers.Singleton(
@@ -449,6 +451,7 @@ def create_app(container: Container) -> Litestar:
             "account_deps": Provide(lambda: container.account_deps(), sync_to_thread=False),
             "sms_inbound": Provide(lambda: inbound, sync_to_thread=False),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
+            "pdf_renderer": Provide(lambda: container.pdf_renderer(), sync_to_thread=False),
         },
         session_store=session_store(container),
         on_startup=[worker.start] if worker else [],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from adapters.web.audit.log import AuditPages
+from adapters.web.billing.invoices import BillingPages
 from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
@@ -45,4 +46,5 @@ ROUTES: list[ControllerRouterHandler] = [
     feed,  # public by its secret: no staff guard
     AuditPages,
     UndeliveredPages,
+    BillingPages,
 ]
