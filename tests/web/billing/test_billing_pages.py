@@ -115,3 +115,19 @@ def test_clinicians_see_no_billing_screens(signed_in, invoice_id, who):
         assert "Sam Chen" not in response.text
     assert browser.post("/billing/run", {"month": "2026-01"}).status_code == 403
     assert 'href="/billing/invoices"' not in browser.get("/cases").text
+
+
+def _money_block(html: str) -> str:
+    start = html.index('id="case-money"')
+    return html[start : html.index("</div>", start)]
+
+
+def test_the_case_head_shows_the_balance_and_payers_share(signed_in, world, invoice_id):
+    couple = world.cases["couple"]
+    for who in ("owner", "pat"):
+        block = _money_block(signed_in(who).get(f"/cases/{couple}").text)
+        assert "Charged for this case: 170.00 USD" in block
+        assert "Sam Chen: 170.00 of it; owes 170.00 in all" in block
+    # The treating clinician: owed or paid up, no figures, no payer's account.
+    block = _money_block(signed_in("lee").get(f"/cases/{couple}").text)
+    assert "Owed" in block and "170.00" not in block and "Sam Chen" not in block
