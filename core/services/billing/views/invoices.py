@@ -18,7 +18,7 @@ from core.domain.shared.errors import NotFound
 from core.domain.shared.values import Money, OrganizationId, PersonId
 from core.ports import UnitOfWork
 from core.ports.billing import AgingRow, InvoiceRow
-from core.services.billing.invoicing import lines_of
+from core.services.billing.invoicing import line_of
 from core.services.shared.audit import audit_read
 from core.services.shared.use_case import Deps, View
 
@@ -197,8 +197,7 @@ async def unbilled(deps: Deps, actor: Actor, start: date, end: date) -> Unbilled
     """Every payer's charges of [start, end] on no invoice yet, by payer name."""
     require_billing(actor)
     async with deps.uow() as uow:
-        entries = await uow.ledger.unbilled(start, end)
-        lines = {li.entry_id: li for li in await lines_of(uow, entries)}
+        entries = await uow.ledger.unbilled_charges(start, end)
         payers = await payer_views(uow, {e.payer for e in entries})
         practice = await uow.practice.get()
     await audit_read(deps, actor, AuditObject.UNBILLED, None)
@@ -206,7 +205,7 @@ async def unbilled(deps: Deps, actor: Actor, start: date, end: date) -> Unbilled
     grouped: dict[PayerRef, list[UnbilledLine]] = defaultdict(list)
     sums: dict[PayerRef, int] = defaultdict(int)
     for e in entries:
-        li = lines[e.id]
+        li = line_of(e)
         grouped[e.payer].append(
             UnbilledLine(
                 occurred_on=li.occurred_on,
@@ -217,7 +216,7 @@ async def unbilled(deps: Deps, actor: Actor, start: date, end: date) -> Unbilled
                 appointment_id=li.appointment_id,
             )
         )
-        sums[e.payer] += e.amount.amount_minor
+        sums[e.payer] += e.amount_minor
     rows = [
         UnbilledPayer(
             payer=payers.get(p) or PayerView(kind=p.kind, id=p.id, name="(unknown payer)"),
