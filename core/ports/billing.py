@@ -208,6 +208,11 @@ class InvoiceRepository(Protocol):
 
     async def allocations_of(self, payment_entry_id: UUID) -> list[Allocation]: ...
 
+    async def allocated_from(self, entry_ids: Iterable[UUID]) -> dict[UUID, Money]:
+        """The sum allocated from each of these payment (or credit) entries, in one query
+        (those with none are left out)."""
+        ...
+
     async def open_for_payer(self, payer: PayerRef) -> list[tuple[UUID, Money]]:
         """The payer's issued invoices with what is still open on each, oldest first (issue
         date, number): where a payment goes unless the payer chose."""

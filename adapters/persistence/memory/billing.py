@@ -348,6 +348,15 @@ class MemoryInvoices:
         currency = {i.id: i.currency for i in self._table.visible() if i.id in wanted}
         return {i: Money(s, currency[i]) for i, s in self._paid().items() if i in currency}
 
+    async def allocated_from(self, entry_ids: Iterable[UUID]) -> dict[UUID, Money]:
+        wanted = set(entry_ids)
+        sums: dict[UUID, Money] = {}
+        for a in [*self._allocations.values(), *self.staged_allocations.values()]:
+            if a.payment_entry_id in wanted:
+                before = sums.get(a.payment_entry_id, Money(0, a.amount.currency))
+                sums[a.payment_entry_id] = before + a.amount
+        return sums
+
     async def allocations_of(self, payment_entry_id: UUID) -> list[Allocation]:
         found = [
             a

@@ -589,6 +589,19 @@ class SqlInvoices:
         )
         return {i: Money(int(s), c) for i, s, c in rows}
 
+    async def allocated_from(self, entry_ids: Iterable[UUID]) -> dict[UUID, Money]:
+        wanted = list(entry_ids)
+        if not wanted:
+            return {}
+        rows = await self._conn.execute(
+            sa.select(
+                _a.c.payment_entry_id, sa.func.sum(_a.c.amount_minor), sa.func.min(_a.c.currency)
+            )
+            .where(among(_a.c.payment_entry_id, wanted, self._dialect))
+            .group_by(_a.c.payment_entry_id)
+        )
+        return {i: Money(int(s), c) for i, s, c in rows}
+
     async def allocations_of(self, payment_entry_id: UUID) -> list[Allocation]:
         rows = await self._conn.execute(
             sa.select(_a).where(_a.c.payment_entry_id == payment_entry_id).order_by(_a.c.at)
