@@ -9,7 +9,7 @@ from datetime import date
 from uuid import UUID
 
 from core.domain.billing.access import require_billing
-from core.domain.billing.invoices import InvoiceStatus, show_number
+from core.domain.billing.invoices import InvoiceStatus
 from core.domain.billing.money import show
 from core.domain.cases.access import Actor
 from core.domain.cases.responsibilities import PayerKind, PayerRef
@@ -249,6 +249,3 @@ async def aging(deps: Deps, actor: Actor) -> AgingView:
     )
     return AgingView(today=today, rows=rows, totals=totals)
 
-
-def number_of(value: int | None) -> str:
-    return show_number(value) if value is not None else "draft"
