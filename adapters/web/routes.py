@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from adapters.web.audit.log import AuditPages
+from adapters.web.billing.fees import CaseFees
 from adapters.web.billing.invoices import BillingPages
 from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
@@ -47,4 +48,5 @@ ROUTES: list[ControllerRouterHandler] = [
     AuditPages,
     UndeliveredPages,
     BillingPages,
+    CaseFees,
 ]

@@ -248,4 +248,3 @@ async def aging(deps: Deps, actor: Actor) -> AgingView:
         sum(r.days_over_90 for r in rows),
     )
     return AgingView(today=today, rows=rows, totals=totals)
-
