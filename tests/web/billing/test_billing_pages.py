@@ -59,6 +59,10 @@ def test_filters_paging_and_the_htmx_fragment(signed_in, invoice_id):
     fragment = browser.get("/billing/invoices?status=issued", htmx=True)
     assert "INV-000001" in fragment.text and "<html" not in fragment.text
     assert browser.get("/billing/invoices?page=x²").status_code == 200
+    february = browser.get("/billing/invoices?issued_from=2026-02-01&issued_to=2026-02-28")
+    assert "INV-000001" in february.text
+    march = browser.get("/billing/invoices?issued_from=2026-03-01&issued_to=not-a-date")
+    assert "INV-000001" not in march.text
 
 
 def test_void_needs_a_reason_then_reissues(signed_in, invoice_id):

@@ -62,16 +62,28 @@ class InvoiceListView(View, frozen=True, kw_only=True):
     page: int
     pages: int
     status: InvoiceStatus | None
+    issued_from: date | None = None
+    issued_to: date | None = None
 
 
 async def invoice_list(
-    deps: Deps, actor: Actor, *, status: InvoiceStatus | None = None, page: int = 1
+    deps: Deps,
+    actor: Actor,
+    *,
+    status: InvoiceStatus | None = None,
+    issued_from: date | None = None,
+    issued_to: date | None = None,
+    page: int = 1,
 ) -> InvoiceListView:
     require_billing(actor)
     page = max(page, 1)
     async with deps.uow() as uow:
         found = await uow.invoices.search(
-            status=status, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+            status=status,
+            issued_from=issued_from,
+            issued_to=issued_to,
+            offset=(page - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
         )
     await audit_read(deps, actor, AuditObject.INVOICES, None)
     return InvoiceListView(
@@ -80,6 +92,8 @@ async def invoice_list(
         page=page,
         pages=max(1, -(-found.total // PAGE_SIZE)),
         status=status,
+        issued_from=issued_from,
+        issued_to=issued_to,
     )
 
 
