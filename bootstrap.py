@@ -25,7 +25,9 @@ from litestar.di import NamedDependency, Provide
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore as LitestarMemoryStore
 
+from adapters.cli import billing as billing_cli
 from adapters.cli import demo
+from adapters.documents.weasyprint_pdf import WeasyPrintRenderer
 from adapters.notify.console import ConsoleEmailSender, ConsoleSmsSender
 from adapters.notify.memory import MemoryEmailSender, MemorySmsSender
 from adapters.notify.smtp import SmtpEmailSender, SmtpSettings
@@ -63,6 +65,7 @@ from core.ports import UnitOfWork
 from core.services import directory
 from core.services.audit import AuditDeps, verify_log
 from core.services.audit.changes import audit_changes
+from core.services.billing import charging as billing_charging
 from core.services.billing import history as billing_history
 from core.services.cases import history as case_history
 from core.services.communication import reminders
@@ -114,6 +117,18 @@ def message_bus(policy_of: PolicySource = DEFAULT_POLICY, timezone: str = "UTC")
             scheduling_history.narrate_cancelled_upcoming
         ],
     }
+    # Billing: charges follow what is recorded about a session (billing_charging's docstring).
+    for charged in (
+        scheduling_events.AttendanceRecorded,
+        scheduling_events.StatusSet,
+        scheduling_events.AppointmentCancelled,
+        scheduling_events.AppointmentMoved,
+        billing_events.CodesConfirmed,
+        scheduling_events.UpcomingSessionsCancelled,
+    ):
+        handlers.setdefault(charged, []).append(
+            billing_charging.charge_sessions(ZoneInfo(timezone))
+        )
     for event_type, more in reminders.handlers(policy_of).items():
         handlers.setdefault(event_type, []).extend(more)
     return MessageBus(handlers, finishers=[case_history.write_history, audit_changes])
@@ -341,6 +356,7 @@ class Container(containers.DeclarativeContainer):
         bus=bus,
         timezone=settings.provided.timezone,
     )
+    pdf_renderer = providers.Singleton(WeasyPrintRenderer)
     # The practice's details (its timezone) as this process last read them.
     practice_cache = providers.Singleton(PracticeCache, settings.provided.timezone)
     account_deps = providers.Singleton(
@@ -454,6 +470,7 @@ def create_app(container: Container) -> Litestar:
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
             "codes": Provide(lambda: container.one_time_codes(), sync_to_thread=False),
             "limiter": Provide(lambda: container.rate_limiter(), sync_to_thread=False),
+            "pdf_renderer": Provide(lambda: container.pdf_renderer(), sync_to_thread=False),
         },
         session_store=session_store(container),
         on_startup=[*([worker.start] if worker else []), warm_code_list],
@@ -520,6 +537,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "restore", help="restore the backup in PATH into an empty database, and check it"
     )
     restore_cmd.add_argument("path", type=Path)
+    billing_cmd = commands.add_parser("billing", help="billing: the monthly invoice run")
+    billing_cmd.add_argument("billing_command", choices=["run"], help="run: issue the invoices")
+    billing_cmd.add_argument("--month", help="2026-11 (default: the previous month)")
     args = parser.parse_args(argv)
     if args.command == "serve" and args.workers is not None:
         if args.workers < 1:
@@ -544,6 +564,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _verify_audit(make_container(settings))
     if args.command in ("backup", "restore"):
         return _backup_or_restore(settings, args.command, args.path)
+    if args.command == "billing":
+        return _run_billing(make_container(settings), args.month)
     if args.command == "settings":
         shown = msgspec.structs.asdict(settings)
         shown["secret_key"] = "(set)" if settings.secret_key else "(not set)"
@@ -698,6 +720,18 @@ def _backup_or_restore(settings: Settings, command: str, path: Path) -> int:
         f" {report.revision} (head)"
         + (f", upgraded from {report.upgraded_from}." if report.upgraded_from else ".")
     )
+    return 0
+
+
+def _run_billing(container: Container, month: str | None) -> int:
+    try:
+        done, issued = run_with_database(
+            container, billing_cli.run_month(container.scheduling_deps(), month)
+        )
+    except DomainError as exc:
+        print(f"hearth billing run: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"hearth billing run: {len(issued)} invoices issued for {done}.")
     return 0
 
 

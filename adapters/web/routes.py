@@ -5,6 +5,8 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from adapters.web.audit.log import AuditPages
+from adapters.web.billing.fees import CaseFees
+from adapters.web.billing.invoices import BillingPages
 from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
@@ -56,4 +58,6 @@ ROUTES: list[ControllerRouterHandler] = [
     StaffSecondFactor,
     ClinicalRecordChanges,
     Icd10Picker,
+    BillingPages,
+    CaseFees,
 ]

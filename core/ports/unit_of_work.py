@@ -16,13 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from core.ports.billing import BillingStore
 from core.ports.cases import CaseRepository
 from core.ports.communication import CommunicationStore
 from core.ports.documentation import DocumentationStore
 from core.ports.scheduling import SchedulingStore
 
 
-class UnitOfWork(CommunicationStore, DocumentationStore, SchedulingStore, Protocol):
+class UnitOfWork(CommunicationStore, DocumentationStore, SchedulingStore, BillingStore, Protocol):
     @property
     def cases(self) -> CaseRepository: ...
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Self
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.persistence.sql.billing import SqlFeeOverrides, SqlInvoices, SqlLedger
 from adapters.persistence.sql.calendar_feeds import SqlCalendarFeedRepository
 from adapters.persistence.sql.case_glance import SqlCaseGlance
 from adapters.persistence.sql.cases import SqlCaseRepository
@@ -68,6 +69,9 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(conn)
         self.staff_tokens = SqlStaffTokenRepository(conn)
         self.second_factors = SqlSecondFactorRepository(conn)
+        self.ledger = SqlLedger(conn)
+        self.invoices = SqlInvoices(conn)
+        self.fee_overrides = SqlFeeOverrides(conn)
         return self
 
     async def __aexit__(
@@ -128,6 +132,7 @@ class SqlUnitOfWork:
             self.practice,
             self.locations,
             self.policy,
+            self.invoices,
         )
 
     async def rollback(self) -> None:

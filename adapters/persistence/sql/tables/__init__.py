@@ -6,6 +6,14 @@ from adapters.persistence.sql.tables.accounts import (
     recovery_codes,
     second_factors,
 )
+from adapters.persistence.sql.tables.billing import (
+    fee_overrides,
+    invoice_allocations,
+    invoice_counter,
+    invoice_lines,
+    invoices,
+    ledger_entries,
+)
 from adapters.persistence.sql.tables.cases import (
     case_billing,
     case_communication,
@@ -77,6 +85,12 @@ __all__ = [
     "cases",
     "change_mark",
     "credentials",
+    "fee_overrides",
+    "invoice_allocations",
+    "invoice_counter",
+    "invoice_lines",
+    "invoices",
+    "ledger_entries",
     "locations",
     "metadata",
     "organizations",
