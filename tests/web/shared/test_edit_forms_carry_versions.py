@@ -11,10 +11,12 @@ from tests.web.conftest import World
 from tests.web.scheduling.test_schedule import appointment_id, book_couple
 from tests.web.scheduling.test_schedule import services as services  # the fixture
 
-# Forms that add or end a fact rather than edit a value in place, by the end of their action.
+# Forms that add or end a fact rather than edit a value in place, by the end of their action
+# (a fee is set from a date: a new override beside the old one, never an edit of it).
 NOT_EDITS = re.compile(
     r"(/new|/end|/error|/close|/reopen|/members|/staff|/payers|/helpers|/communication"
-    r"|/diagnoses|/sign-out|/password|/attendance(/all)?|/cancel|/schedule/book|/settings/services)$"
+    r"|/diagnoses|/fees|/sign-out|/password|/attendance(/all)?|/cancel|/schedule/book"
+    r"|/settings/services)$"
 )
 
 
