@@ -13,7 +13,7 @@ from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
+from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
@@ -22,6 +22,7 @@ from litestar.template.config import TemplateConfig
 from adapters.web import templating
 from adapters.web.auth import provide_actor
 from adapters.web.config import WebConfig
+from adapters.web.edge import HearthRequest, InputGuard
 from adapters.web.errors import CSRF_COOKIE, EXCEPTION_HANDLERS
 from adapters.web.routes import ROUTES
 from adapters.web.security import add_security_headers
@@ -74,8 +75,8 @@ def build_app(
             instance=JinjaTemplateEngine.from_environment(_environment())
         ),
         plugins=[HTMXPlugin()],
-        request_class=HTMXRequest,
-        middleware=[session_config(web).middleware],
+        request_class=HearthRequest,  # an HTMXRequest whose form and JSON are checked
+        middleware=[InputGuard, session_config(web).middleware],
         stores={"sessions": session_store},
         csrf_config=CSRFConfig(
             secret=web.secret_key,

@@ -11,6 +11,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import SkipValidation
 
 from adapters.web.auth import request_origin
+from adapters.web.edge import refuse_unsafe
 from adapters.web.kit.params import AnyRequest, DepsParam
 from core.ports.communication import InboundSmsVerifier
 from core.services.communication import inbound
@@ -27,7 +28,9 @@ async def sms_inbound(
     if sms_inbound is None:
         raise NotFoundException()
     verifier, url, practice_name = sms_inbound
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    raw = await request.form()
+    refuse_unsafe(raw)
+    form = {k: str(v) for k, v in raw.items()}
     if not verifier.verify(url, form, request.headers.get("x-twilio-signature", "")):
         raise PermissionDeniedException("Not signed by the SMS provider.")
     await inbound.text_received(
