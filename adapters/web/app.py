@@ -10,9 +10,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -22,8 +22,9 @@ from litestar.template.config import TemplateConfig
 from adapters.web import templating
 from adapters.web.auth import provide_actor
 from adapters.web.config import WebConfig
+from adapters.web.csrf import CsrfGuard
 from adapters.web.edge import HearthRequest, InputGuard
-from adapters.web.errors import CSRF_COOKIE, EXCEPTION_HANDLERS
+from adapters.web.errors import EXCEPTION_HANDLERS
 from adapters.web.routes import ROUTES
 from adapters.web.security import add_security_headers
 from adapters.web.sessions import session_config
@@ -76,15 +77,13 @@ def build_app(
         ),
         plugins=[HTMXPlugin()],
         request_class=HearthRequest,  # an HTMXRequest whose form and JSON are checked
-        middleware=[InputGuard, session_config(web).middleware],
+        middleware=[
+            InputGuard,
+            session_config(web).middleware,
+            # Inside the session middleware: the token lives in the session (csrf.py).
+            DefineMiddleware(CsrfGuard, secret=web.secret_key, secure=web.secure_cookies),
+        ],
         stores={"sessions": session_store},
-        csrf_config=CSRFConfig(
-            secret=web.secret_key,
-            cookie_name=CSRF_COOKIE,
-            cookie_secure=web.secure_cookies,
-            cookie_samesite="strict",
-            header_name="x-csrftoken",
-        ),
         before_send=[add_security_headers],
         exception_handlers=dict(EXCEPTION_HANDLERS),  # type: ignore[arg-type]
         request_max_body_size=MAX_BODY,

@@ -38,6 +38,11 @@ def renew_session_id(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
     connection.scope.setdefault("state", {})[_RENEW] = True
 
 
+def session_renewed(scope: Any) -> bool:
+    """Whether this request started a new session (`renew_session_id`), until it is stored."""
+    return bool(scope.get("state", {}).get(_RENEW))
+
+
 class RenewingSessionBackend(ServerSideSessionBackend):
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
         new_id = connection.scope.get("state", {}).get(_NEW_ID)
