@@ -15,6 +15,7 @@ from collections.abc import Coroutine, Mapping, Sequence
 from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -141,6 +142,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_url: str = ""  # where people reach Hearth, for links in mail; "": http://host:port
     secret_key: str = ""
     owner_sees_clinical: bool = False
+    # Host names besides HEARTH_PUBLIC_URL's that requests may name (production refuses others).
+    allowed_hosts: str = ""  # comma-separated, "*.example.org" for subdomains
+    api_docs: str = "staff"  # /schema: "staff" (signed-in staff), "public" or "off"
     host: str = "127.0.0.1"
     port: int = 8000
     # Delivery of email and SMS (adapters/notify): "console" prints a line without content,
@@ -186,6 +190,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("sms", {"console", "memory", "twilio"}),
             ("worker", {"inline", "off"}),
             ("smtp_security", {"starttls", "tls", "none"}),
+            ("api_docs", {"staff", "public", "off"}),
         ):
             if getattr(settings, name) not in allowed:
                 raise SystemExit(
@@ -198,6 +203,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if settings.workers > 1 and settings.persistence == "memory":
             raise SystemExit(
                 "hearth: the in-memory practice lives in one process; use one worker or a database."
+            )
+        if settings.environment == "production" and not settings.public_url.startswith("https://"):
+            raise SystemExit(
+                "hearth: HEARTH_PUBLIC_URL (https://...) is required in production: it is the "
+                "base of every link, and the only host requests may name."
             )
         if settings.environment == "production" and len(settings.secret_key) < 32:
             raise SystemExit(
@@ -213,6 +223,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def link_base(self) -> str:
         return self.public_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def host_names(self) -> tuple[str, ...]:
+        """The Host headers production accepts: HEARTH_PUBLIC_URL's and HEARTH_ALLOWED_HOSTS;
+        () outside production (any)."""
+        if self.environment != "production":
+            return ()
+        extra = (h.strip() for h in self.allowed_hosts.split(","))
+        public = urlsplit(self.public_url).netloc
+        return tuple(dict.fromkeys([public, *(h for h in extra if h)]))
 
     @property
     def persistence(self) -> str:
@@ -423,6 +443,10 @@ def create_app(container: Container) -> Litestar:
         secret_key=secret,
         owner_sees_clinical=settings.owner_sees_clinical,
         secure_cookies=settings.environment == "production",
+        public_url=settings.link_base,
+        allowed_hosts=settings.host_names,
+        hsts=settings.environment == "production",
+        api_docs=settings.api_docs,
         now=lambda: container.clock().now().timestamp(),  # session timeouts follow the clock
     )
     worker = InlineWorker(container) if settings.worker == "inline" else None
