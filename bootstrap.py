@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import copy
 import dataclasses
 import getpass
 import os
@@ -38,6 +37,7 @@ from adapters.persistence.sql.engine import create_engine
 from adapters.persistence.sql.migrate import migrate_url
 from adapters.persistence.sql.session_store import SqlSessionStore
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
+from adapters.system import log_lines
 from adapters.system.clock import PracticeClock, SystemClock
 from adapters.system.ids import RandomIds
 from adapters.system.passwords import Argon2PasswordHasher
@@ -145,6 +145,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Host names besides HEARTH_PUBLIC_URL's that requests may name (production refuses others).
     allowed_hosts: str = ""  # comma-separated, "*.example.org" for subdomains
     api_docs: str = "staff"  # /schema: "staff" (signed-in staff), "public" or "off"
+    log_format: str = "text"  # or "json": one JSON object per line (adapters/system/log_lines)
     host: str = "127.0.0.1"
     port: int = 8000
     # Delivery of email and SMS (adapters/notify): "console" prints a line without content,
@@ -191,6 +192,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("worker", {"inline", "off"}),
             ("smtp_security", {"starttls", "tls", "none"}),
             ("api_docs", {"staff", "public", "off"}),
+            ("log_format", set(log_lines.FORMATS)),
         ):
             if getattr(settings, name) not in allowed:
                 raise SystemExit(
@@ -561,11 +563,9 @@ def _serve(container: Container) -> int:
     settings = container.settings()
     print(f"Hearth is at http://{settings.host}:{settings.port}/", flush=True)
     # Uvicorn's access log prints whole URLs (search words, the calendar feed's secret): off,
-    # and our own request log instead (method, path without query, status, duration).
-    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    # Not propagated: a worker process builds its app after this is applied, and Litestar's
-    # own logging set-up would print every line a second time.
-    log_config["loggers"]["hearth"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    # and our own request log instead (method, path without query, status, duration). One
+    # handler for every logger, control characters escaped (adapters/system/log_lines.py).
+    log_config = log_lines.config(settings.log_format)
     options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
@@ -594,10 +594,10 @@ def _serve(container: Container) -> int:
 
 def _work(container: Container) -> int:
     """`hearth worker`: deliver until SIGINT / SIGTERM, finishing the round in progress."""
-    import logging
+    import logging.config
     import signal
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.config.dictConfig(log_lines.config(container.settings().log_format))
 
     async def work() -> None:
         stop = asyncio.Event()

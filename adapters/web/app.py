@@ -98,6 +98,9 @@ def build_app(
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),
         debug=web.debug,
+        # The process's logging is configured once (adapters/system/log_lines.py): Litestar's
+        # own set-up would add a second handler, and every line would be written twice.
+        logging_config=None,
     )
 
 
