@@ -1,5 +1,5 @@
-"""The web tier's seeded practice (tests/web/conftest.py) on a real database: `web_world("sqlite"
-| "postgres", request, tmp_path)` gives the app over it, the world and a way to sign in. For the
+"""The web tier's seeded practice (tests/web/conftest.py) on a store of one's choice:
+`web_world("memory" | "sqlite" | "postgres", request, tmp_path)` gives the app over it, the world and a way to sign in. For the
 edge tests that must hold the same on every store (PostgreSQL refuses what SQLite keeps)."""
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ class WebWorld:
 
 
 def database_url(store: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if store == "memory":
+        return "memory"
     if store == "sqlite":
         return sqlite_copy(request.getfixturevalue("sqlite_template_path"), tmp_path)
     url = request.getfixturevalue("postgres_url")
