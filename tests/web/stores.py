@@ -1,6 +1,7 @@
 """The web tier's seeded practice (tests/web/conftest.py) on a store of one's choice:
-`web_world("memory" | "sqlite" | "postgres", request, tmp_path)` gives the app over it, the world and a way to sign in. For the
-edge tests that must hold the same on every store (PostgreSQL refuses what SQLite keeps)."""
+`web_world("memory" | "sqlite" | "postgres", request, tmp_path)` gives the app over it, the
+world and a way to sign in. For the edge tests that must hold the same on every store
+(PostgreSQL refuses what SQLite keeps)."""
 
 from __future__ import annotations
 
