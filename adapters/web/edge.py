@@ -35,10 +35,15 @@ FORM_MESSAGE = (
 
 
 class UnsafeInput(InvalidInput):
-    """A value with a control character: refused like any other invalid input, by field."""
+    """A value with a control character: refused like any other invalid input, by field. Out
+    of a form (a query parameter, a JSON member) the message names it, as no field shows it."""
 
-    def __init__(self, field: str) -> None:
-        super().__init__(MESSAGE, field=printable(field))
+    def __init__(self, field: str, *, named: bool = False) -> None:
+        where = printable(field)
+        message = (
+            f"“{where}” holds an invisible control character (such as NUL)." if named else MESSAGE
+        )
+        super().__init__(message, field=where)
 
 
 def has_control(text: str) -> bool:
@@ -115,7 +120,7 @@ class HearthRequest(HTMXRequest):
         except UnicodeDecodeError:
             raise ValidationException("The body was not sent as UTF-8 text.") from None
         if (where := _json_unsafe(data)) is not None:
-            raise UnsafeInput(where)
+            raise UnsafeInput(where, named=True)
         return data
 
 
@@ -134,7 +139,7 @@ def _query_refusal(raw: bytes) -> InvalidInput | None:
     except UnicodeDecodeError:
         return InvalidInput("This address is not valid text. Check it and try again.")
     if (name := unsafe_field(pairs)) is not None:
-        return UnsafeInput(name)
+        return UnsafeInput(name, named=True)
     return None
 
 

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from litestar import Litestar, Response, post
+from litestar.testing import TestClient
 
-from adapters.web.edge import FORM_MESSAGE, MESSAGE, has_control, printable
+from adapters.web.edge import FORM_MESSAGE, MESSAGE, HearthRequest, has_control, printable
+from core.domain.shared.errors import InvalidInput
 from tests.web.crawl import Form, crawl
 from tests.web.stores import web_world
 
@@ -81,6 +85,25 @@ def _check_paths(anonymous) -> None:
     assert anonymous.get("/sign-in%00").status_code == 404
     assert anonymous.get("/nowhere%0aFORGED").status_code == 404
     refused = anonymous.get("/sign-in?next=%2Fcases%00")
-    assert refused.status_code == 422 and MESSAGE in refused.text
+    assert refused.status_code == 422 and "“next” holds an invisible control" in refused.text
     assert anonymous.get("/sign-in?next=%ff%fe").status_code == 422  # not UTF-8
     assert anonymous.get("/sign-in?next=/cases%09").status_code == 200  # a tab is text
+
+
+def test_a_json_body_with_a_control_character_is_a_422_naming_the_member():
+    """No route takes JSON yet (the interop issue brings the API): the request class checks it
+    for the first one that does."""
+
+    @post("/echo")
+    async def echo(request: HearthRequest) -> Any:
+        return await request.json()
+
+    def refused(_: object, exc: InvalidInput) -> Response[str]:  # the app's page, in short
+        return Response(exc.message, status_code=422)
+
+    app = Litestar([echo], request_class=HearthRequest, exception_handlers={InvalidInput: refused})
+    with TestClient(app) as client:
+        assert client.post("/echo", json={"a": ["ok", {"b": "fine\n"}]}).status_code == 201
+        refused = client.post("/echo", json={"a": ["ok", {"b": "x\u0000"}]})
+        assert refused.status_code == 422 and "a[1].b" in refused.text
+        assert client.post("/echo", json={"k\u001b": 1}).status_code == 422
