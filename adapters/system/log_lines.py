@@ -55,7 +55,7 @@ class JsonFormatter(logging.Formatter):
 def config(log_format: str = "text", level: str = "INFO") -> dict[str, Any]:
     """A `logging.config.dictConfig` (and uvicorn `log_config`) for `log_format`."""
     formatter = JsonFormatter if log_format == "json" else TextFormatter
-    passing = {"handlers": [], "propagate": True}
+    passing = {"handlers": [], "propagate": True, "level": level}
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -67,13 +67,14 @@ def config(log_format: str = "text", level: str = "INFO") -> dict[str, Any]:
                 "stream": "ext://sys.stderr",
             }
         },
-        "root": {"handlers": ["default"], "level": level},
+        # Libraries' own INFO lines (an HTTP client's request URLs...) stay out: warnings only.
+        "root": {"handlers": ["default"], "level": "WARNING"},
         "loggers": {
             "uvicorn": passing,
             "uvicorn.error": passing,
             # Whole URLs (search words, the feed's secret): our request log instead.
             "uvicorn.access": {"handlers": [], "propagate": False},
             "litestar": passing,
-            "hearth": {**passing, "level": level},
+            "hearth": passing,
         },
     }
