@@ -5,7 +5,8 @@ uvicorn applied this; Litestar's own logging set-up is off, see adapters/web/app
 
 Nothing a request carries can forge a line: control characters in a message (a path's
 `%0a`, a NUL) are written as escapes (`\\n`, `\\x00`); a traceback's lines are indented, so no
-line of it — an exception's message included — starts where a log line starts.
+line of it — an exception's message included — starts where a log line starts; a chain of
+exceptions shows one traceback (see `exception_text`).
 `HEARTH_LOG_FORMAT=json` writes one JSON object per line instead (for a log collector)."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import traceback
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +28,20 @@ def escaped(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def exception_text(exc_info: Any) -> str:
+    """One traceback, the outermost's, and one line per exception it came from: a database
+    error arrives as three chained exceptions (asyncpg's, the DBAPI's, SQLAlchemy's), whose
+    three tracebacks read as the same failure logged three times."""
+    _, exc, tb = exc_info
+    lines = traceback.format_exception(type(exc), exc, tb, chain=False)
+    cause, seen = exc.__cause__ or exc.__context__, {id(exc)}
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        lines.append(f"caused by {type(cause).__qualname__}: {cause}\n")
+        cause = cause.__cause__ or cause.__context__
+    return "".join(lines).rstrip("\n")
+
+
 class TextFormatter(logging.Formatter):
     def __init__(self) -> None:
         super().__init__(TEXT_FORMAT)
@@ -33,6 +49,9 @@ class TextFormatter(logging.Formatter):
     def formatMessage(self, record: logging.LogRecord) -> str:
         record.message = escaped(record.message)
         return super().formatMessage(record)
+
+    def formatException(self, ei: Any) -> str:
+        return exception_text(ei)
 
     def format(self, record: logging.LogRecord) -> str:
         head, *rest = super().format(record).split("\n")
@@ -48,7 +67,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
+            line["exception"] = exception_text(record.exc_info)
         return json.dumps(line)  # ASCII: every control character escaped
 
 

@@ -70,8 +70,11 @@ async def test_a_served_request_logs_each_line_once_and_forges_none(
     logging.config.dictConfig(log_lines.config(log_format))
     app = RequestLog(bootstrap.create_app(container))  # after the config, as a worker does
 
-    async def broken(*args, **kwargs):
-        raise RuntimeError("boom\nINFO:     GET /cases 200 FORGED")
+    async def broken(*args, **kwargs):  # a chain, as a database error arrives
+        try:
+            raise ValueError("the driver's own\nINFO FORGED")
+        except ValueError as exc:
+            raise RuntimeError("boom\nINFO:     GET /cases 200 FORGED") from exc
 
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://hearth.test") as client:
