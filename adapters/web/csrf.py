@@ -55,6 +55,15 @@ class CsrfGuard:
     def _anonymous_token(self, nonce: str) -> str:
         return hmac.new(self._secret, b"anonymous:" + nonce.encode(), hashlib.sha256).hexdigest()
 
+    def _expected(self, session: Any, nonce: str) -> str:
+        """The signed-in session's own token, or the anonymous nonce's."""
+        if isinstance(session, dict) and session.get(STAFF_ID):
+            token = session.get(SESSION_KEY)
+            if not isinstance(token, str):  # a session from before tokens lived in it
+                token = session[SESSION_KEY] = secrets.token_urlsafe(32)
+            return token
+        return self._anonymous_token(nonce)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("path", "").startswith("/static/"):
             await self._app(scope, receive, send)
@@ -62,19 +71,11 @@ class CsrfGuard:
         handler = scope.get("route_handler")
         exempt = bool(handler is not None and handler.opt.get("exclude_from_csrf"))
         request = scope["litestar_app"].request_class(scope=scope, receive=receive)
-        session = scope.get("session")
-        signed_in = isinstance(session, dict) and bool(session.get(STAFF_ID))
         nonce = request.cookies.get(COOKIE, "")
         fresh_nonce = not _NONCE.fullmatch(nonce)
         if fresh_nonce:  # for an anonymous page now, or for the one after signing out
             nonce = secrets.token_hex(32)
-        if signed_in:
-            assert isinstance(session, dict)
-            expected = session.get(SESSION_KEY)
-            if not isinstance(expected, str):  # a session from before tokens lived in it
-                expected = session[SESSION_KEY] = secrets.token_urlsafe(32)
-        else:
-            expected = self._anonymous_token(nonce)
+        expected = self._expected(scope.get("session"), nonce)
         if request.method not in SAFE_METHODS and not exempt:
             submitted = request.headers.get(HEADER)
             content_type, _ = request.content_type
