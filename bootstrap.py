@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import copy
 import dataclasses
 import getpass
 import os
@@ -16,6 +15,7 @@ from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -45,6 +45,7 @@ from adapters.persistence.sql.migrate import migrate_url
 from adapters.persistence.sql.rate_limits import SqlRateLimiter
 from adapters.persistence.sql.session_store import SqlSessionStore
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
+from adapters.system import log_lines
 from adapters.system.clock import PracticeClock, SystemClock
 from adapters.system.ids import RandomIds
 from adapters.system.passwords import Argon2PasswordHasher
@@ -165,6 +166,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_url: str = ""  # where people reach Hearth, for links in mail; "": http://host:port
     secret_key: str = ""
     owner_sees_clinical: bool = False
+    # Host names besides HEARTH_PUBLIC_URL's that requests may name (production refuses others).
+    allowed_hosts: str = ""  # comma-separated, "*.example.org" for subdomains
+    api_docs: str = "staff"  # /schema: "staff" (signed-in staff), "public" or "off"
+    log_format: str = "text"  # or "json": one JSON object per line (adapters/system/log_lines)
     host: str = "127.0.0.1"
     port: int = 8000
     # Delivery of email and SMS (adapters/notify): "console" prints a line without content,
@@ -210,6 +215,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("sms", {"console", "memory", "twilio"}),
             ("worker", {"inline", "off"}),
             ("smtp_security", {"starttls", "tls", "none"}),
+            ("api_docs", {"staff", "public", "off"}),
+            ("log_format", set(log_lines.FORMATS)),
         ):
             if getattr(settings, name) not in allowed:
                 raise SystemExit(
@@ -222,6 +229,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if settings.workers > 1 and settings.persistence == "memory":
             raise SystemExit(
                 "hearth: the in-memory practice lives in one process; use one worker or a database."
+            )
+        if settings.environment == "production" and not settings.public_url.startswith("https://"):
+            raise SystemExit(
+                "hearth: HEARTH_PUBLIC_URL (https://...) is required in production: it is the "
+                "base of every link, and the only host requests may name."
             )
         if settings.environment == "production" and len(settings.secret_key) < 32:
             raise SystemExit(
@@ -237,6 +249,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def link_base(self) -> str:
         return self.public_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def host_names(self) -> tuple[str, ...]:
+        """The Host headers production accepts: HEARTH_PUBLIC_URL's and HEARTH_ALLOWED_HOSTS;
+        () outside production (any)."""
+        if self.environment != "production":
+            return ()
+        extra = (h.strip() for h in self.allowed_hosts.split(","))
+        public = urlsplit(self.public_url).netloc
+        return tuple(dict.fromkeys([public, *(h for h in extra if h)]))
 
     @property
     def persistence(self) -> str:
@@ -455,6 +477,10 @@ def create_app(container: Container) -> Litestar:
         secret_key=secret,
         owner_sees_clinical=settings.owner_sees_clinical,
         secure_cookies=settings.environment == "production",
+        public_url=settings.link_base,
+        allowed_hosts=settings.host_names,
+        hsts=settings.environment == "production",
+        api_docs=settings.api_docs,
         now=lambda: container.clock().now().timestamp(),  # session timeouts follow the clock
         second_factor_default=settings.environment == "production",
     )
@@ -588,11 +614,9 @@ def _serve(container: Container) -> int:
     settings = container.settings()
     print(f"Hearth is at http://{settings.host}:{settings.port}/", flush=True)
     # Uvicorn's access log prints whole URLs (search words, the calendar feed's secret): off,
-    # and our own request log instead (method, path without query, status, duration).
-    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    # Not propagated: a worker process builds its app after this is applied, and Litestar's
-    # own logging set-up would print every line a second time.
-    log_config["loggers"]["hearth"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    # and our own request log instead (method, path without query, status, duration). One
+    # handler for every logger, control characters escaped (adapters/system/log_lines.py).
+    log_config = log_lines.config(settings.log_format)
     options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
@@ -621,10 +645,10 @@ def _serve(container: Container) -> int:
 
 def _work(container: Container) -> int:
     """`hearth worker`: deliver until SIGINT / SIGTERM, finishing the round in progress."""
-    import logging
+    import logging.config
     import signal
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.config.dictConfig(log_lines.config(container.settings().log_format))
 
     async def work() -> None:
         stop = asyncio.Event()

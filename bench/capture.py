@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import pickle
+import re
 import sys
 from typing import Any
 
@@ -45,13 +46,14 @@ async def capture(spec: dict[str, Any]) -> dict[str, Any]:
             client = httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=300
             )
-            await client.get("/sign-in")
+            page = (await client.get("/sign-in")).text
+            token = re.search(r'name="_csrf_token" value="([^"]+)"', page)
             signed = await client.post(
                 "/sign-in",
                 data={
                     "email": email,
                     "password": spec["password"],
-                    "_csrf_token": client.cookies.get("hearth_csrf", ""),
+                    "_csrf_token": token.group(1) if token else "",
                 },
             )
             if signed.status_code != 303:

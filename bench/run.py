@@ -172,13 +172,14 @@ class Server:
 
 async def signed_in(base: str, email: str) -> httpx.AsyncClient:
     client = httpx.AsyncClient(base_url=base, timeout=300)
-    await client.get("/sign-in")
+    page = (await client.get("/sign-in")).text
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page)
     answer = await client.post(
         "/sign-in",
         data={
             "email": email,
             "password": PASSWORD,
-            "_csrf_token": client.cookies.get("hearth_csrf", ""),
+            "_csrf_token": token.group(1) if token else "",
         },
     )
     if answer.status_code != 303:

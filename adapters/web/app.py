@@ -10,21 +10,25 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar
-from litestar.config.csrf import CSRFConfig
+from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
+from litestar.middleware import DefineMiddleware
+from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 from litestar.template.config import TemplateConfig
 
 from adapters.web import templating
+from adapters.web.api_docs import ApiDocsGate
 from adapters.web.auth import provide_actor
 from adapters.web.config import WebConfig
-from adapters.web.errors import CSRF_COOKIE, EXCEPTION_HANDLERS
+from adapters.web.csrf import CsrfGuard
+from adapters.web.edge import HearthRequest, InputGuard
+from adapters.web.errors import EXCEPTION_HANDLERS
 from adapters.web.routes import ROUTES
-from adapters.web.security import add_security_headers
+from adapters.web.security import add_hsts, add_security_headers
 from adapters.web.sessions import session_config
 from core.services.shared.use_case import Deps
 
@@ -74,17 +78,19 @@ def build_app(
             instance=JinjaTemplateEngine.from_environment(_environment())
         ),
         plugins=[HTMXPlugin()],
-        request_class=HTMXRequest,
-        middleware=[session_config(web).middleware],
+        request_class=HearthRequest,  # an HTMXRequest whose form and JSON are checked
+        middleware=[
+            InputGuard,
+            session_config(web).middleware,
+            # Inside the session middleware: the token lives in the session (csrf.py).
+            DefineMiddleware(CsrfGuard, secret=web.secret_key, secure=web.secure_cookies),
+            DefineMiddleware(ApiDocsGate, docs=web.api_docs),
+        ],
         stores={"sessions": session_store},
-        csrf_config=CSRFConfig(
-            secret=web.secret_key,
-            cookie_name=CSRF_COOKIE,
-            cookie_secure=web.secure_cookies,
-            cookie_samesite="strict",
-            header_name="x-csrftoken",
-        ),
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, *([add_hsts] if web.hsts else [])],
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=list(web.allowed_hosts))
+        if web.allowed_hosts
+        else None,
         exception_handlers=dict(EXCEPTION_HANDLERS),  # type: ignore[arg-type]
         request_max_body_size=MAX_BODY,
         # The staff guard reads the session timing and loads who is signed in from it.
@@ -92,6 +98,9 @@ def build_app(
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),
         debug=web.debug,
+        # The process's logging is configured once (adapters/system/log_lines.py): Litestar's
+        # own set-up would add a second handler, and every line would be written twice.
+        logging_config=None,
     )
 
 

@@ -19,3 +19,9 @@ class WebConfig:
     debug: bool = False
     # Whether every staff member needs a second factor until the owner chooses (production).
     second_factor_default: bool = False
+    # Where people reach Hearth: the one base of absolute links (the calendar feed's address;
+    # mail has it from the settings), never the request's Host header.
+    public_url: str = "http://127.0.0.1:8000"
+    allowed_hosts: tuple[str, ...] = ()  # a request for another Host is a 400; () allows any
+    hsts: bool = False  # Strict-Transport-Security on every response (production, HTTPS)
+    api_docs: str = "staff"  # /schema and its pages: "staff" (signed in), "public" or "off"

@@ -29,6 +29,15 @@ SECURITY_HEADERS = {
 }
 
 
+HSTS = "max-age=63072000; includeSubDomains"  # two years, as browsers' preload lists expect
+
+
+async def add_hsts(message: Message, scope: Scope) -> None:
+    """Production only (it is served over HTTPS there): browsers then refuse plain HTTP."""
+    if message["type"] == "http.response.start":
+        MutableScopeHeaders.from_message(message)["Strict-Transport-Security"] = HSTS
+
+
 async def add_security_headers(message: Message, scope: Scope) -> None:
     if message["type"] != "http.response.start":
         return

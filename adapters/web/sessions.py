@@ -9,6 +9,7 @@ pushing the expiry back by the idle timeout, and a plain GET within the minute w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,11 +32,17 @@ STAFF_ID = "staff_id"
 SIGNED_IN_AT = "since"
 PASSWORD_GENERATION = "generation"  # of the password signed in with; a new password ends it
 LAST_SEEN = "seen"
+_SESSION_ID = re.compile(r"[0-9a-f]{16,128}")  # Litestar makes them with secrets.token_hex
 
 
 def renew_session_id(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
     """Ask the backend to store this request's session under a fresh id and drop the old one."""
     connection.scope.setdefault("state", {})[_RENEW] = True
+
+
+def session_renewed(scope: Any) -> bool:
+    """Whether this request started a new session (`renew_session_id`), until it is stored."""
+    return bool(scope.get("state", {}).get(_RENEW))
 
 
 class RenewingSessionBackend(ServerSideSessionBackend):
@@ -46,12 +53,19 @@ class RenewingSessionBackend(ServerSideSessionBackend):
     async def load_from_connection(
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> dict[str, Any]:
-        if session_id := connection.cookies.get(self.config.key):
+        session_id = connection.cookies.get(self.config.key, "")
+        if _SESSION_ID.fullmatch(session_id):  # an id we made, never a hostile key for the store
             data = await self.get(session_id, store=self.config.get_store_from_app(connection.app))
             if data is not None:
                 connection.scope.setdefault("state", {})[_LOADED] = data
                 return self.deserialize_data(data)
         return {}
+
+    def _cookie(self, value: str, **overrides: Any) -> Cookie:
+        params = dict(
+            extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
+        )
+        return Cookie(value=value, key=self.config.key, **{**params, **overrides})
 
     def _unchanged(
         self, scope_session: ScopeSession, connection: ASGIConnection[Any, Any, Any, Any]
@@ -71,6 +85,15 @@ class RenewingSessionBackend(ServerSideSessionBackend):
         connection: ASGIConnection[Any, Any, Any, Any],
     ) -> None:
         state = connection.scope.setdefault("state", {})
+        if scope_session is Empty:  # ended: forget it, and have the browser drop the cookie
+            # (Litestar's own answer sets "null" with Max-Age, which browsers keep)
+            if old := connection.cookies.get(self.config.key):
+                if _SESSION_ID.fullmatch(old):
+                    await self.delete(old, store=self.config.get_store_from_app(connection.app))
+                MutableScopeHeaders.from_message(message).add(
+                    "Set-Cookie", self._cookie("", max_age=0).to_header(header="")
+                )
+            return
         if state.pop(_RENEW, False):
             old_id = connection.cookies.get(self.config.key)
             if old_id:
@@ -78,14 +101,7 @@ class RenewingSessionBackend(ServerSideSessionBackend):
             state[_NEW_ID] = self.generate_session_id()
         elif self._unchanged(scope_session, connection):
             if _LOADED in state:  # the cookie's own lifetime follows the idle timeout
-                cookie_params = dict(
-                    extract_dataclass_items(
-                        self.config, exclude_none=True, include=Cookie.__dict__.keys()
-                    )
-                )
-                cookie = Cookie(
-                    value=self.get_session_id(connection), key=self.config.key, **cookie_params
-                )
+                cookie = self._cookie(self.get_session_id(connection))
                 MutableScopeHeaders.from_message(message).add(
                     "Set-Cookie", cookie.to_header(header="")
                 )

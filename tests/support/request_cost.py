@@ -24,6 +24,7 @@ from adapters.persistence.sql.engine import create_engine
 from adapters.system.passwords import Argon2PasswordHasher
 from adapters.web.auth import staff_only
 from adapters.web.kit.params import ActorParam
+from tests.support.csrf import page_token
 from tests.support.db import postgres_database
 from tests.support.practice import OWNER_PASSWORD
 from tests.support.scale import build
@@ -64,13 +65,13 @@ def _measure(url: str) -> None:
     sa.event.listen(engine, "before_cursor_execute", lambda _c, _k, s, *_a: sent.append(s))
     sa.event.listen(engine, "begin", lambda _conn: begins.append(1))
     with TestClient(app) as client:
-        client.get("/sign-in")
+        token = page_token(client.get("/sign-in").text)
         signed = client.post(
             "/sign-in",
             data={
                 "email": "owner@hearth.test",
                 "password": OWNER_PASSWORD,
-                "_csrf_token": client.cookies["hearth_csrf"],
+                "_csrf_token": token,
             },
             follow_redirects=False,
         )

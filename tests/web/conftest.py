@@ -20,6 +20,7 @@ from core.domain.directory.parties import StaffRole
 from core.domain.shared.values import CaseId, OrganizationId, PersonId
 from core.services import cases, directory
 from core.services.directory import auth
+from tests.support.csrf import page_token
 from tests.support.practice import Practice
 
 PASSWORD = "a long enough password"
@@ -149,12 +150,19 @@ class Browser:
 
     def __init__(self, client: TestClient) -> None:
         self.client = client
+        self._token: tuple[object, str] | None = None
+
+    def _cookies(self) -> object:
+        return sorted((c.name, c.domain, c.value) for c in self.client.cookies.jar)
 
     @property
     def token(self) -> str:
-        if CSRF_COOKIE not in self.client.cookies:
-            self.client.get("/sign-in")
-        return self.client.cookies[CSRF_COOKIE]
+        """The token a page of this session renders (as a person's browser posts it; no
+        script can read the CSRF cookie), read again whenever the session changes."""
+        if self._token is None or self._token[0] != self._cookies():
+            page = self.client.get("/sign-in", follow_redirects=True).text
+            self._token = (self._cookies(), page_token(page))
+        return self._token[1]
 
     def sign_in(self, email: str, password: str = PASSWORD):
         return self.post("/sign-in", {"email": email, "password": password})

@@ -11,6 +11,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import SkipValidation
 
 from adapters.web.auth import request_origin
+from adapters.web.edge import replaced
 from adapters.web.kit.params import AnyRequest, DepsParam
 from core.ports.communication import InboundSmsVerifier
 from core.services.communication import inbound
@@ -30,10 +31,12 @@ async def sms_inbound(
     form = {k: str(v) for k, v in (await request.form()).items()}
     if not verifier.verify(url, form, request.headers.get("x-twilio-signature", "")):
         raise PermissionDeniedException("Not signed by the SMS provider.")
+    # A text someone sent is kept, not refused: a control character in it (which PostgreSQL
+    # could not store) becomes U+FFFD.
     await inbound.text_received(
         deps,
-        form.get("From", "")[:20],
-        form.get("Body", "")[:1600],
+        replaced(form.get("From", ""))[:20],
+        replaced(form.get("Body", ""))[:1600],
         practice_name,
         origin=request_origin(request),
     )

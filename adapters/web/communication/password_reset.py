@@ -13,6 +13,7 @@ from litestar.params import SkipValidation
 from litestar.response import Redirect, Template
 
 from adapters.web.auth import request_origin
+from adapters.web.edge import refuse_unsafe
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action
 from adapters.web.kit.params import AnyRequest, DepsParam, HasherParam, PathStr
@@ -44,7 +45,9 @@ class PasswordReset(Controller):
     async def forgot(
         self, request: AnyRequest, account_deps: AccountDepsParam, limiter: LimiterParam
     ) -> Template:
-        typed = forms.read(await request.form(), ForgotForm)
+        form = await request.form()
+        refuse_unsafe(form)  # no form_action here: the edge's check, said here
+        typed = forms.read(form, ForgotForm)
         try:
             await limit_address(request, account_deps, limiter, PASSWORD_RESET, field="email")
         except TooManyRequests as refused:

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from litestar import Response
 from litestar.response import Redirect
 
+from adapters.web import edge
 from adapters.web.kit import forms
 from adapters.web.kit.params import AnyRequest
 from adapters.web.kit.rendering import form_errors, wants_fragment
@@ -58,15 +59,19 @@ async def form_action(
     `conflict_status`: a screen that answers a stale version by showing the record as it is
     now (the appointment page) says 422 there, as for any other refusal."""
     try:
+        edge.refuse_unsafe(form)  # a control character: refused before the use case runs
         result = await run()
     except (NotFound, Forbidden):
         raise
     except DomainError as exc:
         if fields and exc.field is not None and exc.field in fields:
             exc.field = fields[exc.field]
+        errors = form_errors(exc, sent, day_field)
+        if isinstance(exc, edge.UnsafeInput):  # said on top too: a search box shows no message
+            errors.setdefault("_form", edge.FORM_MESSAGE)
         refusal = Refusal(
             error=exc,
-            errors=form_errors(exc, sent, day_field),
+            errors=errors,
             values=forms.values(form),
             status=conflict_status if isinstance(exc, ConcurrencyConflict) else 422,
         )

@@ -18,6 +18,7 @@ import msgspec
 import msgspec.inspect as mi
 from litestar.datastructures import FormMultiDict, MultiDict
 
+from adapters.web import edge
 from core.domain.shared.errors import InvalidInput
 
 Fields = FormMultiDict | MultiDict
@@ -186,6 +187,7 @@ def values(form: Fields) -> dict[str, object]:
     for key in form:
         if "password" in key or key == "_csrf_token":
             continue
-        many = [v for v in form.getall(key, []) if isinstance(v, str)]
+        # A control character is shown as the replacement character, never sent back raw.
+        many = [edge.replaced(v) for v in form.getall(key, []) if isinstance(v, str)]
         typed[key] = many if len(many) > 1 else (many[0][:MAX_FIELD] if many else "")
     return typed

@@ -11,6 +11,7 @@ from litestar.datastructures import MultiDict
 from litestar.response import Redirect, Response, Template
 
 from adapters.web.auth import StaffController
+from adapters.web.edge import refuse_unsafe
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action
 from adapters.web.kit.params import ActorParam, AnyRequest, SchedDepsParam
@@ -185,6 +186,7 @@ class Booking(StaffController):
         deps = scheduling_deps
         form = await request.form()
         if forms.text(form, "step") == "choose":
+            refuse_unsafe(form)  # form_action refuses it below; this answer comes before
             # Without JavaScript, choosing the case posts the form back to fill in its options
             # (a GET would carry the CSRF token into the address).
             return _form_page(request, await booking_context(deps, actor, forms.values(form)))
@@ -211,6 +213,7 @@ class Booking(StaffController):
     ) -> Template:
         """The form's fields changed: what Book would ask to confirm, as a fragment."""
         form = await request.form()
+        refuse_unsafe(form)
         context = {
             "check": await check(scheduling_deps, actor, form),
             "values": forms.values(form),

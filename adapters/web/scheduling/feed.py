@@ -37,7 +37,9 @@ class FeedSettings(StaffController):
         command = feeds.CreateFeed(include_names=typed.include_names)
         secret = await feeds.create_feed(scheduling_deps, actor, command)
         status = await feeds.feed_status(scheduling_deps, actor)
-        url = str(request.base_url).rstrip("/") + FEED_PREFIX + secret + ".ics"
+        # From HEARTH_PUBLIC_URL, never the Host header (a forged one would send the secret
+        # address elsewhere).
+        url = request.app.state.web.public_url.rstrip("/") + FEED_PREFIX + secret + ".ics"
         context = {"actor": actor, "status": status, "url": url}
         return render(request, "scheduling/feed.html", context)
 

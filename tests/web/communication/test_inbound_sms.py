@@ -113,3 +113,13 @@ async def test_without_an_sms_provider_there_is_no_webhook() -> None:
     container = _container(sms="console")
     async with AsyncTestClient(app=bootstrap.create_app(container)) as client:
         assert (await _post(client, "STOP")).status_code == 404
+
+
+async def test_a_signed_text_with_a_control_character_is_kept_not_refused() -> None:
+    """The edge refuses control characters from people at a form; a text someone sent is
+    received anyway (PostgreSQL could not store the NUL: it becomes U+FFFD)."""
+    container = _container()
+    person = await _seed(container)
+    async with AsyncTestClient(app=bootstrap.create_app(container)) as client:
+        assert (await _post(client, "STOP\x00")).status_code == 200
+    assert (await _state(container, person))[0] is False
