@@ -13,6 +13,7 @@ import secrets
 import sys
 from collections.abc import Coroutine, Mapping, Sequence
 from datetime import timedelta
+from email.utils import parseaddr
 from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -57,7 +58,7 @@ from core.services.audit import AuditDeps, verify_log
 from core.services.audit.changes import audit_changes
 from core.services.billing import history as billing_history
 from core.services.cases import history as case_history
-from core.services.communication import reminders
+from core.services.communication import notices, reminders
 from core.services.communication.accounts import AccountMailDeps
 from core.services.communication.delivery import DeliveryDeps, run_worker
 from core.services.communication.reminders import PolicySource
@@ -107,6 +108,8 @@ def message_bus(policy_of: PolicySource = DEFAULT_POLICY, timezone: str = "UTC")
     }
     for event_type, more in reminders.handlers(policy_of).items():
         handlers.setdefault(event_type, []).extend(more)
+    for event_type, more in notices.handlers(policy_of).items():
+        handlers.setdefault(event_type, []).extend(more)
     return MessageBus(handlers, finishers=[case_history.write_history, audit_changes])
 
 
@@ -122,6 +125,9 @@ def practice_policy(settings: Settings) -> PolicySource:
             practice_name=practice.name if practice and practice.name else settings.practice_name,
             timezone=practice.timezone if practice else settings.timezone,
             leads=tuple(Lead(timedelta(hours=r.hours_before), r.channel) for r in stored.reminders),
+            telehealth_link=stored.telehealth_link,
+            late_cancel_hours=stored.late_cancel_hours,
+            organizer=parseaddr(settings.email_from)[1],
         )
 
     return policy_of

@@ -46,6 +46,17 @@ def build(email: Email, settings: SmtpSettings) -> EmailMessage:
     message.set_content(email.text)
     if email.html:
         message.add_alternative(email.html, subtype="html")
+    if email.calendar:
+        # As an attachment with its iTIP method, which is what calendar apps look for to offer
+        # "add" or "remove" (and update the event of the same UID).
+        method = "CANCEL" if "METHOD:CANCEL" in email.calendar else "REQUEST"
+        message.add_attachment(
+            email.calendar.encode(),
+            maintype="text",
+            subtype="calendar",
+            filename="cancel.ics" if method == "CANCEL" else "invite.ics",
+            params={"method": method, "charset": "utf-8"},
+        )
     return message
 
 

@@ -51,6 +51,9 @@ class ReminderPolicy:
         Lead(timedelta(hours=48), Channel.EMAIL),
         Lead(timedelta(hours=24), Channel.SMS),
     )
+    telehealth_link: str | None = None  # the practice's video room, said in notices
+    organizer: str = ""  # the address invitations come from (the ORGANIZER of an .ics)
+    late_cancel_hours: int = 24  # a cancellation later than this before the start is late
     quiet_from: time = time(21, 0)
     quiet_until: time = time(8, 0)
     # Reminders are queued for sessions starting within this horizon (from the booking, or by
@@ -73,7 +76,7 @@ def key_prefix(appointment_id: UUID) -> str:
     return f"reminder:{appointment_id}:"
 
 
-def _quiet(policy: ReminderPolicy, at: datetime) -> datetime:
+def quiet_until_morning(policy: ReminderPolicy, at: datetime) -> datetime:
     """`at`, or the end of the quiet hours it falls in (recipient's time = the practice's)."""
     local = at.astimezone(policy.tz)
     clock = local.time()
@@ -83,7 +86,7 @@ def _quiet(policy: ReminderPolicy, at: datetime) -> datetime:
     return at
 
 
-def _when(appointment: Appointment, policy: ReminderPolicy) -> tuple[str, str]:
+def local_when(appointment: Appointment, policy: ReminderPolicy) -> tuple[str, str]:
     local = appointment.start.astimezone(policy.tz)
     day = f"{local:%A} {local.day} {local:%B}"
     return day, f"{local:%H:%M} ({policy.timezone})"
@@ -99,7 +102,7 @@ def reminder_text(
     appointment: Appointment, policy: ReminderPolicy, channel: Channel
 ) -> tuple[str, str]:
     """The subject (email) and the text of a reminder. The SMS fits one segment."""
-    day, clock = _when(appointment, policy)
+    day, clock = local_when(appointment, policy)
     if channel is Channel.SMS:
         where = "by video" if appointment.telehealth else "in person"
         text = (
@@ -132,7 +135,7 @@ def recipients(
     return chosen
 
 
-def _address(person: Person, channel: Channel) -> str | None:
+def address_of(person: Person, channel: Channel) -> str | None:
     if channel is Channel.EMAIL:
         return person.email or None
     if channel is Channel.SMS and person.sms_consent:
@@ -156,7 +159,7 @@ def plan(
     start_key = int(appointment.start.timestamp())
     for person_id, channel in recipients(case, appointment, policy.tz):
         person = people.get(person_id)
-        address = _address(person, channel) if person is not None else None
+        address = address_of(person, channel) if person is not None else None
         if address is None:
             continue
         for lead in policy.leads:
@@ -164,7 +167,7 @@ def plan(
                 continue
             due = appointment.start - lead.before
             if channel is Channel.SMS:
-                due = _quiet(policy, due)
+                due = quiet_until_morning(policy, due)
             if due < now or due >= appointment.start:
                 continue
             subject, body = reminder_text(appointment, policy, channel)

@@ -17,6 +17,9 @@ outbox = sa.Table(
     sa.Column("subject", sa.String(300), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("html", sa.Text, nullable=False),
+    sa.Column(
+        "calendar", sa.Text, nullable=False, server_default=sa.text("''")
+    ),  # an .ics attachment
     sa.Column("person_id", sa.Uuid),
     sa.Column("case_id", sa.Uuid),
     sa.Column("state", sa.String(CODE), nullable=False),
