@@ -29,6 +29,7 @@ from adapters.cli import demo
 from adapters.notify.console import ConsoleEmailSender, ConsoleSmsSender
 from adapters.notify.memory import MemoryEmailSender, MemorySmsSender
 from adapters.notify.smtp import SmtpEmailSender, SmtpSettings
+from adapters.notify.templates import SandboxRenderer
 from adapters.notify.twilio_sms import TwilioSettings, TwilioSignature, TwilioSmsSender
 from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.store import MemoryStore
@@ -48,6 +49,7 @@ from core.domain.billing import events as billing_events
 from core.domain.cases import events as case_events
 from core.domain.communication.messages import RetryPolicy
 from core.domain.communication.reminders import Lead, ReminderPolicy
+from core.domain.communication.templates import MessageTemplates
 from core.domain.documentation import events as documentation_events
 from core.domain.scheduling import events as scheduling_events
 from core.domain.scheduling.settings import SchedulingPolicy
@@ -118,10 +120,15 @@ def practice_policy(settings: Settings) -> PolicySource:
     name and timezone of Settings · Practice and the lead times of Settings · Reminders (the
     configured name and timezone and the default 48 h email, 24 h SMS until they are saved)."""
 
+    renderer = SandboxRenderer()
+
     async def policy_of(uow: UnitOfWork) -> ReminderPolicy:
         practice = await uow.practice.get()
         stored = await uow.policy.get() or SchedulingPolicy()
         return ReminderPolicy(
+            templates=await uow.templates.get() or MessageTemplates(),
+            render=renderer.render,
+            link_base=settings.link_base,
             practice_name=practice.name if practice and practice.name else settings.practice_name,
             timezone=practice.timezone if practice else settings.timezone,
             leads=tuple(Lead(timedelta(hours=r.hours_before), r.channel) for r in stored.reminders),
@@ -290,6 +297,7 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Singleton(SqlAuditLog, audit_engine),
     )
     reminder_policy = providers.Singleton(practice_policy, settings)
+    message_renderer = providers.Singleton(SandboxRenderer)
     bus = providers.Singleton(message_bus, reminder_policy, settings.provided.timezone)
     email_sender = providers.Selector(
         settings.provided.email,
@@ -440,6 +448,8 @@ def create_app(container: Container) -> Litestar:
             **practice_time(container),  # "deps" among them: in the practice's timezone
             "account_deps": Provide(lambda: container.account_deps(), sync_to_thread=False),
             "sms_inbound": Provide(lambda: inbound, sync_to_thread=False),
+            "message_renderer": Provide(lambda: container.message_renderer(), sync_to_thread=False),
+            "reminder_policy": Provide(lambda: container.reminder_policy(), sync_to_thread=False),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         },
         session_store=session_store(container),

@@ -10,6 +10,8 @@ from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
 from adapters.web.communication.inbound_sms import sms_inbound
 from adapters.web.communication.password_reset import PasswordReset
+from adapters.web.communication.session_links import SessionLinkPages
+from adapters.web.communication.templates import MessageTemplatePages
 from adapters.web.communication.undelivered import UndeliveredPages
 from adapters.web.directory import people
 from adapters.web.directory.settings import PracticeSettings
@@ -28,6 +30,7 @@ ROUTES: list[ControllerRouterHandler] = [
     SignIn,  # no staff guard: sign-in, sign-out and setup
     PasswordReset,  # no staff guard: whoever forgot a password is not signed in
     sms_inbound,  # no staff guard: signed by the SMS provider
+    SessionLinkPages,  # no staff guard: the link's secret is the key
     CaseOpening,
     CasePages,
     CaseChanges,
@@ -45,4 +48,5 @@ ROUTES: list[ControllerRouterHandler] = [
     feed,  # public by its secret: no staff guard
     AuditPages,
     UndeliveredPages,
+    MessageTemplatePages,
 ]

@@ -11,6 +11,10 @@ from adapters.persistence.memory.cases import (
     MemoryHistoryRepository,
 )
 from adapters.persistence.memory.communication import MemoryOutbox
+from adapters.persistence.memory.communication_settings import (
+    MemoryMessageTemplateRepository,
+    MemorySessionLinkRepository,
+)
 from adapters.persistence.memory.directory import (
     MemoryCredentialRepository,
     MemoryOrganizationRepository,
@@ -51,6 +55,7 @@ class MemoryUnitOfWork:
                 ("practice", "practice's details"),
                 ("locations", "location"),
                 ("scheduling_policy", "scheduling policy"),
+                ("message_templates", "set of message texts"),
                 *SCHEDULING_TABLES,
             )
         }
@@ -71,6 +76,8 @@ class MemoryUnitOfWork:
         self.locations = MemoryLocationRepository(self._tables["locations"])
         self.policy = MemorySchedulingPolicyRepository(self._tables["scheduling_policy"])
         self.outbox = MemoryOutbox(store)
+        self.templates = MemoryMessageTemplateRepository(self._tables["message_templates"])
+        self.session_links = MemorySessionLinkRepository(store)
         self.staff_tokens = MemoryStaffTokenRepository(store)
 
     async def __aenter__(self) -> Self:
@@ -99,6 +106,7 @@ class MemoryUnitOfWork:
             for table in self._tables.values():
                 table.apply()
             self.outbox.apply()
+            self.session_links.apply()
             self.staff_tokens.apply()
             self.credentials.apply()
             self._store.history.extend(self.history.staged)
@@ -111,6 +119,7 @@ class MemoryUnitOfWork:
             table.events.clear()
         self.credentials.discard()
         self.outbox.discard()
+        self.session_links.discard()
         self.staff_tokens.discard()
         self.history.staged.clear()
 

@@ -23,13 +23,17 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from core.domain.cases.case import Case
 from core.domain.communication.messages import OutboundMessage
 from core.domain.communication.reminders import (
-    SMS_LIMIT,
+    NO_LINKS,
+    LinkMaker,
+    Links,
     ReminderPolicy,
     address_of,
-    local_when,
+    compose,
     quiet_until_morning,
     recipients,
+    session_values,
 )
+from core.domain.communication.templates import TemplateKind
 from core.domain.directory.parties import Channel, Person
 from core.domain.scheduling.appointments import Appointment, AppointmentStatus
 from core.domain.shared.values import PersonId
@@ -50,15 +54,6 @@ class NoticeKind(StrEnum):
 
 def session_uid(appointment_id: UUID) -> str:
     return f"{appointment_id}@hearth"
-
-
-def where(appointment: Appointment, policy: ReminderPolicy) -> str:
-    """The place, or the video link when the session is by video."""
-    if appointment.telehealth:
-        if policy.telehealth_link:
-            return f"by video: {policy.telehealth_link}"
-        return "by video (the practice will send you the link)"
-    return f"at {appointment.location}" if appointment.location else "at the practice"
 
 
 def invitation(
@@ -93,40 +88,30 @@ def invitation(
 
 
 def notice_text(
-    kind: NoticeKind, sessions: Sequence[Appointment], policy: ReminderPolicy, channel: Channel
+    kind: NoticeKind,
+    sessions: Sequence[Appointment],
+    case: Case,
+    policy: ReminderPolicy,
+    channel: Channel,
+    links: Links = NO_LINKS,
 ) -> tuple[str, str]:
     """The subject (email) and the text of a notice about the first of `sessions`."""
     first = sessions[0]
-    day, clock = local_when(first, policy)
-    more = len(sessions) - 1
-    verb = {
-        NoticeKind.BOOKED: "is booked",
-        NoticeKind.MOVED: "has moved to",
-        NoticeKind.CANCELLED: "is cancelled",
-    }[kind]
+    values = session_values(first, case, policy, links, change=kind.value)
     if channel is Channel.SMS:
-        name = policy.practice_name[:60]
-        if kind is NoticeKind.MOVED:
-            text = f"{name}: your appointment has moved to {day} at {clock}."
-        else:
-            text = f"{name}: your appointment on {day} at {clock} {verb}."
-        return "", text[:SMS_LIMIT]
-    subject = {
-        NoticeKind.BOOKED: f"Appointment booked: {day}",
-        NoticeKind.MOVED: f"Appointment moved: {day}",
-        NoticeKind.CANCELLED: f"Appointment cancelled: {day}",
-    }[kind]
-    if kind is NoticeKind.MOVED:
-        line = f"Your appointment with {policy.practice_name} has moved to {day} at {clock}"
-    else:
-        line = f"Your appointment with {policy.practice_name} on {day} at {clock} {verb}"
-    body = line + ("." if kind is NoticeKind.CANCELLED else f", {where(first, policy)}.")
+        return "", compose(policy, TemplateKind.NOTICE_SMS, values)
+    subject = f"Appointment {kind.value}: {values['date']}"
+    source = policy.templates.source(TemplateKind.NOTICE_EMAIL)
+    body = compose(policy, TemplateKind.NOTICE_EMAIL, values).rstrip()
+    if links[0] and "confirm_link" not in source and "cancel_link" not in source:
+        # One text serves the three changes: the links are added where they make sense.
+        body += f"\n\nConfirm that you will come: {links[0]}\nIf you cannot come: {links[1]}"
+    more = len(sessions) - 1
     if more:
         body += f"\nThe same goes for {more} more session{'s' if more > 1 else ''} of the series."
     if kind is not NoticeKind.CANCELLED:
         body += "\n\nThe attached invitation adds it to your calendar."
-    body += "\nIf you have a question, please contact the practice.\n"
-    return subject, body
+    return subject, body + "\n"
 
 
 def plan_notices(
@@ -137,18 +122,18 @@ def plan_notices(
     policy: ReminderPolicy,
     now: datetime,
     new_id: Callable[[], UUID],
+    links: LinkMaker | None = None,
 ) -> list[OutboundMessage]:
     """The notices of one change of these sessions (one intent: a booking of a series is one
     notice), to whoever gets the first one's reminders. None for sessions past or, unless
     cancelled, no longer scheduled."""
-    wanted = AppointmentStatus.CANCELLED if kind is NoticeKind.CANCELLED else None
+    wanted = (
+        {AppointmentStatus.CANCELLED, AppointmentStatus.LATE_CANCELLED}
+        if kind is NoticeKind.CANCELLED
+        else {AppointmentStatus.SCHEDULED}
+    )
     to_come = sorted(
-        (
-            a
-            for a in sessions
-            if a.start > now
-            and (a.status is wanted if wanted else a.status is AppointmentStatus.SCHEDULED)
-        ),
+        (a for a in sessions if a.start > now and a.status in wanted),
         key=lambda a: a.start,
     )[:MAX_SESSIONS]
     if not to_come:
@@ -161,13 +146,16 @@ def plan_notices(
         address = address_of(person, channel) if person is not None else None
         if address is None:
             continue
-        subject, body = notice_text(kind, to_come, policy, channel)
+        key = f"notice:{first.id}:{first.version}:{kind.value}:{person_id}"
+        wants_links = links is not None and kind is not NoticeKind.CANCELLED
+        made = links(first, person_id, key) if links and wants_links else NO_LINKS
+        subject, body = notice_text(kind, to_come, case, policy, channel, made)
         if channel is Channel.EMAIL and ics is None:
             ics = invitation(kind, to_come, policy, now)
         planned.append(
             OutboundMessage(
                 id=new_id(),
-                delivery_key=f"notice:{first.id}:{first.version}:{kind.value}:{person_id}",
+                delivery_key=key,
                 channel=channel,
                 to=address,
                 subject=subject,

@@ -15,6 +15,7 @@ from core.domain.scheduling.events import (
     AppointmentMoved,
     UpcomingSessionsCancelled,
 )
+from core.services.communication.link_book import LinkBook
 from core.services.communication.reminders import PolicySource
 from core.services.shared.bus import HandlerContext
 
@@ -41,15 +42,11 @@ def handlers(
             return
         people = await ctx.uow.people.get_many(set(case.communication))
         policy = await policy_of(ctx.uow)
-        for message in plan_notices(
-            kind,
-            list(found.values()),
-            case,
-            people,
-            policy,
-            ctx.deps.clock.now(),
-            ctx.deps.ids.new,
-        ):
-            await ctx.uow.outbox.queue(message)
+        now = ctx.deps.clock.now()
+        book = LinkBook(policy, now, ctx.deps.ids)
+        planned = plan_notices(
+            kind, list(found.values()), case, people, policy, now, ctx.deps.ids.new, book.maker
+        )
+        await book.queue(ctx.uow, planned)
 
     return {kind: [notify] for kind in KINDS}

@@ -21,7 +21,7 @@ from adapters.persistence.sql.tables.columns import (
     change_mark,
     metadata,
 )
-from adapters.persistence.sql.tables.communication import outbox
+from adapters.persistence.sql.tables.communication import message_templates, outbox, session_links
 from adapters.persistence.sql.tables.directory import (
     credentials,
     organizations,
@@ -71,6 +71,7 @@ __all__ = [
     "change_mark",
     "credentials",
     "locations",
+    "message_templates",
     "metadata",
     "organizations",
     "outbox",
@@ -79,6 +80,7 @@ __all__ = [
     "scheduling_policy",
     "series",
     "services",
+    "session_links",
     "sessions",
     "staff",
     "staff_roles",

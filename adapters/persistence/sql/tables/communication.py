@@ -34,3 +34,35 @@ outbox = sa.Table(
     # The worker's claim: the due pending messages in time order, one range of one index.
     sa.Index(None, "state", "due_at"),
 )
+
+# The owner's texts of reminders and notices (one row; a kind left out is the default).
+message_templates = sa.Table(
+    "message_templates",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("texts", sa.JSON, nullable=False),
+    sa.Column("show_case_name", sa.Boolean, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+)
+
+# The confirm / cancel links of messages: only the secret's hash; used once.
+session_links = sa.Table(
+    "session_links",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column(
+        "appointment_id",
+        sa.Uuid,
+        sa.ForeignKey("appointments.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("person_id", sa.Uuid, nullable=False),
+    sa.Column("start", UtcDateTime, nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("used_at", UtcDateTime),
+    sa.Column("used_for", sa.String(CODE)),
+    # A session's confirmations, for its page and the calendar.
+    sa.Index(None, "appointment_id", "used_for"),
+)
