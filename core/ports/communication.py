@@ -81,6 +81,13 @@ class Outbox(Protocol):
         (None) undelivered."""
         ...
 
+    async def record_many(
+        self, answers: Sequence[tuple[UUID, SendResult, datetime | None]], at: datetime
+    ) -> None:
+        """`record` for many answers (message id, answer, retry_at), in as few statements as
+        the store can (the worker records what arrived since its last write at once)."""
+        ...
+
     async def get(self, message_id: UUID) -> OutboundMessage | None: ...
 
     async def listing(

@@ -104,6 +104,12 @@ class MemoryOutbox:
         else:
             self._stage(message, due_at=retry_at, last_error=result.error[:MAX_ERROR])
 
+    async def record_many(
+        self, answers: Sequence[tuple[UUID, SendResult, datetime | None]], at: datetime
+    ) -> None:
+        for message_id, result, retry_at in answers:
+            await self.record(message_id, result, at, retry_at)
+
     async def get(self, message_id: UUID) -> OutboundMessage | None:
         return self._current(message_id)
 
