@@ -63,6 +63,10 @@ class Outbox(Protocol):
         """Drop the pending messages to this address on this channel (an SMS opt-out)."""
         ...
 
+    async def drop_expired(self, now: datetime) -> int:
+        """Drop the pending messages that expired (a session's that has begun)."""
+        ...
+
     async def drop(self, delivery_key_prefix: str) -> int:
         """Drop the pending messages whose key starts with the prefix (a cancelled session's
         reminders); sent ones stay. Returns how many were dropped."""

@@ -39,6 +39,7 @@ def _message(row: sa.Row[Any]) -> OutboundMessage:
         html=row.html,
         calendar=row.calendar,
         due_at=row.due_at,
+        expires_at=row.expires_at,
         created_at=row.created_at,
         person_id=row.person_id,
         case_id=row.case_id,
@@ -66,6 +67,7 @@ def outbox_values(message: OutboundMessage) -> dict[str, Any]:
         "case_id": message.case_id,
         "state": message.state.value,
         "due_at": message.due_at,
+        "expires_at": message.expires_at,
         "claimed_until": None,
         "attempts": message.attempts,
         "last_error": message.last_error,
@@ -89,6 +91,7 @@ def claim_query(now: datetime, limit: int) -> sa.Select[Any]:
             _o.c.state == PENDING,
             _o.c.due_at <= now,
             sa.or_(_o.c.claimed_until.is_(None), _o.c.claimed_until <= now),
+            sa.or_(_o.c.expires_at.is_(None), _o.c.expires_at > now),
         )
         .order_by(_o.c.due_at)
         .limit(limit)
@@ -108,6 +111,12 @@ class SqlOutbox:
             .on_conflict_do_nothing(index_elements=["delivery_key"])
         )
         return (await self._conn.execute(statement)).rowcount == 1
+
+    async def drop_expired(self, now: datetime) -> int:
+        statement = sa.delete(_o).where(
+            _o.c.state == PENDING, _o.c.expires_at.is_not(None), _o.c.expires_at <= now
+        )
+        return (await self._conn.execute(statement)).rowcount
 
     async def drop(self, delivery_key_prefix: str) -> int:
         statement = sa.delete(_o).where(

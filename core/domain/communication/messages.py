@@ -62,6 +62,9 @@ class OutboundMessage:
     # An iCalendar invitation or cancellation (RFC 5546) the email carries, if any.
     calendar: str = ""
     due_at: datetime
+    # After this it is not worth sending (a reminder or notice of a session that has begun):
+    # the worker's sweep drops it, pending, instead.
+    expires_at: datetime | None = None
     created_at: datetime
     person_id: PersonId | None = None  # whom it is for, so the undelivered list can say who
     case_id: CaseId | None = None

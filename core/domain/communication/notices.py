@@ -162,6 +162,7 @@ def plan_notices(
                 body=body,
                 calendar=ics if channel is Channel.EMAIL and ics else "",
                 due_at=quiet_until_morning(policy, now) if channel is Channel.SMS else now,
+                expires_at=first.start,
                 created_at=now,
                 person_id=person_id,
                 case_id=first.case_id,

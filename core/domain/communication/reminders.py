@@ -222,6 +222,7 @@ def plan(
                     subject=subject,
                     body=body,
                     due_at=due,
+                    expires_at=appointment.start,
                     created_at=now,
                     person_id=person_id,
                     case_id=appointment.case_id,

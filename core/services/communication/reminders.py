@@ -100,6 +100,7 @@ async def queue_coming(
     async with uow_factory() as uow:
         policy = await policy_of(uow)
         now: datetime = clock.now()
+        await uow.outbox.drop_expired(now)  # too late to be worth sending
         coming = await uow.appointments.for_providers(None, now, now + policy.horizon)
         queued = await _replan(uow, coming, policy, clock, ids, replace=False)
         await uow.commit()

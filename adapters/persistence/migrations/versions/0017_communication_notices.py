@@ -22,6 +22,7 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("calendar", sa.Text(), server_default=sa.text("''"), nullable=False)
         )
+        batch.add_column(sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "message_templates",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -62,4 +63,5 @@ def downgrade() -> None:
     op.drop_table("session_links")
     op.drop_table("message_templates")
     with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("expires_at")
         batch.drop_column("calendar")

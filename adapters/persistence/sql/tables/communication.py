@@ -24,6 +24,7 @@ outbox = sa.Table(
     sa.Column("case_id", sa.Uuid),
     sa.Column("state", sa.String(CODE), nullable=False),
     sa.Column("due_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime),
     sa.Column("claimed_until", UtcDateTime),
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("last_error", sa.String(500), nullable=False),
