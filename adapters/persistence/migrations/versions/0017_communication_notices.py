@@ -23,6 +23,13 @@ def upgrade() -> None:
             sa.Column("calendar", sa.Text(), server_default=sa.text("''"), nullable=False)
         )
         batch.add_column(sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("people") as batch:
+        batch.add_column(sa.Column("sms_consent_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(
+            sa.Column(
+                "sms_consent_source", sa.String(100), server_default=sa.text("''"), nullable=False
+            )
+        )
     op.create_table(
         "message_templates",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -59,6 +66,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("people") as batch:
+        batch.drop_column("sms_consent_source")
+        batch.drop_column("sms_consent_at")
     op.drop_index(op.f("ix_session_links_appointment_id_used_for"), table_name="session_links")
     op.drop_table("session_links")
     op.drop_table("message_templates")
