@@ -135,6 +135,11 @@ class SessionLinkRepository(Protocol):
 
     async def by_hash(self, token_hash: str) -> SessionLink | None: ...
 
+    async def drop_expired(self, now: datetime) -> int:
+        """Drop the links never used whose session has begun (used ones are the record of a
+        confirmation or a cancellation, and stay)."""
+        ...
+
     async def use(self, link_id: UUID, at: datetime, use: LinkUse) -> bool:
         """Use the link, once: False when it was used already (a second click, two tabs), as
         one statement so two uses at once cannot both succeed."""

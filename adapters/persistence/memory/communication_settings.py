@@ -37,6 +37,14 @@ class MemorySessionLinkRepository:
         found = next((x for x in self._visible() if x.token_hash == token_hash), None)
         return copy.deepcopy(found)
 
+    async def drop_expired(self, now: datetime) -> int:
+        with self._store.lock:
+            gone = [x.id for x in self._visible() if x.used_at is None and x.expires_at <= now]
+            for link_id in gone:
+                self._rows.pop(link_id, None)
+                self._staged.pop(link_id, None)
+        return len(gone)
+
     async def use(self, link_id: UUID, at: datetime, use: LinkUse) -> bool:
         with self._store.lock:
             link = self._staged.get(link_id, self._rows.get(link_id))

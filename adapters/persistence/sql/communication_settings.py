@@ -81,6 +81,10 @@ class SqlSessionLinkRepository:
         row = (await self._conn.execute(sa.select(_l).where(_l.c.token_hash == token_hash))).first()
         return None if row is None else _link(row)
 
+    async def drop_expired(self, now: datetime) -> int:
+        statement = sa.delete(_l).where(_l.c.used_at.is_(None), _l.c.expires_at <= now)
+        return (await self._conn.execute(statement)).rowcount
+
     async def use(self, link_id: UUID, at: datetime, use: LinkUse) -> bool:
         statement = (
             sa.update(_l)

@@ -101,6 +101,7 @@ async def queue_coming(
         policy = await policy_of(uow)
         now: datetime = clock.now()
         await uow.outbox.drop_expired(now)  # too late to be worth sending
+        await uow.session_links.drop_expired(now)  # and their links, never used
         coming = await uow.appointments.for_providers(None, now, now + policy.horizon)
         queued = await _replan(uow, coming, policy, clock, ids, replace=False)
         await uow.commit()

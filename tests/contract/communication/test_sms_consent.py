@@ -5,9 +5,13 @@ queued for the person."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from datetime import timedelta
 
+from core.domain.communication.messages import DeliveryState
 from core.domain.directory.parties import Channel
+from core.domain.shared.secrets import hash_secret
 from core.services import directory
 from core.services.communication.inbound import text_received
 from tests.contract.communication.test_reminders import clinic_with_couple, pending
@@ -54,3 +58,24 @@ async def test_consent_is_recorded_with_its_date_and_source(uow) -> None:
         again.sms_consent_at,
         "SMS START",
     )
+
+
+async def test_the_sweep_drops_links_never_used_once_their_session_began(uow) -> None:
+    from bootstrap import Settings, message_bus, practice_policy
+    from core.services.communication.reminders import queue_coming
+    from tests.support.scheduling_practice import TZ
+
+    clinic, lee, case_id, *_ = await clinic_with_couple(uow)
+    policy_of = practice_policy(Settings(timezone=TZ, public_url="https://h.test"))
+    clinic.deps = dataclasses.replace(clinic.deps, bus=message_bus(policy_of, TZ))
+    clinic.now(at(1, 5, 9))
+    await clinic.book(lee, case_id, at(1, 8, 18), service="Family 50")
+    (body, *_) = [m.body for m in await pending(clinic) if "https://h.test/s/" in m.body]
+    token_hash = hash_secret(re.search(r"/s/([A-Za-z0-9_-]+)", body).group(1))
+    async with clinic.deps.uow() as u:
+        assert await u.session_links.by_hash(token_hash) is not None
+    clinic.now(at(1, 8, 19))  # the session has begun
+    await queue_coming(clinic.deps.uow, policy_of, clinic.clock, clinic.deps.ids)
+    async with clinic.deps.uow() as u:
+        assert await u.session_links.by_hash(token_hash) is None
+        assert await u.outbox.listing([DeliveryState.PENDING]) == []
