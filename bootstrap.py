@@ -12,6 +12,7 @@ import secrets
 import sys
 from collections.abc import Coroutine, Mapping, Sequence
 from datetime import timedelta
+from email.utils import parseaddr
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,6 +32,7 @@ from adapters.documents.weasyprint_pdf import WeasyPrintRenderer
 from adapters.notify.console import ConsoleEmailSender, ConsoleSmsSender
 from adapters.notify.memory import MemoryEmailSender, MemorySmsSender
 from adapters.notify.smtp import SmtpEmailSender, SmtpSettings
+from adapters.notify.templates import SandboxRenderer
 from adapters.notify.twilio_sms import TwilioSettings, TwilioSignature, TwilioSmsSender
 from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.rate_limits import MemoryRateLimiter
@@ -58,6 +60,7 @@ from core.domain.billing import events as billing_events
 from core.domain.cases import events as case_events
 from core.domain.communication.messages import RetryPolicy
 from core.domain.communication.reminders import Lead, ReminderPolicy
+from core.domain.communication.templates import MessageTemplates
 from core.domain.documentation import events as documentation_events
 from core.domain.scheduling import events as scheduling_events
 from core.domain.scheduling.settings import SchedulingPolicy
@@ -69,7 +72,7 @@ from core.services.audit.changes import audit_changes
 from core.services.billing import charging as billing_charging
 from core.services.billing import history as billing_history
 from core.services.cases import history as case_history
-from core.services.communication import reminders
+from core.services.communication import notices, reminders
 from core.services.communication.accounts import AccountMailDeps
 from core.services.communication.delivery import DeliveryDeps, run_worker
 from core.services.communication.reminders import PolicySource
@@ -132,6 +135,8 @@ def message_bus(policy_of: PolicySource = DEFAULT_POLICY, timezone: str = "UTC")
         )
     for event_type, more in reminders.handlers(policy_of).items():
         handlers.setdefault(event_type, []).extend(more)
+    for event_type, more in notices.handlers(policy_of).items():
+        handlers.setdefault(event_type, []).extend(more)
     return MessageBus(handlers, finishers=[case_history.write_history, audit_changes])
 
 
@@ -140,13 +145,21 @@ def practice_policy(settings: Settings) -> PolicySource:
     name and timezone of Settings · Practice and the lead times of Settings · Reminders (the
     configured name and timezone and the default 48 h email, 24 h SMS until they are saved)."""
 
+    renderer = SandboxRenderer()
+
     async def policy_of(uow: UnitOfWork) -> ReminderPolicy:
         practice = await uow.practice.get()
         stored = await uow.policy.get() or SchedulingPolicy()
         return ReminderPolicy(
+            templates=await uow.templates.get() or MessageTemplates(),
+            render=renderer.render,
+            link_base=settings.link_base,
             practice_name=practice.name if practice and practice.name else settings.practice_name,
             timezone=practice.timezone if practice else settings.timezone,
             leads=tuple(Lead(timedelta(hours=r.hours_before), r.channel) for r in stored.reminders),
+            telehealth_link=stored.telehealth_link,
+            late_cancel_hours=stored.late_cancel_hours,
+            organizer=parseaddr(settings.email_from)[1],
         )
 
     return policy_of
@@ -337,6 +350,7 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Singleton(SqlRateLimiter, engine),
     )
     reminder_policy = providers.Singleton(practice_policy, settings)
+    message_renderer = providers.Singleton(SandboxRenderer)
     bus = providers.Singleton(message_bus, reminder_policy, settings.provided.timezone)
     email_sender = providers.Selector(
         settings.provided.email,
@@ -493,6 +507,8 @@ def create_app(container: Container) -> Litestar:
             **practice_time(container),  # "deps" among them: in the practice's timezone
             "account_deps": Provide(lambda: container.account_deps(), sync_to_thread=False),
             "sms_inbound": Provide(lambda: inbound, sync_to_thread=False),
+            "message_renderer": Provide(lambda: container.message_renderer(), sync_to_thread=False),
+            "reminder_policy": Provide(lambda: container.reminder_policy(), sync_to_thread=False),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
             "codes": Provide(lambda: container.one_time_codes(), sync_to_thread=False),
             "limiter": Provide(lambda: container.rate_limiter(), sync_to_thread=False),

@@ -90,6 +90,7 @@ EMPTY = (
         "practice",
         "locations",
         "scheduling_policy",
+        "message_templates",  # the default texts until the owner edits them
     }
     | {"second_factors", "recovery_codes", "account_policy", "rate_limits"}
     | {
@@ -580,7 +581,7 @@ class Practice:
     def reminders(self, a: Appointment, case: Case) -> None:
         """The outbox rows of a session's reminders (to its first participant)."""
         now, person = self.now, case.memberships[0].person_id if case.memberships else None
-        rows = []
+        rows, links = [], []
         for lead, channel in REMINDER_LEADS:
             due = a.start - lead
             if due >= now + HORIZON:
@@ -604,10 +605,26 @@ class Practice:
                         attempts=1 if sent else 0,
                         provider_id="bench" if sent else "",
                         sent_at=due if sent else None,
+                        expires_at=a.start,
                     )
                 )
             )
+            if person is not None:  # each reminder's confirm / cancel link (only its hash)
+                links.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "appointment_id": a.id,
+                        "person_id": person,
+                        "start": a.start,
+                        "token_hash": uuid.uuid4().hex + uuid.uuid4().hex,
+                        "created_at": a.created.at,
+                        "expires_at": a.start,
+                        "used_at": None,
+                        "used_for": None,
+                    }
+                )
         self.rows.add(t.outbox, rows)
+        self.rows.add(t.session_links, links)
 
     def past(self, a: Appointment, case: Case, kind: CaseKind, psychotherapy: bool) -> None:
         """What happened at a session that has taken place: attendance (for the members

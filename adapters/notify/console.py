@@ -46,7 +46,11 @@ class ConsoleEmailSender:
     ) -> list[SendResult]:
         for e in emails:
             if self._show:
-                _show("email", e.to, e.subject, e.text)
+                attached = ""
+                if e.calendar:
+                    method = "CANCEL" if "METHOD:CANCEL" in e.calendar else "REQUEST"
+                    attached = f"\n[attached: {method.lower()} .ics, {len(e.calendar)} bytes]"
+                _show("email", e.to, e.subject, e.text + attached)
                 continue
             log.info(
                 "email %s to %s (not sent: console adapter)", _purpose(e.delivery_key), _hint(e.to)

@@ -13,6 +13,8 @@ from adapters.web.cases.pages import CasePages
 from adapters.web.communication.inbound_sms import sms_inbound
 from adapters.web.communication.invitations import InvitationLink, StaffInvitations
 from adapters.web.communication.password_reset import PasswordReset
+from adapters.web.communication.session_links import SessionLinkPages
+from adapters.web.communication.templates import MessageTemplatePages
 from adapters.web.communication.undelivered import UndeliveredPages
 from adapters.web.directory import people
 from adapters.web.directory.second_step import OwnSecondFactor, SecondStepPages, StaffSecondFactor
@@ -34,6 +36,7 @@ ROUTES: list[ControllerRouterHandler] = [
     SignIn,  # no staff guard: sign-in, sign-out and setup
     PasswordReset,  # no staff guard: whoever forgot a password is not signed in
     sms_inbound,  # no staff guard: signed by the SMS provider
+    SessionLinkPages,  # no staff guard: the link's secret is the key
     CaseOpening,
     CasePages,
     CaseChanges,
@@ -60,4 +63,5 @@ ROUTES: list[ControllerRouterHandler] = [
     Icd10Picker,
     BillingPages,
     CaseFees,
+    MessageTemplatePages,
 ]

@@ -8,11 +8,12 @@ only when the whole batch could not be tried (then every message of it counts as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
+from core.domain.communication.links import LinkUse, SessionLink
 from core.domain.communication.messages import (
     DeliveryState,
     Email,
@@ -20,6 +21,7 @@ from core.domain.communication.messages import (
     SendResult,
     Sms,
 )
+from core.domain.communication.templates import MessageTemplates
 from core.domain.directory.parties import Channel
 from core.ports.shared import Transaction
 
@@ -61,6 +63,10 @@ class Outbox(Protocol):
         """Drop the pending messages to this address on this channel (an SMS opt-out)."""
         ...
 
+    async def drop_expired(self, now: datetime) -> int:
+        """Drop the pending messages that expired (a session's that has begun)."""
+        ...
+
     async def drop(self, delivery_key_prefix: str) -> int:
         """Drop the pending messages whose key starts with the prefix (a cancelled session's
         reminders); sent ones stay. Returns how many were dropped."""
@@ -77,6 +83,13 @@ class Outbox(Protocol):
     ) -> None:
         """Record the provider's answer: sent; or failed, to be tried again at `retry_at`, or
         (None) undelivered."""
+        ...
+
+    async def record_many(
+        self, answers: Sequence[tuple[UUID, SendResult, datetime | None]], at: datetime
+    ) -> None:
+        """`record` for many answers (message id, answer, retry_at), in as few statements as
+        the store can (the worker records what arrived since its last write at once)."""
         ...
 
     async def get(self, message_id: UUID) -> OutboundMessage | None: ...
@@ -96,6 +109,52 @@ class Outbox(Protocol):
     async def mark_handled(self, message_id: UUID, by: UUID) -> bool: ...
 
 
+class TemplateRenderer(Protocol):
+    """Renders the owner's message templates safely: only the values given, no attribute or
+    method of anything reachable, no file or import (a Jinja sandbox)."""
+
+    def render(self, source: str, values: Mapping[str, str]) -> str:
+        """The text; raises InvalidInput for a template that cannot be rendered."""
+        ...
+
+    def problem(self, source: str, allowed: Collection[str]) -> str | None:
+        """What is wrong with a template (bad syntax, a name not allowed), or None."""
+        ...
+
+
+class MessageTemplateRepository(Protocol):
+    async def get(self) -> MessageTemplates | None: ...
+
+    async def save(self, templates: MessageTemplates) -> None:
+        """Insert (version 0) or update guarded by the version (ConcurrencyConflict)."""
+        ...
+
+
+class SessionLinkRepository(Protocol):
+    async def add_many(self, links: Iterable[SessionLink]) -> None: ...
+
+    async def by_hash(self, token_hash: str) -> SessionLink | None: ...
+
+    async def drop_expired(self, now: datetime) -> int:
+        """Drop the links never used whose session has begun (used ones are the record of a
+        confirmation or a cancellation, and stay)."""
+        ...
+
+    async def use(self, link_id: UUID, at: datetime, use: LinkUse) -> bool:
+        """Use the link, once: False when it was used already (a second click, two tabs), as
+        one statement so two uses at once cannot both succeed."""
+        ...
+
+    async def confirmed(self, appointment_ids: Collection[UUID]) -> dict[UUID, list[SessionLink]]:
+        """The confirmations of these sessions, by session (those of an earlier time of a
+        session that moved included: the caller compares `start`)."""
+        ...
+
+
 class CommunicationStore(Transaction, Protocol):
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def templates(self) -> MessageTemplateRepository: ...
+    @property
+    def session_links(self) -> SessionLinkRepository: ...

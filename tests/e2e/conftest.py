@@ -158,9 +158,11 @@ def chromium_path() -> Path:
 
 
 @contextmanager
-def serve(workdir: Path, *seed: str) -> Iterator[Server]:
-    """Migrate a new SQLite file in `workdir`, run the `seed` commands, serve it; stop after."""
+def serve(workdir: Path, *seed: str, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """Migrate a new SQLite file in `workdir`, run the `seed` commands, serve it; stop after.
+    `env`: more settings (e.g. HEARTH_EMAIL=smtp and a test mail server)."""
     port = _free_port()
+    more = env
     env = {
         **os.environ,
         "HEARTH_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'hearth.db'}",
@@ -169,6 +171,7 @@ def serve(workdir: Path, *seed: str) -> Iterator[Server]:
         "HEARTH_SECRET_KEY": secrets.token_urlsafe(32),
         "HEARTH_ENVIRONMENT": "development",
         "PYTHONUNBUFFERED": "1",
+        **(more or {}),
     }
     log = workdir / "server.log"
     for command in ("migrate", *seed):

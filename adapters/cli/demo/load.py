@@ -6,6 +6,7 @@ from __future__ import annotations
 from adapters.cli.demo import families, groups, individuals
 from adapters.cli.demo.billing import bill_past_months
 from adapters.cli.demo.loader import DEMO_DOMAIN, DEMO_PASSWORD, DemoPractice, Loader
+from adapters.cli.demo.messages import upcoming_session
 from adapters.cli.demo.practice import set_up_practice
 from adapters.cli.demo.schedule import schedule_month
 from adapters.cli.demo.staff import hire_staff
@@ -57,6 +58,7 @@ async def _build(d: Loader) -> None:
     await schedule_month(d, team)
     await bill_past_months(d)
     d.clock.at(d.today)
+    await upcoming_session(d, team)  # a notice sent and a reminder queued, for today
 
 
 def print_sign_ins(practice: DemoPractice | None, url: str | None = None) -> None:

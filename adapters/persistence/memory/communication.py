@@ -44,6 +44,16 @@ class MemoryOutbox:
         self._staged[message.id] = copy.deepcopy(message)
         return True
 
+    async def drop_expired(self, now: datetime) -> int:
+        dropped = [
+            m
+            for m in self._visible()
+            if m.state is DeliveryState.PENDING and m.expires_at and m.expires_at <= now
+        ]
+        for m in dropped:
+            self._staged[m.id] = None
+        return len(dropped)
+
     async def drop(self, delivery_key_prefix: str) -> int:
         dropped = [
             m
@@ -73,6 +83,7 @@ class MemoryOutbox:
                     if m.state is DeliveryState.PENDING
                     and m.due_at <= now
                     and self._leases.get(m.id, now) <= now
+                    and (m.expires_at is None or m.expires_at > now)
                 ),
                 key=lambda m: (m.due_at, str(m.id)),
             )[:limit]
@@ -103,6 +114,12 @@ class MemoryOutbox:
             )
         else:
             self._stage(message, due_at=retry_at, last_error=result.error[:MAX_ERROR])
+
+    async def record_many(
+        self, answers: Sequence[tuple[UUID, SendResult, datetime | None]], at: datetime
+    ) -> None:
+        for message_id, result, retry_at in answers:
+            await self.record(message_id, result, at, retry_at)
 
     async def get(self, message_id: UUID) -> OutboundMessage | None:
         return self._current(message_id)

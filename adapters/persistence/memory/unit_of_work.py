@@ -16,6 +16,10 @@ from adapters.persistence.memory.cases import (
     MemoryHistoryRepository,
 )
 from adapters.persistence.memory.communication import MemoryOutbox
+from adapters.persistence.memory.communication_settings import (
+    MemoryMessageTemplateRepository,
+    MemorySessionLinkRepository,
+)
 from adapters.persistence.memory.directory import (
     MemoryCredentialRepository,
     MemoryOrganizationRepository,
@@ -63,6 +67,7 @@ class MemoryUnitOfWork:
                 ("locations", "location"),
                 ("scheduling_policy", "scheduling policy"),
                 ("invoices", "invoice"),
+                ("message_templates", "set of message texts"),
                 *SCHEDULING_TABLES,
             )
         }
@@ -88,6 +93,8 @@ class MemoryUnitOfWork:
         self.locations = MemoryLocationRepository(self._tables["locations"])
         self.policy = MemorySchedulingPolicyRepository(self._tables["scheduling_policy"])
         self.outbox = MemoryOutbox(store)
+        self.templates = MemoryMessageTemplateRepository(self._tables["message_templates"])
+        self.session_links = MemorySessionLinkRepository(store)
         self.staff_tokens = MemoryStaffTokenRepository(store)
         self.second_factors = MemorySecondFactorRepository(store)
         self.invoices = MemoryInvoices(store, self._tables["invoices"])
@@ -122,6 +129,7 @@ class MemoryUnitOfWork:
             for table in self._tables.values():
                 table.apply()
             self.outbox.apply()
+            self.session_links.apply()
             self.staff_tokens.apply()
             self.second_factors.apply()
             self.ledger.apply()
@@ -138,6 +146,7 @@ class MemoryUnitOfWork:
             table.events.clear()
         self.credentials.discard()
         self.outbox.discard()
+        self.session_links.discard()
         self.staff_tokens.discard()
         self.second_factors.discard()
         self.ledger.staged.clear()

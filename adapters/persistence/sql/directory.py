@@ -91,6 +91,8 @@ def person_values(p: Person) -> dict[str, Any]:
         "address": p.address,
         "preferred_channel": p.preferred_channel.value,
         "sms_consent": p.sms_consent,
+        "sms_consent_at": p.sms_consent_at,
+        "sms_consent_source": p.sms_consent_source,
         "version": p.version,
     }
 
@@ -107,6 +109,8 @@ def person_from(row: Mapping[str, Any]) -> Person:
         address=row["address"],
         preferred_channel=row["preferred_channel"],
         sms_consent=row["sms_consent"],
+        sms_consent_at=row.get("sms_consent_at"),
+        sms_consent_source=row.get("sms_consent_source") or "",
         version=row["version"],
     )
 

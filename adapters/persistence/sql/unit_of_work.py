@@ -14,6 +14,10 @@ from adapters.persistence.sql.calendar_feeds import SqlCalendarFeedRepository
 from adapters.persistence.sql.case_glance import SqlCaseGlance
 from adapters.persistence.sql.cases import SqlCaseRepository
 from adapters.persistence.sql.communication import SqlOutbox
+from adapters.persistence.sql.communication_settings import (
+    SqlMessageTemplateRepository,
+    SqlSessionLinkRepository,
+)
 from adapters.persistence.sql.directory import (
     SqlCredentialRepository,
     SqlOrganizationRepository,
@@ -67,6 +71,8 @@ class SqlUnitOfWork:
         self.locations = SqlLocationRepository(conn)
         self.policy = SqlSchedulingPolicyRepository(conn)
         self.outbox = SqlOutbox(conn)
+        self.templates = SqlMessageTemplateRepository(conn)
+        self.session_links = SqlSessionLinkRepository(conn)
         self.staff_tokens = SqlStaffTokenRepository(conn)
         self.second_factors = SqlSecondFactorRepository(conn)
         self.ledger = SqlLedger(conn)
@@ -133,6 +139,7 @@ class SqlUnitOfWork:
             self.locations,
             self.policy,
             self.invoices,
+            self.templates,
         )
 
     async def rollback(self) -> None:

@@ -31,6 +31,7 @@ from core.domain.scheduling.appointments import AppointmentStatus, Attendance
 from core.domain.shared.errors import InvalidInput
 from core.services import billing, scheduling
 from core.services.billing.views import codes as billing_codes
+from core.services.communication import links as session_links
 from core.services.scheduling import views as schedule_views
 from core.services.scheduling.deps import SchedulingDeps
 
@@ -77,6 +78,7 @@ async def appointment_panel(
         "values": values,
         "warnings": warnings or [],
         "confirm_cancel": confirm_cancel,
+        "confirmed_by": await session_links.confirmed_count(deps, actor, appointment_id),
         "ATTENDANCE_BUTTONS": ATTENDANCE_BUTTONS,
         "STATUS_OPTIONS": STATUS_OPTIONS,
     }

@@ -59,7 +59,12 @@ class OutboundMessage:
     subject: str  # email only; "" for SMS
     body: str  # plain text (the SMS itself, or the email's text part)
     html: str = ""  # the email's HTML part, if any
+    # An iCalendar invitation or cancellation (RFC 5546) the email carries, if any.
+    calendar: str = ""
     due_at: datetime
+    # After this it is not worth sending (a reminder or notice of a session that has begun):
+    # the worker's sweep drops it, pending, instead.
+    expires_at: datetime | None = None
     created_at: datetime
     person_id: PersonId | None = None  # whom it is for, so the undelivered list can say who
     case_id: CaseId | None = None
@@ -91,6 +96,7 @@ class Email:
     subject: str
     text: str
     html: str = ""
+    calendar: str = ""  # an .ics to attach (METHOD:REQUEST or METHOD:CANCEL inside)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +130,7 @@ def as_email(message: OutboundMessage) -> Email:
         subject=message.subject,
         text=message.body,
         html=message.html,
+        calendar=message.calendar,
     )
 
 

@@ -23,11 +23,24 @@ from zoneinfo import ZoneInfo
 
 from core.domain.cases.case import Case
 from core.domain.communication.messages import OutboundMessage
+from core.domain.communication.templates import (
+    MessageTemplates,
+    Render,
+    TemplateKind,
+    render_plain,
+    values_for,
+)
 from core.domain.directory.parties import Channel, Person
 from core.domain.scheduling.appointments import Appointment, AppointmentStatus
 from core.domain.shared.values import PersonId
 
 SMS_LIMIT = 160  # one segment of GSM-7: a longer text costs two and may arrive split
+
+Links = tuple[str, str]  # a message's confirm and cancel links
+NO_LINKS: Links = ("", "")
+# Makes the links of one message (by its delivery key) to one person about one session; the
+# caller keeps the token of those whose message is queued.
+LinkMaker = Callable[[Appointment, PersonId, str], Links]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +64,18 @@ class ReminderPolicy:
         Lead(timedelta(hours=48), Channel.EMAIL),
         Lead(timedelta(hours=24), Channel.SMS),
     )
+    telehealth_link: str | None = None  # the practice's video room, said in notices
+    organizer: str = ""  # the address invitations come from (the ORGANIZER of an .ics)
+    late_cancel_hours: int = 24  # a cancellation later than this before the start is late
     quiet_from: time = time(21, 0)
     quiet_until: time = time(8, 0)
     # Reminders are queued for sessions starting within this horizon (from the booking, or by
     # the worker's sweep as sessions come into it): a weekly series of five years does not put
     # a thousand rows in the outbox at once, and settings changed today apply to them.
     horizon: timedelta = timedelta(days=7)
+    templates: MessageTemplates = field(default_factory=MessageTemplates)
+    render: Render | None = None  # the template engine; None: `render_plain`
+    link_base: str = ""  # where confirm / cancel links point ("": no links)
     max_lead: timedelta = field(init=False)
 
     def __post_init__(self) -> None:
@@ -73,7 +92,7 @@ def key_prefix(appointment_id: UUID) -> str:
     return f"reminder:{appointment_id}:"
 
 
-def _quiet(policy: ReminderPolicy, at: datetime) -> datetime:
+def quiet_until_morning(policy: ReminderPolicy, at: datetime) -> datetime:
     """`at`, or the end of the quiet hours it falls in (recipient's time = the practice's)."""
     local = at.astimezone(policy.tz)
     clock = local.time()
@@ -83,36 +102,59 @@ def _quiet(policy: ReminderPolicy, at: datetime) -> datetime:
     return at
 
 
-def _when(appointment: Appointment, policy: ReminderPolicy) -> tuple[str, str]:
+def local_when(appointment: Appointment, policy: ReminderPolicy) -> tuple[str, str]:
+    """The day and the time of the session, in words, in the recipient's timezone."""
     local = appointment.start.astimezone(policy.tz)
     day = f"{local:%A} {local.day} {local:%B}"
-    return day, f"{local:%H:%M} ({policy.timezone})"
+    return day, f"{local:%H:%M}"
 
 
-def _where(appointment: Appointment) -> str:
+def place_of(appointment: Appointment, policy: ReminderPolicy) -> str:
+    """The place, or the video link when the session is by video."""
     if appointment.telehealth:
-        return "by video (the link is in your booking email)"
+        if policy.telehealth_link:
+            return f"by video: {policy.telehealth_link}"
+        return "by video (the practice will send you the link)"
     return f"at {appointment.location}" if appointment.location else "at the practice"
 
 
+def session_values(
+    appointment: Appointment, case: Case, policy: ReminderPolicy, links: Links, **more: str
+) -> dict[str, str]:
+    """Everything a template may say about this session: the whitelist, nothing else."""
+    day, clock = local_when(appointment, policy)
+    return values_for(
+        policy.templates.show_case_name,
+        practice_name=policy.practice_name,
+        date=day,
+        time=clock,
+        timezone=policy.timezone,
+        place=place_of(appointment, policy),
+        confirm_link=links[0],
+        cancel_link=links[1],
+        case_name=case.name,
+        **more,
+    )
+
+
+def compose(policy: ReminderPolicy, kind: TemplateKind, values: Mapping[str, str]) -> str:
+    text = (policy.render or render_plain)(policy.templates.source(kind), values)
+    return text.strip()[:SMS_LIMIT] if kind.is_sms else text
+
+
 def reminder_text(
-    appointment: Appointment, policy: ReminderPolicy, channel: Channel
+    appointment: Appointment,
+    policy: ReminderPolicy,
+    channel: Channel,
+    case: Case,
+    links: Links = NO_LINKS,
 ) -> tuple[str, str]:
     """The subject (email) and the text of a reminder. The SMS fits one segment."""
-    day, clock = _when(appointment, policy)
+    values = session_values(appointment, case, policy, links)
     if channel is Channel.SMS:
-        where = "by video" if appointment.telehealth else "in person"
-        text = (
-            f"{policy.practice_name[:60]}: reminder of your appointment {day} at {clock}, {where}."
-        )
-        return "", text[:SMS_LIMIT]
-    subject = f"Reminder: your appointment on {day}"
-    body = (
-        f"This is a reminder from {policy.practice_name} of your appointment on {day} at "
-        f"{clock}, {_where(appointment)}.\n\n"
-        "If you cannot come, please let the practice know as soon as you can.\n"
-    )
-    return subject, body
+        return "", compose(policy, TemplateKind.REMINDER_SMS, values)
+    subject = compose(policy, TemplateKind.REMINDER_SUBJECT, values)
+    return " ".join(subject.split())[:300], compose(policy, TemplateKind.REMINDER_EMAIL, values)
 
 
 def recipients(
@@ -132,7 +174,7 @@ def recipients(
     return chosen
 
 
-def _address(person: Person, channel: Channel) -> str | None:
+def address_of(person: Person, channel: Channel) -> str | None:
     if channel is Channel.EMAIL:
         return person.email or None
     if channel is Channel.SMS and person.sms_consent:
@@ -147,16 +189,17 @@ def plan(
     policy: ReminderPolicy,
     now: datetime,
     new_id: Callable[[], UUID],
+    links: LinkMaker | None = None,
 ) -> list[OutboundMessage]:
     """The reminders this session should have from now on (none unless it is scheduled and
-    to come)."""
+    to come). `links` makes each message's confirm and cancel links."""
     if appointment.status is not AppointmentStatus.SCHEDULED or appointment.start <= now:
         return []
     planned = []
     start_key = int(appointment.start.timestamp())
     for person_id, channel in recipients(case, appointment, policy.tz):
         person = people.get(person_id)
-        address = _address(person, channel) if person is not None else None
+        address = address_of(person, channel) if person is not None else None
         if address is None:
             continue
         for lead in policy.leads:
@@ -164,19 +207,22 @@ def plan(
                 continue
             due = appointment.start - lead.before
             if channel is Channel.SMS:
-                due = _quiet(policy, due)
+                due = quiet_until_morning(policy, due)
             if due < now or due >= appointment.start:
                 continue
-            subject, body = reminder_text(appointment, policy, channel)
+            key = f"{key_prefix(appointment.id)}{start_key}:{person_id}:{lead.label}"
+            made = links(appointment, person_id, key) if links else NO_LINKS
+            subject, body = reminder_text(appointment, policy, channel, case, made)
             planned.append(
                 OutboundMessage(
                     id=new_id(),
-                    delivery_key=f"{key_prefix(appointment.id)}{start_key}:{person_id}:{lead.label}",
+                    delivery_key=key,
                     channel=channel,
                     to=address,
                     subject=subject,
                     body=body,
                     due_at=due,
+                    expires_at=appointment.start,
                     created_at=now,
                     person_id=person_id,
                     case_id=appointment.case_id,

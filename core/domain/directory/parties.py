@@ -6,7 +6,7 @@ A person is stored once, whatever number of cases they are in or pay for.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from core.domain.shared.errors import InvalidInput
@@ -40,6 +40,9 @@ class Person:
     address: str = ""
     preferred_channel: Channel = Channel.NONE
     sms_consent: bool = False
+    # When and how the consent (or its withdrawal) was last recorded: texts need proof of it.
+    sms_consent_at: datetime | None = None
+    sms_consent_source: str = ""  # "staff: Dr. Lee", "SMS STOP", "SMS START"
     version: int = 0
     # What happened since it was loaded: not state, not an argument, not compared.
     events: EventLog = field(default_factory=EventLog, init=False, repr=False, compare=False)

@@ -8,6 +8,9 @@ from datetime import date, timedelta
 from typing import NewType
 from uuid import UUID
 
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
 from core.domain.shared.errors import InvalidInput, PeriodConflict
 
 PersonId = NewType("PersonId", UUID)
@@ -70,8 +73,7 @@ class Money:
         return Money(self.amount_minor + other.amount_minor, self.currency)
 
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PHONE = re.compile(r"\+?[0-9][0-9 ()-]{5,19}")
+PHONE_REGION = "US"  # how a number typed without a country code is read
 MAX_NAME = 200
 MAX_TEXT = 2000
 
@@ -94,20 +96,37 @@ def clean_text(value: str, *, field: str, limit: int = MAX_TEXT) -> str:
 
 
 def clean_email(value: str | None, *, field: str = "email") -> str | None:
+    """An email address as typed, checked by email-validator (syntax only: no DNS lookup at
+    typing time) and kept lower-case, so that the same address always compares equal."""
     if value is None or not value.strip():
         return None
-    cleaned = value.strip().lower()
-    if len(cleaned) > 254 or not _EMAIL.fullmatch(cleaned):
-        raise InvalidInput(f"'{value.strip()[:60]}' is not an email address.", field=field)
+    typed = value.strip()
+    try:
+        # test_environment: the reserved .test domain is accepted (tests and demos use it).
+        checked = validate_email(typed, check_deliverability=False, test_environment=True)
+    except EmailNotValidError as exc:
+        raise InvalidInput(f"'{typed[:60]}' is not an email address: {exc}", field=field) from None
+    cleaned = checked.normalized.lower()
+    if len(cleaned) > 254:
+        raise InvalidInput(f"'{typed[:60]}' is not an email address.", field=field)
     return cleaned
 
 
 def clean_phone(value: str | None, *, field: str = "mobile") -> str | None:
+    """A phone number as typed, checked by phonenumbers and kept in E.164 (+15555550100), the
+    form SMS providers and inbound messages use. A number without "+" and a country code is
+    read as one of PHONE_REGION's."""
     if value is None or not value.strip():
         return None
-    cleaned = value.strip()
-    if not _PHONE.fullmatch(cleaned):
+    typed = value.strip()
+    try:
+        number = phonenumbers.parse(typed, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
         raise InvalidInput(
-            "A phone number has 6 to 20 digits, optionally starting with +.", field=field
+            "This is not a phone number: give it with + and the country code, "
+            "e.g. +1 202 555 0100.",
+            field=field,
         )
-    return re.sub(r"[ ()-]", "", cleaned)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -97,21 +97,23 @@ class _Recorder:
     async def _flush(self, results: Sequence[SendResult]) -> None:
         deps = self._deps
         at = deps.clock.now()
+        answers = []
+        for result in results:
+            message = self._claimed.pop(result.message_id, None)
+            if message is None:
+                continue  # answered twice (a sender's bug): the first answer stands
+            retry_at = None
+            if result.accepted:
+                self.tally["sent"] += 1
+            elif not result.permanent and (
+                retry_at := deps.policy.next_try(message.attempts, at, deps.rng)
+            ):
+                self.tally["retrying"] += 1
+            else:
+                self.tally["undelivered"] += 1
+            answers.append((message.id, result, retry_at))
         async with deps.uow() as uow:
-            for result in results:
-                message = self._claimed.pop(result.message_id, None)
-                if message is None:
-                    continue  # answered twice (a sender's bug): the first answer stands
-                retry_at = None
-                if result.accepted:
-                    self.tally["sent"] += 1
-                elif not result.permanent and (
-                    retry_at := deps.policy.next_try(message.attempts, at, deps.rng)
-                ):
-                    self.tally["retrying"] += 1
-                else:
-                    self.tally["undelivered"] += 1
-                await uow.outbox.record(message.id, result, at, retry_at)
+            await uow.outbox.record_many(answers, at)
             await uow.commit()
 
 

@@ -43,6 +43,8 @@ async def text_received(
         changed = [p for p in people if p.sms_consent == opting_out]
         for person in changed:
             person.sms_consent = not opting_out
+            person.sms_consent_at = now
+            person.sms_consent_source = f"SMS {word.upper()}"[:100]
             await uow.people.update(person)
         if changed and opting_out:
             await uow.outbox.drop_to(Channel.SMS, sender)

@@ -24,6 +24,7 @@ from core.domain.scheduling.events import AppointmentEvent, UpcomingSessionsCanc
 from core.domain.shared.values import CaseId
 from core.ports import UnitOfWork
 from core.ports.shared import Clock, IdGenerator
+from core.services.communication.link_book import LinkBook
 from core.services.shared.bus import HandlerContext
 
 PolicySource = Callable[[UnitOfWork], Awaitable[ReminderPolicy]]
@@ -51,14 +52,13 @@ async def _replan(
     cases = {c.id: c for c in await uow.cases.get_many({a.case_id for a in live})}
     wanted = {p for c in cases.values() for p in c.communication}
     people = await uow.people.get_many(wanted)
-    queued = 0
+    book = LinkBook(policy, now, ids)
+    planned = []
     for a in live:
         case = cases.get(a.case_id)
-        if case is None:
-            continue
-        for message in plan(a, case, people, policy, now, ids.new):
-            queued += await uow.outbox.queue(message)
-    return queued
+        if case is not None:
+            planned += plan(a, case, people, policy, now, ids.new, book.maker)
+    return await book.queue(uow, planned)
 
 
 def handlers(
@@ -100,6 +100,8 @@ async def queue_coming(
     async with uow_factory() as uow:
         policy = await policy_of(uow)
         now: datetime = clock.now()
+        await uow.outbox.drop_expired(now)  # too late to be worth sending
+        await uow.session_links.drop_expired(now)  # and their links, never used
         coming = await uow.appointments.for_providers(None, now, now + policy.horizon)
         queued = await _replan(uow, coming, policy, clock, ids, replace=False)
         await uow.commit()

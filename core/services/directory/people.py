@@ -96,6 +96,8 @@ async def register_in(
     require_directory(actor)
     _check_birth(cmd, deps.clock.today())
     person = _person(PersonId(deps.ids.new()), cmd)
+    if person.sms_consent:
+        _consent_recorded(deps, actor, person)
     await _refuse_hidden_twin(deps, uow, actor, person)
     person.events.record(PersonRegistered(person_id=person.id))  # audited with the change
     await uow.people.add(person)
@@ -106,13 +108,25 @@ async def update_person(deps: Deps, actor: Actor, cmd: UpdatePerson) -> Person:
     require_directory(actor)
     _check_birth(cmd, deps.clock.today())
     async with deps.uow() as uow:
-        await _person_for(deps, uow, actor, cmd.person_id, Permission.MANAGE_CASE)
+        stored = await _person_for(deps, uow, actor, cmd.person_id, Permission.MANAGE_CASE)
         person = _person(cmd.person_id, cmd, cmd.version)
+        if person.sms_consent != stored.sms_consent:
+            _consent_recorded(deps, actor, person)
+        else:  # unchanged: its record stays
+            person.sms_consent_at = stored.sms_consent_at
+            person.sms_consent_source = stored.sms_consent_source
         await _refuse_hidden_twin(deps, uow, actor, person)
         await uow.people.update(person)
         await uow.commit()
     await audit_change(deps, actor, AuditAction.CHANGE, "person", person.id)
     return person
+
+
+def _consent_recorded(deps: Deps, actor: Actor, person: Person) -> None:
+    """Given or withdrawn on a staff member's form: when, and by whom it was recorded."""
+    person.sms_consent_at = deps.clock.now()
+    who = actor.name if isinstance(actor, StaffActor) else "portal"
+    person.sms_consent_source = f"staff: {who}"[:100]
 
 
 HIDDEN_TWIN = (

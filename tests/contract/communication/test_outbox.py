@@ -189,3 +189,42 @@ async def test_a_claim_whose_worker_died_comes_back_after_its_lease(uow) -> None
     clock.advance(timedelta(minutes=1))
     done = await deliver_due(deps(uow, clock))
     assert done.sent == 1
+
+
+async def test_an_expired_message_is_not_claimed_and_the_sweep_drops_it(uow) -> None:
+    from datetime import UTC, datetime, timedelta
+    from uuid import uuid4
+
+    from core.domain.communication.messages import DeliveryState, OutboundMessage
+    from core.domain.directory.parties import Channel
+
+    now = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+    def message(key: str, expires: datetime | None) -> OutboundMessage:
+        return OutboundMessage(
+            id=uuid4(),
+            delivery_key=key,
+            channel=Channel.EMAIL,
+            to="a@ex.org",
+            subject="s",
+            body="b",
+            due_at=now - timedelta(hours=1),
+            expires_at=expires,
+            created_at=now,
+        )
+
+    async with uow() as u:
+        await u.outbox.queue(message("late", now - timedelta(minutes=1)))
+        await u.outbox.queue(message("fine", now + timedelta(hours=1)))
+        await u.outbox.queue(message("never", None))
+        await u.commit()
+    async with uow() as u:
+        claimed = await u.outbox.claim(now, 10, timedelta(minutes=5))
+        await u.commit()
+    assert sorted(m.delivery_key for m in claimed) == ["fine", "never"]
+    async with uow() as u:
+        assert await u.outbox.drop_expired(now) == 1
+        await u.commit()
+    async with uow() as u:
+        left = await u.outbox.listing([DeliveryState.PENDING])
+    assert sorted(m.delivery_key for m in left) == ["fine", "never"]

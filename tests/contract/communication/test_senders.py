@@ -159,3 +159,20 @@ async def test_smtp_sends_a_batch_on_one_connection_as_text_and_html_with_a_stab
     assert first["Message-ID"].endswith("@practice.example>")
     parts = {p.get_content_type(): p.get_content() for p in first.iter_parts()}
     assert "Tuesday 10:00" in parts["text/plain"] and "<p>Tuesday 10:00</p>" in parts["text/html"]
+
+
+async def test_smtp_attaches_the_invitation_with_its_method() -> None:
+    ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n"
+    with mail_server() as server:
+        settings = SmtpSettings(
+            host=server.host, port=server.port, sender="P <care@p.example>", security="none"
+        )
+        (result,) = await SmtpEmailSender(settings).send_all(
+            [Email(uuid4(), "notice:x", "a@p.example", "Cancelled", "text", calendar=ics)]
+        )
+        assert result.accepted
+        (message,) = server.received
+        (part,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+        assert part.get_param("method") == "CANCEL"
+        assert part.get_filename() == "cancel.ics"
+        assert part.get_content() == ics

@@ -106,3 +106,22 @@ async def test_who_was_in_the_case_on_a_date(practice: Practice):
     assert await names(day(2, 1)) == ["Ada Okafor", "Tobi Okafor"]
     assert await names(day(3, 2)) == ["Ada Okafor", "Nne Okafor", "Tobi Okafor"]
     assert await names(day(1, 4)) == []
+
+
+def test_phones_are_kept_in_e164_and_emails_checked_by_email_validator() -> None:
+    import pytest
+
+    from core.domain.shared.errors import InvalidInput
+    from core.domain.shared.values import clean_email, clean_phone
+
+    assert clean_phone("(202) 555-0100") == "+12025550100"  # no country code: PHONE_REGION's
+    assert clean_phone("+44 20 7946 0958") == "+442079460958"
+    assert clean_email(" Sam.Chen@Example.ORG ") == "sam.chen@example.org"
+    for bad in ("call me", "+1 2", "12"):
+        with pytest.raises(InvalidInput) as refused:
+            clean_phone(bad)
+        assert refused.value.field == "mobile"
+    for bad in ("sam@", "a b@c.org", "x@@y.org", "me@localhost"):
+        with pytest.raises(InvalidInput) as refused:
+            clean_email(bad)
+        assert refused.value.field == "email" and "not an email address" in refused.value.message

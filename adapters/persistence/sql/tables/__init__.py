@@ -35,7 +35,7 @@ from adapters.persistence.sql.tables.columns import (
     change_mark,
     metadata,
 )
-from adapters.persistence.sql.tables.communication import outbox
+from adapters.persistence.sql.tables.communication import message_templates, outbox, session_links
 from adapters.persistence.sql.tables.directory import (
     credentials,
     organizations,
@@ -92,6 +92,7 @@ __all__ = [
     "invoices",
     "ledger_entries",
     "locations",
+    "message_templates",
     "metadata",
     "organizations",
     "outbox",
@@ -103,6 +104,7 @@ __all__ = [
     "second_factors",
     "series",
     "services",
+    "session_links",
     "sessions",
     "staff",
     "staff_roles",

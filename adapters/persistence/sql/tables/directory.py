@@ -30,6 +30,8 @@ people = sa.Table(
     sa.Column("address", sa.String(500), nullable=False),
     sa.Column("preferred_channel", sa.String(CODE), nullable=False),
     sa.Column("sms_consent", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("sms_consent_at", UtcDateTime),
+    sa.Column("sms_consent_source", sa.String(100), nullable=False, server_default=sa.text("''")),
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
     sa.Index(None, "legal_folded", postgresql_ops=by_code_point("legal_folded")),
     trigram_index("people", "legal_folded"),
