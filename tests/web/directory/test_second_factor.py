@@ -201,3 +201,15 @@ def test_in_production_the_first_owner_enrols_right_after_setup() -> None:
         assert made.status_code == 303 and made.headers["location"] == "/sign-in/enrol"
         assert owner.get("/cases").status_code in (302, 303, 401)
         assert "The practice asks everyone" in owner.get("/sign-in/enrol").text
+
+
+def test_unicode_digits_for_a_code_are_refused_not_a_500(signed_in, world, container, browser):
+    """Six non-ASCII digits ("\u0661...") look like a code to a Unicode `\\d`, and comparing
+    them crashed `hmac.compare_digest`: refused like any wrong code, at each code field."""
+    kim = signed_in("kim")
+    _secret(kim.get("/account/second-factor").text)
+    arabic = "\u0661\u0662\u0663\u0664\u0665\u0666"
+    assert kim.post("/account/second-factor", {"code": arabic}).status_code == 422
+    _enrol(container, kim)
+    assert _password(browser, world, "kim").status_code == 303
+    assert browser.post("/sign-in/code", {"code": arabic}).status_code == 422
