@@ -56,6 +56,11 @@ class CodeForm(msgspec.Struct, kw_only=True):
     code: str = ""
 
 
+class EnrolForm(msgspec.Struct, kw_only=True):
+    code: str = ""
+    current: str = ""  # a code of the factor being replaced, if any
+
+
 def start_second_step(
     request: AnyRequest,
     signed_in: auth.SignedIn,
@@ -243,14 +248,14 @@ class OwnSecondFactor(StaffController):
         web: WebParam,
     ) -> Response[Any]:
         form = await request.form()
-        typed = forms.read(form, CodeForm)
+        typed = forms.read(form, EnrolForm)
         secret = request.session.get(ENROL_SECRET)
 
         async def run() -> list[str]:
             if not isinstance(secret, str):
                 raise factor.CodeRejected()
             return await factor.enrol(
-                deps, codes, actor.id, secret, typed.code, request_origin(request)
+                deps, codes, actor.id, secret, typed.code, request_origin(request), typed.current
             )
 
         async def again(refusal: Refusal) -> Response[Any]:

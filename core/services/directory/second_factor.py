@@ -111,10 +111,13 @@ async def enrol(
     secret: str,
     typed: str,
     origin: Origin | None = None,
+    current: str = "",
 ) -> list[str]:
     """Enrol the authenticator that shows `typed` for `secret` (the staff member's own: the
-    caller has their password-checked session), replacing any earlier factor. Returns the
-    recovery codes, to show once: only their hashes are kept."""
+    caller has their password-checked session), replacing any earlier factor — which takes
+    `current`, a code of that factor (as new recovery codes do: a session left open must not
+    let someone put their phone in its place). Returns the recovery codes, to show once: only
+    their hashes are kept."""
     now = deps.clock.now()
     code = normalise_code(typed)
     step = codes.matching_step(secret, code, now) if looks_like_totp(code) else None
@@ -122,6 +125,14 @@ async def enrol(
         raise InvalidInput(
             "That code does not match: type the 6 digits your app shows now.", field="code"
         )
+    async with deps.uow() as uow:
+        replacing = await uow.second_factors.get(staff_id) is not None
+    if replacing:
+        try:
+            await verify_code(deps, codes, staff_id, current, origin)
+        except CodeRejected as rejected:
+            rejected.field = "current"
+            raise
     shown, hashes = _hashed_codes()
     async with deps.uow() as uow:
         if await uow.staff.get(staff_id) is None:

@@ -213,3 +213,27 @@ def test_unicode_digits_for_a_code_are_refused_not_a_500(signed_in, world, conta
     _enrol(container, kim)
     assert _password(browser, world, "kim").status_code == 303
     assert browser.post("/sign-in/code", {"code": arabic}).status_code == 422
+
+
+def test_a_borrowed_session_cannot_replace_the_factor_without_a_current_code(
+    signed_in, world, container, browser
+):
+    """Setting up a new authenticator over an enrolled one takes a code of the current one
+    (or a recovery code), as new recovery codes and turning it off do: else a session left
+    open would let anyone put their own phone in place of the owner's."""
+    kim = signed_in("kim")
+    old_secret, codes = _enrol(container, kim)
+    container.clock().advance(timedelta(seconds=30))
+    new_secret = _secret(kim.get("/account/second-factor").text)
+    taken = kim.post("/account/second-factor", {"code": _code(container, new_secret)})
+    assert taken.status_code == 422 and "does not work" in taken.text
+    # With a code of the current authenticator, the new one replaces it.
+    replaced = kim.post(
+        "/account/second-factor",
+        {"code": _code(container, new_secret), "current": _code(container, old_secret)},
+    )
+    assert replaced.status_code == 200 and len(_recovery_codes(replaced.text)) == 10
+    container.clock().advance(timedelta(seconds=30))
+    assert _password(browser, world, "kim").status_code == 303
+    assert browser.post("/sign-in/code", {"code": codes[0]}).status_code == 422  # old codes gone
+    assert browser.post("/sign-in/code", {"code": _code(container, new_secret)}).status_code == 303
