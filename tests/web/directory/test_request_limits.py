@@ -56,6 +56,7 @@ def test_the_directory_search_is_limited_per_account(signed_in, container) -> No
     refused = lee.get("/people?q=maya", htmx=True)
     assert refused.status_code == 429 and WAIT.search(refused.text)
     assert lee.get("/people/options?q=maya", htmx=True).status_code == 429
+    assert lee.get("/organizations?q=acme", htmx=True).status_code == 429  # no way around
     assert lee.get("/people").status_code == 200  # the listing without a search is not one
     assert kim.get("/people?q=maya").status_code == 200  # another account: its own count
     container.clock().advance(SEARCH.window)
