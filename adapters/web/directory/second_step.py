@@ -32,8 +32,7 @@ from adapters.web.kit.form_action import Refusal, form_action, redirect_to
 from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, PathId, WebParam
 from adapters.web.limits import (
     LimiterParam,
-    count_failed,
-    refuse_failing_address,
+    failures_counted,
     refused_status,
 )
 from adapters.web.sessions import renew_session_id
@@ -153,12 +152,10 @@ class SecondStepPages(Controller):
         staff_id = StaffId(UUID(pending["staff_id"]))
 
         async def run() -> None:
-            await refuse_failing_address(request, deps, limiter, SIGN_IN, field="code")
-            try:
+            async with failures_counted(
+                request, deps, limiter, SIGN_IN, factor.CodeRejected, field="code"
+            ):
                 await factor.verify_code(deps, codes, staff_id, typed.code, request_origin(request))
-            except factor.CodeRejected:
-                await count_failed(request, deps, limiter, SIGN_IN)
-                raise
 
         async def again(refusal: Refusal) -> Response[Any]:
             context = {"errors": refusal.errors, "values": {}}
