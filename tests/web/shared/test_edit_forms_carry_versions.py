@@ -14,7 +14,9 @@ from tests.web.scheduling.test_schedule import services as services  # the fixtu
 # Forms that add or end a fact rather than edit a value in place, by the end of their action.
 NOT_EDITS = re.compile(
     r"(/new|/end|/error|/close|/reopen|/members|/staff|/payers|/helpers|/communication"
-    r"|/diagnoses|/sign-out|/password|/attendance(/all)?|/cancel|/schedule/book|/settings/services)$"
+    r"|/diagnoses|/sign-out|/password|/attendance(/all)?|/cancel|/schedule/book|/settings/services"
+    # The account buttons of a staff page send a mail or end something: no field is edited.
+    r"|/reset-link|/invitation(/revoke)?|/second-factor/reset)$"
 )
 
 
