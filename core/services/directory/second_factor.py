@@ -27,10 +27,11 @@ from core.domain.directory.second_factor import (
     normalise_code,
     recovery_hash,
 )
-from core.domain.shared.audit import AuditAction, AuditRecord, Origin
+from core.domain.shared.audit import AuditAction, Origin
 from core.domain.shared.errors import DomainError, Forbidden, InvalidInput, NotFound
 from core.domain.shared.values import StaffId
 from core.ports.one_time_codes import OneTimeCodes
+from core.services.directory.auth import _audit_sign_in as audit_sign_in
 from core.services.shared.audit import audit_change
 from core.services.shared.use_case import Deps
 
@@ -145,18 +146,8 @@ async def enrol(
 
 
 async def _audit(deps: Deps, action: AuditAction, staff_id: StaffId, origin: Origin | None) -> None:
-    where = origin or Origin()
-    await deps.audit.record(
-        AuditRecord(
-            at=deps.clock.now(),
-            actor_id=staff_id,
-            action=action,
-            object_type=FACTOR,
-            object_id=staff_id,
-            route=where.route,
-            client_address=where.client_address,
-        )
-    )
+    """An entry by the staff member about their own factor, as the sign-in's own entries."""
+    await audit_sign_in(deps, action, staff_id, origin, FACTOR)
 
 
 async def verify_code(
