@@ -13,6 +13,7 @@ also ends that person's sessions; they enrol again themselves after their own pa
 
 from __future__ import annotations
 
+import hmac
 from enum import StrEnum
 
 import msgspec
@@ -127,8 +128,11 @@ async def enrol(
             "That code does not match: type the 6 digits your app shows now.", field="code"
         )
     async with deps.uow() as uow:
-        replacing = await uow.second_factors.get(staff_id) is not None
-    if replacing:
+        enrolled = await uow.second_factors.get(staff_id)
+    # The same key again is the second click of this enrolment, no takeover: whoever holds
+    # the key makes its codes. Then the second enrols too, and the codes shown are the ones
+    # that work.
+    if enrolled is not None and not hmac.compare_digest(enrolled.secret, secret):
         try:
             await verify_code(deps, codes, staff_id, current, origin)
         except CodeRejected as rejected:

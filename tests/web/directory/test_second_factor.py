@@ -237,3 +237,22 @@ def test_a_borrowed_session_cannot_replace_the_factor_without_a_current_code(
     assert _password(browser, world, "kim").status_code == 303
     assert browser.post("/sign-in/code", {"code": codes[0]}).status_code == 422  # old codes gone
     assert browser.post("/sign-in/code", {"code": _code(container, new_secret)}).status_code == 303
+
+
+def test_a_double_click_on_enrol_shows_working_recovery_codes(signed_in, world, container):
+    """Both clicks of one enrolment carry the same new key, and the second finds it enrolled
+    by the first: that is no takeover (whoever has the key makes its codes), so the second
+    also enrols it — the codes the page ends up showing are the ones that work."""
+    from core.services.directory import second_factor as factor
+
+    kim = signed_in("kim")
+    secret, _ = _enrol(container, kim)
+    staff_id = world.staff["kim"].id
+    deps, codes = container.deps(), container.one_time_codes()
+    container.clock().advance(timedelta(seconds=30))
+    shown = asyncio.run(factor.enrol(deps, codes, staff_id, secret, _code(container, secret)))
+    assert len(shown) == 10
+    browser = signed_in("kim")
+    browser.client.cookies.clear()
+    assert browser.sign_in(world.email("kim")).status_code == 303
+    assert browser.post("/sign-in/code", {"code": shown[0]}).status_code == 303
