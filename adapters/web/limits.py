@@ -5,6 +5,9 @@ is the connection's peer as the server sees it (behind a reverse proxy, run uvic
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from litestar.di import NamedDependency
 from litestar.params import SkipValidation
 
@@ -12,7 +15,7 @@ from adapters.web.kit.form_action import Refusal
 from adapters.web.kit.params import AnyRequest
 from core.domain.shared.limits import Limit, TooManyRequests
 from core.ports.limits import RateLimiter
-from core.services.shared.limits import check_limit, count_failure, refuse_when_over
+from core.services.shared.limits import check_limit, claim_attempt, release_attempt
 from core.services.shared.use_case import Deps
 
 LimiterParam = NamedDependency[SkipValidation[RateLimiter]]
@@ -29,15 +32,29 @@ async def limit_address(
     await check_limit(limiter, deps.clock, limit, client_address(request), field=field)
 
 
-async def refuse_failing_address(
-    request: AnyRequest, deps: Deps, limiter: RateLimiter, limit: Limit, field: str | None = None
-) -> None:
-    """`TooManyRequests` once this address failed too often in the window."""
-    await refuse_when_over(limiter, deps.clock, limit, client_address(request), field=field)
-
-
-async def count_failed(request: AnyRequest, deps: Deps, limiter: RateLimiter, limit: Limit) -> None:
-    await count_failure(limiter, deps.clock, limit, client_address(request))
+@asynccontextmanager
+async def failures_counted(
+    request: AnyRequest,
+    deps: Deps,
+    limiter: RateLimiter,
+    limit: Limit,
+    failure: type[Exception],
+    field: str | None = None,
+) -> AsyncIterator[None]:
+    """Run an attempt counted against this address before it runs (`TooManyRequests` once
+    the address failed too often in the window); the count is taken back unless the attempt
+    failed with `failure`: only failures add up, and guesses sent at once count too."""
+    who = client_address(request)
+    window = await claim_attempt(limiter, deps.clock, limit, who, field=field)
+    failed = False
+    try:
+        yield
+    except failure:
+        failed = True
+        raise
+    finally:
+        if not failed:
+            await release_attempt(limiter, limit, who, window)
 
 
 def refused_status(refusal: Refusal) -> int:

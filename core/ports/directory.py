@@ -166,7 +166,8 @@ class StaffTokenRepository(Protocol):
 
     async def use(self, token_id: UUID, at: datetime) -> bool:
         """Mark the token used, once: False when it was used already (a second click, or two
-        tabs), as one statement so two uses at once cannot both succeed."""
+        tabs) or has ended by `at` (revoked, replaced, expired), as one statement so two uses
+        at once cannot both succeed and a link ended meanwhile is not used."""
         ...
 
     async def count_since(self, staff_id: StaffId, purpose: TokenPurpose, since: datetime) -> int:

@@ -14,6 +14,11 @@ class RateLimiter(Protocol):
         `forget_before` may be dropped."""
         ...
 
+    async def release(self, key: str, window_start: datetime) -> None:
+        """Take back one request counted in that window (an attempt that did not fail), as
+        one atomic step; never below zero."""
+        ...
+
     async def count(self, key: str, window_start: datetime) -> int:
         """The window's count so far (nothing is counted)."""
         ...

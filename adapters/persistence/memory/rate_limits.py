@@ -19,5 +19,10 @@ class MemoryRateLimiter:
             self._hits[(key, window_start)] = count
         return count
 
+    async def release(self, key: str, window_start: datetime) -> None:
+        with self._lock:
+            if self._hits.get((key, window_start), 0) > 0:
+                self._hits[(key, window_start)] -= 1
+
     async def count(self, key: str, window_start: datetime) -> int:
         return self._hits.get((key, window_start), 0)

@@ -36,7 +36,7 @@ class MemoryStaffTokenRepository:
     async def use(self, token_id: UUID, at: datetime) -> bool:
         with self._store.lock:
             token = self._staged.get(token_id, self._rows.get(token_id))
-            if token is None or token.used_at is not None:
+            if token is None or not token.usable(at):  # used, revoked, replaced or expired
                 return False
             used = dataclasses.replace(token, used_at=at)
             self._rows[token_id] = used

@@ -37,6 +37,15 @@ class SqlRateLimiter:
                 await conn.execute(sa.delete(_r).where(_r.c.window_start < forget_before))
         return int(hits)
 
+    async def release(self, key: str, window_start: datetime) -> None:
+        statement = (
+            sa.update(_r)
+            .where(_r.c.key == key, _r.c.window_start == window_start, _r.c.hits > 0)
+            .values(hits=_r.c.hits - 1)
+        )
+        async with self._engine.begin() as conn:
+            await conn.execute(statement)
+
     async def count(self, key: str, window_start: datetime) -> int:
         query = sa.select(_r.c.hits).where(_r.c.key == key, _r.c.window_start == window_start)
         async with self._engine.connect() as conn:

@@ -60,7 +60,10 @@ class SqlStaffTokenRepository:
 
     async def use(self, token_id: UUID, at: datetime) -> bool:
         statement = (
-            sa.update(_t).where(_t.c.id == token_id, _t.c.used_at.is_(None)).values(used_at=at)
+            sa.update(_t)
+            # The expiry too: a revoke or a newer link may have ended it since it was read.
+            .where(_t.c.id == token_id, _t.c.used_at.is_(None), _t.c.expires_at > at)
+            .values(used_at=at)
         )
         return (await self._conn.execute(statement)).rowcount == 1
 

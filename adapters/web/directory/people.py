@@ -174,10 +174,13 @@ async def update_person(
 
 
 @get("/organizations")
-async def organizations(request: AnyRequest, deps: DepsParam, actor: ActorParam) -> Template:
+async def organizations(
+    request: AnyRequest, deps: DepsParam, actor: ActorParam, limiter: LimiterParam
+) -> Template:
     q = forms.text(request.query_params, "q")[:100]
     more = False
     if q.strip():
+        await count_search(deps, limiter, actor)  # the same directory search, the same count
         found = await directory.find_organizations(deps, actor, q, limit=LISTED)
     else:
         listing = await directory.list_organizations(deps, actor, limit=LISTED)

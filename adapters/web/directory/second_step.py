@@ -32,8 +32,7 @@ from adapters.web.kit.form_action import Refusal, form_action, redirect_to
 from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, PathId, WebParam
 from adapters.web.limits import (
     LimiterParam,
-    count_failed,
-    refuse_failing_address,
+    failures_counted,
     refused_status,
 )
 from adapters.web.sessions import renew_session_id
@@ -54,6 +53,11 @@ ISSUER = "Hearth"
 
 class CodeForm(msgspec.Struct, kw_only=True):
     code: str = ""
+
+
+class EnrolForm(msgspec.Struct, kw_only=True):
+    code: str = ""
+    current: str = ""  # a code of the factor being replaced, if any
 
 
 def start_second_step(
@@ -148,12 +152,10 @@ class SecondStepPages(Controller):
         staff_id = StaffId(UUID(pending["staff_id"]))
 
         async def run() -> None:
-            await refuse_failing_address(request, deps, limiter, SIGN_IN, field="code")
-            try:
+            async with failures_counted(
+                request, deps, limiter, SIGN_IN, factor.CodeRejected, field="code"
+            ):
                 await factor.verify_code(deps, codes, staff_id, typed.code, request_origin(request))
-            except factor.CodeRejected:
-                await count_failed(request, deps, limiter, SIGN_IN)
-                raise
 
         async def again(refusal: Refusal) -> Response[Any]:
             context = {"errors": refusal.errors, "values": {}}
@@ -243,14 +245,14 @@ class OwnSecondFactor(StaffController):
         web: WebParam,
     ) -> Response[Any]:
         form = await request.form()
-        typed = forms.read(form, CodeForm)
+        typed = forms.read(form, EnrolForm)
         secret = request.session.get(ENROL_SECRET)
 
         async def run() -> list[str]:
             if not isinstance(secret, str):
                 raise factor.CodeRejected()
             return await factor.enrol(
-                deps, codes, actor.id, secret, typed.code, request_origin(request)
+                deps, codes, actor.id, secret, typed.code, request_origin(request), typed.current
             )
 
         async def again(refusal: Refusal) -> Response[Any]:

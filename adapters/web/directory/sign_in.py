@@ -23,8 +23,7 @@ from adapters.web.kit.form_action import Refusal, form_action
 from adapters.web.kit.params import AnyRequest, DepsParam, HasherParam, QueryStr, WebParam
 from adapters.web.limits import (
     LimiterParam,
-    count_failed,
-    refuse_failing_address,
+    failures_counted,
     refused_status,
 )
 from core.domain.shared.errors import DomainError, Forbidden
@@ -85,14 +84,13 @@ class SignIn(Controller):
         typed = forms.read(form, SignInForm)
 
         async def run() -> tuple[auth.SignedIn, second_factor.SecondStep]:
-            await refuse_failing_address(request, deps, limiter, SIGN_IN, field="password")
-            try:
+            counted = failures_counted(
+                request, deps, limiter, SIGN_IN, auth.SignInFailed, field="password"
+            )
+            async with counted:
                 signed_in = await auth.authenticate(
                     deps, hasher, typed.email[:254], typed.password[:1024], request_origin(request)
                 )
-            except auth.SignInFailed:
-                await count_failed(request, deps, limiter, SIGN_IN)
-                raise
             step = await second_factor.second_step(
                 deps, signed_in.staff_id, web.second_factor_default
             )

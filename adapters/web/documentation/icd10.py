@@ -5,6 +5,7 @@ Choosing a code puts it into the form's field with its description (htmx, no scr
 from __future__ import annotations
 
 import asyncio
+import re
 
 from litestar import get
 from litestar.response import Template
@@ -16,6 +17,14 @@ from adapters.web.kit.rendering import render
 from core.services.documentation import icd10
 
 LIMIT = 20
+_PREFIX = re.compile(r"[a-z0-9-]{1,20}")  # the form's id prefix, as the templates name them
+
+
+def _prefix(params: forms.Fields) -> str:
+    """The id prefix of the form asking: it goes into ids and into the `hx-target` selector,
+    so anything else (a crafted link's `prefix=body,%23x`) is the default."""
+    typed = forms.text(params, "prefix")
+    return typed if _PREFIX.fullmatch(typed) else "dx-"
 
 
 class Icd10Picker(StaffController):
@@ -31,7 +40,7 @@ class Icd10Picker(StaffController):
             "q": typed,
             "codes": icd10.search_codes(typed, LIMIT) if typed else [],
             "release": icd10.release(),
-            "prefix": forms.text(params, "prefix")[:20] or "dx-",
+            "prefix": _prefix(params),
         }
         return render(
             request, "documentation/icd10.html", context, fragment="documentation/_icd10.html"
@@ -48,7 +57,7 @@ class Icd10Picker(StaffController):
             "values": {"code": entry.code if entry else chosen},
             "errors": {},
             "entry": entry,
-            "prefix": forms.text(params, "prefix")[:20] or "dx-",
+            "prefix": _prefix(params),
         }
         return render(request, "documentation/_code_field.html", context)
 

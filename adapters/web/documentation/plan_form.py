@@ -17,8 +17,9 @@ from core.services.documentation.views.plans import PlanVersionView
 
 MAX_GOALS = 20
 MAX_OBJECTIVES = 20
-_GOAL = re.compile(r"goal-(\d+)")
-_OBJECTIVE = re.compile(r"(?:objective|target)-(\d+)-(\d+)")
+# ASCII digits, a few: a posted name with thousands of digits made `int` raise (a 500).
+_GOAL = re.compile(r"goal-([0-9]{1,4})")
+_OBJECTIVE = re.compile(r"(?:objective|target)-([0-9]{1,4})-([0-9]{1,4})")
 
 
 def _lines(form: forms.Fields, name: str) -> list[str]:

@@ -20,7 +20,7 @@ PENDING_LIFETIME = timedelta(minutes=5)  # between the password and the code
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read from paper
 _CODE_GROUPS = 3
 _GROUP = 4  # 12 characters of 31: about 59 bits, far beyond guessing at five tries
-_TOTP_CODE = re.compile(r"\d{6}")
+_TOTP_CODE = re.compile(r"[0-9]{6}")  # ASCII only: `\d` takes other scripts' digits
 
 
 @dataclass(frozen=True, slots=True)

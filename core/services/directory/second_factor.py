@@ -13,6 +13,7 @@ also ends that person's sessions; they enrol again themselves after their own pa
 
 from __future__ import annotations
 
+import hmac
 from enum import StrEnum
 
 import msgspec
@@ -27,10 +28,11 @@ from core.domain.directory.second_factor import (
     normalise_code,
     recovery_hash,
 )
-from core.domain.shared.audit import AuditAction, AuditRecord, Origin
+from core.domain.shared.audit import AuditAction, Origin
 from core.domain.shared.errors import DomainError, Forbidden, InvalidInput, NotFound
 from core.domain.shared.values import StaffId
 from core.ports.one_time_codes import OneTimeCodes
+from core.services.directory.auth import _audit_sign_in as audit_sign_in
 from core.services.shared.audit import audit_change
 from core.services.shared.use_case import Deps
 
@@ -111,10 +113,13 @@ async def enrol(
     secret: str,
     typed: str,
     origin: Origin | None = None,
+    current: str = "",
 ) -> list[str]:
     """Enrol the authenticator that shows `typed` for `secret` (the staff member's own: the
-    caller has their password-checked session), replacing any earlier factor. Returns the
-    recovery codes, to show once: only their hashes are kept."""
+    caller has their password-checked session), replacing any earlier factor — which takes
+    `current`, a code of that factor (as new recovery codes do: a session left open must not
+    let someone put their phone in its place). Returns the recovery codes, to show once: only
+    their hashes are kept."""
     now = deps.clock.now()
     code = normalise_code(typed)
     step = codes.matching_step(secret, code, now) if looks_like_totp(code) else None
@@ -122,6 +127,17 @@ async def enrol(
         raise InvalidInput(
             "That code does not match: type the 6 digits your app shows now.", field="code"
         )
+    async with deps.uow() as uow:
+        enrolled = await uow.second_factors.get(staff_id)
+    # The same key again is the second click of this enrolment, no takeover: whoever holds
+    # the key makes its codes. Then the second enrols too, and the codes shown are the ones
+    # that work.
+    if enrolled is not None and not hmac.compare_digest(enrolled.secret, secret):
+        try:
+            await verify_code(deps, codes, staff_id, current, origin)
+        except CodeRejected as rejected:
+            rejected.field = "current"
+            raise
     shown, hashes = _hashed_codes()
     async with deps.uow() as uow:
         if await uow.staff.get(staff_id) is None:
@@ -134,18 +150,8 @@ async def enrol(
 
 
 async def _audit(deps: Deps, action: AuditAction, staff_id: StaffId, origin: Origin | None) -> None:
-    where = origin or Origin()
-    await deps.audit.record(
-        AuditRecord(
-            at=deps.clock.now(),
-            actor_id=staff_id,
-            action=action,
-            object_type=FACTOR,
-            object_id=staff_id,
-            route=where.route,
-            client_address=where.client_address,
-        )
-    )
+    """An entry by the staff member about their own factor, as the sign-in's own entries."""
+    await audit_sign_in(deps, action, staff_id, origin, FACTOR)
 
 
 async def verify_code(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import datetime
 
 from core.domain.cases.access import (
     Actor,
@@ -16,6 +17,7 @@ from core.domain.directory.parties import (
     StaffMember,
     StaffRole,
 )
+from core.domain.directory.tokens import TokenPurpose
 from core.domain.shared.audit import AuditAction
 from core.domain.shared.errors import Forbidden, InvalidInput, NotFound
 from core.domain.shared.values import StaffId
@@ -166,6 +168,17 @@ async def _check_email_is_theirs(
         )
 
 
+async def _end_links_to(
+    uow: DirectoryStore, current: StaffMember, staff: StaffMember, at: datetime
+) -> None:
+    """A new address ends the invitation and reset links mailed to the old one: the owner
+    corrects a mistyped address (the link went to a stranger), or someone leaves a mailbox
+    they no longer trust. A new link goes to the new address on request."""
+    if staff.email != current.email:
+        for purpose in TokenPurpose:
+            await uow.staff_tokens.expire(staff.id, purpose, at)
+
+
 async def change_own_email(
     deps: Deps, hasher: PasswordHasher, actor: Actor, password: str, email: str
 ) -> StaffMember:
@@ -188,6 +201,7 @@ async def change_own_email(
             raise NotFound("No such staff member.")
         changed = replace(current, email=email)
         await uow.staff.update(changed)
+        await _end_links_to(uow, current, changed, deps.clock.now())
         await uow.commit()
     await audit_change(deps, actor, AuditAction.CHANGE, "staff", actor.id)
     return changed
@@ -205,6 +219,7 @@ async def update_staff(deps: Deps, actor: Actor, cmd: UpdateStaff) -> StaffMembe
         await _check_owners_remain(uow, actor, current, staff)
         await _check_staff_links(uow, staff)
         await uow.staff.update(staff)
+        await _end_links_to(uow, current, staff, deps.clock.now())
         await uow.commit()
     await audit_change(deps, actor, AuditAction.CHANGE, "staff", staff.id)
     return staff

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from core.domain.shared.limits import LONGEST, Limit, TooManyRequests
 from core.ports import Clock
 from core.ports.limits import RateLimiter
@@ -22,17 +24,21 @@ def _key(limit: Limit, who: str) -> str:
     return f"{limit.scope}:{who[:150]}"
 
 
-async def refuse_when_over(
+async def claim_attempt(
     limiter: RateLimiter, clock: Clock, limit: Limit, who: str, field: str | None = None
-) -> None:
-    """`TooManyRequests` when `who` has used up `limit` already (failures counted with
-    `count_failure`): sign-ins, where only failures count — a clinic's staff signing in
-    behind one address never meet it, a guesser does."""
+) -> datetime:
+    """Count an attempt of `who` before it is made — attempts sent all at once are each
+    counted before any is checked — and `TooManyRequests` once `limit` is used up. Returns
+    the window, for `release_attempt` when the attempt did not fail: sign-ins, where only
+    failures count (a clinic's staff signing in behind one address never meet it, a guesser
+    does)."""
     now = clock.now()
-    if await limiter.count(_key(limit, who), limit.window_start(now)) >= limit.max_hits:
+    window = limit.window_start(now)
+    if await limiter.hit(_key(limit, who), window, now - LONGEST) > limit.max_hits:
+        await limiter.release(_key(limit, who), window)  # a refused attempt is none
         raise TooManyRequests(limit.minutes_left(now), field=field)
+    return window
 
 
-async def count_failure(limiter: RateLimiter, clock: Clock, limit: Limit, who: str) -> None:
-    now = clock.now()
-    await limiter.hit(_key(limit, who), limit.window_start(now), now - LONGEST)
+async def release_attempt(limiter: RateLimiter, limit: Limit, who: str, window: datetime) -> None:
+    await limiter.release(_key(limit, who), window)

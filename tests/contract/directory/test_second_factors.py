@@ -98,3 +98,21 @@ async def test_request_counters_count_each_request_once(engine) -> None:
     later = window + timedelta(hours=2)
     assert await limiter.hit("sign_in:10.0.0.1", later, later - timedelta(hours=1)) == 1
     assert await limiter.count("sign_in:10.0.0.1", window) == 0  # an old window is dropped
+
+
+async def test_a_request_counted_can_be_taken_back_once(engine) -> None:
+    """An attempt that did not fail is taken back (sign-ins count failures only); never
+    below zero, and only in its own key and window."""
+    limiter = MemoryRateLimiter() if engine is None else SqlRateLimiter(engine)
+    window = START.replace(minute=0, second=0, microsecond=0)
+    for _ in range(3):
+        await limiter.hit("sign_in:10.0.0.1", window, START)
+    await limiter.hit("sign_in:10.0.0.2", window, START)
+    await asyncio.gather(*(limiter.release("sign_in:10.0.0.1", window) for _ in range(2)))
+    assert await limiter.count("sign_in:10.0.0.1", window) == 1
+    assert await limiter.count("sign_in:10.0.0.2", window) == 1
+    for _ in range(3):
+        await limiter.release("sign_in:10.0.0.1", window)
+    await limiter.release("sign_in:10.0.0.3", window)  # nothing counted: nothing to take
+    assert await limiter.count("sign_in:10.0.0.1", window) == 0
+    assert await limiter.hit("sign_in:10.0.0.1", window, START) == 1

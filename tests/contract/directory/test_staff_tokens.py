@@ -78,3 +78,21 @@ async def test_a_revoked_link_stops_working_and_a_used_one_stays_used(practice, 
         stored = await u.staff_tokens.by_hash(open_one.token_hash)
     assert stored.expires_at == revoked_at and not stored.usable(revoked_at)
     assert stored.usable(START)  # before the revocation it worked: nothing else changed
+
+
+async def test_a_link_ended_while_in_use_is_not_used(practice, uow) -> None:
+    """The use itself checks the expiry: a link revoked or replaced between reading it and
+    using it (a resend, a revoke at the same moment) sets no password."""
+    lee = await practice.staff("Dr. Lee", StaffRole.CLINICIAN)
+    t = token(lee.id, 1, TokenPurpose.INVITATION)
+    async with uow() as u:
+        await u.staff_tokens.add(t)
+        await u.commit()
+    revoked_at = START + timedelta(minutes=1)
+    async with uow() as u:
+        await u.staff_tokens.expire(lee.id, TokenPurpose.INVITATION, revoked_at)
+        await u.commit()
+    async with uow() as u:
+        assert not await u.staff_tokens.use(t.id, revoked_at + timedelta(seconds=1))
+        assert not await u.staff_tokens.use(t.id, START + timedelta(hours=2))
+        await u.commit()

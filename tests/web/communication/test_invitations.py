@@ -161,3 +161,21 @@ def test_the_owner_cannot_redirect_an_accounts_email_to_reset_it(
     done = lee.post(page, {"email": "lee.new@hearth.test", "email_password": PASSWORD})
     assert done.status_code == 303
     assert "lee.new@hearth.test" in lee.get(f"/staff/{lee_id}").text
+
+
+def test_an_invitation_mailed_to_a_mistyped_address_stops_working_when_it_is_corrected(
+    signed_in, container, browser
+):
+    """The owner mistyped the address: the link went to a stranger's mailbox. Correcting the
+    address must end that link (a new one goes out with "Resend"), or the stranger could
+    still set the password of a clinician account."""
+    owner = signed_in("owner")
+    nia = _invite(owner, email="nia@hearth.tset")
+    stray = invitation_link(container, "nia@hearth.tset")
+    page = owner.get(f"/staff/{nia}").text
+    version = re.search(r'<input type="hidden" name="version" value="(\d+)">', page).group(1)
+    corrected = owner.post(f"/staff/{nia}", {**NIA, "active": "on", "version": version})
+    assert corrected.status_code == 303, corrected.text
+    assert browser.get(stray).status_code == 410
+    taken = browser.post(stray, {"password": PASSWORD, "password_again": PASSWORD})
+    assert taken.status_code == 422 and "not valid any more" in taken.text

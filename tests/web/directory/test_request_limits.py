@@ -56,6 +56,7 @@ def test_the_directory_search_is_limited_per_account(signed_in, container) -> No
     refused = lee.get("/people?q=maya", htmx=True)
     assert refused.status_code == 429 and WAIT.search(refused.text)
     assert lee.get("/people/options?q=maya", htmx=True).status_code == 429
+    assert lee.get("/organizations?q=acme", htmx=True).status_code == 429  # no way around
     assert lee.get("/people").status_code == 200  # the listing without a search is not one
     assert kim.get("/people?q=maya").status_code == 200  # another account: its own count
     container.clock().advance(SEARCH.window)
@@ -73,3 +74,22 @@ def test_production_requires_a_second_factor_until_the_owner_decides() -> None:
         bootstrap.create_app(bootstrap.make_container(development)).state.web.second_factor_default
         is False
     )
+
+
+def test_failed_sign_ins_sent_all_at_once_are_limited_too(world: World, container, browser) -> None:
+    """Checked before and counted after the password check, guesses sent at once all passed
+    the check before any was counted: each attempt is counted before its check."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    container.clock().advance(timedelta(minutes=15) - timedelta(seconds=1))  # a window's start
+    browser.token  # noqa: B018 (the CSRF cookie, before the threads share the client)
+    tries = 3 * SIGN_IN.max_hits
+    with ThreadPoolExecutor(max_workers=tries) as pool:
+        codes = list(
+            pool.map(
+                lambda n: browser.sign_in(f"guess{n}@hearth.test", "wrong").status_code,
+                range(tries),
+            )
+        )
+    assert codes.count(422) <= SIGN_IN.max_hits and codes.count(429) >= tries - SIGN_IN.max_hits
+    assert browser.sign_in(world.email("lee")).status_code == 429

@@ -201,3 +201,58 @@ def test_in_production_the_first_owner_enrols_right_after_setup() -> None:
         assert made.status_code == 303 and made.headers["location"] == "/sign-in/enrol"
         assert owner.get("/cases").status_code in (302, 303, 401)
         assert "The practice asks everyone" in owner.get("/sign-in/enrol").text
+
+
+def test_unicode_digits_for_a_code_are_refused_not_a_500(signed_in, world, container, browser):
+    """Six non-ASCII digits ("\u0661...") look like a code to a Unicode `\\d`, and comparing
+    them crashed `hmac.compare_digest`: refused like any wrong code, at each code field."""
+    kim = signed_in("kim")
+    _secret(kim.get("/account/second-factor").text)
+    arabic = "\u0661\u0662\u0663\u0664\u0665\u0666"
+    assert kim.post("/account/second-factor", {"code": arabic}).status_code == 422
+    _enrol(container, kim)
+    assert _password(browser, world, "kim").status_code == 303
+    assert browser.post("/sign-in/code", {"code": arabic}).status_code == 422
+
+
+def test_a_borrowed_session_cannot_replace_the_factor_without_a_current_code(
+    signed_in, world, container, browser
+):
+    """Setting up a new authenticator over an enrolled one takes a code of the current one
+    (or a recovery code), as new recovery codes and turning it off do: else a session left
+    open would let anyone put their own phone in place of the owner's."""
+    kim = signed_in("kim")
+    old_secret, codes = _enrol(container, kim)
+    container.clock().advance(timedelta(seconds=30))
+    new_secret = _secret(kim.get("/account/second-factor").text)
+    taken = kim.post("/account/second-factor", {"code": _code(container, new_secret)})
+    assert taken.status_code == 422 and "does not work" in taken.text
+    # With a code of the current authenticator, the new one replaces it.
+    replaced = kim.post(
+        "/account/second-factor",
+        {"code": _code(container, new_secret), "current": _code(container, old_secret)},
+    )
+    assert replaced.status_code == 200 and len(_recovery_codes(replaced.text)) == 10
+    container.clock().advance(timedelta(seconds=30))
+    assert _password(browser, world, "kim").status_code == 303
+    assert browser.post("/sign-in/code", {"code": codes[0]}).status_code == 422  # old codes gone
+    assert browser.post("/sign-in/code", {"code": _code(container, new_secret)}).status_code == 303
+
+
+def test_a_double_click_on_enrol_shows_working_recovery_codes(signed_in, world, container):
+    """Both clicks of one enrolment carry the same new key, and the second finds it enrolled
+    by the first: that is no takeover (whoever has the key makes its codes), so the second
+    also enrols it — the codes the page ends up showing are the ones that work."""
+    from core.services.directory import second_factor as factor
+
+    kim = signed_in("kim")
+    secret, _ = _enrol(container, kim)
+    staff_id = world.staff["kim"].id
+    deps, codes = container.deps(), container.one_time_codes()
+    container.clock().advance(timedelta(seconds=30))
+    shown = asyncio.run(factor.enrol(deps, codes, staff_id, secret, _code(container, secret)))
+    assert len(shown) == 10
+    browser = signed_in("kim")
+    browser.client.cookies.clear()
+    assert browser.sign_in(world.email("kim")).status_code == 303
+    assert browser.post("/sign-in/code", {"code": shown[0]}).status_code == 303

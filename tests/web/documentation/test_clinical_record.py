@@ -145,3 +145,21 @@ def test_a_consultation_case_has_no_diagnoses_or_plans(signed_in, world: World):
         refused = lee.post(url + path, data, htmx=True)
         assert refused.status_code in (404, 422)
         assert "Sleep through" not in refused.text
+
+
+def test_a_goal_field_named_with_thousands_of_digits_is_not_a_500(signed_in, world: World):
+    """Field names are posted too: `int()` refuses more than 4,300 digits, so such a name
+    crashed the plan form. It is no goal of the form: the plan saves without it."""
+    url = f"/cases/{world.cases['couple']}/clinical"
+    for name in ("goal-" + "1" * 5000, "objective-1-" + "2" * 5000, "target-" + "3" * 5000 + "-1"):
+        saved = signed_in("lee").post(url + "/plans", _plan(world, **{name: "x"}), htmx=True)
+        assert saved.status_code < 500, name
+
+
+def test_the_pickers_id_prefix_is_an_id_not_a_selector(signed_in):
+    """`prefix` goes into ids and into `hx-target="#…code-field"`: a crafted link must not
+    point the picker's swap at another part of the page."""
+    lee = signed_in("lee")
+    for path in ("/icd10?code=F41&prefix=body,%23x", "/icd10/pick?code=F41.1&prefix=body,%23x"):
+        page = lee.get(path, htmx=True).text
+        assert "body,#x" not in page and "dx-code" in page, path
