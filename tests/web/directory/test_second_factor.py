@@ -184,7 +184,11 @@ def test_in_production_the_first_owner_enrols_right_after_setup() -> None:
     from adapters.system.passwords import Argon2PasswordHasher
 
     settings = bootstrap.Settings(
-        database_url="memory", environment="production", secret_key="k" * 32, worker="off"
+        database_url="memory",
+        environment="production",
+        secret_key="k" * 32,
+        worker="off",
+        public_url="https://hearth.test",  # production answers only its own host
     )
     container = bootstrap.make_container(settings)
     container.password_hasher.override(providers.Object(Argon2PasswordHasher.fast()))

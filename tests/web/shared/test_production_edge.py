@@ -15,6 +15,7 @@ from litestar.testing import TestClient
 import bootstrap
 from adapters.system.passwords import Argon2PasswordHasher
 from adapters.web.security import HSTS
+from core.services.directory import second_factor
 from tests.support.practice import Practice
 from tests.web.conftest import Browser, World, _seed
 
@@ -39,6 +40,9 @@ def _production(**more: str) -> Iterator[tuple[TestClient, World]]:
     practice = Practice(container.uow_factory(), audit=container.audit_log())
     container.clock.override(providers.Object(practice.clock))
     world = asyncio.run(_seed(practice, hasher))
+    # The owner chose sign-in without a second factor: these tests are about the edge (the
+    # second step has its own, tests/web/directory/test_second_factor.py).
+    asyncio.run(second_factor.set_factor_required(practice.deps, world.staff["owner"], False))
     with TestClient(bootstrap.create_app(container), base_url=PUBLIC) as client:
         yield client, world
 
