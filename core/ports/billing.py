@@ -1,0 +1,199 @@
+"""What billing needs from a store: the ledger, invoices (with their number sequence and the
+payments allocated to them) and fee overrides.
+
+Same contract as the other repositories (see `unit_of_work`): what a unit of work writes is
+visible to it at once and to others on commit. The ledger only grows (`append`; no update, no
+delete). Every list and balance method is one query, whatever the number of payers or entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Protocol
+from uuid import UUID
+
+import msgspec
+
+from core.domain.billing.fees import FeeOverride
+from core.domain.billing.invoices import Allocation, Invoice, InvoiceStatus
+from core.domain.billing.ledger import LedgerEntry
+from core.domain.cases.responsibilities import PayerKind, PayerRef
+from core.domain.shared.values import CaseId, Money, PersonId
+from core.ports.scheduling import SchedulingStore
+
+
+class PayerBalance(msgspec.Struct, frozen=True, kw_only=True):
+    payer_kind: PayerKind
+    payer_id: UUID
+    balance_minor: int  # what the payer owes; negative: their credit
+
+    @property
+    def payer(self) -> PayerRef:
+        return PayerRef(self.payer_kind, self.payer_id)
+
+
+class LedgerRepository(Protocol):
+    async def append(self, entries: Sequence[LedgerEntry]) -> None:
+        """Add entries (never changed afterwards). Refuses an entry reversing one that is
+        reversed already (`InvariantViolation`), so two writers cannot reverse one charge twice."""
+        ...
+
+    async def get_many(self, ids: Iterable[UUID]) -> dict[UUID, LedgerEntry]: ...
+
+    async def for_causes(self, cause_ids: Iterable[UUID]) -> list[LedgerEntry]:
+        """Every entry (reversals too) caused by these facts (appointments, payments), ordered
+        by recorded_at, id."""
+        ...
+
+    async def for_payer(
+        self, payer: PayerRef, *, start: date | None = None, end: date | None = None
+    ) -> list[LedgerEntry]:
+        """The payer's entries that occurred in [start, end] (unbounded where None), by
+        occurred_on, recorded_at, id: a statement's lines."""
+        ...
+
+    async def unbilled(
+        self, start: date, end: date, payer: PayerRef | None = None
+    ) -> list[LedgerEntry]:
+        """Billable entries (charges, adjustments, and their reversals) that occurred in
+        [start, end] and are on no invoice other than a void one, for one payer or all, by
+        payer, occurred_on, id. A charge and its reversal both unbilled are left out: there is
+        nothing to bill."""
+        ...
+
+    async def payer_balance(self, payer: PayerRef, currency: str) -> Money: ...
+
+    async def payer_balances(self, payers: Iterable[PayerRef]) -> list[PayerBalance]:
+        """Balances of these payers (those with no entry are left out)."""
+        ...
+
+    async def case_balances(self, case_id: CaseId) -> list[PayerBalance]:
+        """What each payer owes for this case's charges (entries with this case_id: charges
+        and their reversals, adjustments, and payments allocated to its invoices are NOT in it:
+        payments are a payer's, not a case's). See `case_owed` for the net figure."""
+        ...
+
+    async def participant_charges(self, case_id: CaseId, person_id: PersonId) -> Money | None:
+        """The sum of the charges for this participant of this case (None: none yet)."""
+        ...
+
+
+class InvoiceRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A line of the invoice list: no lines, no case, only what the list shows."""
+
+    id: UUID
+    number: int | None
+    status: InvoiceStatus
+    payer_kind: PayerKind
+    payer_id: UUID
+    payer_name: str
+    period_start: date
+    period_end: date
+    issued_on: date | None
+    due_on: date | None
+    total_minor: int
+    paid_minor: int
+    currency: str
+
+
+class InvoicePage(msgspec.Struct, frozen=True, kw_only=True):
+    rows: list[InvoiceRow]
+    total: int  # rows matching the filters, for paging
+
+
+class AgingRow(msgspec.Struct, frozen=True, kw_only=True):
+    """What one payer owes on issued invoices, by how long past the issue date."""
+
+    payer_kind: PayerKind
+    payer_id: UUID
+    payer_name: str
+    days_0_30: int
+    days_31_60: int
+    days_61_90: int
+    days_over_90: int
+
+    @property
+    def total_minor(self) -> int:
+        return self.days_0_30 + self.days_31_60 + self.days_61_90 + self.days_over_90
+
+
+class InvoiceRepository(Protocol):
+    async def get(self, invoice_id: UUID) -> Invoice | None: ...
+
+    async def add(self, invoice: Invoice) -> None:
+        """A new draft (or issued) invoice with its lines. Refuses (`InvariantViolation`) a line
+        whose entry is on another invoice that is not void: a charge is billed once."""
+        ...
+
+    async def add_many(self, invoices: Sequence[Invoice]) -> None:
+        """Many at once (the monthly run): a fixed number of statements whatever their number;
+        same refusal as `add`."""
+        ...
+
+    async def update(self, invoice: Invoice) -> None:
+        """Status, number, dates and (for a draft) lines; `ConcurrencyConflict` on a stale
+        version."""
+        ...
+
+    async def next_numbers(self, count: int = 1) -> list[int]:
+        """Take the next `count` numbers of the practice's invoice sequence: consecutive, never
+        given twice, none skipped when the transaction commits (a counter row updated in this
+        transaction; a rolled-back issue gives its numbers back)."""
+        ...
+
+    async def for_payer_period(self, payer: PayerRef, start: date, end: date) -> list[Invoice]:
+        """The payer's invoices (any status) whose period is exactly [start, end]."""
+        ...
+
+    async def periods_issued(self, start: date, end: date) -> set[PayerRef]:
+        """Payers with a live (issued or paid) invoice for exactly the period [start, end]:
+        what the monthly run leaves alone (so running it twice issues nothing new)."""
+        ...
+
+    async def search(
+        self,
+        *,
+        status: InvoiceStatus | None = None,
+        payer: PayerRef | None = None,
+        issued_from: date | None = None,
+        issued_to: date | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> InvoicePage:
+        """The invoice list, newest first (drafts first, then by number descending), one query."""
+        ...
+
+    async def aging(self, today: date) -> list[AgingRow]:
+        """What every payer owes on issued invoices by age bucket, by payer name; one query."""
+        ...
+
+    async def add_allocation(self, allocation: Allocation) -> None: ...
+
+    async def allocated(self, invoice_ids: Iterable[UUID]) -> dict[UUID, Money]:
+        """The sum allocated to each of these invoices (those with none are left out)."""
+        ...
+
+    async def allocations_of(self, payment_entry_id: UUID) -> list[Allocation]: ...
+
+    async def open_for_payer(self, payer: PayerRef) -> list[tuple[UUID, Money]]:
+        """The payer's issued invoices with what is still open on each, oldest first (issue
+        date, number): where a payment goes unless the payer chose."""
+        ...
+
+
+class FeeOverrideRepository(Protocol):
+    async def add(self, override: FeeOverride) -> None: ...
+    async def for_cases(self, case_ids: Iterable[CaseId]) -> list[FeeOverride]: ...
+
+
+class BillingStore(SchedulingStore, Protocol):
+    """Billing's store: the ledger, invoices and fee overrides, with scheduling's store it
+    charges from."""
+
+    @property
+    def ledger(self) -> LedgerRepository: ...
+    @property
+    def invoices(self) -> InvoiceRepository: ...
+    @property
+    def fee_overrides(self) -> FeeOverrideRepository: ...
