@@ -14,11 +14,16 @@ Nothing here relies on the processor honouring the idempotency key.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
+from uuid import UUID
 
 import msgspec
+
+from core.domain.billing.payments import CardAttempt, CardOnFile, Payment
+from core.domain.cases.responsibilities import PayerRef
+from core.ports.shared import Transaction
 
 
 class ChargeStatus(StrEnum):
@@ -118,3 +123,76 @@ class PaymentGateway(Protocol):
     def parse_webhook(self, payload: bytes, signature: str) -> GatewayEvent:
         """Verify the signature over the raw body and read the event; `InvalidWebhook` if not."""
         ...
+
+
+# The store: attempts, payments, cards on file, processor events. Same contract as the other
+# repositories (see `unit_of_work`); rows keyed by a key are refused a second time.
+
+
+class CardAttemptRepository(Protocol):
+    async def add_if_new(self, attempt: CardAttempt) -> bool:
+        """Store it unless an attempt with its key exists (committed, or being committed by a
+        concurrent writer, which this waits for): False then. A duplicate found only at commit
+        raises `DuplicateKey` from `commit`."""
+        ...
+
+    async def get_by_key(self, key: str) -> CardAttempt | None: ...
+
+    async def update(self, attempt: CardAttempt) -> None:
+        """`ConcurrencyConflict` when another writer finished it meanwhile."""
+        ...
+
+    async def unfinished(self, started_before: datetime, limit: int = 100) -> list[CardAttempt]:
+        """Attempts still STARTED that began before the instant, oldest first: reconciliation."""
+        ...
+
+    async def declined(self, limit: int = 50) -> list[CardAttempt]:
+        """Declined attempts, newest first: the "Needs attention" list."""
+        ...
+
+    async def for_payer(self, payer: PayerRef, limit: int = 20) -> list[CardAttempt]: ...
+
+
+class PaymentRepository(Protocol):
+    async def add_if_new(self, payment: Payment) -> bool:
+        """Store it unless a payment with its key exists: False then (see CardAttemptRepository)."""
+        ...
+
+    async def get(self, payment_id: UUID) -> Payment | None: ...
+
+    async def update(self, payment: Payment) -> None:
+        """`ConcurrencyConflict` on a stale version (two staff applying one payment)."""
+        ...
+
+    async def for_payer(
+        self, payer: PayerRef, *, start: date | None = None, end: date | None = None
+    ) -> list[Payment]:
+        """The payer's payments received in [start, end], oldest first."""
+        ...
+
+    async def with_credit(self, payer: PayerRef) -> list[Payment]:
+        """The payer's payments with something left unapplied, oldest first."""
+        ...
+
+
+class CardOnFileRepository(Protocol):
+    async def get(self, payer_id: UUID) -> CardOnFile | None: ...
+    async def add(self, card: CardOnFile) -> None: ...
+    async def update(self, card: CardOnFile) -> None: ...
+
+
+class ProcessorEventRepository(Protocol):
+    async def record(self, event_id: str, type: str, at: datetime) -> bool:
+        """Note a processor event; False when it was noted before (the same event twice)."""
+        ...
+
+
+class PaymentsStore(Transaction, Protocol):
+    @property
+    def card_attempts(self) -> CardAttemptRepository: ...
+    @property
+    def payments(self) -> PaymentRepository: ...
+    @property
+    def cards_on_file(self) -> CardOnFileRepository: ...
+    @property
+    def processor_events(self) -> ProcessorEventRepository: ...

@@ -19,6 +19,14 @@ from adapters.persistence.memory.directory import (
     MemoryStaffRepository,
 )
 from adapters.persistence.memory.documentation import MemoryDiagnosisRepository
+from adapters.persistence.memory.payments import (
+    PAYMENTS_TABLES,
+    MemoryCardAttemptRepository,
+    MemoryCardOnFileRepository,
+    MemoryPaymentRepository,
+    MemoryProcessorEventRepository,
+    check_keys_at_commit,
+)
 from adapters.persistence.memory.scheduling import (
     SCHEDULING_TABLES,
     MemoryAppointmentRepository,
@@ -52,6 +60,7 @@ class MemoryUnitOfWork:
                 ("locations", "location"),
                 ("scheduling_policy", "scheduling policy"),
                 *SCHEDULING_TABLES,
+                *PAYMENTS_TABLES,
             )
         }
         self.people = MemoryPersonRepository(self._tables["people"], self._tables["cases"])
@@ -72,6 +81,10 @@ class MemoryUnitOfWork:
         self.policy = MemorySchedulingPolicyRepository(self._tables["scheduling_policy"])
         self.outbox = MemoryOutbox(store)
         self.staff_tokens = MemoryStaffTokenRepository(store)
+        self.card_attempts = MemoryCardAttemptRepository(self._tables["card_attempts"])
+        self.payments = MemoryPaymentRepository(self._tables["payments"])
+        self.cards_on_file = MemoryCardOnFileRepository(self._tables["cards_on_file"])
+        self.processor_events = MemoryProcessorEventRepository(store)
 
     async def __aenter__(self) -> Self:
         return self
@@ -89,6 +102,8 @@ class MemoryUnitOfWork:
         if any(table.events for table in self._tables.values()):
             raise RuntimeError("Events not handed to the message bus: commit through the bus.")
         with self._store.lock:
+            check_keys_at_commit(self._tables)
+            self.processor_events.check()
             for table in self._tables.values():
                 table.check()
             emails = [s.email for s in self._tables["staff"].visible()]
@@ -100,6 +115,7 @@ class MemoryUnitOfWork:
                 table.apply()
             self.outbox.apply()
             self.staff_tokens.apply()
+            self.processor_events.apply()
             self.credentials.apply()
             self._store.history.extend(self.history.staged)
             self.history.staged.clear()
@@ -112,6 +128,7 @@ class MemoryUnitOfWork:
         self.credentials.discard()
         self.outbox.discard()
         self.staff_tokens.discard()
+        self.processor_events.discard()
         self.history.staged.clear()
 
 

@@ -21,6 +21,12 @@ from adapters.persistence.sql.directory import (
 )
 from adapters.persistence.sql.documentation import SqlDiagnosisRepository
 from adapters.persistence.sql.history import SqlHistoryRepository
+from adapters.persistence.sql.payments import (
+    SqlCardAttemptRepository,
+    SqlCardOnFileRepository,
+    SqlPaymentRepository,
+    SqlProcessorEventRepository,
+)
 from adapters.persistence.sql.practice import SqlPracticeRepository
 from adapters.persistence.sql.scheduling import SqlAppointmentRepository, SqlServiceRepository
 from adapters.persistence.sql.scheduling_settings import (
@@ -62,6 +68,10 @@ class SqlUnitOfWork:
         self.policy = SqlSchedulingPolicyRepository(conn)
         self.outbox = SqlOutbox(conn)
         self.staff_tokens = SqlStaffTokenRepository(conn)
+        self.card_attempts = SqlCardAttemptRepository(conn)
+        self.payments = SqlPaymentRepository(conn)
+        self.cards_on_file = SqlCardOnFileRepository(conn)
+        self.processor_events = SqlProcessorEventRepository(conn)
         return self
 
     async def __aexit__(
@@ -121,6 +131,9 @@ class SqlUnitOfWork:
             self.practice,
             self.locations,
             self.policy,
+            self.card_attempts,
+            self.payments,
+            self.cards_on_file,
         )
 
     async def rollback(self) -> None:
