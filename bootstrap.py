@@ -55,6 +55,7 @@ from core.ports import UnitOfWork
 from core.services import directory
 from core.services.audit import AuditDeps, verify_log
 from core.services.audit.changes import audit_changes
+from core.services.billing import charging as billing_charging
 from core.services.billing import history as billing_history
 from core.services.cases import history as case_history
 from core.services.communication import reminders
@@ -105,6 +106,18 @@ def message_bus(policy_of: PolicySource = DEFAULT_POLICY, timezone: str = "UTC")
             scheduling_history.narrate_cancelled_upcoming
         ],
     }
+    # Billing: charges follow what is recorded about a session (billing_charging's docstring).
+    for charged in (
+        scheduling_events.AttendanceRecorded,
+        scheduling_events.StatusSet,
+        scheduling_events.AppointmentCancelled,
+        scheduling_events.AppointmentMoved,
+        billing_events.CodesConfirmed,
+        scheduling_events.UpcomingSessionsCancelled,
+    ):
+        handlers.setdefault(charged, []).append(
+            billing_charging.charge_sessions(ZoneInfo(timezone))
+        )
     for event_type, more in reminders.handlers(policy_of).items():
         handlers.setdefault(event_type, []).extend(more)
     return MessageBus(handlers, finishers=[case_history.write_history, audit_changes])

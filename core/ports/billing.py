@@ -20,7 +20,7 @@ from core.domain.billing.invoices import Allocation, Invoice, InvoiceStatus
 from core.domain.billing.ledger import LedgerEntry
 from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.shared.values import CaseId, Money, PersonId
-from core.ports.scheduling import SchedulingStore
+from core.ports.shared import Transaction
 
 
 class PayerBalance(msgspec.Struct, frozen=True, kw_only=True):
@@ -187,9 +187,9 @@ class FeeOverrideRepository(Protocol):
     async def for_cases(self, case_ids: Iterable[CaseId]) -> list[FeeOverride]: ...
 
 
-class BillingStore(SchedulingStore, Protocol):
-    """Billing's store: the ledger, invoices and fee overrides, with scheduling's store it
-    charges from."""
+class BillingStore(Transaction, Protocol):
+    """Billing's store: the ledger, invoices and fee overrides (the unit of work adds the
+    scheduling and cases stores that charges come from)."""
 
     @property
     def ledger(self) -> LedgerRepository: ...

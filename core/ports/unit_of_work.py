@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from core.ports.billing import BillingStore
 from core.ports.cases import CaseRepository
 from core.ports.communication import CommunicationStore
 from core.ports.documentation import DocumentationStore
@@ -23,7 +24,9 @@ from core.ports.payments import PaymentsStore
 from core.ports.scheduling import SchedulingStore
 
 
-class UnitOfWork(CommunicationStore, DocumentationStore, SchedulingStore, PaymentsStore, Protocol):
+class UnitOfWork(
+    CommunicationStore, DocumentationStore, SchedulingStore, BillingStore, PaymentsStore, Protocol
+):
     @property
     def cases(self) -> CaseRepository: ...
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
+from adapters.persistence.memory.billing import (
+    MemoryFeeOverrides,
+    MemoryInvoices,
+    MemoryLedger,
+)
 from adapters.persistence.memory.cases import (
     MemoryCaseGlance,
     MemoryCaseRepository,
@@ -59,6 +64,7 @@ class MemoryUnitOfWork:
                 ("practice", "practice's details"),
                 ("locations", "location"),
                 ("scheduling_policy", "scheduling policy"),
+                ("invoices", "invoice"),
                 *SCHEDULING_TABLES,
                 *PAYMENTS_TABLES,
             )
@@ -85,6 +91,9 @@ class MemoryUnitOfWork:
         self.payments = MemoryPaymentRepository(self._tables["payments"])
         self.cards_on_file = MemoryCardOnFileRepository(self._tables["cards_on_file"])
         self.processor_events = MemoryProcessorEventRepository(store)
+        self.invoices = MemoryInvoices(store, self._tables["invoices"])
+        self.ledger = MemoryLedger(store, self.invoices.billed)
+        self.fee_overrides = MemoryFeeOverrides(store)
 
     async def __aenter__(self) -> Self:
         return self
@@ -111,11 +120,16 @@ class MemoryUnitOfWork:
                 raise InvalidInput("Another staff member already uses this email.", field="email")
             check_at_commit(self._tables["services"], self._tables["appointments"])
             self.outbox.check()
+            self.ledger.check()
+            self.invoices.check()
             for table in self._tables.values():
                 table.apply()
             self.outbox.apply()
             self.staff_tokens.apply()
             self.processor_events.apply()
+            self.ledger.apply()
+            self.invoices.apply()
+            self.fee_overrides.apply()
             self.credentials.apply()
             self._store.history.extend(self.history.staged)
             self.history.staged.clear()
@@ -129,6 +143,9 @@ class MemoryUnitOfWork:
         self.outbox.discard()
         self.staff_tokens.discard()
         self.processor_events.discard()
+        self.ledger.staged.clear()
+        self.invoices.discard()
+        self.fee_overrides.staged.clear()
         self.history.staged.clear()
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Self
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.persistence.sql.billing import SqlFeeOverrides, SqlInvoices, SqlLedger
 from adapters.persistence.sql.calendar_feeds import SqlCalendarFeedRepository
 from adapters.persistence.sql.case_glance import SqlCaseGlance
 from adapters.persistence.sql.cases import SqlCaseRepository
@@ -72,6 +73,9 @@ class SqlUnitOfWork:
         self.payments = SqlPaymentRepository(conn)
         self.cards_on_file = SqlCardOnFileRepository(conn)
         self.processor_events = SqlProcessorEventRepository(conn)
+        self.ledger = SqlLedger(conn)
+        self.invoices = SqlInvoices(conn)
+        self.fee_overrides = SqlFeeOverrides(conn)
         return self
 
     async def __aexit__(
@@ -134,6 +138,7 @@ class SqlUnitOfWork:
             self.card_attempts,
             self.payments,
             self.cards_on_file,
+            self.invoices,
         )
 
     async def rollback(self) -> None:

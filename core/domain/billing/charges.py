@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -145,10 +145,18 @@ def plan_charges(
     service: Service,
     overrides: Iterable[FeeOverride],
     tz: ZoneInfo,
+    late_cancel_hours: int | None = None,
 ) -> list[PlannedCharge]:
-    """Every payer's part of this session's charges, in a stable order."""
+    """Every payer's part of this session's charges, in a stable order. `late_cancel_hours`:
+    the practice's window; a late cancellation recorded before it opened (more than that many
+    hours ahead) costs nothing."""
     if appointment.status is AppointmentStatus.CANCELLED:
         return []
+    in_good_time = (
+        late_cancel_hours is not None
+        and appointment.changed is not None
+        and appointment.changed.at <= appointment.start - timedelta(hours=late_cancel_hours)
+    )
     day = appointment.local_day(tz)
     expected = [m.person_id for m in appointment.expected(case, tz)]
     known = list(overrides)
@@ -156,6 +164,8 @@ def plan_charges(
 
     def charge(person_id: PersonId | None, reason: ChargeReason, fallback: PersonId | None) -> None:
         fee = session_fee(service, case.id, person_id, day, known)
+        if reason is ChargeReason.LATE_CANCEL and in_good_time:
+            return
         amount = _fee_for(reason, service, fee)
         if amount is None or amount.amount_minor <= 0:
             return

@@ -10,9 +10,7 @@ from datetime import date
 from uuid import UUID
 
 from core.domain.scheduling.services import Service
-from core.domain.shared.audit import AuditAction
 from core.domain.shared.errors import InvalidInput
-from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, Money, PersonId
 
 
@@ -63,10 +61,3 @@ def session_fee(
         return service.fee
     best = max(found, key=lambda o: (o.specificity, o.starts_on))
     return best.fee
-
-
-@dataclass(frozen=True, kw_only=True)
-class FeeOverrideSet(DomainEvent):
-    audited = (AuditAction.CREATE, "fee_override", "override_id")
-    override_id: UUID
-    case_id: CaseId

@@ -2,7 +2,7 @@
 processor's ids, brand and last four digits, the payer's consent), processor events.
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-01 16:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0012"
+down_revision = "0015"  # 0012 as assigned; chained after the merged ledger branch (one head)
 branch_labels = None
 depends_on = None
 

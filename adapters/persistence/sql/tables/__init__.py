@@ -1,5 +1,13 @@
 """SQLAlchemy Core tables, one module per context, on one MetaData."""
 
+from adapters.persistence.sql.tables.billing import (
+    fee_overrides,
+    invoice_allocations,
+    invoice_counter,
+    invoice_lines,
+    invoices,
+    ledger_entries,
+)
 from adapters.persistence.sql.tables.cases import (
     case_billing,
     case_communication,
@@ -78,6 +86,12 @@ __all__ = [
     "cases",
     "change_mark",
     "credentials",
+    "fee_overrides",
+    "invoice_allocations",
+    "invoice_counter",
+    "invoice_lines",
+    "invoices",
+    "ledger_entries",
     "locations",
     "metadata",
     "organizations",

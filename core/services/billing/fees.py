@@ -1,0 +1,63 @@
+"""Setting a case's or a participant's own fee (a sliding scale) from a date."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from core.domain.billing.fees import FeeOverride
+from core.domain.cases.access import Actor, Permission, StaffActor, require
+from core.domain.shared.audit import AuditAction
+from core.domain.shared.errors import InvalidInput, NotFound
+from core.domain.shared.values import CaseId, Money, PersonId
+from core.services.billing.charging import recharge_appointments
+from core.services.shared.audit import audit_record
+from core.services.shared.use_case import Command, Deps
+
+
+class SetFee(Command, frozen=True, kw_only=True):
+    case_id: CaseId
+    starts_on: date
+    fee_minor: int
+    person_id: PersonId | None = None  # None: the whole case
+    service_id: UUID | None = None  # None: every service of the case
+
+
+async def set_fee(deps: Deps, actor: Actor, cmd: SetFee) -> UUID:
+    """From `starts_on` the case (or participant) pays `fee_minor`. Sessions on or after that
+    date that were charged already are charged again at the new fee (a reversal and a new
+    entry each)."""
+    async with deps.uow() as uow:
+        case = await uow.cases.get(cmd.case_id)
+        if case is None:
+            raise NotFound("No such case.")
+        require(actor, case, deps.clock.today(), Permission.MANAGE_BILLING)
+        if cmd.person_id is not None and not case.ever_member(cmd.person_id):
+            raise InvalidInput("Choose a participant of this case.", field="person_id")
+        practice = await uow.practice.get()
+        override = FeeOverride(
+            id=deps.ids.new(),
+            case_id=case.id,
+            starts_on=cmd.starts_on,
+            fee=Money(cmd.fee_minor, practice.currency if practice else "USD"),
+            person_id=cmd.person_id,
+            service_id=cmd.service_id,
+        )
+        await uow.fee_overrides.add(override)
+        charged = await uow.ledger.for_causes(
+            a.id for a in await uow.appointments.for_case(case.id)
+        )
+        await recharge_appointments(
+            uow,
+            {e.cause.id for e in charged if e.occurred_on >= cmd.starts_on},
+            ZoneInfo(practice.timezone if practice else "UTC"),
+            new_id=deps.ids.new,
+            at=deps.clock.now(),
+            by=actor.id if isinstance(actor, StaffActor) else None,
+        )
+        await uow.commit()
+    await deps.audit.record(
+        audit_record(deps, actor, AuditAction.CREATE, "fee_override", override.id, case.id)
+    )
+    return override.id
