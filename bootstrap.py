@@ -44,6 +44,7 @@ from adapters.web.app import WebConfig, build_app
 from adapters.web.kit.params import DepsParam
 from adapters.web.request_log import RequestLog
 from core.domain.billing import events as billing_events
+from core.domain.billing.invoices import InvoiceIssued
 from core.domain.cases import events as case_events
 from core.domain.communication.messages import RetryPolicy
 from core.domain.communication.reminders import Lead, ReminderPolicy
@@ -52,11 +53,13 @@ from core.domain.scheduling import events as scheduling_events
 from core.domain.scheduling.settings import SchedulingPolicy
 from core.domain.shared.errors import DomainError, Forbidden
 from core.ports import UnitOfWork
+from core.ports.payments import PaymentGateway
 from core.services import directory
 from core.services.audit import AuditDeps, verify_log
 from core.services.audit.changes import audit_changes
 from core.services.billing import charging as billing_charging
 from core.services.billing import history as billing_history
+from core.services.billing import payment_cards
 from core.services.cases import history as case_history
 from core.services.communication import reminders
 from core.services.communication.accounts import AccountMailDeps
@@ -88,7 +91,12 @@ def fixed_policy(policy: ReminderPolicy) -> PolicySource:
 DEFAULT_POLICY = fixed_policy(ReminderPolicy(practice_name="Hearth practice"))
 
 
-def message_bus(policy_of: PolicySource = DEFAULT_POLICY, timezone: str = "UTC") -> MessageBus:
+def message_bus(
+    policy_of: PolicySource = DEFAULT_POLICY,
+    timezone: str = "UTC",
+    payments: PaymentGateway | None = None,
+    currency: str = "USD",
+) -> MessageBus:
     """What each context does when an event happens, in one place: event type -> handlers (in
     order), then the finishers that see the whole intent. A handler for a base class sees
     every event derived from it. `timezone`: the practice's, where handlers name times."""
@@ -118,6 +126,10 @@ def message_bus(policy_of: PolicySource = DEFAULT_POLICY, timezone: str = "UTC")
         handlers.setdefault(charged, []).append(
             billing_charging.charge_sessions(ZoneInfo(timezone))
         )
+    # Payments: an issued invoice takes the payer's credit, then (autopay) their saved card.
+    handlers.setdefault(InvoiceIssued, []).append(payment_cards.apply_credit_on_issue)
+    if payments is not None:
+        handlers[InvoiceIssued].append(payment_cards.autopay_on_issue(payments, currency))
     for event_type, more in reminders.handlers(policy_of).items():
         handlers.setdefault(event_type, []).extend(more)
     return MessageBus(handlers, finishers=[case_history.write_history, audit_changes])

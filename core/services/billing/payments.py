@@ -18,9 +18,10 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
-from core.domain.billing.payment_access import require_payments
+from core.domain.billing.access import require_billing
 from core.domain.billing.payments import (
     AttemptState,
     CardAttempt,
@@ -31,7 +32,7 @@ from core.domain.billing.payments import (
 )
 from core.domain.cases.access import Actor
 from core.domain.cases.responsibilities import PayerRef
-from core.domain.shared.errors import ConcurrencyConflict, InvalidInput
+from core.domain.shared.errors import ConcurrencyConflict, Forbidden, InvalidInput
 from core.domain.shared.values import Money
 from core.ports.payments import (
     Charge,
@@ -53,6 +54,18 @@ class PaymentDeps(Deps):
     # An attempt still STARTED this long after it began is asked about at the processor; a
     # live request (the SDK's timeouts and retries) has given up well before.
     reconcile_after: timedelta = timedelta(minutes=10)
+
+    @classmethod
+    def of(cls, deps: Deps, gateway: PaymentGateway, **settings: Any) -> PaymentDeps:
+        return cls(
+            uow=deps.uow,
+            clock=deps.clock,
+            ids=deps.ids,
+            audit=deps.audit,
+            bus=deps.bus,
+            gateway=gateway,
+            **settings,
+        )
 
 
 class RecordPayment(Command, frozen=True, kw_only=True):
@@ -100,7 +113,7 @@ def _outcome(attempt: CardAttempt, repeated: bool = False) -> CardOutcome:
 
 async def record_payment(deps: PaymentDeps, actor: Actor, command: RecordPayment) -> UUID:
     """Money received by staff. The same token twice records it once (returns its id)."""
-    staff = require_payments(actor)
+    staff = require_billing(actor)
     if not command.method.by_staff:
         raise InvalidInput("A card is charged through the processor.", field="method")
     now = deps.clock.now()
@@ -136,7 +149,12 @@ async def _store_applied(uow: PaymentsStore, payment: Payment) -> None:
 async def charge_card(
     deps: PaymentDeps, actor: Actor | None, command: ChargeCard, *, autopay: bool = False
 ) -> CardOutcome:
-    staff = None if autopay else require_payments(actor)
+    if autopay:
+        staff = None  # the practice itself, on the payer's standing consent
+    elif actor is None:
+        raise Forbidden("Only staff members can do this.")
+    else:
+        staff = require_billing(actor)
     key = command.token if autopay else f"form:{command.token}"
     async with deps.uow() as uow:
         seen = await uow.card_attempts.get_by_key(key)
