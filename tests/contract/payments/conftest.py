@@ -3,10 +3,6 @@ pointed at localstripe (a stateful fake Stripe server, started here on 127.0.0.1
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -14,38 +10,15 @@ import pytest
 from adapters.payments.memory import MemoryGateway
 from adapters.payments.stripe_gateway import StripeGateway
 from core.ports.payments import PaymentGateway
+from tests.support.localstripe_server import running_localstripe
 
 WEBHOOK_SECRET = "whsec_contract"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def localstripe_url() -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.localstripe_server", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("localstripe did not start")
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with running_localstripe() as url:
+        yield url
 
 
 @pytest.fixture(params=["memory", "stripe"])
