@@ -29,6 +29,8 @@ from adapters.notify.console import ConsoleEmailSender, ConsoleSmsSender
 from adapters.notify.memory import MemoryEmailSender, MemorySmsSender
 from adapters.notify.smtp import SmtpEmailSender, SmtpSettings
 from adapters.notify.twilio_sms import TwilioSettings, TwilioSignature, TwilioSmsSender
+from adapters.payments.memory import MemoryGateway
+from adapters.payments.stripe_gateway import StripeGateway
 from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.memory.unit_of_work import memory_uow_factory
@@ -60,6 +62,7 @@ from core.services.audit.changes import audit_changes
 from core.services.billing import charging as billing_charging
 from core.services.billing import history as billing_history
 from core.services.billing import payment_cards
+from core.services.billing.payments import PaymentDeps
 from core.services.cases import history as case_history
 from core.services.communication import reminders
 from core.services.communication.accounts import AccountMailDeps
@@ -95,7 +98,6 @@ def message_bus(
     policy_of: PolicySource = DEFAULT_POLICY,
     timezone: str = "UTC",
     payments: PaymentGateway | None = None,
-    currency: str = "USD",
 ) -> MessageBus:
     """What each context does when an event happens, in one place: event type -> handlers (in
     order), then the finishers that see the whole intent. A handler for a base class sees
@@ -129,7 +131,7 @@ def message_bus(
     # Payments: an issued invoice takes the payer's credit, then (autopay) their saved card.
     handlers.setdefault(InvoiceIssued, []).append(payment_cards.apply_credit_on_issue)
     if payments is not None:
-        handlers[InvoiceIssued].append(payment_cards.autopay_on_issue(payments, currency))
+        handlers[InvoiceIssued].append(payment_cards.autopay_on_issue(payments))
     for event_type, more in reminders.handlers(policy_of).items():
         handlers.setdefault(event_type, []).extend(more)
     return MessageBus(handlers, finishers=[case_history.write_history, audit_changes])
@@ -194,6 +196,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Connections to the practice's database for all the web processes of one `hearth serve`
     # together: each process's pool gets an equal share (PostgreSQL; SQLite needs few).
     database_connections: int = 20
+    # Payments (adapters/payments): "memory" (the laptop default: nothing leaves the process)
+    # or "stripe" with the account's keys (test-mode keys for Stripe's test mode).
+    payments: str = "memory"
+    stripe_secret_key: str = ""
+    stripe_publishable_key: str = ""
+    stripe_webhook_secret: str = ""
+    stripe_api_base: str = ""  # tests only: a local server that speaks Stripe's API
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -211,6 +220,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("sms", {"console", "memory", "twilio"}),
             ("worker", {"inline", "off"}),
             ("smtp_security", {"starttls", "tls", "none"}),
+            ("payments", {"memory", "stripe"}),
         ):
             if getattr(settings, name) not in allowed:
                 raise SystemExit(
@@ -223,6 +233,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if settings.workers > 1 and settings.persistence == "memory":
             raise SystemExit(
                 "hearth: the in-memory practice lives in one process; use one worker or a database."
+            )
+        if settings.payments == "stripe" and not (
+            settings.stripe_secret_key and settings.stripe_webhook_secret
+        ):
+            raise SystemExit(
+                "hearth: HEARTH_PAYMENTS=stripe needs HEARTH_STRIPE_SECRET_KEY and "
+                "HEARTH_STRIPE_WEBHOOK_SECRET."
             )
         if settings.environment == "production" and len(settings.secret_key) < 32:
             raise SystemExit(
@@ -309,7 +326,19 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Singleton(SqlAuditLog, audit_engine),
     )
     reminder_policy = providers.Singleton(practice_policy, settings)
-    bus = providers.Singleton(message_bus, reminder_policy, settings.provided.timezone)
+    payment_gateway = providers.Selector(
+        settings.provided.payments,
+        memory=providers.Singleton(MemoryGateway),
+        stripe=providers.Singleton(
+            StripeGateway,
+            settings.provided.stripe_secret_key,
+            webhook_secret=settings.provided.stripe_webhook_secret,
+            api_base=settings.provided.stripe_api_base,
+        ),
+    )
+    bus = providers.Singleton(
+        message_bus, reminder_policy, settings.provided.timezone, payment_gateway
+    )
     email_sender = providers.Selector(
         settings.provided.email,
         console=providers.Singleton(ConsoleEmailSender, settings.provided.shows_mail),
@@ -349,6 +378,11 @@ class Container(containers.DeclarativeContainer):
         audit=audit_log,
         bus=bus,
         timezone=settings.provided.timezone,
+    )
+    payment_deps = providers.Singleton(PaymentDeps.of, deps, payment_gateway)
+    # What the save-card page gives Stripe.js ("": the in-memory processor's test page).
+    stripe_publishable_key = providers.Callable(
+        lambda s: s.stripe_publishable_key if s.payments == "stripe" else "", settings
     )
     # The practice's details (its timezone) as this process last read them.
     practice_cache = providers.Singleton(PracticeCache, settings.provided.timezone)
@@ -422,11 +456,15 @@ def practice_time(container: Container) -> dict[str, Provide]:
     async def audit_deps(deps: DepsParam, practice_timezone: Zone) -> AuditDeps:
         return AuditDeps.of(deps, container.audit_log(), practice_timezone)
 
+    async def payment_deps(deps: DepsParam) -> PaymentDeps:
+        return PaymentDeps.of(deps, container.payment_gateway())
+
     return {
         "practice_timezone": Provide(timezone),
         "deps": Provide(deps),
         "scheduling_deps": Provide(scheduling_deps),
         "audit_deps": Provide(audit_deps),
+        "payment_deps": Provide(payment_deps),
         "practice_cache": Provide(lambda: container.practice_cache(), sync_to_thread=False),
     }
 
@@ -459,6 +497,9 @@ def create_app(container: Container) -> Litestar:
             **practice_time(container),  # "deps" among them: in the practice's timezone
             "account_deps": Provide(lambda: container.account_deps(), sync_to_thread=False),
             "sms_inbound": Provide(lambda: inbound, sync_to_thread=False),
+            "stripe_publishable_key": Provide(
+                lambda: container.stripe_publishable_key(), sync_to_thread=False
+            ),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         },
         session_store=session_store(container),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from adapters.web.audit.log import AuditPages
+from adapters.web.billing.payment_cards import CardPages, payments_webhook
+from adapters.web.billing.payments import PaymentPages
 from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
@@ -45,4 +47,7 @@ ROUTES: list[ControllerRouterHandler] = [
     feed,  # public by its secret: no staff guard
     AuditPages,
     UndeliveredPages,
+    PaymentPages,
+    CardPages,
+    payments_webhook,  # no staff guard: signed by the payment processor
 ]

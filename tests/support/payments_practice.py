@@ -29,9 +29,9 @@ class PaymentsClinic(BillingClinic):
 
     async def setup(self) -> PaymentsClinic:
         await super().setup()
-        bus = message_bus(payments=self.gateway, currency="USD")
+        bus = message_bus(payments=self.gateway)
         self.deps = dataclasses.replace(self.deps, bus=bus)
-        self.pay = PaymentDeps.of(self.deps, self.gateway, currency="USD")
+        self.pay = PaymentDeps.of(self.deps, self.gateway)
         return self
 
     async def issue(self, payer: PayerRef, start: date, end: date) -> Invoice:

@@ -104,7 +104,7 @@ async def apply_credit_on_issue(event: InvoiceIssued, ctx: HandlerContext) -> No
     await apply_credit(uow, await uow.payments.with_credit(event.payer), ctx.deps.clock.now())
 
 
-def autopay_on_issue(gateway: PaymentGateway, currency: str) -> Handler:
+def autopay_on_issue(gateway: PaymentGateway) -> Handler:
     """The bus handler for `InvoiceIssued` (after `apply_credit_on_issue`): with autopay on, a
     charge of what is still open, once the issue has committed (a processor call never runs
     inside a transaction that could still roll back)."""
@@ -119,7 +119,7 @@ def autopay_on_issue(gateway: PaymentGateway, currency: str) -> Handler:
         left = event.total.amount_minor - paid
         if left <= 0:
             return
-        deps = PaymentDeps.of(ctx.deps, gateway, currency=currency)
+        deps = PaymentDeps.of(ctx.deps, gateway)
         command = ChargeCard(
             token=autopay_key(event.invoice_id, 1),
             payer=event.payer,

@@ -15,7 +15,7 @@ from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.shared.audit import AuditAction
 from core.domain.shared.values import OrganizationId, PersonId
 from core.ports import UnitOfWork
-from core.services.billing.payments import PaymentDeps, card_summary
+from core.services.billing.payments import PaymentDeps, card_summary, practice_currency
 from core.services.shared.audit import audit_record
 from core.services.shared.use_case import View
 
@@ -73,7 +73,8 @@ async def payer_account(deps: PaymentDeps, actor: Actor, payer: PayerRef) -> Pay
     staff = require_billing(actor)
     async with deps.uow() as uow:
         name = (await payer_names(uow, [payer])).get(payer, "")
-        balance = await uow.ledger.payer_balance(payer, deps.currency)
+        currency = await practice_currency(uow)
+        balance = await uow.ledger.payer_balance(payer, currency)
         payments = await uow.payments.for_payer(payer)
         attempts = await uow.card_attempts.for_payer(payer)
         card = await uow.cards_on_file.get(payer.id)
@@ -81,7 +82,7 @@ async def payer_account(deps: PaymentDeps, actor: Actor, payer: PayerRef) -> Pay
     return PayerAccount(
         payer=payer,
         name=name,
-        currency=deps.currency,
+        currency=currency,
         balance_minor=balance.amount_minor,
         credit_minor=sum(p.unapplied.amount_minor for p in payments),
         payments=[

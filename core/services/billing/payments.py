@@ -34,6 +34,7 @@ from core.domain.cases.access import Actor
 from core.domain.cases.responsibilities import PayerRef
 from core.domain.shared.errors import ConcurrencyConflict, Forbidden, InvalidInput
 from core.domain.shared.values import Money
+from core.ports import UnitOfWork
 from core.ports.payments import (
     Charge,
     ChargeRequest,
@@ -50,7 +51,6 @@ from core.services.shared.use_case import Command, Deps, View
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PaymentDeps(Deps):
     gateway: PaymentGateway
-    currency: str = "USD"
     # An attempt still STARTED this long after it began is asked about at the processor; a
     # live request (the SDK's timeouts and retries) has given up well before.
     reconcile_after: timedelta = timedelta(minutes=10)
@@ -102,6 +102,12 @@ class CardOutcome(View, frozen=True, kw_only=True):
         }[self.state]
 
 
+async def practice_currency(uow: UnitOfWork) -> str:
+    """The practice's one currency (its details; US dollars until set)."""
+    practice = await uow.practice.get()
+    return practice.currency if practice is not None else "USD"
+
+
 def _outcome(attempt: CardAttempt, repeated: bool = False) -> CardOutcome:
     return CardOutcome(
         state=attempt.state,
@@ -117,18 +123,18 @@ async def record_payment(deps: PaymentDeps, actor: Actor, command: RecordPayment
     if not command.method.by_staff:
         raise InvalidInput("A card is charged through the processor.", field="method")
     now = deps.clock.now()
-    payment = Payment.record(
-        key=f"form:{command.token}",
-        payer=command.payer,
-        amount=Money(command.amount_minor, deps.currency),
-        method=command.method,
-        received_on=command.received_on,
-        at=now,
-        by=staff.id,
-        reference=command.reference,
-        memo=command.memo,
-    )
     async with deps.uow() as uow:
+        payment = Payment.record(
+            key=f"form:{command.token}",
+            payer=command.payer,
+            amount=Money(command.amount_minor, await practice_currency(uow)),
+            method=command.method,
+            received_on=command.received_on,
+            at=now,
+            by=staff.id,
+            reference=command.reference,
+            memo=command.memo,
+        )
         if not await uow.payments.add_if_new(payment):
             return payment.id
         await post_payment(uow, payment, now, command.invoice_ids)
@@ -166,7 +172,7 @@ async def charge_card(
         attempt = CardAttempt.start(
             key=key,
             payer=command.payer,
-            amount=Money(command.amount_minor, deps.currency),
+            amount=Money(command.amount_minor, await practice_currency(uow)),
             at=deps.clock.now(),
             invoice_ids=command.invoice_ids,
             autopay=autopay,
