@@ -62,6 +62,7 @@ from core.services.audit.changes import audit_changes
 from core.services.billing import charging as billing_charging
 from core.services.billing import history as billing_history
 from core.services.billing import payment_cards
+from core.services.billing import payments as payment_service
 from core.services.billing.payments import PaymentDeps
 from core.services.cases import history as case_history
 from core.services.communication import reminders
@@ -503,9 +504,26 @@ def create_app(container: Container) -> Litestar:
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         },
         session_store=session_store(container),
-        on_startup=[worker.start] if worker else [],
+        on_startup=[*([worker.start] if worker else []), partial(reconcile_at_start, container)],
         on_shutdown=[*([worker.stop] if worker else []), partial(close_database, container)],
     )
+
+
+async def reconcile_at_start(container: Container) -> None:
+    await reconcile_payments(container)
+
+
+async def reconcile_payments(container: Container) -> int:
+    """Card payments a crash left unfinished, resolved from the processor by their keys (at
+    start and by `hearth payments reconcile`). A processor that does not answer now leaves
+    them for the next time: starting never fails for it."""
+    import logging
+
+    try:
+        return await payment_service.reconcile(container.payment_deps())
+    except Exception:
+        logging.getLogger("hearth.payments").exception("reconciling card payments failed")
+        return 0
 
 
 class InlineWorker:
@@ -551,6 +569,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser(
         "worker", help="deliver the outbox's email and SMS until stopped (Ctrl-C, SIGTERM)"
     )
+    payments_cmd = commands.add_parser("payments", help="card payments")
+    payments_cmd.add_argument(
+        "payments_command",
+        choices=["reconcile"],
+        help="reconcile: finish card payments a crash left unfinished, from the processor",
+    )
     owner_cmd = commands.add_parser(
         "create-owner", help="first run: create the practice owner (asks for the password)"
     )
@@ -581,6 +605,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _work(make_container(settings))
     if args.command == "audit":
         return _verify_audit(make_container(settings))
+    if args.command == "payments":
+        container = make_container(settings)
+        finished = run_with_database(container, reconcile_payments(container))
+        print(f"{finished} card payment(s) finished from the processor's records.")
     if args.command == "settings":
         shown = msgspec.structs.asdict(settings)
         shown["secret_key"] = "(set)" if settings.secret_key else "(not set)"
