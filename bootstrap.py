@@ -24,7 +24,9 @@ from litestar.di import NamedDependency, Provide
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore as LitestarMemoryStore
 
+from adapters.cli import billing as billing_cli
 from adapters.cli import demo
+from adapters.documents.weasyprint_pdf import WeasyPrintRenderer
 from adapters.notify.console import ConsoleEmailSender, ConsoleSmsSender
 from adapters.notify.memory import MemoryEmailSender, MemorySmsSender
 from adapters.notify.smtp import SmtpEmailSender, SmtpSettings
@@ -385,6 +387,7 @@ class Container(containers.DeclarativeContainer):
     stripe_publishable_key = providers.Callable(
         lambda s: s.stripe_publishable_key if s.payments == "stripe" else "", settings
     )
+    pdf_renderer = providers.Singleton(WeasyPrintRenderer)
     # The practice's details (its timezone) as this process last read them.
     practice_cache = providers.Singleton(PracticeCache, settings.provided.timezone)
     account_deps = providers.Singleton(
@@ -502,6 +505,7 @@ def create_app(container: Container) -> Litestar:
                 lambda: container.stripe_publishable_key(), sync_to_thread=False
             ),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
+            "pdf_renderer": Provide(lambda: container.pdf_renderer(), sync_to_thread=False),
         },
         session_store=session_store(container),
         on_startup=[*([worker.start] if worker else []), partial(reconcile_at_start, container)],
@@ -583,6 +587,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     owner_cmd.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    billing_cmd = commands.add_parser("billing", help="billing: the monthly invoice run")
+    billing_cmd.add_argument("billing_command", choices=["run"], help="run: issue the invoices")
+    billing_cmd.add_argument("--month", help="2026-11 (default: the previous month)")
     args = parser.parse_args(argv)
     if args.command == "serve" and args.workers is not None:
         if args.workers < 1:
@@ -609,6 +616,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         container = make_container(settings)
         finished = run_with_database(container, reconcile_payments(container))
         print(f"{finished} card payment(s) finished from the processor's records.")
+    if args.command == "billing":
+        return _run_billing(make_container(settings), args.month)
     if args.command == "settings":
         shown = msgspec.structs.asdict(settings)
         shown["secret_key"] = "(set)" if settings.secret_key else "(not set)"
@@ -732,6 +741,18 @@ def _verify_audit(container: Container) -> int:
         file=sys.stderr,
     )
     return 1
+
+
+def _run_billing(container: Container, month: str | None) -> int:
+    try:
+        done, issued = run_with_database(
+            container, billing_cli.run_month(container.scheduling_deps(), month)
+        )
+    except DomainError as exc:
+        print(f"hearth billing run: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"hearth billing run: {len(issued)} invoices issued for {done}.")
+    return 0
 
 
 def _load_demo(container: Container, *, if_empty: bool) -> int:

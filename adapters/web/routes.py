@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from adapters.web.audit.log import AuditPages
+from adapters.web.billing.invoices import BillingPages
 from adapters.web.billing.payment_cards import CardPages, payments_webhook
 from adapters.web.billing.payments import PaymentPages
 from adapters.web.cases.changes import CaseChanges
@@ -50,4 +51,5 @@ ROUTES: list[ControllerRouterHandler] = [
     PaymentPages,
     CardPages,
     payments_webhook,  # no staff guard: signed by the payment processor
+    BillingPages,
 ]

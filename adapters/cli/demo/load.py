@@ -4,6 +4,7 @@ happened, then the month's schedule), and what `hearth demo` prints afterwards."
 from __future__ import annotations
 
 from adapters.cli.demo import families, groups, individuals
+from adapters.cli.demo.billing import bill_past_months
 from adapters.cli.demo.loader import DEMO_DOMAIN, DEMO_PASSWORD, DemoPractice, Loader
 from adapters.cli.demo.practice import set_up_practice
 from adapters.cli.demo.schedule import schedule_month
@@ -54,6 +55,7 @@ async def _build(d: Loader) -> None:
     for scenario in SCENARIOS:
         await scenario(d, team)
     await schedule_month(d, team)
+    await bill_past_months(d)
     d.clock.at(d.today)
 
 

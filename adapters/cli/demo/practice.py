@@ -31,6 +31,7 @@ async def set_up_practice(d: Loader) -> None:
             phone="+1 555 010 2030",
             timezone=d.deps.timezone,
             currency="USD",
+            tax_id="EIN 12-3456789",
         ),
     )
     for name, address in ROOMS.items():

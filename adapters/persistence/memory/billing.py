@@ -206,7 +206,7 @@ class MemoryInvoices:
         stored = {
             line.entry_id: inv.id
             for inv in self._stored.values()
-            if inv.status is not InvoiceStatus.VOID
+            if inv.status is not InvoiceStatus.VOID and inv.id not in self._table.staged
             for line in inv.lines
         }
         for inv in self._table.staged.values():

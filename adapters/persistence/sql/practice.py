@@ -49,6 +49,7 @@ class SqlPracticeRepository(SingleRow):
             phone=row.phone,
             timezone=row.timezone,
             currency=row.currency,
+            tax_id=row.tax_id,
             version=row.version,
         )
 
@@ -60,5 +61,6 @@ class SqlPracticeRepository(SingleRow):
             "phone": practice.phone,
             "timezone": practice.timezone,
             "currency": practice.currency,
+            "tax_id": practice.tax_id,
         }
         await self._save(practice, values)

@@ -22,6 +22,7 @@ from core.domain.directory.parties import StaffRole
 from core.domain.shared.errors import DomainError, Forbidden
 from core.domain.shared.values import CaseId, StaffId
 from core.services import directory
+from core.services.billing.views.case_money import case_money
 from core.services.cases import views as case_views
 from core.services.documentation.views import clinical_record
 from core.services.shared.use_case import Deps
@@ -84,6 +85,7 @@ async def case_panels(
         "case": page.overview,
         "history": page.history,
         "diagnoses": await clinical_record.case_diagnoses(deps, actor, case_id),
+        "money": await case_money(deps, actor, case_id),
         "policy": policy(CaseKind(page.overview.kind)),
         "can": page.overview.permissions,
         "form": form,

@@ -32,6 +32,7 @@ LABELS = {
     "phone": "Phone",
     "timezone": "Timezone",
     "currency": "Currency",
+    "tax_id": "Tax id",
 }
 
 
@@ -42,6 +43,7 @@ class PracticeForm(msgspec.Struct, kw_only=True):
     phone: str | None = None
     timezone: str = ""
     currency: str = "USD"
+    tax_id: str = ""
 
 
 def values_of(practice: Practice) -> dict[str, Any]:

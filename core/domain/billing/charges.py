@@ -162,7 +162,12 @@ def plan_charges(
     known = list(overrides)
     planned: list[PlannedCharge] = []
 
-    def charge(person_id: PersonId | None, reason: ChargeReason, fallback: PersonId | None) -> None:
+    def charge(
+        person_id: PersonId | None,
+        reason: ChargeReason,
+        fallback: PersonId | None,
+        for_person: PersonId | None = None,
+    ) -> None:
         fee = session_fee(service, case.id, person_id, day, known)
         if reason is ChargeReason.LATE_CANCEL and in_good_time:
             return
@@ -187,7 +192,7 @@ def plan_charges(
                         of_total=amount,
                         cause=cause,
                         case_id=case.id,
-                        participant_id=person_id,
+                        participant_id=person_id or for_person,
                         service_id=service.id,
                         occurred_on=day,
                         reason=reason,
@@ -205,5 +210,7 @@ def plan_charges(
         if reason is not None:
             attended = [p for p in expected if appointment.attendance.get(p) is Attendance.ATTENDED]
             fallback = next(iter(attended or expected), None)
-            charge(None, reason, fallback)
+            # A one-person case's charge is that participant's (their balance shows it).
+            only = expected[0] if case.policy.max_active == 1 and len(expected) == 1 else None
+            charge(None, reason, fallback, only)
     return planned

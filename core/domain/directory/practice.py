@@ -17,7 +17,7 @@ from core.domain.shared.values import clean_name, clean_phone, clean_text
 # names an object by id, and every settings row of the practice uses the same one).
 PRACTICE_ID = UUID("00000000-0000-4000-8000-0000000000a1")
 MAX_ADDRESS = 500
-DETAILS = ("name", "address", "phone", "timezone", "currency")
+DETAILS = ("name", "address", "phone", "timezone", "currency", "tax_id")
 
 
 def check_timezone(name: str, *, field: str = "timezone") -> str:
@@ -71,6 +71,7 @@ class Practice:
     address: str = ""
     phone: str | None = None
     currency: str = "USD"  # what the practice's fees are in (ISO 4217)
+    tax_id: str = ""  # printed on invoices (EIN, VAT number...)
     id: UUID = PRACTICE_ID
     version: int = 0
     events: EventLog = field(default_factory=EventLog, init=False, repr=False, compare=False)
@@ -80,6 +81,7 @@ class Practice:
         self.address = clean_text(self.address, field="address", limit=MAX_ADDRESS)
         self.phone = clean_phone(self.phone, field="phone")
         self.timezone = check_timezone(self.timezone)
+        self.tax_id = clean_name(self.tax_id, field="tax_id", what="The tax id", required=False)
         self.currency = self.currency.strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", self.currency):
             raise InvalidInput("A currency is a three-letter code such as USD.", field="currency")
@@ -89,13 +91,25 @@ class Practice:
         return cls(name="", timezone=timezone)
 
     def change(
-        self, *, name: str, address: str, phone: str | None, timezone: str, currency: str
+        self,
+        *,
+        name: str,
+        address: str,
+        phone: str | None,
+        timezone: str,
+        currency: str,
+        tax_id: str = "",
     ) -> None:
         """Change the details (each checked as on creation); the event names what changed."""
         if not " ".join(name.split()):
             raise InvalidInput("The practice's name is required.", field="name")
         wanted = Practice(
-            name=name, address=address, phone=phone, timezone=timezone, currency=currency
+            name=name,
+            address=address,
+            phone=phone,
+            timezone=timezone,
+            currency=currency,
+            tax_id=tax_id,
         )
         changed = tuple(f for f in DETAILS if getattr(self, f) != getattr(wanted, f))
         for f in DETAILS:

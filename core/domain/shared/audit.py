@@ -43,6 +43,10 @@ class AuditObject(StrEnum):
     STAFF = "staff"
     AUDIT_LOG = "audit_log"
     UNDELIVERED = "undelivered_messages"
+    INVOICE = "invoice"
+    INVOICES = "invoices"
+    UNBILLED = "unbilled_charges"
+    AGING = "aging"
 
 
 MAX_ROUTE = 200

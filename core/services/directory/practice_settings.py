@@ -63,6 +63,7 @@ class ChangePractice(Command, frozen=True, kw_only=True):
     phone: str | None = None
     timezone: str
     currency: str = "USD"
+    tax_id: str = ""
 
 
 def _require_owner(actor: Actor) -> None:
@@ -91,6 +92,7 @@ async def change_practice(
             phone=cmd.phone,
             timezone=cmd.timezone,
             currency=cmd.currency,
+            tax_id=cmd.tax_id,
         )
         await uow.practice.save(practice)
         await commit(deps, uow, actor)

@@ -4,8 +4,11 @@ The core decides; these tests prove that no screen bypasses it."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
+from tests.support.billing_world import bill_january
 from tests.web.conftest import World
 
 OK = 200
@@ -213,3 +216,35 @@ def test_payment_routes(signed_in, world: World, route, actor):
     assert browser.get("/billing/payments/declined").status_code == (
         200 if PAYMENTS[actor] else 403
     )
+
+
+# Billing (practice-wide money): the owner and the administrators; no clinician. An invoice id
+# route answers 403 to a clinician whether or not the invoice exists (no id probing).
+BILLING_ROUTES = {
+    "invoices": ("GET", "/billing/invoices"),
+    "invoice": ("GET", "/billing/invoices/{invoice}"),
+    "pdf": ("GET", "/billing/invoices/{invoice}/pdf"),
+    "unbilled": ("GET", "/billing/unbilled?month=2026-01"),
+    "aging": ("GET", "/billing/aging"),
+    "run": ("POST", "/billing/run"),
+    "void": ("POST", "/billing/invoices/{invoice}/void"),
+}
+BILLING = dict(owner=OK, lee=403, kim=403, ash=403, pat=OK)
+
+
+@pytest.mark.parametrize("route", BILLING_ROUTES)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_billing_routes(signed_in, world: World, route, actor):
+    invoice = asyncio.run(bill_january(world))
+    method, path = BILLING_ROUTES[route]
+    url = path.format(invoice=invoice)
+    browser = signed_in(actor)
+    if method == "GET":
+        response = browser.get(url)
+        assert response.status_code == BILLING[actor], response.text[:300]
+    else:
+        form = {"month": "2026-01", "version": "0", "reason": "Matrix"}
+        response = browser.post(url, form)
+        assert response.status_code == (303 if BILLING[actor] == OK else 403), response.text[:300]
+    if BILLING[actor] != OK:
+        assert "Sam Chen" not in response.text

@@ -18,6 +18,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column(
+        "practice",
+        sa.Column("tax_id", sa.String(length=200), nullable=False, server_default=sa.text("''")),
+    )
     op.create_table(
         "invoice_counter",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -182,6 +186,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("practice", "tax_id")
     op.drop_index(
         "uq_invoice_lines_live_entry",
         table_name="invoice_lines",

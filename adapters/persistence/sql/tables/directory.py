@@ -112,6 +112,7 @@ practice = sa.Table(
     sa.Column("timezone", sa.String(64), nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("tax_id", sa.String(NAME), nullable=False, server_default=sa.text("''")),
 )
 
 

@@ -1,0 +1,1 @@
+"""Rendering documents (HTML with print CSS) to PDF."""

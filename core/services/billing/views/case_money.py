@@ -1,0 +1,71 @@
+"""What the case page's head says about money: the case's charges and each payer's share of
+them with what the payer owes in all (for the owner and administrators), or only "owed" /
+"paid up" (for a clinician of the case: no figures, no payer's payments)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from core.domain.billing.access import may_handle_billing
+from core.domain.billing.money import show
+from core.domain.cases.access import Actor, Permission, case_permissions
+from core.domain.cases.responsibilities import PayerKind
+from core.domain.shared.values import CaseId, Money
+from core.services.billing.views.invoices import payer_views
+from core.services.shared.use_case import Deps, View
+
+
+class PayerShare(View, frozen=True, kw_only=True):
+    kind: PayerKind
+    id: UUID
+    name: str
+    charged: str  # for this case's sessions, net of corrections
+    owes: str  # the payer's balance in all (negative: a credit)
+
+
+class CaseMoney(View, frozen=True, kw_only=True):
+    owed: bool  # somebody paying for this case still owes something
+    figures: bool  # False: the actor sees only owed / paid up
+    charged: str = ""
+    currency: str = ""
+    payers: list[PayerShare] = []
+
+
+async def case_money(deps: Deps, actor: Actor, case_id: CaseId) -> CaseMoney | None:
+    """None when the actor may not see the case's money (or the case)."""
+    async with deps.uow() as uow:
+        case = await uow.cases.get(case_id)
+        if case is None:
+            return None
+        if Permission.VIEW_BILLING not in case_permissions(actor, case, deps.clock.today()):
+            return None
+        shares = await uow.ledger.case_balances(case_id)
+        balances = {
+            b.payer: b.balance_minor
+            for b in await uow.ledger.payer_balances([s.payer for s in shares])
+        }
+        figures = may_handle_billing(actor)
+        names = await payer_views(uow, {s.payer for s in shares}) if figures else {}
+        practice = await uow.practice.get()
+    currency = practice.currency if practice else "USD"
+    # What is owed for the case: each payer's charges for it, as far as their balance is
+    # still open (a payment is the payer's, not a case's: it pays their oldest invoices).
+    owed = any(min(s.balance_minor, balances.get(s.payer, 0)) > 0 for s in shares)
+    if not figures:
+        return CaseMoney(owed=owed, figures=False)
+    return CaseMoney(
+        owed=owed,
+        figures=True,
+        currency=currency,
+        charged=show(Money(sum(s.balance_minor for s in shares), currency)),
+        payers=[
+            PayerShare(
+                kind=s.payer_kind,
+                id=s.payer_id,
+                name=names[s.payer].name if s.payer in names else "(unknown payer)",
+                charged=show(Money(s.balance_minor, currency)),
+                owes=show(Money(balances.get(s.payer, 0), currency)),
+            )
+            for s in sorted(shares, key=lambda s: names[s.payer].name if s.payer in names else "")
+        ],
+    )

@@ -1,0 +1,255 @@
+"""What the billing screens show: the invoice list, one invoice (its page and its PDF), the
+unbilled charges and the aging list. For the owner and the administrators only; an invoice
+names the service, the date and the code of each session, nothing clinical."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from uuid import UUID
+
+from core.domain.billing.access import require_billing
+from core.domain.billing.invoices import InvoiceStatus, show_number
+from core.domain.billing.money import show
+from core.domain.cases.access import Actor
+from core.domain.cases.responsibilities import PayerKind, PayerRef
+from core.domain.shared.audit import AuditObject
+from core.domain.shared.errors import NotFound
+from core.domain.shared.values import Money, OrganizationId, PersonId
+from core.ports import UnitOfWork
+from core.ports.billing import AgingRow, InvoiceRow
+from core.services.billing.invoicing import lines_of
+from core.services.shared.audit import audit_read
+from core.services.shared.use_case import Deps, View
+
+PAGE_SIZE = 50
+
+
+class PayerView(View, frozen=True, kw_only=True):
+    kind: PayerKind
+    id: UUID
+    name: str
+    address: str = ""
+    email: str | None = None
+
+
+async def payer_views(uow: UnitOfWork, payers: set[PayerRef]) -> dict[PayerRef, PayerView]:
+    """Names (and addresses) of payers: two queries for any number."""
+    people = await uow.people.get_many(PersonId(p.id) for p in payers if p.kind is PayerKind.PERSON)
+    orgs = await uow.organizations.get_many(
+        OrganizationId(p.id) for p in payers if p.kind is PayerKind.ORGANIZATION
+    )
+    found: dict[PayerRef, PayerView] = {}
+    for p in payers:
+        if p.kind is PayerKind.PERSON and (person := people.get(PersonId(p.id))) is not None:
+            found[p] = PayerView(
+                kind=p.kind,
+                id=p.id,
+                name=person.legal_name,
+                address=person.address,
+                email=person.email,
+            )
+        elif (org := orgs.get(OrganizationId(p.id))) is not None:
+            found[p] = PayerView(
+                kind=p.kind, id=p.id, name=org.name, address=org.address, email=org.email
+            )
+    return found
+
+
+class InvoiceListView(View, frozen=True, kw_only=True):
+    rows: list[InvoiceRow]
+    total: int
+    page: int
+    pages: int
+    status: InvoiceStatus | None
+
+
+async def invoice_list(
+    deps: Deps, actor: Actor, *, status: InvoiceStatus | None = None, page: int = 1
+) -> InvoiceListView:
+    require_billing(actor)
+    page = max(page, 1)
+    async with deps.uow() as uow:
+        found = await uow.invoices.search(
+            status=status, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        )
+    await audit_read(deps, actor, AuditObject.INVOICES, None)
+    return InvoiceListView(
+        rows=found.rows,
+        total=found.total,
+        page=page,
+        pages=max(1, -(-found.total // PAGE_SIZE)),
+        status=status,
+    )
+
+
+class LineView(View, frozen=True, kw_only=True):
+    occurred_on: date
+    description: str
+    code: str | None
+    participant_name: str
+    amount: str
+
+
+class PracticeView(View, frozen=True, kw_only=True):
+    name: str
+    address: str
+    phone: str | None
+    tax_id: str
+
+
+class InvoiceView(View, frozen=True, kw_only=True):
+    id: UUID
+    number: str
+    status: InvoiceStatus
+    version: int
+    payer: PayerView
+    practice: PracticeView
+    period_start: date
+    period_end: date
+    issued_on: date | None
+    due_on: date | None
+    lines: list[LineView]
+    currency: str
+    total: str
+    paid: str
+    open: str
+    void_reason: str
+    replaces: UUID | None
+
+    @property
+    def filename(self) -> str:
+        return f"{self.number}.pdf"
+
+
+async def invoice_page(deps: Deps, actor: Actor, invoice_id: UUID) -> InvoiceView:
+    require_billing(actor)
+    async with deps.uow() as uow:
+        invoice = await uow.invoices.get(invoice_id)
+        if invoice is None:
+            raise NotFound("No such invoice.")
+        paid = (await uow.invoices.allocated([invoice.id])).get(
+            invoice.id, Money(0, invoice.currency)
+        )
+        payers = await payer_views(uow, {invoice.payer})
+        practice = await uow.practice.get()
+    await audit_read(deps, actor, AuditObject.INVOICE, invoice.id)
+    total = invoice.total
+    return InvoiceView(
+        id=invoice.id,
+        number=invoice.display_number,
+        status=invoice.status,
+        version=invoice.version,
+        payer=payers.get(invoice.payer)
+        or PayerView(kind=invoice.payer.kind, id=invoice.payer.id, name="(unknown payer)"),
+        practice=PracticeView(
+            name=practice.name if practice else "",
+            address=practice.address if practice else "",
+            phone=practice.phone if practice else None,
+            tax_id=practice.tax_id if practice else "",
+        ),
+        period_start=invoice.period_start,
+        period_end=invoice.period_end,
+        issued_on=invoice.issued_on,
+        due_on=invoice.due_on,
+        lines=[
+            LineView(
+                occurred_on=li.occurred_on,
+                description=li.description,
+                code=li.code,
+                participant_name=li.participant_name,
+                amount=show(li.amount),
+            )
+            for li in invoice.lines
+        ],
+        currency=invoice.currency,
+        total=show(total),
+        paid=show(paid),
+        open=show(Money(total.amount_minor - paid.amount_minor, total.currency)),
+        void_reason=invoice.void_reason,
+        replaces=invoice.replaces,
+    )
+
+
+class UnbilledLine(View, frozen=True, kw_only=True):
+    occurred_on: date
+    description: str
+    code: str | None
+    participant_name: str
+    amount: str
+    appointment_id: UUID | None
+
+
+class UnbilledPayer(View, frozen=True, kw_only=True):
+    payer: PayerView
+    lines: list[UnbilledLine]
+    total: str
+
+
+class UnbilledView(View, frozen=True, kw_only=True):
+    start: date
+    end: date
+    payers: list[UnbilledPayer]
+    currency: str
+
+
+async def unbilled(deps: Deps, actor: Actor, start: date, end: date) -> UnbilledView:
+    """Every payer's charges of [start, end] on no invoice yet, by payer name."""
+    require_billing(actor)
+    async with deps.uow() as uow:
+        entries = await uow.ledger.unbilled(start, end)
+        lines = {li.entry_id: li for li in await lines_of(uow, entries)}
+        payers = await payer_views(uow, {e.payer for e in entries})
+        practice = await uow.practice.get()
+    await audit_read(deps, actor, AuditObject.UNBILLED, None)
+    currency = practice.currency if practice else "USD"
+    grouped: dict[PayerRef, list[UnbilledLine]] = defaultdict(list)
+    sums: dict[PayerRef, int] = defaultdict(int)
+    for e in entries:
+        li = lines[e.id]
+        grouped[e.payer].append(
+            UnbilledLine(
+                occurred_on=li.occurred_on,
+                description=li.description,
+                code=li.code,
+                participant_name=li.participant_name,
+                amount=show(li.amount),
+                appointment_id=li.appointment_id,
+            )
+        )
+        sums[e.payer] += e.amount.amount_minor
+    rows = [
+        UnbilledPayer(
+            payer=payers.get(p) or PayerView(kind=p.kind, id=p.id, name="(unknown payer)"),
+            lines=sorted(ls, key=lambda li: li.occurred_on),
+            total=show(Money(sums[p], currency)),
+        )
+        for p, ls in grouped.items()
+    ]
+    rows.sort(key=lambda r: (r.payer.name.casefold(), str(r.payer.id)))
+    return UnbilledView(start=start, end=end, payers=rows, currency=currency)
+
+
+class AgingView(View, frozen=True, kw_only=True):
+    today: date
+    rows: list[AgingRow]
+    totals: tuple[int, int, int, int]
+
+
+async def aging(deps: Deps, actor: Actor) -> AgingView:
+    require_billing(actor)
+    today = deps.clock.today()
+    async with deps.uow() as uow:
+        rows = await uow.invoices.aging(today)
+    await audit_read(deps, actor, AuditObject.AGING, None)
+    totals = (
+        sum(r.days_0_30 for r in rows),
+        sum(r.days_31_60 for r in rows),
+        sum(r.days_61_90 for r in rows),
+        sum(r.days_over_90 for r in rows),
+    )
+    return AgingView(today=today, rows=rows, totals=totals)
+
+
+def number_of(value: int | None) -> str:
+    return show_number(value) if value is not None else "draft"

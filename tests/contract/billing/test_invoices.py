@@ -1,0 +1,206 @@
+"""Invoices on every store: DOMAIN.md scenarios 5 and 11 (the sponsor's monthly invoice listing
+each clinician's consultations), drafts, issuing with the next number, void and reissue, the
+monthly run issuing nothing new the second time, balances and aging."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+import pytest
+
+from core.domain.billing.invoices import Allocation, InvoiceLine, InvoiceStatus
+from core.domain.cases.kinds import CaseKind, MemberRole
+from core.domain.shared.errors import Forbidden, InvariantViolation
+from core.domain.shared.values import Money
+from core.ports import UnitOfWorkFactory
+from core.services import scheduling as s
+from core.services.billing import invoicing
+from tests.support.billing_practice import ABSENT, ATTENDED, BillingClinic, org, person
+from tests.support.scheduling_practice import at
+
+
+async def _sponsored_group(clinic: BillingClinic):
+    lee = await clinic.staff("Dr. Lee")
+    names = ["Kim", "Lou", "Max", "Noa"]
+    people = {n: await clinic.person(f"{n} Clinician") for n in names}
+    group = await clinic.case(
+        CaseKind.CONSULTATION_GROUP,
+        lee,
+        *((people[n], MemberRole.CONSULTEE) for n in names),
+        capacity=6,
+    )
+    sponsor = await clinic.organization("Riverside Clinic")
+    await clinic.payer(group, org(sponsor), from_day=date(2026, 1, 5))
+    booked = await clinic.book(
+        lee,
+        group,
+        at(1, 7, 12),
+        service="Consultation 60",
+        repeat=s.Repeat(until=date(2026, 2, 28)),
+    )
+    return lee, people, sponsor, booked.appointment_ids
+
+
+async def test_scenarios_5_and_11_the_sponsors_month(uow: UnitOfWorkFactory) -> None:
+    clinic = await BillingClinic(uow).setup()
+    lee, people, sponsor, ids = await _sponsored_group(clinic)
+    january = ids[:4]  # 7, 14, 21, 28 January
+    for n, session in enumerate(january):
+        clinic.now(at(1, 7 + 7 * n, 14))
+        absent = {"noa": ABSENT} if n % 2 else {}
+        await clinic.mark(
+            lee, session, kim=ATTENDED, lou=ATTENDED, max=ATTENDED, **({"noa": ATTENDED} | absent)
+        )
+    clinic.now(at(2, 8, 14))
+    await clinic.mark(lee, ids[4], kim=ATTENDED)  # February: not in January's invoice
+
+    clinic.now(at(2, 1, 9))
+    (invoice_id,) = await clinic.run_month("2026-01")
+    invoice = await clinic.invoice(invoice_id)
+    assert invoice.payer == org(sponsor)
+    assert invoice.status is InvoiceStatus.ISSUED and invoice.number == 1
+    assert (invoice.period_start, invoice.period_end) == (date(2026, 1, 1), date(2026, 1, 31))
+    assert len(invoice.lines) == 4 + 3 + 4 + 3  # each clinician's attended consultations
+    assert {li.participant_name for li in invoice.lines} == {f"{n} Clinician" for n in people}
+    assert sum(li.participant_name == "Noa Clinician" for li in invoice.lines) == 2
+    assert {li.description for li in invoice.lines} == {"Consultation 60"}
+    assert invoice.total == Money(14 * 20000, "USD")
+    assert [li.occurred_on for li in invoice.lines] == sorted(
+        li.occurred_on for li in invoice.lines
+    )
+
+    # Idempotent: a second run of January issues nothing new.
+    assert await clinic.run_month("2026-01") == []
+    # February's run has the February session only.
+    clinic.now(at(3, 1, 9))
+    (february,) = await clinic.run_month("2026-02")
+    assert (await clinic.invoice(february)).number == 2
+    assert (await clinic.invoice(february)).total == Money(20000, "USD")
+
+    async with clinic.deps.uow() as u:
+        page = await u.invoices.search()
+        aging = await u.invoices.aging(date(2026, 3, 10))
+    assert [r.number for r in page.rows] == [2, 1] and page.total == 2
+    assert page.rows[1].payer_name == "Riverside Clinic" and page.rows[1].total_minor == 280000
+    # 1 Feb is 37 days before 10 Mar, 1 Mar is 9 days before.
+    (row,) = aging
+    assert (row.days_0_30, row.days_31_60, row.days_61_90, row.days_over_90) == (
+        20000,
+        280000,
+        0,
+        0,
+    )
+
+
+async def test_draft_issue_void_and_reissue(uow: UnitOfWorkFactory) -> None:
+    clinic = await BillingClinic(uow).setup()
+    lee = await clinic.staff("Dr. Lee")
+    sam = await clinic.person("Sam Chen")
+    case = await clinic.case(CaseKind.INDIVIDUAL, lee, (sam, MemberRole.CLIENT))
+    sessions = [
+        (await clinic.book(lee, case, at(1, d, 10))).appointment_ids[0] for d in (7, 14, 21)
+    ]
+    for d, session in zip((7, 14, 21), sessions, strict=True):
+        clinic.now(at(1, d, 11))
+        await clinic.mark(lee, session, sam=ATTENDED)
+
+    # Per session: a draft of one session's charge.
+    one = await invoicing.draft_invoice(
+        clinic.deps,
+        clinic.owner,
+        invoicing.DraftInvoice(
+            payer_kind=person(sam).kind,
+            payer_id=sam,
+            start=date(2026, 1, 1),
+            end=date(2026, 1, 31),
+            appointment_id=sessions[0],
+        ),
+    )
+    draft = await clinic.invoice(one)
+    assert draft.status is InvoiceStatus.DRAFT and draft.number is None
+    assert [li.appointment_id for li in draft.lines] == [sessions[0]]
+    assert [li.code for li in draft.lines] == ["90834"]
+    number = await invoicing.issue_invoice(
+        clinic.deps, clinic.owner, invoicing.IssueInvoice(invoice_id=one, version=draft.version)
+    )
+    assert number == 1
+    # A double click issues nothing twice.
+    with pytest.raises(InvariantViolation):
+        await invoicing.issue_invoice(
+            clinic.deps,
+            clinic.owner,
+            invoicing.IssueInvoice(invoice_id=one, version=draft.version + 1),
+        )
+    issued = await clinic.invoice(one)
+    with pytest.raises(InvariantViolation):
+        issued.add_lines([InvoiceLine(UUID(int=1), date(2026, 1, 1), "x", Money(1, "USD"))])
+
+    # The rest of the month: the two other sessions, the first being billed already.
+    rest = await invoicing.draft_invoice(
+        clinic.deps,
+        clinic.owner,
+        invoicing.DraftInvoice(
+            payer_kind=person(sam).kind, payer_id=sam, start=date(2026, 1, 1), end=date(2026, 1, 31)
+        ),
+    )
+    assert [li.appointment_id for li in (await clinic.invoice(rest)).lines] == sessions[1:]
+
+    # Void with a reason and reissue: a new number, the same charges, the old one kept.
+    with pytest.raises(Exception, match="why"):
+        await invoicing.void_invoice(
+            clinic.deps,
+            clinic.owner,
+            invoicing.VoidInvoice(invoice_id=one, version=issued.version, reason=" "),
+        )
+    again = await invoicing.void_invoice(
+        clinic.deps,
+        clinic.owner,
+        invoicing.VoidInvoice(
+            invoice_id=one, version=issued.version, reason="Wrong address", reissue=True
+        ),
+    )
+    assert again is not None
+    voided, reissued = await clinic.invoice(one), await clinic.invoice(again)
+    assert voided.status is InvoiceStatus.VOID and voided.void_reason == "Wrong address"
+    assert voided.number == 1 and reissued.number == 2 and reissued.replaces == one
+    assert reissued.entry_ids == voided.entry_ids
+
+    # Staff without billing duties may not issue.
+    with pytest.raises(Forbidden):
+        await invoicing.run_month(clinic.deps, lee, invoicing.MonthlyRun(month="2026-01"))
+
+
+async def test_allocations_balances_and_paid(uow: UnitOfWorkFactory) -> None:
+    """What payments build on: the ledger's balances, an invoice's open amount, settling."""
+    clinic = await BillingClinic(uow).setup()
+    lee = await clinic.staff("Dr. Lee")
+    sam = await clinic.person("Sam Chen")
+    case = await clinic.case(CaseKind.INDIVIDUAL, lee, (sam, MemberRole.CLIENT))
+    (session,) = (await clinic.book(lee, case, at(1, 7, 10))).appointment_ids
+    clinic.now(at(1, 7, 11))
+    await clinic.mark(lee, session, sam=ATTENDED)
+    clinic.now(at(2, 1, 9))
+    (invoice_id,) = await clinic.run_month("2026-01")
+    async with clinic.deps.uow() as u:
+        assert await u.ledger.payer_balance(person(sam), "USD") == Money(15000, "USD")
+        (case_row,) = await u.ledger.case_balances(case)
+        assert (case_row.payer, case_row.balance_minor) == (person(sam), 15000)
+        assert await u.ledger.participant_charges(case, sam) == Money(15000, "USD")
+        assert await u.invoices.open_for_payer(person(sam)) == [(invoice_id, Money(15000, "USD"))]
+        await u.invoices.add_allocation(
+            Allocation(
+                UUID(int=7), UUID(int=8), invoice_id, Money(15000, "USD"), clinic.clock.now()
+            )
+        )
+        invoice = await u.invoices.get(invoice_id)
+        assert invoice is not None
+        paid = await u.invoices.allocated([invoice_id])
+        invoice.settle(paid[invoice_id], clinic.clock.now())
+        await u.invoices.update(invoice)
+        u.collect_events()
+        await u.commit()
+    assert (await clinic.invoice(invoice_id)).status is InvoiceStatus.PAID
+    async with clinic.deps.uow() as u:
+        assert await u.invoices.open_for_payer(person(sam)) == []
+        assert (await u.invoices.search(status=InvoiceStatus.PAID)).rows[0].paid_minor == 15000

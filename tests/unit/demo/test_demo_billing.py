@@ -1,0 +1,35 @@
+"""The demo's billing: every past month invoiced on its 1st with an unbroken sequence, the
+sponsor's consultation group on one monthly invoice, this month's sessions left unbilled."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+
+from core.domain.billing.invoices import InvoiceStatus
+from core.services.billing.views import invoices as views
+from tests.unit.demo.test_demo import ADMIN, Demo, load
+
+
+@pytest.fixture(scope="module")
+def d() -> Demo:
+    return asyncio.run(load(datetime(2026, 11, 27, 9, 30, tzinfo=UTC)))
+
+
+async def test_the_demo_has_issued_invoices_and_unbilled_sessions(d: Demo):
+    morgan = await d.actor(ADMIN)
+    listing = await views.invoice_list(d.deps, morgan, status=InvoiceStatus.ISSUED, page=1)
+    assert listing.total >= 5
+    async with d.deps.uow() as uow:
+        every = await uow.invoices.search(limit=10_000)
+    numbers = sorted(r.number for r in every.rows if r.number)
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert {r.period_start.day for r in every.rows} == {1}
+    organizations = [r for r in every.rows if r.payer_kind.value == "organization"]
+    assert organizations, "the sponsor's monthly invoices"
+    november = await views.unbilled(d.deps, morgan, d.today.replace(day=1), d.today)
+    assert november.payers
+    aging = await views.aging(d.deps, morgan)
+    assert aging.rows

@@ -1,0 +1,133 @@
+"""The billing screens: the owner and administrators see unbilled charges, invoices, one
+invoice and its PDF (practice's name, address and tax id, the lines and figures, checked in the
+PDF's own text), aging; clinicians get none of it."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+
+import pypdf
+import pytest
+
+from tests.support.billing_world import bill_january
+from tests.web.conftest import World
+
+
+@pytest.fixture
+def invoice_id(world: World):
+    return asyncio.run(bill_january(world))
+
+
+@pytest.mark.parametrize("who", ["owner", "pat"])
+def test_billing_staff_see_the_invoice_and_download_its_pdf(signed_in, world, invoice_id, who):
+    browser = signed_in(who)
+    listing = browser.get("/billing/invoices")
+    assert listing.status_code == 200
+    assert "INV-000001" in listing.text and "Sam Chen" in listing.text and "170.00" in listing.text
+    page = browser.get(f"/billing/invoices/{invoice_id}")
+    assert page.status_code == 200
+    assert "Couple session 50" in page.text and "90847" in page.text
+    assert "Download PDF" in page.text
+    pdf = browser.get(f"/billing/invoices/{invoice_id}/pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert 'filename="INV-000001.pdf"' in pdf.headers["content-disposition"]
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
+    for expected in (
+        "Hearth Family Therapy",
+        "12 Elm Street, Springfield",
+        "EIN 12-3456789",
+        "INV-000001",
+        "Sam Chen",
+        "2026-01-06",
+        "Couple session 50",
+        "90847",
+        "170.00",
+    ):
+        assert expected in text, expected
+    # A couple's session is the case's: the invoice names no participant, nothing clinical.
+    assert "Maya" not in text and "Diagnos" not in text
+
+
+def test_filters_paging_and_the_htmx_fragment(signed_in, invoice_id):
+    browser = signed_in("owner")
+    issued = browser.get("/billing/invoices?status=issued")
+    assert "INV-000001" in issued.text
+    paid = browser.get("/billing/invoices?status=paid")
+    assert "INV-000001" not in paid.text and "No invoices paid" in paid.text
+    fragment = browser.get("/billing/invoices?status=issued", htmx=True)
+    assert "INV-000001" in fragment.text and "<html" not in fragment.text
+    assert browser.get("/billing/invoices?page=x²").status_code == 200
+
+
+def test_void_needs_a_reason_then_reissues(signed_in, invoice_id):
+    browser = signed_in("owner")
+    page = browser.get(f"/billing/invoices/{invoice_id}").text
+    version = re.search(r'name="version" value="([0-9]+)"', page).group(1)
+    refused = browser.post(
+        f"/billing/invoices/{invoice_id}/void", {"version": version, "reason": ""}
+    )
+    assert refused.status_code == 422 and "Say why the invoice is voided." in refused.text
+    done = browser.post(
+        f"/billing/invoices/{invoice_id}/void",
+        {"version": version, "reason": "Wrong address", "reissue": "on"},
+    )
+    assert done.status_code == 303
+    again = browser.get(done.headers["location"])
+    assert "INV-000002" in again.text and "the voided invoice" in again.text
+    old = browser.get(f"/billing/invoices/{invoice_id}")
+    assert "void" in old.text and "Wrong address" in old.text
+    stale = browser.post(
+        f"/billing/invoices/{invoice_id}/void", {"version": version, "reason": "Twice"}
+    )
+    assert stale.status_code == 422
+
+
+def test_the_monthly_run_button_is_idempotent_and_unbilled_lists_what_is_left(
+    signed_in, invoice_id
+):
+    browser = signed_in("pat")
+    assert (
+        "Every charge of this month is on an invoice."
+        in browser.get("/billing/unbilled?month=2026-01").text
+    )
+    run = browser.post("/billing/run", {"month": "2026-01"})
+    assert run.status_code == 303 and "issued=0" in run.headers["location"]
+    bad = browser.post("/billing/run", {"month": "January"})
+    assert bad.status_code == 422 and "A month is written 2026-11." in bad.text
+    aging = browser.get("/billing/aging")
+    assert aging.status_code == 200 and "Sam Chen" in aging.text and "170.00" in aging.text
+
+
+@pytest.mark.parametrize("who", ["lee", "kim", "ash"])
+def test_clinicians_see_no_billing_screens(signed_in, invoice_id, who):
+    browser = signed_in(who)
+    for path in (
+        "/billing/invoices",
+        f"/billing/invoices/{invoice_id}",
+        f"/billing/invoices/{invoice_id}/pdf",
+        "/billing/unbilled",
+        "/billing/aging",
+    ):
+        response = browser.get(path)
+        assert response.status_code == 403, path
+        assert "Sam Chen" not in response.text
+    assert browser.post("/billing/run", {"month": "2026-01"}).status_code == 403
+    assert 'href="/billing/invoices"' not in browser.get("/cases").text
+
+
+def _money_block(html: str) -> str:
+    start = html.index('id="case-money"')
+    return html[start : html.index("</div>", start)]
+
+
+def test_the_case_head_shows_the_balance_and_payers_share(signed_in, world, invoice_id):
+    couple = world.cases["couple"]
+    for who in ("owner", "pat"):
+        block = _money_block(signed_in(who).get(f"/cases/{couple}").text)
+        assert "Charged for this case: 170.00 USD" in block
+        assert "Sam Chen: 170.00 of it; owes 170.00 in all" in block
+    # The treating clinician: owed or paid up, no figures, no payer's account.
+    block = _money_block(signed_in("lee").get(f"/cases/{couple}").text)
+    assert "Owed" in block and "170.00" not in block and "Sam Chen" not in block
