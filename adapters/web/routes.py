@@ -8,6 +8,7 @@ from adapters.web.audit.log import AuditPages
 from adapters.web.billing.invoices import BillingPages
 from adapters.web.billing.payment_cards import CardPages, payments_webhook
 from adapters.web.billing.payments import PaymentPages
+from adapters.web.billing.statements import StatementPages
 from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
@@ -50,6 +51,7 @@ ROUTES: list[ControllerRouterHandler] = [
     UndeliveredPages,
     PaymentPages,
     CardPages,
+    StatementPages,
     payments_webhook,  # no staff guard: signed by the payment processor
     BillingPages,
 ]

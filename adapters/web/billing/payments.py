@@ -50,6 +50,19 @@ def account_path(payer: PayerRef) -> str:
     return f"/billing/payers/{payer.kind.value}/{payer.id}"
 
 
+def _invoice(form: Any) -> UUID | None:
+    """The invoice a payment was recorded from (applied to it first), if any."""
+    try:
+        return UUID(str(form.get("invoice") or ""))
+    except ValueError:
+        return None
+
+
+def _chosen(form: Any) -> tuple[UUID, ...]:
+    found = _invoice(form)
+    return (found,) if found is not None else ()
+
+
 def _amount(form: forms.Fields, field: str = "amount", *, required: bool = True) -> int | None:
     text = forms.text(form, field)
     if not text and not required:
@@ -89,6 +102,7 @@ async def _page(
         "money": show_amount,
         "notice": notice or request.query_params.get("notice", ""),
         "declined": AttemptState.DECLINED,
+        "invoice_id": str(_invoice(request.query_params) or "") or (values or {}).get("invoice"),
     }
     return render(request, "billing/payer_account.html", context, status=status)
 
@@ -176,6 +190,7 @@ class PaymentPages(StaffController):
                 received_on=received_on,
                 reference=forms.text(form, "reference"),
                 memo=forms.text(form, "memo"),
+                invoice_ids=_chosen(form),
             )
             return await pay.record_payment(payment_deps, actor, command)
 
@@ -194,7 +209,10 @@ class PaymentPages(StaffController):
         form = await request.form()
         try:
             command = pay.ChargeCard(
-                token=forms.text(form, "token"), payer=payer, amount_minor=_amount(form) or 0
+                token=forms.text(form, "token"),
+                payer=payer,
+                amount_minor=_amount(form) or 0,
+                invoice_ids=_chosen(form),
             )
             outcome = await pay.charge_card(payment_deps, actor, command)
         except InvalidInput as refused:

@@ -223,3 +223,38 @@ async def test_the_webhook_finishes_a_charge_once_and_the_same_event_twice_chang
     # Reconciliation later finds nothing left to do.
     clinic.now(at(1, 8, 12))
     assert await p.reconcile(clinic.pay) == 0
+
+
+async def test_a_statement_shows_only_its_payer_and_no_clinical_detail(
+    uow: UnitOfWorkFactory,
+) -> None:
+    from core.services.billing import statements
+
+    clinic = await PaymentsClinic(uow).setup()
+    father, mother = await clinic.okafor_split()
+    await clinic.issue(person(father), *JAN)
+    await p.record_payment(
+        clinic.pay,
+        clinic.owner,
+        RecordPayment(
+            token="transfer-1",
+            payer=person(father),
+            amount_minor=5000,
+            method=PaymentMethod.BANK_TRANSFER,
+            received_on=date(2026, 1, 8),
+            reference="TRF-77",
+        ),
+    )
+    s = await statements.statement(clinic.pay, clinic.owner, person(father), *JAN)
+    assert (s.opening, s.charges, s.payments, s.closing) == ("0.00", "108.00", "50.00", "58.00")
+    assert [(line.kind, line.amount) for line in s.lines] == [
+        ("Charge", "108.00"),
+        ("Payment", "-50.00"),
+    ]
+    text = repr(s)
+    for never in ("Ada", "Chidi", "72.00", "Okafor family"):
+        assert never not in text.replace("Emeka Okafor", "")
+    february = await statements.statement(
+        clinic.pay, clinic.owner, person(father), date(2026, 2, 1), date(2026, 2, 28)
+    )
+    assert (february.opening, february.closing, february.lines) == ("58.00", "58.00", [])

@@ -121,3 +121,37 @@ def test_the_webhook_checks_the_signature_and_needs_no_session(world, browser, c
         "/payments/webhook", content=body, headers={"stripe-signature": "t=1,v1=00"}
     )
     assert forged.status_code == 400
+
+
+def _pdf_text(body: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+def test_a_receipt_and_a_statement_as_pdf_show_the_figures(world, signed_in) -> None:
+    pat = signed_in("pat")
+    path = f"/billing/payers/person/{world.people['sam']}"
+    form = {
+        "token": "receipt-1",
+        "method": "cheque",
+        "amount": "120.50",
+        "received_on": TODAY,
+        "reference": "1042",
+    }
+    assert pat.post(f"{path}/payments", form).status_code == 303
+    page = pat.get(path).text
+    receipt_path = re.search(r'href="(/billing/payments/[^"]+/receipt)"', page).group(1)
+    receipt = pat.get(receipt_path)
+    assert receipt.status_code == 200 and "120.50" in receipt.text
+    pdf = pat.get(f"{receipt_path}.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = _pdf_text(pdf.content)
+    assert "Sam Chen" in text and "120.50" in text and "1042" in text
+    statement = pat.get(f"{path}/statement.pdf?month=2026-01")
+    text = _pdf_text(statement.content)
+    assert "Opening balance" in text and "-120.50" in text and "Closing balance" in text
+    assert "Maya" not in text
+    assert signed_in("lee").get(f"{path}/statement.pdf?month=2026-01").status_code == 403
