@@ -231,7 +231,7 @@ async def test_a_statement_shows_only_its_payer_and_no_clinical_detail(
     from core.services.billing import statements
 
     clinic = await PaymentsClinic(uow).setup()
-    father, mother = await clinic.okafor_split()
+    father, _mother = await clinic.okafor_split()
     await clinic.issue(person(father), *JAN)
     await p.record_payment(
         clinic.pay,
