@@ -760,7 +760,10 @@ def _load_demo(container: Container, *, if_empty: bool) -> int:
         practice = run_with_database(
             container,
             demo.load_demo(
-                container.scheduling_deps(), container.password_hasher(), if_empty=if_empty
+                container.scheduling_deps(),
+                container.password_hasher(),
+                if_empty=if_empty,
+                gateway=container.payment_gateway(),
             ),
         )
     except Forbidden as exc:
