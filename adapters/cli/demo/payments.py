@@ -1,8 +1,8 @@
 """The demo's money received: cards on file with the payers' consent before the monthly runs
-(Sam on autopay, paid as each invoice is issued; the Haddad family's payer on autopay with a card
-that is declined, so autopay pauses after three declines and "Needs attention" has something to
-show), then Emeka Okafor's bank transfer for half of his oldest invoice, recorded by Morgan (the rest
-is still open: the browser tier records his cheque for it)."""
+(Sam on autopay, paid as each invoice is issued; the Haddad family's payer on autopay with a
+card that is declined, so "Needs attention" has something to show), then Emeka Okafor's bank
+transfer for half of his oldest invoice, recorded by Morgan (the rest is still open: the
+browser tier records his cheque for it)."""
 
 from __future__ import annotations
 
