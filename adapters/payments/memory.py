@@ -48,6 +48,7 @@ class MemoryGateway:
     customers: dict[str, str] = field(default_factory=dict)
     methods: dict[str, tuple[str, SavedMethod]] = field(default_factory=dict)
     charges: dict[str, Charge] = field(default_factory=dict)
+    refunds: dict[str, Refund] = field(default_factory=dict)  # by our key
     _card_of: dict[str, str] = field(default_factory=dict)  # saved method -> test card
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -121,6 +122,8 @@ class MemoryGateway:
 
     async def refund(self, reference: str, amount_minor: int | None, *, key: str) -> Refund:
         self._call("refund", key)
+        if key in self.refunds:  # as Stripe answers a repeated idempotency key
+            return self.refunds[key]
         charge = self.charges.get(reference)
         if charge is None or charge.status is not ChargeStatus.SUCCEEDED:
             raise GatewayUnavailable("Cannot refund a failed payment.")
@@ -132,7 +135,9 @@ class MemoryGateway:
         self.charges[reference] = msgspec.structs.replace(
             charge, refunded_minor=charge.refunded_minor + amount
         )
-        return Refund(reference=self._new("re"), charge_reference=reference, amount_minor=amount)
+        refund = Refund(reference=self._new("re"), charge_reference=reference, amount_minor=amount)
+        self.refunds[key] = refund
+        return refund
 
     # Webhooks, in Stripe's shape and signed as Stripe signs them
     # ("t=<unix>,v1=<hmac-sha256 of 't.body'>"), so one route reads both.

@@ -93,3 +93,28 @@ async def test_a_crash_between_the_answer_and_the_commit_ends_in_one_charge_one_
     intents = await client.v1.payment_intents.list_async({"limit": 100})
     ours = [i for i in intents.data if i.metadata.to_dict().get(KEY_FIELD) == key]
     assert [(i.id, i.status) for i in ours] == [(reference, "succeeded")]
+
+
+async def test_ten_parallel_payments_with_one_key_make_one_stripe_charge(
+    engine, localstripe_url
+) -> None:
+    import asyncio
+
+    gateway = StripeGateway("sk_test_crash", webhook_secret="whsec_crash", api_base=localstripe_url)
+    clinic = await PaymentsClinic(sql_uow_factory(engine), gateway).setup()
+    sam, _ = await clinic.couple_sam_pays()
+    await clinic.issue(person(sam), date(2026, 1, 1), date(2026, 1, 31))
+    await clinic.save_card(person(sam))
+    click = p.ChargeCard(token="ten-tabs", payer=person(sam), amount_minor=17000)
+    outcomes = await asyncio.gather(
+        *(p.charge_card(clinic.pay, clinic.owner, click) for _ in range(10))
+    )
+    assert sum(not o.repeated for o in outcomes) == 1
+    client = stripe.StripeClient(
+        "sk_test_crash", base_addresses={"api": localstripe_url}, http_client=stripe.HTTPXClient()
+    )
+    intents = await client.v1.payment_intents.list_async({"limit": 100})
+    ours = [i for i in intents.data if i.metadata.to_dict().get(KEY_FIELD) == "form:ten-tabs"]
+    assert len(ours) == 1
+    account = await views.payer_account(clinic.pay, clinic.owner, person(sam))
+    assert len(account.payments) == 1 and account.balance_minor == 0

@@ -135,3 +135,70 @@ def _event_body(gateway: PaymentGateway, reference: str, key: str) -> dict[str, 
             }
         },
     }
+
+
+async def test_stripes_own_webhook_call_verifies_and_names_our_key(localstripe_url) -> None:
+    """localstripe posts a signed event after a charge, as Stripe does: the adapter verifies it
+    with stripe.Webhook.construct_event and finds our key in it."""
+    import asyncio
+    import http.server
+    import threading
+
+    import httpx
+
+    from adapters.payments.stripe_gateway import StripeGateway
+    from tests.support.localstripe_server import free_port
+
+    received: list[tuple[bytes, str]] = []
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((body, self.headers.get("Stripe-Signature", "")))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    port = free_port()
+    server = http.server.HTTPServer(("127.0.0.1", port), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        secret = "whsec_delivered"
+        async with httpx.AsyncClient(auth=("sk_test_contract", "")) as client:
+            answer = await client.post(
+                f"{localstripe_url}/_config/webhooks/hearth",
+                json={"url": f"http://127.0.0.1:{port}/payments/webhook", "secret": secret},
+            )
+            answer.raise_for_status()
+        gateway = StripeGateway("sk_test_contract", webhook_secret=secret, api_base=localstripe_url)
+        customer, method = await _customer_with(gateway, "pm_card_visa")
+        request = _request(customer, method)
+        charge = await gateway.charge(request)
+        ours: list = []
+        for _ in range(50):  # localstripe waits a second before it sends
+            events = [gateway.parse_webhook(body, sig) for body, sig in list(received)]
+            ours = [
+                e
+                for e in events
+                if e.type == "payment_intent.succeeded"
+                and e.charge is not None
+                and e.charge.reference == charge.reference
+            ]
+            if ours:
+                break
+            await asyncio.sleep(0.1)
+        assert ours and ours[0].charge is not None and ours[0].charge.key == request.key
+        body, signature = received[-1]
+        with pytest.raises(InvalidWebhook):
+            StripeGateway(
+                "sk_test_contract", webhook_secret="whsec_other", api_base=localstripe_url
+            ).parse_webhook(body, signature)
+    finally:
+        server.shutdown()
+        async with httpx.AsyncClient(auth=("sk_test_contract", "")) as client:
+            await client.post(
+                f"{localstripe_url}/_config/webhooks/hearth",
+                json={"url": "http://127.0.0.1:9/closed", "secret": "whsec_off"},
+            )
