@@ -152,7 +152,7 @@ async def test_stripes_own_webhook_call_verifies_and_names_our_key(localstripe_u
     received: list[tuple[bytes, str]] = []
 
     class Receiver(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             received.append((body, self.headers.get("Stripe-Signature", "")))
             self.send_response(200)
