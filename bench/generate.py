@@ -83,11 +83,24 @@ SESSION = timedelta(minutes=50)
 # Staff tokens are links mailed a moment ago and used within the hour: a practice has a handful.
 # Corrections (entered in error) are rare enough that their table's size plays no part, and a
 # practice that never saved its settings runs on the defaults.
-EMPTY = {"sessions", "calendar_feeds", "series", "staff_tokens", "case_entered_in_error"} | {
-    "practice",
-    "locations",
-    "scheduling_policy",
-}
+EMPTY = (
+    {"sessions", "calendar_feeds", "series", "staff_tokens", "case_entered_in_error"}
+    | {
+        "practice",
+        "locations",
+        "scheduling_policy",
+    }
+    | {
+        # Billing is measured by its own scenario for now (bench/billing_run.py: the monthly run
+        # over 50,000 charges); the tiers carry no ledger yet.
+        "fee_overrides",
+        "invoice_allocations",
+        "invoice_counter",
+        "invoice_lines",
+        "invoices",
+        "ledger_entries",
+    }
+)
 
 # Each session's reminders, as the outbox holds them: sent before it, pending within a week.
 REMINDER_LEADS = ((timedelta(hours=48), Channel.EMAIL), (timedelta(hours=24), Channel.SMS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from adapters.web.audit.log import AuditPages
+from adapters.web.billing.fees import CaseFees
 from adapters.web.billing.invoices import BillingPages
 from adapters.web.billing.payment_cards import CardPages, payments_webhook
 from adapters.web.billing.payments import PaymentPages
@@ -54,4 +55,5 @@ ROUTES: list[ControllerRouterHandler] = [
     StatementPages,
     payments_webhook,  # no staff guard: signed by the payment processor
     BillingPages,
+    CaseFees,
 ]

@@ -17,7 +17,7 @@ import msgspec
 
 from core.domain.billing.fees import FeeOverride
 from core.domain.billing.invoices import Allocation, Invoice, InvoiceStatus
-from core.domain.billing.ledger import LedgerEntry
+from core.domain.billing.ledger import EntryKind, LedgerEntry
 from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.shared.values import CaseId, Money, PersonId
 from core.ports.shared import Transaction
@@ -27,6 +27,31 @@ class PayerBalance(msgspec.Struct, frozen=True, kw_only=True):
     payer_kind: PayerKind
     payer_id: UUID
     balance_minor: int  # what the payer owes; negative: their credit
+
+    @property
+    def payer(self) -> PayerRef:
+        return PayerRef(self.payer_kind, self.payer_id)
+
+
+class UnbilledCharge(msgspec.Struct, frozen=True, kw_only=True):
+    """An unbilled billable entry with the names an invoice line shows (the service's, the
+    participant's), read in one query for the monthly run and drafts."""
+
+    entry_id: UUID
+    payer_kind: PayerKind
+    payer_id: UUID
+    kind: EntryKind
+    occurred_on: date
+    amount_minor: int
+    currency: str
+    code: str | None
+    memo: str
+    reverses: UUID | None
+    case_id: UUID | None
+    cause_id: UUID
+    participant_id: UUID | None
+    service_name: str | None
+    participant_name: str | None
 
     @property
     def payer(self) -> PayerRef:
@@ -60,6 +85,13 @@ class LedgerRepository(Protocol):
         [start, end] and are on no invoice other than a void one, for one payer or all, by
         payer, occurred_on, id. A charge and its reversal both unbilled are left out: there is
         nothing to bill."""
+        ...
+
+    async def unbilled_charges(
+        self, start: date, end: date, payer: PayerRef | None = None
+    ) -> list[UnbilledCharge]:
+        """`unbilled` with the service's and the participant's names (preferred, else legal),
+        in one query; same order, same pairs left out."""
         ...
 
     async def payer_balance(self, payer: PayerRef, currency: str) -> Money: ...
@@ -175,6 +207,11 @@ class InvoiceRepository(Protocol):
         ...
 
     async def allocations_of(self, payment_entry_id: UUID) -> list[Allocation]: ...
+
+    async def allocated_from(self, entry_ids: Iterable[UUID]) -> dict[UUID, Money]:
+        """The sum allocated from each of these payment (or credit) entries, in one query
+        (those with none are left out)."""
+        ...
 
     async def open_for_payer(self, payer: PayerRef) -> list[tuple[UUID, Money]]:
         """The payer's issued invoices with what is still open on each, oldest first (issue

@@ -11,11 +11,11 @@ from uuid import UUID
 from adapters.persistence.memory.store import MemoryStore, Table
 from core.domain.billing.fees import FeeOverride
 from core.domain.billing.invoices import Allocation, Invoice, InvoiceStatus
-from core.domain.billing.ledger import LedgerEntry
+from core.domain.billing.ledger import LedgerEntry, without_cancelled_pairs
 from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.shared.errors import ConcurrencyConflict, InvariantViolation
 from core.domain.shared.values import CaseId, Money, PersonId
-from core.ports.billing import AgingRow, InvoicePage, InvoiceRow, PayerBalance
+from core.ports.billing import AgingRow, InvoicePage, InvoiceRow, PayerBalance, UnbilledCharge
 
 _LIVE = (InvoiceStatus.ISSUED, InvoiceStatus.PAID)
 _DOUBLE_REVERSAL = "This charge was corrected by someone else at the same moment. Reload."
@@ -26,9 +26,7 @@ _BILLED_TWICE = (
 
 
 def drop_cancelled_pairs(entries: list[LedgerEntry]) -> list[LedgerEntry]:
-    ids = {e.id for e in entries}
-    paired = {e.reverses for e in entries if e.reverses in ids}
-    return [e for e in entries if e.id not in paired and e.reverses not in paired]
+    return without_cancelled_pairs(entries, lambda e: e.id, lambda e: e.reverses)
 
 
 def payer_name(store: MemoryStore, payer: PayerRef) -> str:
@@ -43,6 +41,7 @@ class MemoryLedger:
     """`billed`: the entries on live invoices (the invoices' repository knows them)."""
 
     def __init__(self, store: MemoryStore, billed: Callable[[], set[UUID]]) -> None:
+        self._store = store
         self._rows: dict[UUID, LedgerEntry] = store.tables["ledger_entries"]
         self.staged: dict[UUID, LedgerEntry] = {}
         self._billed = billed
@@ -105,6 +104,34 @@ class MemoryLedger:
         ]
         found.sort(key=lambda e: (e.payer.kind.value, str(e.payer.id), e.occurred_on, e.id))
         return drop_cancelled_pairs(found)
+
+    async def unbilled_charges(
+        self, start: date, end: date, payer: PayerRef | None = None
+    ) -> list[UnbilledCharge]:
+        people, services = self._store.tables["people"], self._store.tables["services"]
+
+        def named(e: LedgerEntry) -> UnbilledCharge:
+            service = services.get(e.service_id) if e.service_id else None
+            person = people.get(e.participant_id) if e.participant_id else None
+            return UnbilledCharge(
+                entry_id=e.id,
+                payer_kind=e.payer.kind,
+                payer_id=e.payer.id,
+                kind=e.kind,
+                occurred_on=e.occurred_on,
+                amount_minor=e.amount.amount_minor,
+                currency=e.amount.currency,
+                code=e.code,
+                memo=e.memo,
+                reverses=e.reverses,
+                case_id=e.case_id,
+                cause_id=e.cause.id,
+                participant_id=e.participant_id,
+                service_name=service.name if service is not None else None,
+                participant_name=person.display_name if person is not None else None,
+            )
+
+        return [named(e) for e in await self.unbilled(start, end, payer)]
 
     async def payer_balance(self, payer: PayerRef, currency: str) -> Money:
         return Money(
@@ -320,6 +347,15 @@ class MemoryInvoices:
         wanted = set(invoice_ids)
         currency = {i.id: i.currency for i in self._table.visible() if i.id in wanted}
         return {i: Money(s, currency[i]) for i, s in self._paid().items() if i in currency}
+
+    async def allocated_from(self, entry_ids: Iterable[UUID]) -> dict[UUID, Money]:
+        wanted = set(entry_ids)
+        sums: dict[UUID, Money] = {}
+        for a in [*self._allocations.values(), *self.staged_allocations.values()]:
+            if a.payment_entry_id in wanted:
+                before = sums.get(a.payment_entry_id, Money(0, a.amount.currency))
+                sums[a.payment_entry_id] = before + a.amount
+        return sums
 
     async def allocations_of(self, payment_entry_id: UUID) -> list[Allocation]:
         found = [

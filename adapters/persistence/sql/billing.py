@@ -14,20 +14,27 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
+from adapters.persistence.sql.bulk import insert_rows
+from adapters.persistence.sql.expressions import among
 from adapters.persistence.sql.upsert import upsert
 from core.domain.billing.fees import FeeOverride
 from core.domain.billing.invoices import Allocation, Invoice, InvoiceLine, InvoiceStatus
-from core.domain.billing.ledger import Cause, CauseKind, EntryKind, LedgerEntry
+from core.domain.billing.ledger import (
+    Cause,
+    CauseKind,
+    EntryKind,
+    LedgerEntry,
+    without_cancelled_pairs,
+)
 from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.shared.errors import ConcurrencyConflict, InvariantViolation
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, Money, PersonId, StaffId
-from core.ports.billing import AgingRow, InvoicePage, InvoiceRow, PayerBalance
+from core.ports.billing import AgingRow, InvoicePage, InvoiceRow, PayerBalance, UnbilledCharge
 
 _e, _i, _l, _a = t.ledger_entries, t.invoices, t.invoice_lines, t.invoice_allocations
 _BILLABLE = [k.value for k in EntryKind if k.billable]
 _LIVE = [InvoiceStatus.ISSUED.value, InvoiceStatus.PAID.value]
-CHUNK = 5000  # rows per INSERT: far below either database's limit on bound parameters
 
 
 def _entry_values(e: LedgerEntry) -> dict[str, Any]:
@@ -98,32 +105,28 @@ def payer_name(table: sa.Table) -> sa.ColumnElement[str]:
 
 
 def drop_cancelled_pairs(entries: list[LedgerEntry]) -> list[LedgerEntry]:
-    """Leave out a charge and its reversal when both are listed: together they are nothing."""
-    ids = {e.id for e in entries}
-    paired = {e.reverses for e in entries if e.reverses in ids}
-    return [e for e in entries if e.id not in paired and e.reverses not in paired]
+    return without_cancelled_pairs(entries, lambda e: e.id, lambda e: e.reverses)
 
 
 class SqlLedger:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
+        self._dialect = conn.dialect.name
 
     async def append(self, entries: Sequence[LedgerEntry]) -> None:
-        rows = [_entry_values(e) for e in entries]
-        for at in range(0, len(rows), CHUNK):
-            try:
-                async with self._conn.begin_nested():
-                    await self._conn.execute(sa.insert(_e), rows[at : at + CHUNK])
-            except IntegrityError as exc:
-                raise InvariantViolation(
-                    "This charge was corrected by someone else at the same moment. Reload."
-                ) from exc
+        try:
+            async with self._conn.begin_nested():
+                await insert_rows(self._conn, _e, [_entry_values(e) for e in entries])
+        except IntegrityError as exc:
+            raise InvariantViolation(
+                "This charge was corrected by someone else at the same moment. Reload."
+            ) from exc
 
     async def get_many(self, ids: Iterable[UUID]) -> dict[UUID, LedgerEntry]:
         wanted = list(ids)
         if not wanted:
             return {}
-        rows = await self._conn.execute(sa.select(_e).where(_e.c.id.in_(wanted)))
+        rows = await self._conn.execute(sa.select(_e).where(among(_e.c.id, wanted, self._dialect)))
         return {r.id: _entry(r) for r in rows}
 
     async def for_causes(self, cause_ids: Iterable[UUID]) -> list[LedgerEntry]:
@@ -131,7 +134,9 @@ class SqlLedger:
         if not wanted:
             return []
         rows = await self._conn.execute(
-            sa.select(_e).where(_e.c.cause_id.in_(wanted)).order_by(_e.c.recorded_at, _e.c.id)
+            sa.select(_e)
+            .where(among(_e.c.cause_id, wanted, self._dialect))
+            .order_by(_e.c.recorded_at, _e.c.id)
         )
         return [_entry(r) for r in rows]
 
@@ -163,6 +168,70 @@ class SqlLedger:
         )
         return drop_cancelled_pairs([_entry(r) for r in rows])
 
+    async def unbilled_charges(
+        self, start: date, end: date, payer: PayerRef | None = None
+    ) -> list[UnbilledCharge]:
+        people, services = t.people, t.services
+        billed = sa.exists().where(_l.c.entry_id == _e.c.id, _l.c.live)
+        query = (
+            sa.select(
+                _e.c.id,
+                _e.c.payer_kind,
+                _e.c.payer_id,
+                _e.c.kind,
+                _e.c.occurred_on,
+                _e.c.amount_minor,
+                _e.c.currency,
+                _e.c.code,
+                _e.c.memo,
+                _e.c.reverses,
+                _e.c.case_id,
+                _e.c.cause_id,
+                _e.c.participant_id,
+                services.c.name.label("service_name"),
+                sa.func.coalesce(
+                    sa.func.nullif(people.c.preferred_name, ""), people.c.legal_name
+                ).label("participant_name"),
+            )
+            .select_from(
+                _e.outerjoin(services, services.c.id == _e.c.service_id).outerjoin(
+                    people, people.c.id == _e.c.participant_id
+                )
+            )
+            .where(
+                _e.c.occurred_on >= start,
+                _e.c.occurred_on <= end,
+                _e.c.kind.in_(_BILLABLE),
+                ~billed,
+            )
+        )
+        if payer is not None:
+            query = query.where(_payer_is(payer, _e))
+        rows = await self._conn.execute(
+            query.order_by(_e.c.payer_kind, _e.c.payer_id, _e.c.occurred_on, _e.c.id)
+        )
+        found = [
+            UnbilledCharge(
+                entry_id=r.id,
+                payer_kind=PayerKind(r.payer_kind),
+                payer_id=r.payer_id,
+                kind=EntryKind(r.kind),
+                occurred_on=r.occurred_on,
+                amount_minor=r.amount_minor,
+                currency=r.currency,
+                code=r.code,
+                memo=r.memo,
+                reverses=r.reverses,
+                case_id=r.case_id,
+                cause_id=r.cause_id,
+                participant_id=r.participant_id,
+                service_name=r.service_name,
+                participant_name=r.participant_name,
+            )
+            for r in rows
+        ]
+        return without_cancelled_pairs(found, lambda c: c.entry_id, lambda c: c.reverses)
+
     async def payer_balance(self, payer: PayerRef, currency: str) -> Money:
         total = await self._conn.scalar(
             sa.select(sa.func.coalesce(sa.func.sum(_e.c.amount_minor), 0)).where(
@@ -177,7 +246,7 @@ class SqlLedger:
             return []
         rows = await self._conn.execute(
             sa.select(_e.c.payer_kind, _e.c.payer_id, sa.func.sum(_e.c.amount_minor))
-            .where(_e.c.payer_id.in_([p.id for p in wanted]))
+            .where(among(_e.c.payer_id, {p.id for p in wanted}, self._dialect))
             .group_by(_e.c.payer_kind, _e.c.payer_id)
             .order_by(_e.c.payer_kind, _e.c.payer_id)
         )
@@ -298,22 +367,22 @@ def _line(row: Any, currency: str) -> InvoiceLine:
 class SqlInvoices:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
+        self._dialect = conn.dialect.name
         self.events: list[DomainEvent] = []
 
     def _take_events(self, inv: Invoice) -> None:
         self.events += inv.events.pull()
 
     async def _insert_lines(self, rows: list[dict[str, Any]]) -> None:
-        for at in range(0, len(rows), CHUNK):
-            try:
-                async with self._conn.begin_nested():
-                    await self._conn.execute(sa.insert(_l), rows[at : at + CHUNK])
-            except IntegrityError as exc:
-                raise InvariantViolation(
-                    "A charge of this invoice is on another invoice already. Reload the "
-                    "unbilled charges and try again.",
-                    field="lines",
-                ) from exc
+        try:
+            async with self._conn.begin_nested():
+                await insert_rows(self._conn, _l, rows)
+        except IntegrityError as exc:
+            raise InvariantViolation(
+                "A charge of this invoice is on another invoice already. Reload the "
+                "unbilled charges and try again.",
+                field="lines",
+            ) from exc
 
     async def get(self, invoice_id: UUID) -> Invoice | None:
         found = await self._load(sa.select(_i).where(_i.c.id == invoice_id))
@@ -325,7 +394,7 @@ class SqlInvoices:
             return []
         rows = await self._conn.execute(
             sa.select(_l)
-            .where(_l.c.invoice_id.in_([h.id for h in heads]))
+            .where(among(_l.c.invoice_id, [h.id for h in heads], self._dialect))
             .order_by(_l.c.invoice_id, _l.c.position)
         )
         lines: dict[UUID, list[Any]] = {}
@@ -337,9 +406,7 @@ class SqlInvoices:
         await self.add_many([invoice])
 
     async def add_many(self, invoices: Sequence[Invoice]) -> None:
-        heads = [_invoice_values(inv) for inv in invoices]
-        for at in range(0, len(heads), CHUNK):
-            await self._conn.execute(sa.insert(_i), heads[at : at + CHUNK])
+        await insert_rows(self._conn, _i, [_invoice_values(inv) for inv in invoices])
         await self._insert_lines([row for inv in invoices for row in _line_values(inv)])
         for inv in invoices:
             self._take_events(inv)
@@ -517,8 +584,21 @@ class SqlInvoices:
             return {}
         rows = await self._conn.execute(
             sa.select(_a.c.invoice_id, sa.func.sum(_a.c.amount_minor), sa.func.min(_a.c.currency))
-            .where(_a.c.invoice_id.in_(wanted))
+            .where(among(_a.c.invoice_id, wanted, self._dialect))
             .group_by(_a.c.invoice_id)
+        )
+        return {i: Money(int(s), c) for i, s, c in rows}
+
+    async def allocated_from(self, entry_ids: Iterable[UUID]) -> dict[UUID, Money]:
+        wanted = list(entry_ids)
+        if not wanted:
+            return {}
+        rows = await self._conn.execute(
+            sa.select(
+                _a.c.payment_entry_id, sa.func.sum(_a.c.amount_minor), sa.func.min(_a.c.currency)
+            )
+            .where(among(_a.c.payment_entry_id, wanted, self._dialect))
+            .group_by(_a.c.payment_entry_id)
         )
         return {i: Money(int(s), c) for i, s, c in rows}
 
@@ -549,6 +629,7 @@ class SqlInvoices:
 class SqlFeeOverrides:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
+        self._dialect = conn.dialect.name
 
     async def add(self, override: FeeOverride) -> None:
         await self._conn.execute(
@@ -569,7 +650,9 @@ class SqlFeeOverrides:
             return []
         f = t.fee_overrides
         rows = await self._conn.execute(
-            sa.select(f).where(f.c.case_id.in_(wanted)).order_by(f.c.starts_on, f.c.id)
+            sa.select(f)
+            .where(among(f.c.case_id, wanted, self._dialect))
+            .order_by(f.c.starts_on, f.c.id)
         )
         return [
             FeeOverride(

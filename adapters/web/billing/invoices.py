@@ -55,6 +55,14 @@ def _month(text: str, today: date) -> tuple[date, date, str]:
     return start, end, f"{start:%Y-%m}"
 
 
+def _day(text: str) -> date | None:
+    """A date filter as typed; an unreadable one filters nothing (a list, not a form)."""
+    try:
+        return date.fromisoformat(text.strip()) if text.strip() else None
+    except ValueError:
+        return None
+
+
 def document_html(request: AnyRequest, invoice: views.InvoiceView) -> str:
     """The invoice as a self-contained HTML document (what the PDF is printed from)."""
     engine: Any = request.app.template_engine
@@ -137,10 +145,19 @@ class BillingPages(StaffController):
         status: QueryStr = "",
         page: QueryStr = "1",
         issued: QueryStr = "",
+        issued_from: QueryStr = "",
+        issued_to: QueryStr = "",
     ) -> Template:
         chosen = InvoiceStatus(status) if status in set(InvoiceStatus) else None
         number = forms.digits(page) or 1
-        listing = await views.invoice_list(deps, actor, status=chosen, page=number)
+        listing = await views.invoice_list(
+            deps,
+            actor,
+            status=chosen,
+            issued_from=_day(issued_from),
+            issued_to=_day(issued_to),
+            page=number,
+        )
         context = {
             "actor": actor,
             "page": listing,

@@ -66,9 +66,6 @@ class PlannedCharge:
     def memo(self) -> str:
         return self.reason.label
 
-    def same_as(self, other: PlannedCharge) -> bool:
-        return self == other
-
 
 def per_member(case: Case) -> bool:
     """Groups, consultation groups and workshops are charged per attending member."""

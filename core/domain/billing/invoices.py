@@ -15,7 +15,6 @@ from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
-from core.domain.billing.money import total
 from core.domain.cases.responsibilities import PayerRef
 from core.domain.shared.audit import AuditAction
 from core.domain.shared.errors import InvalidInput, InvariantViolation
@@ -86,7 +85,8 @@ class Invoice:
 
     @property
     def total(self) -> Money:
-        return total((line.amount for line in self.lines), self.currency)
+        # Every line is in the invoice's currency (`add_lines` sees to it).
+        return Money(sum(line.amount.amount_minor for line in self.lines), self.currency)
 
     @property
     def display_number(self) -> str:

@@ -13,10 +13,11 @@ reverses. A payer's balance is the sum of their entries; a negative balance is a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TypeVar
 from uuid import UUID
 
 from core.domain.cases.responsibilities import PayerKind, PayerRef
@@ -158,6 +159,19 @@ def open_entries(entries: Iterable[LedgerEntry]) -> list[LedgerEntry]:
     listed = list(entries)
     reversed_ids = {e.reverses for e in listed if e.reverses is not None}
     return [e for e in listed if e.reverses is None and e.id not in reversed_ids]
+
+
+T = TypeVar("T")
+
+
+def without_cancelled_pairs(
+    items: list[T], id_of: Callable[[T], UUID], reverses_of: Callable[[T], UUID | None]
+) -> list[T]:
+    """Leave out an entry and its reversal when both are listed: together they are nothing
+    (what the unbilled charges show, and what a draft takes)."""
+    ids = {id_of(i) for i in items}
+    paired = {r for i in items if (r := reverses_of(i)) is not None and r in ids}
+    return [i for i in items if id_of(i) not in paired and reverses_of(i) not in paired]
 
 
 def balance(entries: Iterable[LedgerEntry], currency: str) -> Money:

@@ -6,18 +6,17 @@ that issues one invoice per payer for a month in a fixed number of statements.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from uuid import UUID
 
 from core.domain.billing.access import require_billing
 from core.domain.billing.invoices import Invoice, InvoiceLine
-from core.domain.billing.ledger import LedgerEntry
 from core.domain.cases.access import Actor
 from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.shared.errors import InvalidInput, InvariantViolation, NotFound
-from core.domain.shared.values import PersonId
+from core.domain.shared.values import CaseId, Money, PersonId
 from core.ports import UnitOfWork
+from core.ports.billing import UnbilledCharge
 from core.services.shared.bus import commit
 from core.services.shared.use_case import Command, Deps
 
@@ -62,36 +61,25 @@ def previous_month(today: date) -> tuple[date, date]:
     return last.replace(day=1), last
 
 
-async def lines_of(uow: UnitOfWork, entries: Sequence[LedgerEntry]) -> list[InvoiceLine]:
-    """Invoice lines for charge entries: service name, code, the participant's name. Two
-    queries for any number of entries."""
-    services = await uow.services.get_many({e.service_id for e in entries if e.service_id})
-    people = await uow.people.get_many(
-        {PersonId(e.participant_id) for e in entries if e.participant_id}
+def line_of(c: UnbilledCharge) -> InvoiceLine:
+    """The invoice line of an unbilled charge: the service's name (with "late cancellation" or
+    "no-show"), its code, who it was for; a reversal says it corrects."""
+    description = c.service_name or c.kind.label.capitalize()
+    if c.memo:
+        description = f"{description} ({c.memo})"
+    if c.reverses is not None:
+        description = f"Correction: {description}"
+    return InvoiceLine(
+        entry_id=c.entry_id,
+        occurred_on=c.occurred_on,
+        description=description[:200],
+        amount=Money(c.amount_minor, c.currency),
+        code=c.code,
+        participant_id=PersonId(c.participant_id) if c.participant_id else None,
+        participant_name=c.participant_name or "",
+        case_id=CaseId(c.case_id) if c.case_id else None,
+        appointment_id=c.cause_id if c.case_id is not None else None,
     )
-    lines = []
-    for e in entries:
-        service = services.get(e.service_id) if e.service_id else None
-        person = people.get(e.participant_id) if e.participant_id else None
-        description = service.name if service is not None else e.kind.label.capitalize()
-        if e.memo:
-            description = f"{description} ({e.memo})"
-        if e.is_reversal:
-            description = f"Correction: {description}"
-        lines.append(
-            InvoiceLine(
-                entry_id=e.id,
-                occurred_on=e.occurred_on,
-                description=description[:200],
-                amount=e.amount,
-                code=e.code,
-                participant_id=e.participant_id,
-                participant_name=person.display_name if person is not None else "",
-                case_id=e.case_id,
-                appointment_id=e.cause.id if e.case_id is not None else None,
-            )
-        )
-    return lines
 
 
 async def _currency(uow: UnitOfWork) -> str:
@@ -105,9 +93,9 @@ async def draft_invoice(deps: Deps, actor: Actor, cmd: DraftInvoice) -> UUID:
         raise InvalidInput("The period ends before it starts.", field="end")
     payer = PayerRef(cmd.payer_kind, cmd.payer_id)
     async with deps.uow() as uow:
-        entries = await uow.ledger.unbilled(cmd.start, cmd.end, payer)
+        entries = await uow.ledger.unbilled_charges(cmd.start, cmd.end, payer)
         if cmd.appointment_id is not None:
-            entries = [e for e in entries if e.cause.id == cmd.appointment_id]
+            entries = [e for e in entries if e.cause_id == cmd.appointment_id]
         if not entries:
             raise InvariantViolation("This payer has no unbilled charges in that period.")
         invoice = Invoice(
@@ -119,7 +107,7 @@ async def draft_invoice(deps: Deps, actor: Actor, cmd: DraftInvoice) -> UUID:
             period_start=cmd.start,
             period_end=cmd.end,
         )
-        invoice.add_lines(await lines_of(uow, entries))
+        invoice.add_lines(line_of(e) for e in entries)
         await uow.invoices.add(invoice)
         await commit(deps, uow, actor)
     return invoice.id
@@ -171,8 +159,7 @@ async def void_invoice(deps: Deps, actor: Actor, cmd: VoidInvoice) -> UUID | Non
                 period_end=invoice.period_end,
                 replaces=invoice.id,
             )
-            entries = await uow.ledger.get_many(invoice.entry_ids)
-            again.add_lines(await lines_of(uow, [entries[i] for i in sorted(entries, key=str)]))
+            again.add_lines(invoice.lines)  # the same charges, as they were frozen
             await _issue_in(deps, uow, again)
             await uow.invoices.add(again)
             new_id = again.id
@@ -188,23 +175,22 @@ async def run_month(deps: Deps, actor: Actor, cmd: MonthlyRun) -> list[UUID]:
     """One invoice per payer with unbilled charges in the month (an organization's lists every
     member's sessions), issued with consecutive numbers. Payers who already have a live
     invoice for that month are left alone, so a second run issues nothing new. A fixed number
-    of statements whatever the number of payers: unbilled charges, live invoices of the
-    month, services, people, the counter, then the inserts."""
+    of statements whatever the number of payers: live invoices of the month, the unbilled
+    charges with their names, the practice, the counter, then the inserts."""
     staff = require_billing(actor)
     start, end = month_of(cmd.month)
     async with deps.uow() as uow:
         done = await uow.invoices.periods_issued(start, end)
-        by_payer: dict[PayerRef, list[LedgerEntry]] = defaultdict(list)
-        for e in await uow.ledger.unbilled(start, end):
-            if e.payer not in done:
-                by_payer[e.payer].append(e)
+        by_payer: dict[PayerRef, list[UnbilledCharge]] = defaultdict(list)
+        for c in await uow.ledger.unbilled_charges(start, end):
+            if c.payer not in done:
+                by_payer[c.payer].append(c)
         if not by_payer:
             return []
         currency = await _currency(uow)
-        lines = {li.entry_id: li for li in await lines_of(uow, _flat(by_payer.values()))}
         now, today = deps.clock.now(), deps.clock.today()
         invoices = []
-        for payer, entries in by_payer.items():
+        for payer, charges in by_payer.items():
             invoice = Invoice(
                 id=deps.ids.new(),
                 payer=payer,
@@ -214,7 +200,7 @@ async def run_month(deps: Deps, actor: Actor, cmd: MonthlyRun) -> list[UUID]:
                 period_start=start,
                 period_end=end,
             )
-            invoice.add_lines(lines[e.id] for e in entries)
+            invoice.add_lines(line_of(c) for c in charges)
             if invoice.total.amount_minor > 0:
                 invoices.append(invoice)
         numbers = await uow.invoices.next_numbers(len(invoices)) if invoices else []
@@ -223,7 +209,3 @@ async def run_month(deps: Deps, actor: Actor, cmd: MonthlyRun) -> list[UUID]:
         await uow.invoices.add_many(invoices)
         await commit(deps, uow, actor)
     return [i.id for i in invoices]
-
-
-def _flat(groups: Iterable[list[LedgerEntry]]) -> list[LedgerEntry]:
-    return [e for g in groups for e in g]

@@ -59,6 +59,10 @@ def test_filters_paging_and_the_htmx_fragment(signed_in, invoice_id):
     fragment = browser.get("/billing/invoices?status=issued", htmx=True)
     assert "INV-000001" in fragment.text and "<html" not in fragment.text
     assert browser.get("/billing/invoices?page=x²").status_code == 200
+    february = browser.get("/billing/invoices?issued_from=2026-02-01&issued_to=2026-02-28")
+    assert "INV-000001" in february.text
+    march = browser.get("/billing/invoices?issued_from=2026-03-01&issued_to=not-a-date")
+    assert "INV-000001" not in march.text
 
 
 def test_void_needs_a_reason_then_reissues(signed_in, invoice_id):
@@ -131,3 +135,27 @@ def test_the_case_head_shows_the_balance_and_payers_share(signed_in, world, invo
     # The treating clinician: owed or paid up, no figures, no payer's account.
     block = _money_block(signed_in("lee").get(f"/cases/{couple}").text)
     assert "Owed" in block and "170.00" not in block and "Sam Chen" not in block
+
+
+def test_a_case_fee_from_a_date_recharges_the_sessions_since(signed_in, world, invoice_id):
+    couple = world.cases["couple"]
+    browser = signed_in("owner")
+    bad = browser.post(
+        f"/billing/cases/{couple}/fees", {"fee_from": "2026-01-01", "fee_amount": "ninety"}
+    )
+    assert bad.status_code == 422 and "Enter an amount such as 150 or 150.00." in bad.text
+    done = browser.post(
+        f"/billing/cases/{couple}/fees", {"fee_from": "2026-01-01", "fee_amount": "90.00"}
+    )
+    assert done.status_code == 303
+    block = _money_block(browser.get(f"/cases/{couple}").text)
+    # The January session, invoiced at 170.00, is corrected: -170.00 and +90.00, unbilled.
+    assert "Charged for this case: 90.00 USD" in block and "From" in block
+    unbilled = browser.get("/billing/unbilled?month=2026-01").text
+    assert "Correction: Couple session 50" in unbilled and "-170.00" in unbilled
+    assert (
+        signed_in("kim")
+        .post(f"/billing/cases/{couple}/fees", {"fee_from": "2026-01-01", "fee_amount": "90.00"})
+        .status_code
+        == 404
+    )

@@ -4,13 +4,14 @@ them with what the payer owes in all (for the owner and administrators), or only
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 from core.domain.billing.access import may_handle_billing
 from core.domain.billing.money import show
 from core.domain.cases.access import Actor, Permission, case_permissions
 from core.domain.cases.responsibilities import PayerKind
-from core.domain.shared.values import CaseId, Money
+from core.domain.shared.values import CaseId, Money, PersonId
 from core.services.billing.views.invoices import payer_views
 from core.services.shared.use_case import Deps, View
 
@@ -23,12 +24,20 @@ class PayerShare(View, frozen=True, kw_only=True):
     owes: str  # the payer's balance in all (negative: a credit)
 
 
+class FeeView(View, frozen=True, kw_only=True):
+    starts_on: date
+    fee: str
+    person_id: PersonId | None
+    service_id: UUID | None
+
+
 class CaseMoney(View, frozen=True, kw_only=True):
     owed: bool  # somebody paying for this case still owes something
     figures: bool  # False: the actor sees only owed / paid up
     charged: str = ""
     currency: str = ""
     payers: list[PayerShare] = []
+    fees: list[FeeView] = []  # the case's own fees (sliding scale), by start date
 
 
 async def case_money(deps: Deps, actor: Actor, case_id: CaseId) -> CaseMoney | None:
@@ -46,6 +55,7 @@ async def case_money(deps: Deps, actor: Actor, case_id: CaseId) -> CaseMoney | N
         }
         figures = may_handle_billing(actor)
         names = await payer_views(uow, {s.payer for s in shares}) if figures else {}
+        overrides = await uow.fee_overrides.for_cases([case_id]) if figures else []
         practice = await uow.practice.get()
     currency = practice.currency if practice else "USD"
     # What is owed for the case: each payer's charges for it, as far as their balance is
@@ -67,5 +77,14 @@ async def case_money(deps: Deps, actor: Actor, case_id: CaseId) -> CaseMoney | N
                 owes=show(Money(balances.get(s.payer, 0), currency)),
             )
             for s in sorted(shares, key=lambda s: names[s.payer].name if s.payer in names else "")
+        ],
+        fees=[
+            FeeView(
+                starts_on=o.starts_on,
+                fee=show(o.fee),
+                person_id=o.person_id,
+                service_id=o.service_id,
+            )
+            for o in overrides
         ],
     )

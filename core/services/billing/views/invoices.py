@@ -9,7 +9,7 @@ from datetime import date
 from uuid import UUID
 
 from core.domain.billing.access import require_billing
-from core.domain.billing.invoices import InvoiceStatus, show_number
+from core.domain.billing.invoices import InvoiceStatus
 from core.domain.billing.money import show
 from core.domain.cases.access import Actor
 from core.domain.cases.responsibilities import PayerKind, PayerRef
@@ -18,7 +18,7 @@ from core.domain.shared.errors import NotFound
 from core.domain.shared.values import Money, OrganizationId, PersonId
 from core.ports import UnitOfWork
 from core.ports.billing import AgingRow, InvoiceRow
-from core.services.billing.invoicing import lines_of
+from core.services.billing.invoicing import line_of
 from core.services.shared.audit import audit_read
 from core.services.shared.use_case import Deps, View
 
@@ -62,16 +62,28 @@ class InvoiceListView(View, frozen=True, kw_only=True):
     page: int
     pages: int
     status: InvoiceStatus | None
+    issued_from: date | None = None
+    issued_to: date | None = None
 
 
 async def invoice_list(
-    deps: Deps, actor: Actor, *, status: InvoiceStatus | None = None, page: int = 1
+    deps: Deps,
+    actor: Actor,
+    *,
+    status: InvoiceStatus | None = None,
+    issued_from: date | None = None,
+    issued_to: date | None = None,
+    page: int = 1,
 ) -> InvoiceListView:
     require_billing(actor)
     page = max(page, 1)
     async with deps.uow() as uow:
         found = await uow.invoices.search(
-            status=status, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+            status=status,
+            issued_from=issued_from,
+            issued_to=issued_to,
+            offset=(page - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
         )
     await audit_read(deps, actor, AuditObject.INVOICES, None)
     return InvoiceListView(
@@ -80,6 +92,8 @@ async def invoice_list(
         page=page,
         pages=max(1, -(-found.total // PAGE_SIZE)),
         status=status,
+        issued_from=issued_from,
+        issued_to=issued_to,
     )
 
 
@@ -197,8 +211,7 @@ async def unbilled(deps: Deps, actor: Actor, start: date, end: date) -> Unbilled
     """Every payer's charges of [start, end] on no invoice yet, by payer name."""
     require_billing(actor)
     async with deps.uow() as uow:
-        entries = await uow.ledger.unbilled(start, end)
-        lines = {li.entry_id: li for li in await lines_of(uow, entries)}
+        entries = await uow.ledger.unbilled_charges(start, end)
         payers = await payer_views(uow, {e.payer for e in entries})
         practice = await uow.practice.get()
     await audit_read(deps, actor, AuditObject.UNBILLED, None)
@@ -206,7 +219,7 @@ async def unbilled(deps: Deps, actor: Actor, start: date, end: date) -> Unbilled
     grouped: dict[PayerRef, list[UnbilledLine]] = defaultdict(list)
     sums: dict[PayerRef, int] = defaultdict(int)
     for e in entries:
-        li = lines[e.id]
+        li = line_of(e)
         grouped[e.payer].append(
             UnbilledLine(
                 occurred_on=li.occurred_on,
@@ -217,7 +230,7 @@ async def unbilled(deps: Deps, actor: Actor, start: date, end: date) -> Unbilled
                 appointment_id=li.appointment_id,
             )
         )
-        sums[e.payer] += e.amount.amount_minor
+        sums[e.payer] += e.amount_minor
     rows = [
         UnbilledPayer(
             payer=payers.get(p) or PayerView(kind=p.kind, id=p.id, name="(unknown payer)"),
@@ -249,7 +262,3 @@ async def aging(deps: Deps, actor: Actor) -> AgingView:
         sum(r.days_over_90 for r in rows),
     )
     return AgingView(today=today, rows=rows, totals=totals)
-
-
-def number_of(value: int | None) -> str:
-    return show_number(value) if value is not None else "draft"

@@ -1,0 +1,98 @@
+"""The billing store's own guarantees on every adapter: the ledger only grows (an entry is
+reversed once), a charge is on one live invoice at most (voiding frees it), balances and the
+unbilled list follow the entries."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+import pytest
+
+from core.domain.billing.invoices import Invoice, InvoiceLine
+from core.domain.billing.ledger import Cause, CauseKind, EntryKind, LedgerEntry
+from core.domain.cases.responsibilities import PayerRef
+from core.domain.shared.errors import InvalidInput, InvariantViolation
+from core.domain.shared.values import Money, PersonId
+from core.ports import UnitOfWorkFactory
+
+AT = datetime(2026, 2, 1, 9, tzinfo=UTC)
+PAYER = PayerRef.person(PersonId(UUID(int=900)))
+
+
+def charge(n: int, amount: int = 10000, day: int = 5) -> LedgerEntry:
+    return LedgerEntry(
+        id=UUID(int=n),
+        payer=PAYER,
+        kind=EntryKind.CHARGE,
+        amount=Money(amount, "USD"),
+        occurred_on=date(2026, 1, day),
+        recorded_at=AT,
+        cause=Cause(CauseKind.ATTENDANCE, UUID(int=1000 + n)),
+    )
+
+
+def invoice(n: int, entries: list[LedgerEntry]) -> Invoice:
+    inv = Invoice(
+        id=UUID(int=5000 + n),
+        payer=PAYER,
+        currency="USD",
+        created_at=AT,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 1, 31),
+    )
+    inv.add_lines(InvoiceLine(e.id, e.occurred_on, "Session", e.amount) for e in entries)
+    return inv
+
+
+async def test_an_entry_is_reversed_once_and_balances_follow(uow: UnitOfWorkFactory) -> None:
+    first, second = charge(1), charge(2, 5000)
+    async with uow() as u:
+        await u.ledger.append([first, second])
+        await u.commit()
+    async with uow() as u:
+        await u.ledger.append([first.reversal(id=UUID(int=3), at=AT)])
+        await u.commit()
+    with pytest.raises(InvariantViolation):
+        async with uow() as u:
+            await u.ledger.append([first.reversal(id=UUID(int=4), at=AT)])
+            await u.commit()
+    async with uow() as u:
+        assert await u.ledger.payer_balance(PAYER, "USD") == Money(5000, "USD")
+        # The charge and its reversal cancel out: only the second is left to bill.
+        assert [e.id for e in await u.ledger.unbilled(date(2026, 1, 1), date(2026, 1, 31))] == [
+            second.id
+        ]
+        unbilled = await u.ledger.unbilled_charges(date(2026, 1, 1), date(2026, 1, 31), PAYER)
+        assert [c.entry_id for c in unbilled] == [second.id]
+        assert [e.id for e in await u.ledger.for_payer(PAYER)] == [first.id, second.id, UUID(int=3)]
+
+
+def test_the_domain_refuses_wrong_signs_and_zero() -> None:
+    with pytest.raises(InvalidInput):
+        charge(1, -100)
+    with pytest.raises(InvalidInput):
+        charge(1, 0)
+
+
+async def test_a_charge_is_on_one_live_invoice_at_most(uow: UnitOfWorkFactory) -> None:
+    entry = charge(1)
+    async with uow() as u:
+        await u.ledger.append([entry])
+        await u.invoices.add(invoice(1, [entry]))
+        u.collect_events()
+        await u.commit()
+    with pytest.raises(InvariantViolation):
+        async with uow() as u:
+            await u.invoices.add(invoice(2, [entry]))
+            await u.commit()
+    async with uow() as u:
+        first = await u.invoices.get(UUID(int=5001))
+        assert first is not None
+        first.void("Billed by mistake", AT)
+        await u.invoices.update(first)
+        await u.invoices.add(invoice(2, [entry]))  # voiding frees the charge
+        u.collect_events()
+        await u.commit()
+    async with uow() as u:
+        assert await u.ledger.unbilled(date(2026, 1, 1), date(2026, 1, 31)) == []
