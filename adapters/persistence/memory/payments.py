@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from adapters.persistence.memory.store import MemoryStore, Repository, Table
 from core.domain.billing.payments import (
@@ -91,9 +92,13 @@ class MemoryPaymentRepository(Repository[Payment]):
     async def with_credit(self, payer: PayerRef) -> list[Payment]:
         return [p for p in await self.for_payer(payer) if p.unapplied.amount_minor > 0]
 
+    async def payers_with_credit(self) -> set[PayerRef]:
+        return {p.payer for p in self._t.visible() if p.unapplied.amount_minor > 0}
+
 
 class MemoryCardOnFileRepository(Repository[CardOnFile]):
-    pass
+    async def on_autopay(self) -> set[UUID]:
+        return {c.id for c in self._t.visible() if c.autopay_active}
 
 
 class MemoryProcessorEventRepository:

@@ -230,6 +230,15 @@ class SqlPaymentRepository(_Keyed):
         rows = await self._select(*where, order=(c.received_on, c.recorded_at, c.id))
         return [_payment(r) for r in rows]
 
+    async def payers_with_credit(self) -> set[PayerRef]:
+        c = self.table.c
+        rows = await self._conn.execute(
+            sa.select(c.payer_kind, c.payer_id)
+            .where(c.applied_minor + c.refunded_minor < c.amount_minor)
+            .distinct()
+        )
+        return {_payer(r) for r in rows}
+
     async def with_credit(self, payer: PayerRef) -> list[Payment]:
         c = self.table.c
         rows = await self._select(
@@ -280,6 +289,13 @@ class SqlCardOnFileRepository(_Keyed):
             paused_at=r.paused_at,
             version=r.version,
         )
+
+    async def on_autopay(self) -> set[UUID]:
+        c = self.table.c
+        rows = await self._conn.execute(
+            sa.select(c.id).where(c.autopay, c.method_id != "", c.paused_at.is_(None))
+        )
+        return {r.id for r in rows}
 
     async def add(self, card: CardOnFile) -> None:
         self.events += card.events.pull()

@@ -10,7 +10,10 @@ key `autopay:<invoice>:<attempt>`; three declines in a row pause autopay.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
+from weakref import WeakKeyDictionary
 
 from core.domain.billing.access import require_billing
 from core.domain.billing.invoices import InvoiceIssued
@@ -98,9 +101,34 @@ async def set_autopay(deps: PaymentDeps, actor: Actor, command: SetAutopay) -> N
         await commit(deps, uow, staff)
 
 
+@dataclass(slots=True)
+class _Payers:
+    """Who has credit and who is on autopay, read once per unit of work: the monthly run issues
+    thousands of invoices in one, and asks two questions in all, not two per invoice."""
+
+    with_credit: set[PayerRef]
+    on_autopay: set[UUID]
+
+
+_ASKED: WeakKeyDictionary[object, _Payers] = WeakKeyDictionary()
+
+
+async def _payers(uow: PostingStore) -> _Payers:
+    found = _ASKED.get(uow)
+    if found is None:
+        found = _Payers(
+            with_credit=await uow.payments.payers_with_credit(),
+            on_autopay=await uow.cards_on_file.on_autopay(),
+        )
+        _ASKED[uow] = found
+    return found
+
+
 async def apply_credit_on_issue(event: InvoiceIssued, ctx: HandlerContext) -> None:
     """The bus handler for `InvoiceIssued`: the payer's credit (overpayments) onto it at once."""
     uow: PostingStore = ctx.uow
+    if event.payer not in (await _payers(uow)).with_credit:
+        return
     await apply_credit(uow, await uow.payments.with_credit(event.payer), ctx.deps.clock.now())
 
 
@@ -111,6 +139,8 @@ def autopay_on_issue(gateway: PaymentGateway) -> Handler:
 
     async def handle(event: InvoiceIssued, ctx: HandlerContext) -> None:
         uow: PostingStore = ctx.uow
+        if event.payer.id not in (await _payers(uow)).on_autopay:
+            return
         card = await uow.cards_on_file.get(event.payer.id)
         if card is None or not card.autopay_active:
             return
