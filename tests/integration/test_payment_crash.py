@@ -114,7 +114,7 @@ async def test_ten_parallel_payments_with_one_key_make_one_stripe_charge(
         "sk_test_crash", base_addresses={"api": localstripe_url}, http_client=stripe.HTTPXClient()
     )
     intents = await client.v1.payment_intents.list_async({"limit": 100})
-    ours = [i for i in intents.data if i.metadata.to_dict().get(KEY_FIELD) == "form:ten-tabs"]
+    ours = [i for i in intents.data if i.metadata.to_dict().get(KEY_FIELD) == "card:ten-tabs"]
     assert len(ours) == 1
     account = await views.payer_account(clinic.pay, clinic.owner, person(sam))
     assert len(account.payments) == 1 and account.balance_minor == 0

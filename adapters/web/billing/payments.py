@@ -96,7 +96,9 @@ async def _page(
         "errors": errors or {},
         "values": values or {},
         "failed_form": form,
-        "token": str(uuid4()),  # a fresh one-time token for each form of this page
+        # A fresh one-time token for each money form of this page.
+        "token": str(uuid4()),
+        "charge_token": str(uuid4()),
         "today": deps.clock.today().isoformat(),
         "consent_text": cards.CONSENT_TEXT,
         "money": show_amount,

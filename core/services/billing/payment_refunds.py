@@ -14,9 +14,9 @@ from uuid import UUID
 from core.domain.billing.access import require_billing
 from core.domain.billing.invoices import Allocation
 from core.domain.billing.ledger import Cause, CauseKind, EntryKind, LedgerEntry
-from core.domain.billing.payments import PaymentMethod, id_for_key
+from core.domain.billing.payments import DuplicateKey, PaymentMethod, id_for_key
 from core.domain.cases.access import Actor
-from core.domain.shared.errors import InvalidInput, NotFound
+from core.domain.shared.errors import ConcurrencyConflict, InvalidInput, NotFound
 from core.domain.shared.values import Money
 from core.ports.payments import ChargeStatus, GatewayUnavailable
 from core.services.billing.payment_posting import PostingStore
@@ -115,13 +115,18 @@ async def handle_processor_event(deps: PaymentDeps, payload: bytes, signature: s
     finishes the attempt with its key, as if the request had got the answer (it may not
     have: a crash, a timeout). False when the event was seen before: nothing changes."""
     event = deps.gateway.parse_webhook(payload, signature)
-    async with deps.uow() as uow:
-        if not await uow.processor_events.record(event.event_id, event.type, deps.clock.now()):
-            return False
-        charge = event.charge
-        if charge is not None and charge.key and charge.status is not ChargeStatus.PENDING:
-            attempt = await uow.card_attempts.get_by_key(charge.key)
-            if attempt is not None and not attempt.finished:
-                await record_outcome(deps, uow, attempt, charge)
-        await commit(deps, uow)
-    return True
+    for _ in range(3):  # the request's own answer (or another delivery) may finish it meanwhile
+        async with deps.uow() as uow:
+            if not await uow.processor_events.record(event.event_id, event.type, deps.clock.now()):
+                return False
+            charge = event.charge
+            if charge is not None and charge.key and charge.status is not ChargeStatus.PENDING:
+                attempt = await uow.card_attempts.get_by_key(charge.key)
+                if attempt is not None and not attempt.finished:
+                    await record_outcome(deps, uow, attempt, charge)
+            try:
+                await commit(deps, uow)
+            except (ConcurrencyConflict, DuplicateKey):
+                continue
+            return True
+    raise ConcurrencyConflict("This processor event")

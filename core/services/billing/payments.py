@@ -161,7 +161,8 @@ async def charge_card(
         raise Forbidden("Only staff members can do this.")
     else:
         staff = require_billing(actor)
-    key = command.token if autopay else f"form:{command.token}"
+    # Its own namespace: a card payment's key never meets a recorded payment's ("form:...").
+    key = command.token if autopay else f"card:{command.token}"
     async with deps.uow() as uow:
         seen = await uow.card_attempts.get_by_key(key)
         if seen is not None:

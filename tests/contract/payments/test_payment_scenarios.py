@@ -129,7 +129,7 @@ async def test_ten_parallel_payments_with_one_key_make_one_charge(
     )
     assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
     assert len(clinic.gateway.charged()) == 1
-    assert [c for c in clinic.gateway.calls if c[0] == "charge"] == [("charge", "form:one-key")]
+    assert [c for c in clinic.gateway.calls if c[0] == "charge"] == [("charge", "card:one-key")]
     account = await views.payer_account(clinic.pay, clinic.owner, person(sam))
     assert len(account.payments) == 1 and account.balance_minor == 0
 
