@@ -98,3 +98,46 @@ async def apply_credit(
         parts, _ = await allocate(uow, payer, entry_id, rest, new_id=new_id, at=at)
         made += parts
     return made
+
+
+async def unallocate(
+    uow: UnitOfWork,
+    source_entry_id: UUID,
+    amount: Money,
+    *,
+    new_id: Callable[[], UUID],
+    at: datetime,
+) -> list[Allocation]:
+    """Take `amount` of a payment back from the invoices it paid, newest allocation first (a
+    refund): opposite allocations, never an edit; an invoice no longer covered is issued (open)
+    again. What was not allocated (the payer's credit) is taken first, so a refund of an
+    overpayment leaves the invoices paid."""
+    given = await uow.invoices.allocations_of(source_entry_id)
+    entry = (await uow.ledger.get_many([source_entry_id])).get(source_entry_id)
+    if entry is None:
+        raise InvalidInput("No such payment.")
+    used = sum(a.amount.amount_minor for a in given)
+    left = amount.amount_minor - max(0, -entry.amount.amount_minor - used)
+    by_invoice: dict[UUID, int] = {}
+    for a in given:
+        by_invoice[a.invoice_id] = by_invoice.get(a.invoice_id, 0) + a.amount.amount_minor
+    taken: list[Allocation] = []
+    for a in reversed(given):
+        if left <= 0:
+            break
+        back = min(left, by_invoice[a.invoice_id])
+        if back <= 0:
+            continue
+        by_invoice[a.invoice_id] -= back
+        left -= back
+        undo = Allocation(
+            new_id(), source_entry_id, a.invoice_id, Money(-back, amount.currency), at
+        )
+        await uow.invoices.add_allocation(undo)
+        taken.append(undo)
+    for invoice_id in {a.invoice_id for a in taken}:
+        invoice = await uow.invoices.get(invoice_id)
+        if invoice is not None:
+            invoice.unsettle()
+            await uow.invoices.update(invoice)
+    return taken

@@ -83,3 +83,33 @@ async def test_a_payment_goes_to_the_oldest_invoices_and_the_rest_is_credit(
     async with clinic.deps.uow() as u:
         assert await u.invoices.open_for_payer(person(sam)) == [(march, Money(10000, "USD"))]
         assert await allocation.unallocated_credit(u, person(sam), "USD") == []
+
+
+async def test_a_refund_takes_the_credit_first_then_reopens_the_newest_invoice(
+    uow: UnitOfWorkFactory,
+) -> None:
+    clinic = await BillingClinic(uow).setup()
+    lee = await clinic.staff("Dr. Lee")
+    sam = await clinic.person("Sam Chen")
+    case = await clinic.case(CaseKind.INDIVIDUAL, lee, (sam, MemberRole.CLIENT))
+    (session,) = (await clinic.book(lee, case, at(1, 10, 10))).appointment_ids
+    clinic.now(at(1, 10, 11))
+    await clinic.mark(lee, session, sam=ATTENDED)
+    clinic.now(at(2, 1, 9))
+    (january,) = await clinic.run_month("2026-01")
+    await _pay(clinic, person(sam), 20000, 1)  # 150.00 owed: 50.00 credit
+    async with clinic.deps.uow() as u:
+        back = await allocation.unallocate(
+            u,
+            UUID(int=70_001),
+            Money(8000, "USD"),
+            new_id=clinic.deps.ids.new,
+            at=clinic.clock.now(),
+        )
+        u.collect_events()
+        await u.commit()
+    # 50.00 of the 80.00 was credit; 30.00 comes off January, which is open again.
+    assert [(a.invoice_id, a.amount.amount_minor) for a in back] == [(january, -3000)]
+    assert (await clinic.invoice(january)).status is InvoiceStatus.ISSUED
+    async with clinic.deps.uow() as u:
+        assert await u.invoices.open_for_payer(person(sam)) == [(january, Money(3000, "USD"))]

@@ -152,6 +152,13 @@ async def test_scenario_10_okafor_father_60_percent_mother_the_remainder(
         person(father): 10800,
         person(ada): 7201,
     }
+    # Each payer gets their own invoice with their own line.
+    clinic.now(at(2, 1, 9))
+    invoices = [await clinic.invoice(i) for i in await clinic.run_month("2026-01")]
+    assert {(i.payer, tuple(li.amount.amount_minor for li in i.lines)) for i in invoices} == {
+        (person(father), (10800,)),
+        (person(ada), (7201,)),
+    }
 
 
 async def test_a_late_cancellation_in_good_time_costs_nothing(uow: UnitOfWorkFactory) -> None:
