@@ -202,3 +202,19 @@ async def test_stripes_own_webhook_call_verifies_and_names_our_key(localstripe_u
                 f"{localstripe_url}/_config/webhooks/hearth",
                 json={"url": "http://127.0.0.1:9/closed", "secret": "whsec_off"},
             )
+
+
+async def test_the_in_memory_processor_still_answers_for_cards_saved_before_a_restart() -> None:
+    from adapters.payments.memory import MemoryGateway
+
+    before = MemoryGateway()
+    customer = await before.create_customer(reference="payer")
+    good = await before.attach_method(customer, "pm_card_visa")
+    bad = await before.attach_method(customer, "pm_card_chargeCustomerFail")
+    after = MemoryGateway()  # a new process: its customers and methods forgotten
+    assert (await after.charge(_request(customer, good.method_id))).status is ChargeStatus.SUCCEEDED
+    assert (await after.charge(_request(customer, bad.method_id))).status is ChargeStatus.DECLINED
+    first = await after.charge(_request(customer, good.method_id))
+    assert first.reference not in {c.reference for c in before.charges.values()}
+    with pytest.raises(GatewayUnavailable):
+        await after.charge(_request(customer, "pm_someone_elses"))
