@@ -34,6 +34,8 @@ from adapters.notify.memory import MemoryEmailSender, MemorySmsSender
 from adapters.notify.smtp import SmtpEmailSender, SmtpSettings
 from adapters.notify.templates import SandboxRenderer
 from adapters.notify.twilio_sms import TwilioSettings, TwilioSignature, TwilioSmsSender
+from adapters.payments.memory import MemoryGateway
+from adapters.payments.stripe_gateway import StripeGateway
 from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.rate_limits import MemoryRateLimiter
 from adapters.persistence.memory.store import MemoryStore
@@ -57,6 +59,7 @@ from adapters.web.documentation.icd10 import warm_code_list
 from adapters.web.kit.params import DepsParam
 from adapters.web.request_log import RequestLog
 from core.domain.billing import events as billing_events
+from core.domain.billing.invoices import InvoiceIssued
 from core.domain.cases import events as case_events
 from core.domain.communication.messages import RetryPolicy
 from core.domain.communication.reminders import Lead, ReminderPolicy
@@ -66,11 +69,15 @@ from core.domain.scheduling import events as scheduling_events
 from core.domain.scheduling.settings import SchedulingPolicy
 from core.domain.shared.errors import DomainError, Forbidden
 from core.ports import UnitOfWork
+from core.ports.payments import PaymentGateway
 from core.services import directory
 from core.services.audit import AuditDeps, verify_log
 from core.services.audit.changes import audit_changes
 from core.services.billing import charging as billing_charging
 from core.services.billing import history as billing_history
+from core.services.billing import payment_cards
+from core.services.billing import payments as payment_service
+from core.services.billing.payments import PaymentDeps
 from core.services.cases import history as case_history
 from core.services.communication import notices, reminders
 from core.services.communication.accounts import AccountMailDeps
@@ -102,7 +109,11 @@ def fixed_policy(policy: ReminderPolicy) -> PolicySource:
 DEFAULT_POLICY = fixed_policy(ReminderPolicy(practice_name="Hearth practice"))
 
 
-def message_bus(policy_of: PolicySource = DEFAULT_POLICY, timezone: str = "UTC") -> MessageBus:
+def message_bus(
+    policy_of: PolicySource = DEFAULT_POLICY,
+    timezone: str = "UTC",
+    payments: PaymentGateway | None = None,
+) -> MessageBus:
     """What each context does when an event happens, in one place: event type -> handlers (in
     order), then the finishers that see the whole intent. A handler for a base class sees
     every event derived from it. `timezone`: the practice's, where handlers name times."""
@@ -133,6 +144,10 @@ def message_bus(policy_of: PolicySource = DEFAULT_POLICY, timezone: str = "UTC")
         handlers.setdefault(charged, []).append(
             billing_charging.charge_sessions(ZoneInfo(timezone))
         )
+    # Payments: an issued invoice takes the payer's credit, then (autopay) their saved card.
+    handlers.setdefault(InvoiceIssued, []).append(payment_cards.apply_credit_on_issue)
+    if payments is not None:
+        handlers[InvoiceIssued].append(payment_cards.autopay_on_issue(payments))
     for event_type, more in reminders.handlers(policy_of).items():
         handlers.setdefault(event_type, []).extend(more)
     for event_type, more in notices.handlers(policy_of).items():
@@ -211,6 +226,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Connections to the practice's database for all the web processes of one `hearth serve`
     # together: each process's pool gets an equal share (PostgreSQL; SQLite needs few).
     database_connections: int = 20
+    # Payments (adapters/payments): "memory" (the laptop default: nothing leaves the process)
+    # or "stripe" with the account's keys (test-mode keys for Stripe's test mode).
+    payments: str = "memory"
+    stripe_secret_key: str = ""
+    stripe_publishable_key: str = ""
+    stripe_webhook_secret: str = ""
+    stripe_api_base: str = ""  # tests only: a local server that speaks Stripe's API
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -230,6 +252,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("smtp_security", {"starttls", "tls", "none"}),
             ("api_docs", {"staff", "public", "off"}),
             ("log_format", set(log_lines.FORMATS)),
+            ("payments", {"memory", "stripe"}),
         ):
             if getattr(settings, name) not in allowed:
                 raise SystemExit(
@@ -247,6 +270,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SystemExit(
                 "hearth: HEARTH_PUBLIC_URL (https://...) is required in production: it is the "
                 "base of every link, and the only host requests may name."
+            )
+        if settings.payments == "stripe" and not (
+            settings.stripe_secret_key and settings.stripe_webhook_secret
+        ):
+            raise SystemExit(
+                "hearth: HEARTH_PAYMENTS=stripe needs HEARTH_STRIPE_SECRET_KEY and "
+                "HEARTH_STRIPE_WEBHOOK_SECRET."
             )
         if settings.environment == "production" and len(settings.secret_key) < 32:
             raise SystemExit(
@@ -351,7 +381,19 @@ class Container(containers.DeclarativeContainer):
     )
     reminder_policy = providers.Singleton(practice_policy, settings)
     message_renderer = providers.Singleton(SandboxRenderer)
-    bus = providers.Singleton(message_bus, reminder_policy, settings.provided.timezone)
+    payment_gateway = providers.Selector(
+        settings.provided.payments,
+        memory=providers.Singleton(MemoryGateway),
+        stripe=providers.Singleton(
+            StripeGateway,
+            settings.provided.stripe_secret_key,
+            webhook_secret=settings.provided.stripe_webhook_secret,
+            api_base=settings.provided.stripe_api_base,
+        ),
+    )
+    bus = providers.Singleton(
+        message_bus, reminder_policy, settings.provided.timezone, payment_gateway
+    )
     email_sender = providers.Selector(
         settings.provided.email,
         console=providers.Singleton(ConsoleEmailSender, settings.provided.shows_mail),
@@ -391,6 +433,11 @@ class Container(containers.DeclarativeContainer):
         audit=audit_log,
         bus=bus,
         timezone=settings.provided.timezone,
+    )
+    payment_deps = providers.Singleton(PaymentDeps.of, deps, payment_gateway)
+    # What the save-card page gives Stripe.js ("": the in-memory processor's test page).
+    stripe_publishable_key = providers.Callable(
+        lambda s: s.stripe_publishable_key if s.payments == "stripe" else "", settings
     )
     pdf_renderer = providers.Singleton(WeasyPrintRenderer)
     # The practice's details (its timezone) as this process last read them.
@@ -465,11 +512,15 @@ def practice_time(container: Container) -> dict[str, Provide]:
     async def audit_deps(deps: DepsParam, practice_timezone: Zone) -> AuditDeps:
         return AuditDeps.of(deps, container.audit_log(), practice_timezone)
 
+    async def payment_deps(deps: DepsParam) -> PaymentDeps:
+        return PaymentDeps.of(deps, container.payment_gateway())
+
     return {
         "practice_timezone": Provide(timezone),
         "deps": Provide(deps),
         "scheduling_deps": Provide(scheduling_deps),
         "audit_deps": Provide(audit_deps),
+        "payment_deps": Provide(payment_deps),
         "practice_cache": Provide(lambda: container.practice_cache(), sync_to_thread=False),
     }
 
@@ -509,15 +560,39 @@ def create_app(container: Container) -> Litestar:
             "sms_inbound": Provide(lambda: inbound, sync_to_thread=False),
             "message_renderer": Provide(lambda: container.message_renderer(), sync_to_thread=False),
             "reminder_policy": Provide(lambda: container.reminder_policy(), sync_to_thread=False),
+            "stripe_publishable_key": Provide(
+                lambda: container.stripe_publishable_key(), sync_to_thread=False
+            ),
             "hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
             "codes": Provide(lambda: container.one_time_codes(), sync_to_thread=False),
             "limiter": Provide(lambda: container.rate_limiter(), sync_to_thread=False),
             "pdf_renderer": Provide(lambda: container.pdf_renderer(), sync_to_thread=False),
         },
         session_store=session_store(container),
-        on_startup=[*([worker.start] if worker else []), warm_code_list],
+        on_startup=[
+            *([worker.start] if worker else []),
+            warm_code_list,
+            partial(reconcile_at_start, container),
+        ],
         on_shutdown=[*([worker.stop] if worker else []), partial(close_database, container)],
     )
+
+
+async def reconcile_at_start(container: Container) -> None:
+    await reconcile_payments(container)
+
+
+async def reconcile_payments(container: Container) -> int:
+    """Card payments a crash left unfinished, resolved from the processor by their keys (at
+    start and by `hearth payments reconcile`). A processor that does not answer now leaves
+    them for the next time: starting never fails for it."""
+    import logging
+
+    try:
+        return await payment_service.reconcile(container.payment_deps())
+    except Exception:
+        logging.getLogger("hearth.payments").exception("reconciling card payments failed")
+        return 0
 
 
 class InlineWorker:
@@ -563,6 +638,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser(
         "worker", help="deliver the outbox's email and SMS until stopped (Ctrl-C, SIGTERM)"
     )
+    payments_cmd = commands.add_parser("payments", help="card payments")
+    payments_cmd.add_argument(
+        "payments_command",
+        choices=["reconcile"],
+        help="reconcile: finish card payments a crash left unfinished, from the processor",
+    )
     owner_cmd = commands.add_parser(
         "create-owner", help="first run: create the practice owner (asks for the password)"
     )
@@ -606,6 +687,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _verify_audit(make_container(settings))
     if args.command in ("backup", "restore"):
         return _backup_or_restore(settings, args.command, args.path)
+    if args.command == "payments":
+        container = make_container(settings)
+        finished = run_with_database(container, reconcile_payments(container))
+        print(f"{finished} card payment(s) finished from the processor's records.")
+        return 0
     if args.command == "billing":
         return _run_billing(make_container(settings), args.month)
     if args.command == "settings":
@@ -780,7 +866,10 @@ def _load_demo(container: Container, *, if_empty: bool) -> int:
         practice = run_with_database(
             container,
             demo.load_demo(
-                container.scheduling_deps(), container.password_hasher(), if_empty=if_empty
+                container.scheduling_deps(),
+                container.password_hasher(),
+                if_empty=if_empty,
+                gateway=container.payment_gateway(),
             ),
         )
     except Forbidden as exc:

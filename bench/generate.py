@@ -103,6 +103,13 @@ EMPTY = (
         "invoices",
         "ledger_entries",
     }
+    | {
+        # Payments: the tiers carry no ledger, so no money received either (yet).
+        "card_attempts",
+        "cards_on_file",
+        "payments",
+        "processor_events",
+    }
 )
 
 # Each session's reminders, as the outbox holds them: sent before it, pending within a week.

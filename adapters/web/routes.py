@@ -7,6 +7,9 @@ from litestar.types import ControllerRouterHandler
 from adapters.web.audit.log import AuditPages
 from adapters.web.billing.fees import CaseFees
 from adapters.web.billing.invoices import BillingPages
+from adapters.web.billing.payment_cards import CardPages, payments_webhook
+from adapters.web.billing.payments import PaymentPages
+from adapters.web.billing.statements import StatementPages
 from adapters.web.cases.changes import CaseChanges
 from adapters.web.cases.opening import CaseOpening
 from adapters.web.cases.pages import CasePages
@@ -61,6 +64,10 @@ ROUTES: list[ControllerRouterHandler] = [
     StaffSecondFactor,
     ClinicalRecordChanges,
     Icd10Picker,
+    PaymentPages,
+    CardPages,
+    StatementPages,
+    payments_webhook,  # no staff guard: signed by the payment processor
     BillingPages,
     CaseFees,
     MessageTemplatePages,

@@ -44,6 +44,10 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     headers = MutableScopeHeaders.from_message(message)
     for name, value in SECURITY_HEADERS.items():
         headers[name] = value
+    # A page may widen its own policy (the save-card page, for the processor's origins only).
+    widened = scope.get("state", {}).get("content_security_policy")
+    if widened:
+        headers["Content-Security-Policy"] = widened
     # Pages show clinical data: never keep them in shared or browser caches.
     if not scope.get("path", "").startswith("/static/"):
         headers["Cache-Control"] = "no-store"

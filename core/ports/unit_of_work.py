@@ -20,10 +20,13 @@ from core.ports.billing import BillingStore
 from core.ports.cases import CaseRepository
 from core.ports.communication import CommunicationStore
 from core.ports.documentation import DocumentationStore
+from core.ports.payments import PaymentsStore
 from core.ports.scheduling import SchedulingStore
 
 
-class UnitOfWork(CommunicationStore, DocumentationStore, SchedulingStore, BillingStore, Protocol):
+class UnitOfWork(
+    CommunicationStore, DocumentationStore, SchedulingStore, BillingStore, PaymentsStore, Protocol
+):
     @property
     def cases(self) -> CaseRepository: ...
 

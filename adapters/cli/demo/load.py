@@ -7,11 +7,13 @@ from adapters.cli.demo import families, groups, individuals
 from adapters.cli.demo.billing import bill_past_months
 from adapters.cli.demo.loader import DEMO_DOMAIN, DEMO_PASSWORD, DemoPractice, Loader
 from adapters.cli.demo.messages import upcoming_session
+from adapters.cli.demo.payments import cards_on_file, payments_received
 from adapters.cli.demo.practice import set_up_practice
 from adapters.cli.demo.schedule import schedule_month
 from adapters.cli.demo.staff import hire_staff
 from core.domain.shared.errors import Forbidden
 from core.ports import PasswordHasher
+from core.ports.payments import PaymentGateway
 from core.services.shared.use_case import Deps
 
 # In the order they happen in: each winds the clock to its own days, and the later ones meet
@@ -30,7 +32,11 @@ SCENARIOS = (
 
 
 async def load_demo(
-    deps: Deps, hasher: PasswordHasher, *, if_empty: bool = False
+    deps: Deps,
+    hasher: PasswordHasher,
+    *,
+    if_empty: bool = False,
+    gateway: PaymentGateway | None = None,
 ) -> DemoPractice | None:
     """Load the demo practice into an empty practice. With `if_empty`, a practice that already
     has staff is left alone and None is returned; without it, that is refused (Forbidden)."""
@@ -46,17 +52,21 @@ async def load_demo(
         if if_empty:
             return None
         raise
-    await _build(d)
+    await _build(d, gateway)
     return DemoPractice(sign_ins=d.sign_ins, cases=d.cases)
 
 
-async def _build(d: Loader) -> None:
+async def _build(d: Loader, gateway: PaymentGateway | None) -> None:
     await set_up_practice(d)
     team = await hire_staff(d)
     for scenario in SCENARIOS:
         await scenario(d, team)
     await schedule_month(d, team)
+    if gateway is not None:  # the payers' cards before the runs: autopay pays on issue
+        await cards_on_file(d, team, gateway)
     await bill_past_months(d)
+    if gateway is not None:
+        await payments_received(d, team, gateway)
     d.clock.at(d.today)
     await upcoming_session(d, team)  # a notice sent and a reminder queued, for today
 

@@ -31,6 +31,14 @@ from adapters.persistence.memory.documentation import (
     MemoryDiagnosisRepository,
     MemoryTreatmentPlanRepository,
 )
+from adapters.persistence.memory.payments import (
+    PAYMENTS_TABLES,
+    MemoryCardAttemptRepository,
+    MemoryCardOnFileRepository,
+    MemoryPaymentRepository,
+    MemoryProcessorEventRepository,
+    check_keys_at_commit,
+)
 from adapters.persistence.memory.scheduling import (
     SCHEDULING_TABLES,
     MemoryAppointmentRepository,
@@ -69,6 +77,7 @@ class MemoryUnitOfWork:
                 ("invoices", "invoice"),
                 ("message_templates", "set of message texts"),
                 *SCHEDULING_TABLES,
+                *PAYMENTS_TABLES,
             )
         }
         self.people = MemoryPersonRepository(self._tables["people"], self._tables["cases"])
@@ -97,6 +106,10 @@ class MemoryUnitOfWork:
         self.session_links = MemorySessionLinkRepository(store)
         self.staff_tokens = MemoryStaffTokenRepository(store)
         self.second_factors = MemorySecondFactorRepository(store)
+        self.card_attempts = MemoryCardAttemptRepository(self._tables["card_attempts"])
+        self.payments = MemoryPaymentRepository(self._tables["payments"])
+        self.cards_on_file = MemoryCardOnFileRepository(self._tables["cards_on_file"])
+        self.processor_events = MemoryProcessorEventRepository(store)
         self.invoices = MemoryInvoices(store, self._tables["invoices"])
         self.ledger = MemoryLedger(store, self.invoices.billed)
         self.fee_overrides = MemoryFeeOverrides(store)
@@ -117,6 +130,8 @@ class MemoryUnitOfWork:
         if any(table.events for table in self._tables.values()):
             raise RuntimeError("Events not handed to the message bus: commit through the bus.")
         with self._store.lock:
+            check_keys_at_commit(self._tables)
+            self.processor_events.check()
             for table in self._tables.values():
                 table.check()
             emails = [s.email for s in self._tables["staff"].visible()]
@@ -132,6 +147,7 @@ class MemoryUnitOfWork:
             self.session_links.apply()
             self.staff_tokens.apply()
             self.second_factors.apply()
+            self.processor_events.apply()
             self.ledger.apply()
             self.invoices.apply()
             self.fee_overrides.apply()
@@ -149,6 +165,7 @@ class MemoryUnitOfWork:
         self.session_links.discard()
         self.staff_tokens.discard()
         self.second_factors.discard()
+        self.processor_events.discard()
         self.ledger.staged.clear()
         self.invoices.discard()
         self.fee_overrides.staged.clear()

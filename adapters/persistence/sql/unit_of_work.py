@@ -29,6 +29,12 @@ from adapters.persistence.sql.documentation import (
     SqlTreatmentPlanRepository,
 )
 from adapters.persistence.sql.history import SqlHistoryRepository
+from adapters.persistence.sql.payments import (
+    SqlCardAttemptRepository,
+    SqlCardOnFileRepository,
+    SqlPaymentRepository,
+    SqlProcessorEventRepository,
+)
 from adapters.persistence.sql.practice import SqlPracticeRepository
 from adapters.persistence.sql.scheduling import SqlAppointmentRepository, SqlServiceRepository
 from adapters.persistence.sql.scheduling_settings import (
@@ -75,6 +81,10 @@ class SqlUnitOfWork:
         self.session_links = SqlSessionLinkRepository(conn)
         self.staff_tokens = SqlStaffTokenRepository(conn)
         self.second_factors = SqlSecondFactorRepository(conn)
+        self.card_attempts = SqlCardAttemptRepository(conn)
+        self.payments = SqlPaymentRepository(conn)
+        self.cards_on_file = SqlCardOnFileRepository(conn)
+        self.processor_events = SqlProcessorEventRepository(conn)
         self.ledger = SqlLedger(conn)
         self.invoices = SqlInvoices(conn)
         self.fee_overrides = SqlFeeOverrides(conn)
@@ -138,6 +148,9 @@ class SqlUnitOfWork:
             self.practice,
             self.locations,
             self.policy,
+            self.card_attempts,
+            self.payments,
+            self.cards_on_file,
             self.invoices,
             self.templates,
         )

@@ -1,0 +1,1 @@
+"""Billing screens: payments (payer accounts, saved cards, the processor's webhook)."""

@@ -279,6 +279,37 @@ def test_plan_and_code_list_routes(signed_in, world: World, route, actor, expect
         assert "F41.1" in response.text
 
 
+# Payments (a payer's account, the processor's card page, refunds, autopay, declines): the
+# owner's and the administrators' only; a clinician sees paid / owed on the case, no details.
+PAYMENT_ROUTES = {
+    "account": ("GET", "", None),
+    "card": ("GET", "/card", None),
+    "record": (
+        "POST",
+        "/payments",
+        {"token": "perm", "method": "cash", "amount": "1", "received_on": "2026-01-05"},
+    ),
+    "autopay": ("POST", "/autopay", {"version": "0"}),
+}
+PAYMENTS = dict(owner=True, lee=False, kim=False, ash=False, pat=True)
+
+
+@pytest.mark.parametrize("route", PAYMENT_ROUTES)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_payment_routes(signed_in, world: World, route, actor):
+    browser = signed_in(actor)
+    method, suffix, form = PAYMENT_ROUTES[route]
+    url = f"/billing/payers/person/{world.people['sam']}{suffix}"
+    answer = browser.get(url) if method == "GET" else browser.post(url, form)
+    if not PAYMENTS[actor]:
+        assert answer.status_code == 403
+    else:  # allowed: the page, the saved change, or the form again with its message
+        assert answer.status_code in (200, 303, 422), answer.status_code
+    assert browser.get("/billing/payments/declined").status_code == (
+        200 if PAYMENTS[actor] else 403
+    )
+
+
 # Billing (practice-wide money): the owner and the administrators; no clinician. An invoice id
 # route answers 403 to a clinician whether or not the invoice exists (no id probing).
 BILLING_ROUTES = {

@@ -47,6 +47,12 @@ from adapters.persistence.sql.tables.directory import (
     staff_tokens,
 )
 from adapters.persistence.sql.tables.documentation import case_diagnoses, treatment_plans
+from adapters.persistence.sql.tables.payments import (
+    card_attempts,
+    cards_on_file,
+    payments,
+    processor_events,
+)
 from adapters.persistence.sql.tables.scheduling import (
     appointment_attendance,
     appointment_codes,
@@ -73,6 +79,8 @@ __all__ = [
     "appointments",
     "by_code_point",
     "calendar_feeds",
+    "card_attempts",
+    "cards_on_file",
     "case_billing",
     "case_child",
     "case_communication",
@@ -96,8 +104,10 @@ __all__ = [
     "metadata",
     "organizations",
     "outbox",
+    "payments",
     "people",
     "practice",
+    "processor_events",
     "rate_limits",
     "recovery_codes",
     "scheduling_policy",
