@@ -19,10 +19,11 @@ from typing import Protocol
 from core.ports.cases import CaseRepository
 from core.ports.communication import CommunicationStore
 from core.ports.documentation import DocumentationStore
+from core.ports.notes import NotesStore
 from core.ports.scheduling import SchedulingStore
 
 
-class UnitOfWork(CommunicationStore, DocumentationStore, SchedulingStore, Protocol):
+class UnitOfWork(CommunicationStore, DocumentationStore, SchedulingStore, NotesStore, Protocol):
     @property
     def cases(self) -> CaseRepository: ...
 

@@ -19,6 +19,13 @@ from adapters.persistence.memory.directory import (
     MemoryStaffRepository,
 )
 from adapters.persistence.memory.documentation import MemoryDiagnosisRepository
+from adapters.persistence.memory.notes import (
+    NOTE_TABLES,
+    MemoryNoteAttention,
+    MemoryNoteRepository,
+    MemoryNoteTemplateRepository,
+    MemoryPsychotherapyNoteRepository,
+)
 from adapters.persistence.memory.scheduling import (
     SCHEDULING_TABLES,
     MemoryAppointmentRepository,
@@ -52,6 +59,7 @@ class MemoryUnitOfWork:
                 ("locations", "location"),
                 ("scheduling_policy", "scheduling policy"),
                 *SCHEDULING_TABLES,
+                *NOTE_TABLES,
             )
         }
         self.people = MemoryPersonRepository(self._tables["people"], self._tables["cases"])
@@ -72,6 +80,17 @@ class MemoryUnitOfWork:
         self.policy = MemorySchedulingPolicyRepository(self._tables["scheduling_policy"])
         self.outbox = MemoryOutbox(store)
         self.staff_tokens = MemoryStaffTokenRepository(store)
+        notes, cases, appointments = (
+            self._tables["notes"],
+            self._tables["cases"],
+            self._tables["appointments"],
+        )
+        self.notes = MemoryNoteRepository(notes, cases, appointments)
+        self.note_templates = MemoryNoteTemplateRepository(self._tables["note_templates"])
+        self.psychotherapy_notes = MemoryPsychotherapyNoteRepository(
+            self._tables["psychotherapy_notes"]
+        )
+        self.note_attention = MemoryNoteAttention(notes, cases, appointments)
 
     async def __aenter__(self) -> Self:
         return self
@@ -96,6 +115,7 @@ class MemoryUnitOfWork:
                 raise InvalidInput("Another staff member already uses this email.", field="email")
             check_at_commit(self._tables["services"], self._tables["appointments"])
             self.outbox.check()
+            self.notes.check()
             for table in self._tables.values():
                 table.apply()
             self.outbox.apply()

@@ -21,6 +21,12 @@ from adapters.persistence.sql.directory import (
 )
 from adapters.persistence.sql.documentation import SqlDiagnosisRepository
 from adapters.persistence.sql.history import SqlHistoryRepository
+from adapters.persistence.sql.notes import (
+    SqlNoteAttention,
+    SqlNoteRepository,
+    SqlNoteTemplateRepository,
+    SqlPsychotherapyNoteRepository,
+)
 from adapters.persistence.sql.practice import SqlPracticeRepository
 from adapters.persistence.sql.scheduling import SqlAppointmentRepository, SqlServiceRepository
 from adapters.persistence.sql.scheduling_settings import (
@@ -62,6 +68,10 @@ class SqlUnitOfWork:
         self.policy = SqlSchedulingPolicyRepository(conn)
         self.outbox = SqlOutbox(conn)
         self.staff_tokens = SqlStaffTokenRepository(conn)
+        self.notes = SqlNoteRepository(conn)
+        self.note_templates = SqlNoteTemplateRepository(conn)
+        self.psychotherapy_notes = SqlPsychotherapyNoteRepository(conn)
+        self.note_attention = SqlNoteAttention(conn)
         return self
 
     async def __aexit__(
@@ -121,6 +131,8 @@ class SqlUnitOfWork:
             self.practice,
             self.locations,
             self.policy,
+            self.notes,
+            self.psychotherapy_notes,
         )
 
     async def rollback(self) -> None:

@@ -33,6 +33,13 @@ from adapters.persistence.sql.tables.directory import (
     staff_tokens,
 )
 from adapters.persistence.sql.tables.documentation import case_diagnoses
+from adapters.persistence.sql.tables.notes import (
+    note_addenda,
+    note_search,
+    note_templates,
+    notes,
+    psychotherapy_notes,
+)
 from adapters.persistence.sql.tables.scheduling import (
     appointment_attendance,
     appointment_codes,
@@ -72,10 +79,15 @@ __all__ = [
     "credentials",
     "locations",
     "metadata",
+    "note_addenda",
+    "note_search",
+    "note_templates",
+    "notes",
     "organizations",
     "outbox",
     "people",
     "practice",
+    "psychotherapy_notes",
     "scheduling_policy",
     "series",
     "services",
