@@ -28,7 +28,8 @@ async def test_sessions_without_a_signed_note_drafts_and_totals(clinic: NotesCli
     first = await clinic.held(lee, case_id, CaseKind.INDIVIDUAL, held, day=6)
     second = await clinic.held(lee, case_id, CaseKind.INDIVIDUAL, held, day=8)
     third = await clinic.held(lee, case_id, CaseKind.INDIVIDUAL, held, day=9)
-    missed = await clinic.held(lee, case_id, CaseKind.INDIVIDUAL, {person: Attendance.NO_SHOW}, day=12)
+    no_show = {person: Attendance.NO_SHOW}
+    missed = await clinic.held(lee, case_id, CaseKind.INDIVIDUAL, no_show, day=12)
     draft = await clinic.write(lee, await clinic.start(lee, second), {"Note": "draft"})
     await clinic.sign(lee, await clinic.write(lee, await clinic.start(lee, third), {"Note": "x"}))
     clinic.now(datetime(2026, 1, 16, 9))
