@@ -15,6 +15,9 @@ from adapters.web.directory import people
 from adapters.web.directory.settings import PracticeSettings
 from adapters.web.directory.sign_in import SignIn
 from adapters.web.directory.staff import StaffPages
+from adapters.web.documentation.attention import AttentionPages
+from adapters.web.documentation.notes import NotePages
+from adapters.web.documentation.psychotherapy_notes import PsychotherapyNotePages
 from adapters.web.scheduling.appointment import AppointmentPages
 from adapters.web.scheduling.booking import Booking
 from adapters.web.scheduling.calendar import CalendarPages
@@ -45,4 +48,7 @@ ROUTES: list[ControllerRouterHandler] = [
     feed,  # public by its secret: no staff guard
     AuditPages,
     UndeliveredPages,
+    NotePages,
+    PsychotherapyNotePages,
+    AttentionPages,
 ]

@@ -50,6 +50,9 @@ async def psychotherapy_note(
     """The actor's own psychotherapy note of this session, if they wrote one (audited)."""
     me = staff_actor(actor)
     async with deps.uow() as uow:
+        appointment = await load_appointment(uow, appointment_id)
+        if me.id not in appointment.providers:  # only a provider of the session can have one
+            raise NotFound("No such psychotherapy note.")
         note = await uow.psychotherapy_notes.of_author(appointment_id, me.id)
     if note is None:
         return None

@@ -209,7 +209,8 @@ async def test_psychotherapy_notes_are_their_authors_alone(clinic: NotesClinic):
     assert mine is not None and mine.text == "My process thoughts"
     owner_clinical = await clinic.practice.actor(clinic.owner.id, owner_sees_clinical=True)
     for actor in (kim, owner_clinical, clinic.owner):
-        assert await pn.psychotherapy_note(clinic.deps, actor, appointment) is None
+        with pytest.raises(NotFound):
+            await pn.psychotherapy_note(clinic.deps, actor, appointment)
         with pytest.raises(NotFound):
             await pn.psychotherapy_note_by_id(clinic.deps, actor, saved.id)
         assert await search_notes(clinic.deps, actor, "process") == []

@@ -63,6 +63,7 @@ class SignatureView(View, frozen=True, kw_only=True):
 class NoteView(View, frozen=True, kw_only=True):
     id: UUID
     version: int
+    updated_at: datetime
     case_id: CaseId
     case_name: str
     appointment_id: UUID
@@ -138,6 +139,7 @@ async def read_note(
     return NoteView(
         id=note.id,
         version=note.version,
+        updated_at=note.updated_at,
         case_id=case.id,
         case_name=case.name,
         appointment_id=note.appointment_id,

@@ -1,0 +1,1 @@
+"""The web screens of clinical documentation: notes, psychotherapy notes, needs attention."""
