@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from adapters.cli.demo import families, groups, individuals
 from adapters.cli.demo.loader import DEMO_DOMAIN, DEMO_PASSWORD, DemoPractice, Loader
+from adapters.cli.demo.notes import write_notes
 from adapters.cli.demo.practice import set_up_practice
 from adapters.cli.demo.schedule import schedule_month
 from adapters.cli.demo.staff import hire_staff
@@ -54,6 +55,7 @@ async def _build(d: Loader) -> None:
     for scenario in SCENARIOS:
         await scenario(d, team)
     await schedule_month(d, team)
+    await write_notes(d, team)
     d.clock.at(d.today)
 
 
