@@ -55,7 +55,7 @@ def test_autosave_conflict_and_sign(signed_in, world: World, notes: Notes):
     signed = lee.post(url + "/sign", {"version": "1", "s:Note": "<b>shared</b>\nline two"})
     assert signed.status_code == 303
     read = lee.get(url)
-    assert "🔒 Signed · read-only" in read.text and "content matches the signature" in read.text
+    assert "Locked: signed, read-only" in read.text and "content matches the signature" in read.text
     assert "<b>shared</b>" not in read.text and 'hx-post="' not in read.text
     late = lee.post(url + "/draft", {"version": "1", "s:Note": "late autosave"}, htmx=True)
     assert late.status_code == 422 and "signed" in late.text
