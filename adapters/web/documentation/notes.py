@@ -23,6 +23,7 @@ from core.domain.documentation.notes import MAX_NOTE_CHARS, DraftConflict
 from core.domain.shared.errors import ConcurrencyConflict, DomainError, Forbidden, NotFound
 from core.domain.shared.values import CaseId, PersonId
 from core.services.documentation import notes as n
+from core.services.documentation.views import case_notes as case_views
 from core.services.documentation.views import notes as views
 from core.services.scheduling.deps import SchedulingDeps
 
@@ -303,6 +304,21 @@ class NotePages(StaffController):
             return await n.mark_note_entered_in_error(scheduling_deps, actor, cmd)
 
         return await self._step(request, scheduling_deps, actor, note_id, "error", step)
+
+    @get("/cases/{case_id:uuid}/notes")
+    async def case_notes(
+        self,
+        request: AnyRequest,
+        scheduling_deps: SchedDepsParam,
+        actor: ActorParam,
+        case_id: PathId,
+        person: FromQuery[UUID | None] = None,
+    ) -> Template:
+        """The case's notes; with `person`, that participant's clinical timeline."""
+        page = await case_views.case_notes(
+            scheduling_deps, actor, CaseId(case_id), PersonId(person) if person else None
+        )
+        return render(request, "documentation/notes/case.html", {"actor": actor, "page": page})
 
     @get("/notes/search")
     async def search(

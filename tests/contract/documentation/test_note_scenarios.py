@@ -22,6 +22,7 @@ from core.domain.shared.errors import (
 from core.ports import UnitOfWorkFactory
 from core.services.documentation import notes as n
 from core.services.documentation import psychotherapy_notes as pn
+from core.services.documentation.views.case_notes import case_notes
 from core.services.documentation.views.notes import appointment_note, read_note, search_notes
 from tests.support.notes_practice import CLINICIAN, SUPERVISOR, NotesClinic
 
@@ -75,6 +76,11 @@ async def test_scenario_9_group_note_with_private_sections(clinic: NotesClinic):
                 )
         shared = await search_notes(clinic.deps, lee, "distress", person_id=member)
         assert [h.part for h in shared] == ["shared part"]
+        timeline = await case_notes(clinic.deps, lee, case_id, person_id=member)
+        assert [(r.own, r.parts[0].text) for r in timeline.rows] == [
+            (private[member], "Shared summary: distress tolerance.")
+        ]
+        assert not any(o in repr(timeline) for o in others)
     absent_view = await read_note(clinic.deps, lee, note.id, person_id=absent)
     assert [(p.absent, p.text) for p in absent_view.private] == [(True, "")]
     # The clinicians' own search sees which member's section matched.

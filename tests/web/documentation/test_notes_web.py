@@ -119,3 +119,16 @@ def test_psychotherapy_note_only_for_its_author(signed_in, notes: Notes):
     for who in ("owner", "pat", "kim", "ash"):
         response = signed_in(who).get(url)
         assert response.status_code == 404 and "Lee process words" not in response.text
+
+
+def test_a_participants_clinical_timeline(signed_in, world: World, notes: Notes):
+    lee = signed_in("lee")
+    case = f"/cases/{world.cases['couple']}"
+    assert f'href="{case}/notes"' in lee.get(case).text
+    assert f'href="{case}/notes"' not in signed_in("pat").get(case).text
+    maya = lee.get(f"{case}/notes?person={world.people['maya']}")
+    sam = lee.get(f"{case}/notes?person={world.people['sam']}")
+    assert PRIVATE_TEXT in maya.text and SIGNED_TEXT in maya.text
+    assert PRIVATE_TEXT not in sam.text and SIGNED_TEXT in sam.text
+    listing = lee.get(f"{case}/notes")
+    assert "signed" in listing.text and SIGNED_TEXT not in listing.text

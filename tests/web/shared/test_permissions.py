@@ -199,6 +199,8 @@ NOTE_ROUTES = {
     "note-line-page": ("GET", "/appointments/{appointment}/note-line", None),
     "note": ("GET", "/notes/{note}", None),
     "note-person": ("GET", "/notes/{note}/people/{member}", None),
+    "case-notes": ("GET", "/cases/{case}/notes", None),
+    "case-timeline": ("GET", "/cases/{case}/notes?person={member}", None),
     "start": ("POST", "/appointments/{empty}/note", {"template_id": ""}),
     "draft": ("POST", "/notes/{draft}/draft", {"version": "0", "s:Note": "typed"}),
     "sign": ("POST", "/notes/{draft}/sign", {"version": "0", "s:Note": "typed"}),
@@ -217,6 +219,8 @@ COUPLE_NOTES = {
     "note-line-page": dict(owner=OK, lee=OK, kim=NO, ash=NO, pat=OK),
     "note": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
     "note-person": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
+    "case-notes": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
+    "case-timeline": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
     "start": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
     "draft": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
     "sign": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
@@ -234,6 +238,8 @@ FAMILY_NOTES = {
     "note-line-page": dict(owner=OK, lee=OK, kim=NO, ash=OK, pat=NO),
     "note": dict(owner=403, lee=OK, kim=NO, ash=OK, pat=NO),
     "note-person": dict(owner=403, lee=OK, kim=NO, ash=OK, pat=NO),
+    "case-notes": dict(owner=403, lee=OK, kim=NO, ash=OK, pat=NO),
+    "case-timeline": dict(owner=403, lee=OK, kim=NO, ash=OK, pat=NO),
     "start": dict(owner=403, lee=403, kim=NO, ash=OK, pat=NO),
     "draft": dict(owner=403, lee=403, kim=NO, ash=OK, pat=NO),
     "sign": dict(owner=403, lee=403, kim=NO, ash=OK, pat=NO),
@@ -264,6 +270,7 @@ def test_note_routes(signed_in, world: World, notes, case, route, actor, expecte
         note=notes.notes[case],
         draft=notes.notes[case + "-draft"],
         member=member,
+        case=world.cases[case],
     )
     if method == "GET":
         response = browser.get(url, htmx=htmx and route != "note-line-page")
