@@ -18,6 +18,7 @@ from adapters.web.directory.staff import StaffPages
 from adapters.web.documentation.attention import AttentionPages
 from adapters.web.documentation.notes import NotePages
 from adapters.web.documentation.psychotherapy_notes import PsychotherapyNotePages
+from adapters.web.documentation.templates import NoteTemplatePages
 from adapters.web.scheduling.appointment import AppointmentPages
 from adapters.web.scheduling.booking import Booking
 from adapters.web.scheduling.calendar import CalendarPages
@@ -51,4 +52,5 @@ ROUTES: list[ControllerRouterHandler] = [
     NotePages,
     PsychotherapyNotePages,
     AttentionPages,
+    NoteTemplatePages,
 ]

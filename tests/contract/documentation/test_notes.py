@@ -18,7 +18,12 @@ from core.domain.documentation.notes import (
 from core.domain.documentation.signatures import digest
 from core.domain.documentation.templates import BUILT_IN
 from core.domain.scheduling.appointments import AppointmentStatus, Attendance
-from core.domain.shared.errors import ConcurrencyConflict, InvalidInput, InvariantViolation
+from core.domain.shared.errors import (
+    ConcurrencyConflict,
+    Forbidden,
+    InvalidInput,
+    InvariantViolation,
+)
 from core.ports import UnitOfWorkFactory
 from core.services import scheduling as s
 from core.services.documentation import notes as n
@@ -183,3 +188,46 @@ async def test_no_show_note(clinic):
     assert (await clinic.appointment(appointment)).status is AppointmentStatus.NO_SHOW
     note = await clinic.start(lee, appointment)
     assert note.kind is NoteKind.NO_SHOW
+
+
+async def test_the_practices_own_template_and_a_note_keeps_its_sections(clinic):
+    from core.services.documentation import templates as t
+
+    lee, _, _, appointment = await _individual(clinic)
+    template_id = await t.add_template(
+        clinic.deps,
+        clinic.owner,
+        t.AddTemplate(
+            name="Intake",
+            sections=t.parse_sections("Presenting problem: in their words\nHistory\n\n"),
+        ),
+    )
+    with pytest.raises(Forbidden):
+        await t.add_template(clinic.deps, lee, t.AddTemplate(name="Mine", sections=()))
+    note = await clinic.start(lee, appointment, template_id)
+    assert [(s.title, s.hint) for s in note.sections] == [
+        ("Presenting problem", "in their words"),
+        ("History", ""),
+    ]
+    await t.change_template(
+        clinic.deps,
+        clinic.owner,
+        t.ChangeTemplate(
+            template_id=template_id,
+            version=0,
+            name="Intake v2",
+            sections=t.parse_sections("Reason for referral"),
+        ),
+    )
+    assert [s.title for s in (await clinic.get(note.id)).sections] == [
+        "Presenting problem",
+        "History",
+    ]
+    names = [x.name for x in await t.practice_templates(clinic.deps, lee)]
+    assert names == ["SOAP", "DAP", "BIRP", "Free text", "Intake v2"]
+    with pytest.raises(InvalidInput, match="same title"):
+        await t.add_template(
+            clinic.deps,
+            clinic.owner,
+            t.AddTemplate(name="Twice", sections=t.parse_sections("A\na")),
+        )

@@ -132,3 +132,23 @@ def test_a_participants_clinical_timeline(signed_in, world: World, notes: Notes)
     assert PRIVATE_TEXT not in sam.text and SIGNED_TEXT in sam.text
     listing = lee.get(f"{case}/notes")
     assert "signed" in listing.text and SIGNED_TEXT not in listing.text
+
+
+def test_the_owner_adds_a_note_template(signed_in, notes: Notes):
+    owner = signed_in("owner")
+    added = owner.post(
+        "/settings/note-templates", {"name": "Intake", "sections": "Reason: why now\nHistory"}
+    )
+    assert added.status_code == 303
+    page = owner.get("/settings/note-templates")
+    assert "Intake" in page.text and "Reason, History" in page.text
+    refused = owner.post("/settings/note-templates", {"name": "", "sections": "A"})
+    assert refused.status_code == 422 and "Name the template" in refused.text
+    assert (
+        signed_in("lee")
+        .post("/settings/note-templates", {"name": "X", "sections": "A"})
+        .status_code
+        == 403
+    )
+    line = signed_in("lee").get(f"/appointments/{notes.appointments['couple-empty']}/note-line")
+    assert ">Intake</option>" in line.text
