@@ -31,7 +31,8 @@ class NoteState(msgspec.Struct, frozen=True, kw_only=True):
 
 class NoteScope(msgspec.Struct, frozen=True, kw_only=True):
     """The notes a staff member may read, as rules a store applies in its query: notes of the
-    cases one of `cases` matches (None: every case), and the notes they author or co-sign."""
+    cases one of `cases` matches (None: every case), the notes they author or co-sign, and
+    those of sessions they supervise (an appointment's override)."""
 
     staff_id: StaffId
     cases: tuple[StaffScope, ...] | None

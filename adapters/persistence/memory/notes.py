@@ -42,9 +42,13 @@ def words(text: str) -> list[str]:
     return [w for w in "".join(c if c.isalnum() else " " for c in text.casefold()).split() if w]
 
 
-def may_read(scope: NoteScope, note: Note, case: Case | None) -> bool:
+def may_read(
+    scope: NoteScope, note: Note, case: Case | None, appointment: Appointment | None
+) -> bool:
     """The access policy of `NoteScope`, as the SQL stores apply it in their queries."""
-    if note.author_id == scope.staff_id or note.supervisor_id == scope.staff_id:
+    if scope.staff_id in (note.author_id, note.supervisor_id):
+        return True
+    if appointment is not None and appointment.supervisor_override == scope.staff_id:
         return True
     if scope.cases is None:
         return True
@@ -119,7 +123,11 @@ class MemoryNoteRepository(Repository[Note]):
         for note in self._t.visible():
             if case_id is not None and note.case_id != case_id:
                 continue
-            if not may_read(scope, note, self._cases.get(note.case_id)):
+            case, appointment = (
+                self._cases.get(note.case_id),
+                self._appointments.get(note.appointment_id),
+            )
+            if not may_read(scope, note, case, appointment):
                 continue
             parts: list[tuple[PersonId | None, str]] = [
                 (None, " ".join(s.text for s in note.sections))

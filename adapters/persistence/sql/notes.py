@@ -293,6 +293,7 @@ class SqlNoteRepository:
         allowed: list[sa.ColumnElement[bool]] = [
             _n.author_id == scope.staff_id,
             _n.supervisor_id == scope.staff_id,
+            t.appointments.c.supervisor_override == scope.staff_id,
         ]
         allowed.append(
             sa.true() if scope.cases is None else case_held(scope.cases, scope.today, self._dialect)

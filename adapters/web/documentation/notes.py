@@ -201,6 +201,10 @@ class NotePages(StaffController):
             await step(form)
         except (NotFound, Forbidden):
             raise
+        except DraftConflict as conflict:
+            return await note_page(
+                request, deps, actor, note_id, conflict=conflict, form_name=name, status=422
+            )
         except ConcurrencyConflict:
             message = "This note changed meanwhile (another tab, or a colleague); here it is now."
             return await note_page(
@@ -220,16 +224,18 @@ class NotePages(StaffController):
         actor: ActorParam,
         note_id: PathId,
     ) -> Response[Any]:
-        """Signs what is on screen: the draft's text is saved first (a conflict stops both)."""
+        """Signs what is on screen (the core saves the draft's text first, in the same
+        transaction: an autosave of that text a moment before is no conflict)."""
 
         async def step(form: forms.Fields) -> Any:
-            version = _version(form)
-            if any(k.startswith((SECTION, PRIVATE)) for k in form):
-                saved = await n.save_draft(scheduling_deps, actor, draft_command(note_id, form))
-                version = saved.version
-            return await n.sign_note(
-                scheduling_deps, actor, n.NoteStep(note_id=note_id, version=version)
+            typed = draft_command(note_id, form)
+            cmd = n.SignNote(
+                note_id=note_id,
+                version=typed.version,
+                sections=typed.sections,
+                private=typed.private,
             )
+            return await n.sign_note(scheduling_deps, actor, cmd)
 
         return await self._step(request, scheduling_deps, actor, note_id, "sign", step)
 

@@ -4,6 +4,7 @@ own methods and commits through the bus (which audits every change from its even
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Awaitable, Callable
 from uuid import UUID
 
@@ -154,10 +155,25 @@ async def save_draft(deps: SchedulingDeps, actor: Actor, cmd: SaveDraft) -> Note
     return note
 
 
-async def sign_note(deps: SchedulingDeps, actor: Actor, cmd: NoteStep) -> Note:
+class SignNote(SaveDraft, frozen=True, kw_only=True):
+    """Sign what the author sees: with `sections` / `private`, the text on screen, saved in
+    the same transaction first. A tab whose autosave of that very text landed a moment
+    earlier still signs (nothing would change); a tab with other text than the stored draft
+    and an older version gets the draft conflict, and nothing is signed."""
+
+
+async def sign_note(deps: SchedulingDeps, actor: Actor, cmd: NoteStep | SignNote) -> Note:
     me = staff_actor(actor)
+    content = cmd if isinstance(cmd, SignNote) and (cmd.sections or cmd.private) else None
 
     async def sign(note: Note, case: Case, appointment: Appointment, uow: UnitOfWork) -> None:
+        if content is not None and note.is_draft:
+            typed = copy.deepcopy(note)
+            typed.save_draft(me.id, content.sections, content.private, deps.clock.now())
+            if (typed.sections, typed.private) != (note.sections, note.private):
+                if content.version != note.version:
+                    raise DraftConflict(note, content.sections, content.private)
+                note.save_draft(me.id, content.sections, content.private, deps.clock.now())
         author = await uow.staff.get(me.id)
         supervisor: StaffId | None = None
         if author is not None:
@@ -166,7 +182,9 @@ async def sign_note(deps: SchedulingDeps, actor: Actor, cmd: NoteStep) -> Note:
             )
         note.sign(me.id, deps.clock.now(), supervisor)
 
-    return await _change(deps, actor, cmd.note_id, Permission.WRITE_CLINICAL, sign, cmd.version)
+    # With the text on screen the version is checked against what changes (above).
+    version = None if content is not None else cmd.version
+    return await _change(deps, actor, cmd.note_id, Permission.WRITE_CLINICAL, sign, version)
 
 
 async def cosign_note(deps: SchedulingDeps, actor: Actor, cmd: NoteStep) -> Note:

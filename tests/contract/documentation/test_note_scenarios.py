@@ -115,6 +115,14 @@ async def test_scenario_6_associate_notes_go_to_the_right_supervisor(clinic: Not
     assert [r.note_id for r in lees] == [signed[first].id]
     assert [r.note_id for r in patels] == [signed[covered].id]
     assert kims == []
+    # Search follows the same rules inside its query: the session's own supervisor finds that
+    # note only, the case's supervisor both, the default supervisor of the associate too.
+    found = {
+        who: {h.note_id for h in await search_notes(clinic.deps, actor, "family session")}
+        for who, actor in (("patel", patel), ("lee", lee), ("kim", kim))
+    }
+    assert found["patel"] == {signed[covered].id}
+    assert found["lee"] == found["kim"] == {signed[first].id, signed[covered].id}
 
     # Dr. Patel supervises only that session: she reads and co-signs it, not Dr. Lee's.
     covered_note = signed[covered]

@@ -231,3 +231,29 @@ async def test_the_practices_own_template_and_a_note_keeps_its_sections(clinic):
             clinic.owner,
             t.AddTemplate(name="Twice", sections=t.parse_sections("A\na")),
         )
+
+
+async def test_signing_what_is_on_screen_against_an_autosave_of_it(clinic):
+    """The click on "Sign" also leaves the text field, which autosaves: that autosave of the
+    same text is no conflict; other text from a stale tab is, and nothing is signed."""
+    lee, _, case_id, appointment = await _individual(clinic)
+    note = await clinic.start(lee, appointment)
+    await clinic.write(lee, note, {"Note": "Final text"})  # the autosave, version 0 -> 1
+    signed = await n.sign_note(
+        clinic.deps, lee, n.SignNote(note_id=note.id, version=0, sections={"Note": "Final text"})
+    )
+    assert signed.status is NoteStatus.SIGNED and signed.sections[0].text == "Final text"
+    other = await clinic.start(lee, await clinic.held(lee, case_id, CaseKind.INDIVIDUAL, {}))
+    await clinic.write(lee, other, {"Note": "From tab one"})
+    with pytest.raises(DraftConflict):
+        await n.sign_note(
+            clinic.deps, lee, n.SignNote(note_id=other.id, version=0, sections={"Note": "Tab two"})
+        )
+    stored = await clinic.get(other.id)
+    assert stored.status is NoteStatus.DRAFT and stored.sections[0].text == "From tab one"
+    fresh = await n.sign_note(
+        clinic.deps,
+        lee,
+        n.SignNote(note_id=other.id, version=stored.version, sections={"Note": "Tab two"}),
+    )
+    assert fresh.sections[0].text == "Tab two" and fresh.verifies(fresh.signature)

@@ -196,7 +196,8 @@ class AppointmentNote(View, frozen=True, kw_only=True):
     updated_at: datetime | None
     signed_at: datetime | None
     may_read: bool
-    may_write: bool  # start or continue it
+    may_write: bool  # start it (a provider of the session who writes clinical records)
+    mine: bool  # the actor's own note: theirs to continue while it is a draft
     templates: list[tuple[UUID, str]]
 
 
@@ -217,8 +218,8 @@ async def appointment_note(
         and Permission.WRITE_CLINICAL in case_permissions(actor, case, today)
         and actor.id in appointment.providers
     )
-    if state is not None and isinstance(actor, StaffActor) and state.author_id == actor.id:
-        reads = True
+    mine = state is not None and isinstance(actor, StaffActor) and state.author_id == actor.id
+    reads = reads or mine
     return AppointmentNote(
         appointment_id=appointment_id,
         note_id=state.note_id if state else None,
@@ -227,6 +228,7 @@ async def appointment_note(
         signed_at=state.signed_at if state else None,
         may_read=reads,
         may_write=writes,
+        mine=mine,
         templates=[(t.id, t.name) for t in templates(own)] if writes else [],
     )
 
