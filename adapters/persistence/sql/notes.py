@@ -129,7 +129,27 @@ def _values(note: Note) -> dict[str, Any]:
     }
 
 
-def _search_rows(note: Note) -> list[dict[str, Any]]:
+def note_row(note: Note) -> dict[str, Any]:
+    """A new note's row (the benchmark's generator writes these too)."""
+    return {"id": note.id, "created_at": note.created_at, "version": note.version, **_values(note)}
+
+
+def addendum_rows(note: Note, stored: int = 0) -> list[dict[str, Any]]:
+    """The rows of the addenda after the first `stored`."""
+    return [
+        {
+            "id": a.id,
+            "note_id": note.id,
+            "position": stored + i,
+            "written_by": a.by,
+            "written_at": a.at,
+            "body": a.text,
+        }
+        for i, a in enumerate(note.addenda[stored:])
+    ]
+
+
+def search_rows(note: Note) -> list[dict[str, Any]]:
     shared = "\n".join([*(s.text for s in note.sections), *(a.text for a in note.addenda)])
     rows = [{"id": uuid4(), "note_id": note.id, "person_id": None, "body": shared}]
     rows += [
@@ -225,11 +245,7 @@ class SqlNoteRepository:
     async def add(self, note: Note) -> None:
         try:
             async with self._conn.begin_nested():
-                await self._conn.execute(
-                    sa.insert(t.notes).values(
-                        id=note.id, created_at=note.created_at, version=0, **_values(note)
-                    )
-                )
+                await self._conn.execute(sa.insert(t.notes).values(**note_row(note)))
         except IntegrityError as exc:
             raise InvalidInput("This session has a note already.") from exc
         self.events += note.events.pull()
@@ -237,26 +253,13 @@ class SqlNoteRepository:
         await self._index(note)
 
     async def _write_addenda(self, note: Note, stored: int) -> None:
-        new = note.addenda[stored:]
-        if new:
-            await self._conn.execute(
-                sa.insert(t.note_addenda),
-                [
-                    {
-                        "id": a.id,
-                        "note_id": note.id,
-                        "position": stored + i,
-                        "written_by": a.by,
-                        "written_at": a.at,
-                        "body": a.text,
-                    }
-                    for i, a in enumerate(new)
-                ],
-            )
+        rows = addendum_rows(note, stored)
+        if rows:
+            await self._conn.execute(sa.insert(t.note_addenda), rows)
 
     async def _index(self, note: Note) -> None:
         await self._conn.execute(sa.delete(t.note_search).where(_s.note_id == note.id))
-        await self._conn.execute(sa.insert(t.note_search), _search_rows(note))
+        await self._conn.execute(sa.insert(t.note_search), search_rows(note))
 
     async def update(self, note: Note) -> None:
         stored = (
