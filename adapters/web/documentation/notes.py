@@ -37,6 +37,11 @@ def _long_text(form: forms.Fields, name: str) -> str:
     return value[: _LONGEST_FIELD * 2] if isinstance(value, str) else ""
 
 
+def _typed(form: forms.Fields) -> dict[str, Any]:
+    """What was typed, to show it again in full (the kit's `values` cuts long fields)."""
+    return {k: _long_text(form, k) for k in form if k != "_csrf_token"}
+
+
 def _version(form: forms.Fields) -> int:
     return forms.digits(forms.text(form, "version")) or 0
 
@@ -65,9 +70,11 @@ async def note_page(
     form_name: str = "",
     conflict: DraftConflict | None = None,
     status: int = 200,
+    typed: dict[str, Any] | None = None,
 ) -> Template:
     note = await views.read_note(deps, actor, note_id)
     context = {
+        "typed": typed or {},
         "actor": actor,
         "note": note,
         "error": error,
@@ -169,7 +176,7 @@ class NotePages(StaffController):
             if wants_fragment(request):
                 return Template(
                     "documentation/notes/_save_status.html",
-                    context={"error": exc.message, "note": None},
+                    context={"save_error": exc.message, "note": None},
                     status_code=422,
                 )
             return await note_page(
@@ -183,7 +190,7 @@ class NotePages(StaffController):
             )
         if wants_fragment(request):
             return Template(
-                "documentation/notes/_save_status.html", context={"note": note, "error": ""}
+                "documentation/notes/_save_status.html", context={"note": note, "save_error": ""}
             )
         return Redirect(path=f"/notes/{note_id}", status_code=303)
 
@@ -208,11 +215,25 @@ class NotePages(StaffController):
         except ConcurrencyConflict:
             message = "This note changed meanwhile (another tab, or a colleague); here it is now."
             return await note_page(
-                request, deps, actor, note_id, error=message, form_name=name, status=422
+                request,
+                deps,
+                actor,
+                note_id,
+                error=message,
+                form_name=name,
+                status=422,
+                typed=_typed(form),
             )
         except DomainError as exc:
             return await note_page(
-                request, deps, actor, note_id, error=exc.message, form_name=name, status=422
+                request,
+                deps,
+                actor,
+                note_id,
+                error=exc.message,
+                form_name=name,
+                status=422,
+                typed=_typed(form),
             )
         return Redirect(path=f"/notes/{note_id}", status_code=303)
 
@@ -292,7 +313,7 @@ class NotePages(StaffController):
         note_id: PathId,
     ) -> Response[Any]:
         async def step(form: forms.Fields) -> Any:
-            cmd = n.AddAddendum(note_id=note_id, text=forms.text(form, "text"))
+            cmd = n.AddAddendum(note_id=note_id, text=_long_text(form, "text"))
             return await n.add_addendum(scheduling_deps, actor, cmd)
 
         return await self._step(request, scheduling_deps, actor, note_id, "addendum", step)

@@ -182,9 +182,17 @@ async def sign_note(deps: SchedulingDeps, actor: Actor, cmd: NoteStep | SignNote
             )
         note.sign(me.id, deps.clock.now(), supervisor)
 
-    # With the text on screen the version is checked against what changes (above).
-    version = None if content is not None else cmd.version
-    return await _change(deps, actor, cmd.note_id, Permission.WRITE_CLINICAL, sign, version)
+    if content is None:
+        return await _change(deps, actor, cmd.note_id, Permission.WRITE_CLINICAL, sign, cmd.version)
+    # With the text on screen the version is checked against what changes (above). The click
+    # that signs also leaves the text field, whose autosave may commit while this runs: then
+    # the note is read again once, and signed if that save stored this very text.
+    try:
+        return await _change(deps, actor, cmd.note_id, Permission.WRITE_CLINICAL, sign)
+    except DraftConflict:
+        raise
+    except ConcurrencyConflict:
+        return await _change(deps, actor, cmd.note_id, Permission.WRITE_CLINICAL, sign)
 
 
 async def cosign_note(deps: SchedulingDeps, actor: Actor, cmd: NoteStep) -> Note:

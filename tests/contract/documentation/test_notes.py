@@ -257,3 +257,54 @@ async def test_signing_what_is_on_screen_against_an_autosave_of_it(clinic):
         n.SignNote(note_id=other.id, version=stored.version, sections={"Note": "Tab two"}),
     )
     assert fresh.sections[0].text == "Tab two" and fresh.verifies(fresh.signature)
+
+
+async def test_an_autosave_committing_while_the_same_text_is_signed(clinic, uow, adapter):
+    """The click on "Sign" leaves the field; its autosave commits while the sign runs: the
+    sign reads the note again and signs the text both carry."""
+    if adapter == "sqlite":
+        pytest.skip("SQLite serialises writers: the autosave waits for the sign to commit")
+    import dataclasses as dc
+
+    lee, _, _, appointment = await _individual(clinic)
+    note = await clinic.start(lee, appointment)
+    note = await clinic.write(lee, note, {"Note": "Draft"})
+    fired = []
+
+    async def autosave() -> None:
+        if not fired:
+            fired.append(True)
+            await clinic.write(lee, note, {"Note": "Final"})  # its own unit of work
+
+    class Notes:  # the note store, letting the autosave commit just before the sign writes
+        def __init__(self, inner) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str):
+            return getattr(self.inner, name)
+
+        async def update(self, changed) -> None:
+            await autosave()
+            await self.inner.update(changed)
+
+    class Hooked:
+        def __init__(self) -> None:
+            self.inner = uow()
+
+        def __getattr__(self, name: str):
+            found = getattr(self.inner, name)
+            return Notes(found) if name == "notes" else found
+
+        async def __aenter__(self):
+            await self.inner.__aenter__()
+            return self
+
+        async def __aexit__(self, *exc):
+            await self.inner.__aexit__(*exc)
+
+    racing = dc.replace(clinic.deps, uow=Hooked)
+    signed = await n.sign_note(
+        racing, lee, n.SignNote(note_id=note.id, version=note.version, sections={"Note": "Final"})
+    )
+    assert fired and signed.status is NoteStatus.SIGNED and signed.sections[0].text == "Final"
+    assert (await clinic.get(note.id)).verifies(signed.signature)

@@ -152,3 +152,12 @@ def test_the_owner_adds_a_note_template(signed_in, notes: Notes):
     )
     line = signed_in("lee").get(f"/appointments/{notes.appointments['couple-empty']}/note-line")
     assert ">Intake</option>" in line.text
+
+
+def test_a_refused_step_keeps_what_was_typed(signed_in, notes: Notes):
+    lee = signed_in("lee")
+    url = f"/notes/{notes.notes['couple']}"
+    too_long = "x" * 20_001
+    refused = lee.post(url + "/addenda", {"text": too_long})
+    assert refused.status_code == 422 and "20,000" in refused.text
+    assert too_long in refused.text  # the text is back in its field, not cut or lost
