@@ -65,6 +65,7 @@ from core.domain.communication.messages import RetryPolicy
 from core.domain.communication.reminders import Lead, ReminderPolicy
 from core.domain.communication.templates import MessageTemplates
 from core.domain.documentation import events as documentation_events
+from core.domain.documentation import note_events
 from core.domain.scheduling import events as scheduling_events
 from core.domain.scheduling.settings import SchedulingPolicy
 from core.domain.shared.errors import DomainError, Forbidden
@@ -85,10 +86,13 @@ from core.services.communication.delivery import DeliveryDeps, run_worker
 from core.services.communication.reminders import PolicySource
 from core.services.directory.practice_settings import PracticeCache
 from core.services.documentation import history as documentation_history
+from core.services.documentation import note_history
+from core.services.documentation.attention import note_sections
 from core.services.scheduling import booking as scheduling_booking
 from core.services.scheduling import handlers as scheduling_handlers
 from core.services.scheduling import history as scheduling_history
 from core.services.scheduling.deps import SchedulingDeps
+from core.services.shared.attention import AttentionBoard
 from core.services.shared.bus import MessageBus
 from core.services.shared.use_case import Deps
 
@@ -127,6 +131,7 @@ def message_bus(
         scheduling_events.AppointmentEvent: [scheduling_history.narrate],
         documentation_events.DiagnosisEvent: [documentation_history.narrate],
         documentation_events.PlanEvent: [documentation_history.narrate_plan],
+        note_events.NoteEvent: [note_history.narrate],
         billing_events.CodesConfirmed: [billing_history.narrate],
         scheduling_events.UpcomingSessionsCancelled: [
             scheduling_history.narrate_cancelled_upcoming
@@ -351,6 +356,11 @@ def twilio_settings(settings: Settings) -> TwilioSettings:
     )
 
 
+def attention_board() -> AttentionBoard:
+    """The providers of "needs attention" (plans, billing and communication add theirs)."""
+    return AttentionBoard([note_sections])
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
@@ -445,6 +455,8 @@ class Container(containers.DeclarativeContainer):
     account_deps = providers.Singleton(
         AccountMailDeps.of, deps, settings.provided.link_base, settings.provided.practice_name
     )
+    # "Needs attention": each context's sections, in the order the screen shows them.
+    attention_board = providers.Singleton(attention_board)
     audit_deps = providers.Singleton(
         AuditDeps,
         uow=uow_factory,
@@ -567,6 +579,7 @@ def create_app(container: Container) -> Litestar:
             "codes": Provide(lambda: container.one_time_codes(), sync_to_thread=False),
             "limiter": Provide(lambda: container.rate_limiter(), sync_to_thread=False),
             "pdf_renderer": Provide(lambda: container.pdf_renderer(), sync_to_thread=False),
+            "attention": Provide(lambda: container.attention_board(), sync_to_thread=False),
         },
         session_store=session_store(container),
         on_startup=[

@@ -45,6 +45,7 @@ from adapters.persistence.sql.scheduling import (
 )
 from adapters.persistence.sql.tables.audit import audit_chain_head, audit_entries
 from adapters.system.passwords import Argon2PasswordHasher
+from bench.notes import NoteWriter
 from core.domain.audit.chain import GENESIS, ChainHead, chain
 from core.domain.cases.case import Case, CaseStatus
 from core.domain.cases.kinds import CaseKind, ServiceLine, policy
@@ -243,6 +244,7 @@ class Practice:
         self.first_monday = today - timedelta(days=today.weekday(), weeks=PAST_WEEKS)
         self.now = datetime.combine(today, datetime.min.time(), self.tz).astimezone(UTC)
         self.audit: list[AuditRecord] = []
+        self.notes = NoteWriter(self.rows, seed)
 
     def uid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -659,6 +661,8 @@ class Practice:
                     a.codes = tuple(CodeLine(code, 1, p) for p in attended)
                 else:
                     a.codes = (CodeLine(code),)
+        expected_ids = [m.person_id for m in expected]
+        self.notes.held(a, case, expected_ids, self.supervisor_of.get(a.providers[0]), self.now)
         a.changed = ChangeMark(a.providers[0], after)
         a.version = 1
         a.events.pull()

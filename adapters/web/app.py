@@ -33,7 +33,9 @@ from adapters.web.sessions import session_config
 from core.services.shared.use_case import Deps
 
 HERE = Path(__file__).parent
-MAX_BODY = 1024 * 1024  # forms are small; a megabyte is generous
+# Forms are small, but a note may hold 200,000 characters (core.domain.documentation.notes),
+# which percent-encoded can take several bytes each: four megabytes cover it.
+MAX_BODY = 4 * 1024 * 1024
 
 
 @cache

@@ -24,8 +24,12 @@ from adapters.web.directory.second_step import OwnSecondFactor, SecondStepPages,
 from adapters.web.directory.settings import PracticeSettings
 from adapters.web.directory.sign_in import SignIn
 from adapters.web.directory.staff import StaffPages
+from adapters.web.documentation.attention import AttentionPages
 from adapters.web.documentation.clinical import ClinicalRecordChanges
 from adapters.web.documentation.icd10 import Icd10Picker
+from adapters.web.documentation.notes import NotePages
+from adapters.web.documentation.psychotherapy_notes import PsychotherapyNotePages
+from adapters.web.documentation.templates import NoteTemplatePages
 from adapters.web.scheduling.appointment import AppointmentPages
 from adapters.web.scheduling.booking import Booking
 from adapters.web.scheduling.calendar import CalendarPages
@@ -71,4 +75,8 @@ ROUTES: list[ControllerRouterHandler] = [
     BillingPages,
     CaseFees,
     MessageTemplatePages,
+    NotePages,
+    PsychotherapyNotePages,
+    AttentionPages,
+    NoteTemplatePages,
 ]

@@ -20,12 +20,19 @@ from core.ports.billing import BillingStore
 from core.ports.cases import CaseRepository
 from core.ports.communication import CommunicationStore
 from core.ports.documentation import DocumentationStore
+from core.ports.notes import NotesStore
 from core.ports.payments import PaymentsStore
 from core.ports.scheduling import SchedulingStore
 
 
 class UnitOfWork(
-    CommunicationStore, DocumentationStore, SchedulingStore, BillingStore, PaymentsStore, Protocol
+    CommunicationStore,
+    DocumentationStore,
+    SchedulingStore,
+    BillingStore,
+    PaymentsStore,
+    NotesStore,
+    Protocol,
 ):
     @property
     def cases(self) -> CaseRepository: ...

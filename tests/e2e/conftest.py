@@ -281,10 +281,12 @@ def shot(page, name: str, height: int | None = None) -> Path:
     (the README's copies in docs/screenshots/ are cut this way to stay small)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    # caret="initial": hiding the caret injects an inline style, which the pages' CSP refuses
+    # (a console error the page fixture reports) when a text field has the focus.
     if height is None:
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=True, caret="initial")
     else:
         width = page.viewport_size["width"]
         clip = {"x": 0, "y": 0, "width": width, "height": height}
-        page.screenshot(path=str(path), full_page=True, clip=clip)
+        page.screenshot(path=str(path), full_page=True, clip=clip, caret="initial")
     return path

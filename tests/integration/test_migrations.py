@@ -17,7 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.persistence.sql.audit import AUDIT_SUFFIX, migrate_audit_file
 from adapters.persistence.sql.migrate import head, migrate
 from adapters.persistence.sql.tables.audit import audit_metadata, schema_of
-from adapters.persistence.sql.tables.columns import postgresql_only_indexes
+from adapters.persistence.sql.tables.columns import (
+    SQLITE_ONLY_TABLE_PREFIXES,
+    postgresql_only_indexes,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +29,17 @@ def _differences(connection: sa.Connection) -> list[Any]:
     context = MigrationContext.configure(
         connection, opts={"compare_type": True, "compare_server_default": True}
     )
-    return compare_metadata(context, schema_of(connection.dialect.name))
+    found = compare_metadata(context, schema_of(connection.dialect.name))
+    # SQLite's FTS5 search tables are not in the metadata (no other database has them).
+    return [d for d in found if not _sqlite_only(d)]
+
+
+def _sqlite_only(difference: Any) -> bool:
+    return (
+        isinstance(difference, tuple)
+        and difference[0] == "remove_table"
+        and difference[1].name.startswith(SQLITE_ONLY_TABLE_PREFIXES)
+    )
 
 
 _KINDS = {
@@ -57,6 +70,8 @@ def _schema(connection: sa.Connection) -> dict[str, Any]:
     inspector = sa.inspect(connection)
     schema: dict[str, Any] = {}
     for table in sorted(inspector.get_table_names()):
+        if table.startswith(SQLITE_ONLY_TABLE_PREFIXES):
+            continue
         columns = {
             c["name"]: (c["nullable"], _kind(c["type"])) for c in inspector.get_columns(table)
         }

@@ -7,6 +7,7 @@ from adapters.cli.demo import families, groups, individuals
 from adapters.cli.demo.billing import bill_past_months
 from adapters.cli.demo.loader import DEMO_DOMAIN, DEMO_PASSWORD, DemoPractice, Loader
 from adapters.cli.demo.messages import upcoming_session
+from adapters.cli.demo.notes import write_notes
 from adapters.cli.demo.payments import cards_on_file, payments_received
 from adapters.cli.demo.practice import set_up_practice
 from adapters.cli.demo.schedule import schedule_month
@@ -67,6 +68,7 @@ async def _build(d: Loader, gateway: PaymentGateway | None) -> None:
     await bill_past_months(d)
     if gateway is not None:
         await payments_received(d, team, gateway)
+    await write_notes(d, team)
     d.clock.at(d.today)
     await upcoming_session(d, team)  # a notice sent and a reminder queued, for today
 

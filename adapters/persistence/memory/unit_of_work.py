@@ -31,6 +31,13 @@ from adapters.persistence.memory.documentation import (
     MemoryDiagnosisRepository,
     MemoryTreatmentPlanRepository,
 )
+from adapters.persistence.memory.notes import (
+    NOTE_TABLES,
+    MemoryNoteAttention,
+    MemoryNoteRepository,
+    MemoryNoteTemplateRepository,
+    MemoryPsychotherapyNoteRepository,
+)
 from adapters.persistence.memory.payments import (
     PAYMENTS_TABLES,
     MemoryCardAttemptRepository,
@@ -78,6 +85,7 @@ class MemoryUnitOfWork:
                 ("message_templates", "set of message texts"),
                 *SCHEDULING_TABLES,
                 *PAYMENTS_TABLES,
+                *NOTE_TABLES,
             )
         }
         self.people = MemoryPersonRepository(self._tables["people"], self._tables["cases"])
@@ -113,6 +121,17 @@ class MemoryUnitOfWork:
         self.invoices = MemoryInvoices(store, self._tables["invoices"])
         self.ledger = MemoryLedger(store, self.invoices.billed)
         self.fee_overrides = MemoryFeeOverrides(store)
+        notes, cases, appointments = (
+            self._tables["notes"],
+            self._tables["cases"],
+            self._tables["appointments"],
+        )
+        self.notes = MemoryNoteRepository(notes, cases, appointments)
+        self.note_templates = MemoryNoteTemplateRepository(self._tables["note_templates"])
+        self.psychotherapy_notes = MemoryPsychotherapyNoteRepository(
+            self._tables["psychotherapy_notes"]
+        )
+        self.note_attention = MemoryNoteAttention(notes, cases, appointments)
 
     async def __aenter__(self) -> Self:
         return self
@@ -141,6 +160,7 @@ class MemoryUnitOfWork:
             self.outbox.check()
             self.ledger.check()
             self.invoices.check()
+            self.notes.check()
             for table in self._tables.values():
                 table.apply()
             self.outbox.apply()

@@ -29,6 +29,12 @@ from adapters.persistence.sql.documentation import (
     SqlTreatmentPlanRepository,
 )
 from adapters.persistence.sql.history import SqlHistoryRepository
+from adapters.persistence.sql.notes import (
+    SqlNoteAttention,
+    SqlNoteRepository,
+    SqlNoteTemplateRepository,
+    SqlPsychotherapyNoteRepository,
+)
 from adapters.persistence.sql.payments import (
     SqlCardAttemptRepository,
     SqlCardOnFileRepository,
@@ -88,6 +94,10 @@ class SqlUnitOfWork:
         self.ledger = SqlLedger(conn)
         self.invoices = SqlInvoices(conn)
         self.fee_overrides = SqlFeeOverrides(conn)
+        self.notes = SqlNoteRepository(conn)
+        self.note_templates = SqlNoteTemplateRepository(conn)
+        self.psychotherapy_notes = SqlPsychotherapyNoteRepository(conn)
+        self.note_attention = SqlNoteAttention(conn)
         return self
 
     async def __aexit__(
@@ -153,6 +163,8 @@ class SqlUnitOfWork:
             self.cards_on_file,
             self.invoices,
             self.templates,
+            self.notes,
+            self.psychotherapy_notes,
         )
 
     async def rollback(self) -> None:

@@ -1,1 +1,2 @@
-"""The clinical record's screens: diagnoses with the ICD-10-CM picker, treatment plans."""
+"""The web screens of clinical documentation: notes, psychotherapy notes, needs attention; the
+clinical record: diagnoses with the ICD-10-CM picker, treatment plans."""

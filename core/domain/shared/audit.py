@@ -27,6 +27,9 @@ class AuditAction(StrEnum):
     SIGN_IN = "sign_in"
     SIGN_IN_FAILED = "sign_in_failed"
     SIGN_OUT = "sign_out"
+    COSIGN = "cosign"  # a supervisor's co-signature of a note
+    RETURN = "return"  # a note returned to its author for changes
+    PSYCHOTHERAPY_NOTE = "psychotherapy_note"  # any read or write of a process note
 
 
 class AuditObject(StrEnum):

@@ -76,7 +76,9 @@ def test_ten_thousand_character_names_are_refused_next_to_the_field(signed_in, w
 
 def test_a_huge_body_is_refused(signed_in, world: World):
     lee = signed_in("lee")
-    response = lee.post("/people/new", {"legal_name": "x" * 2_000_000})
+    from adapters.web.app import MAX_BODY
+
+    response = lee.post("/people/new", {"legal_name": "x" * (MAX_BODY + 1)})
     assert response.status_code == 413
 
 

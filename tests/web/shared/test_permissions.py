@@ -340,3 +340,108 @@ def test_billing_routes(signed_in, world: World, route, actor):
         assert response.status_code == (303 if BILLING[actor] == OK else 403), response.text[:300]
     if BILLING[actor] != OK:
         assert "Sam Chen" not in response.text
+
+
+# ----- documentation: every note route, every role (the notes of tests/web/documentation) -------
+
+from tests.web.documentation.conftest import (  # noqa: E402  (the fixture, and what it wrote)
+    FAMILY_TEXT,
+    PRIVATE_TEXT,
+    SIGNED_TEXT,
+    notes,  # noqa: F401
+)
+
+# route -> (method, path with {appointment} {note} {draft} {empty} {member}, form)
+NOTE_ROUTES = {
+    "note-line": ("GET", "/appointments/{appointment}/note-line", None),
+    "note-line-page": ("GET", "/appointments/{appointment}/note-line", None),
+    "note": ("GET", "/notes/{note}", None),
+    "note-person": ("GET", "/notes/{note}/people/{member}", None),
+    "case-notes": ("GET", "/cases/{case}/notes", None),
+    "case-timeline": ("GET", "/cases/{case}/notes?person={member}", None),
+    "start": ("POST", "/appointments/{empty}/note", {"template_id": ""}),
+    "draft": ("POST", "/notes/{draft}/draft", {"version": "0", "s:Note": "typed"}),
+    "sign": ("POST", "/notes/{draft}/sign", {"version": "0", "s:Note": "typed"}),
+    "addendum": ("POST", "/notes/{note}/addenda", {"text": "An addendum"}),
+    "cosign": ("POST", "/notes/{note}/cosign", {"version": "2"}),
+    "return": ("POST", "/notes/{note}/return", {"version": "2", "comment": "Redo"}),
+    "error": ("POST", "/notes/{note}/entered-in-error", {"reason": "Wrong session"}),
+    "process-note": ("GET", "/appointments/{appointment}/psychotherapy-note", None),
+    "process-write": ("POST", "/appointments/{appointment}/psychotherapy-note", {"text": "x"}),
+}
+NO = 404
+# Lee treats the couple (his note is signed, no supervisor: a review is refused, 422); Pat
+# administers for Lee and sees only that the note exists; the owner reads no clinical content.
+COUPLE_NOTES = {
+    "note-line": dict(owner=OK, lee=OK, kim=NO, ash=NO, pat=OK),
+    "note-line-page": dict(owner=OK, lee=OK, kim=NO, ash=NO, pat=OK),
+    "note": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
+    "note-person": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
+    "case-notes": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
+    "case-timeline": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
+    "start": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
+    "draft": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
+    "sign": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
+    "addendum": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
+    "cosign": dict(owner=403, lee=422, kim=NO, ash=NO, pat=403),
+    "return": dict(owner=403, lee=422, kim=NO, ash=NO, pat=403),
+    "error": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
+    "process-note": dict(owner=NO, lee=OK, kim=NO, ash=NO, pat=NO),
+    "process-write": dict(owner=403, lee=OK, kim=NO, ash=NO, pat=403),
+}
+# Ash (associate) writes the family's notes; his signed note awaits Lee, his default
+# supervisor, who reads and reviews it but writes nothing; Pat does not support Ash.
+FAMILY_NOTES = {
+    "note-line": dict(owner=OK, lee=OK, kim=NO, ash=OK, pat=NO),
+    "note-line-page": dict(owner=OK, lee=OK, kim=NO, ash=OK, pat=NO),
+    "note": dict(owner=403, lee=OK, kim=NO, ash=OK, pat=NO),
+    "note-person": dict(owner=403, lee=OK, kim=NO, ash=OK, pat=NO),
+    "case-notes": dict(owner=403, lee=OK, kim=NO, ash=OK, pat=NO),
+    "case-timeline": dict(owner=403, lee=OK, kim=NO, ash=OK, pat=NO),
+    "start": dict(owner=403, lee=403, kim=NO, ash=OK, pat=NO),
+    "draft": dict(owner=403, lee=403, kim=NO, ash=OK, pat=NO),
+    "sign": dict(owner=403, lee=403, kim=NO, ash=OK, pat=NO),
+    "addendum": dict(owner=403, lee=403, kim=NO, ash=OK, pat=NO),
+    "cosign": dict(owner=403, lee=OK, kim=NO, ash=403, pat=NO),
+    "return": dict(owner=403, lee=OK, kim=NO, ash=403, pat=NO),
+    "error": dict(owner=403, lee=403, kim=NO, ash=OK, pat=NO),
+    "process-note": dict(owner=NO, lee=NO, kim=NO, ash=OK, pat=NO),
+    "process-write": dict(owner=403, lee=403, kim=NO, ash=OK, pat=NO),
+}
+NOTE_CASES = [
+    pytest.param(case, route, actor, table[route][actor], id=f"{case}-{route}-{actor}")
+    for case, table in (("couple", COUPLE_NOTES), ("family", FAMILY_NOTES))
+    for route in NOTE_ROUTES
+    for actor in ACTORS
+]
+
+
+@pytest.mark.parametrize(("case", "route", "actor", "expected"), NOTE_CASES)
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_note_routes(signed_in, world: World, notes, case, route, actor, expected, htmx):  # noqa: F811
+    browser = signed_in(actor)
+    method, template, form = NOTE_ROUTES[route]
+    member = world.people["maya" if case == "couple" else "ada"]
+    url = template.format(
+        appointment=notes.appointments[case],
+        empty=notes.appointments[case + "-empty"],
+        note=notes.notes[case],
+        draft=notes.notes[case + "-draft"],
+        member=member,
+        case=world.cases[case],
+    )
+    if method == "GET":
+        response = browser.get(url, htmx=htmx and route != "note-line-page")
+    else:
+        response = browser.post(url, form, htmx=htmx)
+    if expected == OK and method == "POST":
+        assert response.status_code in (200, 303), response.text[:500]
+    else:
+        assert response.status_code == expected, response.text[:500]
+    # 0 leaks: whoever may not read the note never gets a word of it, on any route.
+    readers = {"couple": {"lee"}, "family": {"lee", "ash"}}[case]
+    if actor not in readers:
+        for text in (SIGNED_TEXT, FAMILY_TEXT, PRIVATE_TEXT, "Lee process words"):
+            assert text not in response.text
+    if route == "process-note" and actor != "lee":
+        assert "Lee process words" not in response.text

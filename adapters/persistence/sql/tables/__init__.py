@@ -47,6 +47,13 @@ from adapters.persistence.sql.tables.directory import (
     staff_tokens,
 )
 from adapters.persistence.sql.tables.documentation import case_diagnoses, treatment_plans
+from adapters.persistence.sql.tables.notes import (
+    note_addenda,
+    note_search,
+    note_templates,
+    notes,
+    psychotherapy_notes,
+)
 from adapters.persistence.sql.tables.payments import (
     card_attempts,
     cards_on_file,
@@ -102,12 +109,17 @@ __all__ = [
     "locations",
     "message_templates",
     "metadata",
+    "note_addenda",
+    "note_search",
+    "note_templates",
+    "notes",
     "organizations",
     "outbox",
     "payments",
     "people",
     "practice",
     "processor_events",
+    "psychotherapy_notes",
     "rate_limits",
     "recovery_codes",
     "scheduling_policy",

@@ -41,6 +41,16 @@ def trigram_index(table: str, column: str) -> sa.Index:
     return sa.Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
 
 
+def postgresql_only(index: sa.Index) -> sa.Index:
+    """Mark an index that only PostgreSQL has (a full-text GIN index, say)."""
+    _POSTGRESQL_ONLY.add(str(index.name))
+    return index
+
+
+# Tables only SQLite has: FTS5 search indexes and their shadow tables (see migration 0013).
+SQLITE_ONLY_TABLE_PREFIXES = ("note_search_fts",)
+
+
 def postgresql_only_indexes() -> frozenset[str]:
     return frozenset(_POSTGRESQL_ONLY)
 

@@ -1,0 +1,58 @@
+"""The "needs attention" screen: sections of rows that any context can contribute.
+
+A context provides an `AttentionProvider`: given the deps and a staff member, it returns the
+titled sections that concern them (sessions without a signed note, notes awaiting co-signature,
+plans due for review, declined autopays, undelivered messages...), each from one query of its
+own. `bootstrap.py` registers the providers in an `AttentionBoard`, which the web tier shows as
+one page and, in the header, as one count. A row links to what it is about by a `target` kind
+and id ("appointment", "note", "case"...), which the web tier turns into a URL: the core knows
+no URLs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from core.domain.cases.access import StaffActor
+from core.services.shared.use_case import View
+
+
+class AttentionRow(View, frozen=True, kw_only=True):
+    label: str  # what it is about: a case's name, a clinician's name
+    detail: str  # what is due: "held 5 days ago", "returned: add the safety plan"
+    target: str  # the kind of thing the row opens ("note", "appointment", "case"...)
+    target_id: UUID | None = None
+    at: datetime | None = None
+
+
+class AttentionSection(View, frozen=True, kw_only=True):
+    key: str  # stable, for tests and anchors: "notes.unsigned"
+    title: str
+    rows: list[AttentionRow]
+    total: int  # rows may be the first of more
+    counts: bool = True  # whether it adds to the header's count (the owner's totals do not)
+
+
+class AttentionProvider(Protocol):
+    async def __call__(self, deps: Any, actor: StaffActor) -> list[AttentionSection]: ...
+
+
+class AttentionBoard:
+    """The providers of every context, in the order the screen shows them."""
+
+    def __init__(self, providers: Sequence[AttentionProvider] = ()) -> None:
+        self.providers = list(providers)
+
+    def register(self, provider: AttentionProvider) -> None:
+        self.providers.append(provider)
+
+    async def sections(self, deps: Any, actor: StaffActor) -> list[AttentionSection]:
+        found: list[AttentionSection] = []
+        for provider in self.providers:
+            found += [s for s in await provider(deps, actor) if s.rows]
+        return found
+
+    async def count(self, deps: Any, actor: StaffActor) -> int:
+        return sum(s.total for s in await self.sections(deps, actor) if s.counts)
