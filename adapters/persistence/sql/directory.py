@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Iterable, Mapping
@@ -276,6 +277,44 @@ def directory_version() -> sa.ScalarSelect[Any]:
     return sa.select(sa.func.coalesce(sa.func.sum(t.staff.c.version + 1), 0)).scalar_subquery()
 
 
+@functools.cache
+def _signed_in_statement() -> sa.CompoundSelect:
+    """One statement of four parts, each row tagged with what it holds: the member with their
+    password generation and the directory version, their roles, whom they support, whom they
+    supervise. The first part's columns type the rest. Built once, the staff id bound at
+    execution: it runs on every signed-in request, and building it (and its cache key) each
+    time cost more CPU than running it."""
+    s, c = t.staff.c, t.credentials.c
+    staff_id = sa.bindparam("staff_id", type_=s.id.type)
+    nothing = [sa.null()] * 6
+
+    def part(kind: str, ref: Any, text: Any, where: sa.ColumnElement[bool]) -> sa.Select:
+        return sa.select(sa.literal_column(f"'{kind}'"), ref, text, *nothing).where(where)
+
+    head = (
+        sa.select(
+            sa.literal_column("'staff'").label("kind"),
+            s.supervisor_id.label("ref"),
+            s.name.label("text"),
+            s.email,
+            s.licensure,
+            s.active,
+            s.version,
+            c.generation,
+            directory_version().label("directory_version"),
+        )
+        .select_from(t.staff.outerjoin(t.credentials, c.staff_id == s.id))
+        .where(s.id == staff_id)
+    )
+    r, u = t.staff_roles.c, t.staff_supports.c
+    return sa.union_all(
+        head,
+        part("role", sa.null(), r.role, r.staff_id == staff_id),
+        part("supports", u.supported_id, sa.null(), u.staff_id == staff_id),
+        part("supervises", s.id, sa.null(), s.supervisor_id == staff_id),
+    )
+
+
 @dataclass(eq=False)
 class _StaffCache:
     """The whole staff directory as of `version` (None: not loaded, or a change is on its way),
@@ -385,38 +424,7 @@ class SqlStaffRepository(_Versioned):
         return list(cache.members)
 
     async def signed_in(self, staff_id: StaffId) -> SignedInRecord | None:
-        # One statement of four parts, each row tagged with what it holds: the member with
-        # their password generation and the directory version, their roles, whom they
-        # support, whom they supervise. The first part's columns type the rest.
-        s, c = t.staff.c, t.credentials.c
-        nothing = [sa.null()] * 6
-
-        def part(kind: str, ref: Any, text: Any, where: sa.ColumnElement[bool]) -> sa.Select:
-            return sa.select(sa.literal_column(f"'{kind}'"), ref, text, *nothing).where(where)
-
-        head = (
-            sa.select(
-                sa.literal_column("'staff'").label("kind"),
-                s.supervisor_id.label("ref"),
-                s.name.label("text"),
-                s.email,
-                s.licensure,
-                s.active,
-                s.version,
-                c.generation,
-                directory_version().label("directory_version"),
-            )
-            .select_from(t.staff.outerjoin(t.credentials, c.staff_id == s.id))
-            .where(s.id == staff_id)
-        )
-        r, u = t.staff_roles.c, t.staff_supports.c
-        statement = sa.union_all(
-            head,
-            part("role", sa.null(), r.role, r.staff_id == staff_id),
-            part("supports", u.supported_id, sa.null(), u.staff_id == staff_id),
-            part("supervises", s.id, sa.null(), s.supervisor_id == staff_id),
-        )
-        rows = list(await self._conn.execute(statement))
+        rows = list(await self._conn.execute(_signed_in_statement(), {"staff_id": staff_id}))
         first = next((row for row in rows if row.kind == "staff"), None)
         if first is None:
             return None
