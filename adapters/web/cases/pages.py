@@ -77,13 +77,13 @@ async def case_panels(
     refusal: Refusal | None = None,
 ) -> Template:
     """The case page (its panels for htmx), with the form that was just refused, if any."""
-    page = await case_views.case_page(deps, actor, case_id)
+    page, diagnoses = await clinical_record.case_page_with_diagnoses(deps, actor, case_id)
     context = {
         "actor": actor,
         "page": page,
         "case": page.overview,
         "history": page.history,
-        "diagnoses": await clinical_record.case_diagnoses(deps, actor, case_id),
+        "diagnoses": diagnoses,
         "policy": policy(CaseKind(page.overview.kind)),
         "can": page.overview.permissions,
         "form": form,
