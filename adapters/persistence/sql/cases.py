@@ -227,6 +227,14 @@ def _child_queries(dialect: str) -> tuple[sa.Select[Any], ...]:
     return tuple(queries)
 
 
+@functools.cache
+def _case_queries(dialect: str) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The case rows by `case_id`, and by `ids` (`among_value`), built once per dialect."""
+    c = t.cases.c
+    one = sa.select(t.cases).where(c.id == sa.bindparam("case_id", type_=c.id.type))
+    return one, sa.select(t.cases).where(among_bound(c.id, "ids", dialect))
+
+
 class SqlCaseRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -238,17 +246,18 @@ class SqlCaseRepository:
     # ----- reading -------------------------------------------------------------------------------
 
     async def get(self, case_id: CaseId) -> Case | None:
-        found = await self._load(t.cases.c.id == case_id)
+        found = await self._load(_case_queries(self._dialect)[0], {"case_id": case_id})
         return found[0] if found else None
 
     async def get_many(self, ids: Iterable[CaseId]) -> list[Case]:
         ids = set(ids)
         if not ids:
             return []
-        return await self._load(among(t.cases.c.id, ids, self._dialect))
+        wanted = {"ids": among_value(ids, self._dialect)}
+        return await self._load(_case_queries(self._dialect)[1], wanted)
 
-    async def _load(self, where: sa.ColumnElement[bool]) -> list[Case]:
-        rows = [r._mapping for r in await self._conn.execute(sa.select(t.cases).where(where))]
+    async def _load(self, query: sa.Select[Any], bound: dict[str, Any]) -> list[Case]:
+        rows = [r._mapping for r in await self._conn.execute(query, bound)]
         if not rows:
             return []
         # The children are asked for by the same ids whatever their number (one parameter).

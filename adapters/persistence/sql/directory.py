@@ -16,7 +16,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
-from adapters.persistence.sql.expressions import TRIGRAM, among, by_text, contains, fold
+from adapters.persistence.sql.expressions import (
+    TRIGRAM,
+    among,
+    among_bound,
+    among_value,
+    by_text,
+    contains,
+    fold,
+)
 from adapters.persistence.sql.scopes import person_visible
 from adapters.persistence.sql.upsert import upsert
 from core.domain.directory.credentials import Credentials, LockoutRule
@@ -29,6 +37,15 @@ from core.ports.directory import PeopleVisibility, SignedInRecord
 EMAIL_TAKEN = "Another staff member already uses this email."
 E = TypeVar("E", Person, Organization)
 _FIRST_STAFF = 0x48_65_61_72_74_68_00_01  # advisory lock key: "Hearth", first staff member
+
+
+@functools.cache
+def _by_id(table: sa.Table, dialect: str) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """A table's rows by `id`, and by `ids` (`among_value`): built once per table and dialect,
+    as people are read by id on most screens."""
+    key = table.c.id
+    one = sa.select(table).where(key == sa.bindparam("id", type_=key.type))
+    return one, sa.select(table).where(among_bound(key, "ids", dialect))
 
 
 class _Versioned:
@@ -126,11 +143,13 @@ class _DirectoryRepository(_Versioned, Generic[E]):
         raise NotImplementedError
 
     async def get(self, key: Any) -> E | None:
-        rows = await self._rows(self.table.c.id == key)
+        by_id = _by_id(self.table, self._dialect)[0]
+        rows = list(await self._conn.execute(by_id, {"id": key}))
         return self.entity(rows[0]._mapping) if rows else None
 
     async def get_many(self, ids: Iterable[Any]) -> dict[Any, E]:
-        rows = await self._rows(among(self.table.c.id, set(ids), self._dialect))
+        by_ids = _by_id(self.table, self._dialect)[1]
+        rows = await self._conn.execute(by_ids, {"ids": among_value(set(ids), self._dialect)})
         return {r.id: self.entity(r._mapping) for r in rows}
 
     async def add(self, entity: E) -> None:
