@@ -170,6 +170,20 @@ _APPEND_ONE = sa.text(
 )
 
 
+# The chain head's lock and move (SQLite, or PostgreSQL waiting for the disk), built once:
+# they run with every audited read.
+_LOCK_HEAD = (
+    sa.select(audit_chain_head.c.seq, audit_chain_head.c.hash)
+    .where(audit_chain_head.c.id == 1)
+    .with_for_update()
+)
+_MOVE_HEAD = (
+    audit_chain_head.update()
+    .where(audit_chain_head.c.id == 1)
+    .values(seq=sa.bindparam("new_seq"), hash=sa.bindparam("new_hash"))
+)
+
+
 def _values(entry: AuditEntry) -> dict[str, Any]:
     return {
         "seq": entry.seq,
@@ -218,19 +232,11 @@ class SqlAuditLog:
             async with conn.begin():
                 if self._postgres:
                     await conn.exec_driver_sql("SET LOCAL synchronous_commit = on")
-                row = (
-                    await conn.execute(
-                        sa.select(audit_chain_head.c.seq, audit_chain_head.c.hash)
-                        .where(audit_chain_head.c.id == 1)
-                        .with_for_update()
-                    )
-                ).one()
+                row = (await conn.execute(_LOCK_HEAD)).one()
                 added = chain(ChainHead(row.seq, row.hash), records)
                 await conn.execute(audit_entries.insert(), [_values(e) for e in added])
                 await conn.execute(
-                    audit_chain_head.update()
-                    .where(audit_chain_head.c.id == 1)
-                    .values(seq=added[-1].seq, hash=added[-1].hash)
+                    _MOVE_HEAD, {"new_seq": added[-1].seq, "new_hash": added[-1].hash}
                 )
         return added
 

@@ -6,15 +6,17 @@ recorded. No case aggregate is built, nothing is snapshotted or re-validated: ro
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
-from adapters.persistence.sql.expressions import among
+from adapters.persistence.sql.expressions import among_bound, among_value
 from core.domain.cases.kinds import CaseKind
 from core.domain.scheduling.appointments import AppointmentStatus
 from core.domain.scheduling.services import MAX_MINUTES
@@ -22,38 +24,36 @@ from core.domain.shared.values import StaffId
 from core.ports.scheduling import CalendarRow
 
 
-def _local_day(
-    start_at: sa.ColumnElement[datetime], day_starts: Sequence[tuple[date, datetime]]
-) -> sa.ColumnElement[date]:
-    """The local day of an instant, from the first instants of the days around it: a CASE over
-    at most a month and a day of boundaries (SQLite has no time zones to ask)."""
-    latest_first = sorted(day_starts, key=lambda d: d[1], reverse=True)
+def _local_day(start_at: sa.ColumnElement[datetime], days: int) -> sa.ColumnElement[date]:
+    """The local day of an instant, from the first instants of the `days` days around it, bound
+    latest first as `first_<i>` / `day_<i>`: a CASE over at most a month and a day of
+    boundaries (SQLite has no time zones to ask)."""
+
+    def day(i: int) -> sa.BindParameter[date]:
+        return sa.bindparam(f"day_{i}", type_=sa.Date)
+
     return sa.case(
-        *((start_at >= first, sa.literal(day, sa.Date)) for day, first in latest_first),
-        else_=sa.literal(latest_first[-1][0], sa.Date),
+        *(
+            (start_at >= sa.bindparam(f"first_{i}", type_=start_at.type), day(i))
+            for i in range(days)
+        ),
+        else_=day(days - 1),
     )
 
 
-async def calendar_rows(
-    conn: AsyncConnection,
-    provider_ids: Iterable[StaffId],
-    start: datetime,
-    end: datetime,
-    day_starts: Sequence[tuple[date, datetime]],
-) -> list[CalendarRow]:
-    ids = set(provider_ids)
-    if not ids:
-        return []
-    dialect = conn.dialect.name
+@functools.lru_cache(maxsize=64)
+def _statement(dialect: str, days: int) -> sa.Select[Any]:
+    """The projection's one statement for `days` day boundaries, built once per dialect and
+    number of days (building it and its cache key each time cost more CPU than running it):
+    the providers bound as `ids`, the range as `earliest` / `start` / `end`."""
     a, p, c = t.appointments.c, t.appointment_providers.c, t.cases.c
-    earliest = start - timedelta(minutes=MAX_MINUTES)
     # The providers' rows repeat the appointment's time: the (staff_id, start_at) index finds
     # the page's sessions without reading anyone's history.
     theirs = sa.select(p.appointment_id).where(
-        among(p.staff_id, ids, dialect),
-        p.start_at >= earliest,
-        p.start_at < end,
-        p.end_at > start,
+        among_bound(p.staff_id, "ids", dialect),
+        p.start_at >= sa.bindparam("earliest", type_=p.start_at.type),
+        p.start_at < sa.bindparam("end", type_=p.start_at.type),
+        p.end_at > sa.bindparam("start", type_=p.end_at.type),
     )
     chosen = (
         sa.select(
@@ -62,7 +62,7 @@ async def calendar_rows(
             a.end_at,
             a.status,
             a.case_id,
-            _local_day(a.start_at, day_starts).label("day"),
+            _local_day(a.start_at, days).label("day"),
         )
         .where(a.id.in_(theirs))
         .subquery("chosen")
@@ -90,7 +90,7 @@ async def calendar_rows(
         .scalar_subquery()
     )
     everyone = t.appointment_providers.alias("everyone")
-    query = (
+    return (
         sa.select(
             chosen.c.id,
             chosen.c.start_at,
@@ -107,10 +107,33 @@ async def calendar_rows(
         .join(everyone, everyone.c.appointment_id == chosen.c.id)
         .order_by(chosen.c.start_at, chosen.c.id, everyone.c.position)
     )
+
+
+async def calendar_rows(
+    conn: AsyncConnection,
+    provider_ids: Iterable[StaffId],
+    start: datetime,
+    end: datetime,
+    day_starts: Sequence[tuple[date, datetime]],
+) -> list[CalendarRow]:
+    ids = set(provider_ids)
+    if not ids:
+        return []
+    dialect = conn.dialect.name
+    latest_first = sorted(day_starts, key=lambda d: d[1], reverse=True)
+    bound: dict[str, Any] = {
+        "ids": among_value(ids, dialect),
+        "earliest": start - timedelta(minutes=MAX_MINUTES),
+        "start": start,
+        "end": end,
+    }
+    for i, (day, first) in enumerate(latest_first):
+        bound[f"first_{i}"], bound[f"day_{i}"] = first, day
+    query = _statement(dialect, len(latest_first))
     # One row per provider of each appointment, in order: the first row of an appointment
     # carries the rest of it. (Unpacked as tuples: a page of the practice is thousands of rows.)
     grouped: dict[UUID, tuple[tuple, list[StaffId]]] = {}
-    for r in (await conn.execute(query)).tuples():
+    for r in (await conn.execute(query, bound)).tuples():
         found = grouped.get(r[0])
         if found is None:
             grouped[r[0]] = (r, [r[7]])

@@ -8,6 +8,7 @@ brought in line with the aggregate in the same transaction, touching only rows t
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,7 +20,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
-from adapters.persistence.sql.expressions import among, by_text, contains, fold
+from adapters.persistence.sql.expressions import (
+    among,
+    among_bound,
+    among_value,
+    by_text,
+    contains,
+    fold,
+)
 from adapters.persistence.sql.scopes import RELATED_PEOPLE, case_held
 from core.domain.cases.access import StaffScope
 from core.domain.cases.case import Case, CaseStatus, EnteredInError, Membership
@@ -205,6 +213,28 @@ def _case_values(case: Case) -> Row:
     }
 
 
+@functools.cache
+def _child_queries(dialect: str) -> tuple[sa.Select[Any], ...]:
+    """Each child table's rows of the cases whose ids are bound as `ids`, in CHILDREN's order:
+    built once per dialect (building these and their cache keys for every case loaded cost
+    more CPU than running them)."""
+    queries = []
+    for child in CHILDREN:
+        query = sa.select(child.table).where(among_bound(child.table.c.case_id, "ids", dialect))
+        if "position" in child.table.c:
+            query = query.order_by(child.table.c.position)
+        queries.append(query)
+    return tuple(queries)
+
+
+@functools.cache
+def _case_queries(dialect: str) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The case rows by `case_id`, and by `ids` (`among_value`), built once per dialect."""
+    c = t.cases.c
+    one = sa.select(t.cases).where(c.id == sa.bindparam("case_id", type_=c.id.type))
+    return one, sa.select(t.cases).where(among_bound(c.id, "ids", dialect))
+
+
 class SqlCaseRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -216,30 +246,26 @@ class SqlCaseRepository:
     # ----- reading -------------------------------------------------------------------------------
 
     async def get(self, case_id: CaseId) -> Case | None:
-        found = await self._load(t.cases.c.id == case_id)
+        found = await self._load(_case_queries(self._dialect)[0], {"case_id": case_id})
         return found[0] if found else None
 
     async def get_many(self, ids: Iterable[CaseId]) -> list[Case]:
         ids = set(ids)
         if not ids:
             return []
-        return await self._load(among(t.cases.c.id, ids, self._dialect))
+        wanted = {"ids": among_value(ids, self._dialect)}
+        return await self._load(_case_queries(self._dialect)[1], wanted)
 
-    async def _load(self, where: sa.ColumnElement[bool]) -> list[Case]:
-        rows = [r._mapping for r in await self._conn.execute(sa.select(t.cases).where(where))]
+    async def _load(self, query: sa.Select[Any], bound: dict[str, Any]) -> list[Case]:
+        rows = [r._mapping for r in await self._conn.execute(query, bound)]
         if not rows:
             return []
         # The children are asked for by the same ids whatever their number (one parameter).
-        wanted = [r["id"] for r in rows]
+        wanted = {"ids": among_value([r["id"] for r in rows], self._dialect)}
         children: dict[str, dict[Any, list[Row]]] = {}
-        for child in CHILDREN:
+        for child, query in zip(CHILDREN, _child_queries(self._dialect), strict=True):
             grouped: dict[Any, list[Row]] = defaultdict(list)
-            query = sa.select(child.table).where(
-                among(child.table.c.case_id, wanted, self._dialect)
-            )
-            if "position" in child.table.c:
-                query = query.order_by(child.table.c.position)
-            for r in await self._conn.execute(query):
+            for r in await self._conn.execute(query, wanted):
                 grouped[r.case_id].append(dict(r._mapping))
             children[child.attr] = grouped
         return [self._assemble(dict(r), children) for r in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Iterable, Mapping
@@ -15,7 +16,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
-from adapters.persistence.sql.expressions import TRIGRAM, among, by_text, contains, fold
+from adapters.persistence.sql.expressions import (
+    TRIGRAM,
+    among,
+    among_bound,
+    among_value,
+    by_text,
+    contains,
+    fold,
+)
 from adapters.persistence.sql.scopes import person_visible
 from adapters.persistence.sql.upsert import upsert
 from core.domain.directory.credentials import Credentials, LockoutRule
@@ -29,6 +38,15 @@ from core.ports.directory import PeopleVisibility, SignedInRecord
 EMAIL_TAKEN = "Another staff member already uses this email."
 E = TypeVar("E", Person, Organization)
 _FIRST_STAFF = 0x48_65_61_72_74_68_00_01  # advisory lock key: "Hearth", first staff member
+
+
+@functools.cache
+def _by_id(table: sa.Table, dialect: str) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """A table's rows by `id`, and by `ids` (`among_value`): built once per table and dialect,
+    as people are read by id on most screens."""
+    key = table.c.id
+    one = sa.select(table).where(key == sa.bindparam("id", type_=key.type))
+    return one, sa.select(table).where(among_bound(key, "ids", dialect))
 
 
 class _Versioned:
@@ -130,11 +148,13 @@ class _DirectoryRepository(_Versioned, Generic[E]):
         raise NotImplementedError
 
     async def get(self, key: Any) -> E | None:
-        rows = await self._rows(self.table.c.id == key)
+        by_id = _by_id(self.table, self._dialect)[0]
+        rows = list(await self._conn.execute(by_id, {"id": key}))
         return self.entity(rows[0]._mapping) if rows else None
 
     async def get_many(self, ids: Iterable[Any]) -> dict[Any, E]:
-        rows = await self._rows(among(self.table.c.id, set(ids), self._dialect))
+        by_ids = _by_id(self.table, self._dialect)[1]
+        rows = await self._conn.execute(by_ids, {"ids": among_value(set(ids), self._dialect)})
         return {r.id: self.entity(r._mapping) for r in rows}
 
     async def add(self, entity: E) -> None:
@@ -283,6 +303,44 @@ def directory_version() -> sa.ScalarSelect[Any]:
     return sa.select(sa.func.coalesce(sa.func.sum(t.staff.c.version + 1), 0)).scalar_subquery()
 
 
+@functools.cache
+def _signed_in_statement() -> sa.CompoundSelect:
+    """One statement of four parts, each row tagged with what it holds: the member with their
+    password generation and the directory version, their roles, whom they support, whom they
+    supervise. The first part's columns type the rest. Built once, the staff id bound at
+    execution: it runs on every signed-in request, and building it (and its cache key) each
+    time cost more CPU than running it."""
+    s, c = t.staff.c, t.credentials.c
+    staff_id = sa.bindparam("staff_id", type_=s.id.type)
+    nothing = [sa.null()] * 6
+
+    def part(kind: str, ref: Any, text: Any, where: sa.ColumnElement[bool]) -> sa.Select:
+        return sa.select(sa.literal_column(f"'{kind}'"), ref, text, *nothing).where(where)
+
+    head = (
+        sa.select(
+            sa.literal_column("'staff'").label("kind"),
+            s.supervisor_id.label("ref"),
+            s.name.label("text"),
+            s.email,
+            s.licensure,
+            s.active,
+            s.version,
+            c.generation,
+            directory_version().label("directory_version"),
+        )
+        .select_from(t.staff.outerjoin(t.credentials, c.staff_id == s.id))
+        .where(s.id == staff_id)
+    )
+    r, u = t.staff_roles.c, t.staff_supports.c
+    return sa.union_all(
+        head,
+        part("role", sa.null(), r.role, r.staff_id == staff_id),
+        part("supports", u.supported_id, sa.null(), u.staff_id == staff_id),
+        part("supervises", s.id, sa.null(), s.supervisor_id == staff_id),
+    )
+
+
 @dataclass(eq=False)
 class _StaffCache:
     """The whole staff directory as of `version` (None: not loaded, or a change is on its way),
@@ -392,38 +450,7 @@ class SqlStaffRepository(_Versioned):
         return list(cache.members)
 
     async def signed_in(self, staff_id: StaffId) -> SignedInRecord | None:
-        # One statement of four parts, each row tagged with what it holds: the member with
-        # their password generation and the directory version, their roles, whom they
-        # support, whom they supervise. The first part's columns type the rest.
-        s, c = t.staff.c, t.credentials.c
-        nothing = [sa.null()] * 6
-
-        def part(kind: str, ref: Any, text: Any, where: sa.ColumnElement[bool]) -> sa.Select:
-            return sa.select(sa.literal_column(f"'{kind}'"), ref, text, *nothing).where(where)
-
-        head = (
-            sa.select(
-                sa.literal_column("'staff'").label("kind"),
-                s.supervisor_id.label("ref"),
-                s.name.label("text"),
-                s.email,
-                s.licensure,
-                s.active,
-                s.version,
-                c.generation,
-                directory_version().label("directory_version"),
-            )
-            .select_from(t.staff.outerjoin(t.credentials, c.staff_id == s.id))
-            .where(s.id == staff_id)
-        )
-        r, u = t.staff_roles.c, t.staff_supports.c
-        statement = sa.union_all(
-            head,
-            part("role", sa.null(), r.role, r.staff_id == staff_id),
-            part("supports", u.supported_id, sa.null(), u.staff_id == staff_id),
-            part("supervises", s.id, sa.null(), s.supervisor_id == staff_id),
-        )
-        rows = list(await self._conn.execute(statement))
+        rows = list(await self._conn.execute(_signed_in_statement(), {"staff_id": staff_id}))
         first = next((row for row in rows if row.kind == "staff"), None)
         if first is None:
             return None

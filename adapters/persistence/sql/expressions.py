@@ -20,12 +20,34 @@ def among(column: sa.ColumnElement[UUID], ids: Iterable[UUID], dialect: str) -> 
     """`column IN ids` as ONE bound parameter whatever the number of ids, so that a screen over
     ten thousand cases sends the same statements as one over ten (and stays under the drivers'
     limits on bound parameters): an array on PostgreSQL, a JSON list on SQLite."""
-    ids = list(ids)
+    return _among(column, None, among_value(ids, dialect), dialect)
+
+
+def among_bound(column: sa.ColumnElement[UUID], name: str, dialect: str) -> sa.ColumnElement:
+    """`among` with its one parameter named `name`, given at execution as `among_value(ids)`:
+    for a statement built once and run many times."""
+    return _among(column, name, None, dialect)
+
+
+def among_value(ids: Iterable[UUID], dialect: str) -> Any:
+    """The value of `among`'s one parameter."""
     if dialect == "postgresql":
-        return column == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.Uuid)))
-    # sa.Uuid keeps a UUID as 32 hex digits on SQLite.
+        return list(ids)
+    return json.dumps([i.hex for i in ids])  # sa.Uuid keeps a UUID as 32 hex digits on SQLite
+
+
+def _among(
+    column: sa.ColumnElement[UUID], name: str | None, value: Any, dialect: str
+) -> sa.ColumnElement:
+    """With `name`, a required parameter given at execution; without, `value` bound now."""
+    kind: Any = postgresql.ARRAY(sa.Uuid) if dialect == "postgresql" else sa.String
+    param: sa.BindParameter[Any] = (
+        sa.bindparam(name, type_=kind) if name else sa.bindparam(None, value, type_=kind)
+    )
+    if dialect == "postgresql":
+        return column == sa.any_(param)
     listed: sa.Select[tuple[Any]] = sa.select(sa.literal_column("value")).select_from(
-        sa.func.json_each(sa.bindparam(None, json.dumps([i.hex for i in ids]), type_=sa.String))
+        sa.func.json_each(param)
     )
     return column.in_(listed.scalar_subquery())
 

@@ -9,6 +9,14 @@ from adapters.persistence.sql import tables as t
 from core.domain.cases.history import HistoryRecord
 from core.domain.shared.values import CaseId
 
+# A case's latest history entries, read by every case page: built once.
+_FOR_CASE = (
+    sa.select(t.case_events)
+    .where(t.case_events.c.case_id == sa.bindparam("case_id", type_=t.case_events.c.case_id.type))
+    .order_by(t.case_events.c.at.desc(), t.case_events.c.seq.desc())
+    .limit(sa.bindparam("limit", type_=sa.Integer))
+)
+
 
 class SqlHistoryRepository:
     def __init__(self, conn: AsyncConnection) -> None:
@@ -29,13 +37,7 @@ class SqlHistoryRepository:
         )
 
     async def for_case(self, case_id: CaseId, limit: int = 200) -> list[HistoryRecord]:
-        e = t.case_events.c
-        rows = await self._conn.execute(
-            sa.select(t.case_events)
-            .where(e.case_id == case_id)
-            .order_by(e.at.desc(), e.seq.desc())
-            .limit(limit)
-        )
+        rows = await self._conn.execute(_FOR_CASE, {"case_id": case_id, "limit": limit})
         return [
             HistoryRecord(
                 id=r.id,

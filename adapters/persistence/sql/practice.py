@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from adapters.persistence.sql import tables as t
-from adapters.persistence.sql.directory import _Versioned
+from adapters.persistence.sql.directory import _by_id, _Versioned
 from core.domain.directory.practice import PRACTICE_ID, Practice
 from core.domain.shared.errors import ConcurrencyConflict
 
@@ -31,8 +31,8 @@ class SingleRow(_Versioned):
         entity.version = 1
 
     async def _one(self) -> sa.Row | None:
-        rows = await self._rows(self.table.c.id == PRACTICE_ID)
-        return rows[0] if rows else None
+        by_id = _by_id(self.table, self._dialect)[0]  # the calendar reads its hours per page
+        return (await self._conn.execute(by_id, {"id": PRACTICE_ID})).first()
 
 
 class SqlPracticeRepository(SingleRow):

@@ -15,6 +15,11 @@ from adapters.persistence.sql.tables.sessions import sessions
 from adapters.persistence.sql.upsert import upsert
 
 SWEEP_EVERY = 500  # sets between two sweeps of expired sessions (one indexed DELETE)
+# Read on every request: built once, the key bound at execution (building the statement and
+# its cache key anew each time cost as much CPU as running it).
+_READ = sa.select(sessions.c.value, sessions.c.expires_at).where(
+    sessions.c.key == sa.bindparam("key", type_=sessions.c.key.type)
+)
 
 
 def _seconds(value: int | timedelta | None) -> timedelta | None:
@@ -55,11 +60,7 @@ class SqlSessionStore(Store):
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         now = self._now()
         async with self._engine.connect() as conn:
-            row = (
-                await conn.execute(
-                    sa.select(sessions.c.value, sessions.c.expires_at).where(sessions.c.key == key)
-                )
-            ).first()
+            row = (await conn.execute(_READ, {"key": key})).first()
         # Writes go in transactions of their own that write first: on SQLite a transaction that
         # read and then writes after another writer committed would be refused.
         if row is None:

@@ -121,7 +121,7 @@ async def case_panels(
     refusal: Refusal | None = None,
 ) -> Template:
     """The case page (its panels for htmx), with the form that was just refused, if any."""
-    page = await case_views.case_page(deps, actor, case_id)
+    page, diagnoses = await clinical_record.case_page_with_diagnoses(deps, actor, case_id)
     conflict = None
     if refusal is not None and refusal.conflict:
         if form in EDITED_FIELDS:
@@ -133,7 +133,7 @@ async def case_panels(
         "page": page,
         "case": page.overview,
         "history": page.history,
-        "diagnoses": await clinical_record.case_diagnoses(deps, actor, case_id),
+        "diagnoses": diagnoses,
         "money": await case_money(deps, actor, case_id),
         "policy": policy(CaseKind(page.overview.kind)),
         "can": page.overview.permissions,

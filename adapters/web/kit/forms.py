@@ -8,10 +8,12 @@ choice is shown next to its field exactly like a rule of the domain."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import msgspec
@@ -76,7 +78,7 @@ def read(
     the choices of a shape that does not say them itself (`{"status": "a status"}`)."""
     raw: dict[str, Any] = {}
     # By the input's name (a field renamed for Python, `from_` for `from`, reads as `from`).
-    fields = {f.encode_name: f for f in mi.type_info(shape).fields}  # type: ignore[attr-defined]
+    fields = _fields(shape)
     for name, field in fields.items():
         if name in known:
             continue
@@ -92,6 +94,15 @@ def read(
         return msgspec.convert({**raw, **known}, shape, strict=False)
     except msgspec.ValidationError as exc:
         raise _invalid(exc, fields, words or {}) from None
+
+
+@functools.cache
+def _fields(shape: type[msgspec.Struct]) -> Mapping[str, Any]:
+    """A shape's fields by input name: inspecting the type cost more than reading a query
+    string, and a shape does not change while the process runs."""
+    return MappingProxyType(
+        {f.encode_name: f for f in mi.type_info(shape).fields}  # type: ignore[attr-defined]
+    )
 
 
 _ABSENT = object()

@@ -14,6 +14,7 @@ from core.domain.shared.errors import Forbidden, NotFound
 from core.services import cases, directory
 from core.services.cases import views as case_views
 from core.services.documentation import diagnoses
+from core.services.documentation.views import clinical_record
 from core.services.documentation.views.clinical_record import case_diagnoses
 from tests.support.practice import Practice
 
@@ -299,3 +300,25 @@ async def test_the_case_view_says_which_duties_the_actor_may_give_and_end(team):
             staff["pat"],
             cases.EndStaffDuty(case_id=case_id, assignment_id=ari.co_therapists[0].assignment_id),
         )
+
+
+async def test_the_case_page_with_its_diagnoses_panel_shows_what_the_panel_alone_shows(team):
+    """The case page loads its case once for the diagnoses panel too: the same panel, or none,
+    for each reader, as the panel's own use case decides."""
+    practice, case_id, staff = team
+    panels = {}
+    for who in ("ari", "lee", "kim", "pat"):
+        actor = staff[who]
+        try:
+            page, shown = await clinical_record.case_page_with_diagnoses(
+                practice.deps, actor, case_id
+            )
+        except (NotFound, Forbidden):
+            with pytest.raises((NotFound, Forbidden)):
+                await case_views.case_page(practice.deps, actor, case_id)
+            continue
+        assert page == await case_views.case_page(practice.deps, actor, case_id), who
+        assert shown == await case_diagnoses(practice.deps, actor, case_id), who
+        panels[who] = shown
+    assert panels["pat"] is None  # sees the case, not its clinical record
+    assert panels["ari"] is not None and [d.code for d in panels["ari"]] == ["F41.1"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -151,6 +152,16 @@ class CasePage(View, frozen=True, kw_only=True):
     head: CaseHead | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class LoadedCasePage:
+    """The case page with the case it was built from and what the actor may do on it, for a
+    panel of another context that would otherwise load the case again (the diagnoses)."""
+
+    page: CasePage
+    case: Case
+    granted: frozenset[Permission]
+
+
 async def case_page(
     deps: Deps,
     actor: Actor,
@@ -161,6 +172,21 @@ async def case_page(
 ) -> CasePage:
     """Everything the case screen shows, in one unit of work and a fixed set of queries (the
     head's glance at the sessions: two more, for those who may see the schedule)."""
+    loaded = await load_case_page(
+        deps, actor, case_id, with_history=with_history, with_head=with_head
+    )
+    return loaded.page
+
+
+async def load_case_page(
+    deps: Deps,
+    actor: Actor,
+    case_id: CaseId,
+    *,
+    with_history: bool = True,
+    with_head: bool = True,
+) -> LoadedCasePage:
+    """`case_page`, with the case and the actor's permissions on it."""
     today = deps.clock.today()
     async with deps.uow() as uow:
         case = await load_case(uow, case_id)
@@ -185,7 +211,7 @@ async def case_page(
     active = [s for s in staff.values() if s.active]
     # The scheduling deps carry the practice's timezone; the sessions' times are shown in it.
     tz = ZoneInfo(getattr(deps, "timezone", "UTC"))
-    return CasePage(
+    page = CasePage(
         overview=overview,
         history=_history(events, names, Permission.VIEW_CLINICAL in granted),
         staff=active,
@@ -193,6 +219,7 @@ async def case_page(
         people=_people(overview),
         head=case_head(case, granted, today, tz, people, glance) if with_head else None,
     )
+    return LoadedCasePage(page=page, case=case, granted=granted)
 
 
 def _people(overview: CaseOverview) -> list[PersonRef]:

@@ -13,8 +13,14 @@ from core.domain.documentation.diagnoses import Diagnosis
 from core.domain.documentation.icd10 import catalog
 from core.domain.shared.audit import AuditObject
 from core.domain.shared.values import CaseId, PersonId
+from core.ports import UnitOfWork
 from core.services.cases.changes import load_case
-from core.services.cases.views.case_page import CaseOverview, build_overview
+from core.services.cases.views.case_page import (
+    CaseOverview,
+    CasePage,
+    build_overview,
+    load_case_page,
+)
 from core.services.documentation.views.plans import ParticipantPlans, participant_plans
 from core.services.shared.audit import audit_read
 from core.services.shared.use_case import Deps, View
@@ -98,8 +104,26 @@ async def case_diagnoses(deps: Deps, actor: Actor, case_id: CaseId) -> list[Diag
     today = deps.clock.today()
     async with deps.uow() as uow:
         case = await load_case(uow, case_id)
-        if not _shown(case, case_permissions(actor, case, today)):
-            return None
-        diagnoses = await uow.diagnoses.for_cases([case.id])
-        people = await uow.people.get_many({d.person_id for d in diagnoses})
+        return await _panel(uow, case, case_permissions(actor, case, today))
+
+
+async def case_page_with_diagnoses(
+    deps: Deps, actor: Actor, case_id: CaseId
+) -> tuple[CasePage, list[DiagnosisView] | None]:
+    """The case page and its diagnoses panel (as `case_diagnoses`), the case loaded once: the
+    panel is decided on the case and the permissions the page was built from."""
+    loaded = await load_case_page(deps, actor, case_id)
+    if not _shown(loaded.case, loaded.granted):
+        return loaded.page, None
+    async with deps.uow() as uow:
+        return loaded.page, await _panel(uow, loaded.case, loaded.granted)
+
+
+async def _panel(
+    uow: UnitOfWork, case: Case, granted: frozenset[Permission]
+) -> list[DiagnosisView] | None:
+    if not _shown(case, granted):
+        return None
+    diagnoses = await uow.diagnoses.for_cases([case.id])
+    people = await uow.people.get_many({d.person_id for d in diagnoses})
     return _views(diagnoses, {pid: p.display_name for pid, p in people.items()})
