@@ -66,3 +66,26 @@ def test_undelivered_messages_are_counted_for_the_owner_and_administrators(
     count = signed_in("owner").get("/attention/count", htmx=True)
     assert 'aria-label="2 items"' in count.text
     assert "Undelivered messages" not in signed_in("lee").get("/attention").text
+
+
+def test_the_case_head_shows_its_clinicians_open_notes_and_plans(
+    signed_in, world: World, notes, container
+):
+    case = f"/cases/{world.cases['couple']}"
+    lee = signed_in("lee")
+    head = lee.get(case).text
+    # Of the couple's three held sessions one note is signed; the draft's session is unsigned.
+    assert f'<a href="{case}/notes">2 sessions held without a signed note</a>' in head
+    assert "due for review" not in head
+    lee.post(case + "/clinical/plans", _plan(world), htmx=True)
+    draft = lee.get(case + "/clinical").text
+    plan_id = draft.split("/clinical/plans/")[1][:36]
+    lee.post(f"{case}/clinical/plans/{plan_id}/sign", {"version": "0"}, htmx=True)
+    container.clock().advance(timedelta(days=120))
+    head = signed_in("lee").get(case).text
+    assert f'<a href="{case}/clinical">1 treatment plan due for review</a>' in head
+    assert "Sleep" not in head.split('id="at-a-glance"')[1].split("</section>")[0]
+    for who in ("pat", "owner"):  # they see the case, but are not its clinicians
+        page = signed_in(who).get(case)
+        assert page.status_code == 200 and "Open items and flags" in page.text
+        assert "without a signed note" not in page.text and "due for review" not in page.text
