@@ -78,16 +78,19 @@ from core.services.billing import charging as billing_charging
 from core.services.billing import history as billing_history
 from core.services.billing import payment_cards
 from core.services.billing import payments as payment_service
+from core.services.billing.payment_attention import declined_payment_sections
 from core.services.billing.payments import PaymentDeps
 from core.services.cases import history as case_history
 from core.services.communication import notices, reminders
 from core.services.communication.accounts import AccountMailDeps
 from core.services.communication.delivery import DeliveryDeps, run_worker
 from core.services.communication.reminders import PolicySource
+from core.services.communication.undelivered_attention import undelivered_sections
 from core.services.directory.practice_settings import PracticeCache
 from core.services.documentation import history as documentation_history
 from core.services.documentation import note_history
 from core.services.documentation.attention import note_sections
+from core.services.documentation.plan_attention import plan_sections
 from core.services.scheduling import booking as scheduling_booking
 from core.services.scheduling import handlers as scheduling_handlers
 from core.services.scheduling import history as scheduling_history
@@ -356,9 +359,16 @@ def twilio_settings(settings: Settings) -> TwilioSettings:
     )
 
 
-def attention_board() -> AttentionBoard:
-    """The providers of "needs attention" (plans, billing and communication add theirs)."""
-    return AttentionBoard([note_sections])
+def attention_board(gateway: PaymentGateway) -> AttentionBoard:
+    """The providers of "needs attention": notes, plans, billing, communication."""
+    return AttentionBoard(
+        [
+            note_sections,
+            plan_sections,
+            declined_payment_sections(gateway),
+            undelivered_sections,
+        ]
+    )
 
 
 class Container(containers.DeclarativeContainer):
@@ -456,7 +466,7 @@ class Container(containers.DeclarativeContainer):
         AccountMailDeps.of, deps, settings.provided.link_base, settings.provided.practice_name
     )
     # "Needs attention": each context's sections, in the order the screen shows them.
-    attention_board = providers.Singleton(attention_board)
+    attention_board = providers.Singleton(attention_board, payment_gateway)
     audit_deps = providers.Singleton(
         AuditDeps,
         uow=uow_factory,

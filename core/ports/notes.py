@@ -65,6 +65,13 @@ class ClinicianTotals(msgspec.Struct, frozen=True, kw_only=True):
     returned: int
 
 
+class CaseOpenCounts(msgspec.Struct, frozen=True, kw_only=True):
+    """What is open in one case's documentation, for the case page's head: counts only."""
+
+    without_signed_note: int  # held (completed) sessions without a signed note
+    plans_due: int  # plans in force past their review date
+
+
 class NoteRepository(Protocol):
     async def get(self, note_id: UUID) -> Note | None: ...
     async def for_appointment(self, appointment_id: UUID) -> Note | None: ...
@@ -142,6 +149,14 @@ class NoteAttention(Protocol):
 
     async def totals(self, before: datetime) -> list[ClinicianTotals]:
         """Per clinician with anything open: the practice's totals (one query)."""
+        ...
+
+    async def case_open(
+        self, case_id: CaseId, staff_id: StaffId, before: datetime, today: date
+    ) -> CaseOpenCounts | None:
+        """The case's sessions held before `before` without a signed note and its plans in
+        force past their review date (an open case's, of its current participants) — None
+        unless `staff_id` treats the case on `today`: the policy is in the one query."""
         ...
 
 

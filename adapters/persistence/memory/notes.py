@@ -5,19 +5,28 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from adapters.persistence.memory.store import Repository, Table
 from core.domain.cases.case import Case
+from core.domain.cases.responsibilities import StaffDuty
 from core.domain.documentation.notes import Note, NoteStatus
+from core.domain.documentation.plans import TreatmentPlan
 from core.domain.documentation.psychotherapy_notes import PsychotherapyNote
 from core.domain.documentation.templates import NoteTemplate
 from core.domain.scheduling.appointments import Appointment, AppointmentStatus
 from core.domain.shared.errors import InvalidInput, InvariantViolation
 from core.domain.shared.values import CaseId, PersonId, StaffId
-from core.ports.notes import ClinicianTotals, NoteHit, NoteScope, NoteState, SessionRow
+from core.ports.notes import (
+    CaseOpenCounts,
+    ClinicianTotals,
+    NoteHit,
+    NoteScope,
+    NoteState,
+    SessionRow,
+)
 
 NOTE_TABLES = (
     ("notes", "note"),
@@ -172,11 +181,20 @@ class MemoryPsychotherapyNoteRepository(Repository[PsychotherapyNote]):
         self._t.add(note)
 
 
+# The duties of a case's clinicians (as for plans due for review).
+_TREATING = {StaffDuty.RESPONSIBLE_PROVIDER, StaffDuty.CO_THERAPIST}
+
+
 class MemoryNoteAttention:
     def __init__(
-        self, notes: Table[Note], cases: Table[Case], appointments: Table[Appointment]
+        self,
+        notes: Table[Note],
+        cases: Table[Case],
+        appointments: Table[Appointment],
+        plans: Table[TreatmentPlan],
     ) -> None:
         self._notes, self._cases, self._appointments = notes, cases, appointments
+        self._plans = plans
 
     def _row(self, appointment: Appointment, note: Note | None = None, **kw: Any) -> SessionRow:
         case = self._cases.get(appointment.case_id)
@@ -263,3 +281,23 @@ class MemoryNoteAttention:
             )
             for s, c in sorted(counts.items(), key=lambda kv: str(kv[0]))
         ]
+
+    async def case_open(
+        self, case_id: CaseId, staff_id: StaffId, before: datetime, today: date
+    ) -> CaseOpenCounts | None:
+        case = self._cases.get(case_id)
+        if case is None or not case.duties_of(staff_id, today) & _TREATING:
+            return None
+        unsigned = sum(1 for a in self._unsigned(before) if a.case_id == case_id)
+        in_force: dict[PersonId, TreatmentPlan] = {}
+        for p in self._plans.visible():
+            newest = p.person_id not in in_force or in_force[p.person_id].number < p.number
+            if p.case_id == case_id and p.signature is not None and newest:
+                in_force[p.person_id] = p
+        members = {m.person_id for m in case.members_on(today)}
+        due = sum(
+            1
+            for person, plan in in_force.items()
+            if person in members and plan.due_for_review(today) and case.closed_on is None
+        )
+        return CaseOpenCounts(without_signed_note=unsigned, plans_due=due)

@@ -131,7 +131,9 @@ class MemoryUnitOfWork:
         self.psychotherapy_notes = MemoryPsychotherapyNoteRepository(
             self._tables["psychotherapy_notes"]
         )
-        self.note_attention = MemoryNoteAttention(notes, cases, appointments)
+        self.note_attention = MemoryNoteAttention(
+            notes, cases, appointments, self._tables["treatment_plans"]
+        )
 
     async def __aenter__(self) -> Self:
         return self

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -19,6 +19,7 @@ from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.expressions import among
 from adapters.persistence.sql.scopes import case_held
 from adapters.persistence.sql.tables.notes import FTS_CONFIG
+from core.domain.cases.responsibilities import StaffDuty
 from core.domain.documentation.notes import (
     Addendum,
     EnteredInError,
@@ -36,10 +37,19 @@ from core.domain.scheduling.appointments import AppointmentStatus
 from core.domain.shared.errors import ConcurrencyConflict, InvalidInput, InvariantViolation
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, PersonId, StaffId
-from core.ports.notes import ClinicianTotals, NoteHit, NoteScope, NoteState, SessionRow
+from core.ports.notes import (
+    CaseOpenCounts,
+    ClinicianTotals,
+    NoteHit,
+    NoteScope,
+    NoteState,
+    SessionRow,
+)
 
 _n, _a, _s = t.notes.c, t.note_addenda.c, t.note_search.c
 _DRAFT = NoteStatus.DRAFT.value
+# The duties of a case's clinicians (as for plans due for review).
+_TREATING = [StaffDuty.RESPONSIBLE_PROVIDER.value, StaffDuty.CO_THERAPIST.value]
 
 
 def _is(column: sa.ColumnElement[str], value: str) -> sa.ColumnElement[bool]:
@@ -617,3 +627,65 @@ class SqlNoteAttention:
             )
             for r in await self._conn.execute(query)
         ]
+
+    async def case_open(
+        self, case_id: CaseId, staff_id: StaffId, before: datetime, today: date
+    ) -> CaseOpenCounts | None:
+        a, p, staff, member = (
+            t.appointments.c,
+            t.treatment_plans.c,
+            t.case_staff.c,
+            t.case_memberships.c,
+        )
+        newer = t.treatment_plans.alias("newer")
+        signed = sa.select(_n.id).where(_n.appointment_id == a.id, ~_is(_n.status, _DRAFT)).exists()
+        # On the appointments' (case_id, start_at) index.
+        unsigned = (
+            sa.select(sa.func.count())
+            .select_from(t.appointments)
+            .where(
+                a.case_id == case_id,
+                a.start_at < before,
+                _is(a.status, AppointmentStatus.COMPLETED.value),
+                ~signed,
+            )
+            .scalar_subquery()
+        )
+        due = (
+            sa.select(sa.func.count())
+            .select_from(t.treatment_plans)
+            .where(
+                p.case_id == case_id,
+                p.signed_at.is_not(None),
+                p.review_on < today,
+                sa.exists().where(t.cases.c.id == case_id, t.cases.c.closed_on.is_(None)),
+                ~sa.exists().where(
+                    newer.c.case_id == p.case_id,
+                    newer.c.person_id == p.person_id,
+                    newer.c.number > p.number,
+                    newer.c.signed_at.is_not(None),
+                ),
+                sa.exists().where(
+                    member.case_id == case_id,
+                    member.person_id == p.person_id,
+                    member.start_on <= today,
+                    sa.or_(member.end_on.is_(None), member.end_on >= today),
+                ),
+            )
+            .scalar_subquery()
+        )
+        treats = sa.exists().where(
+            staff.case_id == case_id,
+            staff.staff_id == staff_id,
+            staff.duty.in_(_TREATING),
+            staff.start_on <= today,
+            sa.or_(staff.end_on.is_(None), staff.end_on >= today),
+        )
+        row = (
+            await self._conn.execute(
+                sa.select(unsigned.label("u"), due.label("d"), treats.label("treats"))
+            )
+        ).one()
+        if not row.treats:
+            return None
+        return CaseOpenCounts(without_signed_note=int(row.u), plans_due=int(row.d))

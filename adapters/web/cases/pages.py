@@ -26,6 +26,7 @@ from core.domain.shared.values import CaseId, StaffId
 from core.services import directory
 from core.services.billing.views.case_money import case_money
 from core.services.cases import views as case_views
+from core.services.documentation.case_open import case_open_items
 from core.services.documentation.views import clinical_record
 from core.services.shared.use_case import Deps
 
@@ -135,6 +136,7 @@ async def case_panels(
         "history": page.history,
         "diagnoses": diagnoses,
         "money": await case_money(deps, actor, case_id),
+        "documentation_open": await case_open_items(deps, actor, case_id),
         "policy": policy(CaseKind(page.overview.kind)),
         "can": page.overview.permissions,
         "form": form,

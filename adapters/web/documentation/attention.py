@@ -21,6 +21,10 @@ TARGETS = {
     "appointment": "/appointments/{}",
     "case": "/cases/{}",
     "staff": "/staff/{}",
+    "clinical": "/cases/{}/clinical",  # a case's clinical record: its diagnoses and plans
+    "payer_person": "/billing/payers/person/{}",
+    "payer_organization": "/billing/payers/organization/{}",
+    "undelivered": "/messages/undelivered",  # a list, not one thing: no id
 }
 
 
