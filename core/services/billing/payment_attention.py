@@ -38,7 +38,7 @@ def declined_payment_sections(gateway: PaymentGateway) -> AttentionProvider:
         if not may_handle_billing(actor):
             return []
         tz: tzinfo = getattr(deps, "tz", UTC)
-        declined = await declined_card_payments(PaymentDeps.of(deps, gateway), actor)
+        declined = await declined_card_payments(PaymentDeps.of(deps, gateway), actor, audited=False)
         declines = Counter(d.payer for d in declined)
         latest: dict[
             PayerRef, DeclinedPayment

@@ -129,14 +129,17 @@ class DeclinedPayment(View, frozen=True, kw_only=True):
 
 
 async def declined_card_payments(
-    deps: PaymentDeps, actor: Actor, limit: int = 50
+    deps: PaymentDeps, actor: Actor, limit: int = 50, *, audited: bool = True
 ) -> list[DeclinedPayment]:
-    """For "Needs attention": declined card payments, newest first (autopay's included)."""
+    """Declined card payments, newest first (autopay's included). `audited=False` for the
+    "needs attention" board only: its count runs after every page an administrator opens, and
+    an entry per page would bury the log; the payer's account a row opens is audited."""
     staff = require_billing(actor)
     async with deps.uow() as uow:
         declined = await uow.card_attempts.declined(limit)
         names = await payer_names(uow, (a.payer for a in declined))
-    await deps.audit.record(audit_record(deps, staff, AuditAction.READ, "declined_payments"))
+    if audited:
+        await deps.audit.record(audit_record(deps, staff, AuditAction.READ, "declined_payments"))
     return [
         DeclinedPayment(
             payer=a.payer,
