@@ -41,3 +41,20 @@ def test_any_failure_while_filling_in_is_invalid_input(source: str) -> None:
 def test_a_huge_repetition_is_refused_not_built() -> None:
     with pytest.raises(InvalidInput):
         SandboxRenderer().render("{{ date * 100000000 }}", values_for(False, **SAMPLE))
+
+
+def test_a_text_that_fails_for_one_session_falls_back_to_the_default() -> None:
+    """A saved text can still fail for values the sample did not have (a session at 00:00
+    here): the message goes out in the default wording instead of failing the booking."""
+    from core.domain.communication.reminders import ReminderPolicy, compose
+    from core.domain.communication.templates import MessageTemplates, TemplateKind
+
+    kind = TemplateKind.NOTICE_SMS
+    source = "{{ practice_name }} {{ 60 // (time[:2]|int) }}"
+    templates = MessageTemplates({kind: source})
+    policy = ReminderPolicy(
+        practice_name="Practice", templates=templates, render=SandboxRenderer().render
+    )
+    at_night = values_for(False, **{**SAMPLE, "practice_name": "Practice", "time": "00:30"})
+    text = compose(policy, kind, at_night)
+    assert text.startswith("Practice: appointment cancelled, Wednesday 30 September at 00:30")
