@@ -44,7 +44,10 @@ _TITLES = {
 def _way_back(request: AnyRequest) -> str | None:
     """The page of this site the person came from (browsers send it for same-origin links
     only, as Referrer-Policy says), if it is not the failing address itself."""
-    came_from = urlsplit(request.headers.get("referer", ""))
+    try:
+        came_from = urlsplit(request.headers.get("referer", ""))
+    except ValueError:  # "http://[::1": a header anyone can send, not a reason for a 500
+        return None
     if came_from.netloc != request.url.netloc or not came_from.path.startswith("/"):
         return None
     path = safe_next(came_from.path) + (f"?{came_from.query}" if came_from.query else "")
