@@ -86,8 +86,11 @@ def on_domain_error(request: AnyRequest, exc: DomainError) -> Response[Any]:
 
 
 def safe_next(path: str) -> str:
-    """Only a path of this site, so that sign-in cannot be turned into an open redirect."""
-    return path if path.startswith("/") and not path.startswith("//") else "/cases"
+    """Only a path of this site, so that sign-in cannot be turned into an open redirect: a
+    browser reads a backslash as a slash (`/\\evil.example` is `//evil.example`) and drops a
+    tab or newline, so a path with either is refused too."""
+    odd = "\\" in path or any(c < " " or c == "\x7f" for c in path)
+    return path if path.startswith("/") and not path.startswith("//") and not odd else "/cases"
 
 
 def on_http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
