@@ -9,13 +9,17 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from core.domain.shared.errors import InvalidInput
 
 MAX_TEXT = 20_000  # far more than any message; `'x' * 10**9` must not be built
+# Loops and macros: a message of a few strings needs none, and nested loops over the values
+# would keep a worker busy for hours (the sandbox bounds no loop).
+_REFUSED = (nodes.For, nodes.Macro, nodes.CallBlock)
+LOOPS = "Loops and macros are not available in message texts: use {{ name }} and {% if %}."
 
 
 class _Env(SandboxedEnvironment):
@@ -41,7 +45,12 @@ class SandboxRenderer:
 
     def render(self, source: str, values: Mapping[str, str]) -> str:
         try:
-            text = self._env.from_string(source).render(dict(values))
+            parsed = self._env.parse(source)
+            if parsed.find(_REFUSED) is not None:  # type: ignore[arg-type]
+                raise InvalidInput(LOOPS)
+            text = self._env.from_string(parsed).render(dict(values))
+        except InvalidInput:
+            raise
         except Exception as exc:  # any failure of the owner's text (TypeError, ValueError, ...)
             message = getattr(exc, "message", None) or str(exc)
             raise InvalidInput(f"This text cannot be filled in: {message}") from None
@@ -54,6 +63,8 @@ class SandboxRenderer:
             names = meta.find_undeclared_variables(self._env.parse(source))
         except TemplateSyntaxError as exc:
             return f"This text has a mistake (line {exc.lineno}): {exc.message}"
+        if self._env.parse(source).find(_REFUSED) is not None:  # type: ignore[arg-type]
+            return LOOPS
         unknown = sorted(names - set(allowed))
         if unknown:
             return (

@@ -58,3 +58,19 @@ def test_a_text_that_fails_for_one_session_falls_back_to_the_default() -> None:
     at_night = values_for(False, **{**SAMPLE, "practice_name": "Practice", "time": "00:30"})
     text = compose(policy, kind, at_night)
     assert text.startswith("Practice: appointment cancelled, Wednesday 30 September at 00:30")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% for a in date %}{% for b in date %}{{ a }}{% endfor %}{% endfor %}",
+        "{% macro m() %}x{% endmacro %}{{ m() }}",
+    ],
+)
+def test_loops_and_macros_are_refused_before_they_run(source: str) -> None:
+    renderer = SandboxRenderer()
+    assert "Loops" in (renderer.problem(source, list(VARIABLES)) or "")
+    with pytest.raises(InvalidInput, match="Loops"):
+        renderer.render(source, values_for(False, **SAMPLE))
+    shown = values_for(False, **SAMPLE)
+    assert renderer.render("{% if case_name %}x{% endif %}{{ date }}", shown) == SAMPLE["date"]
