@@ -82,7 +82,9 @@ def build(email: Email, settings: SmtpSettings) -> EmailMessage:
     if email.calendar:
         # As an attachment with its iTIP method, which is what calendar apps look for to offer
         # "add" or "remove" (and update the event of the same UID).
-        method = "CANCEL" if "METHOD:CANCEL" in email.calendar else "REQUEST"
+        # The METHOD line itself (a LOCATION may contain the words "METHOD:CANCEL").
+        lines = email.calendar.splitlines()
+        method = "CANCEL" if "METHOD:CANCEL" in lines else "REQUEST"
         message.add_attachment(
             email.calendar.encode(),
             maintype="text",

@@ -44,7 +44,10 @@ _TITLES = {
 def _way_back(request: AnyRequest) -> str | None:
     """The page of this site the person came from (browsers send it for same-origin links
     only, as Referrer-Policy says), if it is not the failing address itself."""
-    came_from = urlsplit(request.headers.get("referer", ""))
+    try:
+        came_from = urlsplit(request.headers.get("referer", ""))
+    except ValueError:  # "http://[::1": a header anyone can send, not a reason for a 500
+        return None
     if came_from.netloc != request.url.netloc or not came_from.path.startswith("/"):
         return None
     path = safe_next(came_from.path) + (f"?{came_from.query}" if came_from.query else "")
@@ -83,8 +86,11 @@ def on_domain_error(request: AnyRequest, exc: DomainError) -> Response[Any]:
 
 
 def safe_next(path: str) -> str:
-    """Only a path of this site, so that sign-in cannot be turned into an open redirect."""
-    return path if path.startswith("/") and not path.startswith("//") else "/cases"
+    """Only a path of this site, so that sign-in cannot be turned into an open redirect: a
+    browser reads a backslash as a slash (`/\\evil.example` is `//evil.example`) and drops a
+    tab or newline, so a path with either is refused too."""
+    odd = "\\" in path or any(c < " " or c == "\x7f" for c in path)
+    return path if path.startswith("/") and not path.startswith("//") and not odd else "/cases"
 
 
 def on_http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:

@@ -14,13 +14,16 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 LOGGER = logging.getLogger("hearth.requests")
 FEED_PREFIX = "/calendar/"
+# Paths that are their own key: a feed, a confirm / cancel link, a password reset, an invitation.
+SECRET_PREFIXES = (FEED_PREFIX, "/s/", "/password/reset/", "/invitation/")
 
 
 def loggable_path(path: str) -> str:
-    """`path` without its query string, with a calendar feed's secret replaced."""
+    """`path` without its query string, with the secret of a path that is a key replaced."""
     path = path.split("?", 1)[0]
-    if path.startswith(FEED_PREFIX) and len(path) > len(FEED_PREFIX):
-        return FEED_PREFIX + "[secret]"
+    for prefix in SECRET_PREFIXES:
+        if path.startswith(prefix) and len(path) > len(prefix):
+            return prefix + "[secret]"
     return path
 
 

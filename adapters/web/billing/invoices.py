@@ -15,6 +15,7 @@ from litestar.params import SkipValidation
 from litestar.response import Redirect, Template
 
 from adapters.web.auth import StaffController
+from adapters.web.edge import refuse_unsafe
 from adapters.web.kit import forms
 from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, PathId, QueryStr
 from adapters.web.kit.rendering import render
@@ -97,6 +98,7 @@ class BillingPages(StaffController):
     async def run(self, request: AnyRequest, deps: DepsParam, actor: ActorParam) -> Response[Any]:
         form = await request.form()
         try:
+            refuse_unsafe(form)  # not through `form_action`: the edge's check here
             month = forms.read(form, RunForm).month
             issued = await invoicing.run_month(deps, actor, invoicing.MonthlyRun(month=month))
         except (NotFound, Forbidden):
@@ -113,6 +115,7 @@ class BillingPages(StaffController):
     async def draft(self, request: AnyRequest, deps: DepsParam, actor: ActorParam) -> Response[Any]:
         form = await request.form()
         try:
+            refuse_unsafe(form)  # not through `form_action`: the edge's check here
             typed = forms.read(form, DraftForm)
             invoice_id = await invoicing.draft_invoice(
                 deps, actor, invoicing.DraftInvoice(**msgspec.structs.asdict(typed))
@@ -201,6 +204,7 @@ class BillingPages(StaffController):
     ) -> Response[Any]:
         form = await request.form()
         try:
+            refuse_unsafe(form)  # not through `form_action`: the edge's check here
             version = forms.read(form, VersionForm).version
             await invoicing.issue_invoice(
                 deps, actor, invoicing.IssueInvoice(invoice_id=invoice_id, version=version)
@@ -217,6 +221,7 @@ class BillingPages(StaffController):
     ) -> Response[Any]:
         form = await request.form()
         try:
+            refuse_unsafe(form)  # not through `form_action`: the edge's check here
             typed = forms.read(form, VoidForm)
             again = await invoicing.void_invoice(
                 deps,

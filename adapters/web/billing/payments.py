@@ -19,6 +19,7 @@ from litestar.params import SkipValidation
 from litestar.response import Template
 
 from adapters.web.auth import StaffController
+from adapters.web.edge import refuse_unsafe
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action, redirect_to
 from adapters.web.kit.params import ActorParam, AnyRequest, PathId, PathStr
@@ -210,6 +211,7 @@ class PaymentPages(StaffController):
         payer = payer_of(kind, payer_id)
         form = await request.form()
         try:
+            refuse_unsafe(form)  # not through `form_action`: the edge's check here
             command = pay.ChargeCard(
                 token=forms.text(form, "token"),
                 payer=payer,

@@ -57,9 +57,15 @@ def session_uid(appointment_id: UUID) -> str:
 
 
 def invitation(
-    kind: NoticeKind, sessions: Sequence[Appointment], policy: ReminderPolicy, now: datetime
+    kind: NoticeKind,
+    sessions: Sequence[Appointment],
+    policy: ReminderPolicy,
+    now: datetime,
+    attendee: str = "",
 ) -> str:
-    """The .ics of a notice: one VEVENT per session, each with its stable UID."""
+    """The .ics of a notice: one VEVENT per session, each with its stable UID, and the
+    recipient as its one ATTENDEE (RFC 5546 wants one in a REQUEST and a CANCEL; each
+    recipient's copy names only them, never another participant)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -82,6 +88,8 @@ def invitation(
             organizer = vCalAddress(f"mailto:{policy.organizer}")
             organizer.params["cn"] = vText(policy.practice_name)
             event["organizer"] = organizer
+        if attendee:
+            event.add("attendee", f"mailto:{attendee}")
         calendar.add_component(event)
     ics: bytes = calendar.to_ical()
     return ics.decode()
@@ -140,7 +148,6 @@ def plan_notices(
         return []
     first = to_come[0]
     planned: list[OutboundMessage] = []
-    ics: str | None = None
     for person_id, channel in recipients(case, first, policy.tz):
         person = people.get(person_id)
         address = address_of(person, channel) if person is not None else None
@@ -150,8 +157,7 @@ def plan_notices(
         wants_links = links is not None and kind is not NoticeKind.CANCELLED
         made = links(first, person_id, key) if links and wants_links else NO_LINKS
         subject, body = notice_text(kind, to_come, case, policy, channel, made)
-        if channel is Channel.EMAIL and ics is None:
-            ics = invitation(kind, to_come, policy, now)
+        ics = invitation(kind, to_come, policy, now, address) if channel is Channel.EMAIL else ""
         planned.append(
             OutboundMessage(
                 id=new_id(),
@@ -160,7 +166,7 @@ def plan_notices(
                 to=address,
                 subject=subject,
                 body=body,
-                calendar=ics if channel is Channel.EMAIL and ics else "",
+                calendar=ics,
                 due_at=quiet_until_morning(policy, now) if channel is Channel.SMS else now,
                 expires_at=first.start,
                 created_at=now,

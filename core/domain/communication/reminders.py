@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from core.domain.cases.case import Case
 from core.domain.communication.messages import OutboundMessage
 from core.domain.communication.templates import (
+    DEFAULTS,
     MessageTemplates,
     Render,
     TemplateKind,
@@ -32,6 +33,7 @@ from core.domain.communication.templates import (
 )
 from core.domain.directory.parties import Channel, Person
 from core.domain.scheduling.appointments import Appointment, AppointmentStatus
+from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import PersonId
 
 SMS_LIMIT = 160  # one segment of GSM-7: a longer text costs two and may arrive split
@@ -138,7 +140,10 @@ def session_values(
 
 
 def compose(policy: ReminderPolicy, kind: TemplateKind, values: Mapping[str, str]) -> str:
-    text = (policy.render or render_plain)(policy.templates.source(kind), values)
+    try:
+        text = (policy.render or render_plain)(policy.templates.source(kind), values)
+    except InvalidInput:  # a saved text that fails for these values: the default wording
+        text = render_plain(DEFAULTS[kind], values)
     return text.strip()[:SMS_LIMIT] if kind.is_sms else text
 
 

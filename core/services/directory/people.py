@@ -117,9 +117,24 @@ async def update_person(deps: Deps, actor: Actor, cmd: UpdatePerson) -> Person:
             person.sms_consent_source = stored.sms_consent_source
         await _refuse_hidden_twin(deps, uow, actor, person)
         await uow.people.update(person)
+        await _drop_stale_messages(uow, stored, person)
         await uow.commit()
     await audit_change(deps, actor, AuditAction.CHANGE, "person", person.id)
     return person
+
+
+async def _drop_stale_messages(uow: UnitOfWork, stored: Person, person: Person) -> None:
+    """Texts queued for a number whose consent was withdrawn, or for an address or number
+    that is no longer the person's, are dropped: the worker's sweep queues the reminders again
+    for what the person has now (a number shared in a family gets its own back the same way)."""
+    if (
+        stored.mobile
+        and stored.sms_consent
+        and (not person.sms_consent or person.mobile != stored.mobile)
+    ):
+        await uow.outbox.drop_to(Channel.SMS, stored.mobile)
+    if stored.email and person.email != stored.email:
+        await uow.outbox.drop_to(Channel.EMAIL, stored.email)
 
 
 def _consent_recorded(deps: Deps, actor: Actor, person: Person) -> None:

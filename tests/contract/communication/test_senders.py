@@ -176,3 +176,18 @@ async def test_smtp_attaches_the_invitation_with_its_method() -> None:
         assert part.get_param("method") == "CANCEL"
         assert part.get_filename() == "cancel.ics"
         assert part.get_content() == ics
+
+
+def test_an_invitation_whose_place_says_method_cancel_is_still_a_request() -> None:
+    """The method is the calendar's METHOD line, not any text that happens to contain it
+    (a LOCATION typed by staff)."""
+    from adapters.notify.smtp import build
+
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n"
+        "LOCATION:Room METHOD:CANCEL\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    settings = SmtpSettings(host="h", port=25, sender="P <care@p.example>", security="none")
+    email = Email(uuid4(), "notice:x", "a@p.example", "Booked", "text", calendar=ics)
+    (part,) = [p for p in build(email, settings).walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "REQUEST"

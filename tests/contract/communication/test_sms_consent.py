@@ -79,3 +79,38 @@ async def test_the_sweep_drops_links_never_used_once_their_session_began(uow) ->
     async with clinic.deps.uow() as u:
         assert await u.session_links.by_hash(token_hash) is None
         assert await u.outbox.listing([DeliveryState.PENDING]) == []
+
+
+async def _edit_sam(clinic, sam, **changes) -> None:
+    person = await _person(clinic, sam)
+    fields = {
+        "legal_name": person.legal_name,
+        "email": person.email,
+        "mobile": person.mobile,
+        "sms_consent": person.sms_consent,
+    }
+    await directory.update_person(
+        clinic.deps,
+        clinic.practice.owner,
+        directory.UpdatePerson(person_id=sam, version=person.version, **{**fields, **changes}),
+    )
+
+
+async def test_consent_withdrawn_on_the_form_drops_the_texts_already_queued(uow) -> None:
+    clinic, lee, case_id, sam, _ = await clinic_with_couple(uow)
+    clinic.now(at(1, 5, 9))
+    await clinic.book(lee, case_id, at(1, 8, 18), service="Family 50")
+    sms = [m for m in await pending(clinic) if m.channel is Channel.SMS]
+    assert sms and all(m.to == "+15555550100" for m in sms)
+    await _edit_sam(clinic, sam, sms_consent=False)
+    assert not [m for m in await pending(clinic) if m.channel is Channel.SMS]
+
+
+async def test_a_new_mobile_or_email_drops_what_was_queued_for_the_old_one(uow) -> None:
+    clinic, lee, case_id, sam, _ = await clinic_with_couple(uow)
+    clinic.now(at(1, 5, 9))
+    await clinic.book(lee, case_id, at(1, 8, 18), service="Family 50")
+    before = await _person(clinic, sam)
+    await _edit_sam(clinic, sam, mobile="+15555550177", email="sam.new@example.org")
+    left = await pending(clinic)
+    assert not [m for m in left if m.to in (before.mobile, before.email)]

@@ -159,3 +159,18 @@ def test_a_case_fee_from_a_date_recharges_the_sessions_since(signed_in, world, i
         .status_code
         == 404
     )
+
+
+def test_a_void_reason_with_a_control_character_is_refused_before_it_is_stored(
+    signed_in, invoice_id
+):
+    """The billing forms read their form themselves (not through `form_action`): a NUL in
+    the reason is the edge's 422 next to the field, not kept (SQLite, memory) or a 500."""
+    browser = signed_in("owner")
+    page = browser.get(f"/billing/invoices/{invoice_id}").text
+    version = re.search(r'name="version" value="([0-9]+)"', page).group(1)
+    refused = browser.post(
+        f"/billing/invoices/{invoice_id}/void", {"version": version, "reason": "Wrong\x00"}
+    )
+    assert refused.status_code == 422 and "invisible control character" in refused.text
+    assert "Wrong" not in browser.get(f"/billing/invoices/{invoice_id}").text

@@ -77,6 +77,10 @@ def test_a_card_saved_with_consent_is_charged_once_per_form(world, signed_in, co
     page = pat.get(path)
     assert "Visa ending 4242" in page.text
     charge = {"token": _token(page.text), "amount": "50.00"}
+    # A control character is the edge's refusal, before anything is charged.
+    sneaky = pat.post(f"{path}/charge", {"token": charge["token"] + "\x00", "amount": "50.00"})
+    assert sneaky.status_code == 422
+    assert gateway.charged() == []
     assert pat.post(f"{path}/charge", charge).status_code == 200
     assert pat.post(f"{path}/charge", charge).status_code == 200
     assert len(gateway.charged()) == 1

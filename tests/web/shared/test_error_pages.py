@@ -48,3 +48,12 @@ def test_signed_out_error_pages_have_no_navigation(browser):
     missing = browser.get("/nowhere")
     assert missing.status_code == 404
     assert NAV not in missing.text and "Back to the cases" in missing.text
+
+
+def test_a_malformed_referer_is_no_way_back_not_a_500(signed_in, world: World):
+    kim = signed_in("kim")
+    couple = f"/cases/{world.cases['couple']}"
+    for referer in ("http://[::1", "http://testserver.local:99999999/x", "http://[zz]/"):
+        refused = kim.client.get(couple, headers={"referer": referer})
+        assert refused.status_code == 404, referer
+        assert "Back to the previous page" not in refused.text, referer

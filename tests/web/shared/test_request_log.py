@@ -17,6 +17,15 @@ def test_paths_lose_their_query_and_feed_secrets():
     assert loggable_path("/cases/123") == "/cases/123"
 
 
+def test_paths_lose_every_secret_that_works_as_a_key():
+    """A confirm / cancel link, a password reset and an invitation are their secret: whoever
+    reads the log must not be able to cancel a session or take over an account."""
+    assert loggable_path("/s/Vq3bXk9PzR2mT7wLsAb4?do=cancel") == "/s/[secret]"
+    assert loggable_path("/password/reset/Vq3bXk9PzR2m") == "/password/reset/[secret]"
+    assert loggable_path("/invitation/Vq3bXk9PzR2m") == "/invitation/[secret]"
+    assert loggable_path("/staff/1/invitation") == "/staff/1/invitation"
+
+
 class _Lines(logging.Handler):
     def __init__(self) -> None:
         super().__init__()

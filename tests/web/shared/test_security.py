@@ -111,6 +111,16 @@ def test_sign_in_never_redirects_off_site(browser: Browser, world: World):
     assert signed.headers["location"] == "/cases"
 
 
+def test_sign_in_never_redirects_off_site_by_a_backslash():
+    """Browsers read `/\\evil.example` as `//evil.example` (the WHATWG URL parser treats a
+    backslash as a slash in an http URL), and a tab or newline inside is dropped."""
+    from adapters.web.errors import safe_next
+
+    for sneaky in ("/\\evil.example/x", "/\t/evil.example", "/\n/evil.example", "\\evil"):
+        assert safe_next(sneaky) == "/cases", sneaky
+    assert safe_next("/cases/1?tab=notes") == "/cases/1?tab=notes"
+
+
 def test_wrong_password_and_unknown_email_read_the_same(browser: Browser, world: World):
     wrong = browser.post("/sign-in", {"email": world.email("lee"), "password": "nope nope"})
     unknown = browser.post("/sign-in", {"email": "who@nowhere.test", "password": "nope nope"})
