@@ -258,3 +258,48 @@ async def test_a_statement_shows_only_its_payer_and_no_clinical_detail(
         clinic.pay, clinic.owner, person(father), date(2026, 2, 1), date(2026, 2, 28)
     )
     assert (february.opening, february.closing, february.lines) == ("58.00", "58.00", [])
+
+
+async def test_voiding_a_partly_paid_invoice_gives_its_payment_to_the_reissued_one(
+    uow: UnitOfWorkFactory,
+) -> None:
+    """Money applied to an invoice that is voided is not lost with it: it is the payer's
+    credit again, and the invoice reissued in its place takes it (owing only the rest)."""
+    from core.services.billing import invoicing
+
+    clinic = await PaymentsClinic(uow).setup()
+    sam, _ = await clinic.couple_sam_pays()
+    invoice = await clinic.issue(person(sam), *JAN)
+    cash = RecordPayment(
+        token="form-void",
+        payer=person(sam),
+        amount_minor=5000,
+        method=PaymentMethod.CASH,
+        received_on=date(2026, 1, 7),
+    )
+    await p.record_payment(clinic.pay, clinic.owner, cash)
+    current = await clinic.invoice(invoice.id)
+    again = await invoicing.void_invoice(
+        clinic.deps,
+        clinic.owner,
+        invoicing.VoidInvoice(
+            invoice_id=invoice.id, version=current.version, reason="Wrong address", reissue=True
+        ),
+    )
+    assert again is not None
+    async with clinic.deps.uow() as u:
+        assert await u.invoices.open_for_payer(person(sam)) == [(again, Money(12000, "USD"))]
+    account = await views.payer_account(clinic.pay, clinic.owner, person(sam))
+    assert account.credit_minor == 0 and account.balance_minor == 12000
+
+    # Voided without a reissue, the payment is credit (for the next invoice).
+    current = await clinic.invoice(again)
+    await invoicing.void_invoice(
+        clinic.deps,
+        clinic.owner,
+        invoicing.VoidInvoice(invoice_id=again, version=current.version, reason="Sent twice"),
+    )
+    account = await views.payer_account(clinic.pay, clinic.owner, person(sam))
+    assert account.credit_minor == 5000
+    async with clinic.deps.uow() as u:
+        assert await u.invoices.open_for_payer(person(sam)) == []
