@@ -5,6 +5,7 @@ that issues one invoice per payer for a month in a fixed number of statements.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date, timedelta
 from uuid import UUID
@@ -21,6 +22,7 @@ from core.services.shared.bus import commit
 from core.services.shared.use_case import Command, Deps
 
 DUE_DAYS = 30
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
 
 
 class DraftInvoice(Command, frozen=True, kw_only=True):
@@ -46,10 +48,15 @@ class VoidInvoice(Command, frozen=True, kw_only=True):
 
 
 def month_of(text: str) -> tuple[date, date]:
-    """ "2026-11" as its first and last day."""
+    """ "2026-11" as its first and last day. ASCII digits only (int() reads others too), and a
+    year before 9999 (its December has no next month to count back from)."""
+    found = _MONTH.fullmatch(text.strip())
     try:
-        year, month = (int(p) for p in text.strip().split("-"))
-        first = date(year, month, 1)
+        if found is None:
+            raise ValueError(text)
+        first = date(int(found.group(1)), int(found.group(2)), 1)
+        if first.year >= 9999:
+            raise ValueError(text)
     except ValueError:
         raise InvalidInput("A month is written 2026-11.", field="month") from None
     last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)

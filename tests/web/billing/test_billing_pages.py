@@ -159,3 +159,12 @@ def test_a_case_fee_from_a_date_recharges_the_sessions_since(signed_in, world, i
         .status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("month", ["9999-12", "\u0662\u0660\u0662\u0666-\u0661\u0661", "2026-99"])
+def test_a_month_that_cannot_be_is_a_message_not_a_500(signed_in, month):
+    browser = signed_in("owner")
+    listing = browser.get("/billing/unbilled", params={"month": month})
+    assert listing.status_code in (400, 422)
+    run = browser.post("/billing/run", data={"month": month})
+    assert run.status_code == 422 and "A month is written 2026-11." in run.text
