@@ -303,3 +303,32 @@ async def test_voiding_a_partly_paid_invoice_gives_its_payment_to_the_reissued_o
     assert account.credit_minor == 5000
     async with clinic.deps.uow() as u:
         assert await u.invoices.open_for_payer(person(sam)) == []
+
+
+async def test_money_for_a_payer_who_does_not_exist_is_refused(uow: UnitOfWorkFactory) -> None:
+    """A payer id that names nobody (a mistyped or stale link) has no account, and money
+    recorded for it would be a payment of nobody's: both are 'no such payer'."""
+    from uuid import UUID
+
+    from core.domain.cases.responsibilities import PayerKind, PayerRef
+    from core.domain.shared.errors import NotFound
+
+    clinic = await PaymentsClinic(uow).setup()
+    sam, _ = await clinic.couple_sam_pays()
+    nobody = PayerRef(PayerKind.PERSON, UUID(int=999_999))
+    with pytest.raises(NotFound):
+        await views.payer_account(clinic.pay, clinic.owner, nobody)
+    cash = RecordPayment(
+        token="form-nobody",
+        payer=nobody,
+        amount_minor=5000,
+        method=PaymentMethod.CASH,
+        received_on=date(2026, 1, 7),
+    )
+    with pytest.raises(NotFound):
+        await p.record_payment(clinic.pay, clinic.owner, cash)
+    # A person's id is not an organization's.
+    with pytest.raises(NotFound):
+        await views.payer_account(clinic.pay, clinic.owner, PayerRef(PayerKind.ORGANIZATION, sam))
+    async with clinic.deps.uow() as u:
+        assert await u.payments.for_payer(nobody) == []
