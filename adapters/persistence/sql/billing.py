@@ -656,6 +656,7 @@ class SqlFeeOverrides:
                 starts_on=override.starts_on,
                 fee_minor=override.fee.amount_minor,
                 currency=override.fee.currency,
+                recorded_at=override.recorded_at,
             )
         )
 
@@ -677,6 +678,7 @@ class SqlFeeOverrides:
                 fee=Money(r.fee_minor, r.currency),
                 person_id=None if r.person_id is None else PersonId(r.person_id),
                 service_id=r.service_id,
+                recorded_at=r.recorded_at,
             )
             for r in rows
         ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -43,14 +43,16 @@ async def set_fee(deps: Deps, actor: Actor, cmd: SetFee) -> UUID:
             fee=Money(cmd.fee_minor, practice.currency if practice else "USD"),
             person_id=cmd.person_id,
             service_id=cmd.service_id,
+            recorded_at=deps.clock.now(),
         )
         await uow.fee_overrides.add(override)
-        charged = await uow.ledger.for_causes(
-            a.id for a in await uow.appointments.for_case(case.id)
-        )
+        # Every session from that date, charged or not (one held at a fee of 0.00 has no
+        # entry yet); a day's margin for the practice's timezone, as recharging is a no-op
+        # for the sessions whose charges already fit.
+        since = cmd.starts_on - timedelta(days=1)
         await recharge_appointments(
             uow,
-            {e.cause.id for e in charged if e.occurred_on >= cmd.starts_on},
+            {a.id for a in await uow.appointments.for_case(case.id) if a.start.date() >= since},
             ZoneInfo(practice.timezone if practice else "UTC"),
             new_id=deps.ids.new,
             at=deps.clock.now(),

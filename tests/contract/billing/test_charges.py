@@ -186,3 +186,30 @@ async def test_a_late_cancellation_in_good_time_costs_nothing(uow: UnitOfWorkFac
         s.CancelAppointment(appointment_id=late, version=appointment.version, late=True),
     )
     assert charged(await clinic.live_charges(late)) == {person(ada): 8500}  # 50 % of 170.00
+
+
+async def test_a_session_held_at_no_fee_is_charged_once_a_fee_is_set_from_its_date(
+    uow: UnitOfWorkFactory,
+) -> None:
+    """A pro bono fee (0.00) charges nothing; a fee set again from that same date is the fee
+    (the one set later wins a tie) and charges the sessions held since, though nothing of
+    them was in the ledger."""
+    clinic = await BillingClinic(uow).setup()
+    lee = await clinic.staff("Dr. Lee")
+    sam = await clinic.person("Sam Chen")
+    case = await clinic.case(CaseKind.INDIVIDUAL, lee, (sam, MemberRole.CLIENT))
+    await fees.set_fee(
+        clinic.deps,
+        clinic.owner,
+        fees.SetFee(case_id=case, starts_on=date(2026, 1, 5), fee_minor=0),
+    )
+    (session,) = (await clinic.book(lee, case, at(1, 8, 10))).appointment_ids
+    clinic.now(at(1, 8, 11))
+    await clinic.mark(lee, session, sam=ATTENDED)
+    assert await clinic.live_charges(session) == []
+    await fees.set_fee(
+        clinic.deps,
+        clinic.owner,
+        fees.SetFee(case_id=case, starts_on=date(2026, 1, 5), fee_minor=4000),
+    )
+    assert charged(await clinic.live_charges(session)) == {person(sam): 4000}
