@@ -332,3 +332,36 @@ async def test_money_for_a_payer_who_does_not_exist_is_refused(uow: UnitOfWorkFa
         await views.payer_account(clinic.pay, clinic.owner, PayerRef(PayerKind.ORGANIZATION, sam))
     async with clinic.deps.uow() as u:
         assert await u.payments.for_payer(nobody) == []
+
+
+async def test_a_refunds_reason_stays_off_the_payers_statement(uow: UnitOfWorkFactory) -> None:
+    """Staff write why they refund (it may say what happened to the client); the payer's
+    statement says 'Refund' and the figure, nothing of that text."""
+    from core.services.billing import statements
+
+    clinic = await PaymentsClinic(uow).setup()
+    sam, _ = await clinic.couple_sam_pays()
+    await clinic.issue(person(sam), *JAN)
+    paid = await p.record_payment(
+        clinic.pay,
+        clinic.owner,
+        RecordPayment(
+            token="cash-refund",
+            payer=person(sam),
+            amount_minor=20000,
+            method=PaymentMethod.CASH,
+            received_on=date(2026, 1, 8),
+        ),
+    )
+    await refunds.refund_payment(
+        clinic.pay,
+        clinic.owner,
+        refunds.RefundPayment(
+            payment_id=paid, version=1, amount_minor=3000, reason="Admitted to hospital"
+        ),
+    )
+    s = await statements.statement(
+        clinic.pay, clinic.owner, person(sam), date(2026, 1, 1), clinic.clock.today()
+    )
+    assert "Refund" in [line.kind for line in s.lines]
+    assert "hospital" not in repr(s)
