@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from core.domain.billing.access import require_billing
 from core.domain.billing.fees import FeeOverride
 from core.domain.cases.access import Actor, Permission, StaffActor, require
 from core.domain.shared.audit import AuditAction
@@ -27,12 +28,13 @@ class SetFee(Command, frozen=True, kw_only=True):
 async def set_fee(deps: Deps, actor: Actor, cmd: SetFee) -> UUID:
     """From `starts_on` the case (or participant) pays `fee_minor`. Sessions on or after that
     date that were charged already are charged again at the new fee (a reversal and a new
-    entry each)."""
+    entry each). Billing work: the owner's and the administrators' (of this case)."""
     async with deps.uow() as uow:
         case = await uow.cases.get(cmd.case_id)
         if case is None:
             raise NotFound("No such case.")
         require(actor, case, deps.clock.today(), Permission.MANAGE_BILLING)
+        require_billing(actor)  # after the case's check: an unseen case stays "no such case"
         if cmd.person_id is not None and not case.ever_member(cmd.person_id):
             raise InvalidInput("Choose a participant of this case.", field="person_id")
         practice = await uow.practice.get()
