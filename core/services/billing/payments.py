@@ -226,7 +226,8 @@ async def finish_attempt(deps: PaymentDeps, key: str, charge: Charge) -> CardOut
             attempt = await uow.card_attempts.get_by_key(key)
             if attempt is None:
                 raise InvalidInput("No payment was started with this key.")
-            if attempt.finished or charge.status is ChargeStatus.PENDING:
+            succeeded = charge.status is ChargeStatus.SUCCEEDED
+            if not attempt.awaits(succeeded) or charge.status is ChargeStatus.PENDING:
                 return _outcome(attempt, repeated=attempt.finished)
             await record_outcome(deps, uow, attempt, charge)
             try:

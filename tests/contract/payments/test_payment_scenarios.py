@@ -365,3 +365,46 @@ async def test_a_refunds_reason_stays_off_the_payers_statement(uow: UnitOfWorkFa
     )
     assert "Refund" in [line.kind for line in s.lines]
     assert "hospital" not in repr(s)
+
+
+async def test_a_charge_the_processor_reports_after_reconciliation_gave_up_is_recorded(
+    uow: UnitOfWorkFactory,
+) -> None:
+    """Reconciliation found no charge under the key (the processor's search lagged) and marked
+    the attempt failed; the processor's webhook then says the card was charged. The money was
+    taken: it is recorded as the payment, once, not dropped because the attempt was closed."""
+    from core.ports.payments import GatewayUnavailable
+
+    clinic = await PaymentsClinic(uow).setup()
+    sam, _ = await clinic.couple_sam_pays()
+    await clinic.issue(person(sam), *JAN)
+    await clinic.save_card(person(sam))
+    charged_then_lost = clinic.gateway.charge
+    answers = []
+
+    async def charge_and_lose(request):
+        answers.append(await charged_then_lost(request))
+        raise GatewayUnavailable("timed out")
+
+    async def not_found_yet(key):
+        return None
+
+    clinic.gateway.charge = charge_and_lose  # type: ignore[method-assign]
+    clinic.gateway.find_charge = not_found_yet  # type: ignore[method-assign]
+    click = ChargeCard(token="late", payer=person(sam), amount_minor=17000)
+    assert (await p.charge_card(clinic.pay, clinic.owner, click)).state is AttemptState.STARTED
+    clinic.now(at(1, 8, 12))
+    assert await p.reconcile(clinic.pay) == 1
+    account = await views.payer_account(clinic.pay, clinic.owner, person(sam))
+    assert account.attempts[0].state is AttemptState.FAILED and account.payments == []
+
+    (charge,) = answers
+    body, signature = clinic.gateway.webhook_call("payment_intent.succeeded", charge)
+    assert await refunds.handle_processor_event(clinic.pay, body, signature)
+    account = await views.payer_account(clinic.pay, clinic.owner, person(sam))
+    assert [r.amount_minor for r in account.payments] == [17000] and account.balance_minor == 0
+    assert account.attempts[0].state is AttemptState.SUCCEEDED
+    again, signature = clinic.gateway.webhook_call("payment_intent.succeeded", charge)
+    assert await refunds.handle_processor_event(clinic.pay, again, signature)
+    account = await views.payer_account(clinic.pay, clinic.owner, person(sam))
+    assert len(account.payments) == 1
