@@ -208,6 +208,10 @@ class InvoiceRepository(Protocol):
 
     async def allocations_of(self, payment_entry_id: UUID) -> list[Allocation]: ...
 
+    async def allocations_to(self, invoice_id: UUID) -> list[Allocation]:
+        """The allocations (and their opposites) to one invoice, oldest first."""
+        ...
+
     async def allocated_from(self, entry_ids: Iterable[UUID]) -> dict[UUID, Money]:
         """The sum allocated from each of these payment (or credit) entries, in one query
         (those with none are left out)."""

@@ -365,6 +365,14 @@ class MemoryInvoices:
         ]
         return sorted(found, key=lambda a: a.at)
 
+    async def allocations_to(self, invoice_id: UUID) -> list[Allocation]:
+        found = [
+            a
+            for a in [*self._allocations.values(), *self.staged_allocations.values()]
+            if a.invoice_id == invoice_id
+        ]
+        return sorted(found, key=lambda a: a.at)
+
     async def open_for_payer(self, payer: PayerRef) -> list[tuple[UUID, Money]]:
         paid = self._paid()
         found = sorted(

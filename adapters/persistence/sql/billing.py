@@ -617,6 +617,21 @@ class SqlInvoices:
             for r in rows
         ]
 
+    async def allocations_to(self, invoice_id: UUID) -> list[Allocation]:
+        rows = await self._conn.execute(
+            sa.select(_a).where(_a.c.invoice_id == invoice_id).order_by(_a.c.at)
+        )
+        return [
+            Allocation(
+                id=r.id,
+                payment_entry_id=r.payment_entry_id,
+                invoice_id=r.invoice_id,
+                amount=Money(r.amount_minor, r.currency),
+                at=r.at,
+            )
+            for r in rows
+        ]
+
     async def open_for_payer(self, payer: PayerRef) -> list[tuple[UUID, Money]]:
         rows = await self._conn.execute(
             sa.select(_i.c.id, (_i.c.total_minor - self._paid()).label("open"), _i.c.currency)
@@ -641,6 +656,7 @@ class SqlFeeOverrides:
                 starts_on=override.starts_on,
                 fee_minor=override.fee.amount_minor,
                 currency=override.fee.currency,
+                recorded_at=override.recorded_at,
             )
         )
 
@@ -662,6 +678,7 @@ class SqlFeeOverrides:
                 fee=Money(r.fee_minor, r.currency),
                 person_id=None if r.person_id is None else PersonId(r.person_id),
                 service_id=r.service_id,
+                recorded_at=r.recorded_at,
             )
             for r in rows
         ]

@@ -8,6 +8,7 @@ or charges once. The controller only translates forms into commands.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
@@ -76,6 +77,16 @@ def _amount(form: forms.Fields, field: str = "amount", *, required: bool = True)
     return amount
 
 
+def charge_token(account: views.PayerAccount) -> str:
+    """The card form's key: the payer and their latest card attempt, not a fresh random token.
+    Two tabs (or two staff) showing the same account send the same key, so the second click
+    finds the first one's charge; once the page shows that attempt (charged or declined), the
+    next key is new."""
+    latest = account.attempts[0].key if account.attempts else ""
+    after = hashlib.sha256(latest.encode()).hexdigest()[:16]
+    return f"{account.payer.kind.value}:{account.payer.id}:{after}"
+
+
 async def _page(
     request: AnyRequest,
     deps: PaymentDeps,
@@ -99,7 +110,7 @@ async def _page(
         "failed_form": form,
         # A fresh one-time token for each money form of this page.
         "token": str(uuid4()),
-        "charge_token": str(uuid4()),
+        "charge_token": charge_token(account),
         "today": deps.clock.today().isoformat(),
         "consent_text": cards.CONSENT_TEXT,
         "money": show_amount,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from core.domain.scheduling.services import Service
@@ -26,6 +26,8 @@ class FeeOverride:
     fee: Money
     person_id: PersonId | None = None
     service_id: UUID | None = None
+    # When it was set: of two from the same date, the later one is the fee (a correction).
+    recorded_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.fee.amount_minor < 0:
@@ -55,9 +57,16 @@ def session_fee(
 ) -> Money:
     """The fee of one session on `day` for the case (or one participant of it): the most
     specific override in force (a participant's over the case's, a service's over any), the
-    latest of those; else the service's fee."""
+    latest of those (by date, then the one set last); else the service's fee."""
     found = [o for o in overrides if o.applies(case_id, person_id, service.id, day)]
     if not found:
         return service.fee
-    best = max(found, key=lambda o: (o.specificity, o.starts_on))
+    best = max(
+        found,
+        key=lambda o: (
+            o.specificity,
+            o.starts_on,
+            o.recorded_at.timestamp() if o.recorded_at is not None else 0.0,
+        ),
+    )
     return best.fee

@@ -121,6 +121,12 @@ class CardAttempt:
     def finished(self) -> bool:
         return self.state is not AttemptState.STARTED
 
+    def awaits(self, succeeded: bool) -> bool:
+        """Whether an outcome from the processor still changes this attempt: a started one
+        takes any; a failed one (reconciliation found no charge, maybe too early) still
+        takes a success, since the money was taken after all."""
+        return not self.finished or (succeeded and self.state is AttemptState.FAILED)
+
     def succeed(self, reference: str, payment_id: UUID, at: datetime) -> None:
         self._finish(AttemptState.SUCCEEDED, at)
         self.charge_reference, self.payment_id = reference, payment_id
@@ -135,7 +141,9 @@ class CardAttempt:
         self._finish(AttemptState.FAILED, at)
 
     def _finish(self, state: AttemptState, at: datetime) -> None:
-        if self.finished:
+        if self.finished and not (
+            state is AttemptState.SUCCEEDED and self.state is AttemptState.FAILED
+        ):
             raise InvariantViolation(f"This card payment is {self.state.value} already.")
         self.state, self.finished_at = state, at
 

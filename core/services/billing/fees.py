@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from core.domain.billing.access import require_billing
 from core.domain.billing.fees import FeeOverride
 from core.domain.cases.access import Actor, Permission, StaffActor, require
 from core.domain.shared.audit import AuditAction
@@ -27,12 +28,13 @@ class SetFee(Command, frozen=True, kw_only=True):
 async def set_fee(deps: Deps, actor: Actor, cmd: SetFee) -> UUID:
     """From `starts_on` the case (or participant) pays `fee_minor`. Sessions on or after that
     date that were charged already are charged again at the new fee (a reversal and a new
-    entry each)."""
+    entry each). Billing work: the owner's and the administrators' (of this case)."""
     async with deps.uow() as uow:
         case = await uow.cases.get(cmd.case_id)
         if case is None:
             raise NotFound("No such case.")
         require(actor, case, deps.clock.today(), Permission.MANAGE_BILLING)
+        require_billing(actor)  # after the case's check: an unseen case stays "no such case"
         if cmd.person_id is not None and not case.ever_member(cmd.person_id):
             raise InvalidInput("Choose a participant of this case.", field="person_id")
         practice = await uow.practice.get()
@@ -43,14 +45,16 @@ async def set_fee(deps: Deps, actor: Actor, cmd: SetFee) -> UUID:
             fee=Money(cmd.fee_minor, practice.currency if practice else "USD"),
             person_id=cmd.person_id,
             service_id=cmd.service_id,
+            recorded_at=deps.clock.now(),
         )
         await uow.fee_overrides.add(override)
-        charged = await uow.ledger.for_causes(
-            a.id for a in await uow.appointments.for_case(case.id)
-        )
+        # Every session from that date, charged or not (one held at a fee of 0.00 has no
+        # entry yet); a day's margin for the practice's timezone, as recharging is a no-op
+        # for the sessions whose charges already fit.
+        since = cmd.starts_on - timedelta(days=1)
         await recharge_appointments(
             uow,
-            {e.cause.id for e in charged if e.occurred_on >= cmd.starts_on},
+            {a.id for a in await uow.appointments.for_case(case.id) if a.start.date() >= since},
             ZoneInfo(practice.timezone if practice else "UTC"),
             new_id=deps.ids.new,
             at=deps.clock.now(),

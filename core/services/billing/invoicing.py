@@ -5,12 +5,13 @@ that issues one invoice per payer for a month in a fixed number of statements.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date, timedelta
 from uuid import UUID
 
 from core.domain.billing.access import require_billing
-from core.domain.billing.invoices import Invoice, InvoiceLine
+from core.domain.billing.invoices import Allocation, Invoice, InvoiceLine
 from core.domain.cases.access import Actor
 from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.shared.errors import InvalidInput, InvariantViolation, NotFound
@@ -21,6 +22,7 @@ from core.services.shared.bus import commit
 from core.services.shared.use_case import Command, Deps
 
 DUE_DAYS = 30
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
 
 
 class DraftInvoice(Command, frozen=True, kw_only=True):
@@ -46,10 +48,15 @@ class VoidInvoice(Command, frozen=True, kw_only=True):
 
 
 def month_of(text: str) -> tuple[date, date]:
-    """ "2026-11" as its first and last day."""
+    """ "2026-11" as its first and last day. ASCII digits only (int() reads others too), and a
+    year before 9999 (its December has no next month to count back from)."""
+    found = _MONTH.fullmatch(text.strip())
     try:
-        year, month = (int(p) for p in text.strip().split("-"))
-        first = date(year, month, 1)
+        if found is None:
+            raise ValueError(text)
+        first = date(int(found.group(1)), int(found.group(2)), 1)
+        if first.year >= 9999:
+            raise ValueError(text)
     except ValueError:
         raise InvalidInput("A month is written 2026-11.", field="month") from None
     last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
@@ -147,6 +154,7 @@ async def void_invoice(deps: Deps, actor: Actor, cmd: VoidInvoice) -> UUID | Non
         invoice = await _load(uow, cmd.invoice_id, cmd.version)
         invoice.void(cmd.reason, deps.clock.now())
         await uow.invoices.update(invoice)
+        await _release_allocations(deps, uow, invoice)
         new_id = None
         if cmd.reissue and invoice.number is not None:
             again = Invoice(
@@ -165,6 +173,32 @@ async def void_invoice(deps: Deps, actor: Actor, cmd: VoidInvoice) -> UUID | Non
             new_id = again.id
         await commit(deps, uow, actor)
     return new_id
+
+
+async def _release_allocations(deps: Deps, uow: UnitOfWork, invoice: Invoice) -> None:
+    """What was applied to a voided invoice is taken back (opposite allocations, never an
+    edit): it is the payer's credit again, which the reissued invoice (on issue) or their next
+    one takes. Otherwise a partly paid invoice's payments stayed on it, lost to the payer."""
+    net: dict[UUID, int] = defaultdict(int)
+    for a in await uow.invoices.allocations_to(invoice.id):
+        net[a.payment_entry_id] += a.amount.amount_minor
+    for entry_id, minor in net.items():
+        if minor <= 0:
+            continue
+        back = Money(minor, invoice.currency)
+        await uow.invoices.add_allocation(
+            Allocation(
+                deps.ids.new(),
+                entry_id,
+                invoice.id,
+                Money(-minor, invoice.currency),
+                deps.clock.now(),
+            )
+        )
+        payment = await uow.payments.get(entry_id)
+        if payment is not None:  # a payment's unapplied rest is its credit; a credit entry's
+            payment.unapply(back)  # rest is read from the allocations alone
+            await uow.payments.update(payment)
 
 
 class MonthlyRun(Command, frozen=True, kw_only=True):

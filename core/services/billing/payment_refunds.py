@@ -122,7 +122,8 @@ async def handle_processor_event(deps: PaymentDeps, payload: bytes, signature: s
             charge = event.charge
             if charge is not None and charge.key and charge.status is not ChargeStatus.PENDING:
                 attempt = await uow.card_attempts.get_by_key(charge.key)
-                if attempt is not None and not attempt.finished:
+                succeeded = charge.status is ChargeStatus.SUCCEEDED
+                if attempt is not None and attempt.awaits(succeeded):
                     await record_outcome(deps, uow, attempt, charge)
             try:
                 await commit(deps, uow)

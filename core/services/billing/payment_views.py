@@ -13,6 +13,7 @@ from core.domain.billing.payments import AttemptState, PaymentMethod
 from core.domain.cases.access import Actor
 from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.shared.audit import AuditAction
+from core.domain.shared.errors import NotFound
 from core.domain.shared.values import OrganizationId, PersonId
 from core.ports import UnitOfWork
 from core.services.billing.payments import PaymentDeps, card_summary, practice_currency
@@ -72,7 +73,9 @@ async def payer_names(uow: UnitOfWork, payers: Iterable[PayerRef]) -> dict[Payer
 async def payer_account(deps: PaymentDeps, actor: Actor, payer: PayerRef) -> PayerAccount:
     staff = require_billing(actor)
     async with deps.uow() as uow:
-        name = (await payer_names(uow, [payer])).get(payer, "")
+        name = (await payer_names(uow, [payer])).get(payer)
+        if name is None:
+            raise NotFound("No such payer.")
         currency = await practice_currency(uow)
         balance = await uow.ledger.payer_balance(payer, currency)
         payments = await uow.payments.for_payer(payer)

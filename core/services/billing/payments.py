@@ -31,9 +31,9 @@ from core.domain.billing.payments import (
     PaymentMethod,
 )
 from core.domain.cases.access import Actor
-from core.domain.cases.responsibilities import PayerRef
-from core.domain.shared.errors import ConcurrencyConflict, Forbidden, InvalidInput
-from core.domain.shared.values import Money
+from core.domain.cases.responsibilities import PayerKind, PayerRef
+from core.domain.shared.errors import ConcurrencyConflict, Forbidden, InvalidInput, NotFound
+from core.domain.shared.values import Money, OrganizationId, PersonId
 from core.ports import UnitOfWork
 from core.ports.payments import (
     Charge,
@@ -108,6 +108,16 @@ async def practice_currency(uow: UnitOfWork) -> str:
     return practice.currency if practice is not None else "USD"
 
 
+async def require_payer(uow: UnitOfWork, payer: PayerRef) -> None:
+    """A payer id that names nobody (a stale or edited link) gets no account and no money."""
+    if payer.kind is PayerKind.PERSON:
+        found = bool(await uow.people.get_many([PersonId(payer.id)]))
+    else:
+        found = bool(await uow.organizations.get_many([OrganizationId(payer.id)]))
+    if not found:
+        raise NotFound("No such payer.")
+
+
 def _outcome(attempt: CardAttempt, repeated: bool = False) -> CardOutcome:
     return CardOutcome(
         state=attempt.state,
@@ -124,6 +134,7 @@ async def record_payment(deps: PaymentDeps, actor: Actor, command: RecordPayment
         raise InvalidInput("A card is charged through the processor.", field="method")
     now = deps.clock.now()
     async with deps.uow() as uow:
+        await require_payer(uow, command.payer)
         payment = Payment.record(
             key=f"form:{command.token}",
             payer=command.payer,
@@ -215,7 +226,8 @@ async def finish_attempt(deps: PaymentDeps, key: str, charge: Charge) -> CardOut
             attempt = await uow.card_attempts.get_by_key(key)
             if attempt is None:
                 raise InvalidInput("No payment was started with this key.")
-            if attempt.finished or charge.status is ChargeStatus.PENDING:
+            succeeded = charge.status is ChargeStatus.SUCCEEDED
+            if not attempt.awaits(succeeded) or charge.status is ChargeStatus.PENDING:
                 return _outcome(attempt, repeated=attempt.finished)
             await record_outcome(deps, uow, attempt, charge)
             try:

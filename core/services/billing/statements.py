@@ -95,7 +95,9 @@ async def statement(
         service = services.get(e.service_id) if e.service_id is not None else None
         if service is not None:
             return f"{service.name}{f' ({e.code})' if e.code else ''}"
-        return e.memo if e.kind is not EntryKind.CHARGE else ""
+        # A payment's memo is how it was paid; any other memo is staff's own words (a refund's
+        # or an adjustment's reason), which may say more than a payer is to read.
+        return e.memo if e.kind is EntryKind.PAYMENT else ""
 
     def total(kinds: set[EntryKind]) -> int:
         return sum(e.amount.amount_minor for e in entries if e.kind in kinds)

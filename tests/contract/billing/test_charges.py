@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from core.domain.billing.ledger import EntryKind
 from core.domain.cases.kinds import CaseKind, MemberRole
 from core.ports import UnitOfWorkFactory
@@ -186,3 +188,45 @@ async def test_a_late_cancellation_in_good_time_costs_nothing(uow: UnitOfWorkFac
         s.CancelAppointment(appointment_id=late, version=appointment.version, late=True),
     )
     assert charged(await clinic.live_charges(late)) == {person(ada): 8500}  # 50 % of 170.00
+
+
+async def test_a_session_held_at_no_fee_is_charged_once_a_fee_is_set_from_its_date(
+    uow: UnitOfWorkFactory,
+) -> None:
+    """A pro bono fee (0.00) charges nothing; a fee set again from that same date is the fee
+    (the one set later wins a tie) and charges the sessions held since, though nothing of
+    them was in the ledger."""
+    clinic = await BillingClinic(uow).setup()
+    lee = await clinic.staff("Dr. Lee")
+    sam = await clinic.person("Sam Chen")
+    case = await clinic.case(CaseKind.INDIVIDUAL, lee, (sam, MemberRole.CLIENT))
+    await fees.set_fee(
+        clinic.deps,
+        clinic.owner,
+        fees.SetFee(case_id=case, starts_on=date(2026, 1, 5), fee_minor=0),
+    )
+    (session,) = (await clinic.book(lee, case, at(1, 8, 10))).appointment_ids
+    clinic.now(at(1, 8, 11))
+    await clinic.mark(lee, session, sam=ATTENDED)
+    assert await clinic.live_charges(session) == []
+    await fees.set_fee(
+        clinic.deps,
+        clinic.owner,
+        fees.SetFee(case_id=case, starts_on=date(2026, 1, 5), fee_minor=4000),
+    )
+    assert charged(await clinic.live_charges(session)) == {person(sam): 4000}
+
+
+async def test_a_clinician_does_not_set_their_cases_fee(uow: UnitOfWorkFactory) -> None:
+    """The case's own fee is billing work (the owner's and the administrators'): the clinician
+    treating the case sees only paid / owed, and the core refuses the fee from them too."""
+    from core.domain.shared.errors import Forbidden
+
+    clinic = await BillingClinic(uow).setup()
+    lee = await clinic.staff("Dr. Lee")
+    sam = await clinic.person("Sam Chen")
+    case = await clinic.case(CaseKind.INDIVIDUAL, lee, (sam, MemberRole.CLIENT))
+    with pytest.raises(Forbidden):
+        await fees.set_fee(
+            clinic.deps, lee, fees.SetFee(case_id=case, starts_on=date(2026, 1, 5), fee_minor=1)
+        )

@@ -114,6 +114,10 @@ async def test_a_webhook_is_verified_then_read(gateway: PaymentGateway) -> None:
         gateway.parse_webhook(body, _stripe_signed(body, "whsec_someone_else"))
     with pytest.raises(InvalidWebhook):
         gateway.parse_webhook(body + b" ", _stripe_signed(body))
+    # Headers no processor sends: refused as unsigned, never an error of the server.
+    for header in ("", "t=,v1=", "t=" + "9" * 5000 + ",v1=00", "t=\u0661\u0662,v1=00", "v1"):
+        with pytest.raises(InvalidWebhook):
+            gateway.parse_webhook(body, header)
 
 
 def _event_body(gateway: PaymentGateway, reference: str, key: str) -> dict[str, object]:

@@ -258,3 +258,153 @@ async def test_a_statement_shows_only_its_payer_and_no_clinical_detail(
         clinic.pay, clinic.owner, person(father), date(2026, 2, 1), date(2026, 2, 28)
     )
     assert (february.opening, february.closing, february.lines) == ("58.00", "58.00", [])
+
+
+async def test_voiding_a_partly_paid_invoice_gives_its_payment_to_the_reissued_one(
+    uow: UnitOfWorkFactory,
+) -> None:
+    """Money applied to an invoice that is voided is not lost with it: it is the payer's
+    credit again, and the invoice reissued in its place takes it (owing only the rest)."""
+    from core.services.billing import invoicing
+
+    clinic = await PaymentsClinic(uow).setup()
+    sam, _ = await clinic.couple_sam_pays()
+    invoice = await clinic.issue(person(sam), *JAN)
+    cash = RecordPayment(
+        token="form-void",
+        payer=person(sam),
+        amount_minor=5000,
+        method=PaymentMethod.CASH,
+        received_on=date(2026, 1, 7),
+    )
+    await p.record_payment(clinic.pay, clinic.owner, cash)
+    current = await clinic.invoice(invoice.id)
+    again = await invoicing.void_invoice(
+        clinic.deps,
+        clinic.owner,
+        invoicing.VoidInvoice(
+            invoice_id=invoice.id, version=current.version, reason="Wrong address", reissue=True
+        ),
+    )
+    assert again is not None
+    async with clinic.deps.uow() as u:
+        assert await u.invoices.open_for_payer(person(sam)) == [(again, Money(12000, "USD"))]
+    account = await views.payer_account(clinic.pay, clinic.owner, person(sam))
+    assert account.credit_minor == 0 and account.balance_minor == 12000
+
+    # Voided without a reissue, the payment is credit (for the next invoice).
+    current = await clinic.invoice(again)
+    await invoicing.void_invoice(
+        clinic.deps,
+        clinic.owner,
+        invoicing.VoidInvoice(invoice_id=again, version=current.version, reason="Sent twice"),
+    )
+    account = await views.payer_account(clinic.pay, clinic.owner, person(sam))
+    assert account.credit_minor == 5000
+    async with clinic.deps.uow() as u:
+        assert await u.invoices.open_for_payer(person(sam)) == []
+
+
+async def test_money_for_a_payer_who_does_not_exist_is_refused(uow: UnitOfWorkFactory) -> None:
+    """A payer id that names nobody (a mistyped or stale link) has no account, and money
+    recorded for it would be a payment of nobody's: both are 'no such payer'."""
+    from uuid import UUID
+
+    from core.domain.cases.responsibilities import PayerKind, PayerRef
+    from core.domain.shared.errors import NotFound
+
+    clinic = await PaymentsClinic(uow).setup()
+    sam, _ = await clinic.couple_sam_pays()
+    nobody = PayerRef(PayerKind.PERSON, UUID(int=999_999))
+    with pytest.raises(NotFound):
+        await views.payer_account(clinic.pay, clinic.owner, nobody)
+    cash = RecordPayment(
+        token="form-nobody",
+        payer=nobody,
+        amount_minor=5000,
+        method=PaymentMethod.CASH,
+        received_on=date(2026, 1, 7),
+    )
+    with pytest.raises(NotFound):
+        await p.record_payment(clinic.pay, clinic.owner, cash)
+    # A person's id is not an organization's.
+    with pytest.raises(NotFound):
+        await views.payer_account(clinic.pay, clinic.owner, PayerRef(PayerKind.ORGANIZATION, sam))
+    async with clinic.deps.uow() as u:
+        assert await u.payments.for_payer(nobody) == []
+
+
+async def test_a_refunds_reason_stays_off_the_payers_statement(uow: UnitOfWorkFactory) -> None:
+    """Staff write why they refund (it may say what happened to the client); the payer's
+    statement says 'Refund' and the figure, nothing of that text."""
+    from core.services.billing import statements
+
+    clinic = await PaymentsClinic(uow).setup()
+    sam, _ = await clinic.couple_sam_pays()
+    await clinic.issue(person(sam), *JAN)
+    paid = await p.record_payment(
+        clinic.pay,
+        clinic.owner,
+        RecordPayment(
+            token="cash-refund",
+            payer=person(sam),
+            amount_minor=20000,
+            method=PaymentMethod.CASH,
+            received_on=date(2026, 1, 8),
+        ),
+    )
+    await refunds.refund_payment(
+        clinic.pay,
+        clinic.owner,
+        refunds.RefundPayment(
+            payment_id=paid, version=1, amount_minor=3000, reason="Admitted to hospital"
+        ),
+    )
+    s = await statements.statement(
+        clinic.pay, clinic.owner, person(sam), date(2026, 1, 1), clinic.clock.today()
+    )
+    assert "Refund" in [line.kind for line in s.lines]
+    assert "hospital" not in repr(s)
+
+
+async def test_a_charge_the_processor_reports_after_reconciliation_gave_up_is_recorded(
+    uow: UnitOfWorkFactory,
+) -> None:
+    """Reconciliation found no charge under the key (the processor's search lagged) and marked
+    the attempt failed; the processor's webhook then says the card was charged. The money was
+    taken: it is recorded as the payment, once, not dropped because the attempt was closed."""
+    from core.ports.payments import GatewayUnavailable
+
+    clinic = await PaymentsClinic(uow).setup()
+    sam, _ = await clinic.couple_sam_pays()
+    await clinic.issue(person(sam), *JAN)
+    await clinic.save_card(person(sam))
+    charged_then_lost = clinic.gateway.charge
+    answers = []
+
+    async def charge_and_lose(request):
+        answers.append(await charged_then_lost(request))
+        raise GatewayUnavailable("timed out")
+
+    async def not_found_yet(key):
+        return None
+
+    clinic.gateway.charge = charge_and_lose  # type: ignore[method-assign]
+    clinic.gateway.find_charge = not_found_yet  # type: ignore[method-assign]
+    click = ChargeCard(token="late", payer=person(sam), amount_minor=17000)
+    assert (await p.charge_card(clinic.pay, clinic.owner, click)).state is AttemptState.STARTED
+    clinic.now(at(1, 8, 12))
+    assert await p.reconcile(clinic.pay) == 1
+    account = await views.payer_account(clinic.pay, clinic.owner, person(sam))
+    assert account.attempts[0].state is AttemptState.FAILED and account.payments == []
+
+    (charge,) = answers
+    body, signature = clinic.gateway.webhook_call("payment_intent.succeeded", charge)
+    assert await refunds.handle_processor_event(clinic.pay, body, signature)
+    account = await views.payer_account(clinic.pay, clinic.owner, person(sam))
+    assert [r.amount_minor for r in account.payments] == [17000] and account.balance_minor == 0
+    assert account.attempts[0].state is AttemptState.SUCCEEDED
+    again, signature = clinic.gateway.webhook_call("payment_intent.succeeded", charge)
+    assert await refunds.handle_processor_event(clinic.pay, again, signature)
+    account = await views.payer_account(clinic.pay, clinic.owner, person(sam))
+    assert len(account.payments) == 1

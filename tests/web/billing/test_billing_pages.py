@@ -174,3 +174,12 @@ def test_a_void_reason_with_a_control_character_is_refused_before_it_is_stored(
     )
     assert refused.status_code == 422 and "invisible control character" in refused.text
     assert "Wrong" not in browser.get(f"/billing/invoices/{invoice_id}").text
+
+
+@pytest.mark.parametrize("month", ["9999-12", "\u0662\u0660\u0662\u0666-\u0661\u0661", "2026-99"])
+def test_a_month_that_cannot_be_is_a_message_not_a_500(signed_in, month):
+    browser = signed_in("owner")
+    listing = browser.get("/billing/unbilled", params={"month": month})
+    assert listing.status_code in (400, 422)
+    run = browser.post("/billing/run", data={"month": month})
+    assert run.status_code == 422 and "A month is written 2026-11." in run.text

@@ -159,3 +159,34 @@ def test_a_receipt_and_a_statement_as_pdf_show_the_figures(world, signed_in) -> 
     assert "Opening balance" in text and "-120.50" in text and "Closing balance" in text
     assert "Maya" not in text
     assert signed_in("lee").get(f"{path}/statement.pdf?month=2026-01").status_code == 403
+
+
+def _charge_token(page: str) -> str:
+    found = re.search(
+        r'action="[^"]*/charge".*?name="token" value="([^"]+)"', page, flags=re.DOTALL
+    )
+    assert found, "no charge form on the page"
+    return found.group(1)
+
+
+def test_the_saved_card_charged_from_two_tabs_is_charged_once(world, signed_in, container) -> None:
+    """Two tabs of one account (or two staff at once), each with its own page: the second
+    'Charge' finds the first one's charge instead of making another. A new charge is offered
+    once the page shows the first one (or its decline)."""
+    gateway = container.payment_gateway()
+    assert isinstance(gateway, MemoryGateway)
+    pat = signed_in("pat")
+    path = f"/billing/payers/person/{world.people['sam']}"
+    pat.post(f"{path}/card", {"payment_method": "pm_card_visa", "consent": "on"})
+    first_tab, second_tab = pat.get(path).text, pat.get(path).text
+    first = pat.post(f"{path}/charge", {"token": _charge_token(first_tab), "amount": "50.00"})
+    assert first.status_code == 200 and "The card was charged." in first.text
+    again = pat.post(f"{path}/charge", {"token": _charge_token(second_tab), "amount": "50.00"})
+    assert again.status_code == 200
+    assert len(gateway.charged()) == 1
+    fresh = pat.get(path).text
+    assert (
+        pat.post(f"{path}/charge", {"token": _charge_token(fresh), "amount": "20.00"}).status_code
+        == 200
+    )
+    assert len(gateway.charged()) == 2

@@ -128,5 +128,6 @@ fee_overrides = sa.Table(
     sa.Column("starts_on", sa.Date, nullable=False),
     sa.Column("fee_minor", sa.BigInteger, nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("recorded_at", UtcDateTime),  # 0022: of two from one date, the later one counts
     sa.Index(None, "case_id"),
 )
