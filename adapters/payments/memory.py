@@ -42,7 +42,9 @@ TEST_CARDS = {
 
 @dataclass
 class MemoryGateway:
-    webhook_secret: str = "whsec_memory"
+    # Random per process unless given: a known secret would let anyone forge this gateway's
+    # webhooks on a server left on the in-memory processor (its own calls sign with it).
+    webhook_secret: str = field(default_factory=lambda: f"whsec_{secrets.token_hex(16)}")
     declined_amounts: set[int] = field(default_factory=set)
     calls: list[tuple[str, str]] = field(default_factory=list)  # (method, our key or id)
     unavailable: bool = False  # every call fails as if the processor were down
