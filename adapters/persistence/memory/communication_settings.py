@@ -1,6 +1,6 @@
 """The owner's message templates and the confirm / cancel links in memory, with the SQL
 adapter's semantics (links staged until commit; `use` at once under the store's lock, so two
-uses at once cannot both succeed)."""
+uses at once cannot both succeed, and given back by a rollback as the row lock's update is)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class MemorySessionLinkRepository:
         self._store = store
         self._rows: dict[UUID, SessionLink] = store.tables["session_links"]
         self._staged: dict[UUID, SessionLink] = {}
+        self._before_use: dict[UUID, SessionLink | None] = {}  # None: it was only staged
 
     def _visible(self) -> list[SessionLink]:
         return list({**self._rows, **self._staged}.values())
@@ -50,6 +51,7 @@ class MemorySessionLinkRepository:
             link = self._staged.get(link_id, self._rows.get(link_id))
             if link is None or link.used_at is not None:
                 return False
+            self._before_use[link_id] = self._rows.get(link_id)
             self._rows[link_id] = dataclasses.replace(link, used_at=at, used_for=use)
             self._staged.pop(link_id, None)
         return True
@@ -69,6 +71,14 @@ class MemorySessionLinkRepository:
     def apply(self) -> None:
         self._rows.update(self._staged)
         self._staged.clear()
+        self._before_use.clear()
 
     def discard(self) -> None:
         self._staged.clear()
+        with self._store.lock:
+            for link_id, before in self._before_use.items():
+                if before is None:
+                    self._rows.pop(link_id, None)
+                else:
+                    self._rows[link_id] = before
+        self._before_use.clear()

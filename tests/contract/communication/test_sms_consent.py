@@ -81,6 +81,33 @@ async def test_the_sweep_drops_links_never_used_once_their_session_began(uow) ->
         assert await u.outbox.listing([DeliveryState.PENDING]) == []
 
 
+async def test_a_link_used_in_a_change_rolled_back_can_be_used_again(uow) -> None:
+    """`use` claims a link at once (two clicks cannot both win), but a rollback gives it back,
+    on every store: a cancel that failed later in its transaction leaves the link working."""
+    from bootstrap import Settings, message_bus, practice_policy
+    from core.domain.communication.links import LinkUse
+    from tests.support.scheduling_practice import TZ
+
+    clinic, lee, case_id, *_ = await clinic_with_couple(uow)
+    policy_of = practice_policy(Settings(timezone=TZ, public_url="https://h.test"))
+    clinic.deps = dataclasses.replace(clinic.deps, bus=message_bus(policy_of, TZ))
+    clinic.now(at(1, 5, 9))
+    await clinic.book(lee, case_id, at(1, 8, 18), service="Family 50")
+    (body, *_) = [m.body for m in await pending(clinic) if "https://h.test/s/" in m.body]
+    token_hash = hash_secret(re.search(r"/s/([A-Za-z0-9_-]+)", body).group(1))
+    async with clinic.deps.uow() as u:
+        link = await u.session_links.by_hash(token_hash)
+        assert await u.session_links.use(link.id, clinic.clock.now(), LinkUse.CANCEL)
+        await u.rollback()
+    async with clinic.deps.uow() as u:
+        assert (await u.session_links.by_hash(token_hash)).used_at is None
+        assert await u.session_links.use(link.id, clinic.clock.now(), LinkUse.CONFIRM)
+        await u.commit()
+    async with clinic.deps.uow() as u:
+        assert (await u.session_links.by_hash(token_hash)).used_for is LinkUse.CONFIRM
+        assert not await u.session_links.use(link.id, clinic.clock.now(), LinkUse.CANCEL)
+
+
 async def _edit_sam(clinic, sam, **changes) -> None:
     person = await _person(clinic, sam)
     fields = {
