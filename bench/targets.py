@@ -96,6 +96,12 @@ async def screens(conn: asyncpg.Connection) -> tuple[list[Screen], dict[str, str
         Screen("practice day", "owner", "/schedule?view=day&who=all"),
         Screen("practice week", "owner", "/schedule?view=week&who=all"),
         Screen("people search", "owner", f"/people?q={word[:4].lower()}"),
+        # Documentation's "needs attention" (issue 11): each list one query; the header's
+        # count runs after every page.
+        Screen("needs attention (clinician)", "clinician", "/attention"),
+        Screen("needs attention (supervisor)", "supervisor", "/attention"),
+        Screen("needs attention (owner)", "owner", "/attention"),
+        Screen("attention count (clinician)", "clinician", "/attention/count"),
     ]
     roles = {role: email for role, (email, _) in who.items()}
     return [s for s in found if s.role in roles], roles
