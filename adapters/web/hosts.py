@@ -59,7 +59,8 @@ class AllowedHosts:
     def __init__(self, app: ASGIApp, hosts: tuple[str, ...]) -> None:
         self._app = app
         self._any = "*" in hosts
-        self._hosts = tuple(_allowed(h) for h in hosts if h != "*")
+        # An empty entry (settings made without a public address) names no host.
+        self._hosts = tuple(_allowed(h) for h in hosts if h.strip() and h != "*")
 
     def admits(self, host: str, scheme: str) -> bool:
         if self._any:
