@@ -10,7 +10,6 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar
-from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
@@ -27,6 +26,7 @@ from adapters.web.config import WebConfig
 from adapters.web.csrf import CsrfGuard
 from adapters.web.edge import HearthRequest, InputGuard
 from adapters.web.errors import EXCEPTION_HANDLERS
+from adapters.web.hosts import AllowedHosts
 from adapters.web.routes import ROUTES
 from adapters.web.security import add_hsts, add_security_headers
 from adapters.web.sessions import session_config
@@ -82,17 +82,20 @@ def build_app(
         plugins=[HTMXPlugin()],
         request_class=HearthRequest,  # an HTMXRequest whose form and JSON are checked
         middleware=[
+            # A request for another host goes no further (production; hosts.py).
+            *(
+                [DefineMiddleware(AllowedHosts, hosts=web.allowed_hosts)]
+                if web.allowed_hosts
+                else []
+            ),
             InputGuard,
             session_config(web).middleware,
             # Inside the session middleware: the token lives in the session (csrf.py).
-            DefineMiddleware(CsrfGuard, secret=web.secret_key, secure=web.secure_cookies),
+            DefineMiddleware(CsrfGuard, web=web),
             DefineMiddleware(ApiDocsGate, docs=web.api_docs),
         ],
         stores={"sessions": session_store},
         before_send=[add_security_headers, *([add_hsts] if web.hsts else [])],
-        allowed_hosts=AllowedHostsConfig(allowed_hosts=list(web.allowed_hosts))
-        if web.allowed_hosts
-        else None,
         exception_handlers=dict(EXCEPTION_HANDLERS),  # type: ignore[arg-type]
         request_max_body_size=MAX_BODY,
         # The staff guard reads the session timing and loads who is signed in from it.

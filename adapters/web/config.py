@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+CSRF_COOKIE = "hearth_csrf"  # the anonymous forms' nonce (csrf.py); see `WebConfig.csrf_cookie`
+
 
 @dataclass(frozen=True, slots=True)
 class WebConfig:
@@ -25,3 +27,11 @@ class WebConfig:
     allowed_hosts: tuple[str, ...] = ()  # a request for another Host is a 400; () allows any
     hsts: bool = False  # Strict-Transport-Security on every response (production, HTTPS)
     api_docs: str = "staff"  # /schema and its pages: "staff" (signed in), "public" or "off"
+
+    @property
+    def csrf_cookie(self) -> str:
+        """The anonymous CSRF nonce's cookie. Behind HTTPS it is a `__Host-` cookie, which
+        browsers take only when Secure, with Path=/ and no Domain: a sibling subdomain
+        (or a plain-HTTP answer on the way) cannot plant a nonce it knows the token of, for
+        a login CSRF. Development keeps the plain name: there is no HTTPS on localhost."""
+        return f"__Host-{CSRF_COOKIE}" if self.secure_cookies else CSRF_COOKIE

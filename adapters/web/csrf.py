@@ -1,13 +1,15 @@
 """CSRF protection tied to the server-side session (a synchronizer token), instead of Litestar's
 double-submit cookie.
 
-- Signed in: the token is a random value kept in the session itself (`csrf`), made when the
-  session starts (sign-in, setup: a new session id, a new token) and gone with it at sign-out. A
-  cookie planted by someone else, with a token that matches it, is worth nothing: the token must
-  match what the server keeps for this session.
+- Signed in, or half signed in (the password was right, the second factor's code is owed): the
+  token is a random value kept in the session itself (`csrf`), made whenever a session starts
+  (the password step, the code, setup: a new session id, a new token) and gone with it at
+  sign-out. A cookie planted by someone else, with a token that matches it, is worth nothing:
+  the token must match what the server keeps for this session.
 - Not signed in (the sign-in, setup and forgotten-password forms): no session is stored for
-  nobody, so the token is an HMAC of a random nonce kept in an HttpOnly cookie; the nonce is
-  dropped at sign-in, so the next anonymous form gets a new one.
+  nobody, so the token is an HMAC of a random nonce kept in an HttpOnly cookie (`__Host-` behind
+  HTTPS, see `WebConfig.csrf_cookie`); the nonce is dropped when a session starts, so the next
+  anonymous form gets a new one.
 
 Pages carry the token (`csrf_token()` in a form's hidden field, and `hx-headers` on <body> for
 htmx); no script reads a cookie. A wrong, missing or malformed token is a 403: tokens are
@@ -30,9 +32,9 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
+from adapters.web.config import WebConfig
 from adapters.web.sessions import STAFF_ID, session_renewed
 
-COOKIE = "hearth_csrf"  # the anonymous nonce only
 HEADER = "x-csrftoken"
 FIELD = "_csrf_token"
 SESSION_KEY = "csrf"
@@ -44,25 +46,43 @@ def _as_bytes(token: str) -> bytes:
     return token.encode("utf-8", "surrogateescape")
 
 
+def nonce_cookie(web: WebConfig, value: str, max_age: int | None = None) -> Cookie:
+    """The anonymous nonce's cookie (`max_age=0` drops it: a browser takes that for a
+    `__Host-` cookie only with the same Secure and Path)."""
+    return Cookie(
+        key=web.csrf_cookie,
+        value=value,
+        path="/",
+        max_age=max_age,
+        secure=web.secure_cookies,
+        httponly=True,  # no script needs it: pages carry the token
+        samesite="strict",
+    )
+
+
+def _session_token(session: Any) -> str | None:
+    token = session.get(SESSION_KEY) if isinstance(session, dict) else None
+    return token if isinstance(token, str) else None
+
+
 class CsrfGuard:
     """ASGI middleware, inside the session middleware (it reads and extends the session)."""
 
-    def __init__(self, app: ASGIApp, secret: str, secure: bool) -> None:
+    def __init__(self, app: ASGIApp, web: WebConfig) -> None:
         self._app = app
-        self._secret = secret.encode()
-        self._secure = secure
+        self._web = web
+        self._secret = web.secret_key.encode()
 
     def _anonymous_token(self, nonce: str) -> str:
         return hmac.new(self._secret, b"anonymous:" + nonce.encode(), hashlib.sha256).hexdigest()
 
     def _expected(self, session: Any, nonce: str) -> str:
-        """The signed-in session's own token, or the anonymous nonce's."""
-        if isinstance(session, dict) and session.get(STAFF_ID):
-            token = session.get(SESSION_KEY)
-            if not isinstance(token, str):  # a session from before tokens lived in it
-                token = session[SESSION_KEY] = secrets.token_urlsafe(32)
-            return token
-        return self._anonymous_token(nonce)
+        """The session's own token (signed in or half signed in), or the anonymous nonce's."""
+        token = _session_token(session)
+        if token is None and isinstance(session, dict) and session.get(STAFF_ID):
+            # a signed-in session from before tokens lived in it
+            token = session[SESSION_KEY] = secrets.token_urlsafe(32)
+        return token if token is not None else self._anonymous_token(nonce)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("path", "").startswith("/static/"):
@@ -71,7 +91,7 @@ class CsrfGuard:
         handler = scope.get("route_handler")
         exempt = bool(handler is not None and handler.opt.get("exclude_from_csrf"))
         request = scope["litestar_app"].request_class(scope=scope, receive=receive)
-        nonce = request.cookies.get(COOKIE, "")
+        nonce = request.cookies.get(self._web.csrf_cookie, "")
         fresh_nonce = not _NONCE.fullmatch(nonce)
         if fresh_nonce:  # for an anonymous page now, or for the one after signing out
             nonce = secrets.token_hex(32)
@@ -85,7 +105,7 @@ class CsrfGuard:
             ):
                 value = (await request.form()).get(FIELD)
                 submitted = value if isinstance(value, str) else None
-            # An anonymous token is never accepted once signed in, and vice versa.
+            # An anonymous token is never accepted once a session started, and vice versa.
             if not submitted or not hmac.compare_digest(_as_bytes(submitted), _as_bytes(expected)):
                 raise PermissionDeniedException("CSRF token verification failed")
         ScopeState.from_scope(scope).csrf_token = expected  # what `csrf_token()` renders
@@ -97,27 +117,23 @@ class CsrfGuard:
 
         await self._app(scope, receive, sending)
 
+    @staticmethod
+    def _starts(scope: Scope, session: dict[str, Any]) -> bool:
+        """Whether the session needs a token of its own now: it started in this request, or it
+        is a signed-in one from before tokens lived in the session."""
+        return session_renewed(scope) or bool(session.get(STAFF_ID) and not _session_token(session))
+
     def _finish(self, scope: Scope, message: Message, nonce: str, fresh_nonce: bool) -> None:
-        """A session that started in this request gets its own token (the page it goes to
-        renders it) and the anonymous nonce goes; an anonymous page gets its nonce cookie (a
-        page only: feed polls and the like need none)."""
+        """A session that started in this request (signed in, or half signed in) gets its own
+        token (the page it goes to renders it) and the anonymous nonce goes; an anonymous page
+        gets its nonce cookie (a page only: feed polls and the like need none)."""
         session: Any = scope.get("session")
         headers = MutableScopeHeaders.from_message(message)
-        if isinstance(session, dict) and session.get(STAFF_ID):
-            if session_renewed(scope) or not isinstance(session.get(SESSION_KEY), str):
-                session[SESSION_KEY] = secrets.token_urlsafe(32)
+        if isinstance(session, dict) and session and self._starts(scope, session):
+            session[SESSION_KEY] = secrets.token_urlsafe(32)
+        if _session_token(session) is not None:
             if not fresh_nonce:
-                headers.add("set-cookie", self._cookie("", max_age=0).to_header(header=""))
+                cookie = nonce_cookie(self._web, "", max_age=0)
+                headers.add("set-cookie", cookie.to_header(header=""))
         elif fresh_nonce and headers.get("content-type", "").startswith("text/html"):
-            headers.add("set-cookie", self._cookie(nonce).to_header(header=""))
-
-    def _cookie(self, value: str, max_age: int | None = None) -> Cookie:
-        return Cookie(
-            key=COOKIE,
-            value=value,
-            path="/",
-            max_age=max_age,
-            secure=self._secure,
-            httponly=True,  # no script needs it: pages carry the token
-            samesite="strict",
-        )
+            headers.add("set-cookie", nonce_cookie(self._web, nonce).to_header(header=""))

@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from adapters.web.auth import NotSignedIn
+from adapters.web.csrf import nonce_cookie
 from adapters.web.kit.params import AnyRequest
 from adapters.web.kit.rendering import wants_fragment
 from core.domain.shared.errors import (
@@ -25,8 +26,6 @@ from core.domain.shared.errors import (
 from core.domain.shared.limits import TooManyRequests
 
 log = logging.getLogger("hearth.web")
-
-CSRF_COOKIE = "hearth_csrf"
 
 _TITLES = {
     400: "That request was not understood",
@@ -110,7 +109,7 @@ def on_http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
         )
         # A token signed with an older secret (a restart, a new key) would otherwise be reused
         # by every page: dropping the cookie lets the reload issue a valid one.
-        response.delete_cookie(CSRF_COOKIE)
+        response.set_cookie(nonce_cookie(request.app.state.web, "", max_age=0))
         return response
     status = exc.status_code
     message = {

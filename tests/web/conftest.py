@@ -13,6 +13,7 @@ from litestar.testing import TestClient
 
 import bootstrap
 from adapters.system.passwords import Argon2PasswordHasher
+from adapters.web.config import WebConfig
 from core.domain.cases.access import StaffActor
 from core.domain.cases.kinds import CaseKind
 from core.domain.cases.responsibilities import PayerKind
@@ -24,7 +25,7 @@ from tests.support.csrf import page_token
 from tests.support.practice import Practice
 
 PASSWORD = "a long enough password"
-CSRF_COOKIE = "hearth_csrf"
+CSRF_COOKIE = WebConfig(secret_key="").csrf_cookie  # the test app's (development)
 
 
 @dataclass

@@ -2,7 +2,8 @@
 requires one), and one's own factor on the account pages.
 
 Between the password and the code the person is half signed in: the server-side session holds
-who they are and when the password was checked, nothing else; no staff route accepts it (they
+who they are, when the password was checked and its own CSRF token (csrf.py: the anonymous one
+passes no more), nothing else; no staff route accepts it (they
 look for the signed-in staff id, which is set only after the code), and it lapses after five
 minutes. The enrolment's secret waits in the session too, never in the page's form."""
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pyotp
 
+from tests.support.csrf import page_token
 from tests.web.conftest import Browser, World
 
 
@@ -260,3 +261,50 @@ def test_a_double_click_on_enrol_shows_working_recovery_codes(signed_in, world, 
     browser.client.cookies.clear()
     assert browser.sign_in(world.email("kim")).status_code == 303
     assert browser.post("/sign-in/code", {"code": shown[0]}).status_code == 303
+
+
+def _refused_with(browser: Browser, path: str, token: str, data: dict) -> None:
+    """`token` does not pass on `path`, in the form or in the htmx header."""
+    form = browser.client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False)
+    assert form.status_code == 403, (path, form.status_code)
+    header = browser.client.post(
+        path, data=data, headers={"x-csrftoken": token}, follow_redirects=False
+    )
+    assert header.status_code == 403, (path, header.status_code)
+
+
+def test_half_signed_in_the_form_token_is_the_session_s(signed_in, world, container, browser):
+    kim = signed_in("kim")
+    secret, _ = _enrol(container, kim)
+    browser.client.cookies.clear()
+    anonymous = browser.token
+    assert browser.sign_in(world.email("kim")).headers["location"] == "/sign-in/code"
+    # The password step renewed the session: the token is now that session's, and the
+    # anonymous one (or one planted with its nonce cookie) no longer passes.
+    half = page_token(browser.get("/sign-in/code").text)
+    assert half != anonymous
+    container.clock().advance(timedelta(seconds=30))  # the enrolment used this step's code
+    _refused_with(browser, "/sign-in/code", anonymous, {"code": _code(container, secret)})
+    done = browser.client.post(
+        "/sign-in/code",
+        data={"code": _code(container, secret), "_csrf_token": half},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/cases"
+    assert browser.token not in (half, anonymous)  # renewed again once signed in
+
+    owner = signed_in("owner")
+    assert owner.post("/staff/second-factor-policy", {"required": "on"}).status_code == 303
+    browser.client.cookies.clear()
+    anonymous = browser.token
+    assert browser.sign_in(world.email("pat")).headers["location"] == "/sign-in/enrol"
+    page = browser.get("/sign-in/enrol").text
+    half = page_token(page)
+    assert half != anonymous
+    _refused_with(browser, "/sign-in/enrol", anonymous, {"code": _code(container, _secret(page))})
+    done = browser.client.post(
+        "/sign-in/enrol",
+        data={"code": _code(container, _secret(page)), "_csrf_token": half},
+        follow_redirects=False,
+    )
+    assert done.status_code == 200 and len(_recovery_codes(done.text)) == 10

@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 from litestar.testing import TestClient
 
 from tests.support.csrf import page_token
-from tests.web.conftest import Browser, World
+from tests.web.conftest import CSRF_COOKIE, Browser, World
 from tests.web.route_table import post_routes
 
-PLANTED = "hearth_csrf"
+PLANTED = CSRF_COOKIE
 
 
 def _planted_pair(app) -> tuple[str, str]:

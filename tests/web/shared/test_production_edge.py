@@ -16,8 +16,9 @@ import bootstrap
 from adapters.system.passwords import Argon2PasswordHasher
 from adapters.web.security import HSTS
 from core.services.directory import second_factor
+from tests.support.csrf import page_token
 from tests.support.practice import Practice
-from tests.web.conftest import Browser, World, _seed
+from tests.web.conftest import PASSWORD, Browser, World, _seed
 
 PUBLIC = "https://hearth.example.org"
 KEY = "k" * 40
@@ -120,3 +121,81 @@ def test_the_schema_pages_can_be_turned_off_or_opened():
             assert client.get("/schema/openapi.json").status_code == anonymous
             assert Browser(client).sign_in(world.email("lee")).status_code == 303
             assert client.get("/schema/openapi.json").status_code == staff
+
+
+def _set_cookie(response, name: str) -> dict[str, str]:
+    """The attributes of the Set-Cookie header for `name`, lower-cased ({} if none)."""
+    for header in response.headers.get_list("set-cookie"):
+        first, *rest = (part.strip() for part in header.split(";"))
+        if first.split("=", 1)[0] == name:
+            pairs = (part.partition("=") for part in rest)
+            return {"": first.split("=", 1)[1], **{k.lower(): v for k, _, v in pairs}}
+    return {}
+
+
+def test_production_s_csrf_nonce_is_a_host_cookie_a_sibling_cannot_plant():
+    with _production() as (client, world):
+        page = client.get("/sign-in")
+        assert not _set_cookie(page, "hearth_csrf")
+        cookie = _set_cookie(page, "__Host-hearth_csrf")
+        # What browsers require of a __Host- cookie: Secure, Path=/ and no Domain.
+        assert "secure" in cookie and cookie["path"] == "/" and "domain" not in cookie
+        assert "httponly" in cookie
+        nonce, token = cookie[""], page_token(page.text)
+        # A sibling subdomain can set a plain-named cookie for the parent domain, with the
+        # nonce and token of its own visit: that is no nonce of ours (no login CSRF).
+        with TestClient(client.app, base_url=PUBLIC) as victim:
+            victim.cookies.set("hearth_csrf", nonce, domain="hearth.example.org")
+            planted = victim.post(
+                "/sign-in",
+                data={"email": world.email("lee"), "password": PASSWORD, "_csrf_token": token},
+                follow_redirects=False,
+            )
+            assert planted.status_code == 403
+            # The refusal drops the nonce the way browsers accept for a __Host- cookie.
+            dropped = _set_cookie(planted, "__Host-hearth_csrf")
+            assert dropped["max-age"] == "0" and "secure" in dropped and dropped["path"] == "/"
+        assert Browser(client).sign_in(world.email("lee")).status_code == 303
+
+
+def test_production_compares_hosts_without_case_and_the_default_port_as_none():
+    with _production(HEARTH_ALLOWED_HOSTS="*.internal.example, other.example:8443") as (
+        client,
+        _,
+    ):
+        accepted = [
+            "hearth.example.org",
+            "HEARTH.Example.ORG",
+            "hearth.example.org:443",
+            "Hearth.Example.Org:443",
+            "ward.INTERNAL.example:443",
+            "other.example:8443",
+            "OTHER.example:8443",
+        ]
+        refused = [
+            "hearth.example.org:80",
+            "hearth.example.org:8443",
+            "hearth.example.org:0443x",
+            "hearth.example.org:443:443",
+            "evil.example",
+            "evil.example:443",
+            "hearth.example.org.evil.example",
+            "xhearth.example.org",
+            "internal.example",
+            "other.example",
+            "other.example:443",
+            "[::1]:443",
+        ]
+        for host in accepted:
+            assert client.get("/sign-in", headers={"Host": host}).status_code == 200, host
+        for host in refused:
+            assert client.get("/sign-in", headers={"Host": host}).status_code == 400, host
+        # Behind a proxy that speaks plain HTTP to Hearth, the default port is 80.
+        with TestClient(client.app, base_url="http://hearth.example.org") as plain:
+            assert (
+                plain.get("/sign-in", headers={"Host": "hearth.example.org:80"}).status_code == 200
+            )
+            assert plain.get("/sign-in", headers={"Host": "Hearth.example.org"}).status_code == 200
+            assert (
+                plain.get("/sign-in", headers={"Host": "hearth.example.org:443"}).status_code == 400
+            )

@@ -9,7 +9,7 @@ from litestar.testing import TestClient
 
 import bootstrap
 from adapters.web.security import SECURITY_HEADERS
-from tests.web.conftest import PASSWORD, Browser, World
+from tests.web.conftest import CSRF_COOKIE, PASSWORD, Browser, World
 
 
 def _assert_secured(response) -> None:
@@ -235,15 +235,15 @@ def test_a_token_from_an_old_secret_heals_after_one_reload(app, world: World):
         session = client.cookies["hearth_session"]
         client.cookies.clear()
         client.cookies.set("hearth_session", session)
-        client.cookies.set("hearth_csrf", old)
+        client.cookies.set(CSRF_COOKIE, old)
         url = f"/cases/{world.cases['couple']}/name"
         refused = client.post(
             url, data={"name": "Renamed", "_csrf_token": old}, follow_redirects=False
         )
         assert refused.status_code == 403
         assert "Reload the page" in refused.text
-        dropped = [c for c in refused.headers.get_list("set-cookie") if "hearth_csrf=" in c]
+        dropped = [c for c in refused.headers.get_list("set-cookie") if f"{CSRF_COOKIE}=" in c]
         assert dropped and ("Max-Age=0" in dropped[0] or "expires=" in dropped[0].lower())
-        client.cookies.delete("hearth_csrf")  # what the browser does with that header
+        client.cookies.delete(CSRF_COOKIE)  # what the browser does with that header
         client.get(f"/cases/{world.cases['couple']}")
         assert browser.post(url, {"name": "Renamed"}).status_code == 303
