@@ -1,14 +1,18 @@
 """Payments in the browser, on the demo practice: Morgan (the administrator) records a cheque
 for the Okafor father from his invoice, and finds the declined autopay of the Haddad family's
-payer among the card payments that need attention."""
+payer among the card payments that need attention, on his account and on her "Needs attention"
+screen; and she issues the sponsor's invoice (the clinic paying for the consultation group) from
+its unbilled charges and downloads its PDF."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from tests.e2e.conftest import ADMIN, PASSWORD, shot
 from tests.e2e.flows import sign_in
@@ -64,3 +68,61 @@ def test_a_declined_autopay_needs_morgans_attention(page: Page):
     expect(attention).to_contain_text(re.compile(r"Autopay of [0-9.]+ USD declined"))
     expect(page.locator(".saved-card")).to_contain_text("Visa ending 0341")
     _readme_copy(page, "payments-needs-attention")
+
+    # The same decline on her "Needs attention" screen, one click from the payer's account.
+    page.get_by_role("link", name="Needs attention").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Needs attention")
+    section = page.get_by_role("region", name=re.compile("^Declined card payments"))
+    row = section.locator("li", has_text="Rania Haddad")
+    expect(row).to_contain_text(re.compile(r"declined", re.IGNORECASE))
+    row.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rania Haddad: account")
+    expect(page.locator(".saved-card")).to_contain_text("Visa ending 0341")
+
+
+SPONSOR = "Riverside Community Clinic"
+
+
+def _unbilled_for_the_sponsor(page: Page) -> None:
+    """Open the Unbilled screen on a month with the sponsor's charges. The demo's monthly
+    consultation session falls in the month shown or in one already invoiced by the 1st's
+    run, by the day the demo is loaded; in the second case Morgan voids that invoice, without
+    reissuing it, in the browser, which makes its charges unbilled again."""
+    page.goto("/billing/unbilled")
+    if page.get_by_role("region", name=re.compile(f"^{SPONSOR}")).count():
+        return
+    page.goto("/billing/invoices?status=issued")
+    page.locator("tr.invoice-row", has_text=SPONSOR).get_by_role("link").first.click()
+    void = page.locator("form.void-form")
+    void.get_by_label("Reason").fill("Sent before the clinic's new cost centre was known")
+    void.get_by_role("button", name="Void").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("void")
+    period_start = page.locator(".facts-list dd time").first.get_attribute("datetime") or ""
+    page.goto(f"/billing/unbilled?month={period_start[:7]}")
+
+
+def test_morgan_issues_the_sponsors_invoice_and_downloads_its_pdf(page: Page):
+    sign_in(page, ADMIN, PASSWORD)
+    _unbilled_for_the_sponsor(page)
+    unbilled = page.get_by_role("region", name=re.compile(f"^{SPONSOR}"))
+    expect(unbilled.locator("tbody tr").first).to_be_visible()
+    unbilled.get_by_role("button", name="Draft an invoice").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("draft")
+    expect(page.locator(".facts-list")).to_contain_text(SPONSOR)
+    page.get_by_role("button", name="Issue").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("issued")
+    number = re.sub(r"^Invoice (\S+).*", r"\1", page.get_by_role("heading", level=1).inner_text())
+    total = page.locator("tfoot tr", has_text="Total").locator("td").inner_text().strip()
+    _readme_copy(page, "payments-sponsor-invoice")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download PDF").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    data = Path(download.path()).read_bytes()
+    assert data.startswith(b"%PDF")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    text = re.sub(r"\s+", " ", text)
+    assert SPONSOR in text
+    assert number in text
+    assert total.split()[0] in text  # the amount, as the page shows it
