@@ -34,7 +34,9 @@ def _row(latest: DeclinedPayment, declines: int, tz: tzinfo) -> AttentionRow:
 
 
 def declined_payment_sections(gateway: PaymentGateway) -> AttentionProvider:
-    async def sections(deps: Deps, actor: StaffActor) -> list[AttentionSection]:
+    async def sections(
+        deps: Deps, actor: StaffActor, *, counting: bool = False
+    ) -> list[AttentionSection]:
         if not may_handle_billing(actor):
             return []
         tz: tzinfo = getattr(deps, "tz", UTC)

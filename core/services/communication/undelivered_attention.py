@@ -12,7 +12,9 @@ from core.services.shared.attention import AttentionRow, AttentionSection
 from core.services.shared.use_case import Deps
 
 
-async def undelivered_sections(deps: Deps, actor: StaffActor) -> list[AttentionSection]:
+async def undelivered_sections(
+    deps: Deps, actor: StaffActor, *, counting: bool = False
+) -> list[AttentionSection]:
     if not (actor.is_owner or actor.has(StaffRole.ADMINISTRATOR)):
         return []
     count = await undelivered_count(deps, actor)

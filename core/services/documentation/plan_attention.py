@@ -27,7 +27,9 @@ def _row(plan: PlanDueView) -> AttentionRow:
     )
 
 
-async def plan_sections(deps: Deps, actor: StaffActor) -> list[AttentionSection]:
+async def plan_sections(
+    deps: Deps, actor: StaffActor, *, counting: bool = False
+) -> list[AttentionSection]:
     if not actor.has(StaffRole.CLINICIAN):
         return []
     due = await plans_due_for_review(deps, actor, actor.id)

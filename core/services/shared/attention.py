@@ -36,7 +36,12 @@ class AttentionSection(View, frozen=True, kw_only=True):
 
 
 class AttentionProvider(Protocol):
-    async def __call__(self, deps: Any, actor: StaffActor) -> list[AttentionSection]: ...
+    """`counting`: only the header's count is wanted, so a provider may skip the sections that
+    do not count (the owner's practice-wide totals: the one slow list, run for the page only)."""
+
+    async def __call__(
+        self, deps: Any, actor: StaffActor, *, counting: bool = False
+    ) -> list[AttentionSection]: ...
 
 
 class AttentionBoard:
@@ -48,11 +53,14 @@ class AttentionBoard:
     def register(self, provider: AttentionProvider) -> None:
         self.providers.append(provider)
 
-    async def sections(self, deps: Any, actor: StaffActor) -> list[AttentionSection]:
+    async def sections(
+        self, deps: Any, actor: StaffActor, *, counting: bool = False
+    ) -> list[AttentionSection]:
         found: list[AttentionSection] = []
         for provider in self.providers:
-            found += [s for s in await provider(deps, actor) if s.rows]
+            found += [s for s in await provider(deps, actor, counting=counting) if s.rows]
         return found
 
     async def count(self, deps: Any, actor: StaffActor) -> int:
-        return sum(s.total for s in await self.sections(deps, actor) if s.counts)
+        sections = await self.sections(deps, actor, counting=True)
+        return sum(s.total for s in sections if s.counts)
