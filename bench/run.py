@@ -7,7 +7,10 @@ checkout has it), signs in one client per user and role, and runs every screen i
 
 - `1`: one user, requests back to back;
 - `20`: twenty users without pause;
-- `20t`: twenty users, each waiting `--think` seconds between requests.
+- `20t`: twenty users, each thinking `--think` seconds on average between requests: each starts
+  at a random moment of the first think and then waits 0.5-1.5 times `--think` (uniformly, as
+  Locust's `between`). Users who all wait exactly one second stay in step and measure a burst
+  of twenty requests at once every second, not twenty people at work.
 
 Per screen: p50/p95/p99, requests per second, 5xx answers, size, server CPU per request (from
 /proc of the server's processes, in mode `1`), statements, and the raw-SQL floor: the captured
@@ -21,6 +24,7 @@ import asyncio
 import json
 import os
 import pickle
+import random
 import re
 import signal
 import socket
@@ -196,12 +200,15 @@ async def load(
     at_least: int = 1,
 ) -> Result:
     """Each client requests `path` until `seconds` have passed (and at least `at_least` times),
-    pausing `think` seconds between requests."""
+    pausing about `think` seconds between requests (out of step: see the module's doc)."""
     result = Result()
     deadline = time.perf_counter() + seconds
+    pauses = random.Random(path)  # the same pauses for every checkout measured
 
     async def user(client: httpx.AsyncClient) -> None:
         done = 0
+        if think:
+            await asyncio.sleep(pauses.uniform(0, think))
         while time.perf_counter() < deadline or done < at_least:
             done += 1
             started = time.perf_counter()
@@ -215,7 +222,7 @@ async def load(
             if answer.status_code >= 500:
                 result.errors += 1
             if think:
-                await asyncio.sleep(think)
+                await asyncio.sleep(pauses.uniform(0.5 * think, 1.5 * think))
 
     cpu, started = server.cpu(), time.perf_counter()
     await asyncio.gather(*(user(c) for c in clients))

@@ -34,7 +34,7 @@ def test_the_in_memory_practice_runs_in_one_process_only():
         bootstrap.Settings.from_env({"HEARTH_WORKERS": "2", "HEARTH_DATABASE_URL": "memory"})
 
 
-def test_serve_with_workers_runs_uvicorn_processes_over_the_app_factory(monkeypatch):
+def test_serve_with_workers_runs_uvicorn_processes_over_the_app_factory(monkeypatch, tmp_path):
     import socket
 
     import uvicorn.supervisors
@@ -52,7 +52,7 @@ def test_serve_with_workers_runs_uvicorn_processes_over_the_app_factory(monkeypa
     monkeypatch.setattr(uvicorn.supervisors, "Multiprocess", Supervisor)
     # Set (and restored after the test), whatever main changes in the environment.
     monkeypatch.setenv("HEARTH_PORT", "0")  # a free port: the socket is really bound
-    monkeypatch.setenv("HEARTH_DATABASE_URL", "sqlite:///unused.db")
+    monkeypatch.setenv("HEARTH_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
     monkeypatch.setenv("HEARTH_WORKERS", "1")
     monkeypatch.setenv("HEARTH_SECRET_KEY", "")
     assert bootstrap.main(["serve", "--workers", "3"]) == 0
