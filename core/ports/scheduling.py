@@ -47,6 +47,15 @@ class ServiceRepository(Protocol):
         ...
 
 
+class BusyRow(msgspec.Struct, frozen=True, kw_only=True):
+    """When one provider is taken by a slot-holding session: all the compact week of the
+    practice shows of it (a count and the free time per day), so no case is read."""
+
+    provider_id: StaffId
+    start: datetime
+    end: datetime
+
+
 class CalendarRow(msgspec.Struct, frozen=True, kw_only=True):
     """What a calendar shows of one appointment: no case aggregate behind it, nothing clinical.
     `expected` counts the case's members on the session's local day, `recorded` those of them
@@ -126,6 +135,14 @@ class AppointmentRepository(Protocol):
         the query on the index however long the history). `day_starts` are the local days
         around the range with their first instant, ascending: a session's day (for who is
         expected) is the last one starting at or before it; it covers every session found."""
+        ...
+
+    async def busy(
+        self, provider_ids: Iterable[StaffId], start: datetime, end: datetime
+    ) -> list[BusyRow]:
+        """One row per provider of each slot-holding appointment of `provider_ids` overlapping
+        [start, end), ordered by (provider, start): from the providers' index alone (bounded
+        below by `MAX_MINUTES` as `calendar_rows`), no case read."""
         ...
 
     async def for_case(

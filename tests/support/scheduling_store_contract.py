@@ -314,6 +314,16 @@ async def test_the_calendar_projection_names_cases_and_counts_members_on_the_loc
     assert (by_id[across.id].case_name, by_id[across.id].expected) == ("Maya", 1)
     assert ids(kims) == ids([others, co])
     assert ids(both) == ids([across, cancelled, others, late, next_day, co])  # each once
+    # The compact week's projection: slot-holding sessions only (not the cancelled one), a row
+    # per provider asked for, by provider then time.
+    async with uow() as u:
+        busy = await u.appointments.busy([w.kim.id, w.lee.id], start, end)
+        assert await u.appointments.busy([], start, end) == []
+    assert [(b.provider_id, b.start, b.end) for b in busy] == sorted(
+        [(w.kim.id, a.start, a.end) for a in (others, co)]
+        + [(w.lee.id, a.start, a.end) for a in (across, late, next_day, co)],
+        key=lambda r: (str(r[0]), r[1]),
+    )
 
 
 async def test_case_queries_filter_order_and_limit(uow: UnitOfWorkFactory):
@@ -382,6 +392,8 @@ async def test_overlap_lookups_find_the_longest_session_that_began_before_the_ra
         assert ids(await appointments.for_providers(None, start, end)) == ids([day_long])
         assert ids(await appointments.for_cases([w.cases[0].id], start, end)) == ids([day_long])
         assert ids(await appointments.overlapping([w.lee.id], start, end)) == ids([day_long])
+        busy = await appointments.busy([w.lee.id], start, end)
+        assert [(b.start, b.end) for b in busy] == [(day_long.start, day_long.end)]
         at_its_end = day_long.end
         assert (
             await appointments.overlapping([w.lee.id], at_its_end, at_its_end + timedelta(1)) == []

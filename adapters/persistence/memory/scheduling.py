@@ -23,7 +23,7 @@ from core.domain.scheduling.services import MAX_MINUTES, Service
 from core.domain.scheduling.times import overlaps
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import CaseId, StaffId
-from core.ports.scheduling import CalendarRow
+from core.ports.scheduling import BusyRow, CalendarRow
 
 if TYPE_CHECKING:
     from adapters.persistence.memory.store import Table
@@ -201,6 +201,23 @@ class MemoryAppointmentRepository:
                 )
             )
         return rows
+
+    async def busy(
+        self, provider_ids: Iterable[StaffId], start: datetime, end: datetime
+    ) -> list[BusyRow]:
+        wanted, earliest = set(provider_ids), start - timedelta(minutes=MAX_MINUTES)
+        return sorted(
+            (
+                BusyRow(provider_id=p, start=a.start, end=a.end)
+                for a in self._t.visible()
+                if a.status.holds_slot
+                and earliest <= a.start < end
+                and overlaps(a.start, a.end, start, end)
+                for p in a.providers
+                if p in wanted
+            ),
+            key=lambda r: (str(r.provider_id), r.start),
+        )
 
     async def in_series(self, series_id: UUID) -> list[Appointment]:
         return _ordered(a for a in self._t.visible() if a.series_id == series_id)

@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.expressions import among_bound, among_value
 from core.domain.cases.kinds import CaseKind
-from core.domain.scheduling.appointments import AppointmentStatus
+from core.domain.scheduling.appointments import SLOT_HOLDING, AppointmentStatus
 from core.domain.scheduling.services import MAX_MINUTES
 from core.domain.shared.values import StaffId
-from core.ports.scheduling import CalendarRow
+from core.ports.scheduling import BusyRow, CalendarRow
 
 
 def _local_day(start_at: sa.ColumnElement[datetime], days: int) -> sa.ColumnElement[date]:
@@ -157,3 +157,39 @@ async def calendar_rows(
             grouped.values()
         )
     ]
+
+
+@functools.lru_cache(maxsize=4)
+def _busy_statement(dialect: str) -> sa.Select[Any]:
+    """The providers' rows repeat the appointment's time (the `calendar_rows` range on the
+    (staff_id, start_at) index); the appointment is joined by its key for its status only."""
+    a, p = t.appointments.c, t.appointment_providers.c
+    return (
+        sa.select(p.staff_id, p.start_at, p.end_at)
+        .join(t.appointments, a.id == p.appointment_id)
+        .where(
+            among_bound(p.staff_id, "ids", dialect),
+            p.start_at >= sa.bindparam("earliest", type_=p.start_at.type),
+            p.start_at < sa.bindparam("end", type_=p.start_at.type),
+            p.end_at > sa.bindparam("start", type_=p.end_at.type),
+            a.status.in_(sorted(s.value for s in SLOT_HOLDING)),
+        )
+        .order_by(p.staff_id, p.start_at)
+    )
+
+
+async def busy_rows(
+    conn: AsyncConnection, provider_ids: Iterable[StaffId], start: datetime, end: datetime
+) -> list[BusyRow]:
+    ids = set(provider_ids)
+    if not ids:
+        return []
+    dialect = conn.dialect.name
+    bound = {
+        "ids": among_value(ids, dialect),
+        "earliest": start - timedelta(minutes=MAX_MINUTES),
+        "start": start,
+        "end": end,
+    }
+    rows = await conn.execute(_busy_statement(dialect), bound)
+    return [BusyRow(provider_id=s, start=b, end=e) for s, b, e in rows.tuples()]

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
-from adapters.persistence.sql.calendar_rows import calendar_rows
+from adapters.persistence.sql.calendar_rows import busy_rows, calendar_rows
 from adapters.persistence.sql.directory import _Versioned
 from adapters.persistence.sql.expressions import among, by_text, fold
 from core.domain.scheduling.appointments import (
@@ -42,7 +42,7 @@ from core.domain.shared.codes import CodeLine
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, Money, PersonId, StaffId
-from core.ports.scheduling import CalendarRow
+from core.ports.scheduling import BusyRow, CalendarRow
 
 Row = dict[str, Any]
 NAME_TAKEN = "Another service already has this name."
@@ -411,6 +411,11 @@ class SqlAppointmentRepository:
         day_starts: Sequence[tuple[date, datetime]],
     ) -> list[CalendarRow]:
         return await calendar_rows(self._conn, provider_ids, start, end, day_starts)
+
+    async def busy(
+        self, provider_ids: Iterable[StaffId], start: datetime, end: datetime
+    ) -> list[BusyRow]:
+        return await busy_rows(self._conn, provider_ids, start, end)
 
     async def in_series(self, series_id: UUID) -> list[Appointment]:
         return await self._load(self._select(t.appointments.c.series_id == series_id))

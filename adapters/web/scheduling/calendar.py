@@ -142,6 +142,7 @@ class CalendarPages(StaffController):
         deps = scheduling_deps
         today = deps.clock.today()
         p = calendar_params(request, actor, today)
+        compact = p.whose == EVERYONE and p.days == 7
         query = schedule_views.CalendarQuery(
             start_day=p.start,
             days=p.days,
@@ -149,9 +150,9 @@ class CalendarPages(StaffController):
             find=p.find,
             page=p.page,
             page_size=p.page_size,
+            sessions=not compact,
         )
         view = await schedule_views.calendar(deps, actor, query)
-        compact = p.whose == EVERYONE and p.days == 7
         context = {
             "actor": actor,
             "view": view,

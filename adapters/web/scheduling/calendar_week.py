@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from adapters.web.scheduling.calendar_grid import slot_link
-from core.services.scheduling.views.calendar import CalendarEntry, CalendarView
-from core.services.scheduling.views.free_time import free_times
+from core.services.scheduling.views.calendar import CalendarView
+from core.services.scheduling.views.free_time import free_between, span_of
 from core.services.scheduling.views.refs import StaffRef
 
 
@@ -34,24 +34,19 @@ class ClinicianWeek:
 
 
 def compact_week(view: CalendarView) -> list[ClinicianWeek]:
-    theirs: dict[tuple[str, date], list[CalendarEntry]] = {}
-    for d in view.days:
-        for e in d.entries:
-            for p in e.providers:
-                theirs.setdefault((str(p.id), d.day), []).append(e)
+    """From the view's `busy` (a calendar query without `sessions`)."""
     rows = []
-    for n, clinician in enumerate(view.providers):
+    for n, theirs in enumerate(view.busy):
         cells = []
-        for d in view.days:
-            entries = theirs.get((str(clinician.id), d.day), [])
-            free = free_times(entries, view.hours)
+        for d in theirs.days:
+            free = free_between((span_of(*t) for t in d.taken), view.hours)
             cells.append(
                 DayCell(
                     day=d.day,
-                    sessions=sum(1 for e in entries if e.holds_slot),
+                    sessions=len(d.taken),
                     free_minutes=sum(end - start for start, end in free),
-                    book=slot_link(d.day, free[0][0], str(clinician.id)) if free else "",
+                    book=slot_link(d.day, free[0][0], str(theirs.clinician.id)) if free else "",
                 )
             )
-        rows.append(ClinicianWeek(clinician, view.first_index + n, cells))
+        rows.append(ClinicianWeek(theirs.clinician, view.first_index + n, cells))
     return rows

@@ -18,7 +18,7 @@ from core.domain.scheduling.times import check_day, start_of_day
 from core.domain.shared.audit import AuditObject
 from core.domain.shared.errors import Forbidden, InvalidInput
 from core.domain.shared.values import CaseId, StaffId
-from core.ports.scheduling import CalendarRow
+from core.ports.scheduling import BusyRow, CalendarRow
 from core.services.scheduling.deps import SchedulingDeps
 from core.services.scheduling.views.refs import MAX_DAYS, StaffRef, ref
 from core.services.shared.audit import audit_read
@@ -50,6 +50,9 @@ class CalendarQuery(msgspec.Struct, frozen=True, kw_only=True):
     find: str = ""
     page: int = 1
     page_size: int | None = None  # None: all on one page
+    # False: only when each clinician is taken (`CalendarView.busy`, the compact week of the
+    # practice: a count and the free time a day), no session named, no case read.
+    sessions: bool = True
 
 
 class CalendarEntry(View, frozen=True, kw_only=True):
@@ -73,6 +76,16 @@ class CalendarDay(View, frozen=True, kw_only=True):
     entries: list[CalendarEntry]
 
 
+class BusyDay(View, frozen=True, kw_only=True):
+    day: date
+    taken: list[tuple[datetime, datetime]]  # slot-holding sessions, in the practice's timezone
+
+
+class ClinicianBusy(View, frozen=True, kw_only=True):
+    clinician: StaffRef
+    days: list[BusyDay]
+
+
 class CalendarView(View, frozen=True, kw_only=True):
     start_day: date
     days: list[CalendarDay]
@@ -87,6 +100,7 @@ class CalendarView(View, frozen=True, kw_only=True):
     pages: int
     matching: int  # how many clinicians the query's `find` matched (all pages)
     first_index: int  # the position of the page's first clinician among those matching
+    busy: list[ClinicianBusy] = []  # of the query without `sessions`: a row per clinician shown
 
 
 def _visible_providers(actor: StaffActor, staff: Iterable[StaffMember]) -> list[StaffMember]:
@@ -177,7 +191,12 @@ async def calendar(deps: SchedulingDeps, actor: Actor, q: CalendarQuery) -> Cale
             needle = q.find.strip().casefold()
             matching = [s.id for s in choosable if needle in s.name.casefold()]
         shown, pages, first_index = _page(matching, q)
-        rows = await uow.appointments.calendar_rows(shown, start, end, day_starts)
+        rows: list[CalendarRow] = []
+        taken: list[BusyRow] = []
+        if q.sessions:
+            rows = await uow.appointments.calendar_rows(shown, start, end, day_starts)
+        else:
+            taken = await uow.appointments.busy(shown, start, end)
     # Assembled after the connection went back to the pool. Per-object rule of the calendar: a
     # session is shown for a provider whose caseload the actor may see (checked above for
     # every clinician shown); nothing clinical is in a row.
@@ -194,6 +213,19 @@ async def calendar(deps: SchedulingDeps, actor: Actor, q: CalendarQuery) -> Cale
         day = by_day.get(local(row.start).date())
         if day is not None:  # one that began the day before the range is that day's
             day.append(_entry(row, local, staff))
+    busy: list[ClinicianBusy] = []
+    if not q.sessions:
+        theirs: dict[tuple[StaffId, date], list[tuple[datetime, datetime]]] = {}
+        for b in taken:
+            begins = local(b.start)
+            theirs.setdefault((b.provider_id, begins.date()), []).append((begins, local(b.end)))
+        busy = [
+            ClinicianBusy(
+                clinician=ref(staff, p),
+                days=[BusyDay(day=d, taken=theirs.get((p, d), [])) for d in by_day],
+            )
+            for p in shown
+        ]
     # One entry per calendar screen: the calendar of the one clinician shown, or of several
     # (object None); the cases it names are not entries of their own.
     whose = shown[0] if len(shown) == 1 else None
@@ -213,4 +245,5 @@ async def calendar(deps: SchedulingDeps, actor: Actor, q: CalendarQuery) -> Cale
         pages=pages,
         matching=len(matching),
         first_index=first_index,
+        busy=busy,
     )
