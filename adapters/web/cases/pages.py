@@ -122,7 +122,8 @@ async def case_panels(
     refusal: Refusal | None = None,
 ) -> Template:
     """The case page (its panels for htmx), with the form that was just refused, if any."""
-    page, diagnoses = await clinical_record.case_page_with_diagnoses(deps, actor, case_id)
+    loaded, diagnoses = await clinical_record.case_page_with_diagnoses(deps, actor, case_id)
+    page = loaded.page
     conflict = None
     if refusal is not None and refusal.conflict:
         if form in EDITED_FIELDS:
@@ -135,7 +136,7 @@ async def case_panels(
         "case": page.overview,
         "history": page.history,
         "diagnoses": diagnoses,
-        "money": await case_money(deps, actor, case_id),
+        "money": await case_money(deps, actor, loaded),
         "documentation_open": await case_open_items(deps, actor, case_id),
         "policy": policy(CaseKind(page.overview.kind)),
         "can": page.overview.permissions,

@@ -53,11 +53,13 @@ async def appointment_panel(
 ) -> Template:
     """The page (its panel for htmx); after `refusal`, with its message next to `form`;
     with `confirm_cancel`, asking once before that cancellation."""
-    page = await schedule_views.appointment_page(deps, actor, appointment_id)
+    # Loaded and authorized once; the codes, confirmations and booking options build on it.
+    loaded = await schedule_views.load_appointment_page(deps, actor, appointment_id)
+    page = loaded.page
     can = set(page.permissions)
     options = None
     if "manage_case" in can:
-        options = await schedule_views.booking_options(deps, actor, page.case_id)
+        options = await schedule_views.case_booking_options(deps, actor, loaded.case)
     errors: dict[str, str] = {}
     values: dict[str, Any] = page.form_values
     if refusal is not None:
@@ -70,7 +72,7 @@ async def appointment_panel(
     context = {
         "actor": actor,
         "a": page,
-        "codes": await billing_codes.appointment_codes(deps, actor, appointment_id),
+        "codes": billing_codes.loaded_appointment_codes(loaded, deps.tz),
         "can": can,
         "options": options,
         "form": form,
@@ -78,7 +80,7 @@ async def appointment_panel(
         "values": values,
         "warnings": warnings or [],
         "confirm_cancel": confirm_cancel,
-        "confirmed_by": await session_links.confirmed_count(deps, actor, appointment_id),
+        "confirmed_by": await session_links.confirmed_count(deps, loaded),
         "ATTENDANCE_BUTTONS": ATTENDANCE_BUTTONS,
         "STATUS_OPTIONS": STATUS_OPTIONS,
     }

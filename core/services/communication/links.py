@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from core.domain.cases.access import Actor, PortalActor
+from core.domain.cases.access import PortalActor
 from core.domain.communication.links import LinkUse, SessionLink, is_late
 from core.domain.communication.reminders import ReminderPolicy, local_when, place_of
 from core.domain.scheduling.appointments import Appointment, AppointmentStatus, ChangeMark
@@ -25,9 +25,10 @@ from core.domain.shared.audit import AuditAction
 from core.domain.shared.secrets import hash_secret
 from core.ports import UnitOfWork
 from core.services.communication.reminders import PolicySource
+from core.services.scheduling.views.appointment_page import LoadedAppointment
 from core.services.shared.audit import audit_record
 from core.services.shared.bus import commit
-from core.services.shared.use_case import Deps, staff_actor
+from core.services.shared.use_case import Deps
 
 
 class LinkState(StrEnum):
@@ -133,12 +134,9 @@ async def confirmations(uow: UnitOfWork, appointments: Iterable[Appointment]) ->
     }
 
 
-async def confirmed_count(deps: Deps, actor: Actor, appointment_id: UUID) -> int:
-    """How many recipients confirmed this session at its current time (the appointment page,
-    which has authorized the actor to see the appointment already)."""
-    staff_actor(actor)
+async def confirmed_count(deps: Deps, loaded: LoadedAppointment) -> int:
+    """How many recipients confirmed this session at its current time: on the appointment
+    page, which loaded the appointment and authorized the actor to see it already."""
     async with deps.uow() as uow:
-        found = (await uow.appointments.get_many([appointment_id])).get(appointment_id)
-        if found is None:
-            return 0
-        return (await confirmations(uow, [found])).get(appointment_id, 0)
+        a = loaded.appointment
+        return (await confirmations(uow, [a])).get(a.id, 0)

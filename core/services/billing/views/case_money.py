@@ -9,10 +9,11 @@ from uuid import UUID
 
 from core.domain.billing.access import may_handle_billing
 from core.domain.billing.money import show
-from core.domain.cases.access import Actor, Permission, case_permissions
+from core.domain.cases.access import Actor, Permission
 from core.domain.cases.responsibilities import PayerKind
-from core.domain.shared.values import CaseId, Money, PersonId
+from core.domain.shared.values import Money, PersonId
 from core.services.billing.views.invoices import payer_views
+from core.services.cases.views.case_page import LoadedCasePage
 from core.services.shared.use_case import Deps, View
 
 
@@ -40,14 +41,13 @@ class CaseMoney(View, frozen=True, kw_only=True):
     fees: list[FeeView] = []  # the case's own fees (sliding scale), by start date
 
 
-async def case_money(deps: Deps, actor: Actor, case_id: CaseId) -> CaseMoney | None:
-    """None when the actor may not see the case's money (or the case)."""
+async def case_money(deps: Deps, actor: Actor, loaded: LoadedCasePage) -> CaseMoney | None:
+    """The money box of the case page `loaded` (built for `actor`, who may see the case); None
+    when the actor may not see the case's money."""
+    if Permission.VIEW_BILLING not in loaded.granted:
+        return None
+    case_id = loaded.case.id
     async with deps.uow() as uow:
-        case = await uow.cases.get(case_id)
-        if case is None:
-            return None
-        if Permission.VIEW_BILLING not in case_permissions(actor, case, deps.clock.today()):
-            return None
         shares = await uow.ledger.case_balances(case_id)
         balances = {
             b.payer: b.balance_minor

@@ -19,6 +19,7 @@ from core.domain.shared.values import PersonId
 from core.services.billing.codes import suggestion_for
 from core.services.cases.changes import load_case
 from core.services.scheduling.deps import SchedulingDeps
+from core.services.scheduling.views.appointment_page import LoadedAppointment
 from core.services.shared.use_case import View, staff_actor
 
 
@@ -101,12 +102,22 @@ async def appointment_codes(
             raise NotFound("No such appointment.")
         case = await load_case(uow, a.case_id)
         granted = require(actor, case, deps.clock.today(), Permission.VIEW_SCHEDULE)
-        if Permission.VIEW_BILLING not in granted or not case.policy.allows(
-            RecordType.BILLING_CODE
-        ):
+        if not _shown(case, granted):
             return None
         expected = a.expected(case, deps.tz)
         people = await uow.people.get_many(m.person_id for m in expected)
         service = await uow.services.get(a.service_id)
     names = {pid: p.display_name for pid, p in people.items()}
     return codes_view(case, a, service, expected, names, deps.tz)
+
+
+def loaded_appointment_codes(loaded: LoadedAppointment, tz: ZoneInfo) -> CodesView | None:
+    """`appointment_codes` from what the appointment page loaded and authorized already."""
+    if not _shown(loaded.case, loaded.granted):
+        return None
+    a, case = loaded.appointment, loaded.case
+    return codes_view(case, a, loaded.service, loaded.expected, loaded.names, tz)
+
+
+def _shown(case: Case, granted: frozenset[Permission]) -> bool:
+    return Permission.VIEW_BILLING in granted and case.policy.allows(RecordType.BILLING_CODE)

@@ -160,6 +160,7 @@ class LoadedCasePage:
     page: CasePage
     case: Case
     granted: frozenset[Permission]
+    people: dict[PersonId, Person]  # everyone the case names, loaded for the page
 
 
 async def case_page(
@@ -219,7 +220,7 @@ async def load_case_page(
         people=_people(overview),
         head=case_head(case, granted, today, tz, people, glance) if with_head else None,
     )
-    return LoadedCasePage(page=page, case=case, granted=granted)
+    return LoadedCasePage(page=page, case=case, granted=granted, people=people)
 
 
 def _people(overview: CaseOverview) -> list[PersonRef]:

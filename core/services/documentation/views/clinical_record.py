@@ -3,12 +3,14 @@ page's diagnoses panel."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from uuid import UUID
 
 from core.domain.cases.access import Actor, Permission, case_permissions, require
 from core.domain.cases.case import Case
 from core.domain.cases.kinds import RecordType
+from core.domain.directory.parties import Person
 from core.domain.documentation.diagnoses import Diagnosis
 from core.domain.documentation.icd10 import catalog
 from core.domain.shared.audit import AuditObject
@@ -17,7 +19,7 @@ from core.ports import UnitOfWork
 from core.services.cases.changes import load_case
 from core.services.cases.views.case_page import (
     CaseOverview,
-    CasePage,
+    LoadedCasePage,
     build_overview,
     load_case_page,
 )
@@ -109,21 +111,29 @@ async def case_diagnoses(deps: Deps, actor: Actor, case_id: CaseId) -> list[Diag
 
 async def case_page_with_diagnoses(
     deps: Deps, actor: Actor, case_id: CaseId
-) -> tuple[CasePage, list[DiagnosisView] | None]:
-    """The case page and its diagnoses panel (as `case_diagnoses`), the case loaded once: the
-    panel is decided on the case and the permissions the page was built from."""
+) -> tuple[LoadedCasePage, list[DiagnosisView] | None]:
+    """The case page (as loaded, for the other panels) and its diagnoses panel (as
+    `case_diagnoses`), the case loaded once: the panel is decided on the case and the
+    permissions the page was built from, and names the people the page loaded."""
     loaded = await load_case_page(deps, actor, case_id)
     if not _shown(loaded.case, loaded.granted):
-        return loaded.page, None
+        return loaded, None
     async with deps.uow() as uow:
-        return loaded.page, await _panel(uow, loaded.case, loaded.granted)
+        return loaded, await _panel(uow, loaded.case, loaded.granted, loaded.people)
 
 
 async def _panel(
-    uow: UnitOfWork, case: Case, granted: frozenset[Permission]
+    uow: UnitOfWork,
+    case: Case,
+    granted: frozenset[Permission],
+    known: Mapping[PersonId, Person] | None = None,
 ) -> list[DiagnosisView] | None:
+    """`known`: people loaded already (a diagnosis is of a member: the case page has them)."""
     if not _shown(case, granted):
         return None
     diagnoses = await uow.diagnoses.for_cases([case.id])
-    people = await uow.people.get_many({d.person_id for d in diagnoses})
+    people = dict(known or {})
+    missing = {d.person_id for d in diagnoses} - people.keys()
+    if missing:
+        people |= await uow.people.get_many(missing)
     return _views(diagnoses, {pid: p.display_name for pid, p in people.items()})

@@ -3,11 +3,13 @@
 from core.services.scheduling.views.appointment_page import (
     AppointmentPage,
     ChangeView,
+    LoadedAppointment,
     ParticipantAttendance,
     SeriesSession,
     SeriesView,
     SupervisionView,
     appointment_page,
+    load_appointment_page,
 )
 from core.services.scheduling.views.attendance_grid import (
     AttendanceGrid,
@@ -19,6 +21,7 @@ from core.services.scheduling.views.booking_form import (
     BookingOptions,
     ServiceOption,
     booking_options,
+    case_booking_options,
 )
 from core.services.scheduling.views.calendar import (
     CalendarDay,
@@ -61,6 +64,7 @@ __all__ = [
     "DayHours",
     "GridRow",
     "GridSession",
+    "LoadedAppointment",
     "MemberChoice",
     "ParticipantAttendance",
     "SchedulePanel",
@@ -75,8 +79,10 @@ __all__ = [
     "attendance_grid",
     "booking_options",
     "calendar",
+    "case_booking_options",
     "case_defaults",
     "case_schedule_summary",
+    "load_appointment_page",
     "ref",
     "schedule_panel",
     "service_name",

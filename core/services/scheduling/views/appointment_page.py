@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from core.domain.cases.supervision import effective_supervisor
 from core.domain.directory.parties import StaffMember
 from core.domain.scheduling.appointments import Appointment, ChangeMark
 from core.domain.scheduling.series import Series
+from core.domain.scheduling.services import Service
 from core.domain.shared.audit import AuditObject
 from core.domain.shared.errors import NotFound
 from core.domain.shared.values import CaseId, PersonId, StaffId
@@ -141,9 +143,30 @@ def _supervision(
     return SupervisionView(supervisor=ref(staff, supervisor), source=source)
 
 
+@dataclass(frozen=True)
+class LoadedAppointment:
+    """What the appointment page loaded and authorized, for the page's other panels (codes,
+    confirmations, booking options) to build on instead of loading it all again."""
+
+    page: AppointmentPage
+    appointment: Appointment
+    case: Case
+    granted: frozenset[Permission]
+    expected: list[Membership]
+    names: dict[PersonId, str]  # of those expected
+    service: Service | None
+
+
 async def appointment_page(
     deps: SchedulingDeps, actor: Actor, appointment_id: UUID
 ) -> AppointmentPage:
+    return (await load_appointment_page(deps, actor, appointment_id)).page
+
+
+async def load_appointment_page(
+    deps: SchedulingDeps, actor: Actor, appointment_id: UUID
+) -> LoadedAppointment:
+    """`appointment_page`, with what it was built from."""
     staff_actor(actor)  # participants get their own portal view, without others' names
     tz, today = deps.tz, deps.clock.today()
     async with deps.uow() as uow:
@@ -164,7 +187,7 @@ async def appointment_page(
     names = {pid: p.display_name for pid, p in people.items()}
     money = Permission.VIEW_BILLING in granted
     await audit_read(deps, actor, AuditObject.APPOINTMENT, a.id, case)
-    return AppointmentPage(
+    page = AppointmentPage(
         id=a.id,
         version=a.version,
         case_id=case.id,
@@ -201,4 +224,13 @@ async def appointment_page(
         created=_change(staff, a.created),
         changed=_change(staff, a.changed) if a.changed else None,
         permissions=sorted(p.value for p in granted),
+    )
+    return LoadedAppointment(
+        page=page,
+        appointment=a,
+        case=case,
+        granted=granted,
+        expected=expected,
+        names=names,
+        service=service,
     )

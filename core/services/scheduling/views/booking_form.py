@@ -10,6 +10,7 @@ from core.domain.cases.access import (
     reference_day,
     require,
 )
+from core.domain.cases.case import Case
 from core.domain.cases.responsibilities import StaffDuty
 from core.domain.directory.parties import StaffRole
 from core.domain.scheduling.defaults import offered_services, preselected_service
@@ -58,11 +59,17 @@ class BookingOptions(View, frozen=True, kw_only=True):
 
 
 async def booking_options(deps: SchedulingDeps, actor: Actor, case_id: CaseId) -> BookingOptions:
-    me = staff_actor(actor)
-    today = deps.clock.today()
     async with deps.uow() as uow:
         case = await load_case(uow, case_id)
-        require(actor, case, today, Permission.MANAGE_CASE)
+    return await case_booking_options(deps, actor, case)
+
+
+async def case_booking_options(deps: SchedulingDeps, actor: Actor, case: Case) -> BookingOptions:
+    """`booking_options` of a case loaded already (the appointment page's)."""
+    me = staff_actor(actor)
+    today = deps.clock.today()
+    require(actor, case, today, Permission.MANAGE_CASE)
+    async with deps.uow() as uow:
         services = offered_services(await uow.services.list_all(), case.policy.service_line)
         last_booked = None
         if case.usual_service_id not in {s.id for s in services}:
