@@ -310,14 +310,14 @@ async def test_the_case_page_with_its_diagnoses_panel_shows_what_the_panel_alone
     for who in ("ari", "lee", "kim", "pat"):
         actor = staff[who]
         try:
-            page, shown = await clinical_record.case_page_with_diagnoses(
+            loaded, shown = await clinical_record.case_page_with_diagnoses(
                 practice.deps, actor, case_id
             )
         except (NotFound, Forbidden):
             with pytest.raises((NotFound, Forbidden)):
                 await case_views.case_page(practice.deps, actor, case_id)
             continue
-        assert page == await case_views.case_page(practice.deps, actor, case_id), who
+        assert loaded.page == await case_views.case_page(practice.deps, actor, case_id), who
         assert shown == await case_diagnoses(practice.deps, actor, case_id), who
         panels[who] = shown
     assert panels["pat"] is None  # sees the case, not its clinical record
