@@ -74,9 +74,12 @@ async def grid_and_case(
     case_id: CaseId,
     start_day: date | None = None,
     end_day: date | None = None,
+    *,
+    loaded: Case | None = None,
 ) -> tuple[AttendanceGrid, Case]:
     """The grid and its case, authorized but not audited: for a screen that shows the grid
-    with other panels and writes one entry for all of them."""
+    with other panels and writes one entry for all of them (`loaded`: the case such a screen
+    loaded already, the actor's permission on it checked again here)."""
     staff_actor(actor)
     tz, today = deps.tz, deps.clock.today()
     first = start_day or today - timedelta(weeks=12)
@@ -91,7 +94,8 @@ async def grid_and_case(
             field="to",
         )
     async with deps.uow() as uow:
-        case = await load_case(uow, case_id)
+        case = loaded if loaded is not None and loaded.id == case_id else None
+        case = case or await load_case(uow, case_id)
         require(actor, case, today, Permission.VIEW_SCHEDULE)
         found = await uow.appointments.for_case(
             case_id,

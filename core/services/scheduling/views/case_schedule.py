@@ -65,7 +65,7 @@ async def schedule_panel(
 ) -> SchedulePanel:
     """The summary and the grid, with one audit entry for the screen that shows both."""
     summary, case = await _summary_and_case(deps, actor, case_id)
-    grid, _ = await grid_and_case(deps, actor, case_id, start_day, end_day)
+    grid, _ = await grid_and_case(deps, actor, case_id, start_day, end_day, loaded=case)
     await audit_read(deps, actor, AuditObject.CASE_SCHEDULE, case.id, case)
     return SchedulePanel(summary=summary, grid=grid)
 
