@@ -27,6 +27,7 @@ from adapters.persistence.sql.expressions import (
     by_text,
     contains,
     fold,
+    stored,
 )
 from adapters.persistence.sql.scopes import RELATED_PEOPLE, case_held
 from core.domain.cases.access import StaffScope
@@ -106,20 +107,20 @@ def _billing_from(r: Row) -> BillingResponsibility:
 
 
 _COMMUNICATION_FLAGS = ("reminders", "invoices", "clinical_messages", "portal_access")
+_ROLE, _DUTY, _HELPER = stored(MemberRole), stored(StaffDuty), stored(HelperKind)
+_CHANNEL = stored(Channel)
 
 # Each dated list of the aggregate: its table, an item as a row, a row as an item.
 _ITEMS: dict[str, tuple[sa.Table, Callable[[Case, int, Any], Row], Callable[[Row], Any]]] = {
     "memberships": (
         t.case_memberships,
         lambda c, i, m: _dated(c, i, m, person_id=m.person_id, role=m.role.value),
-        lambda r: Membership(r["id"], PersonId(r["person_id"]), MemberRole(r["role"]), _period(r)),
+        lambda r: Membership(r["id"], PersonId(r["person_id"]), _ROLE(r["role"]), _period(r)),
     ),
     "staff": (
         t.case_staff,
         lambda c, i, a: _dated(c, i, a, staff_id=a.staff_id, duty=a.duty.value),
-        lambda r: StaffAssignment(
-            r["id"], StaffId(r["staff_id"]), StaffDuty(r["duty"]), _period(r)
-        ),
+        lambda r: StaffAssignment(r["id"], StaffId(r["staff_id"]), _DUTY(r["duty"]), _period(r)),
     ),
     "billing": (t.case_billing, _billing_row, _billing_from),
     "helpers": (
@@ -131,7 +132,7 @@ _ITEMS: dict[str, tuple[sa.Table, Callable[[Case, int, Any], Row], Callable[[Row
             r["id"],
             PersonId(r["helper_id"]),
             PersonId(r["for_person_id"]),
-            HelperKind(r["kind"]),
+            _HELPER(r["kind"]),
             _period(r),
         ),
     ),
@@ -189,7 +190,7 @@ CHILDREN: tuple[_Child, ...] = (
         ],
         lambda r: CommunicationPreference(
             person_id=PersonId(r["person_id"]),
-            channel=Channel(r["channel"]),
+            channel=_CHANNEL(r["channel"]),
             **{flag: r[flag] for flag in _COMMUNICATION_FLAGS},
         ),
     ),
@@ -265,8 +266,11 @@ class SqlCaseRepository:
         children: dict[str, dict[Any, list[Row]]] = {}
         for child, query in zip(CHILDREN, _child_queries(self._dialect), strict=True):
             grouped: dict[Any, list[Row]] = defaultdict(list)
-            for r in await self._conn.execute(query, wanted):
-                grouped[r.case_id].append(dict(r._mapping))
+            result = await self._conn.execute(query, wanted)
+            keys = tuple(result.keys())
+            for values in result.tuples():
+                r = dict(zip(keys, values, strict=True))
+                grouped[r["case_id"]].append(r)
             children[child.attr] = grouped
         return [self._assemble(dict(r), children) for r in rows]
 
@@ -284,13 +288,18 @@ class SqlCaseRepository:
             identified_client_id=row["identified_client_id"],
             version=row["version"],
         )
+        seen: dict[str, dict[Any, Row]] = {}
         for child in CHILDREN:
-            items = [child.from_row(r) for r in children[child.attr].get(case_id, [])]
+            rows = children[child.attr].get(case_id, [])
+            items = [child.from_row(r) for r in rows]
             if child.attr == "communication":
                 case.communication = {p.person_id: p for p in items}
             else:
                 setattr(case, child.attr, items)
-        self._remember(case)
+            # The rows as read are the rows as the aggregate would write them (`to_rows`):
+            # kept as they are, not built again from the aggregate for every case loaded.
+            seen[child.attr] = {r[child.key]: r for r in rows}
+        self._seen[case_id] = seen
         return case
 
     def _remember(self, case: Case) -> None:
