@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.expressions import among
 from adapters.persistence.sql.scopes import case_held
-from adapters.persistence.sql.tables.notes import FTS_CONFIG
+from adapters.persistence.sql.tables.notes import FTS_CONFIG, in_review
 from adapters.persistence.sql.tables.scheduling import held_unsigned
 from core.domain.cases.responsibilities import StaffDuty
 from core.domain.documentation.notes import (
@@ -579,17 +579,22 @@ class SqlNoteAttention:
         a = t.appointments.c
         one: sa.ColumnElement[int] = sa.literal_column("1")
         zero: sa.ColumnElement[int] = sa.literal_column("0")
-        # The first part is an index-only scan of the partial index (held, unsigned).
+
+        def counts(status: NoteStatus) -> sa.ColumnElement[int]:
+            return sa.case((_is(_n.status, status.value), one), else_=zero)
+
+        # Two index-only scans of partial indexes (migration 0021): the held sessions without
+        # a signed note, and the notes in review (awaiting co-signature or returned).
         parts = sa.union_all(
             sa.select(
                 a.provider_id.label("staff_id"), one.label("u"), zero.label("w"), zero.label("r")
             ).where(*self._held_unsigned(before)),
-            sa.select(_n.author_id, zero, one, zero).where(
-                _is(_n.status, NoteStatus.AWAITING_COSIGNATURE.value)
-            ),
-            sa.select(_n.author_id, zero, zero, one).where(
-                _is(_n.status, NoteStatus.RETURNED.value)
-            ),
+            sa.select(
+                _n.author_id,
+                zero,
+                counts(NoteStatus.AWAITING_COSIGNATURE),
+                counts(NoteStatus.RETURNED),
+            ).where(in_review()),
         ).subquery()
         query = (
             sa.select(
