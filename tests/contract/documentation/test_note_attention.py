@@ -58,8 +58,8 @@ async def test_sessions_without_a_signed_note_drafts_and_totals(clinic: NotesCli
         ("Dr. Lee", "2 held without a signed note")
     ]
     assert await board.count(clinic.deps, clinic.owner) == 0  # totals are not the owner's to do
-    # The header's count (after every page) skips the practice-wide totals: the one list that
-    # is slow at a large practice (about 0.5 s at the bench's large tier) runs for the page only.
+    # The header's count (after every page) skips the practice-wide totals, which count
+    # nothing of the owner's own: they run for the page only.
     counted = await board.sections(clinic.deps, clinic.owner, counting=True)
     assert "notes.totals" not in {s.key for s in counted}
 
