@@ -54,12 +54,13 @@ class NoteWriter:
         expected: list[PersonId],
         supervisor: StaffId | None,
         now: datetime,
-    ) -> None:
+    ) -> bool:
+        """Write the note of `a` if it has one; true when that note is signed."""
         if a.status is not AppointmentStatus.COMPLETED:
-            return
+            return False
         r, recent = self.rng.random(), a.start > now - RECENT
         if r < (0.35 if recent else 0.02):
-            return  # held without a note
+            return False  # held without a note
         author, at = a.providers[0], a.end + timedelta(hours=2)
         note = Note.start(case, a, expected, SOAP, id=self.uid(), author=author, now=at)
         private = {
@@ -92,3 +93,4 @@ class NoteWriter:
                     }
                 ],
             )
+        return note.status.signed

@@ -202,6 +202,7 @@ def _appointment_values(a: Appointment) -> Row:
         "supervisor_override": a.supervisor_override,
         "series_id": a.series_id,
         "codes_confirmed": a.codes is not None,
+        "provider_id": a.provider,  # a copy of the first provider row's (tables/scheduling.py)
         **_mark_values("created", a.created),
         **_mark_values("changed", a.changed),
         "version": a.version,

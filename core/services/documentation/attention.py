@@ -93,7 +93,9 @@ async def note_sections(
                     tz,
                 )
             )
-        if actor.is_owner and not counting:  # the slow list: for the page, not the count
+        # The practice-wide totals count nothing the owner must do: for the page, not the
+        # header's count after every page (6 ms at the large tier since migration 0021).
+        if actor.is_owner and not counting:
             totals = await a.totals(now)
             staff = await uow.staff.get_many({t.staff_id for t in totals})
             sections.append(

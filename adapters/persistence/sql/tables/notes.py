@@ -49,6 +49,26 @@ notes = sa.Table(
     sa.Index(None, "supervisor_id", "status"),
 )
 
+
+def in_review() -> sa.ColumnElement[bool]:
+    """Notes awaiting co-signature or returned to their author: the predicate of the partial
+    index below, stated by the owner's totals as this renders it (the states in the statement,
+    not parameters, so that a prepared statement's generic plan still matches the index)."""
+    return notes.c.status.in_(
+        [sa.literal_column("'awaiting_cosignature'"), sa.literal_column("'returned'")]
+    )
+
+
+# The practice's notes in review, per author: the owner's totals (migration 0021), where the
+# (supervisor_id, status) index was read whole for them.
+sa.Index(
+    "ix_notes_in_review",
+    notes.c.author_id,
+    notes.c.status,
+    postgresql_where=in_review(),
+    sqlite_where=in_review(),
+)
+
 note_addenda = sa.Table(
     "note_addenda",
     metadata,
