@@ -1,0 +1,80 @@
+"""Each screen of the benchmark sends at most its budget of statements, counted over the whole
+request (the session, the signed-in staff member, the handler's reads, the audit entry), as
+the benchmark's own capture counts them, on its solo tier. The counts do not depend on the
+practice's size (tests/integration/test_query_counts.py); this keeps them from growing back:
+the appointment page once sent 46, loading its case three times for three panels.
+
+A screen that needs more must say so here, with the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import asyncpg
+import pytest
+
+from bench.capture import capture
+from bench.generate import PASSWORD, TIMEZONE, generate, plain_url
+from bench.targets import screens
+from tests.conftest import require_or_skip
+from tests.support.db import postgres_database, postgres_server, run_sync
+
+# At most, per screen (by the runner's names). Two of every request are fixed: the session,
+# the staff member with the directory's version (tests/integration/test_request_overhead.py).
+# One more may fall into any request: the practice's details, read again at most once a
+# second by each process (PracticeCache), whichever request comes first.
+PRACTICE_RECHECK = 1
+BUDGET = {
+    "case list (clinician)": 10,
+    "case list (supervisor)": 10,
+    "case list (administrator)": 10,
+    "case list (text search)": 10,
+    "case page": 23,
+    "person page": 12,
+    "appointment page": 22,
+    "attendance grid": 25,
+    "own week": 5,
+    "practice day": 5,
+    "practice week": 5,
+    "people search": 5,
+    "needs attention (clinician)": 15,
+    "needs attention (supervisor)": 15,
+    "needs attention (owner)": 15,
+    "attention count (clinician)": 11,
+}
+
+
+@pytest.fixture(scope="module")
+def solo() -> Iterator[str]:
+    with postgres_server() as server:
+        if server is None:
+            require_or_skip("REQUIRE_DB", "no PostgreSQL server")
+            return
+        with postgres_database(server) as url:
+            run_sync(generate(url, "solo"))
+            yield url
+
+
+async def test_every_screen_stays_within_its_statement_budget(solo: str):
+    conn = await asyncpg.connect(plain_url(solo))
+    try:
+        found, roles = await screens(conn)
+    finally:
+        await conn.close()
+    answers = await capture(
+        {
+            "database_url": solo,
+            "timezone": TIMEZONE,
+            "password": PASSWORD,
+            "signins": roles,
+            "screens": [[s.name, s.role, s.path] for s in found],
+        }
+    )
+    sent = {name: len(a["statements"]) for name, a in answers.items()}
+    unbudgeted = set(sent) - set(BUDGET)
+    assert not unbudgeted, f"give these screens a budget: {sorted(unbudgeted)}"
+    over = {
+        name: (n, BUDGET[name]) for name, n in sent.items() if n > BUDGET[name] + PRACTICE_RECHECK
+    }
+    assert not over, f"statements sent, budget: {over}"
+    assert all(n > 2 for n in sent.values()), sent  # each screen was counted whole
