@@ -2,7 +2,8 @@
 request (the session, the signed-in staff member, the handler's reads, the audit entry), as
 the benchmark's own capture counts them, on its solo tier. The counts do not depend on the
 practice's size (tests/integration/test_query_counts.py); this keeps them from growing back:
-the appointment page once sent 46, loading its case three times for three panels.
+the appointment page once sent 46, loading its case three times for three panels (each load
+seven statements then, two now).
 
 A screen that needs more must say so here, with the reason."""
 
@@ -25,14 +26,14 @@ from tests.support.db import postgres_database, postgres_server, run_sync
 # second by each process (PracticeCache), whichever request comes first.
 PRACTICE_RECHECK = 1
 BUDGET = {
-    "case list (clinician)": 10,
-    "case list (supervisor)": 10,
-    "case list (administrator)": 10,
-    "case list (text search)": 10,
-    "case page": 23,
-    "person page": 12,
-    "appointment page": 22,
-    "attendance grid": 25,
+    "case list (clinician)": 5,
+    "case list (supervisor)": 5,
+    "case list (administrator)": 5,
+    "case list (text search)": 5,
+    "case page": 18,
+    "person page": 7,
+    "appointment page": 13,
+    "attendance grid": 13,
     "own week": 5,
     "practice day": 5,
     "practice week": 5,

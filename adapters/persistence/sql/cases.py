@@ -1,7 +1,8 @@
 """The case aggregate in nine tables: the case row and one table for each list it holds.
 
-Loading any number of cases is eight queries (the case rows, then each child table for all of
-them at once). Writing checks the case's version first (`UPDATE ... WHERE version = :read`), so of
+Loading any number of cases is two statements on PostgreSQL (the case rows, then every child
+table's rows for all of them at once: `child_rows.py`) and seven on SQLite (one per child
+table). Writing checks the case's version first (`UPDATE ... WHERE version = :read`), so of
 two concurrent changes one wins and the other gets `ConcurrencyConflict`; the child rows are then
 brought in line with the aggregate in the same transaction, touching only rows that changed.
 """
@@ -9,7 +10,6 @@ brought in line with the aggregate in the same transaction, touching only rows t
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
+from adapters.persistence.sql.child_rows import child_rows
 from adapters.persistence.sql.expressions import (
     among,
     among_bound,
@@ -198,6 +199,9 @@ CHILDREN: tuple[_Child, ...] = (
 )
 
 
+_TABLES = tuple(child.table for child in CHILDREN)
+
+
 def _case_values(case: Case) -> Row:
     return {
         "id": case.id,
@@ -212,20 +216,6 @@ def _case_values(case: Case) -> Row:
         "identified_client_id": case.identified_client_id,
         "version": case.version,
     }
-
-
-@functools.cache
-def _child_queries(dialect: str) -> tuple[sa.Select[Any], ...]:
-    """Each child table's rows of the cases whose ids are bound as `ids`, in CHILDREN's order:
-    built once per dialect (building these and their cache keys for every case loaded cost
-    more CPU than running them)."""
-    queries = []
-    for child in CHILDREN:
-        query = sa.select(child.table).where(among_bound(child.table.c.case_id, "ids", dialect))
-        if "position" in child.table.c:
-            query = query.order_by(child.table.c.position)
-        queries.append(query)
-    return tuple(queries)
 
 
 @functools.cache
@@ -263,15 +253,8 @@ class SqlCaseRepository:
             return []
         # The children are asked for by the same ids whatever their number (one parameter).
         wanted = {"ids": among_value([r["id"] for r in rows], self._dialect)}
-        children: dict[str, dict[Any, list[Row]]] = {}
-        for child, query in zip(CHILDREN, _child_queries(self._dialect), strict=True):
-            grouped: dict[Any, list[Row]] = defaultdict(list)
-            result = await self._conn.execute(query, wanted)
-            keys = tuple(result.keys())
-            for values in result.tuples():
-                r = dict(zip(keys, values, strict=True))
-                grouped[r["case_id"]].append(r)
-            children[child.attr] = grouped
+        found = await child_rows(self._conn, _TABLES, wanted)
+        children = {child.attr: rows for child, rows in zip(CHILDREN, found, strict=True)}
         return [self._assemble(dict(r), children) for r in rows]
 
     def _assemble(self, row: Row, children: dict[str, dict[Any, list[Row]]]) -> Case:

@@ -23,8 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.calendar_rows import busy_rows, calendar_rows
+from adapters.persistence.sql.child_rows import child_rows
 from adapters.persistence.sql.directory import _Versioned
-from adapters.persistence.sql.expressions import among, by_text, fold
+from adapters.persistence.sql.expressions import among, among_value, by_text, fold, stored
 from core.domain.scheduling.appointments import (
     LONGEST_APPOINTMENT,
     SLOT_HOLDING,
@@ -255,6 +256,10 @@ def overlapping(
     return sa.and_(starts > start - LONGEST_APPOINTMENT, starts < end, ends > start)
 
 
+_CHILDREN = (t.appointment_providers, t.appointment_attendance, t.appointment_codes)
+_MARK = stored(Attendance)
+
+
 class SqlAppointmentRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -268,34 +273,27 @@ class SqlAppointmentRepository:
 
     async def _load(self, query: sa.Select) -> list[Appointment]:
         """Appointments of `query` (a select of appointment rows, in the order wanted) and
-        their providers, attendance and codes: four statements whatever the number."""
+        their providers, attendance and codes: two statements whatever the number on
+        PostgreSQL, four on SQLite (`child_rows`)."""
         rows = list(await self._conn.execute(query))
         if not rows:
             return []
-        ids = [r.id for r in rows]
-        children: dict[sa.Table, dict[UUID, list[Any]]] = {}
-        for table in (t.appointment_providers, t.appointment_attendance, t.appointment_codes):
-            grouped: dict[UUID, list[Any]] = defaultdict(list)
-            select = sa.select(table).where(among(table.c.appointment_id, ids, self._dialect))
-            if "position" in table.c:
-                select = select.order_by(table.c.position)
-            for r in await self._conn.execute(select):
-                grouped[r.appointment_id].append(r)
-            children[table] = grouped
+        bound = {"ids": among_value([r.id for r in rows], self._dialect)}
+        providers, attendance, coded = await child_rows(
+            self._conn, _CHILDREN, bound, parent="appointment_id"
+        )
         found = []
         for r in rows:
             created = _mark(r._mapping, "created")
             assert created is not None
-            codes = children[t.appointment_codes].get(r.id, [])
+            codes = coded.get(r.id, [])
             found.append(
                 Appointment(
                     id=r.id,
                     case_id=CaseId(r.case_id),
                     start=r.start_at,
                     end=r.end_at,
-                    providers=tuple(
-                        StaffId(p.staff_id) for p in children[t.appointment_providers][r.id]
-                    ),
+                    providers=tuple(StaffId(p["staff_id"]) for p in providers[r.id]),
                     service_id=r.service_id,
                     created=created,
                     location=r.location,
@@ -304,10 +302,9 @@ class SqlAppointmentRepository:
                     supervisor_override=r.supervisor_override,
                     series_id=r.series_id,
                     attendance={
-                        PersonId(x.person_id): Attendance(x.mark)
-                        for x in children[t.appointment_attendance].get(r.id, [])
+                        PersonId(x["person_id"]): _MARK(x["mark"]) for x in attendance.get(r.id, [])
                     },
-                    codes=tuple(CodeLine(x.code, x.units, x.person_id) for x in codes)
+                    codes=tuple(CodeLine(x["code"], x["units"], x["person_id"]) for x in codes)
                     if r.codes_confirmed
                     else None,
                     changed=_mark(r._mapping, "changed"),
