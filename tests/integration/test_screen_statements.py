@@ -38,9 +38,9 @@ BUDGET = {
     "practice day": 5,
     "practice week": 5,
     "people search": 5,
-    "needs attention (clinician)": 15,
+    "needs attention (clinician)": 12,
     "needs attention (supervisor)": 15,
-    "needs attention (owner)": 15,
+    "needs attention (owner)": 12,
     "attention count (clinician)": 11,
 }
 

@@ -97,7 +97,7 @@ async def note_sections(
         # header's count after every page (6 ms at the large tier since migration 0021).
         if actor.is_owner and not counting:
             totals = await a.totals(now)
-            staff = await uow.staff.get_many({t.staff_id for t in totals})
+            staff = {s.id: s for s in await uow.staff.list_all()}  # the cached directory
             sections.append(
                 AttentionSection(
                     key="notes.totals",

@@ -62,7 +62,7 @@ async def case_notes(
             raise NotFound("No such participant.")
         notes = await uow.notes.for_case(case.id)
         appointments = await uow.appointments.get_many({n.appointment_id for n in notes})
-        staff = await uow.staff.get_many({n.author_id for n in notes})
+        staff = {s.id: s for s in await uow.staff.list_all()}  # the cached directory: names
         members = {m.person_id for m in case.memberships}
         people = await uow.people.get_many(members)
     rows: list[NoteRow] = []

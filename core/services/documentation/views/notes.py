@@ -129,7 +129,8 @@ async def read_note(
         staff_ids = {note.author_id, note.supervisor_id, *(a.by for a in note.addenda)}
         staff_ids |= {s.by for s in (note.signature, note.cosignature) if s}
         staff_ids |= {note.returned.by} if note.returned else set()
-        staff = await uow.staff.get_many({s for s in staff_ids if s})
+        # Names from the process's staff directory (no statement): they are printed, not used.
+        staff = {s.id: s for s in await uow.staff.list_all() if s.id in staff_ids}
         people = await uow.people.get_many({p.person_id for p in note.private})
     await _audit(deps, actor, AuditAction.READ, NOTE, note)
     names = {sid: s.name for sid, s in staff.items()}
