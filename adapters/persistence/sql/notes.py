@@ -5,6 +5,7 @@ policy inside the statement (`case_held`), never filtered afterwards."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -619,55 +620,66 @@ class SqlNoteAttention:
     async def case_open(
         self, case_id: CaseId, staff_id: StaffId, before: datetime, today: date
     ) -> CaseOpenCounts | None:
-        a, p, staff, member = (
-            t.appointments.c,
-            t.treatment_plans.c,
-            t.case_staff.c,
-            t.case_memberships.c,
-        )
-        newer = t.treatment_plans.alias("newer")
-        # On the appointments' (case_id, start_at) index, the flag read from the row.
-        unsigned = (
-            sa.select(sa.func.count())
-            .select_from(t.appointments)
-            .where(a.case_id == case_id, *self._held_unsigned(before))
-            .scalar_subquery()
-        )
-        due = (
-            sa.select(sa.func.count())
-            .select_from(t.treatment_plans)
-            .where(
-                p.case_id == case_id,
-                p.signed_at.is_not(None),
-                p.review_on < today,
-                sa.exists().where(t.cases.c.id == case_id, t.cases.c.closed_on.is_(None)),
-                ~sa.exists().where(
-                    newer.c.case_id == p.case_id,
-                    newer.c.person_id == p.person_id,
-                    newer.c.number > p.number,
-                    newer.c.signed_at.is_not(None),
-                ),
-                sa.exists().where(
-                    member.case_id == case_id,
-                    member.person_id == p.person_id,
-                    member.start_on <= today,
-                    sa.or_(member.end_on.is_(None), member.end_on >= today),
-                ),
-            )
-            .scalar_subquery()
-        )
-        treats = sa.exists().where(
-            staff.case_id == case_id,
-            staff.staff_id == staff_id,
-            staff.duty.in_(_TREATING),
-            staff.start_on <= today,
-            sa.or_(staff.end_on.is_(None), staff.end_on >= today),
-        )
-        row = (
-            await self._conn.execute(
-                sa.select(unsigned.label("u"), due.label("d"), treats.label("treats"))
-            )
-        ).one()
+        bound = {"case_id": case_id, "staff_id": staff_id, "before": before, "today": today}
+        row = (await self._conn.execute(_case_open_statement(), bound)).one()
         if not row.treats:
             return None
         return CaseOpenCounts(without_signed_note=int(row.u), plans_due=int(row.d))
+
+
+@functools.cache
+def _case_open_statement() -> sa.Select[Any]:
+    """The case head's counts in one statement (the case, the staff member, `before` and
+    `today` bound), built once: building it and its cache key on every case page cost more CPU
+    than running it."""
+    a, p, staff, member = (
+        t.appointments.c,
+        t.treatment_plans.c,
+        t.case_staff.c,
+        t.case_memberships.c,
+    )
+    case_id = sa.bindparam("case_id", type_=a.case_id.type)
+    today = sa.bindparam("today", type_=sa.Date)
+    newer = t.treatment_plans.alias("newer")
+    # On the appointments' (case_id, start_at) index, the flag read from the row.
+    unsigned = (
+        sa.select(sa.func.count())
+        .select_from(t.appointments)
+        .where(
+            a.case_id == case_id,
+            held_unsigned(),
+            a.start_at < sa.bindparam("before", type_=a.start_at.type),
+        )
+        .scalar_subquery()
+    )
+    due = (
+        sa.select(sa.func.count())
+        .select_from(t.treatment_plans)
+        .where(
+            p.case_id == case_id,
+            p.signed_at.is_not(None),
+            p.review_on < today,
+            sa.exists().where(t.cases.c.id == case_id, t.cases.c.closed_on.is_(None)),
+            ~sa.exists().where(
+                newer.c.case_id == p.case_id,
+                newer.c.person_id == p.person_id,
+                newer.c.number > p.number,
+                newer.c.signed_at.is_not(None),
+            ),
+            sa.exists().where(
+                member.case_id == case_id,
+                member.person_id == p.person_id,
+                member.start_on <= today,
+                sa.or_(member.end_on.is_(None), member.end_on >= today),
+            ),
+        )
+        .scalar_subquery()
+    )
+    treats = sa.exists().where(
+        staff.case_id == case_id,
+        staff.staff_id == sa.bindparam("staff_id", type_=staff.staff_id.type),
+        staff.duty.in_(_TREATING),
+        staff.start_on <= today,
+        sa.or_(staff.end_on.is_(None), staff.end_on >= today),
+    )
+    return sa.select(unsigned.label("u"), due.label("d"), treats.label("treats"))
