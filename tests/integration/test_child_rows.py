@@ -4,9 +4,10 @@ compares them with the rows it would write, so a difference would rewrite unchan
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from uuid import UUID
+from datetime import UTC, date, datetime
+from uuid import UUID, uuid4
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.sql import tables as t
@@ -106,3 +107,46 @@ async def test_child_rows_together_are_the_rows_of_the_separate_queries(
             for rows_a, rows_b in zip(a.values(), b.values(), strict=True):
                 for x, y in zip(rows_a, rows_b, strict=True):
                     assert _types(x) == _types(y)
+
+
+async def test_a_case_with_the_first_or_last_day_there_is_loads(uow: UnitOfWorkFactory):
+    """asyncpg writes date.min / date.max as -infinity / infinity (and reads them back), which
+    JSON gives as those words: a case opened on 0001-01-01 (a date form accepts it) must still
+    load, as it did with the separate queries."""
+    clinic = await Clinic(uow).setup()
+    lee = await clinic.staff("Dr. Lee")
+    ava = await clinic.person("Ava One")
+    first = await clinic.case(CaseKind.INDIVIDUAL, lee, (ava, None), opened_on=date.min)
+    async with uow() as u:
+        case = await u.cases.get(first)
+    assert case is not None
+    assert [m.period.start for m in case.memberships] == [date.min]
+    assert [a.period.start for a in case.staff] == [date.min]
+
+
+async def test_the_last_instant_reads_as_the_separate_query_reads_it(engine: AsyncEngine):
+    case_id = uuid4()
+    async with engine.begin() as conn:
+        await conn.execute(
+            sa.insert(t.cases).values(
+                id=case_id,
+                kind="individual",
+                name="x",
+                name_folded="x",
+                status="active",
+                opened_on=date(2026, 1, 5),
+            )
+        )
+        await conn.execute(
+            sa.insert(t.case_entered_in_error).values(
+                id=uuid4(),
+                case_id=case_id,
+                position=0,
+                list_name="staff",
+                reason="wrong",
+                marked_at=datetime.max.replace(tzinfo=UTC),
+                start_on=date.max,
+            )
+        )
+    apart = await _separately(engine, _TABLES, [case_id], "case_id")
+    assert await _together(engine, _TABLES, [case_id], "case_id") == apart

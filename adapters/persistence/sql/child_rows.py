@@ -45,8 +45,23 @@ def child_queries(
     return tuple(queries)
 
 
+# asyncpg writes the first and last day (and instant) Python has as PostgreSQL's -infinity
+# and infinity, and reads those back as them; JSON gives the words.
+_DAYS = {"infinity": date.max, "-infinity": date.min}
+_INSTANTS = {
+    "infinity": datetime.max.replace(tzinfo=UTC),
+    "-infinity": datetime.min.replace(tzinfo=UTC),
+}
+
+
 def _instant(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
+    found = _INSTANTS.get(text)
+    return found if found is not None else datetime.fromisoformat(text).astimezone(UTC)
+
+
+def _day(text: str) -> date:
+    found = _DAYS.get(text)
+    return found if found is not None else date.fromisoformat(text)
 
 
 def _reader(column: sa.Column[Any]) -> Callable[[Any], Any] | None:
@@ -57,7 +72,7 @@ def _reader(column: sa.Column[Any]) -> Callable[[Any], Any] | None:
     if isinstance(kind, sa.Uuid):
         return UUID
     if isinstance(kind, sa.Date):
-        return date.fromisoformat
+        return _day
     if isinstance(kind, (sa.Integer, sa.String, sa.Boolean)):
         return None
     raise TypeError(f"child_rows: no JSON reader for {column} ({kind!r})")
