@@ -207,9 +207,9 @@ async def load(
     pausing about `think` seconds between requests (out of step: see the module's doc)."""
     result = Result()
     deadline = time.perf_counter() + seconds
-    pauses = random.Random(path)  # the same pauses for every checkout measured
 
-    async def user(client: aiohttp.ClientSession) -> None:
+    async def user(client: aiohttp.ClientSession, n: int) -> None:
+        pauses = random.Random(f"{path} {n}")  # each user's pauses, the same for every checkout
         done = 0
         if think:
             await asyncio.sleep(pauses.uniform(0, think))
@@ -219,7 +219,7 @@ async def load(
             try:
                 async with client.get(path, allow_redirects=False) as answer:
                     body = await answer.read()
-            except aiohttp.ClientError:
+            except (aiohttp.ClientError, TimeoutError):  # aiohttp's timeout is TimeoutError
                 result.errors += 1
                 continue
             result.latencies.append(time.perf_counter() - started)
@@ -230,7 +230,7 @@ async def load(
                 await asyncio.sleep(pauses.uniform(0.5 * think, 1.5 * think))
 
     cpu, started = server.cpu(), time.perf_counter()
-    await asyncio.gather(*(user(c) for c in clients))
+    await asyncio.gather(*(user(c, n) for n, c in enumerate(clients)))
     result.seconds = time.perf_counter() - started
     result.cpu = server.cpu() - cpu
     return result
