@@ -297,15 +297,21 @@ class LedgerWriter:
     def _pay(self, payer: PayerRef, account: _Account, staff: Sequence[StaffId]) -> None:
         rng = self.rng
         paid: dict[uuid.UUID, int] = defaultdict(int)
+        # In issue order (the numbers'), as `open_for_payer` lists them: (issued on, number).
+        issued = [(i.issued_on, i.id, i.total.amount_minor) for i in account.invoices]
+        by_id = {i.id: i for i in account.invoices}
+        oldest = 0  # the first invoice that may still be open
         for received_on, intended in self._plans(account):
-            # What the payer owes on invoices issued by then, oldest first (`open_for_payer`).
-            still_open = [
-                (i.id, Money(i.total.amount_minor - paid[i.id], CURRENCY))
-                for i in account.invoices
-                if i.issued_on is not None
-                and i.issued_on <= received_on
-                and i.total.amount_minor > paid[i.id]
-            ]
+            while oldest < len(issued) and paid[issued[oldest][1]] >= issued[oldest][2]:
+                oldest += 1
+            # What the payer owes on invoices issued by then, oldest first.
+            still_open = []
+            for n in range(oldest, len(issued)):
+                on, invoice_id, total = issued[n]
+                if on is None or on > received_on:
+                    break
+                if total > paid[invoice_id]:
+                    still_open.append((invoice_id, Money(total - paid[invoice_id], CURRENCY)))
             amount = min(intended, sum(m.amount_minor for _, m in still_open))
             if amount <= 0:
                 continue
@@ -364,11 +370,10 @@ class LedgerWriter:
                     }
                 )
             self.rows.add(t.invoice_allocations, allocations)
-            touched = {i for i, _ in parts}
-            for invoice in account.invoices:
-                if invoice.id in touched:
-                    invoice.settle(Money(paid[invoice.id], CURRENCY), at)
-                    invoice.version += 1  # each allocation's update
+            for invoice_id, _part in parts:
+                invoice = by_id[invoice_id]
+                invoice.settle(Money(paid[invoice_id], CURRENCY), at)
+                invoice.version += 1  # each allocation's update
             assert payment.applied is not None and payment.refunded is not None
             self.rows.add(
                 t.payments,
