@@ -232,12 +232,15 @@ class SqlLedger:
         ]
         return without_cancelled_pairs(found, lambda c: c.entry_id, lambda c: c.reverses)
 
-    async def payer_balance(self, payer: PayerRef, currency: str) -> Money:
-        total = await self._conn.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(_e.c.amount_minor), 0)).where(
-                _payer_is(payer, _e), _e.c.currency == currency
-            )
+    async def payer_balance(
+        self, payer: PayerRef, currency: str, *, before: date | None = None
+    ) -> Money:
+        query = sa.select(sa.func.coalesce(sa.func.sum(_e.c.amount_minor), 0)).where(
+            _payer_is(payer, _e), _e.c.currency == currency
         )
+        if before is not None:
+            query = query.where(_e.c.occurred_on < before)
+        total = await self._conn.scalar(query)
         return Money(int(total or 0), currency)
 
     async def payer_balances(self, payers: Iterable[PayerRef]) -> list[PayerBalance]:
