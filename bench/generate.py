@@ -15,6 +15,10 @@ later and not filled here stops the generator with its name. Sessions sit in fix
 of each clinician (co-therapy pairs in slots of their own), so nobody is double-booked; the
 foreign keys, the exclusion constraint against double-booking and the indexes are dropped
 during the COPY and re-created after it, so PostgreSQL itself checks every row at the end.
+
+The ledger (`bench/billing.py`) is billing's own: each held, late-cancelled or missed session
+charged by `plan_charges` as the attendance handler charges it, the past months invoiced and
+mostly paid, this month unbilled.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from adapters.persistence.sql.scheduling import (
 )
 from adapters.persistence.sql.tables.audit import audit_chain_head, audit_entries
 from adapters.system.passwords import Argon2PasswordHasher
+from bench.billing import LedgerWriter
 from bench.notes import NoteWriter
 from core.domain.audit.chain import GENESIS, ChainHead, chain
 from core.domain.cases.case import Case, CaseStatus
@@ -68,6 +73,7 @@ from core.domain.scheduling.appointments import (
     Attendance,
     ChangeMark,
 )
+from core.domain.scheduling.fees import FeeRule
 from core.domain.scheduling.services import Service
 from core.domain.shared.audit import AuditAction, AuditObject, AuditRecord
 from core.domain.shared.codes import CodeLine
@@ -95,20 +101,10 @@ EMPTY = (
     }
     | {"second_factors", "recovery_codes", "account_policy", "rate_limits"}
     | {
-        # Billing is measured by its own scenario for now (bench/billing_run.py: the monthly run
-        # over 50,000 charges); the tiers carry no ledger yet.
-        "fee_overrides",
-        "invoice_allocations",
-        "invoice_counter",
-        "invoice_lines",
-        "invoices",
-        "ledger_entries",
-    }
-    | {
-        # Payments: the tiers carry no ledger, so no money received either (yet).
+        # Card payments (attempts, saved cards, the processor's events) are not generated: the
+        # ledger's payments are the office's (cash, cheque, bank transfer; bench/billing.py).
         "card_attempts",
         "cards_on_file",
-        "payments",
         "processor_events",
     }
 )
@@ -245,6 +241,7 @@ class Practice:
         self.now = datetime.combine(today, datetime.min.time(), self.tz).astimezone(UTC)
         self.audit: list[AuditRecord] = []
         self.notes = NoteWriter(self.rows, seed)
+        self.ledger = LedgerWriter(self.rows, seed, self.tz, today)
 
     def uid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -292,6 +289,8 @@ class Practice:
             )
             made.append(admin)
         self.clinicians = clinicians
+        # Who runs the billing: the administrators (the owner of a practice without one).
+        self.billing_staff = [s.id for s in made if R.ADMINISTRATOR in s.roles] or [owner.id]
         self.supervisor_of = {c.id: c.supervisor_id for c in clinicians if c.supervisor_id}
         self.rows.add(t.staff, (staff_values(s) for s in made))
         self.rows.add(
@@ -341,10 +340,21 @@ class Practice:
             )
         ]
         self.rows.add(t.organizations, (organization_values(o) for o in self.organizations))
+        # Late cancellations cost half the fee, a no-show all of it (a workshop: nothing).
         self.services = {
-            kind: Service(self.uid(), name, line, 50, Money(fee, "USD"), code)
+            kind: Service(
+                self.uid(),
+                name,
+                line,
+                50,
+                Money(fee, "USD"),
+                code,
+                late_cancel_fee=None if line is ServiceLine.WORKSHOP else FeeRule(percent=50),
+                no_show_fee=None if line is ServiceLine.WORKSHOP else FeeRule(percent=100),
+            )
             for kind, (name, line, fee, code) in SERVICES.items()
         }
+        self.ledger.know(self.people)
         self.rows.add(t.services, (_service_values(s) for s in self.services.values()))
 
     # ----- cases and their sessions -------------------------------------------------------------
@@ -435,6 +445,7 @@ class Practice:
         if co:
             case.add_staff_duty(self.uid(), co.id, StaffDuty.CO_THERAPIST, opened)
         self.payers(case, kind, members, opened)
+        self.ledger.opened(case, kind, self.services[kind])
         for p in members:
             channel = Channel.EMAIL if p.email else Channel.NONE
             case.set_communication(
@@ -551,8 +562,11 @@ class Practice:
             for p in members:  # each participant pays for their own place
                 add(PayerRef.person(p.id), p.id)
         elif line is ServiceLine.PSYCHOTHERAPY and rng.random() < 0.3:
-            add(PayerRef.organization(rng.choice(self.organizations[:30]).id), first, 80)
-            add(PayerRef.person(first), first, 20)
+            # A health plan pays 80 % of the case's sessions, the client the rest. (Covering
+            # the whole case: charging splits a whole-case session among the case's payers,
+            # and a share covering one participant of it would go unused.)
+            add(PayerRef.organization(rng.choice(self.organizations[:30]).id), None, 80)
+            add(PayerRef.person(first), None, 20)
         elif rng.random() < 0.05:
             add(PayerRef.organization(rng.choice(self.organizations[30:]).id), None)
         else:
@@ -672,6 +686,7 @@ class Practice:
         a.changed = ChangeMark(a.providers[0], after)
         a.version = 1
         a.events.pull()
+        self.ledger.held(a, case, self.services[kind])
         if rng.random() < self.tier.audit_per_session:
             read_case = rng.random() < 0.5
             self.audit.append(
@@ -815,11 +830,14 @@ async def generate(url: str, tier_name: str, today: date | None = None) -> Built
     practice.directory()
     practice.practice()
     practice.audit_trail()
+    ledger = time.perf_counter()
+    practice.ledger.finish(practice.billing_staff)
     built = time.perf_counter()
     await load(url, practice)
     rows = {name: practice.rows.count(name) for name in practice.rows.data}
     print(
-        f"bench: {tier_name}: built in {built - started:.0f} s, stored in "
+        f"bench: {tier_name}: built in {built - started:.0f} s (the invoices and payments "
+        f"{built - ledger:.0f} s of it), stored in "
         f"{time.perf_counter() - built:.0f} s: "
         + ", ".join(f"{n} {name}" for name, n in rows.items() if n),
         flush=True,

@@ -103,8 +103,42 @@ async def screens(conn: asyncpg.Connection) -> tuple[list[Screen], dict[str, str
         Screen("needs attention (owner)", "owner", "/attention"),
         Screen("attention count (clinician)", "clinician", "/attention/count"),
     ]
+    found += await billing_screens(conn)
     roles = {role: email for role, (email, _) in who.items()}
     return [s for s in found if s.role in roles], roles
 
 
-__all__ = ["PASSWORD", "Screen", "screens", "signins"]
+async def billing_screens(conn: asyncpg.Connection) -> list[Screen]:
+    """Billing's screens (the owner's and the administrators'): the invoice list, aging, the
+    unbilled charges of the month with the latest charges (this month, or last month before
+    the 1st's run), the busiest payer's account and their latest invoice (a health plan's
+    monthly invoice, a few hundred lines at the large tier)."""
+    latest = await conn.fetchval(
+        "SELECT max(occurred_on) FROM ledger_entries WHERE kind = 'charge'"
+    )
+    if latest is None:
+        return []
+    payer = await conn.fetchrow(
+        """SELECT payer_kind, payer_id::text FROM invoices
+           GROUP BY payer_kind, payer_id ORDER BY sum(total_minor) DESC, payer_id LIMIT 1"""
+    )
+    invoice_id = await conn.fetchval(
+        """SELECT id::text FROM invoices WHERE payer_kind = $1 AND payer_id = $2::uuid
+           AND status <> 'void' ORDER BY number DESC LIMIT 1""",
+        payer[0],
+        payer[1],
+    )
+    return [
+        Screen("invoice list", "owner", "/billing/invoices"),
+        Screen("invoice list (open)", "administrator", "/billing/invoices?status=issued"),
+        Screen("invoice page", "owner", f"/billing/invoices/{invoice_id}"),
+        Screen("aging", "owner", "/billing/aging"),
+        Screen("unbilled", "administrator", f"/billing/unbilled?month={latest:%Y-%m}"),
+        Screen("payer account", "administrator", f"/billing/payers/{payer[0]}/{payer[1]}"),
+        Screen(
+            "payer statement", "administrator", f"/billing/payers/{payer[0]}/{payer[1]}/statement"
+        ),
+    ]
+
+
+__all__ = ["PASSWORD", "Screen", "billing_screens", "screens", "signins"]

@@ -94,7 +94,12 @@ class LedgerRepository(Protocol):
         in one query; same order, same pairs left out."""
         ...
 
-    async def payer_balance(self, payer: PayerRef, currency: str) -> Money: ...
+    async def payer_balance(
+        self, payer: PayerRef, currency: str, *, before: date | None = None
+    ) -> Money:
+        """The sum of the payer's entries (those that occurred before `before`, if given: a
+        statement's opening balance), one query however long their history."""
+        ...
 
     async def payer_balances(self, payers: Iterable[PayerRef]) -> list[PayerBalance]:
         """Balances of these payers (those with no entry are left out)."""

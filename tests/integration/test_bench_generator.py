@@ -4,18 +4,35 @@ runner measures. Not the benchmark; it keeps the generator from rotting."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
 import sqlalchemy as sa
 
+from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.audit import SqlAuditLog, create_audit_engine
+from adapters.persistence.sql.engine import create_engine
+from adapters.persistence.sql.unit_of_work import sql_uow_factory
+from adapters.system.clock import FixedClock
+from adapters.system.ids import RandomIds
 from bench.capture import capture
 from bench.generate import PASSWORD, TIMEZONE, Rows, generate, plain_url
 from bench.targets import screens
+from bootstrap import message_bus
+from core.domain.cases.access import StaffActor
+from core.domain.cases.responsibilities import PayerKind, PayerRef
+from core.domain.directory.parties import StaffRole
+from core.domain.shared.values import StaffId
 from core.services.audit import verify_log
+from core.services.billing import invoicing
+from core.services.billing.charging import recharge_appointments
+from core.services.billing.views import invoices as billing_views
+from core.services.shared.use_case import Deps
 from tests.conftest import require_or_skip
 from tests.support.db import postgres_database, postgres_server, run_sync
 
@@ -67,6 +84,70 @@ BROKEN = {
 }
 
 
+# The ledger's rules, each a count of rows that break it.
+_OPEN = """i.total_minor - coalesce((SELECT sum(a.amount_minor) FROM invoice_allocations a
+                                   WHERE a.invoice_id = i.id), 0)"""
+LEDGER_BROKEN = {
+    "an invoice whose total is not its lines'": """
+        SELECT count(*) FROM invoices i WHERE i.total_minor <> (
+          SELECT coalesce(sum(l.amount_minor), 0) FROM invoice_lines l
+           WHERE l.invoice_id = i.id)""",
+    "a charge on two live invoices": """
+        SELECT count(*) FROM (SELECT entry_id FROM invoice_lines WHERE live
+                              GROUP BY entry_id HAVING count(*) > 1) x""",
+    "a line of a void invoice still live, or of a live one not": """
+        SELECT count(*) FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+         WHERE l.live <> (i.status <> 'void')""",
+    "a line billed to another payer, or outside its invoice's period": """
+        SELECT count(*) FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+          JOIN ledger_entries e ON e.id = l.entry_id
+         WHERE e.payer_kind <> i.payer_kind OR e.payer_id <> i.payer_id
+            OR e.amount_minor <> l.amount_minor
+            OR e.occurred_on NOT BETWEEN i.period_start AND i.period_end""",
+    "a charge of a past month on no live invoice": """
+        SELECT count(*) FROM ledger_entries e WHERE e.kind = 'charge'
+           AND e.occurred_on < date_trunc('month', current_date - 1)
+           AND NOT EXISTS (SELECT 1 FROM invoice_lines l WHERE l.entry_id = e.id AND l.live)""",
+    "a charge of a cancelled session": """
+        SELECT count(*) FROM ledger_entries e JOIN appointments a ON a.id = e.cause_id
+         WHERE a.status = 'cancelled'""",
+    "a charge of a participant absent from the session": """
+        SELECT count(*) FROM ledger_entries e JOIN appointment_attendance x
+            ON x.appointment_id = e.cause_id AND x.person_id = e.cause_participant_id
+         WHERE x.mark = 'absent'""",
+    "an invoice marked paid or not against what was allocated to it": f"""
+        SELECT count(*) FROM invoices i WHERE i.status <> 'void'
+           AND (i.status = 'paid') <> ({_OPEN} <= 0)""",
+    "an invoice paid more than its total": f"SELECT count(*) FROM invoices i WHERE {_OPEN} < 0",
+    "a payment applied otherwise than its allocations say": """
+        SELECT count(*) FROM payments p WHERE p.applied_minor <> coalesce(
+          (SELECT sum(a.amount_minor) FROM invoice_allocations a
+            WHERE a.payment_entry_id = p.id), 0)""",
+    "a payment without its ledger entry": """
+        SELECT count(*) FROM payments p LEFT JOIN ledger_entries e
+            ON e.id = p.id AND e.kind = 'payment' AND e.amount_minor = -p.amount_minor
+         WHERE e.id IS NULL""",
+    # What a payer owes is what their live invoices still ask, plus what is not billed yet,
+    # less what they paid and is not applied yet.
+    "a payer whose balance is not their invoices' and unbilled charges'": f"""
+        WITH balance AS (SELECT payer_kind, payer_id, sum(amount_minor) AS minor
+                           FROM ledger_entries GROUP BY 1, 2),
+             asked AS (SELECT payer_kind, payer_id, sum({_OPEN}) AS minor FROM invoices i
+                        WHERE status IN ('issued', 'paid') GROUP BY 1, 2),
+             unbilled AS (SELECT payer_kind, payer_id, sum(amount_minor) AS minor
+                            FROM ledger_entries e WHERE kind = 'charge' AND NOT EXISTS
+                                 (SELECT 1 FROM invoice_lines l WHERE l.entry_id = e.id AND l.live)
+                           GROUP BY 1, 2),
+             credit AS (SELECT payer_kind, payer_id, sum(amount_minor - applied_minor) AS minor
+                          FROM payments GROUP BY 1, 2)
+        SELECT count(*) FROM balance b
+          LEFT JOIN asked a USING (payer_kind, payer_id)
+          LEFT JOIN unbilled u USING (payer_kind, payer_id)
+          LEFT JOIN credit c USING (payer_kind, payer_id)
+         WHERE b.minor <> coalesce(a.minor, 0) + coalesce(u.minor, 0) - coalesce(c.minor, 0)""",
+}
+
+
 @pytest.fixture(scope="module")
 def solo() -> Iterator[str]:
     with postgres_server() as server:
@@ -104,6 +185,92 @@ async def test_the_solo_tier_keeps_every_invariant(solo: str):
     assert report.ok and report.checked > 1000
 
 
+async def test_the_solo_tier_ledger_keeps_every_rule(solo: str):
+    conn = await asyncpg.connect(plain_url(solo))
+    try:
+        counts = await conn.fetchrow(
+            """SELECT (SELECT count(*) FROM ledger_entries WHERE kind = 'charge'),
+                      (SELECT count(DISTINCT memo) FROM ledger_entries WHERE kind = 'charge'),
+                      (SELECT count(*) FROM ledger_entries WHERE of_total_minor > amount_minor),
+                      (SELECT count(*) FROM payments), (SELECT count(*) FROM fee_overrides),
+                      (SELECT count(*) FROM invoices WHERE status = 'void'),
+                      (SELECT count(*) FROM invoices WHERE replaces IS NOT NULL)"""
+        )
+        numbers = await conn.fetchrow(
+            "SELECT min(number), max(number), count(number), count(*) FROM invoices"
+        )
+        counter = await conn.fetchval("SELECT last_number FROM invoice_counter WHERE id = 1")
+        broken = {rule: await conn.fetchval(query) for rule, query in LEDGER_BROKEN.items()}
+    finally:
+        await conn.close()
+    charges, reasons, split, payments, overrides, voided, reissued = counts
+    # Sessions, late cancellations and no-shows; split payers; sliding scales; a few reissues.
+    assert charges > 2000 and reasons == 3 and split > 50 and payments > 500 and overrides
+    assert voided == reissued > 0
+    # Numbered without gaps from 1, every invoice issued, the counter at the last number.
+    assert numbers == (1, counter, counter, counter)
+    assert broken == dict.fromkeys(LEDGER_BROKEN, 0)
+
+
+async def test_the_apps_own_billing_finds_the_ledger_as_it_would_have_made_it(solo: str):
+    """The attendance handler, run over every past session, has nothing to add or reverse;
+    the monthly run of a past month issues nothing; aging has every bucket; a payer's balance
+    read by the core is the sum of their entries."""
+    tz = ZoneInfo(TIMEZONE)
+    now = datetime.now(UTC)
+    engine = create_engine(solo)
+    try:
+        uow_factory = sql_uow_factory(engine)
+        deps = Deps(
+            uow=uow_factory,
+            clock=FixedClock(now),
+            ids=RandomIds(),
+            audit=MemoryAuditLog(),
+            bus=message_bus(),
+        )
+        async with engine.connect() as conn:
+            past = [
+                r.id
+                for r in await conn.execute(
+                    sa.select(t.appointments.c.id).where(t.appointments.c.start_at < now)
+                )
+            ]
+            payer = (
+                await conn.execute(
+                    sa.select(t.ledger_entries.c.payer_kind, t.ledger_entries.c.payer_id)
+                    .group_by(t.ledger_entries.c.payer_kind, t.ledger_entries.c.payer_id)
+                    .order_by(sa.func.count().desc())
+                    .limit(1)
+                )
+            ).one()
+            entries = await conn.scalar(
+                sa.select(sa.func.sum(t.ledger_entries.c.amount_minor)).where(
+                    t.ledger_entries.c.payer_kind == payer.payer_kind,
+                    t.ledger_entries.c.payer_id == payer.payer_id,
+                )
+            )
+        async with uow_factory() as uow:  # rolled back on leaving
+            written = await recharge_appointments(uow, past, tz, new_id=uuid.uuid4, at=now)
+            balances = await uow.ledger.payer_balances(
+                [PayerRef(PayerKind(payer.payer_kind), payer.payer_id)]
+            )
+        owner = StaffActor(
+            id=StaffId(uuid.uuid4()), name="Owner", roles=frozenset({StaffRole.OWNER})
+        )
+        last_month = date.today().replace(day=1) - timedelta(days=40)
+        issued = await invoicing.run_month(
+            deps, owner, invoicing.MonthlyRun(month=f"{last_month:%Y-%m}")
+        )
+        aging = await billing_views.aging(deps, owner)
+    finally:
+        await engine.dispose()
+    assert len(past) > 2000
+    assert written == []
+    assert issued == []
+    assert [b.balance_minor for b in balances] == [entries] and entries
+    assert all(aging.totals), aging.totals
+
+
 async def test_every_screen_of_the_runner_loads(solo: str):
     conn = await asyncpg.connect(plain_url(solo))
     try:
@@ -111,6 +278,9 @@ async def test_every_screen_of_the_runner_loads(solo: str):
     finally:
         await conn.close()
     assert {"owner", "clinician", "administrator"} <= set(roles)
+    assert {"invoice list", "invoice page", "aging", "unbilled", "payer account"} <= {
+        s.name for s in found
+    }
     answers = await capture(
         {
             "database_url": solo,

@@ -133,12 +133,16 @@ class MemoryLedger:
 
         return [named(e) for e in await self.unbilled(start, end, payer)]
 
-    async def payer_balance(self, payer: PayerRef, currency: str) -> Money:
+    async def payer_balance(
+        self, payer: PayerRef, currency: str, *, before: date | None = None
+    ) -> Money:
         return Money(
             sum(
                 e.amount.amount_minor
                 for e in self._all()
-                if e.payer == payer and e.amount.currency == currency
+                if e.payer == payer
+                and e.amount.currency == currency
+                and (before is None or e.occurred_on < before)
             ),
             currency,
         )

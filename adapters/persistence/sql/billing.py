@@ -85,7 +85,7 @@ def _entry(row: Any) -> LedgerEntry:
     )
 
 
-def _payer_is(payer: PayerRef, table: sa.Table) -> sa.ColumnElement[bool]:
+def _payer_is(payer: PayerRef, table: Any) -> sa.ColumnElement[bool]:
     return sa.and_(table.c.payer_kind == payer.kind.value, table.c.payer_id == payer.id)
 
 
@@ -232,12 +232,15 @@ class SqlLedger:
         ]
         return without_cancelled_pairs(found, lambda c: c.entry_id, lambda c: c.reverses)
 
-    async def payer_balance(self, payer: PayerRef, currency: str) -> Money:
-        total = await self._conn.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(_e.c.amount_minor), 0)).where(
-                _payer_is(payer, _e), _e.c.currency == currency
-            )
+    async def payer_balance(
+        self, payer: PayerRef, currency: str, *, before: date | None = None
+    ) -> Money:
+        query = sa.select(sa.func.coalesce(sa.func.sum(_e.c.amount_minor), 0)).where(
+            _payer_is(payer, _e), _e.c.currency == currency
         )
+        if before is not None:
+            query = query.where(_e.c.occurred_on < before)
+        total = await self._conn.scalar(query)
         return Money(int(total or 0), currency)
 
     async def payer_balances(self, payers: Iterable[PayerRef]) -> list[PayerBalance]:
@@ -246,7 +249,12 @@ class SqlLedger:
             return []
         rows = await self._conn.execute(
             sa.select(_e.c.payer_kind, _e.c.payer_id, sa.func.sum(_e.c.amount_minor))
-            .where(among(_e.c.payer_id, {p.id for p in wanted}, self._dialect))
+            .where(
+                # The kind too: the index leads with it (by the id alone PostgreSQL read the
+                # whole ledger, 74 ms at the large tier, on every case page with charges).
+                _e.c.payer_kind.in_(sorted({p.kind.value for p in wanted})),
+                among(_e.c.payer_id, {p.id for p in wanted}, self._dialect),
+            )
             .group_by(_e.c.payer_kind, _e.c.payer_id)
             .order_by(_e.c.payer_kind, _e.c.payer_id)
         )
@@ -474,32 +482,49 @@ class SqlInvoices:
         offset: int = 0,
         limit: int = 50,
     ) -> InvoicePage:
-        query = sa.select(
-            _i.c.id,
-            _i.c.number,
-            _i.c.status,
-            _i.c.payer_kind,
-            _i.c.payer_id,
-            payer_name(_i),
-            _i.c.period_start,
-            _i.c.period_end,
-            _i.c.issued_on,
-            _i.c.due_on,
-            _i.c.total_minor,
-            self._paid().label("paid_minor"),
-            _i.c.currency,
-            sa.func.count().over().label("matching"),
+        def filters(table: Any) -> list[sa.ColumnElement[bool]]:
+            found = []
+            if status is not None:
+                found.append(table.c.status == status.value)
+            if payer is not None:
+                found.append(_payer_is(payer, table))
+            if issued_from is not None:
+                found.append(table.c.issued_on >= issued_from)
+            if issued_to is not None:
+                found.append(table.c.issued_on <= issued_to)
+            return found
+
+        # The count is its own subquery, not `count(*) OVER ()`: a window over the whole
+        # filter made PostgreSQL read and sort every invoice (480 ms at 255,000) for a page
+        # of 50; this way the page is read backwards off the number's index, and the count
+        # is an index-only scan. Drafts (no number yet) first: NULLS FIRST, on SQLite too.
+        counted = _i.alias("counted")
+        matching = (
+            sa.select(sa.func.count())
+            .select_from(counted)
+            .where(*filters(counted))
+            .scalar_subquery()
         )
-        if status is not None:
-            query = query.where(_i.c.status == status.value)
-        if payer is not None:
-            query = query.where(_payer_is(payer, _i))
-        if issued_from is not None:
-            query = query.where(_i.c.issued_on >= issued_from)
-        if issued_to is not None:
-            query = query.where(_i.c.issued_on <= issued_to)
-        query = query.order_by(
-            _i.c.number.is_(None).desc(), _i.c.number.desc(), _i.c.created_at.desc(), _i.c.id
+        where = filters(_i)
+        query = (
+            sa.select(
+                _i.c.id,
+                _i.c.number,
+                _i.c.status,
+                _i.c.payer_kind,
+                _i.c.payer_id,
+                payer_name(_i),
+                _i.c.period_start,
+                _i.c.period_end,
+                _i.c.issued_on,
+                _i.c.due_on,
+                _i.c.total_minor,
+                self._paid().label("paid_minor"),
+                _i.c.currency,
+                matching.label("matching"),
+            )
+            .where(*where)
+            .order_by(_i.c.number.desc().nulls_first(), _i.c.created_at.desc(), _i.c.id)
         )
         rows = list(await self._conn.execute(query.offset(offset).limit(limit)))
         return InvoicePage(

@@ -166,6 +166,18 @@ async def test_draft_issue_void_and_reissue(uow: UnitOfWorkFactory) -> None:
     assert voided.number == 1 and reissued.number == 2 and reissued.replaces == one
     assert reissued.entry_ids == voided.entry_ids
 
+    # The list: the draft first, then the newest number; a filter counts only its own, a
+    # page counts the whole filter.
+    async with clinic.deps.uow() as u:
+        listed = await u.invoices.search()
+        voids = await u.invoices.search(status=InvoiceStatus.VOID)
+        second = await u.invoices.search(offset=1, limit=1)
+        beyond = await u.invoices.search(offset=3)
+    assert [r.number for r in listed.rows] == [None, 2, 1] and listed.total == 3
+    assert [r.number for r in voids.rows] == [1] and voids.total == 1
+    assert [r.number for r in second.rows] == [2] and second.total == 3
+    assert beyond.rows == []
+
     # Staff without billing duties may not issue.
     with pytest.raises(Forbidden):
         await invoicing.run_month(clinic.deps, lee, invoicing.MonthlyRun(month="2026-01"))

@@ -59,6 +59,14 @@ async def test_an_entry_is_reversed_once_and_balances_follow(uow: UnitOfWorkFact
             await u.commit()
     async with uow() as u:
         assert await u.ledger.payer_balance(PAYER, "USD") == Money(5000, "USD")
+        # A statement's opening balance: what occurred before a day (the reversal on the day
+        # of what it reverses).
+        assert await u.ledger.payer_balance(PAYER, "USD", before=date(2026, 1, 5)) == Money(
+            0, "USD"
+        )
+        assert await u.ledger.payer_balance(PAYER, "USD", before=date(2026, 1, 6)) == Money(
+            5000, "USD"
+        )
         # The charge and its reversal cancel out: only the second is left to bill.
         assert [e.id for e in await u.ledger.unbilled(date(2026, 1, 1), date(2026, 1, 31))] == [
             second.id
