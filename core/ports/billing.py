@@ -8,7 +8,7 @@ delete). Every list and balance method is one query, whatever the number of paye
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import Protocol
 from uuid import UUID
@@ -88,10 +88,21 @@ class LedgerRepository(Protocol):
         ...
 
     async def unbilled_charges(
-        self, start: date, end: date, payer: PayerRef | None = None
+        self,
+        start: date,
+        end: date,
+        payer: PayerRef | None = None,
+        *,
+        among: Collection[PayerRef] | None = None,
     ) -> list[UnbilledCharge]:
         """`unbilled` with the service's and the participant's names (preferred, else legal),
-        in one query; same order, same pairs left out."""
+        in one query; same order, same pairs left out. `among`: of these payers only."""
+        ...
+
+    async def unbilled_totals(self, start: date, end: date) -> dict[PayerRef, int]:
+        """What each payer with unbilled entries in [start, end] (as `unbilled`) has unbilled,
+        in minor units, summed by the store: the unbilled screen's list of payers, however
+        many charges a month holds (an entry and its reversal sum to nothing)."""
         ...
 
     async def payer_balance(

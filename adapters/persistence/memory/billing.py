@@ -4,7 +4,7 @@ one live invoice, an unbroken number sequence), checked again at commit under th
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from uuid import UUID
 
@@ -105,8 +105,20 @@ class MemoryLedger:
         found.sort(key=lambda e: (e.payer.kind.value, str(e.payer.id), e.occurred_on, e.id))
         return drop_cancelled_pairs(found)
 
+    async def unbilled_totals(self, start: date, end: date) -> dict[PayerRef, int]:
+        billed, totals = self._billed(), dict[PayerRef, int]()
+        for e in self._all():
+            if e.kind.billable and start <= e.occurred_on <= end and e.id not in billed:
+                totals[e.payer] = totals.get(e.payer, 0) + e.amount.amount_minor
+        return totals
+
     async def unbilled_charges(
-        self, start: date, end: date, payer: PayerRef | None = None
+        self,
+        start: date,
+        end: date,
+        payer: PayerRef | None = None,
+        *,
+        among: Collection[PayerRef] | None = None,
     ) -> list[UnbilledCharge]:
         people, services = self._store.tables["people"], self._store.tables["services"]
 
@@ -131,7 +143,12 @@ class MemoryLedger:
                 participant_name=person.display_name if person is not None else None,
             )
 
-        return [named(e) for e in await self.unbilled(start, end, payer)]
+        wanted = None if among is None else set(among)
+        return [
+            named(e)
+            for e in await self.unbilled(start, end, payer)
+            if wanted is None or e.payer in wanted
+        ]
 
     async def payer_balance(
         self, payer: PayerRef, currency: str, *, before: date | None = None

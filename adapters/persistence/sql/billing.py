@@ -4,7 +4,7 @@ of rows: the monthly run writes thousands of invoices in a handful of them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -168,8 +168,30 @@ class SqlLedger:
         )
         return drop_cancelled_pairs([_entry(r) for r in rows])
 
+    async def unbilled_totals(self, start: date, end: date) -> dict[PayerRef, int]:
+        billed = sa.exists().where(_l.c.entry_id == _e.c.id, _l.c.live)
+        query = (
+            sa.select(_e.c.payer_kind, _e.c.payer_id, sa.func.sum(_e.c.amount_minor))
+            .where(
+                _e.c.occurred_on >= start,
+                _e.c.occurred_on <= end,
+                _e.c.kind.in_(_BILLABLE),
+                ~billed,
+            )
+            .group_by(_e.c.payer_kind, _e.c.payer_id)
+        )
+        return {
+            PayerRef(PayerKind(kind), payer_id): int(total)
+            for kind, payer_id, total in (await self._conn.execute(query)).tuples()
+        }
+
     async def unbilled_charges(
-        self, start: date, end: date, payer: PayerRef | None = None
+        self,
+        start: date,
+        end: date,
+        payer: PayerRef | None = None,
+        *,
+        among: Collection[PayerRef] | None = None,
     ) -> list[UnbilledCharge]:
         people, services = t.people, t.services
         billed = sa.exists().where(_l.c.entry_id == _e.c.id, _l.c.live)
@@ -207,6 +229,10 @@ class SqlLedger:
         )
         if payer is not None:
             query = query.where(_payer_is(payer, _e))
+        if among is not None:
+            query = query.where(
+                sa.tuple_(_e.c.payer_kind, _e.c.payer_id).in_([(p.kind.value, p.id) for p in among])
+            )
         rows = await self._conn.execute(
             query.order_by(_e.c.payer_kind, _e.c.payer_id, _e.c.occurred_on, _e.c.id)
         )

@@ -85,13 +85,14 @@ class BillingPages(StaffController):
         actor: ActorParam,
         month: QueryStr = "",
         message: QueryStr = "",
+        page: QueryStr = "1",
     ) -> Template:
         start, end, shown = _month(month, deps.clock.today())
-        page = await views.unbilled(deps, actor, start, end)
+        found = await views.unbilled(deps, actor, start, end, forms.digits(page) or 1)
         return render(
             request,
             "billing/unbilled.html",
-            {"actor": actor, "page": page, "month": shown, "message": message[:200]},
+            {"actor": actor, "page": found, "month": shown, "message": message[:200]},
         )
 
     @post("/run")

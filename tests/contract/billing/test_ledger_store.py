@@ -104,3 +104,40 @@ async def test_a_charge_is_on_one_live_invoice_at_most(uow: UnitOfWorkFactory) -
         await u.commit()
     async with uow() as u:
         assert await u.ledger.unbilled(date(2026, 1, 1), date(2026, 1, 31)) == []
+
+
+async def test_unbilled_totals_sum_each_payer_and_charges_can_be_asked_of_some_payers(
+    uow: UnitOfWorkFactory,
+) -> None:
+    """The unbilled screen pages its payers from the totals and reads the charges of a page's
+    payers only."""
+    other = PayerRef.person(PersonId(UUID(int=901)))
+    billed, left = charge(11, 4000, day=6), charge(12, 2500, day=7)
+    theirs = LedgerEntry(
+        id=UUID(int=13),
+        payer=other,
+        kind=EntryKind.CHARGE,
+        amount=Money(7000, "USD"),
+        occurred_on=date(2026, 1, 8),
+        recorded_at=AT,
+        cause=Cause(CauseKind.ATTENDANCE, UUID(int=1013)),
+    )
+    gone = charge(14, 900, day=9)
+    async with uow() as u:
+        await u.ledger.append([billed, left, theirs, gone])
+        await u.invoices.add(invoice(3, [billed]))
+        u.collect_events()
+        await u.commit()
+    async with uow() as u:
+        await u.ledger.append([gone.reversal(id=UUID(int=15), at=AT)])
+        await u.commit()
+    january = (date(2026, 1, 1), date(2026, 1, 31))
+    async with uow() as u:
+        # Billed: not counted; an entry and its reversal: nothing.
+        assert await u.ledger.unbilled_totals(*january) == {PAYER: 2500, other: 7000}
+        assert await u.ledger.unbilled_totals(date(2026, 2, 1), date(2026, 2, 28)) == {}
+        mine = await u.ledger.unbilled_charges(*january, among=[PAYER])
+        assert [c.entry_id for c in mine] == [left.id]
+        both = await u.ledger.unbilled_charges(*january, among=[PAYER, other])
+        assert {c.entry_id for c in both} == {left.id, theirs.id}
+        assert await u.ledger.unbilled_charges(*january, among=[]) == []

@@ -33,3 +33,24 @@ async def test_the_demo_has_issued_invoices_and_unbilled_sessions(d: Demo):
     assert november.payers
     aging = await views.aging(d.deps, morgan)
     assert aging.rows
+
+
+async def test_the_unbilled_charges_come_a_page_of_payers_at_a_time(
+    d: Demo, monkeypatch: pytest.MonkeyPatch
+):
+    """At a large practice a month holds thousands of payers: the screen shows a page of them
+    (by name) with their first charges; the totals count every payer on every page."""
+    morgan = await d.actor(ADMIN)
+    month = (d.today.replace(day=1), d.today)
+    whole = await views.unbilled(d.deps, morgan, *month)
+    assert whole.pages == 1 and len(whole.payers) == whole.payer_count >= 2
+    monkeypatch.setattr(views, "UNBILLED_PAYERS", 1)
+    monkeypatch.setattr(views, "UNBILLED_LINES", 1)
+    pages = [await views.unbilled(d.deps, morgan, *month, page=n) for n in range(1, 20)]
+    assert {p.pages for p in pages} == {whole.payer_count}
+    shown = [p.payers[0] for p in pages[: whole.payer_count]]
+    assert [s.payer for s in shown] == [p.payer for p in whole.payers]  # same order
+    assert all(p.total == whole.total for p in pages)
+    for one, all_lines in zip(shown, whole.payers, strict=True):
+        assert one.lines == all_lines.lines[:1] and one.more == len(all_lines.lines) - 1
+    assert pages[-1] == pages[whole.payer_count - 1]  # a page past the end: the last one

@@ -196,28 +196,46 @@ class UnbilledLine(View, frozen=True, kw_only=True):
 
 class UnbilledPayer(View, frozen=True, kw_only=True):
     payer: PayerView
-    lines: list[UnbilledLine]
+    lines: list[UnbilledLine]  # the first UNBILLED_LINES, by date
+    more: int  # lines not shown (all of them go on the payer's invoice)
     total: str
 
 
 class UnbilledView(View, frozen=True, kw_only=True):
     start: date
     end: date
-    payers: list[UnbilledPayer]
+    payers: list[UnbilledPayer]  # this page of them, by name
     currency: str
+    page: int
+    pages: int
+    payer_count: int  # payers with something unbilled, on every page
+    total: str  # of every payer
 
 
-async def unbilled(deps: Deps, actor: Actor, start: date, end: date) -> UnbilledView:
-    """Every payer's charges of [start, end] on no invoice yet, by payer name."""
+# A page of the unbilled screen: at 200 clinicians a month holds ~27,000 charges of ~3,000
+# payers, which unpaged made a 10 MB page read in 4 s.
+UNBILLED_PAYERS, UNBILLED_LINES = 25, 100
+
+
+async def unbilled(deps: Deps, actor: Actor, start: date, end: date, page: int = 1) -> UnbilledView:
+    """The payers with charges of [start, end] on no invoice yet, by payer name, a page of
+    them with their charges (the first UNBILLED_LINES each)."""
     require_billing(actor)
     async with deps.uow() as uow:
-        entries = await uow.ledger.unbilled_charges(start, end)
-        payers = await payer_views(uow, {e.payer for e in entries})
+        totals = await uow.ledger.unbilled_totals(start, end)
+        names = await payer_views(uow, set(totals))
+        order = sorted(
+            totals,
+            key=lambda p: ((names[p].name if p in names else "").casefold(), str(p.id)),
+        )
+        pages = max(1, -(-len(order) // UNBILLED_PAYERS))
+        page = min(max(page, 1), pages)
+        shown = order[(page - 1) * UNBILLED_PAYERS : page * UNBILLED_PAYERS]
+        entries = await uow.ledger.unbilled_charges(start, end, among=shown) if shown else []
         practice = await uow.practice.get()
     await audit_read(deps, actor, AuditObject.UNBILLED, None)
     currency = practice.currency if practice else "USD"
     grouped: dict[PayerRef, list[UnbilledLine]] = defaultdict(list)
-    sums: dict[PayerRef, int] = defaultdict(int)
     for e in entries:
         li = line_of(e)
         grouped[e.payer].append(
@@ -230,17 +248,29 @@ async def unbilled(deps: Deps, actor: Actor, start: date, end: date) -> Unbilled
                 appointment_id=li.appointment_id,
             )
         )
-        sums[e.payer] += e.amount_minor
-    rows = [
-        UnbilledPayer(
-            payer=payers.get(p) or PayerView(kind=p.kind, id=p.id, name="(unknown payer)"),
-            lines=sorted(ls, key=lambda li: li.occurred_on),
-            total=show(Money(sums[p], currency)),
+    rows = []
+    for p in shown:
+        lines = sorted(grouped.get(p, []), key=lambda li: li.occurred_on)
+        if not lines:  # only an entry and its reversal: nothing to bill
+            continue
+        rows.append(
+            UnbilledPayer(
+                payer=names.get(p) or PayerView(kind=p.kind, id=p.id, name="(unknown payer)"),
+                lines=lines[:UNBILLED_LINES],
+                more=max(0, len(lines) - UNBILLED_LINES),
+                total=show(Money(totals[p], currency)),
+            )
         )
-        for p, ls in grouped.items()
-    ]
-    rows.sort(key=lambda r: (r.payer.name.casefold(), str(r.payer.id)))
-    return UnbilledView(start=start, end=end, payers=rows, currency=currency)
+    return UnbilledView(
+        start=start,
+        end=end,
+        payers=rows,
+        currency=currency,
+        page=page,
+        pages=pages,
+        payer_count=len(order),
+        total=show(Money(sum(totals.values()), currency)),
+    )
 
 
 class AgingView(View, frozen=True, kw_only=True):
