@@ -33,6 +33,14 @@ class PayerBalance(msgspec.Struct, frozen=True, kw_only=True):
         return PayerRef(self.payer_kind, self.payer_id)
 
 
+class UnbilledPayers(msgspec.Struct, frozen=True, kw_only=True):
+    """A page of the payers with something unbilled (`LedgerStore.unbilled_payers`)."""
+
+    rows: list[tuple[PayerRef, int]]  # payer, unbilled minor units
+    count: int  # payers on every page
+    total_minor: int  # unbilled by all of them
+
+
 class UnbilledCharge(msgspec.Struct, frozen=True, kw_only=True):
     """An unbilled billable entry with the names an invoice line shows (the service's, the
     participant's), read in one query for the monthly run and drafts."""
@@ -99,10 +107,14 @@ class LedgerRepository(Protocol):
         in one query; same order, same pairs left out. `among`: of these payers only."""
         ...
 
-    async def unbilled_totals(self, start: date, end: date) -> dict[PayerRef, int]:
-        """What each payer with unbilled entries in [start, end] (as `unbilled`) has unbilled,
-        in minor units, summed by the store: the unbilled screen's list of payers, however
-        many charges a month holds (an entry and its reversal sum to nothing)."""
+    async def unbilled_payers(
+        self, start: date, end: date, *, offset: int, limit: int
+    ) -> UnbilledPayers:
+        """The payers with unbilled entries in [start, end] (as `unbilled`) by their folded
+        name (then id), `limit` of them from `offset`, each with what they have unbilled in
+        minor units, summed by the store; and how many payers and how much in all. The unbilled
+        screen's page, however many charges a month holds (an entry and its reversal sum to
+        nothing)."""
         ...
 
     async def payer_balance(

@@ -15,7 +15,14 @@ from core.domain.billing.ledger import LedgerEntry, without_cancelled_pairs
 from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.shared.errors import ConcurrencyConflict, InvariantViolation
 from core.domain.shared.values import CaseId, Money, PersonId
-from core.ports.billing import AgingRow, InvoicePage, InvoiceRow, PayerBalance, UnbilledCharge
+from core.ports.billing import (
+    AgingRow,
+    InvoicePage,
+    InvoiceRow,
+    PayerBalance,
+    UnbilledCharge,
+    UnbilledPayers,
+)
 
 _LIVE = (InvoiceStatus.ISSUED, InvoiceStatus.PAID)
 _DOUBLE_REVERSAL = "This charge was corrected by someone else at the same moment. Reload."
@@ -105,12 +112,29 @@ class MemoryLedger:
         found.sort(key=lambda e: (e.payer.kind.value, str(e.payer.id), e.occurred_on, e.id))
         return drop_cancelled_pairs(found)
 
-    async def unbilled_totals(self, start: date, end: date) -> dict[PayerRef, int]:
+    async def unbilled_payers(
+        self, start: date, end: date, *, offset: int, limit: int
+    ) -> UnbilledPayers:
         billed, totals = self._billed(), dict[PayerRef, int]()
         for e in self._all():
             if e.kind.billable and start <= e.occurred_on <= end and e.id not in billed:
                 totals[e.payer] = totals.get(e.payer, 0) + e.amount.amount_minor
-        return totals
+        people = self._store.tables["people"]
+        organizations = self._store.tables["organizations"]
+
+        def folded(p: PayerRef) -> str:  # as the SQL stores' `*_folded` columns hold it
+            if p.kind is PayerKind.PERSON:
+                person = people.get(p.id)
+                return person.legal_name.casefold() if person is not None else ""
+            organization = organizations.get(p.id)
+            return organization.name.casefold() if organization is not None else ""
+
+        order = sorted(totals, key=lambda p: (folded(p), p.id.hex))
+        return UnbilledPayers(
+            rows=[(p, totals[p]) for p in order[offset : offset + limit]],
+            count=len(order),
+            total_minor=sum(totals.values()),
+        )
 
     async def unbilled_charges(
         self,

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.bulk import insert_rows
-from adapters.persistence.sql.expressions import among
+from adapters.persistence.sql.expressions import among, by_text
 from adapters.persistence.sql.upsert import upsert
 from core.domain.billing.fees import FeeOverride
 from core.domain.billing.invoices import Allocation, Invoice, InvoiceLine, InvoiceStatus
@@ -30,7 +30,14 @@ from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.shared.errors import ConcurrencyConflict, InvariantViolation
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, Money, PersonId, StaffId
-from core.ports.billing import AgingRow, InvoicePage, InvoiceRow, PayerBalance, UnbilledCharge
+from core.ports.billing import (
+    AgingRow,
+    InvoicePage,
+    InvoiceRow,
+    PayerBalance,
+    UnbilledCharge,
+    UnbilledPayers,
+)
 
 _e, _i, _l, _a = t.ledger_entries, t.invoices, t.invoice_lines, t.invoice_allocations
 _BILLABLE = [k.value for k in EntryKind if k.billable]
@@ -168,10 +175,12 @@ class SqlLedger:
         )
         return drop_cancelled_pairs([_entry(r) for r in rows])
 
-    async def unbilled_totals(self, start: date, end: date) -> dict[PayerRef, int]:
+    async def unbilled_payers(
+        self, start: date, end: date, *, offset: int, limit: int
+    ) -> UnbilledPayers:
         billed = sa.exists().where(_l.c.entry_id == _e.c.id, _l.c.live)
-        query = (
-            sa.select(_e.c.payer_kind, _e.c.payer_id, sa.func.sum(_e.c.amount_minor))
+        grouped = (
+            sa.select(_e.c.payer_kind, _e.c.payer_id, sa.func.sum(_e.c.amount_minor).label("total"))
             .where(
                 _e.c.occurred_on >= start,
                 _e.c.occurred_on <= end,
@@ -179,11 +188,35 @@ class SqlLedger:
                 ~billed,
             )
             .group_by(_e.c.payer_kind, _e.c.payer_id)
+            .subquery("grouped")
         )
-        return {
-            PayerRef(PayerKind(kind), payer_id): int(total)
-            for kind, payer_id, total in (await self._conn.execute(query)).tuples()
-        }
+        count, total = (
+            await self._conn.execute(
+                sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(grouped.c.total), 0))
+            )
+        ).one()
+        folded = sa.case(
+            (
+                grouped.c.payer_kind == PayerKind.PERSON.value,
+                sa.select(t.people.c.legal_folded)
+                .where(t.people.c.id == grouped.c.payer_id)
+                .scalar_subquery(),
+            ),
+            else_=sa.select(t.organizations.c.name_folded)
+            .where(t.organizations.c.id == grouped.c.payer_id)
+            .scalar_subquery(),
+        )
+        page = (
+            sa.select(grouped.c.payer_kind, grouped.c.payer_id, grouped.c.total)
+            .order_by(by_text(sa.func.coalesce(folded, ""), self._dialect), grouped.c.payer_id)
+            .offset(offset)
+            .limit(limit)
+        )
+        rows = [
+            (PayerRef(PayerKind(kind), payer_id), int(minor))
+            for kind, payer_id, minor in (await self._conn.execute(page)).tuples()
+        ]
+        return UnbilledPayers(rows=rows, count=int(count), total_minor=int(total))
 
     async def unbilled_charges(
         self,

@@ -106,7 +106,7 @@ async def test_a_charge_is_on_one_live_invoice_at_most(uow: UnitOfWorkFactory) -
         assert await u.ledger.unbilled(date(2026, 1, 1), date(2026, 1, 31)) == []
 
 
-async def test_unbilled_totals_sum_each_payer_and_charges_can_be_asked_of_some_payers(
+async def test_unbilled_payers_come_a_page_by_name_with_totals_and_their_charges_alone(
     uow: UnitOfWorkFactory,
 ) -> None:
     """The unbilled screen pages its payers from the totals and reads the charges of a page's
@@ -133,9 +133,17 @@ async def test_unbilled_totals_sum_each_payer_and_charges_can_be_asked_of_some_p
         await u.commit()
     january = (date(2026, 1, 1), date(2026, 1, 31))
     async with uow() as u:
-        # Billed: not counted; an entry and its reversal: nothing.
-        assert await u.ledger.unbilled_totals(*january) == {PAYER: 2500, other: 7000}
-        assert await u.ledger.unbilled_totals(date(2026, 2, 1), date(2026, 2, 28)) == {}
+        # Billed: not counted; an entry and its reversal: nothing. By folded name, then id
+        # (neither payer is a stored person here: both names are empty, so by id).
+        found = await u.ledger.unbilled_payers(*january, offset=0, limit=10)
+        assert found.rows == [(PAYER, 2500), (other, 7000)]
+        assert (found.count, found.total_minor) == (2, 9500)
+        second = await u.ledger.unbilled_payers(*january, offset=1, limit=1)
+        assert second.rows == [(other, 7000)] and second.count == 2
+        february = await u.ledger.unbilled_payers(
+            date(2026, 2, 1), date(2026, 2, 28), offset=0, limit=10
+        )
+        assert (february.rows, february.count, february.total_minor) == ([], 0, 0)
         mine = await u.ledger.unbilled_charges(*january, among=[PAYER])
         assert [c.entry_id for c in mine] == [left.id]
         both = await u.ledger.unbilled_charges(*january, among=[PAYER, other])

@@ -221,16 +221,20 @@ async def unbilled(deps: Deps, actor: Actor, start: date, end: date, page: int =
     """The payers with charges of [start, end] on no invoice yet, by payer name, a page of
     them with their charges (the first UNBILLED_LINES each)."""
     require_billing(actor)
+    page = max(page, 1)
     async with deps.uow() as uow:
-        totals = await uow.ledger.unbilled_totals(start, end)
-        names = await payer_views(uow, set(totals))
-        order = sorted(
-            totals,
-            key=lambda p: ((names[p].name if p in names else "").casefold(), str(p.id)),
+        found = await uow.ledger.unbilled_payers(
+            start, end, offset=(page - 1) * UNBILLED_PAYERS, limit=UNBILLED_PAYERS
         )
-        pages = max(1, -(-len(order) // UNBILLED_PAYERS))
-        page = min(max(page, 1), pages)
-        shown = order[(page - 1) * UNBILLED_PAYERS : page * UNBILLED_PAYERS]
+        pages = max(1, -(-found.count // UNBILLED_PAYERS))
+        if page > pages:  # past the end (a page of a list since billed): the last page
+            page = pages
+            found = await uow.ledger.unbilled_payers(
+                start, end, offset=(page - 1) * UNBILLED_PAYERS, limit=UNBILLED_PAYERS
+            )
+        totals = dict(found.rows)
+        shown = list(totals)
+        names = await payer_views(uow, set(shown))
         entries = await uow.ledger.unbilled_charges(start, end, among=shown) if shown else []
         practice = await uow.practice.get()
     await audit_read(deps, actor, AuditObject.UNBILLED, None)
@@ -268,8 +272,8 @@ async def unbilled(deps: Deps, actor: Actor, start: date, end: date, page: int =
         currency=currency,
         page=page,
         pages=pages,
-        payer_count=len(order),
-        total=show(Money(sum(totals.values()), currency)),
+        payer_count=found.count,
+        total=show(Money(found.total_minor, currency)),
     )
 
 
