@@ -257,6 +257,8 @@ class BillingPages(StaffController):
         return render(request, "billing/invoice.html", context, status=422)
 
     @get("/aging")
-    async def aging(self, request: AnyRequest, deps: DepsParam, actor: ActorParam) -> Template:
-        page = await views.aging(deps, actor)
-        return render(request, "billing/aging.html", {"actor": actor, "page": page})
+    async def aging(
+        self, request: AnyRequest, deps: DepsParam, actor: ActorParam, page: QueryStr = "1"
+    ) -> Template:
+        found = await views.aging(deps, actor, forms.digits(page) or 1)
+        return render(request, "billing/aging.html", {"actor": actor, "page": found})

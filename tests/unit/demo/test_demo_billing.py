@@ -54,3 +54,16 @@ async def test_the_unbilled_charges_come_a_page_of_payers_at_a_time(
     for one, all_lines in zip(shown, whole.payers, strict=True):
         assert one.lines == all_lines.lines[:1] and one.more == len(all_lines.lines) - 1
     assert pages[-1] == pages[whole.payer_count - 1]  # a page past the end: the last one
+
+
+async def test_aging_comes_a_page_of_payers_at_a_time_with_the_totals_of_all(
+    d: Demo, monkeypatch: pytest.MonkeyPatch
+):
+    morgan = await d.actor(ADMIN)
+    whole = await views.aging(d.deps, morgan)
+    assert whole.pages == 1 and len(whole.rows) == whole.payer_count >= 2
+    monkeypatch.setattr(views, "AGING_PAYERS", 1)
+    pages = [await views.aging(d.deps, morgan, page=n) for n in range(1, whole.payer_count + 2)]
+    assert [r for p in pages[:-1] for r in p.rows] == whole.rows
+    assert {p.totals for p in pages} == {whole.totals}
+    assert pages[-1].page == pages[-1].pages == whole.payer_count  # past the end: the last

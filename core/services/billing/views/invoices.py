@@ -279,11 +279,19 @@ async def unbilled(deps: Deps, actor: Actor, start: date, end: date, page: int =
 
 class AgingView(View, frozen=True, kw_only=True):
     today: date
-    rows: list[AgingRow]
-    totals: tuple[int, int, int, int]
+    rows: list[AgingRow]  # this page of them, in the store's order
+    totals: tuple[int, int, int, int]  # of every payer, on every page
+    page: int = 1
+    pages: int = 1
+    payer_count: int = 0
 
 
-async def aging(deps: Deps, actor: Actor) -> AgingView:
+# Payers a page of aging: at 200 clinicians ~3,000 payers owe something, which on one page made
+# 480 KB and 200 ms of rendering.
+AGING_PAYERS = 100
+
+
+async def aging(deps: Deps, actor: Actor, page: int = 1) -> AgingView:
     require_billing(actor)
     today = deps.clock.today()
     async with deps.uow() as uow:
@@ -295,4 +303,13 @@ async def aging(deps: Deps, actor: Actor) -> AgingView:
         sum(r.days_61_90 for r in rows),
         sum(r.days_over_90 for r in rows),
     )
-    return AgingView(today=today, rows=rows, totals=totals)
+    pages = max(1, -(-len(rows) // AGING_PAYERS))
+    page = min(max(page, 1), pages)
+    return AgingView(
+        today=today,
+        rows=rows[(page - 1) * AGING_PAYERS : page * AGING_PAYERS],
+        totals=totals,
+        page=page,
+        pages=pages,
+        payer_count=len(rows),
+    )
