@@ -97,28 +97,28 @@ class MemoryLedger:
         ]
         return sorted(found, key=lambda e: (e.occurred_on, e.recorded_at, e.id))
 
+    def _unbilled(self, start: date, end: date) -> list[LedgerEntry]:
+        """Billable entries of [start, end] on no live invoice (cancelled pairs included)."""
+        billed = self._billed()
+        return [
+            e
+            for e in self._all()
+            if e.kind.billable and start <= e.occurred_on <= end and e.id not in billed
+        ]
+
     async def unbilled(
         self, start: date, end: date, payer: PayerRef | None = None
     ) -> list[LedgerEntry]:
-        billed = self._billed()
-        found = [
-            e
-            for e in self._all()
-            if e.kind.billable
-            and start <= e.occurred_on <= end
-            and (payer is None or e.payer == payer)
-            and e.id not in billed
-        ]
+        found = [e for e in self._unbilled(start, end) if payer is None or e.payer == payer]
         found.sort(key=lambda e: (e.payer.kind.value, str(e.payer.id), e.occurred_on, e.id))
         return drop_cancelled_pairs(found)
 
     async def unbilled_payers(
         self, start: date, end: date, *, offset: int, limit: int
     ) -> UnbilledPayers:
-        billed, totals = self._billed(), dict[PayerRef, int]()
-        for e in self._all():
-            if e.kind.billable and start <= e.occurred_on <= end and e.id not in billed:
-                totals[e.payer] = totals.get(e.payer, 0) + e.amount.amount_minor
+        totals = dict[PayerRef, int]()
+        for e in self._unbilled(start, end):  # pairs included: they sum to nothing
+            totals[e.payer] = totals.get(e.payer, 0) + e.amount.amount_minor
         people = self._store.tables["people"]
         organizations = self._store.tables["organizations"]
 

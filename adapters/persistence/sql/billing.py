@@ -96,19 +96,48 @@ def _payer_is(payer: PayerRef, table: Any) -> sa.ColumnElement[bool]:
     return sa.and_(table.c.payer_kind == payer.kind.value, table.c.payer_id == payer.id)
 
 
+def _payer_text(
+    kind: sa.ColumnElement[str],
+    payer_id: sa.ColumnElement[Any],
+    person: sa.ColumnElement[str],
+    organization: sa.ColumnElement[str],
+) -> sa.ColumnElement[str]:
+    """A column of the payer's row (a person's, an organization's) as a scalar subquery."""
+    return sa.case(
+        (
+            kind == PayerKind.PERSON.value,
+            sa.select(person).where(t.people.c.id == payer_id).scalar_subquery(),
+        ),
+        else_=sa.select(organization).where(t.organizations.c.id == payer_id).scalar_subquery(),
+    )
+
+
 def payer_name(table: sa.Table) -> sa.ColumnElement[str]:
     """The payer's name (a person's legal name, an organization's name) as a scalar subquery."""
-    person = (
-        sa.select(t.people.c.legal_name).where(t.people.c.id == table.c.payer_id).scalar_subquery()
-    )
-    organization = (
-        sa.select(t.organizations.c.name)
-        .where(t.organizations.c.id == table.c.payer_id)
-        .scalar_subquery()
-    )
-    return sa.case(
-        (table.c.payer_kind == PayerKind.PERSON.value, person), else_=organization
+    return _payer_text(
+        table.c.payer_kind, table.c.payer_id, t.people.c.legal_name, t.organizations.c.name
     ).label("payer_name")
+
+
+def _unbilled(start: date, end: date) -> list[sa.ColumnElement[bool]]:
+    """Billable entries that occurred in [start, end] and are on no live invoice."""
+    billed = sa.exists().where(_l.c.entry_id == _e.c.id, _l.c.live)
+    return [
+        _e.c.occurred_on >= start,
+        _e.c.occurred_on <= end,
+        _e.c.kind.in_(_BILLABLE),
+        ~billed,
+    ]
+
+
+def _allocation(r: Any) -> Allocation:
+    return Allocation(
+        id=r.id,
+        payment_entry_id=r.payment_entry_id,
+        invoice_id=r.invoice_id,
+        amount=Money(r.amount_minor, r.currency),
+        at=r.at,
+    )
 
 
 def drop_cancelled_pairs(entries: list[LedgerEntry]) -> list[LedgerEntry]:
@@ -161,13 +190,7 @@ class SqlLedger:
     async def unbilled(
         self, start: date, end: date, payer: PayerRef | None = None
     ) -> list[LedgerEntry]:
-        billed = sa.exists().where(_l.c.entry_id == _e.c.id, _l.c.live)
-        query = sa.select(_e).where(
-            _e.c.occurred_on >= start,
-            _e.c.occurred_on <= end,
-            _e.c.kind.in_(_BILLABLE),
-            ~billed,
-        )
+        query = sa.select(_e).where(*_unbilled(start, end))
         if payer is not None:
             query = query.where(_payer_is(payer, _e))
         rows = await self._conn.execute(
@@ -178,15 +201,9 @@ class SqlLedger:
     async def unbilled_payers(
         self, start: date, end: date, *, offset: int, limit: int
     ) -> UnbilledPayers:
-        billed = sa.exists().where(_l.c.entry_id == _e.c.id, _l.c.live)
         grouped = (
             sa.select(_e.c.payer_kind, _e.c.payer_id, sa.func.sum(_e.c.amount_minor).label("total"))
-            .where(
-                _e.c.occurred_on >= start,
-                _e.c.occurred_on <= end,
-                _e.c.kind.in_(_BILLABLE),
-                ~billed,
-            )
+            .where(*_unbilled(start, end))
             .group_by(_e.c.payer_kind, _e.c.payer_id)
             .subquery("grouped")
         )
@@ -195,16 +212,11 @@ class SqlLedger:
                 sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(grouped.c.total), 0))
             )
         ).one()
-        folded = sa.case(
-            (
-                grouped.c.payer_kind == PayerKind.PERSON.value,
-                sa.select(t.people.c.legal_folded)
-                .where(t.people.c.id == grouped.c.payer_id)
-                .scalar_subquery(),
-            ),
-            else_=sa.select(t.organizations.c.name_folded)
-            .where(t.organizations.c.id == grouped.c.payer_id)
-            .scalar_subquery(),
+        folded = _payer_text(
+            grouped.c.payer_kind,
+            grouped.c.payer_id,
+            t.people.c.legal_folded,
+            t.organizations.c.name_folded,
         )
         page = (
             sa.select(grouped.c.payer_kind, grouped.c.payer_id, grouped.c.total)
@@ -227,7 +239,6 @@ class SqlLedger:
         among: Collection[PayerRef] | None = None,
     ) -> list[UnbilledCharge]:
         people, services = t.people, t.services
-        billed = sa.exists().where(_l.c.entry_id == _e.c.id, _l.c.live)
         query = (
             sa.select(
                 _e.c.id,
@@ -253,12 +264,7 @@ class SqlLedger:
                     people, people.c.id == _e.c.participant_id
                 )
             )
-            .where(
-                _e.c.occurred_on >= start,
-                _e.c.occurred_on <= end,
-                _e.c.kind.in_(_BILLABLE),
-                ~billed,
-            )
+            .where(*_unbilled(start, end))
         )
         if payer is not None:
             query = query.where(_payer_is(payer, _e))
@@ -690,31 +696,13 @@ class SqlInvoices:
         rows = await self._conn.execute(
             sa.select(_a).where(_a.c.payment_entry_id == payment_entry_id).order_by(_a.c.at)
         )
-        return [
-            Allocation(
-                id=r.id,
-                payment_entry_id=r.payment_entry_id,
-                invoice_id=r.invoice_id,
-                amount=Money(r.amount_minor, r.currency),
-                at=r.at,
-            )
-            for r in rows
-        ]
+        return [_allocation(r) for r in rows]
 
     async def allocations_to(self, invoice_id: UUID) -> list[Allocation]:
         rows = await self._conn.execute(
             sa.select(_a).where(_a.c.invoice_id == invoice_id).order_by(_a.c.at)
         )
-        return [
-            Allocation(
-                id=r.id,
-                payment_entry_id=r.payment_entry_id,
-                invoice_id=r.invoice_id,
-                amount=Money(r.amount_minor, r.currency),
-                at=r.at,
-            )
-            for r in rows
-        ]
+        return [_allocation(r) for r in rows]
 
     async def open_for_payer(self, payer: PayerRef) -> list[tuple[UUID, Money]]:
         rows = await self._conn.execute(
