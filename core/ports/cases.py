@@ -12,6 +12,7 @@ from core.domain.cases.access import StaffScope
 from core.domain.cases.case import Case, CaseStatus
 from core.domain.cases.history import HistoryRecord
 from core.domain.cases.kinds import CaseKind
+from core.domain.cases.listing import CaseListing
 from core.domain.shared.values import CaseId, OrganizationId, PersonId, StaffId
 from core.ports.directory import DirectoryStore
 
@@ -65,9 +66,10 @@ class CaseRepository(Protocol):
         """`ids_for_person` of each person asked (an empty list for none) in one query."""
         ...
 
-    async def list_page(self, query: CaseListQuery) -> tuple[list[Case], int]:
-        """One page of cases ordered by name (then id), and how many match, counted up to
-        `query.count_limit` (a total of count_limit means "at least that many")."""
+    async def list_page(self, query: CaseListQuery) -> tuple[list[CaseListing], int]:
+        """One page of cases ordered by name (then id), as lists show them (not the whole
+        aggregates), and how many match, counted up to `query.count_limit` (a total of
+        count_limit means "at least that many")."""
         ...
 
     async def ids_for_organization(self, organization_id: OrganizationId) -> list[CaseId]: ...

@@ -26,10 +26,10 @@ from tests.support.db import postgres_database, postgres_server, run_sync
 # second by each process (PracticeCache), whichever request comes first.
 PRACTICE_RECHECK = 1
 BUDGET = {
-    "case list (clinician)": 5,
-    "case list (supervisor)": 5,  # the supervisor's screens: the medium and large tiers only
-    "case list (administrator)": 5,
-    "case list (text search)": 5,
+    "case list (clinician)": 4,
+    "case list (supervisor)": 4,  # the supervisor's screens: the medium and large tiers only
+    "case list (administrator)": 4,
+    "case list (text search)": 4,
     "case page": 19,  # with the money box's payer balances (a case with charges)
     "person page": 7,
     "appointment page": 13,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from adapters.persistence.memory.store import MemoryStore, Repository, Table
 from core.domain.cases.case import Case, CaseStatus
 from core.domain.cases.history import HistoryRecord
+from core.domain.cases.listing import CaseListing
 from core.domain.cases.responsibilities import PayerKind
 from core.domain.directory.parties import Person
 from core.domain.shared.values import CaseId, OrganizationId, PersonId, StaffId
@@ -28,7 +28,7 @@ class MemoryCaseRepository(Repository[Case]):
     def _ids(self, related: Callable[[Case], bool]) -> list[CaseId]:
         return sorted(c.id for c in self._t.visible() if related(c))
 
-    async def list_page(self, query: CaseListQuery) -> tuple[list[Case], int]:
+    async def list_page(self, query: CaseListQuery) -> tuple[list[CaseListing], int]:
         text = query.text.strip().casefold()
         names = (
             {
@@ -63,7 +63,7 @@ class MemoryCaseRepository(Repository[Case]):
             key=lambda c: (c.name.casefold(), str(c.id)),
         )[: query.count_limit]
         page = found[query.offset : query.offset + query.limit]
-        return [copy.deepcopy(c) for c in page], len(found)
+        return [CaseListing.of(c) for c in page], len(found)
 
     async def ids_for_person(self, person_id: PersonId) -> list[CaseId]:
         return (await self.ids_for_people([person_id]))[person_id]

@@ -33,7 +33,8 @@ from adapters.persistence.sql.expressions import (
 from adapters.persistence.sql.scopes import RELATED_PEOPLE, case_held
 from core.domain.cases.access import StaffScope
 from core.domain.cases.case import Case, CaseStatus, EnteredInError, Membership
-from core.domain.cases.kinds import MemberRole
+from core.domain.cases.kinds import CaseKind, MemberRole
+from core.domain.cases.listing import CaseListing
 from core.domain.cases.responsibilities import (
     BillingResponsibility,
     CommunicationPreference,
@@ -200,6 +201,8 @@ CHILDREN: tuple[_Child, ...] = (
 
 
 _TABLES = tuple(child.table for child in CHILDREN)
+_LISTED = (t.case_staff, t.case_memberships)
+_KIND, _STATUS = stored(CaseKind), stored(CaseStatus)
 
 
 def _case_values(case: Case) -> Row:
@@ -397,7 +400,7 @@ class SqlCaseRepository:
         )
         return sa.union(sa.select(c.id).where(contains(c.name_folded, needle)), members)
 
-    async def list_page(self, query: CaseListQuery) -> tuple[list[Case], int]:
+    async def list_page(self, query: CaseListQuery) -> tuple[list[CaseListing], int]:
         c = t.cases.c
         where: list[sa.ColumnElement[bool]] = []
         if query.visible_to is not None:
@@ -413,17 +416,33 @@ class SqlCaseRepository:
         needle = fold(query.text.strip())
         if needle:
             where.append(c.id.in_(self._named(needle)))
-        # The ids in order up to the count's cap, in one statement: the page is a slice of them
-        # and the total their number (capped: see CaseListQuery.count_limit).
+        # The rows in order up to the count's cap, in one statement: the page is a slice of
+        # them and the total their number (capped: see CaseListQuery.count_limit).
         ordered = (
-            sa.select(c.id)
+            sa.select(c.id, c.kind, c.name, c.status, c.opened_on, c.closed_on)
             .where(*where)
             .order_by(by_text(c.name_folded, self._dialect), c.id)
             .limit(query.count_limit)
         )
-        ids = [CaseId(r[0]) for r in await self._conn.execute(ordered)]
-        page = ids[query.offset : query.offset + query.limit]
-        position = {case_id: i for i, case_id in enumerate(page)}
-        cases = await self.get_many(page)
-        cases.sort(key=lambda case: position[case.id])
-        return cases, len(ids)
+        rows = (await self._conn.execute(ordered)).all()
+        page = rows[query.offset : query.offset + query.limit]
+        if not page:
+            return [], len(rows)
+        # Only the staff and the members: what the list shows and what access is decided by.
+        wanted = {"ids": among_value([r.id for r in page], self._dialect)}
+        staff, members = await child_rows(self._conn, _LISTED, wanted)
+        from_staff, from_member = _ITEMS["staff"][2], _ITEMS["memberships"][2]
+        listings = [
+            CaseListing(
+                id=CaseId(r.id),
+                kind=_KIND(r.kind),
+                name=r.name,
+                status=_STATUS(r.status),
+                opened_on=r.opened_on,
+                closed_on=r.closed_on,
+                staff=tuple(from_staff(x) for x in staff.get(r.id, ())),
+                memberships=tuple(from_member(x) for x in members.get(r.id, ())),
+            )
+            for r in page
+        ]
+        return listings, len(rows)

@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from core.domain.cases.case import Case
 from core.domain.cases.responsibilities import HelperKind, StaffDuty
+from core.domain.cases.staffing import OnDay
 from core.domain.directory.parties import StaffMember, StaffRole
 from core.domain.shared.audit import Origin
 from core.domain.shared.errors import Forbidden, NotFound
@@ -99,7 +100,7 @@ _EVERYTHING_BUT_CLINICAL = frozenset(
 )
 
 
-def reference_day(case: Case, today: date) -> date:
+def reference_day(case: OnDay, today: date) -> date:
     """The day whose responsibilities decide access: today, or the last day of a closed case
     (so its last clinicians can still read it), or the first day of a case opening later."""
     if case.closed_on is not None and case.closed_on < today:
@@ -110,6 +111,12 @@ def reference_day(case: Case, today: date) -> date:
 def case_permissions(actor: Actor, case: Case, today: date) -> frozenset[Permission]:
     if isinstance(actor, PortalActor):
         return _portal_permissions(actor, case, today)
+    return staff_permissions(actor, case, today)
+
+
+def staff_permissions(actor: StaffActor, case: OnDay, today: date) -> frozenset[Permission]:
+    """A staff member's: decided by the case's staff on its reference day alone, so that a
+    list's light read of a case (`CaseListing`) is judged as the whole aggregate is."""
     day = reference_day(case, today)
     granted: set[Permission] = set()
     duties = case.duties_of(actor.id, day)
@@ -195,7 +202,7 @@ class StaffScope:
     staff_ids: frozenset[StaffId]
     duties: frozenset[StaffDuty]
 
-    def matches(self, case: Case, today: date) -> bool:
+    def matches(self, case: OnDay, today: date) -> bool:
         day = reference_day(case, today)
         return any(
             a.staff_id in self.staff_ids and a.duty in self.duties for a in case.staff_on(day)

@@ -27,6 +27,7 @@ from core.domain.cases.responsibilities import (
     StaffAssignment,
     StaffDuty,
 )
+from core.domain.cases.staffing import OnDay
 from core.domain.directory.parties import Channel
 from core.domain.shared.errors import (
     CaseFull,
@@ -109,7 +110,7 @@ class EnteredInError:
 
 
 @dataclass(slots=True)
-class Case:
+class Case(OnDay):
     id: CaseId
     kind: CaseKind
     name: str
@@ -273,10 +274,7 @@ class Case:
             )
         )
 
-    # ----- membership ---------------------------------------------------------------------------
-
-    def members_on(self, day: date) -> list[Membership]:
-        return [m for m in self.memberships if m.period.contains(day)]
+    # ----- membership (who is on the case on a day: `OnDay`) ------------------------------------
 
     def ever_member(self, person_id: PersonId) -> bool:
         return any(m.person_id == person_id for m in self.memberships)
@@ -443,23 +441,7 @@ class Case:
                     field="person_id",
                 )
 
-    # ----- clinical and administrative staff ----------------------------------------------------
-
-    def staff_on(self, day: date, duty: StaffDuty | None = None) -> list[StaffAssignment]:
-        return [
-            a for a in self.staff if a.period.contains(day) and (duty is None or a.duty is duty)
-        ]
-
-    def responsible_provider_on(self, day: date) -> StaffId | None:
-        current = self.staff_on(day, StaffDuty.RESPONSIBLE_PROVIDER)
-        return current[0].staff_id if current else None
-
-    def supervisor_on(self, day: date) -> StaffId | None:
-        current = self.staff_on(day, StaffDuty.SUPERVISOR)
-        return current[0].staff_id if current else None
-
-    def duties_of(self, staff_id: StaffId, day: date) -> set[StaffDuty]:
-        return {a.duty for a in self.staff_on(day) if a.staff_id == staff_id}
+    # ----- clinical and administrative staff (on a day: `OnDay`) --------------------------------
 
     def assign_responsible_provider(
         self, assignment_id: UUID, staff_id: StaffId, from_day: date

@@ -11,6 +11,7 @@ from core.domain.cases.access import StaffScope
 from core.domain.cases.case import Case, CaseStatus
 from core.domain.cases.history import HistoryRecord
 from core.domain.cases.kinds import CaseKind, MemberRole
+from core.domain.cases.listing import CaseListing
 from core.domain.cases.responsibilities import (
     BillingResponsibility,
     CommunicationPreference,
@@ -302,7 +303,9 @@ async def test_a_page_of_cases_by_name_with_filters_and_the_total(
         assert [c.name for c in page] == ["Couple 00", "Couple 01", "Couple 02"]
         page, _ = await u.cases.list_page(CaseListQuery(today=D, limit=3, offset=8))
         assert [c.name for c in page] == [family.name, ward.name]  # "k" < "ä" by code point
-        assert page[0] == family  # a page holds whole aggregates
+        # a page holds each case as lists show it: its row, its staff and its members in order
+        assert page[0] == CaseListing.of(family)
+        assert len(page[0].memberships) > 1 and page[0].staff
         page, total = await u.cases.list_page(CaseListQuery(today=D, limit=3, offset=30))
         assert (page, total) == ([], 10)
 

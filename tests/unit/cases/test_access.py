@@ -322,3 +322,14 @@ async def test_the_case_page_with_its_diagnoses_panel_shows_what_the_panel_alone
         panels[who] = shown
     assert panels["pat"] is None  # sees the case, not its clinical record
     assert panels["ari"] is not None and [d.code for d in panels["ari"]] == ["F41.1"]
+
+
+async def test_a_closed_case_lists_the_part_the_viewer_had_on_its_last_day(team):
+    """The case list's "your part" is read on the case's reference day, as access is: after
+    closing, the clinician still sees the case and the duty they held, not an empty cell."""
+    practice, case_id, staff = team
+    await cases.close_case(practice.deps, staff["ari"], cases.CloseCase(case_id=case_id))
+    practice.clock.advance(timedelta(days=30))
+    page = await case_views.list_cases(practice.deps, staff["ari"], case_views.CaseFilter())
+    [row] = [c for c in page.items if c.id == case_id]
+    assert (row.status, row.roles) == ("closed", ["responsible provider"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import msgspec
 
 from core.domain.cases.access import (
@@ -9,12 +11,14 @@ from core.domain.cases.access import (
     Permission,
     StaffActor,
     StaffScope,
-    case_permissions,
     listing_scope,
     may_see_caseload,
+    reference_day,
+    staff_permissions,
 )
 from core.domain.cases.case import CaseStatus
 from core.domain.cases.kinds import CaseKind
+from core.domain.cases.listing import CaseListing
 from core.domain.cases.responsibilities import StaffDuty
 from core.domain.shared.errors import Forbidden
 from core.domain.shared.values import StaffId
@@ -26,6 +30,11 @@ from core.services.shared.use_case import Deps, View
 _CASELOAD_DUTIES = frozenset(
     {StaffDuty.RESPONSIBLE_PROVIDER, StaffDuty.CO_THERAPIST, StaffDuty.SUPERVISOR}
 )
+
+
+def _roles(actor: StaffActor, case: CaseListing, today: date) -> list[str]:
+    """The actor's duties on the case's reference day: a closed case shows the part they had."""
+    return sorted(d.label for d in case.duties_of(actor.id, reference_day(case, today)))
 
 
 class CaseFilter(msgspec.Struct, frozen=True, kw_only=True):
@@ -74,10 +83,10 @@ async def list_cases(deps: Deps, actor: Actor, f: CaseFilter) -> CaseListPage:
         cases, counted = await uow.cases.list_page(query)
         staff = {s.id: s.name for s in await uow.staff.list_all()}
     items = [
-        _summary(case, today, staff, sorted(d.label for d in case.duties_of(actor.id, today)))
+        _summary(case, today, staff, _roles(actor, case, today))
         for case in cases
         # The store applied the same rules; this is the policy's own word on each row.
-        if Permission.VIEW_CASE in case_permissions(actor, case, today)
+        if Permission.VIEW_CASE in staff_permissions(actor, case, today)
     ]
     # Counting stops one past the cap: what is shown is "200+", the pages known so far.
     more = counted >= query.count_limit

@@ -9,12 +9,13 @@ from core.domain.cases.access import (
     Actor,
     StaffActor,
     StaffScope,
-    case_permissions,
     listing_scope,
     may_see_caseload,
     reference_day,
+    staff_permissions,
 )
 from core.domain.cases.case import Case
+from core.domain.cases.listing import CaseListing
 from core.domain.cases.responsibilities import StaffDuty
 from core.domain.shared.errors import Forbidden
 from core.domain.shared.values import CaseId, StaffId
@@ -37,7 +38,9 @@ class CaseSummary(View, frozen=True, kw_only=True):
     roles: list[str]  # the viewer's (or the person's) relation to the case
 
 
-def _summary(case: Case, day: date, staff: dict[StaffId, str], roles: list[str]) -> CaseSummary:
+def _summary(
+    case: Case | CaseListing, day: date, staff: dict[StaffId, str], roles: list[str]
+) -> CaseSummary:
     ref = reference_day(case, day)
     provider = case.responsible_provider_on(ref)
     return CaseSummary(
@@ -80,7 +83,7 @@ async def caseload(
     for case in cases:
         duties = case.duties_of(clinician_id, reference_day(case, today))
         # The store applied the same rules; this is the policy's own word on each row.
-        if not duties or not case_permissions(actor, case, today):
+        if not duties or not staff_permissions(actor, case, today):
             continue
         result.append(_summary(case, today, staff, sorted(d.label for d in duties)))
     return by_name(result)
