@@ -102,6 +102,66 @@ def configure_postgresql(engine: sa.Engine) -> None:
             error = getattr(error, "orig", None) or error.__cause__
 
 
+# What may run outside a transaction: a plain SELECT. Anything else (a write, SAVEPOINT, SET,
+# a lock, a CTE) and a SELECT that locks rows or takes a transaction-level lock begins one.
+_READ_ONLY_START = ("SELECT", "(SELECT")
+_TRANSACTIONAL_READS = (
+    " FOR UPDATE",
+    " FOR NO KEY UPDATE",
+    " FOR SHARE",
+    " FOR KEY SHARE",
+    "PG_ADVISORY_XACT_LOCK",
+    "PG_EXPORT_SNAPSHOT",
+    "SET_CONFIG",
+)
+_PG_READING = "hearth_pg_reading"  # in Connection.info: no transaction begun yet
+
+
+def _needs_transaction(statement: str) -> bool:
+    head = statement.lstrip()[:7].upper()
+    if not head.startswith(_READ_ONLY_START):
+        return True
+    upper = statement.upper()
+    return any(word in upper for word in _TRANSACTIONAL_READS)
+
+
+def read_before_writing(engine: sa.Engine) -> None:
+    """PostgreSQL: a unit of work's reads run without a transaction until its first write.
+
+    asyncpg's adapter sends BEGIN before a connection's first statement and ROLLBACK when it is
+    returned: two round trips (and ~0.3 ms of CPU each) around every read-only unit of work,
+    which is most of them — the session, the signed-in staff member and the page's own reads.
+    Under READ COMMITTED, which the repositories use, each statement already sees its own
+    snapshot, so a read outside the transaction sees what it would have seen inside; what
+    needs the transaction (writes, row and advisory locks, SET LOCAL, savepoints) begins it
+    just before it runs, so a unit of work's writes stay one transaction, rolled back whole.
+    A connection asked to be AUTOCOMMIT, or an engine with its own isolation level (the
+    backup's REPEATABLE READ), is left as it is."""
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection: sa.Connection) -> None:
+        driver = connection.connection.dbapi_connection
+        if driver is not None and not driver.autocommit:
+            driver.autocommit = True
+            connection.info[_PG_READING] = True
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _first_write(connection: sa.Connection, cursor: Any, statement: str, *_: Any) -> None:
+        if connection.info.get(_PG_READING) and _needs_transaction(statement):
+            connection.info[_PG_READING] = False
+            driver = connection.connection.dbapi_connection
+            if driver is not None:
+                driver.autocommit = False  # the adapter sends BEGIN before this statement
+
+    @sa.event.listens_for(engine, "commit")
+    @sa.event.listens_for(engine, "rollback")
+    def _ended(connection: sa.Connection) -> None:
+        if connection.info.pop(_PG_READING, False):
+            driver = connection.connection.dbapi_connection
+            if driver is not None:
+                driver.autocommit = False
+
+
 def create_engine(url: str, **kw: Any) -> AsyncEngine:
     """The application's engine for `url` (SQLite or PostgreSQL). Statement parameters are
     names, notes and password hashes: an error message or log never shows them."""
@@ -112,4 +172,6 @@ def create_engine(url: str, **kw: Any) -> AsyncEngine:
         configure_sqlite(engine.sync_engine)
     else:
         configure_postgresql(engine.sync_engine)
+        if "isolation_level" not in kw:
+            read_before_writing(engine.sync_engine)
     return engine
