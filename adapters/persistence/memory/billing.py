@@ -16,6 +16,7 @@ from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.shared.errors import ConcurrencyConflict, InvariantViolation
 from core.domain.shared.values import CaseId, Money, PersonId
 from core.ports.billing import (
+    AgingPage,
     AgingRow,
     InvoicePage,
     InvoiceRow,
@@ -360,7 +361,7 @@ class MemoryInvoices:
         ]
         return InvoicePage(rows=rows, total=len(found))
 
-    async def aging(self, today: date) -> list[AgingRow]:
+    async def aging(self, today: date, *, offset: int, limit: int) -> AgingPage:
         paid = self._paid()
         buckets: dict[PayerRef, list[int]] = {}
         for i in self._table.visible():
@@ -383,7 +384,17 @@ class MemoryInvoices:
             for p, b in buckets.items()
             if any(b)
         ]
-        return sorted(rows, key=lambda r: (r.payer_name, str(r.payer_id)))
+        rows.sort(key=lambda r: (r.payer_name, r.payer_id.hex))
+        return AgingPage(
+            rows=rows[offset : offset + limit],
+            count=len(rows),
+            totals=(
+                sum(r.days_0_30 for r in rows),
+                sum(r.days_31_60 for r in rows),
+                sum(r.days_61_90 for r in rows),
+                sum(r.days_over_90 for r in rows),
+            ),
+        )
 
     async def add_allocation(self, allocation: Allocation) -> None:
         self.staged_allocations[allocation.id] = allocation

@@ -36,6 +36,7 @@ from core.domain.shared.errors import ConcurrencyConflict, InvariantViolation
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, Money, PersonId, StaffId
 from core.ports.billing import (
+    AgingPage,
     AgingRow,
     InvoicePage,
     InvoiceRow,
@@ -619,7 +620,7 @@ class SqlInvoices:
             total=rows[0].matching if rows else 0,
         )
 
-    async def aging(self, today: date) -> list[AgingRow]:
+    async def aging(self, today: date, *, offset: int, limit: int) -> AgingPage:
         open_minor = _i.c.total_minor - self._paid()
 
         def bucket(newest: int | None, oldest: int | None) -> Any:
@@ -630,36 +631,61 @@ class SqlInvoices:
                 conditions.append(_i.c.issued_on >= today - timedelta(days=oldest))
             return sa.func.sum(sa.case((sa.and_(*conditions), open_minor), else_=0))
 
-        inner = (
+        buckets = [bucket(None, 30), bucket(31, 60), bucket(61, 90), bucket(91, None)]
+        owed = (
             sa.select(
                 _i.c.payer_kind,
                 _i.c.payer_id,
-                payer_name(_i),
-                bucket(None, 30).label("d0"),
-                bucket(31, 60).label("d31"),
-                bucket(61, 90).label("d61"),
-                bucket(91, None).label("d91"),
+                *(b.label(f"d{n}") for n, b in enumerate(buckets)),
             )
             .where(_i.c.status == InvoiceStatus.ISSUED.value)
             .group_by(_i.c.payer_kind, _i.c.payer_id)
-            .subquery()
+            .having(sa.or_(*(b != 0 for b in buckets)))
+            .cte("owed")
         )
-        rows = await self._conn.execute(
-            sa.select(inner).order_by(inner.c.payer_name, inner.c.payer_id)
+        name = sa.func.coalesce(
+            _payer_text(
+                owed.c.payer_kind, owed.c.payer_id, t.people.c.legal_name, t.organizations.c.name
+            ),
+            "",
         )
-        return [
-            AgingRow(
-                payer_kind=PayerKind(r.payer_kind),
-                payer_id=r.payer_id,
-                payer_name=r.payer_name or "",
-                days_0_30=int(r.d0),
-                days_31_60=int(r.d31),
-                days_61_90=int(r.d61),
-                days_over_90=int(r.d91),
+        page = (
+            sa.select(owed, name.label("payer_name"))
+            .order_by(by_text(name, self._dialect), owed.c.payer_id)
+            .offset(offset)
+            .limit(limit)
+            .subquery("page")
+        )
+        # One row at least (the count and the totals), with a page's payers or none.
+        summary = sa.select(
+            sa.func.count().label("payers"),
+            *(sa.func.coalesce(sa.func.sum(owed.c[f"d{n}"]), 0).label(f"t{n}") for n in range(4)),
+        ).subquery("summary")
+        rows = list(
+            await self._conn.execute(
+                sa.select(summary, page)
+                .select_from(summary.outerjoin(page, sa.true()))
+                .order_by(by_text(page.c.payer_name, self._dialect), page.c.payer_id)
             )
-            for r in rows
-            if int(r.d0) + int(r.d31) + int(r.d61) + int(r.d91)
-        ]
+        )
+        head = rows[0]
+        return AgingPage(
+            rows=[
+                AgingRow(
+                    payer_kind=PayerKind(r.payer_kind),
+                    payer_id=r.payer_id,
+                    payer_name=r.payer_name,
+                    days_0_30=int(r.d0),
+                    days_31_60=int(r.d1),
+                    days_61_90=int(r.d2),
+                    days_over_90=int(r.d3),
+                )
+                for r in rows
+                if r.payer_id is not None
+            ],
+            count=int(head.payers),
+            totals=(int(head.t0), int(head.t1), int(head.t2), int(head.t3)),
+        )
 
     async def add_allocation(self, allocation: Allocation) -> None:
         await self._conn.execute(
