@@ -112,9 +112,9 @@ class LedgerRepository(Protocol):
     ) -> UnbilledPayers:
         """The payers with unbilled entries in [start, end] (as `unbilled`) by their folded
         name (then id), `limit` of them from `offset`, each with what they have unbilled in
-        minor units, summed by the store; and how many payers and how much in all. The unbilled
-        screen's page, however many charges a month holds (an entry and its reversal sum to
-        nothing)."""
+        minor units, summed by the store; and how many payers and how much in all, in one query.
+        The unbilled screen's page, however many charges a month holds (an entry and its
+        reversal sum to nothing)."""
         ...
 
     async def payer_balance(

@@ -207,34 +207,48 @@ class SqlLedger:
     async def unbilled_payers(
         self, start: date, end: date, *, offset: int, limit: int
     ) -> UnbilledPayers:
+        # The month's sums by payer once (a CTE read twice: PostgreSQL materializes it), the
+        # count and total of all of them with a page of them in one statement: a row at least.
         grouped = (
             sa.select(_e.c.payer_kind, _e.c.payer_id, sa.func.sum(_e.c.amount_minor).label("total"))
             .where(*_unbilled(start, end))
             .group_by(_e.c.payer_kind, _e.c.payer_id)
-            .subquery("grouped")
+            .cte("grouped")
         )
-        count, total = (
-            await self._conn.execute(
-                sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(grouped.c.total), 0))
-            )
-        ).one()
-        folded = _payer_text(
-            grouped.c.payer_kind,
-            grouped.c.payer_id,
-            t.people.c.legal_folded,
-            t.organizations.c.name_folded,
+        folded = sa.func.coalesce(
+            _payer_text(
+                grouped.c.payer_kind,
+                grouped.c.payer_id,
+                t.people.c.legal_folded,
+                t.organizations.c.name_folded,
+            ),
+            "",
         )
         page = (
-            sa.select(grouped.c.payer_kind, grouped.c.payer_id, grouped.c.total)
-            .order_by(by_text(sa.func.coalesce(folded, ""), self._dialect), grouped.c.payer_id)
+            sa.select(grouped, folded.label("folded"))
+            .order_by(by_text(folded, self._dialect), grouped.c.payer_id)
             .offset(offset)
             .limit(limit)
+            .subquery("page")
         )
+        summary = sa.select(
+            sa.func.count().label("payers"),
+            sa.func.coalesce(sa.func.sum(grouped.c.total), 0).label("all_minor"),
+        ).subquery("summary")
+        found = list(
+            await self._conn.execute(
+                sa.select(summary, page)
+                .select_from(summary.outerjoin(page, sa.true()))
+                .order_by(by_text(page.c.folded, self._dialect), page.c.payer_id)
+            )
+        )
+        head = found[0]
         rows = [
-            (PayerRef(PayerKind(kind), payer_id), int(minor))
-            for kind, payer_id, minor in (await self._conn.execute(page)).tuples()
+            (PayerRef(PayerKind(r.payer_kind), r.payer_id), int(r.total))
+            for r in found
+            if r.payer_id is not None
         ]
-        return UnbilledPayers(rows=rows, count=int(count), total_minor=int(total))
+        return UnbilledPayers(rows=rows, count=int(head.payers), total_minor=int(head.all_minor))
 
     async def unbilled_charges(
         self,
