@@ -27,6 +27,7 @@ from core.ports.billing import (
 
 _LIVE = (InvoiceStatus.ISSUED, InvoiceStatus.PAID)
 _DOUBLE_REVERSAL = "This charge was corrected by someone else at the same moment. Reload."
+_OTHER_DATE = "An invoice line's date is its charge's."
 _BILLED_TWICE = (
     "A charge of this invoice is on another invoice already. Reload the unbilled charges and "
     "try again."
@@ -56,6 +57,10 @@ class MemoryLedger:
 
     def _all(self) -> list[LedgerEntry]:
         return [*self._rows.values(), *self.staged.values()]
+
+    def find(self, entry_id: UUID) -> LedgerEntry | None:
+        """An entry this unit of work sees (stored or appended in it)."""
+        return self.staged.get(entry_id) or self._rows.get(entry_id)
 
     async def append(self, entries: Sequence[LedgerEntry]) -> None:
         reversed_ids = {e.reverses for e in self._all() if e.reverses is not None}
@@ -227,6 +232,8 @@ class MemoryInvoices:
         self.staged_allocations: dict[UUID, Allocation] = {}
         self._numbers_read: int | None = None
         self._numbers_taken = 0
+        # The ledger's entries by id (the unit of work sets it): a line has its entry's date.
+        self.entry_of: Callable[[UUID], LedgerEntry | None] = lambda _id: None
 
     def billed(self) -> set[UUID]:
         return {
@@ -236,7 +243,16 @@ class MemoryInvoices:
             for line in inv.lines
         }
 
+    def _refuse_other_dates(self, invoices: Sequence[Invoice]) -> None:
+        """As the SQL stores' trigger: a line's occurred_on is its entry's."""
+        for inv in invoices:
+            for line in inv.lines:
+                entry = self.entry_of(line.entry_id)
+                if entry is not None and entry.occurred_on != line.occurred_on:
+                    raise InvariantViolation(_OTHER_DATE, field="lines")
+
     def _refuse_billed_twice(self, invoices: Sequence[Invoice]) -> None:
+        self._refuse_other_dates(invoices)
         ids = {inv.id for inv in invoices}
         taken = {
             line.entry_id

@@ -48,6 +48,7 @@ from core.ports.billing import (
 _e, _i, _l, _a = t.ledger_entries, t.invoices, t.invoice_lines, t.invoice_allocations
 _BILLABLE = [k.value for k in EntryKind if k.billable]
 _LIVE = [InvoiceStatus.ISSUED.value, InvoiceStatus.PAID.value]
+_OTHER_DATE_REFUSED = "invoice line occurred_on differs from its ledger entry"
 
 
 def _entry_values(e: LedgerEntry) -> dict[str, Any]:
@@ -118,6 +119,27 @@ def _payer_text(
     )
 
 
+def _joined_payer_text(
+    source: Any, person: str, organization: str
+) -> tuple[sa.FromClause, sa.ColumnElement[str]]:
+    """`source` (with payer_kind and payer_id columns) joined to its payers' rows, and a column
+    of theirs ('' when the payer is unknown). For a list ordered by every payer's name: joined,
+    PostgreSQL may hash the people once (at the large tier 40,000 rows, 780 pages) instead of
+    looking up each of 6,000 payers (19,000 pages read)."""
+    people, organizations = t.people.alias("payer_person"), t.organizations.alias("payer_org")
+    joined = source.outerjoin(
+        people,
+        sa.and_(source.c.payer_kind == PayerKind.PERSON.value, people.c.id == source.c.payer_id),
+    ).outerjoin(
+        organizations,
+        sa.and_(
+            source.c.payer_kind == PayerKind.ORGANIZATION.value,
+            organizations.c.id == source.c.payer_id,
+        ),
+    )
+    return joined, sa.func.coalesce(people.c[person], organizations.c[organization], "")
+
+
 def payer_name(table: sa.Table) -> sa.ColumnElement[str]:
     """The payer's name (a person's legal name, an organization's name) as a scalar subquery."""
     return _payer_text(
@@ -126,8 +148,18 @@ def payer_name(table: sa.Table) -> sa.ColumnElement[str]:
 
 
 def _unbilled(start: date, end: date) -> list[sa.ColumnElement[bool]]:
-    """Billable entries that occurred in [start, end] and are on no live invoice."""
-    billed = sa.exists().where(_l.c.entry_id == _e.c.id, _l.c.live)
+    """Billable entries that occurred in [start, end] and are on no live invoice.
+
+    A line's occurred_on is its entry's (a trigger refuses any other, migration 0022), so the
+    lines looked at are the live ones of [start, end] alone: PostgreSQL hashes those (a few
+    thousand, off their index) instead of looking each of the period's entries up among every
+    live line (28,880 lookups, 100 ms of a month at the large tier)."""
+    billed = sa.exists().where(
+        _l.c.entry_id == _e.c.id,
+        _l.c.live,
+        _l.c.occurred_on >= start,
+        _l.c.occurred_on <= end,
+    )
     return [
         _e.c.occurred_on >= start,
         _e.c.occurred_on <= end,
@@ -215,17 +247,10 @@ class SqlLedger:
             .group_by(_e.c.payer_kind, _e.c.payer_id)
             .cte("grouped")
         )
-        folded = sa.func.coalesce(
-            _payer_text(
-                grouped.c.payer_kind,
-                grouped.c.payer_id,
-                t.people.c.legal_folded,
-                t.organizations.c.name_folded,
-            ),
-            "",
-        )
+        named, folded = _joined_payer_text(grouped, "legal_folded", "name_folded")
         page = (
             sa.select(grouped, folded.label("folded"))
+            .select_from(named)
             .order_by(by_text(folded, self._dialect), grouped.c.payer_id)
             .offset(offset)
             .limit(limit)
@@ -471,6 +496,10 @@ class SqlInvoices:
             async with self._conn.begin_nested():
                 await insert_rows(self._conn, _l, rows)
         except IntegrityError as exc:
+            if _OTHER_DATE_REFUSED in str(exc):  # the trigger of migration 0022
+                raise InvariantViolation(
+                    "An invoice line's date is its charge's.", field="lines"
+                ) from exc
             raise InvariantViolation(
                 "A charge of this invoice is on another invoice already. Reload the "
                 "unbilled charges and try again.",
@@ -635,36 +664,44 @@ class SqlInvoices:
         )
 
     async def aging(self, today: date, *, offset: int, limit: int) -> AgingPage:
-        open_minor = _i.c.total_minor - self._paid()
+        # What is open on each issued invoice, its allocations summed once per invoice: a CTE
+        # kept whole (in a subquery PostgreSQL copied the sum into each bucket and the HAVING,
+        # eight subplans; joined, it hashed all the allocations instead of 7,500 lookups).
+        issued = (
+            sa.select(
+                _i.c.payer_kind,
+                _i.c.payer_id,
+                _i.c.issued_on,
+                (_i.c.total_minor - self._paid()).label("open_minor"),
+            )
+            .where(_i.c.status == InvoiceStatus.ISSUED.value)
+            .cte("issued")
+            .prefix_with("MATERIALIZED", dialect="postgresql")
+        )
 
         def bucket(newest: int | None, oldest: int | None) -> Any:
             conditions = []
             if newest is not None:
-                conditions.append(_i.c.issued_on <= today - timedelta(days=newest))
+                conditions.append(issued.c.issued_on <= today - timedelta(days=newest))
             if oldest is not None:
-                conditions.append(_i.c.issued_on >= today - timedelta(days=oldest))
-            return sa.func.sum(sa.case((sa.and_(*conditions), open_minor), else_=0))
+                conditions.append(issued.c.issued_on >= today - timedelta(days=oldest))
+            return sa.func.sum(sa.case((sa.and_(*conditions), issued.c.open_minor), else_=0))
 
         buckets = [bucket(None, 30), bucket(31, 60), bucket(61, 90), bucket(91, None)]
         owed = (
             sa.select(
-                _i.c.payer_kind,
-                _i.c.payer_id,
+                issued.c.payer_kind,
+                issued.c.payer_id,
                 *(b.label(f"d{n}") for n, b in enumerate(buckets)),
             )
-            .where(_i.c.status == InvoiceStatus.ISSUED.value)
-            .group_by(_i.c.payer_kind, _i.c.payer_id)
+            .group_by(issued.c.payer_kind, issued.c.payer_id)
             .having(sa.or_(*(b != 0 for b in buckets)))
             .cte("owed")
         )
-        name = sa.func.coalesce(
-            _payer_text(
-                owed.c.payer_kind, owed.c.payer_id, t.people.c.legal_name, t.organizations.c.name
-            ),
-            "",
-        )
+        named, name = _joined_payer_text(owed, "legal_name", "name")
         page = (
             sa.select(owed, name.label("payer_name"))
+            .select_from(named)
             .order_by(by_text(name, self._dialect), owed.c.payer_id)
             .offset(offset)
             .limit(limit)
