@@ -112,9 +112,9 @@ class LedgerRepository(Protocol):
     ) -> UnbilledPayers:
         """The payers with unbilled entries in [start, end] (as `unbilled`) by their folded
         name (then id), `limit` of them from `offset`, each with what they have unbilled in
-        minor units, summed by the store; and how many payers and how much in all. The unbilled
-        screen's page, however many charges a month holds (an entry and its reversal sum to
-        nothing)."""
+        minor units, summed by the store; and how many payers and how much in all, in one query.
+        The unbilled screen's page, however many charges a month holds (an entry and its
+        reversal sum to nothing)."""
         ...
 
     async def payer_balance(
@@ -174,8 +174,20 @@ class AgingRow(msgspec.Struct, frozen=True, kw_only=True):
     days_over_90: int
 
     @property
+    def payer(self) -> PayerRef:
+        return PayerRef(self.payer_kind, self.payer_id)
+
+    @property
     def total_minor(self) -> int:
         return self.days_0_30 + self.days_31_60 + self.days_61_90 + self.days_over_90
+
+
+class AgingPage(msgspec.Struct, frozen=True, kw_only=True):
+    """A page of the aging list (`InvoiceRepository.aging`)."""
+
+    rows: list[AgingRow]  # this page of the payers, by payer name, then id
+    count: int  # payers that owe something (a bucket not zero), on every page
+    totals: tuple[int, int, int, int]  # each bucket's sum over all of them
 
 
 class InvoiceRepository(Protocol):
@@ -224,8 +236,12 @@ class InvoiceRepository(Protocol):
         """The invoice list, newest first (drafts first, then by number descending), one query."""
         ...
 
-    async def aging(self, today: date) -> list[AgingRow]:
-        """What every payer owes on issued invoices by age bucket, by payer name; one query."""
+    async def aging(self, today: date, *, offset: int, limit: int) -> AgingPage:
+        """What the payers owe on issued invoices by age bucket (0-30, 31-60, 61-90, over 90
+        days since the issue date): `limit` of the payers with a bucket not zero from `offset`,
+        by payer name (code point order, an unknown payer's name empty), then id; with how many
+        such payers there are and each bucket's sum over all of them. One query, summed by the
+        store, however many payers owe something."""
         ...
 
     async def add_allocation(self, allocation: Allocation) -> None: ...

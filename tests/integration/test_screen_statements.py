@@ -46,7 +46,7 @@ BUDGET = {
     "invoice list (open)": 4,
     "invoice page": 9,
     "aging": 4,
-    "unbilled": 9,  # the payers counted, then a page of them by name, then their charges
+    "unbilled": 8,  # a page of the payers by name with their count and total, then their charges
     "payer account": 10,
     "payer statement": 10,
 }

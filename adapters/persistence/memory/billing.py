@@ -16,6 +16,7 @@ from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.shared.errors import ConcurrencyConflict, InvariantViolation
 from core.domain.shared.values import CaseId, Money, PersonId
 from core.ports.billing import (
+    AgingPage,
     AgingRow,
     InvoicePage,
     InvoiceRow,
@@ -26,6 +27,7 @@ from core.ports.billing import (
 
 _LIVE = (InvoiceStatus.ISSUED, InvoiceStatus.PAID)
 _DOUBLE_REVERSAL = "This charge was corrected by someone else at the same moment. Reload."
+_OTHER_DATE = "An invoice line's date is its charge's."
 _BILLED_TWICE = (
     "A charge of this invoice is on another invoice already. Reload the unbilled charges and "
     "try again."
@@ -55,6 +57,10 @@ class MemoryLedger:
 
     def _all(self) -> list[LedgerEntry]:
         return [*self._rows.values(), *self.staged.values()]
+
+    def find(self, entry_id: UUID) -> LedgerEntry | None:
+        """An entry this unit of work sees (stored or appended in it)."""
+        return self.staged.get(entry_id) or self._rows.get(entry_id)
 
     async def append(self, entries: Sequence[LedgerEntry]) -> None:
         reversed_ids = {e.reverses for e in self._all() if e.reverses is not None}
@@ -226,6 +232,8 @@ class MemoryInvoices:
         self.staged_allocations: dict[UUID, Allocation] = {}
         self._numbers_read: int | None = None
         self._numbers_taken = 0
+        # The ledger's entries by id (the unit of work sets it): a line has its entry's date.
+        self.entry_of: Callable[[UUID], LedgerEntry | None] = lambda _id: None
 
     def billed(self) -> set[UUID]:
         return {
@@ -235,7 +243,16 @@ class MemoryInvoices:
             for line in inv.lines
         }
 
+    def _refuse_other_dates(self, invoices: Sequence[Invoice]) -> None:
+        """As the SQL stores' trigger: a line's occurred_on is its entry's."""
+        for inv in invoices:
+            for line in inv.lines:
+                entry = self.entry_of(line.entry_id)
+                if entry is not None and entry.occurred_on != line.occurred_on:
+                    raise InvariantViolation(_OTHER_DATE, field="lines")
+
     def _refuse_billed_twice(self, invoices: Sequence[Invoice]) -> None:
+        self._refuse_other_dates(invoices)
         ids = {inv.id for inv in invoices}
         taken = {
             line.entry_id
@@ -360,7 +377,7 @@ class MemoryInvoices:
         ]
         return InvoicePage(rows=rows, total=len(found))
 
-    async def aging(self, today: date) -> list[AgingRow]:
+    async def aging(self, today: date, *, offset: int, limit: int) -> AgingPage:
         paid = self._paid()
         buckets: dict[PayerRef, list[int]] = {}
         for i in self._table.visible():
@@ -383,7 +400,17 @@ class MemoryInvoices:
             for p, b in buckets.items()
             if any(b)
         ]
-        return sorted(rows, key=lambda r: (r.payer_name, str(r.payer_id)))
+        rows.sort(key=lambda r: (r.payer_name, r.payer_id.hex))
+        return AgingPage(
+            rows=rows[offset : offset + limit],
+            count=len(rows),
+            totals=(
+                sum(r.days_0_30 for r in rows),
+                sum(r.days_31_60 for r in rows),
+                sum(r.days_61_90 for r in rows),
+                sum(r.days_over_90 for r in rows),
+            ),
+        )
 
     async def add_allocation(self, allocation: Allocation) -> None:
         self.staged_allocations[allocation.id] = allocation

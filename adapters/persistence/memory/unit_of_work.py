@@ -120,6 +120,7 @@ class MemoryUnitOfWork:
         self.processor_events = MemoryProcessorEventRepository(store)
         self.invoices = MemoryInvoices(store, self._tables["invoices"])
         self.ledger = MemoryLedger(store, self.invoices.billed)
+        self.invoices.entry_of = self.ledger.find
         self.fee_overrides = MemoryFeeOverrides(store)
         notes, cases, appointments = (
             self._tables["notes"],

@@ -4,15 +4,17 @@ monthly run issuing nothing new the second time, balances and aging."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 import pytest
 
-from core.domain.billing.invoices import Allocation, InvoiceLine, InvoiceStatus
+from core.domain.billing.invoices import Allocation, Invoice, InvoiceLine, InvoiceStatus
+from core.domain.billing.ledger import Cause, CauseKind, EntryKind, LedgerEntry
 from core.domain.cases.kinds import CaseKind, MemberRole
+from core.domain.cases.responsibilities import PayerRef
 from core.domain.shared.errors import Forbidden, InvariantViolation
-from core.domain.shared.values import Money
+from core.domain.shared.values import Money, PersonId
 from core.ports import UnitOfWorkFactory
 from core.services import scheduling as s
 from core.services.billing import invoicing
@@ -80,11 +82,12 @@ async def test_scenarios_5_and_11_the_sponsors_month(uow: UnitOfWorkFactory) -> 
 
     async with clinic.deps.uow() as u:
         page = await u.invoices.search()
-        aging = await u.invoices.aging(date(2026, 3, 10))
+        aging = await u.invoices.aging(date(2026, 3, 10), offset=0, limit=10)
     assert [r.number for r in page.rows] == [2, 1] and page.total == 2
     assert page.rows[1].payer_name == "Riverside Clinic" and page.rows[1].total_minor == 280000
     # 1 Feb is 37 days before 10 Mar, 1 Mar is 9 days before.
-    (row,) = aging
+    (row,) = aging.rows
+    assert aging.count == 1 and aging.totals == (20000, 280000, 0, 0)
     assert (row.days_0_30, row.days_31_60, row.days_61_90, row.days_over_90) == (
         20000,
         280000,
@@ -216,3 +219,95 @@ async def test_allocations_balances_and_paid(uow: UnitOfWorkFactory) -> None:
     async with clinic.deps.uow() as u:
         assert await u.invoices.open_for_payer(person(sam)) == []
         assert (await u.invoices.search(status=InvoiceStatus.PAID)).rows[0].paid_minor == 15000
+
+
+async def test_aging_comes_a_page_of_payers_by_name_with_the_count_and_totals_of_all(
+    uow: UnitOfWorkFactory,
+) -> None:
+    """The aging screen's page: the payers with something open on an issued invoice, by name
+    (code point order: "Émile" after "Zoe"; an unknown payer's empty name first), then id;
+    the buckets by days since issue (30 is 0-30, 31 is 31-60...); the count and the four
+    totals of every such payer on every page, a page past the end empty."""
+    clinic = await BillingClinic(uow).setup()
+    today, at_ = date(2026, 3, 10), datetime(2026, 1, 1, 9, tzinfo=UTC)
+    zoe, ann, emile = [
+        person(await clinic.person(n)) for n in ("Zoe Adams", "Ann Baker", "Émile Roux")
+    ]
+    acme = org(await clinic.organization("Acme Health"))
+    unknown = PayerRef.person(PersonId(UUID(int=999)))
+    settled = person(await clinic.person("Paid Up"))
+    drafted, voided = [person(await clinic.person(n)) for n in ("Only Draft", "Only Void")]
+    entries: list[LedgerEntry] = []
+    invoices: list[Invoice] = []
+
+    def issued(payer: PayerRef, minor: int, days_ago: int | None) -> Invoice:
+        n = len(invoices) + 1
+        entry = LedgerEntry(
+            id=UUID(int=100 + n),
+            payer=payer,
+            kind=EntryKind.CHARGE,
+            amount=Money(minor, "USD"),
+            occurred_on=date(2025, 11, 1),
+            recorded_at=at_,
+            cause=Cause(CauseKind.ATTENDANCE, UUID(int=200 + n)),
+        )
+        inv = Invoice(
+            id=UUID(int=300 + n),
+            payer=payer,
+            currency="USD",
+            created_at=at_,
+            period_start=date(2025, 11, 1),
+            period_end=date(2025, 11, 30),
+        )
+        inv.add_lines([InvoiceLine(entry.id, entry.occurred_on, "Session", entry.amount)])
+        if days_ago is not None:
+            inv.issue(n, at_, date.fromordinal(today.toordinal() - days_ago))
+        entries.append(entry)
+        invoices.append(inv)
+        return inv
+
+    async with clinic.deps.uow() as u:
+        empty = await u.invoices.aging(today, offset=0, limit=10)
+    assert (empty.rows, empty.count, empty.totals) == ([], 0, (0, 0, 0, 0))
+    issued(ann, 10000, 30)
+    issued(ann, 5000, 31)
+    issued(zoe, 3000, 61)
+    issued(zoe, 700, 90)
+    partly = issued(acme, 20000, 91)
+    issued(emile, 4000, 0)
+    issued(unknown, 1500, 45)
+    fully = issued(settled, 8000, 10)  # open nothing, still issued: not listed
+    issued(drafted, 9000, None)
+    issued(voided, 6000, 40).void("Wrong address", at_)
+    async with clinic.deps.uow() as u:
+        await u.ledger.append(entries)
+        await u.invoices.add_many(invoices)
+        for n, (inv, minor) in enumerate(((partly, 5000), (fully, 8000))):
+            await u.invoices.add_allocation(
+                Allocation(UUID(int=400 + n), UUID(int=500 + n), inv.id, Money(minor, "USD"), at_)
+            )
+        u.collect_events()
+        await u.commit()
+
+    totals = (10000 + 4000, 5000 + 1500, 3000 + 700, 15000)
+    async with clinic.deps.uow() as u:
+        whole = await u.invoices.aging(today, offset=0, limit=10)
+        second = await u.invoices.aging(today, offset=1, limit=2)
+        past = await u.invoices.aging(today, offset=5, limit=2)
+    assert [(r.payer, r.payer_name) for r in whole.rows] == [
+        (unknown, ""),
+        (acme, "Acme Health"),
+        (ann, "Ann Baker"),
+        (zoe, "Zoe Adams"),
+        (emile, "Émile Roux"),
+    ]
+    assert [(r.days_0_30, r.days_31_60, r.days_61_90, r.days_over_90) for r in whole.rows] == [
+        (0, 1500, 0, 0),
+        (0, 0, 0, 15000),
+        (10000, 5000, 0, 0),
+        (0, 0, 3700, 0),
+        (4000, 0, 0, 0),
+    ]
+    assert (whole.count, whole.totals) == (5, totals)
+    assert second.rows == whole.rows[1:3] and (second.count, second.totals) == (5, totals)
+    assert (past.rows, past.count, past.totals) == ([], 5, totals)

@@ -149,3 +149,34 @@ async def test_unbilled_payers_come_a_page_by_name_with_totals_and_their_charges
         both = await u.ledger.unbilled_charges(*january, among=[PAYER, other])
         assert {c.entry_id for c in both} == {left.id, theirs.id}
         assert await u.ledger.unbilled_charges(*january, among=[]) == []
+
+
+async def test_an_invoice_line_has_its_charges_date(uow: UnitOfWorkFactory) -> None:
+    """A line copies its entry's date, and every store holds it to that (the SQL stores by a
+    trigger, migration 0022): the unbilled list looks for the lines of its period only."""
+    entry = charge(21, day=12)
+    async with uow() as u:
+        await u.ledger.append([entry])
+        await u.commit()
+    wrong = Invoice(
+        id=UUID(int=5021),
+        payer=PAYER,
+        currency="USD",
+        created_at=AT,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 1, 31),
+    )
+    wrong.add_lines([InvoiceLine(entry.id, date(2026, 1, 13), "Session", entry.amount)])
+    with pytest.raises(InvariantViolation):
+        async with uow() as u:
+            await u.invoices.add(wrong)
+            await u.commit()
+    async with uow() as u:
+        assert [e.id for e in await u.ledger.unbilled(date(2026, 1, 1), date(2026, 1, 31))] == [
+            entry.id
+        ]
+        await u.invoices.add(invoice(21, [entry]))  # its own date: billed
+        u.collect_events()
+        await u.commit()
+    async with uow() as u:
+        assert await u.ledger.unbilled(date(2026, 1, 1), date(2026, 1, 31)) == []

@@ -294,22 +294,23 @@ AGING_PAYERS = 100
 async def aging(deps: Deps, actor: Actor, page: int = 1) -> AgingView:
     require_billing(actor)
     today = deps.clock.today()
+    page = max(page, 1)
     async with deps.uow() as uow:
-        rows = await uow.invoices.aging(today)
+        found = await uow.invoices.aging(
+            today, offset=(page - 1) * AGING_PAYERS, limit=AGING_PAYERS
+        )
+        pages = max(1, -(-found.count // AGING_PAYERS))
+        if page > pages:  # past the end (a page of a list since paid): the last page
+            page = pages
+            found = await uow.invoices.aging(
+                today, offset=(page - 1) * AGING_PAYERS, limit=AGING_PAYERS
+            )
     await audit_read(deps, actor, AuditObject.AGING, None)
-    totals = (
-        sum(r.days_0_30 for r in rows),
-        sum(r.days_31_60 for r in rows),
-        sum(r.days_61_90 for r in rows),
-        sum(r.days_over_90 for r in rows),
-    )
-    pages = max(1, -(-len(rows) // AGING_PAYERS))
-    page = min(max(page, 1), pages)
     return AgingView(
         today=today,
-        rows=rows[(page - 1) * AGING_PAYERS : page * AGING_PAYERS],
-        totals=totals,
+        rows=found.rows,
+        totals=found.totals,
         page=page,
         pages=pages,
-        payer_count=len(rows),
+        payer_count=found.count,
     )
