@@ -40,9 +40,13 @@ MAX_BODY = 4 * 1024 * 1024
 
 @cache
 def _environment() -> Environment:
-    """One per process: templates compile once, however many apps (tests) are built."""
+    """One per process: templates compile once, however many apps (tests) are built, and are
+    not looked at again. With Jinja's default auto_reload every `include` and `import` of a
+    request stat()ed its file (the case page's rows include and import dozens); the templates
+    are code, shipped with it: a changed template takes a restart, like a changed module."""
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
+        auto_reload=False,
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
