@@ -116,7 +116,7 @@ def person_values(p: Person) -> dict[str, Any]:
 
 
 def person_from(row: Mapping[str, Any]) -> Person:
-    return Person(
+    return Person.restored(
         id=PersonId(row["id"]),
         legal_name=row["legal_name"],
         preferred_name=row["preferred_name"],
@@ -264,7 +264,7 @@ def organization_values(o: Organization) -> dict[str, Any]:
 
 
 def organization_from(row: Mapping[str, Any]) -> Organization:
-    return Organization(
+    return Organization.restored(
         id=OrganizationId(row["id"]),
         name=row["name"],
         email=row["email"],

@@ -5,12 +5,15 @@ A person is stored once, whatever number of cases they are in or pay for.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.events import EventLog
+from core.domain.shared.restored import restored
 from core.domain.shared.values import (
     OrganizationId,
     PersonId,
@@ -26,6 +29,24 @@ class Channel(StrEnum):
     EMAIL = "email"
     SMS = "sms"
     NONE = "none"
+
+
+_CHANNEL = {c.value: c for c in Channel}
+_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+
+
+def _stored_email(value: str | None) -> str | None:
+    """Kept trimmed and lower case since it was checked; anything else is older: clean it."""
+    if value is None or value == value.strip().lower():
+        return value
+    return clean_email(value)
+
+
+def _stored_phone(value: str | None, *, field: str = "mobile") -> str | None:
+    """Kept in E.164 since it was checked; anything else is older: clean it."""
+    if value is None or _E164.fullmatch(value):
+        return value
+    return clean_phone(value, field=field)
 
 
 @dataclass(slots=True)
@@ -60,6 +81,15 @@ class Person:
         if self.preferred_channel is not Channel.NONE:
             self.check_channel(self.preferred_channel, field="preferred_channel")
 
+    @classmethod
+    def restored(cls, **stored: Any) -> Person:
+        """A person as a store gives it back (`restored`): not checked again. An address or
+        number stored before it was kept normalized still is normalized here."""
+        stored["preferred_channel"] = _CHANNEL[stored["preferred_channel"]]
+        stored["email"] = _stored_email(stored["email"])
+        stored["mobile"] = _stored_phone(stored["mobile"])
+        return restored(cls, stored)
+
     @property
     def display_name(self) -> str:
         return self.preferred_name or self.legal_name
@@ -86,6 +116,13 @@ class Organization:
     address: str = ""
     contact_person: str = ""
     version: int = 0
+
+    @classmethod
+    def restored(cls, **stored: Any) -> Organization:
+        """An organization as a store gives it back (see `Person.restored`)."""
+        stored["email"] = _stored_email(stored["email"])
+        stored["phone"] = _stored_phone(stored["phone"], field="phone")
+        return restored(cls, stored)
 
     def __post_init__(self) -> None:
         self.name = clean_name(self.name, field="name", what="Organization name")

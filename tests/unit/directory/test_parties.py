@@ -125,3 +125,37 @@ def test_phones_are_kept_in_e164_and_emails_checked_by_email_validator() -> None
         with pytest.raises(InvalidInput) as refused:
             clean_email(bad)
         assert refused.value.field == "email" and "not an email address" in refused.value.message
+
+
+def test_a_stored_person_is_not_checked_again_but_older_values_are_normalized(monkeypatch):
+    """`Person.restored` trusts what the store kept (checked when written): no email or phone
+    parser runs for a value kept in its normal form; one stored before it was kept so is
+    cleaned as a new one would be."""
+    import core.domain.directory.parties as parties
+
+    def refuse(*_a, **_k):
+        raise AssertionError("parsed again")
+
+    stored = {
+        "id": PersonId(uuid.uuid4()),
+        "legal_name": "Ann One",
+        "preferred_name": "",
+        "pronouns": "",
+        "date_of_birth": None,
+        "email": "ann@example.test",
+        "mobile": "+12025550100",
+        "address": "",
+        "preferred_channel": "email",
+        "sms_consent": False,
+        "sms_consent_at": None,
+        "sms_consent_source": "",
+        "version": 3,
+    }
+    with monkeypatch.context() as m:
+        m.setattr(parties, "clean_email", refuse)
+        m.setattr(parties, "clean_phone", refuse)
+        person = Person.restored(**stored)
+    assert person == Person(**stored)  # the same as the checked constructor gives
+    assert person.preferred_channel is Channel.EMAIL and not person.events.pull()
+    older = Person.restored(**(stored | {"email": " Ann@Example.TEST", "mobile": "202 555 0100"}))
+    assert (older.email, older.mobile) == ("ann@example.test", "+12025550100")
