@@ -8,7 +8,6 @@ fields' defaults only."""
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -17,14 +16,21 @@ T = TypeVar("T")
 _NONE = object()
 
 
-@functools.cache
-def _fields(cls: type) -> tuple[tuple[str, Any, Callable[[], Any] | None], ...]:
+Fields = tuple[tuple[str, Any, Callable[[], Any] | None], ...]
+_FIELDS: dict[type, Fields] = {}
+
+
+def _fields(cls: type) -> Fields:
+    known = _FIELDS.get(cls)
+    if known is not None:
+        return known
     found = []
     for f in dataclasses.fields(cls):
         factory = None if f.default_factory is dataclasses.MISSING else f.default_factory
         default = _NONE if f.default is dataclasses.MISSING else f.default
         found.append((f.name, default, factory))
-    return tuple(found)
+    known = _FIELDS[cls] = tuple(found)
+    return known
 
 
 def restored(cls: type[T], values: Mapping[str, Any]) -> T:
