@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from typing import Any
 
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from core.domain.cases.case import CaseStatus
 from core.domain.cases.kinds import POLICIES, CaseKind
@@ -32,10 +33,17 @@ def human_date(value: date | datetime | None) -> Markup:
     for machines; `day` stays the ISO text that date inputs take."""
     if value is None:
         return Markup("")
+    return _human_date(value)
+
+
+# A page shows the same few days many times; Markup.format (a Python string.Formatter that
+# escapes each argument) cost ~40 µs a call, nine calls to a case list.
+@functools.lru_cache(maxsize=4096)
+def _human_date(value: date | datetime) -> Markup:
     shown, iso = f"{value.day} {value:%b %Y}", value.isoformat()
     if isinstance(value, datetime):
         shown, iso = f"{shown} {value:%H:%M}", value.isoformat(timespec="minutes")
-    return Markup('<time datetime="{}">{}</time>').format(iso, shown)
+    return Markup(f'<time datetime="{escape(iso)}">{escape(shown)}</time>')
 
 
 def chosen(values: dict[str, Any] | None, name: str, option: object) -> bool:
