@@ -26,13 +26,13 @@ from adapters.persistence.sql.expressions import (
     among,
     among_bound,
     among_value,
+    bound_like,
     by_text,
-    contains,
     fold,
+    like_pattern,
     stored,
 )
-from adapters.persistence.sql.scopes import RELATED_PEOPLE, case_held
-from core.domain.cases.access import StaffScope
+from adapters.persistence.sql.scopes import RELATED_PEOPLE, held_shape, held_values
 from core.domain.cases.case import Case, CaseStatus, EnteredInError, Membership
 from core.domain.cases.kinds import CaseKind, MemberRole
 from core.domain.cases.listing import CaseListing
@@ -202,6 +202,55 @@ CHILDREN: tuple[_Child, ...] = (
 
 
 _TABLES = tuple(child.table for child in CHILDREN)
+
+
+@functools.cache
+def _list_statement(
+    dialect: str,
+    visible: tuple[frozenset[StaffDuty], ...] | None,
+    held: frozenset[StaffDuty] | None,
+    *,
+    kind: bool,
+    status: bool,
+    open_only: bool,
+    named: bool,
+) -> sa.Select[Any]:
+    """The case list's ordered rows for one shape of filter, built once, its values bound at
+    execution (building the scopes' EXISTS and its cache key was a tenth of the list's CPU)."""
+    c = t.cases.c
+    where: list[sa.ColumnElement[bool]] = []
+    if visible is not None:
+        where.append(held_shape(visible, dialect, "visible"))
+    if held is not None:
+        where.append(held_shape((held,), dialect, "held"))
+    if kind:
+        where.append(c.kind == sa.bindparam("kind", type_=c.kind.type))
+    if status:
+        where.append(c.status == sa.bindparam("status", type_=c.status.type))
+    if open_only:
+        where.append(c.status != CaseStatus.CLOSED.value)
+    if named:
+        where.append(c.id.in_(_named()))
+    return (
+        sa.select(c.id, c.kind, c.name, c.status, c.opened_on, c.closed_on)
+        .where(*where)
+        .order_by(by_text(c.name_folded, dialect), c.id)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+    )
+
+
+def _named() -> sa.CompoundSelect:
+    """Ids of the cases whose name, or a member's legal or preferred name, holds the bound
+    `needle` (a `like_pattern`): a UNION of the two, each read through its own trigram index on
+    PostgreSQL (an `OR id IN (...)` would read every case instead)."""
+    c, m, p = t.cases.c, t.case_memberships.c, t.people.c
+    needle = sa.bindparam("needle", type_=sa.String)
+    members = (
+        sa.select(m.case_id)
+        .join(t.people, p.id == m.person_id)
+        .where(sa.or_(bound_like(p.legal_folded, needle), bound_like(p.preferred_folded, needle)))
+    )
+    return sa.union(sa.select(c.id).where(bound_like(c.name_folded, needle)), members)
 
 
 @functools.cache
@@ -417,46 +466,33 @@ class SqlCaseRepository:
             query = query.where(s.start_on <= on, sa.or_(s.end_on.is_(None), s.end_on >= on))
         return await self._ids(query.distinct())
 
-    def _held(self, scopes: Iterable[StaffScope], today: date) -> sa.ColumnElement[bool]:
-        return case_held(scopes, today, self._dialect)
-
-    def _named(self, needle: str) -> sa.CompoundSelect:
-        """Ids of the cases whose name, or a member's legal or preferred name, holds `needle`: a
-        UNION of the two, each read through its own trigram index on PostgreSQL (an `OR id IN
-        (...)` would read every case instead)."""
-        c, m, p = t.cases.c, t.case_memberships.c, t.people.c
-        members = (
-            sa.select(m.case_id)
-            .join(t.people, p.id == m.person_id)
-            .where(sa.or_(contains(p.legal_folded, needle), contains(p.preferred_folded, needle)))
-        )
-        return sa.union(sa.select(c.id).where(contains(c.name_folded, needle)), members)
-
     async def list_page(self, query: CaseListQuery) -> tuple[list[CaseListing], int]:
-        c = t.cases.c
-        where: list[sa.ColumnElement[bool]] = []
-        if query.visible_to is not None:
-            where.append(self._held(query.visible_to, query.today))
-        if query.held_by is not None:
-            where.append(self._held([query.held_by], query.today))
-        if query.kind is not None:
-            where.append(c.kind == query.kind.value)
-        if query.status is not None:
-            where.append(c.status == query.status.value)
-        if query.open_only:
-            where.append(c.status != CaseStatus.CLOSED.value)
         needle = fold(query.text.strip())
-        if needle:
-            where.append(c.id.in_(self._named(needle)))
+        visible = query.visible_to
+        held = query.held_by
         # The rows in order up to the count's cap, in one statement: the page is a slice of
         # them and the total their number (capped: see CaseListQuery.count_limit).
-        ordered = (
-            sa.select(c.id, c.kind, c.name, c.status, c.opened_on, c.closed_on)
-            .where(*where)
-            .order_by(by_text(c.name_folded, self._dialect), c.id)
-            .limit(query.count_limit)
+        ordered = _list_statement(
+            self._dialect,
+            None if visible is None else tuple(scope.duties for scope in visible),
+            None if held is None else held.duties,
+            kind=query.kind is not None,
+            status=query.status is not None,
+            open_only=query.open_only,
+            named=bool(needle),
         )
-        rows = (await self._conn.execute(ordered)).all()
+        bound: dict[str, Any] = {"limit": query.count_limit}
+        if visible is not None:
+            bound |= held_values(visible, query.today, self._dialect, "visible")
+        if held is not None:
+            bound |= held_values([held], query.today, self._dialect, "held")
+        if query.kind is not None:
+            bound["kind"] = query.kind.value
+        if query.status is not None:
+            bound["status"] = query.status.value
+        if needle:
+            bound["needle"] = like_pattern(needle)
+        rows = (await self._conn.execute(ordered, bound)).all()
         page = rows[query.offset : query.offset + query.limit]
         if not page:
             return [], len(rows)

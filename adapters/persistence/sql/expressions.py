@@ -68,6 +68,22 @@ def contains(column: sa.ColumnElement[str], needle: str) -> sa.ColumnElement[boo
     return column.contains(needle, autoescape=True)
 
 
+_ESCAPE = "/"
+
+
+def like_pattern(needle: str) -> str:
+    """`needle` anywhere, as a LIKE pattern for `bound_like`: its %, _ and / taken literally,
+    as `contains(..., autoescape=True)` takes them."""
+    escaped = needle.replace(_ESCAPE, _ESCAPE * 2).replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def bound_like(column: sa.ColumnElement[str], pattern: Any) -> sa.ColumnElement[bool]:
+    """`column LIKE pattern` with `like_pattern`'s escape: for a statement built once, the
+    pattern bound at execution."""
+    return column.like(pattern, escape=_ESCAPE)
+
+
 def stored(enum: type[E]) -> Callable[[str], E]:
     """The member of `enum` a stored value names, by a dict lookup: what the store wrote was a
     member's value, so it is not checked again (`Enum(value)` costs a call through the enum's

@@ -3,14 +3,16 @@ filter by them before paging: the case list, and the people a staff member may s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 
 from adapters.persistence.sql import tables as t
-from adapters.persistence.sql.expressions import among
+from adapters.persistence.sql.expressions import among, among_bound, among_value
 from core.domain.cases.access import StaffScope
+from core.domain.cases.responsibilities import StaffDuty
 from core.ports.directory import PeopleVisibility
 
 # Each way a person relates to a case (as `Case.related_person_ids`), each an indexed column.
@@ -32,8 +34,27 @@ def case_held(scopes: Iterable[StaffScope], today: date, dialect: str) -> sa.Col
     (staff_id, case_id) index, where an OR of one EXISTS per scope is a sequential scan of every
     case with two sub-plans per row (at 36,000 cases 300-600 ms without JIT, against 10-20 ms,
     on a busy 2-core machine)."""
+    scopes = list(scopes)
+    return _held(tuple(s.duties for s in scopes), dialect, "held", (today, scopes))
+
+
+def held_shape(
+    duties: tuple[frozenset[StaffDuty], ...], dialect: str, prefix: str
+) -> sa.ColumnElement[bool]:
+    """`case_held` for scopes with these duties, its values bound at execution
+    (`held_values`): a statement that holds it can be built once per shape."""
+    return _held(duties, dialect, prefix, None)
+
+
+def _held(
+    duties: tuple[frozenset[StaffDuty], ...],
+    dialect: str,
+    prefix: str,
+    now: tuple[date, Sequence[StaffScope]] | None,
+) -> sa.ColumnElement[bool]:
+    """With `now` (today and the scopes), its values bound now; without, named parameters."""
     c, s = t.cases.c, t.case_staff.c
-    today_ = sa.literal(today, sa.Date)
+    today_ = sa.literal(now[0], sa.Date) if now else sa.bindparam(f"{prefix}_today", type_=sa.Date)
     day = sa.case(
         (sa.and_(c.closed_on.is_not(None), c.closed_on < today_), c.closed_on),
         (c.opened_on > today_, c.opened_on),
@@ -41,10 +62,12 @@ def case_held(scopes: Iterable[StaffScope], today: date, dialect: str) -> sa.Col
     )
     held = [
         sa.and_(
-            among(s.staff_id, scope.staff_ids, dialect),
-            s.duty.in_(sorted(d.value for d in scope.duties)),
+            among(s.staff_id, now[1][i].staff_ids, dialect)
+            if now
+            else among_bound(s.staff_id, f"{prefix}_{i}", dialect),
+            s.duty.in_(sorted(d.value for d in these)),
         )
-        for scope in scopes
+        for i, these in enumerate(duties)
     ]
     if not held:
         return sa.false()
@@ -54,6 +77,15 @@ def case_held(scopes: Iterable[StaffScope], today: date, dialect: str) -> sa.Col
         s.start_on <= day,
         sa.or_(s.end_on.is_(None), s.end_on >= day),
     )
+
+
+def held_values(
+    scopes: Sequence[StaffScope], today: date, dialect: str, prefix: str
+) -> dict[str, Any]:
+    values: dict[str, Any] = {f"{prefix}_today": today}
+    for i, scope in enumerate(scopes):
+        values[f"{prefix}_{i}"] = among_value(scope.staff_ids, dialect)
+    return values
 
 
 def person_visible(

@@ -331,6 +331,8 @@ async def test_a_page_of_cases_by_name_with_filters_and_the_total(
         assert await names(text="ÄRGER") == (["ärger & Co"], 1)
         assert await names(text="100%") == (["DBT skills 100%"], 1)
         assert await names(text="%") == (["DBT skills 100%"], 1)
+        assert await names(text="_") == ([], 0)  # taken literally, not "any character"
+        assert await names(text="/") == ([], 0)
         # A member's legal or preferred name finds the case; an email does not.
         assert await names(text="zoë ñ") == ([family.name], 1)
         assert (await names(text="chen", limit=2))[1] == 8
