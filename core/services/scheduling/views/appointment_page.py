@@ -176,7 +176,7 @@ async def load_appointment_page(
         case = await load_case(uow, a.case_id)
         granted = require(actor, case, today, Permission.VIEW_SCHEDULE)
         expected = a.expected(case, tz)
-        people = await uow.people.get_many(m.person_id for m in expected)
+        names = await uow.people.display_names(m.person_id for m in expected)
         staff = {s.id: s for s in await uow.staff.list_all()}
         service = await uow.services.get(a.service_id)
         series: Series | None = None
@@ -184,7 +184,6 @@ async def load_appointment_page(
         if a.series_id is not None:
             series = await uow.appointments.get_series(a.series_id)
             siblings = await uow.appointments.in_series(a.series_id)
-    names = {pid: p.display_name for pid, p in people.items()}
     money = Permission.VIEW_BILLING in granted
     await audit_read(deps, actor, AuditObject.APPOINTMENT, a.id, case)
     page = AppointmentPage(

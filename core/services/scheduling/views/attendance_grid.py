@@ -103,8 +103,7 @@ async def grid_and_case(
             end=start_of_day(last + timedelta(days=1), tz),
             statuses=[s for s in AppointmentStatus if s is not AppointmentStatus.CANCELLED],
         )
-        people = await uow.people.get_many(m.person_id for m in case.memberships)
-    names = {pid: p.display_name for pid, p in people.items()}
+        names = await uow.people.display_names(m.person_id for m in case.memberships)
     days = [local_date(a.start, tz) for a in found]
     ever = {m.person_id for m in case.memberships}
     in_range = {

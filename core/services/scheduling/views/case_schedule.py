@@ -92,10 +92,9 @@ async def _summary_and_case(
         last = await uow.appointments.for_case(
             case_id, end=now, statuses=_HAPPENED, limit=1, newest_first=True
         )
-        people = await uow.people.get_many(m.person_id for m in case.memberships)
+        names = await uow.people.display_names(m.person_id for m in case.memberships)
         staff = {s.id: s for s in await uow.staff.list_all()}
         services = {s.id: s for s in await uow.services.list_all(include_inactive=True)}
-    names = {pid: p.display_name for pid, p in people.items()}
 
     def summary(a: Appointment) -> SessionSummary:
         return SessionSummary(
