@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
@@ -112,7 +112,7 @@ def _change(staff: dict[StaffId, StaffMember], mark: ChangeMark) -> ChangeView:
 
 
 def _attendance(
-    a: Appointment, expected: Sequence[Membership], names: dict[PersonId, str]
+    a: Appointment, expected: Sequence[Membership], names: Mapping[PersonId, str]
 ) -> list[ParticipantAttendance]:
     return [
         ParticipantAttendance(
