@@ -54,12 +54,10 @@ async def appointment_panel(
     """The page (its panel for htmx); after `refusal`, with its message next to `form`;
     with `confirm_cancel`, asking once before that cancellation."""
     # Loaded and authorized once; the codes, confirmations and booking options build on it.
-    loaded = await schedule_views.load_appointment_page(deps, actor, appointment_id)
+    loaded = await schedule_views.load_appointment_page(deps, actor, appointment_id, booking=True)
     page = loaded.page
     can = set(page.permissions)
-    options = None
-    if "manage_case" in can:
-        options = await schedule_views.case_booking_options(deps, actor, loaded.case)
+    options = loaded.booking  # with "manage_case" only
     errors: dict[str, str] = {}
     values: dict[str, Any] = page.form_values
     if refusal is not None:

@@ -19,6 +19,7 @@ class Ref:
 
 
 STAFF = [
+    Ref(uuid.uuid4(), "O'Brien <script>&amp;"),
     Ref(uuid.uuid4(), "Dr. Ana <Owner>"),
     Ref(uuid.uuid4(), 'Lee & "Co"'),
     Ref(uuid.uuid4(), "Zoë"),
@@ -46,4 +47,4 @@ def test_the_options_are_the_loops(values: dict[str, Any] | None):
     env.globals["chosen"] = chosen
     looped = env.from_string(LOOP).render(staff=STAFF, values=values)
     assert str(staff_option_tags(STAFF, values, "provider_ids")) == looped
-    assert "&lt;Owner&gt;" in looped and "&amp;" in looped
+    assert "&lt;Owner&gt;" in looped and "&amp;amp;" in looped and "&#39;" in looped

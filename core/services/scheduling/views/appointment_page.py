@@ -23,6 +23,7 @@ from core.domain.shared.errors import NotFound
 from core.domain.shared.values import CaseId, PersonId, StaffId
 from core.services.cases.changes import load_case
 from core.services.scheduling.deps import SchedulingDeps
+from core.services.scheduling.views.booking_form import BookingOptions, booking_options_in
 from core.services.scheduling.views.refs import StaffRef, ref
 from core.services.shared.audit import audit_read
 from core.services.shared.use_case import View, staff_actor
@@ -155,6 +156,8 @@ class LoadedAppointment:
     expected: list[Membership]
     names: dict[PersonId, str]  # of those expected
     service: Service | None
+    # The change form's choices, with `booking=True` and the actor may manage the case.
+    booking: BookingOptions | None = None
 
 
 async def appointment_page(
@@ -164,9 +167,11 @@ async def appointment_page(
 
 
 async def load_appointment_page(
-    deps: SchedulingDeps, actor: Actor, appointment_id: UUID
+    deps: SchedulingDeps, actor: Actor, appointment_id: UUID, *, booking: bool = False
 ) -> LoadedAppointment:
-    """`appointment_page`, with what it was built from."""
+    """`appointment_page`, with what it was built from; with `booking`, and the actor may
+    manage the case, the change form's choices too (`case_booking_options`), read in the same
+    unit of work."""
     staff_actor(actor)  # participants get their own portal view, without others' names
     tz, today = deps.tz, deps.clock.today()
     async with deps.uow() as uow:
@@ -178,7 +183,13 @@ async def load_appointment_page(
         expected = a.expected(case, tz)
         names = await uow.people.display_names(m.person_id for m in expected)
         staff = {s.id: s for s in await uow.staff.list_all()}
-        service = await uow.services.get(a.service_id)
+        options: BookingOptions | None = None
+        if booking and Permission.MANAGE_CASE in granted:
+            every_service = await uow.services.list_all(include_inactive=True)
+            service = next((s for s in every_service if s.id == a.service_id), None)
+            options = await booking_options_in(uow, deps, actor, case, every_service)
+        else:
+            service = await uow.services.get(a.service_id)
         series: Series | None = None
         siblings: list[Appointment] = []
         if a.series_id is not None:
@@ -232,4 +243,5 @@ async def load_appointment_page(
         expected=expected,
         names=names,
         service=service,
+        booking=options,
     )
