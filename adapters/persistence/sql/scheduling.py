@@ -257,6 +257,14 @@ def overlapping(
 
 
 _CHILDREN = (t.appointment_providers, t.appointment_attendance, t.appointment_codes)
+_A = t.appointments.c
+# As `for_case(limit=1, newest_first=True)` orders them; built once.
+_LAST_BOOKED_SERVICE = (
+    sa.select(_A.service_id)
+    .where(_A.case_id == sa.bindparam("case_id", type_=_A.case_id.type))
+    .order_by(_A.start_at.desc(), _A.id.desc())
+    .limit(1)
+)
 _MARK = stored(Attendance)
 
 
@@ -373,6 +381,10 @@ class SqlAppointmentRepository:
         if limit is not None:
             query = query.limit(limit)
         return await self._load(query)
+
+    async def last_booked_service(self, case_id: CaseId) -> UUID | None:
+        found = await self._conn.execute(_LAST_BOOKED_SERVICE, {"case_id": case_id})
+        return found.scalar_one_or_none()
 
     async def for_cases(
         self, case_ids: Iterable[CaseId], start: datetime, end: datetime

@@ -94,8 +94,7 @@ async def booking_options_in(
     last_booked = None
     if case.usual_service_id not in {s.id for s in services}:
         # Asked only when the usual service does not decide: one more statement at most.
-        latest = await uow.appointments.for_case(case.id, limit=1, newest_first=True)
-        last_booked = latest[0].service_id if latest else None
+        last_booked = await uow.appointments.last_booked_service(case.id)
     staff = await uow.staff.list_all()
     preselected = preselected_service(
         services,
