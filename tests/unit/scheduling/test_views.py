@@ -345,9 +345,9 @@ async def test_the_schedule_screen_shows_the_summary_the_case_page_shows(clinic)
     )
     mondays = (await clinic.book(lee, couple, at(1, 5), repeat=s.Repeat(count=30))).appointment_ids
 
-    async def same(*days: date) -> v.CaseSchedule:
-        panel = await v.schedule_panel(clinic.deps, lee, couple, *days)
-        summary = await v.case_schedule_summary(clinic.deps, lee, couple)
+    async def same(*days: date, case_id=couple) -> v.CaseSchedule:
+        panel = await v.schedule_panel(clinic.deps, lee, case_id, *days)
+        summary = await v.case_schedule_summary(clinic.deps, lee, case_id)
         assert panel.summary == summary
         return summary
 
@@ -360,8 +360,8 @@ async def test_the_schedule_screen_shows_the_summary_the_case_page_shows(clinic)
     clinic.now(at(1, 13, 12))
     await attended(mondays[0])
     clinic.now(at(5, 20, 12))
-    # Weekly: four sessions in the grid's next four weeks (the fifth read on its own); the
-    # last one that happened is older than the grid's twelve weeks.
+    # Weekly: the next five are among the sessions read for the grid (a few weeks past its
+    # end); the last one that happened is older than the grid's twelve weeks.
     summary = await same()
     assert summary.last_session is not None and summary.last_session.id == mondays[0]
     assert [u.id for u in summary.upcoming] == mondays[20:25]
@@ -384,3 +384,8 @@ async def test_the_schedule_screen_shows_the_summary_the_case_page_shows(clinic)
     clinic.now(at(12, 1, 12))  # after the last session
     summary = await same()
     assert summary.upcoming == [] and summary.last_session is not None
+    # Every fourth week: fewer than five in the weeks read, the rest read on their own.
+    rare = await clinic.case(CaseKind.INDIVIDUAL, lee, (maya, None))
+    booked = await clinic.book(lee, rare, at(12, 2), repeat=s.Repeat(every_weeks=4, count=8))
+    summary = await same(case_id=rare)
+    assert [u.id for u in summary.upcoming] == booked.appointment_ids[:5]

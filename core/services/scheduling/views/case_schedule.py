@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -85,14 +85,17 @@ async def schedule_panel(
         require(actor, case, today, Permission.VIEW_SCHEDULE)
         first, last = grid_days(today, start_day, end_day)
         start, end = grid_span(first, last, tz)
+        # Read a few weeks past the grid's end when it ends after now, so that the next
+        # sessions of a case seen weekly are among them (the grid shows those of its days).
+        ahead = end + _LOOK_AHEAD if start <= now < end else end
         found = await uow.appointments.for_case(
-            case_id, start=start, end=end, statuses=GRID_STATUSES
+            case_id, start=start, end=ahead, statuses=GRID_STATUSES
         )
         coming: list[Appointment] | None = None
         happened: list[Appointment] | None = None
         if start <= now < end:
-            # The grid holds every session of [start, end), now among them: the first ones
-            # from now, and the latest before now, are the case's if the grid has them.
+            # Every session of [start, ahead) was read, now among them: the first ones from
+            # now, and the latest before now, are the case's if they are among them.
             after = [a for a in found if a.start >= now and a.status is AppointmentStatus.SCHEDULED]
             if len(after) >= _UPCOMING:
                 coming = after[:_UPCOMING]
@@ -107,12 +110,14 @@ async def schedule_panel(
         staff = {s.id: s for s in await uow.staff.list_all()}
         services = {s.id: s for s in await uow.services.list_all(include_inactive=True)}
     summary = _summary(case, coming, happened, names, staff, services, tz)
-    grid = build_grid(case, found, names, first, last, tz, today)
+    shown = [a for a in found if a.start < end]
+    grid = build_grid(case, shown, names, first, last, tz, today)
     await audit_read(deps, actor, AuditObject.CASE_SCHEDULE, case.id, case)
     return SchedulePanel(summary=summary, grid=grid)
 
 
 _UPCOMING = 5
+_LOOK_AHEAD = timedelta(weeks=_UPCOMING)  # weekly sessions: the next five past the grid's end
 
 
 async def _coming(
