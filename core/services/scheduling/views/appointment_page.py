@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
@@ -21,6 +21,7 @@ from core.domain.scheduling.services import Service
 from core.domain.shared.audit import AuditObject
 from core.domain.shared.errors import NotFound
 from core.domain.shared.values import CaseId, PersonId, StaffId
+from core.ports.unit_of_work import UnitOfWork
 from core.services.cases.changes import load_case
 from core.services.scheduling.deps import SchedulingDeps
 from core.services.scheduling.views.booking_form import BookingOptions, booking_options_in
@@ -158,6 +159,7 @@ class LoadedAppointment:
     service: Service | None
     # The change form's choices, with `booking=True` and the actor may manage the case.
     booking: BookingOptions | None = None
+    also: object = None  # what `also` read in the page's unit of work
 
 
 async def appointment_page(
@@ -166,12 +168,22 @@ async def appointment_page(
     return (await load_appointment_page(deps, actor, appointment_id)).page
 
 
+# A read of another context about the appointment (the confirmations of its reminders), run
+# in the page's unit of work once the actor may see the appointment.
+Also = Callable[[UnitOfWork, Appointment], Awaitable[object]]
+
+
 async def load_appointment_page(
-    deps: SchedulingDeps, actor: Actor, appointment_id: UUID, *, booking: bool = False
+    deps: SchedulingDeps,
+    actor: Actor,
+    appointment_id: UUID,
+    *,
+    booking: bool = False,
+    also: Also | None = None,
 ) -> LoadedAppointment:
     """`appointment_page`, with what it was built from; with `booking`, and the actor may
-    manage the case, the change form's choices too (`case_booking_options`), read in the same
-    unit of work."""
+    manage the case, the change form's choices too (`case_booking_options`), and with `also`
+    what it reads: both in the same unit of work."""
     staff_actor(actor)  # participants get their own portal view, without others' names
     tz, today = deps.tz, deps.clock.today()
     async with deps.uow() as uow:
@@ -195,6 +207,7 @@ async def load_appointment_page(
         if a.series_id is not None:
             series = await uow.appointments.get_series(a.series_id)
             siblings = await uow.appointments.in_series(a.series_id)
+        extra = await also(uow, a) if also is not None else None
     money = Permission.VIEW_BILLING in granted
     await audit_read(deps, actor, AuditObject.APPOINTMENT, a.id, case)
     page = AppointmentPage(
@@ -244,4 +257,5 @@ async def load_appointment_page(
         names=names,
         service=service,
         booking=options,
+        also=extra,
     )
