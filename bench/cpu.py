@@ -37,11 +37,14 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
+import asyncpg
 import sqlalchemy as sa
 from dependency_injector import providers
 
@@ -49,9 +52,12 @@ import bootstrap
 from adapters.cli.demo import DEMO_DOMAIN, DEMO_PASSWORD, load_demo
 from adapters.persistence.sql.migrate import migrate_url
 from adapters.persistence.sql.tables.cases import cases
-from adapters.persistence.sql.tables.directory import people
+from adapters.persistence.sql.tables.directory import people, staff
+from adapters.persistence.sql.tables.scheduling import appointments
 from adapters.system.passwords import Argon2PasswordHasher
 from adapters.web.request_log import RequestLog
+from bench.generate import PASSWORD
+from bench.targets import screens as target_screens
 
 SECRET = "bench-cpu-" + "x" * 32
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
@@ -169,27 +175,74 @@ def container_for(url: str) -> bootstrap.Container:
     return container
 
 
-async def demo_case(url: str) -> str:
-    """A case of the demo practice to open: the couple's (members, sessions, a payer)."""
+@dataclass(frozen=True)
+class Target:
+    """Whom to sign in as and which case and appointment to open."""
+
+    email: str
+    password: str
+    case_id: str
+    appointment_id: str
+    person_id: str | None = None  # None: the first person of the practice
+
+
+async def demo_case(url: str) -> Target:
+    """A case of the demo practice to open: the couple's (members, sessions, a payer), signed in
+    as the demo's owner; in a generated database (`bench.generate`, no demo in it), what the
+    load runner opens (`bench.targets`), signed in as its clinician."""
     container = container_for(url)
     try:
+        async with container.engine().connect() as conn:
+            query = sa.select(staff.c.id).where(staff.c.email == f"ana@{DEMO_DOMAIN}")
+            has_demo = (await conn.execute(query)).first() is not None
+            has_cases = (await conn.execute(sa.select(cases.c.id).limit(1))).first()
+        if not has_demo and has_cases is not None and url.startswith("postgresql"):
+            return await _generated_target(url)
         practice = await load_demo(
             container.scheduling_deps(), container.password_hasher(), if_empty=True
         )
-        if practice is not None:
-            return str(practice.cases["couple"])
         async with container.engine().connect() as conn:
-            query = sa.select(cases.c.id).order_by(cases.c.id).limit(1)
-            return str((await conn.execute(query)).scalar_one())
+            if practice is not None:
+                case_id = str(practice.cases["couple"])
+            else:  # loaded before: its couple's case again, if it has one
+                query = sa.select(cases.c.id).order_by(cases.c.kind != "couple", cases.c.id)
+                case_id = str((await conn.execute(query.limit(1))).scalar_one())
+            # The case's session nearest to now (as the load runner picks it).
+            rows = await conn.execute(
+                sa.select(appointments.c.id, appointments.c.start_at).where(
+                    appointments.c.case_id == UUID(case_id)
+                )
+            )
+            now = datetime.now(UTC)
+            nearest = min(
+                rows, key=lambda r: abs((r.start_at.replace(tzinfo=UTC) - now).total_seconds())
+            )
+        return Target(f"ana@{DEMO_DOMAIN}", DEMO_PASSWORD, case_id, str(nearest.id))
     finally:
         await bootstrap.close_database(container)
 
 
-def screens(case_id: str, person_id: str) -> list[tuple[str, str, bool]]:
+async def _generated_target(url: str) -> Target:
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        found, roles = await target_screens(conn)
+    finally:
+        await conn.close()
+    paths = {s.name: s.path for s in found}
+    case_id = paths["case page"].rsplit("/", 1)[1]
+    appointment_id = paths["appointment page"].rsplit("/", 1)[1]
+    person_id = paths["person page"].rsplit("/", 1)[1]
+    return Target(roles["clinician"], PASSWORD, case_id, appointment_id, person_id)
+
+
+def screens(target: Target, person_id: str) -> list[tuple[str, str, bool]]:
     """(name, path, signed in) of every light screen measured."""
+    case_id = target.case_id
     return [
         ("case list", "/cases", True),
         ("case page", f"/cases/{case_id}", True),
+        ("appointment page", f"/appointments/{target.appointment_id}", True),
+        ("attendance grid", f"/cases/{case_id}/schedule", True),
         ("person page", f"/people/{person_id}", True),
         ("people list", "/people", True),
         ("own day", "/schedule?view=day", True),
@@ -221,7 +274,7 @@ class Statements:
 
 async def measure(
     url: str,
-    case_id: str,
+    target: Target,
     *,
     rounds: int,
     requests: int,
@@ -241,8 +294,8 @@ async def measure(
             "POST",
             "/sign-in",
             {
-                "email": f"ana@{DEMO_DOMAIN}",
-                "password": DEMO_PASSWORD,
+                "email": target.email,
+                "password": target.password,
                 "_csrf_token": token.group(1).decode(),
             },
         )
@@ -250,10 +303,10 @@ async def measure(
         async with container.engine().connect() as conn:
             # Someone of the demo's practice (the owner sees everyone's details).
             query = sa.select(people.c.id).order_by(people.c.id).limit(1)
-            person_id = str((await conn.execute(query)).scalar_one())
+            person_id = target.person_id or str((await conn.execute(query)).scalar_one())
         anonymous = Client(app)
         results = []
-        for name, path, signed_in in screens(case_id, person_id):
+        for name, path, signed_in in screens(target, person_id):
             if only and name not in only:
                 continue
             client = staff if signed_in else anonymous
@@ -306,11 +359,11 @@ async def _profile(client: Client, path: str, count: int) -> None:
 def table(results: list[Result], label: str) -> str:
     lines = [
         f"{label}: CPU ms per request (process time, every thread), in-process ASGI",
-        f"{'screen':14} {'median':>8} {'best round':>11} {'stmts':>6} {'KB':>6}",
+        f"{'screen':18} {'median':>8} {'best round':>11} {'stmts':>6} {'KB':>6}",
     ]
     for r in results:
         lines.append(
-            f"{r.name:14} {r.median_ms:8.2f} {r.best_round_ms:11.2f} {r.statements:6} "
+            f"{r.name:18} {r.median_ms:8.2f} {r.best_round_ms:11.2f} {r.statements:6} "
             f"{r.kilobytes:6.1f}"
         )
     return "\n".join(lines)
@@ -358,14 +411,14 @@ def compare(args: argparse.Namespace) -> None:
                     best[checkout][r.name] = r
     print(f"CPU ms per request (best round of {args.requests}, best of {args.runs} runs each)")
     print(f"before: {base}\nafter:  {here}")
-    print(f"{'screen':14} {'before':>8} {'after':>8} {'ratio':>6} {'stmts':>9} {'KB':>13}")
+    print(f"{'screen':18} {'before':>8} {'after':>8} {'ratio':>6} {'stmts':>9} {'KB':>13}")
     for name, after in best[here].items():
         before = best[base].get(name)
         if before is None:
-            print(f"{name:14} {'-':>8} {after.best_round_ms:8.2f}")
+            print(f"{name:18} {'-':>8} {after.best_round_ms:8.2f}")
             continue
         print(
-            f"{name:14} {before.best_round_ms:8.2f} {after.best_round_ms:8.2f} "
+            f"{name:18} {before.best_round_ms:8.2f} {after.best_round_ms:8.2f} "
             f"{after.best_round_ms / before.best_round_ms:6.2f} "
             f"{before.statements:>4}>{after.statements:<4} "
             f"{before.kilobytes:6.1f}>{after.kilobytes:<6.1f}"
@@ -397,12 +450,12 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="hearth-bench-cpu-") as scratch:
         url = args.database or f"sqlite+aiosqlite:///{scratch}/hearth.db"
         asyncio.run(migrate_url(url))
-        case_id = asyncio.run(demo_case(url))
+        target = asyncio.run(demo_case(url))
         only = set(args.screen or []) | ({args.profile} if args.profile else set())
         results = asyncio.run(
             measure(
                 url,
-                case_id,
+                target,
                 rounds=args.rounds,
                 requests=args.requests,
                 only=only or None,

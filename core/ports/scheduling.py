@@ -159,6 +159,11 @@ class AppointmentRepository(Protocol):
         given statuses (None: all), oldest first or newest first, at most `limit`."""
         ...
 
+    async def last_booked_service(self, case_id: CaseId) -> UUID | None:
+        """The service of the case's latest appointment by start, whatever its status (None:
+        none booked): `for_case(limit=1, newest_first=True)`'s service, in one light read."""
+        ...
+
     async def for_cases(
         self, case_ids: Iterable[CaseId], start: datetime, end: datetime
     ) -> list[Appointment]:

@@ -32,8 +32,8 @@ BUDGET = {
     "case list (text search)": 4,
     "case page": 19,  # with the money box's payer balances (a case with charges)
     "person page": 7,
-    "appointment page": 13,
-    "attendance grid": 13,
+    "appointment page": 11,  # the change form's choices in the page's unit of work
+    "attendance grid": 10,  # the summary's sessions from the grid's when it holds them
     "own week": 5,
     "practice day": 5,
     "practice week": 5,

@@ -45,6 +45,7 @@ __all__ = [
     "test_series_round_trip_and_list_their_sessions",
     "test_services_round_trip_ordered_by_name_with_unique_names",
     "test_the_calendar_projection_names_cases_and_counts_members_on_the_local_day",
+    "test_the_last_booked_service_is_the_latest_sessions_whatever_its_status",
     "test_the_store_refuses_overlapping_slots_of_a_provider",
 ]
 
@@ -352,6 +353,33 @@ async def test_case_queries_filter_order_and_limit(uow: UnitOfWorkFactory):
         found = await u.appointments.for_cases([case, w.cases[1].id], T0, T0 + timedelta(days=8))
         assert ids(found) == ids([week[0], other])
         assert await u.appointments.for_cases([], T0, T0 + timedelta(days=8)) == []
+
+
+async def test_the_last_booked_service_is_the_latest_sessions_whatever_its_status(
+    uow: UnitOfWorkFactory,
+):
+    w = await setting(uow)
+    family = Service(
+        new_id(), "Family 50", ServiceLine.PSYCHOTHERAPY, 50, Money(16000, "USD"), "90847"
+    )
+    async with uow() as u:
+        await u.services.add(family)
+        await commit_without_handlers(u)
+    case = w.cases[0].id
+    async with uow() as u:
+        assert await u.appointments.last_booked_service(case) is None
+    first = w.session(T0)
+    # Two at the latest start: the one with the greater id is the latest, as for_case has it.
+    tied = [w.session(T0 + timedelta(days=7), status=AppointmentStatus.CANCELLED) for _ in "ab"]
+    latest = max(tied, key=lambda a: a.id)
+    latest.service_id = family.id
+    earlier_on_other_case = w.session(T0 + timedelta(days=14), case=1)
+    await add(uow, first, *tied, earlier_on_other_case)
+    async with uow() as u:
+        assert await u.appointments.last_booked_service(case) == family.id
+        newest = await u.appointments.for_case(case, limit=1, newest_first=True)
+        assert [a.id for a in newest] == [latest.id]
+        assert await u.appointments.last_booked_service(w.cases[1].id) == w.service.id
 
 
 async def test_overlap_lookups_are_half_open_and_skip_cancelled_ones(uow: UnitOfWorkFactory):

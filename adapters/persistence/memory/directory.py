@@ -22,6 +22,9 @@ class MemoryPersonRepository(Repository[Person]):
         super().__init__(table)
         self._cases = cases  # who a person is related to decides who may see them
 
+    async def display_names(self, ids: Iterable[PersonId]) -> dict[PersonId, str]:
+        return {pid: p.display_name for pid, p in (await self.get_many(ids)).items()}
+
     async def with_mobile(self, mobile: str) -> list[Person]:
         found = [copy.deepcopy(p) for p in self._t.visible() if p.mobile == mobile]
         return sorted(found, key=lambda p: str(p.id))

@@ -131,6 +131,10 @@ class MemoryAppointmentRepository:
             rows.reverse()
         return rows if limit is None else rows[:limit]
 
+    async def last_booked_service(self, case_id: CaseId) -> UUID | None:
+        latest = await self.for_case(case_id, limit=1, newest_first=True)
+        return latest[0].service_id if latest else None
+
     async def for_cases(
         self, case_ids: Iterable[CaseId], start: datetime, end: datetime
     ) -> list[Appointment]:

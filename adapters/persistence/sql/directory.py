@@ -198,12 +198,24 @@ class _DirectoryRepository(_Versioned, Generic[E]):
         return [self.entity(r._mapping) for r in rows]
 
 
+@functools.cache
+def _names_by_id(dialect: str) -> sa.Select[Any]:
+    p = t.people.c
+    return sa.select(p.id, p.legal_name, p.preferred_name).where(among_bound(p.id, "ids", dialect))
+
+
 class SqlPersonRepository(_DirectoryRepository[Person]):
     table = t.people
     what = "person"
     searched = ("legal_folded", "preferred_folded")
     values = staticmethod(person_values)
     entity = staticmethod(person_from)
+
+    async def display_names(self, ids: Iterable[PersonId]) -> dict[PersonId, str]:
+        bound = {"ids": among_value(set(ids), self._dialect)}
+        rows = await self._conn.execute(_names_by_id(self._dialect), bound)
+        # As `Person.display_name`: the preferred name, else the legal one.
+        return {PersonId(i): preferred or legal for i, legal, preferred in rows.tuples()}
 
     async def with_mobile(self, mobile: str) -> list[Person]:
         query = sa.select(self.table).where(self.table.c.mobile == mobile).order_by(self.table.c.id)

@@ -11,6 +11,7 @@ checked before its commit under the single write lock; PostgreSQL's message afte
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.calendar_rows import busy_rows, calendar_rows
 from adapters.persistence.sql.child_rows import child_rows
-from adapters.persistence.sql.directory import _Versioned
+from adapters.persistence.sql.directory import _by_id, _Versioned
 from adapters.persistence.sql.expressions import among, among_value, by_text, fold, stored
 from core.domain.scheduling.appointments import (
     LONGEST_APPOINTMENT,
@@ -111,12 +112,22 @@ def _service(row: Any) -> Service:
     )
 
 
+@functools.cache
+def _all_services(dialect: str, include_inactive: bool) -> sa.Select[Any]:
+    """By name (code point order), built once (read on every booking form and schedule)."""
+    c = t.services.c
+    query = sa.select(t.services).order_by(by_text(c.name_folded, dialect), c.id)
+    return query if include_inactive else query.where(c.active)
+
+
 class SqlServiceRepository(_Versioned):
     table = t.services
     what = "service"
 
     async def get(self, service_id: UUID) -> Service | None:
-        rows = await self._rows(t.services.c.id == service_id)
+        rows = list(
+            await self._conn.execute(_by_id(t.services, self._dialect)[0], {"id": service_id})
+        )
         return _service(rows[0]) if rows else None
 
     async def get_many(self, ids: Iterable[UUID]) -> dict[UUID, Service]:
@@ -124,10 +135,7 @@ class SqlServiceRepository(_Versioned):
         return {r.id: _service(r) for r in rows}
 
     async def list_all(self, *, include_inactive: bool = False) -> list[Service]:
-        c = t.services.c
-        query = sa.select(t.services).order_by(by_text(c.name_folded, self._dialect), c.id)
-        if not include_inactive:
-            query = query.where(c.active)
+        query = _all_services(self._dialect, include_inactive)
         return [_service(r) for r in await self._conn.execute(query)]
 
     async def _name_free(self, service: Service) -> None:
@@ -257,6 +265,50 @@ def overlapping(
 
 
 _CHILDREN = (t.appointment_providers, t.appointment_attendance, t.appointment_codes)
+_A = t.appointments.c
+# Statements of the reads on every appointment page and schedule screen, built once (building
+# a statement and its cache key for every read cost about as much CPU as sending it).
+_BY_ID = (
+    sa.select(t.appointments)
+    .where(_A.id == sa.bindparam("id", type_=_A.id.type))
+    .order_by(_A.start_at, _A.id)
+)
+_IN_SERIES = (
+    sa.select(t.appointments)
+    .where(_A.series_id == sa.bindparam("series_id", type_=_A.series_id.type))
+    .order_by(_A.start_at, _A.id)
+)
+
+
+@functools.cache
+def _for_case(
+    start: bool, end: bool, statuses: bool, limit: bool, newest_first: bool
+) -> sa.Select[Any]:
+    """`for_case`'s statement with the bounds given (parameters case_id, start, end, statuses,
+    limit), one per combination."""
+    query = sa.select(t.appointments).where(
+        _A.case_id == sa.bindparam("case_id", type_=_A.case_id.type)
+    )
+    if start:
+        query = query.where(_A.start_at >= sa.bindparam("start", type_=_A.start_at.type))
+    if end:
+        query = query.where(_A.start_at < sa.bindparam("end", type_=_A.start_at.type))
+    if statuses:
+        query = query.where(_A.status.in_(sa.bindparam("statuses", expanding=True)))
+    order = (_A.start_at.desc(), _A.id.desc()) if newest_first else (_A.start_at, _A.id)
+    query = query.order_by(*order)
+    if limit:
+        query = query.limit(sa.bindparam("limit", type_=sa.Integer()))
+    return query
+
+
+# As `for_case(limit=1, newest_first=True)` orders them; built once.
+_LAST_BOOKED_SERVICE = (
+    sa.select(_A.service_id)
+    .where(_A.case_id == sa.bindparam("case_id", type_=_A.case_id.type))
+    .order_by(_A.start_at.desc(), _A.id.desc())
+    .limit(1)
+)
 _MARK = stored(Attendance)
 
 
@@ -271,11 +323,11 @@ class SqlAppointmentRepository:
 
     # ----- reading -------------------------------------------------------------------------------
 
-    async def _load(self, query: sa.Select) -> list[Appointment]:
-        """Appointments of `query` (a select of appointment rows, in the order wanted) and
-        their providers, attendance and codes: two statements whatever the number on
-        PostgreSQL, four on SQLite (`child_rows`)."""
-        rows = list(await self._conn.execute(query))
+    async def _load(self, query: sa.Select, params: Row | None = None) -> list[Appointment]:
+        """Appointments of `query` (a select of appointment rows, in the order wanted; its
+        parameters `params`) and their providers, attendance and codes: two statements
+        whatever the number on PostgreSQL, four on SQLite (`child_rows`)."""
+        rows = list(await self._conn.execute(query, params))
         if not rows:
             return []
         bound = {"ids": among_value([r.id for r in rows], self._dialect)}
@@ -335,7 +387,7 @@ class SqlAppointmentRepository:
         )
 
     async def get(self, appointment_id: UUID) -> Appointment | None:
-        found = await self._load(self._select(t.appointments.c.id == appointment_id))
+        found = await self._load(_BY_ID, {"id": appointment_id})
         return found[0] if found else None
 
     async def get_many(self, ids: Iterable[UUID]) -> dict[UUID, Appointment]:
@@ -360,19 +412,25 @@ class SqlAppointmentRepository:
         limit: int | None = None,
         newest_first: bool = False,
     ) -> list[Appointment]:
-        a = t.appointments.c
-        query = sa.select(t.appointments).where(a.case_id == case_id)
-        if start is not None:
-            query = query.where(a.start_at >= start)
-        if end is not None:
-            query = query.where(a.start_at < end)
-        if statuses is not None:
-            query = query.where(a.status.in_([s.value for s in statuses] or [""]))
-        order = (a.start_at.desc(), a.id.desc()) if newest_first else (a.start_at, a.id)
-        query = query.order_by(*order)
-        if limit is not None:
-            query = query.limit(limit)
-        return await self._load(query)
+        query = _for_case(
+            start is not None,
+            end is not None,
+            statuses is not None,
+            limit is not None,
+            newest_first,
+        )
+        params = {
+            "case_id": case_id,
+            "start": start,
+            "end": end,
+            "statuses": [s.value for s in statuses or ()] or [""],
+            "limit": limit,
+        }
+        return await self._load(query, params)
+
+    async def last_booked_service(self, case_id: CaseId) -> UUID | None:
+        found = await self._conn.execute(_LAST_BOOKED_SERVICE, {"case_id": case_id})
+        return found.scalar_one_or_none()
 
     async def for_cases(
         self, case_ids: Iterable[CaseId], start: datetime, end: datetime
@@ -416,7 +474,7 @@ class SqlAppointmentRepository:
         return await busy_rows(self._conn, provider_ids, start, end)
 
     async def in_series(self, series_id: UUID) -> list[Appointment]:
-        return await self._load(self._select(t.appointments.c.series_id == series_id))
+        return await self._load(_IN_SERIES, {"series_id": series_id})
 
     # ----- writing -------------------------------------------------------------------------------
 
@@ -464,7 +522,8 @@ class SqlAppointmentRepository:
                 await self._conn.execute(sa.insert(table), table_rows)
 
     async def get_series(self, series_id: UUID) -> Series | None:
-        rows = await self._series._rows(t.series.c.id == series_id)
+        query = _by_id(t.series, self._dialect)[0]
+        rows = list(await self._conn.execute(query, {"id": series_id}))
         return _series(rows[0]) if rows else None
 
     async def get_series_many(self, ids: Iterable[UUID]) -> dict[UUID, Series]:

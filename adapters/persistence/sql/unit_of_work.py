@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, overload
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -55,49 +55,102 @@ from core.ports.unit_of_work import UnitOfWork
 
 EXCLUSION_VIOLATION = "23P01"  # PostgreSQL's SQLSTATE for an exclusion constraint
 
+R = TypeVar("R")
+
+
+class _Repository(Generic[R]):
+    """A repository of the unit of work, made on first use with its connection and kept for
+    the rest of it (in the instance's `__dict__`, so later reads skip this descriptor)."""
+
+    names: ClassVar[list[str]] = []
+
+    def __init__(self, make: Callable[[AsyncConnection], R]) -> None:
+        self._make = make
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+        _Repository.names.append(name)
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, uow: SqlUnitOfWork, owner: type) -> R: ...
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type) -> R | Self:
+        if uow is None:
+            return self
+        made = uow.__dict__[self._name] = self._make(uow._open())
+        return made
+
+
+# The repositories whose aggregates record domain events.
+_RECORDING = (
+    "people",
+    "cases",
+    "appointments",
+    "diagnoses",
+    "plans",
+    "services",
+    "practice",
+    "locations",
+    "policy",
+    "card_attempts",
+    "payments",
+    "cards_on_file",
+    "invoices",
+    "templates",
+    "notes",
+    "psychotherapy_notes",
+)
+
 
 class SqlUnitOfWork:
     """One connection per unit of work. Its transaction begins with the first statement (on
     SQLite: `BEGIN IMMEDIATE`, see engine.py); `commit()` makes the changes visible to others;
     leaving without it, or with an exception, rolls back and returns the connection."""
 
+    # Each repository is made on first use, on this unit of work's connection: a screen uses a
+    # few of these thirty, and making them all for every unit of work (several a request) was
+    # a measurable part of a light screen's CPU.
+    people = _Repository(SqlPersonRepository)
+    organizations = _Repository(SqlOrganizationRepository)
+    staff = _Repository(SqlStaffRepository)
+    cases = _Repository(SqlCaseRepository)
+    history = _Repository(SqlHistoryRepository)
+    glances = _Repository(SqlCaseGlance)
+    diagnoses = _Repository(SqlDiagnosisRepository)
+    plans = _Repository(SqlTreatmentPlanRepository)
+    credentials = _Repository(SqlCredentialRepository)
+    services = _Repository(SqlServiceRepository)
+    appointments = _Repository(SqlAppointmentRepository)
+    feeds = _Repository(SqlCalendarFeedRepository)
+    practice = _Repository(SqlPracticeRepository)
+    locations = _Repository(SqlLocationRepository)
+    policy = _Repository(SqlSchedulingPolicyRepository)
+    outbox = _Repository(SqlOutbox)
+    templates = _Repository(SqlMessageTemplateRepository)
+    session_links = _Repository(SqlSessionLinkRepository)
+    staff_tokens = _Repository(SqlStaffTokenRepository)
+    second_factors = _Repository(SqlSecondFactorRepository)
+    card_attempts = _Repository(SqlCardAttemptRepository)
+    payments = _Repository(SqlPaymentRepository)
+    cards_on_file = _Repository(SqlCardOnFileRepository)
+    processor_events = _Repository(SqlProcessorEventRepository)
+    ledger = _Repository(SqlLedger)
+    invoices = _Repository(SqlInvoices)
+    fee_overrides = _Repository(SqlFeeOverrides)
+    notes = _Repository(SqlNoteRepository)
+    note_templates = _Repository(SqlNoteTemplateRepository)
+    psychotherapy_notes = _Repository(SqlPsychotherapyNoteRepository)
+    note_attention = _Repository(SqlNoteAttention)
+
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._conn: AsyncConnection | None = None
 
     async def __aenter__(self) -> Self:
-        conn = self._conn = await self._engine.connect()
-        self.people = SqlPersonRepository(conn)
-        self.organizations = SqlOrganizationRepository(conn)
-        self.staff = SqlStaffRepository(conn)
-        self.cases = SqlCaseRepository(conn)
-        self.history = SqlHistoryRepository(conn)
-        self.glances = SqlCaseGlance(conn)
-        self.diagnoses = SqlDiagnosisRepository(conn)
-        self.plans = SqlTreatmentPlanRepository(conn)
-        self.credentials = SqlCredentialRepository(conn)
-        self.services = SqlServiceRepository(conn)
-        self.appointments = SqlAppointmentRepository(conn)
-        self.feeds = SqlCalendarFeedRepository(conn)
-        self.practice = SqlPracticeRepository(conn)
-        self.locations = SqlLocationRepository(conn)
-        self.policy = SqlSchedulingPolicyRepository(conn)
-        self.outbox = SqlOutbox(conn)
-        self.templates = SqlMessageTemplateRepository(conn)
-        self.session_links = SqlSessionLinkRepository(conn)
-        self.staff_tokens = SqlStaffTokenRepository(conn)
-        self.second_factors = SqlSecondFactorRepository(conn)
-        self.card_attempts = SqlCardAttemptRepository(conn)
-        self.payments = SqlPaymentRepository(conn)
-        self.cards_on_file = SqlCardOnFileRepository(conn)
-        self.processor_events = SqlProcessorEventRepository(conn)
-        self.ledger = SqlLedger(conn)
-        self.invoices = SqlInvoices(conn)
-        self.fee_overrides = SqlFeeOverrides(conn)
-        self.notes = SqlNoteRepository(conn)
-        self.note_templates = SqlNoteTemplateRepository(conn)
-        self.psychotherapy_notes = SqlPsychotherapyNoteRepository(conn)
-        self.note_attention = SqlNoteAttention(conn)
+        for name in _Repository.names:
+            self.__dict__.pop(name, None)  # a unit of work entered again starts afresh
+        self._conn = await self._engine.connect()
         return self
 
     async def __aexit__(
@@ -122,7 +175,7 @@ class SqlUnitOfWork:
         conn = self._open()
         if any(r.events for r in self._recording()):
             raise RuntimeError("Events not handed to the message bus: commit through the bus.")
-        written = list(self.appointments.written.values())
+        written = list(self.appointments.written.values()) if self._made("appointments") else []
         if written:
             clash = await self.appointments.clash(written)
             if clash is not None:
@@ -138,7 +191,8 @@ class SqlUnitOfWork:
             first = written[0]
             raise clash or DoubleBooking(first.provider, first.start, first.end) from exc
         finally:
-            self.appointments.written.clear()
+            if written:
+                self.appointments.written.clear()
 
     def collect_events(self) -> list[DomainEvent]:
         taken = [e for r in self._recording() for e in r.events]
@@ -147,28 +201,16 @@ class SqlUnitOfWork:
         return taken
 
     def _recording(self) -> tuple[Any, ...]:
-        """The repositories whose aggregates record domain events."""
-        return (
-            self.people,
-            self.cases,
-            self.appointments,
-            self.diagnoses,
-            self.plans,
-            self.services,
-            self.practice,
-            self.locations,
-            self.policy,
-            self.card_attempts,
-            self.payments,
-            self.cards_on_file,
-            self.invoices,
-            self.templates,
-            self.notes,
-            self.psychotherapy_notes,
-        )
+        """The repositories whose aggregates record domain events (of those made: one not
+        used has recorded none)."""
+        return tuple(getattr(self, name) for name in _RECORDING if self._made(name))
+
+    def _made(self, name: str) -> bool:
+        return name in self.__dict__
 
     async def rollback(self) -> None:
-        self.appointments.written.clear()
+        if self._made("appointments"):
+            self.appointments.written.clear()
         await self._open().rollback()
 
     def _open(self) -> AsyncConnection:

@@ -54,12 +54,13 @@ async def appointment_panel(
     """The page (its panel for htmx); after `refusal`, with its message next to `form`;
     with `confirm_cancel`, asking once before that cancellation."""
     # Loaded and authorized once; the codes, confirmations and booking options build on it.
-    loaded = await schedule_views.load_appointment_page(deps, actor, appointment_id)
+    # The confirmations too, in the page's unit of work.
+    loaded = await schedule_views.load_appointment_page(
+        deps, actor, appointment_id, booking=True, also=session_links.confirmed_in
+    )
     page = loaded.page
     can = set(page.permissions)
-    options = None
-    if "manage_case" in can:
-        options = await schedule_views.case_booking_options(deps, actor, loaded.case)
+    options = loaded.booking  # with "manage_case" only
     errors: dict[str, str] = {}
     values: dict[str, Any] = page.form_values
     if refusal is not None:
@@ -80,7 +81,7 @@ async def appointment_panel(
         "values": values,
         "warnings": warnings or [],
         "confirm_cancel": confirm_cancel,
-        "confirmed_by": await session_links.confirmed_count(deps, loaded),
+        "confirmed_by": loaded.also,
         "ATTENDANCE_BUTTONS": ATTENDANCE_BUTTONS,
         "STATUS_OPTIONS": STATUS_OPTIONS,
     }

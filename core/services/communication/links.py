@@ -25,7 +25,6 @@ from core.domain.shared.audit import AuditAction
 from core.domain.shared.secrets import hash_secret
 from core.ports import UnitOfWork
 from core.services.communication.reminders import PolicySource
-from core.services.scheduling.views.appointment_page import LoadedAppointment
 from core.services.shared.audit import audit_record
 from core.services.shared.bus import commit
 from core.services.shared.use_case import Deps
@@ -134,9 +133,7 @@ async def confirmations(uow: UnitOfWork, appointments: Iterable[Appointment]) ->
     }
 
 
-async def confirmed_count(deps: Deps, loaded: LoadedAppointment) -> int:
-    """How many recipients confirmed this session at its current time: on the appointment
-    page, which loaded the appointment and authorized the actor to see it already."""
-    async with deps.uow() as uow:
-        a = loaded.appointment
-        return (await confirmations(uow, [a])).get(a.id, 0)
+async def confirmed_in(uow: UnitOfWork, a: Appointment) -> int:
+    """How many recipients confirmed this session at its current time: the appointment page's
+    `also`, run in its unit of work once the actor may see the appointment."""
+    return (await confirmations(uow, [a])).get(a.id, 0)

@@ -72,6 +72,17 @@ async def test_a_person_comes_back_exactly_as_stored(uow: UnitOfWorkFactory):
         assert await u.people.get_many([]) == {}
 
 
+async def test_display_names_are_the_preferred_name_else_the_legal_one(uow: UnitOfWorkFactory):
+    called = person("Zoë Łukasiewicz", preferred_name="Zo")
+    plain = person("Ann One")
+    await add(uow, called, plain)
+    async with uow() as u:
+        names = await u.people.display_names([called.id, plain.id, PersonId(uuid.uuid4())])
+        assert names == {called.id: "Zo", plain.id: "Ann One"}
+        assert names == {p.id: p.display_name for p in (called, plain)}
+        assert await u.people.display_names([]) == {}
+
+
 async def test_an_id_is_stored_once(uow: UnitOfWorkFactory):
     p = person("Ann One")
     await add(uow, p)

@@ -4,6 +4,8 @@ the same way, and twenty people booking one provider's slot at once leave exactl
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import uuid
 from datetime import date
 
 import pytest
@@ -16,6 +18,7 @@ from core.ports import UnitOfWorkFactory
 from core.services import billing, cases
 from core.services import scheduling as s
 from core.services.billing.views import codes as billing_views
+from core.services.communication import links
 from core.services.scheduling import views as v
 from tests.support.scheduling_practice import Clinic, at
 
@@ -190,3 +193,69 @@ async def test_booking_a_group_sends_as_many_statements_for_twelve_members_as_fo
         return len(sent)
 
     assert await booking_statements(2, 3) == await booking_statements(12, 4)
+
+
+async def test_the_appointment_page_reads_its_change_forms_choices_with_the_page(
+    engine, uow: UnitOfWorkFactory
+):
+    """The same choices as `case_booking_options`, read in the page's unit of work, the
+    service among every service read for the form: fewer statements than the two reads."""
+    clinic = await Clinic(uow).setup()
+    lee = await clinic.staff("Dr. Lee")
+    maya = await clinic.person("Maya Rivera")
+    case_id = await clinic.case(CaseKind.INDIVIDUAL, lee, (maya, None))
+    appointment_id = (await clinic.book(lee, case_id, at(2, 3, 18, 0))).appointment_ids[0]
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        sent.append(statement)
+
+    async def statements(read):
+        """What `read` gives, and the statements it sent (on the SQL stores)."""
+        sent.clear()
+        if engine is None:
+            return await read(), 0
+        sa.event.listen(engine.sync_engine, "before_cursor_execute", count)
+        try:
+            return await read(), len(sent)
+        finally:
+            sa.event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+    async def apart():
+        loaded = await v.load_appointment_page(clinic.deps, lee, appointment_id)
+        return loaded, await v.case_booking_options(clinic.deps, lee, loaded.case)
+
+    async def together():
+        return await v.load_appointment_page(clinic.deps, lee, appointment_id, booking=True)
+
+    (plain, options), apart_sent = await statements(apart)
+    loaded, together_sent = await statements(together)
+    assert loaded.booking == options and plain.booking is None
+    assert loaded.page == plain.page and loaded.service == plain.service
+    if engine is not None:
+        assert together_sent < apart_sent, (together_sent, apart_sent)
+
+
+async def test_the_appointment_page_is_read_in_one_unit_of_work(uow: UnitOfWorkFactory):
+    """The page, its change form's choices and its confirmations (`also`): one unit of work."""
+    clinic = await Clinic(uow).setup()
+    lee = await clinic.staff("Dr. Lee")
+    maya = await clinic.person("Maya Rivera")
+    case_id = await clinic.case(CaseKind.INDIVIDUAL, lee, (maya, None))
+    appointment_id = (await clinic.book(lee, case_id, at(2, 3, 18, 0))).appointment_ids[0]
+    opened: list[object] = []
+
+    def counting():
+        opened.append(1)
+        return clinic.deps.uow()
+
+    deps = dataclasses.replace(clinic.deps, uow=counting)
+    seen: list[uuid.UUID] = []
+
+    async def also(u, a) -> int:
+        seen.append(a.id)
+        return await links.confirmed_in(u, a)
+
+    loaded = await v.load_appointment_page(deps, lee, appointment_id, booking=True, also=also)
+    assert len(opened) == 1 and seen == [appointment_id]
+    assert loaded.also == 0 and loaded.booking is not None

@@ -332,3 +332,60 @@ async def test_the_booking_form_offers_the_cases_kind_of_services_and_its_clinic
             lee, case_id, at(2, 3, 10, 0), service="Consultation 60", supervisor_id=abe.id
         )
     assert refused.value.field == "supervisor_id"
+
+
+async def test_the_schedule_screen_shows_the_summary_the_case_page_shows(clinic):
+    """The schedule screen takes its summary from the grid's sessions when the grid holds them
+    all, else reads them as the case page does: the same summary either way."""
+    lee = await clinic.staff("Dr. Lee")
+    maya = await clinic.person("Maya Rivera")
+    sam = await clinic.person("Sam Chen")
+    couple = await clinic.case(
+        CaseKind.COUPLE, lee, (maya, MemberRole.PARTNER), (sam, MemberRole.PARTNER)
+    )
+    mondays = (await clinic.book(lee, couple, at(1, 5), repeat=s.Repeat(count=30))).appointment_ids
+
+    async def same(*days: date, case_id=couple) -> v.CaseSchedule:
+        panel = await v.schedule_panel(clinic.deps, lee, case_id, *days)
+        summary = await v.case_schedule_summary(clinic.deps, lee, case_id)
+        assert panel.summary == summary
+        return summary
+
+    async def attended(appointment_id) -> None:
+        marks = {maya: Attendance.ATTENDED, sam: Attendance.ATTENDED}
+        await s.record_attendance(
+            clinic.deps, lee, s.RecordAttendance(appointment_id=appointment_id, marks=marks)
+        )
+
+    clinic.now(at(1, 13, 12))
+    await attended(mondays[0])
+    clinic.now(at(5, 20, 12))
+    # Weekly: the next five are among the sessions read for the grid (a few weeks past its
+    # end); the last one that happened is older than the grid's twelve weeks.
+    summary = await same()
+    assert summary.last_session is not None and summary.last_session.id == mondays[0]
+    assert [u.id for u in summary.upcoming] == mondays[20:25]
+    await attended(mondays[19])  # 18 May: in the grid
+    summary = await same()
+    assert summary.last_session is not None and summary.last_session.id == mondays[19]
+    # Twice a week: the grid holds the next five.
+    thursdays = await clinic.book(lee, couple, at(5, 21), repeat=s.Repeat(count=8))
+    summary = await same()
+    assert [u.id for u in summary.upcoming] == [
+        thursdays.appointment_ids[0],
+        mondays[20],
+        thursdays.appointment_ids[1],
+        mondays[21],
+        thursdays.appointment_ids[2],
+    ]
+    # A grid of other days than now's: the summary is still the case's.
+    await same(date(2026, 1, 1), date(2026, 2, 1))
+    await same(date(2026, 9, 1), date(2026, 10, 1))
+    clinic.now(at(12, 1, 12))  # after the last session
+    summary = await same()
+    assert summary.upcoming == [] and summary.last_session is not None
+    # Every fourth week: fewer than five in the weeks read, the rest read on their own.
+    rare = await clinic.case(CaseKind.INDIVIDUAL, lee, (maya, None))
+    booked = await clinic.book(lee, rare, at(12, 2), repeat=s.Repeat(every_weeks=4, count=8))
+    summary = await same(case_id=rare)
+    assert [u.id for u in summary.upcoming] == booked.appointment_ids[:5]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
@@ -21,8 +21,10 @@ from core.domain.scheduling.services import Service
 from core.domain.shared.audit import AuditObject
 from core.domain.shared.errors import NotFound
 from core.domain.shared.values import CaseId, PersonId, StaffId
+from core.ports.unit_of_work import UnitOfWork
 from core.services.cases.changes import load_case
 from core.services.scheduling.deps import SchedulingDeps
+from core.services.scheduling.views.booking_form import BookingOptions, booking_options_in
 from core.services.scheduling.views.refs import StaffRef, ref
 from core.services.shared.audit import audit_read
 from core.services.shared.use_case import View, staff_actor
@@ -112,7 +114,7 @@ def _change(staff: dict[StaffId, StaffMember], mark: ChangeMark) -> ChangeView:
 
 
 def _attendance(
-    a: Appointment, expected: Sequence[Membership], names: dict[PersonId, str]
+    a: Appointment, expected: Sequence[Membership], names: Mapping[PersonId, str]
 ) -> list[ParticipantAttendance]:
     return [
         ParticipantAttendance(
@@ -155,6 +157,9 @@ class LoadedAppointment:
     expected: list[Membership]
     names: dict[PersonId, str]  # of those expected
     service: Service | None
+    # The change form's choices, with `booking=True` and the actor may manage the case.
+    booking: BookingOptions | None = None
+    also: object = None  # what `also` read in the page's unit of work
 
 
 async def appointment_page(
@@ -163,10 +168,22 @@ async def appointment_page(
     return (await load_appointment_page(deps, actor, appointment_id)).page
 
 
+# A read of another context about the appointment (the confirmations of its reminders), run
+# in the page's unit of work once the actor may see the appointment.
+Also = Callable[[UnitOfWork, Appointment], Awaitable[object]]
+
+
 async def load_appointment_page(
-    deps: SchedulingDeps, actor: Actor, appointment_id: UUID
+    deps: SchedulingDeps,
+    actor: Actor,
+    appointment_id: UUID,
+    *,
+    booking: bool = False,
+    also: Also | None = None,
 ) -> LoadedAppointment:
-    """`appointment_page`, with what it was built from."""
+    """`appointment_page`, with what it was built from; with `booking`, and the actor may
+    manage the case, the change form's choices too (`case_booking_options`), and with `also`
+    what it reads: both in the same unit of work."""
     staff_actor(actor)  # participants get their own portal view, without others' names
     tz, today = deps.tz, deps.clock.today()
     async with deps.uow() as uow:
@@ -176,15 +193,21 @@ async def load_appointment_page(
         case = await load_case(uow, a.case_id)
         granted = require(actor, case, today, Permission.VIEW_SCHEDULE)
         expected = a.expected(case, tz)
-        people = await uow.people.get_many(m.person_id for m in expected)
+        names = await uow.people.display_names(m.person_id for m in expected)
         staff = {s.id: s for s in await uow.staff.list_all()}
-        service = await uow.services.get(a.service_id)
+        options: BookingOptions | None = None
+        if booking and Permission.MANAGE_CASE in granted:
+            every_service = await uow.services.list_all(include_inactive=True)
+            service = next((s for s in every_service if s.id == a.service_id), None)
+            options = await booking_options_in(uow, deps, actor, case, every_service)
+        else:
+            service = await uow.services.get(a.service_id)
         series: Series | None = None
         siblings: list[Appointment] = []
         if a.series_id is not None:
             series = await uow.appointments.get_series(a.series_id)
             siblings = await uow.appointments.in_series(a.series_id)
-    names = {pid: p.display_name for pid, p in people.items()}
+        extra = await also(uow, a) if also is not None else None
     money = Permission.VIEW_BILLING in granted
     await audit_read(deps, actor, AuditObject.APPOINTMENT, a.id, case)
     page = AppointmentPage(
@@ -233,4 +256,6 @@ async def load_appointment_page(
         expected=expected,
         names=names,
         service=service,
+        booking=options,
+        also=extra,
     )

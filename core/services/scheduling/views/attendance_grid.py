@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from core.domain.cases.access import (
     Actor,
@@ -12,7 +14,7 @@ from core.domain.cases.access import (
     require,
 )
 from core.domain.cases.case import Case
-from core.domain.scheduling.appointments import AppointmentStatus
+from core.domain.scheduling.appointments import Appointment, AppointmentStatus
 from core.domain.scheduling.times import check_day, local_date, start_of_day
 from core.domain.shared.audit import AuditObject
 from core.domain.shared.errors import InvalidInput
@@ -74,14 +76,29 @@ async def grid_and_case(
     case_id: CaseId,
     start_day: date | None = None,
     end_day: date | None = None,
-    *,
-    loaded: Case | None = None,
 ) -> tuple[AttendanceGrid, Case]:
-    """The grid and its case, authorized but not audited: for a screen that shows the grid
-    with other panels and writes one entry for all of them (`loaded`: the case such a screen
-    loaded already, the actor's permission on it checked again here)."""
+    """The grid and its case, authorized but not audited."""
     staff_actor(actor)
     tz, today = deps.tz, deps.clock.today()
+    first, last = grid_days(today, start_day, end_day)
+    async with deps.uow() as uow:
+        case = await load_case(uow, case_id)
+        require(actor, case, today, Permission.VIEW_SCHEDULE)
+        start, end = grid_span(first, last, tz)
+        found = await uow.appointments.for_case(
+            case_id, start=start, end=end, statuses=GRID_STATUSES
+        )
+        names = await uow.people.display_names(m.person_id for m in case.memberships)
+    return build_grid(case, found, names, first, last, tz, today), case
+
+
+# Cancelled sessions are left out of the grid.
+GRID_STATUSES = tuple(s for s in AppointmentStatus if s is not AppointmentStatus.CANCELLED)
+
+
+def grid_days(today: date, start_day: date | None, end_day: date | None) -> tuple[date, date]:
+    """The grid's first and last day: by default the last twelve weeks and the next four; at
+    most MAX_GRID_DAYS."""
     first = start_day or today - timedelta(weeks=12)
     last = end_day or today + timedelta(weeks=4)
     check_day(first, "from")
@@ -93,18 +110,25 @@ async def grid_and_case(
             f"The attendance grid shows up to {MAX_GRID_DAYS} days; choose a shorter range.",
             field="to",
         )
-    async with deps.uow() as uow:
-        case = loaded if loaded is not None and loaded.id == case_id else None
-        case = case or await load_case(uow, case_id)
-        require(actor, case, today, Permission.VIEW_SCHEDULE)
-        found = await uow.appointments.for_case(
-            case_id,
-            start=start_of_day(first, tz),
-            end=start_of_day(last + timedelta(days=1), tz),
-            statuses=[s for s in AppointmentStatus if s is not AppointmentStatus.CANCELLED],
-        )
-        people = await uow.people.get_many(m.person_id for m in case.memberships)
-    names = {pid: p.display_name for pid, p in people.items()}
+    return first, last
+
+
+def grid_span(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The instants [start, end) of the sessions the grid of days `first`..`last` shows."""
+    return start_of_day(first, tz), start_of_day(last + timedelta(days=1), tz)
+
+
+def build_grid(
+    case: Case,
+    found: Sequence[Appointment],
+    names: Mapping[PersonId, str],
+    first: date,
+    last: date,
+    tz: ZoneInfo,
+    today: date,
+) -> AttendanceGrid:
+    """The grid of `found` (the case's sessions of the days, in order, cancelled ones left
+    out), `names` the members' display names."""
     days = [local_date(a.start, tz) for a in found]
     ever = {m.person_id for m in case.memberships}
     in_range = {
@@ -131,7 +155,7 @@ async def grid_and_case(
             )
         )
     per_day = Counter(days)
-    grid = AttendanceGrid(
+    return AttendanceGrid(
         sessions=[
             GridSession(
                 id=a.id,
@@ -145,4 +169,3 @@ async def grid_and_case(
         start_day=first,
         end_day=last,
     )
-    return grid, case

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID
 
 from core.domain.cases.access import (
@@ -14,7 +15,9 @@ from core.domain.cases.case import Case
 from core.domain.cases.responsibilities import StaffDuty
 from core.domain.directory.parties import StaffRole
 from core.domain.scheduling.defaults import offered_services, preselected_service
+from core.domain.scheduling.services import Service
 from core.domain.shared.values import CaseId, StaffId
+from core.ports.scheduling import SchedulingStore
 from core.services.cases.changes import load_case
 from core.services.scheduling.deps import SchedulingDeps
 from core.services.scheduling.views.refs import StaffRef
@@ -65,18 +68,34 @@ async def booking_options(deps: SchedulingDeps, actor: Actor, case_id: CaseId) -
 
 
 async def case_booking_options(deps: SchedulingDeps, actor: Actor, case: Case) -> BookingOptions:
-    """`booking_options` of a case loaded already (the appointment page's)."""
+    """`booking_options` of a case loaded already."""
+    staff_actor(actor)
+    require(actor, case, deps.clock.today(), Permission.MANAGE_CASE)
+    async with deps.uow() as uow:
+        return await booking_options_in(uow, deps, actor, case)
+
+
+async def booking_options_in(
+    uow: SchedulingStore,
+    deps: SchedulingDeps,
+    actor: Actor,
+    case: Case,
+    every_service: Sequence[Service] | None = None,
+) -> BookingOptions:
+    """`case_booking_options` in a unit of work open already (the appointment page's), the
+    actor's permission to manage the case checked again here; `every_service`: the services,
+    inactive ones too, when the caller read them already."""
     me = staff_actor(actor)
     today = deps.clock.today()
     require(actor, case, today, Permission.MANAGE_CASE)
-    async with deps.uow() as uow:
-        services = offered_services(await uow.services.list_all(), case.policy.service_line)
-        last_booked = None
-        if case.usual_service_id not in {s.id for s in services}:
-            # Asked only when the usual service does not decide: one more statement at most.
-            latest = await uow.appointments.for_case(case.id, limit=1, newest_first=True)
-            last_booked = latest[0].service_id if latest else None
-        staff = await uow.staff.list_all()
+    if every_service is None:
+        every_service = await uow.services.list_all()
+    services = offered_services(every_service, case.policy.service_line)
+    last_booked = None
+    if case.usual_service_id not in {s.id for s in services}:
+        # Asked only when the usual service does not decide: one more statement at most.
+        last_booked = await uow.appointments.last_booked_service(case.id)
+    staff = await uow.staff.list_all()
     preselected = preselected_service(
         services,
         case.kind,

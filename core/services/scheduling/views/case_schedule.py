@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from core.domain.cases.access import (
     Actor,
@@ -11,13 +13,22 @@ from core.domain.cases.access import (
     require,
 )
 from core.domain.cases.case import Case
+from core.domain.directory.parties import StaffMember
 from core.domain.scheduling.appointments import Appointment, AppointmentStatus
+from core.domain.scheduling.services import Service
 from core.domain.shared.audit import AuditObject
-from core.domain.shared.values import CaseId
+from core.domain.shared.values import CaseId, PersonId, StaffId
+from core.ports.scheduling import AppointmentRepository
 from core.services.cases.changes import load_case
 from core.services.scheduling.deps import SchedulingDeps
 from core.services.scheduling.views.appointment_page import ParticipantAttendance, _attendance
-from core.services.scheduling.views.attendance_grid import AttendanceGrid, grid_and_case
+from core.services.scheduling.views.attendance_grid import (
+    GRID_STATUSES,
+    AttendanceGrid,
+    build_grid,
+    grid_days,
+    grid_span,
+)
 from core.services.scheduling.views.refs import StaffRef, ref, service_name
 from core.services.shared.audit import audit_read
 from core.services.shared.use_case import View, staff_actor
@@ -63,15 +74,70 @@ async def schedule_panel(
     start_day: date | None = None,
     end_day: date | None = None,
 ) -> SchedulePanel:
-    """The summary and the grid, with one audit entry for the screen that shows both."""
-    summary, case = await _summary_and_case(deps, actor, case_id)
-    grid, _ = await grid_and_case(deps, actor, case_id, start_day, end_day, loaded=case)
+    """The summary and the grid, with one audit entry for the screen that shows both. The
+    sessions of the grid's days are read first; the summary's come from them when the grid
+    holds them all (the next `upcoming` and the last one before now: the default grid does for
+    a case seen weekly), else from their own queries, as `case_schedule_summary` reads them."""
+    staff_actor(actor)
+    tz, now, today = deps.tz, deps.clock.now(), deps.clock.today()
+    async with deps.uow() as uow:
+        case = await load_case(uow, case_id)
+        require(actor, case, today, Permission.VIEW_SCHEDULE)
+        first, last = grid_days(today, start_day, end_day)
+        start, end = grid_span(first, last, tz)
+        # Read a few weeks past the grid's end when it ends after now, so that the next
+        # sessions of a case seen weekly are among them (the grid shows those of its days).
+        ahead = end + _LOOK_AHEAD if start <= now < end else end
+        found = await uow.appointments.for_case(
+            case_id, start=start, end=ahead, statuses=GRID_STATUSES
+        )
+        coming: list[Appointment] | None = None
+        happened: list[Appointment] | None = None
+        if start <= now < end:
+            # Every session of [start, ahead) was read, now among them: the first ones from
+            # now, and the latest before now, are the case's if they are among them.
+            after = [a for a in found if a.start >= now and a.status is AppointmentStatus.SCHEDULED]
+            if len(after) >= _UPCOMING:
+                coming = after[:_UPCOMING]
+            before = [a for a in found if a.start < now and a.status in _HAPPENED]
+            if before:
+                happened = before[-1:]
+        if coming is None:
+            coming = await _coming(uow.appointments, case_id, now, _UPCOMING)
+        if happened is None:
+            happened = await _last(uow.appointments, case_id, now)
+        names = await uow.people.display_names(m.person_id for m in case.memberships)
+        staff = {s.id: s for s in await uow.staff.list_all()}
+        services = {s.id: s for s in await uow.services.list_all(include_inactive=True)}
+    summary = _summary(case, coming, happened, names, staff, services, tz)
+    shown = [a for a in found if a.start < end]
+    grid = build_grid(case, shown, names, first, last, tz, today)
     await audit_read(deps, actor, AuditObject.CASE_SCHEDULE, case.id, case)
     return SchedulePanel(summary=summary, grid=grid)
 
 
+_UPCOMING = 5
+_LOOK_AHEAD = timedelta(weeks=_UPCOMING)  # weekly sessions: the next five past the grid's end
+
+
+async def _coming(
+    appointments: AppointmentRepository, case_id: CaseId, now: datetime, upcoming: int
+) -> list[Appointment]:
+    return await appointments.for_case(
+        case_id, start=now, statuses=[AppointmentStatus.SCHEDULED], limit=upcoming
+    )
+
+
+async def _last(
+    appointments: AppointmentRepository, case_id: CaseId, now: datetime
+) -> list[Appointment]:
+    return await appointments.for_case(
+        case_id, end=now, statuses=_HAPPENED, limit=1, newest_first=True
+    )
+
+
 async def case_schedule_summary(
-    deps: SchedulingDeps, actor: Actor, case_id: CaseId, *, upcoming: int = 5
+    deps: SchedulingDeps, actor: Actor, case_id: CaseId, *, upcoming: int = _UPCOMING
 ) -> CaseSchedule:
     summary, case = await _summary_and_case(deps, actor, case_id, upcoming=upcoming)
     await audit_read(deps, actor, AuditObject.CASE_SCHEDULE, case.id, case)
@@ -79,24 +145,30 @@ async def case_schedule_summary(
 
 
 async def _summary_and_case(
-    deps: SchedulingDeps, actor: Actor, case_id: CaseId, *, upcoming: int = 5
+    deps: SchedulingDeps, actor: Actor, case_id: CaseId, *, upcoming: int = _UPCOMING
 ) -> tuple[CaseSchedule, Case]:
     staff_actor(actor)
     tz, now = deps.tz, deps.clock.now()
     async with deps.uow() as uow:
         case = await load_case(uow, case_id)
         require(actor, case, deps.clock.today(), Permission.VIEW_SCHEDULE)
-        coming = await uow.appointments.for_case(
-            case_id, start=now, statuses=[AppointmentStatus.SCHEDULED], limit=upcoming
-        )
-        last = await uow.appointments.for_case(
-            case_id, end=now, statuses=_HAPPENED, limit=1, newest_first=True
-        )
-        people = await uow.people.get_many(m.person_id for m in case.memberships)
+        coming = await _coming(uow.appointments, case_id, now, upcoming)
+        last = await _last(uow.appointments, case_id, now)
+        names = await uow.people.display_names(m.person_id for m in case.memberships)
         staff = {s.id: s for s in await uow.staff.list_all()}
         services = {s.id: s for s in await uow.services.list_all(include_inactive=True)}
-    names = {pid: p.display_name for pid, p in people.items()}
+    return _summary(case, coming, last, names, staff, services, tz), case
 
+
+def _summary(
+    case: Case,
+    coming: list[Appointment],
+    last: list[Appointment],
+    names: Mapping[PersonId, str],
+    staff: dict[StaffId, StaffMember],
+    services: dict[UUID, Service],
+    tz: ZoneInfo,
+) -> CaseSchedule:
     def summary(a: Appointment) -> SessionSummary:
         return SessionSummary(
             id=a.id,
@@ -109,9 +181,8 @@ async def _summary_and_case(
         )
 
     sessions = [summary(a) for a in coming]
-    schedule = CaseSchedule(
+    return CaseSchedule(
         upcoming=sessions,
         last_session=summary(last[0]) if last else None,
         next_expected=sessions[0].participants if sessions else [],
     )
-    return schedule, case

@@ -1,0 +1,52 @@
+"""The appointment page's and the schedule screen's reads send statements built once: the same
+statement object every time, its values bound at execution (building a statement and its cache
+key for every read cost about as much CPU as sending it)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.persistence.sql.unit_of_work import SqlUnitOfWork
+from core.domain.scheduling.appointments import AppointmentStatus
+from core.domain.shared.values import CaseId
+
+
+async def test_the_reads_send_one_statement_object_each(engine: AsyncEngine | None):
+    if engine is None:
+        pytest.skip("statements are built by the SQL stores")
+    executed: list[object] = []
+
+    def seen(_conn, clause, *_args) -> None:
+        executed.append(clause)
+
+    async def statements(n: int) -> list[object]:
+        executed.clear()
+        uow = SqlUnitOfWork(engine)
+        async with uow:
+            case_id, other = CaseId(uuid.uuid4()), uuid.uuid4()
+            at = datetime(2026, 3, n, tzinfo=UTC)
+            await uow.appointments.get(other)
+            await uow.appointments.in_series(other)
+            await uow.appointments.get_series(other)
+            await uow.appointments.last_booked_service(case_id)
+            await uow.appointments.for_case(
+                case_id, start=at, statuses=[AppointmentStatus.SCHEDULED], limit=n
+            )
+            await uow.appointments.for_case(case_id, end=at, limit=1, newest_first=True)
+            await uow.services.get(other)
+            await uow.services.list_all(include_inactive=True)
+            await uow.people.display_names([other])
+        return list(executed)
+
+    sa.event.listen(engine.sync_engine, "before_execute", seen)
+    try:
+        first, second = await statements(1), await statements(2)
+    finally:
+        sa.event.remove(engine.sync_engine, "before_execute", seen)
+    assert len(first) == len(second) == 9
+    assert [a is b for a, b in zip(first, second, strict=True)] == [True] * 9
