@@ -62,15 +62,32 @@ def staff_option_tags(staff: Iterable[Any], values: dict[str, Any] | None, name:
     other, selected as `chosen(values, name, id)` has it: what a template loop wrote option by
     option, in one call (at 230 staff the appointment page's providers loop was a fifth of its
     CPU, most of it Jinja's attribute lookups and escaping per option)."""
+    return _options(((str(s.id), s.name) for s in staff), values, name, "", "")
+
+
+def option_tags(
+    options: Iterable[tuple[Any, Any]], values: dict[str, Any] | None, name: str
+) -> Markup:
+    """The `select` macro's options (value, text pairs), a line each, as its loop wrote them:
+    one call however many (the case page's staff select lists every staff member)."""
+    return _options(options, values, name, "    ", "\n")
+
+
+def _options(
+    options: Iterable[tuple[Any, Any]],
+    values: dict[str, Any] | None,
+    name: str,
+    indent: str,
+    end: str,
+) -> Markup:
     picked: set[str] = set()
     if values and name in values:
         current = values[name]
-        picked = set(current) if isinstance(current, list) else {str(current)}
+        picked = {str(c) for c in current} if isinstance(current, list) else {str(current)}
     tags = []
-    for s in staff:
-        value = str(s.id)
-        on = " selected" if value in picked else ""
-        tags.append(f'<option value="{_escaped(value)}"{on}>{_escaped(s.name)}</option>')
+    for value, text in options:
+        on = " selected" if str(value) in picked else ""
+        tags.append(f'{indent}<option value="{_text(value)}"{on}>{_text(text)}</option>{end}')
     return Markup("".join(tags))
 
 
@@ -80,6 +97,12 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", 
 
 def _escaped(text: str) -> str:
     return text.translate(_ESCAPES)
+
+
+def _text(value: Any) -> str:
+    """As `{{ value }}` writes it: markup as it is, anything else escaped."""
+    html = getattr(value, "__html__", None)
+    return html() if html is not None else _escaped(str(value))
 
 
 def staff_options(staff: list[Any]) -> list[tuple[str, str]]:
@@ -104,6 +127,7 @@ def install(env: Environment) -> None:
     env.filters["date"] = human_date
     env.globals["chosen"] = chosen
     env.globals["staff_options"] = staff_options
+    env.globals["option_tags"] = option_tags
     env.globals["staff_option_tags"] = staff_option_tags
     env.globals["role_options"] = role_options
     env.globals["member_options"] = member_options
