@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.persistence.sql import tables as t
-from adapters.persistence.sql.engine import _needs_transaction, create_engine
+from adapters.persistence.sql.engine import _PG_READING, _needs_transaction, create_engine
 from tests.conftest import require_or_skip
 from tests.support.db import empty_tables
 
@@ -77,6 +77,20 @@ def _person(person_id) -> dict:
         "address": "",
         "preferred_channel": "email",
     }
+
+
+async def test_a_connection_goes_back_to_the_pool_out_of_reading(engine: AsyncEngine):
+    """However it is returned (here straight to the pool, no commit or rollback seen), a
+    connection left reading is checked in as it came: the next unit of work's writes must be
+    one transaction, not each committed on its own."""
+    raw = await engine.raw_connection()
+    driver = raw.dbapi_connection
+    assert driver is not None and not driver.autocommit
+    raw.info[_PG_READING] = True  # as `read_before_writing` leaves a connection that read
+    driver.autocommit = True
+    raw.close()
+    assert not driver.autocommit
+    assert _PG_READING not in raw.info
 
 
 async def test_an_engine_with_its_own_isolation_is_left_alone(postgres_url: str | None):

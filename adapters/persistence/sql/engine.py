@@ -161,6 +161,13 @@ def read_before_writing(engine: sa.Engine) -> None:
             if driver is not None:
                 driver.autocommit = False
 
+    # However a connection goes back to the pool, it goes back as it came: a connection left
+    # reading there would run the next unit of work's writes one by one, each committed.
+    @sa.event.listens_for(engine, "checkin")
+    def _returned(driver: Any, record: Any) -> None:
+        if record is not None and record.info.pop(_PG_READING, False) and driver is not None:
+            driver.autocommit = False
+
 
 def create_engine(url: str, **kw: Any) -> AsyncEngine:
     """The application's engine for `url` (SQLite or PostgreSQL). Statement parameters are
