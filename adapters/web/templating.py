@@ -34,16 +34,22 @@ def human_date(value: date | datetime | None) -> Markup:
     for machines; `day` stays the ISO text that date inputs take."""
     if value is None:
         return Markup("")
-    return _human_date(value)
+    if isinstance(value, datetime):
+        # Not cached: one instant in two timezones is equal (and hashes equal) but reads
+        # differently.
+        shown = f"{value.day} {value:%b %Y} {value:%H:%M}"
+        return _time(value.isoformat(timespec="minutes"), shown)
+    return _human_day(value)
 
 
 # A page shows the same few days many times; Markup.format (a Python string.Formatter that
 # escapes each argument) cost ~40 µs a call, nine calls to a case list.
 @functools.lru_cache(maxsize=4096)
-def _human_date(value: date | datetime) -> Markup:
-    shown, iso = f"{value.day} {value:%b %Y}", value.isoformat()
-    if isinstance(value, datetime):
-        shown, iso = f"{shown} {value:%H:%M}", value.isoformat(timespec="minutes")
+def _human_day(value: date) -> Markup:
+    return _time(value.isoformat(), f"{value.day} {value:%b %Y}")
+
+
+def _time(iso: str, shown: str) -> Markup:
     return Markup(f'<time datetime="{escape(iso)}">{escape(shown)}</time>')
 
 

@@ -114,6 +114,10 @@ async def test_an_engine_with_its_own_isolation_is_left_alone(postgres_url: str 
         ("SELECT id FROM outbox FOR UPDATE SKIP LOCKED", True),
         ("SELECT id FROM x FOR SHARE", True),
         ("SELECT pg_advisory_xact_lock(1)", True),
+        ("SELECT pg_try_advisory_xact_lock(1)", True),
+        ("SELECT id FROM x\nFOR   UPDATE", True),
+        ("SELECT id FROM x for no key update", True),
+        ("SELECT for_update, sharer FROM x", False),
         ("WITH moved AS (UPDATE x SET a = 1 RETURNING id) SELECT id FROM moved", True),
         ("INSERT INTO x VALUES (1)", True),
         ("SAVEPOINT sa_savepoint_1", True),
@@ -122,3 +126,12 @@ async def test_an_engine_with_its_own_isolation_is_left_alone(postgres_url: str 
 )
 def test_what_begins_a_transaction(statement: str, needs: bool):
     assert _needs_transaction(statement) is needs
+
+
+async def test_a_lost_connection_is_rolled_back_without_a_second_error(engine: AsyncEngine):
+    """After a disconnect (invalidated), the rollback of the unit of work raises nothing of
+    the listener's own (it asked the discarded connection for its info before)."""
+    async with engine.connect() as conn:
+        await conn.execute(NOW)
+        await conn.invalidate()
+        await conn.rollback()

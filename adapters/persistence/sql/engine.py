@@ -15,6 +15,7 @@ reported as `ConcurrencyConflict`.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -105,14 +106,10 @@ def configure_postgresql(engine: sa.Engine) -> None:
 # What may run outside a transaction: a plain SELECT. Anything else (a write, SAVEPOINT, SET,
 # a lock, a CTE) and a SELECT that locks rows or takes a transaction-level lock begins one.
 _READ_ONLY_START = ("SELECT", "(SELECT")
-_TRANSACTIONAL_READS = (
-    " FOR UPDATE",
-    " FOR NO KEY UPDATE",
-    " FOR SHARE",
-    " FOR KEY SHARE",
-    "PG_ADVISORY_XACT_LOCK",
-    "PG_EXPORT_SNAPSHOT",
-    "SET_CONFIG",
+_TRANSACTIONAL_READS = re.compile(
+    r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b"
+    r"|ADVISORY_XACT_LOCK|PG_EXPORT_SNAPSHOT|SET_CONFIG",
+    re.IGNORECASE,
 )
 _PG_READING = "hearth_pg_reading"  # in Connection.info: no transaction begun yet
 
@@ -121,8 +118,7 @@ def _needs_transaction(statement: str) -> bool:
     head = statement.lstrip()[:7].upper()
     if not head.startswith(_READ_ONLY_START):
         return True
-    upper = statement.upper()
-    return any(word in upper for word in _TRANSACTIONAL_READS)
+    return _TRANSACTIONAL_READS.search(statement) is not None
 
 
 def read_before_writing(engine: sa.Engine) -> None:
@@ -156,6 +152,8 @@ def read_before_writing(engine: sa.Engine) -> None:
     @sa.event.listens_for(engine, "commit")
     @sa.event.listens_for(engine, "rollback")
     def _ended(connection: sa.Connection) -> None:
+        if connection.invalidated or connection.closed:
+            return  # its driver connection is discarded; asking it would hide the real error
         if connection.info.pop(_PG_READING, False):
             driver = connection.connection.dbapi_connection
             if driver is not None:

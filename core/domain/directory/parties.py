@@ -5,7 +5,7 @@ A person is stored once, whatever number of cases they are in or pay for.
 
 from __future__ import annotations
 
-import re
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -32,21 +32,27 @@ class Channel(StrEnum):
 
 
 _CHANNEL = {c.value: c for c in Channel}
-_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 
 
-def _stored_email(value: str | None) -> str | None:
-    """Kept trimmed and lower case since it was checked; anything else is older: clean it."""
-    if value is None or value == value.strip().lower():
-        return value
+# A stored address or number still goes through its cleaner (one stored before the cleaner
+# existed, or before it was stricter, comes out as a new one would), once per value and
+# process: email-validator and phonenumbers on every person loaded were most of loading them.
+@functools.lru_cache(maxsize=16_384)
+def _stored_email(value: str) -> str | None:
     return clean_email(value)
 
 
-def _stored_phone(value: str | None, *, field: str = "mobile") -> str | None:
-    """Kept in E.164 since it was checked; anything else is older: clean it."""
-    if value is None or _E164.fullmatch(value):
-        return value
+@functools.lru_cache(maxsize=16_384)
+def _stored_phone(value: str, field: str) -> str | None:
     return clean_phone(value, field=field)
+
+
+def _email(value: str | None) -> str | None:
+    return None if value is None else _stored_email(value)
+
+
+def _phone(value: str | None, field: str = "mobile") -> str | None:
+    return None if value is None else _stored_phone(value, field)
 
 
 @dataclass(slots=True)
@@ -83,11 +89,11 @@ class Person:
 
     @classmethod
     def restored(cls, **stored: Any) -> Person:
-        """A person as a store gives it back (`restored`): not checked again. An address or
-        number stored before it was kept normalized still is normalized here."""
+        """A person as a store gives it back (`restored`): its names and address are not
+        checked again; its email and mobile go through their (cached) cleaners."""
         stored["preferred_channel"] = _CHANNEL[stored["preferred_channel"]]
-        stored["email"] = _stored_email(stored["email"])
-        stored["mobile"] = _stored_phone(stored["mobile"])
+        stored["email"] = _email(stored["email"])
+        stored["mobile"] = _phone(stored["mobile"])
         return restored(cls, stored)
 
     @property
@@ -120,8 +126,8 @@ class Organization:
     @classmethod
     def restored(cls, **stored: Any) -> Organization:
         """An organization as a store gives it back (see `Person.restored`)."""
-        stored["email"] = _stored_email(stored["email"])
-        stored["phone"] = _stored_phone(stored["phone"], field="phone")
+        stored["email"] = _email(stored["email"])
+        stored["phone"] = _phone(stored["phone"], "phone")
         return restored(cls, stored)
 
     def __post_init__(self) -> None:

@@ -86,6 +86,16 @@ def test_form_errors_put_a_period_rule_at_the_forms_date_input():
     }
 
 
+def test_one_instant_reads_in_the_timezone_it_is_given_in():
+    """Equal instants in two timezones are equal datetimes: each is shown in its own."""
+    from zoneinfo import ZoneInfo
+
+    at = datetime(2026, 12, 2, 14, 0, tzinfo=ZoneInfo("UTC"))
+    local = at.astimezone(ZoneInfo("America/New_York"))
+    assert "09:00" in human_date(local) and "14:00" in human_date(at)
+    assert "14:00" in human_date(at) and "09:00" in human_date(local)  # in either order
+
+
 def test_dates_read_as_people_write_them_and_never_wrap(signed_in, world: World):
     assert human_date(date(2026, 9, 8)) == '<time datetime="2026-09-08">8 Sep 2026</time>'
     assert human_date(datetime(2026, 11, 2, 7, 5)) == (
