@@ -182,42 +182,6 @@ def drop_cancelled_pairs(entries: list[LedgerEntry]) -> list[LedgerEntry]:
     return without_cancelled_pairs(entries, lambda e: e.id, lambda e: e.reverses)
 
 
-async def _payers_page(
-    conn: AsyncConnection,
-    by_payer: sa.CTE,
-    texts: tuple[str, str],
-    sums: dict[str, Any],
-    *,
-    offset: int,
-    limit: int,
-) -> list[Any]:
-    """A page of `by_payer` (a row per payer) by the payer's name or folded name (`texts`: the
-    people's and the organizations' column, as `payer_text`), with the payers' count
-    (`payers`) and `sums` over all of them on every row, in one statement; one row at least
-    (no payer on the page: the count and sums alone, payer_id None). The unbilled and aging
-    pages."""
-    dialect = conn.dialect.name
-    named, text = _joined_payer_text(by_payer, *texts)
-    page = (
-        sa.select(by_payer, text.label("payer_text"))
-        .select_from(named)
-        .order_by(by_text(text, dialect), by_payer.c.payer_id)
-        .offset(offset)
-        .limit(limit)
-        .subquery("page")
-    )
-    summary = sa.select(
-        sa.func.count().label("payers"),
-        *(sa.func.coalesce(sa.func.sum(column), 0).label(key) for key, column in sums.items()),
-    ).subquery("summary")
-    query = (
-        sa.select(summary, page)
-        .select_from(summary.outerjoin(page, sa.true()))
-        .order_by(by_text(page.c.payer_text, dialect), page.c.payer_id)
-    )
-    return list(await conn.execute(query))
-
-
 class SqlLedger:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -283,13 +247,25 @@ class SqlLedger:
             .group_by(_e.c.payer_kind, _e.c.payer_id)
             .cte("grouped")
         )
-        found = await _payers_page(
-            self._conn,
-            grouped,
-            ("legal_folded", "name_folded"),
-            {"all_minor": grouped.c.total},
-            offset=offset,
-            limit=limit,
+        named, folded = _joined_payer_text(grouped, "legal_folded", "name_folded")
+        page = (
+            sa.select(grouped, folded.label("folded"))
+            .select_from(named)
+            .order_by(by_text(folded, self._dialect), grouped.c.payer_id)
+            .offset(offset)
+            .limit(limit)
+            .subquery("page")
+        )
+        summary = sa.select(
+            sa.func.count().label("payers"),
+            sa.func.coalesce(sa.func.sum(grouped.c.total), 0).label("all_minor"),
+        ).subquery("summary")
+        found = list(
+            await self._conn.execute(
+                sa.select(summary, page)
+                .select_from(summary.outerjoin(page, sa.true()))
+                .order_by(by_text(page.c.folded, self._dialect), page.c.payer_id)
+            )
         )
         head = found[0]
         rows = [
@@ -722,13 +698,26 @@ class SqlInvoices:
             .having(sa.or_(*(b != 0 for b in buckets)))
             .cte("owed")
         )
-        rows = await _payers_page(
-            self._conn,
-            owed,
-            ("legal_name", "name"),
-            {f"t{n}": owed.c[f"d{n}"] for n in range(4)},
-            offset=offset,
-            limit=limit,
+        named, name = _joined_payer_text(owed, "legal_name", "name")
+        page = (
+            sa.select(owed, name.label("payer_name"))
+            .select_from(named)
+            .order_by(by_text(name, self._dialect), owed.c.payer_id)
+            .offset(offset)
+            .limit(limit)
+            .subquery("page")
+        )
+        # One row at least (the count and the totals), with a page's payers or none.
+        summary = sa.select(
+            sa.func.count().label("payers"),
+            *(sa.func.coalesce(sa.func.sum(owed.c[f"d{n}"]), 0).label(f"t{n}") for n in range(4)),
+        ).subquery("summary")
+        rows = list(
+            await self._conn.execute(
+                sa.select(summary, page)
+                .select_from(summary.outerjoin(page, sa.true()))
+                .order_by(by_text(page.c.payer_name, self._dialect), page.c.payer_id)
+            )
         )
         head = rows[0]
         return AgingPage(
@@ -736,7 +725,7 @@ class SqlInvoices:
                 AgingRow(
                     payer_kind=PayerKind(r.payer_kind),
                     payer_id=r.payer_id,
-                    payer_name=r.payer_text,
+                    payer_name=r.payer_name,
                     days_0_30=int(r.d0),
                     days_31_60=int(r.d1),
                     days_61_90=int(r.d2),

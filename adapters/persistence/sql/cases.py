@@ -5,10 +5,6 @@ table's rows for all of them at once: `child_rows.py`) and seven on SQLite (one 
 table). Writing checks the case's version first (`UPDATE ... WHERE version = :read`), so of
 two concurrent changes one wins and the other gets `ConcurrencyConflict`; the child rows are then
 brought in line with the aggregate in the same transaction, touching only rows that changed.
-
-The case list's light read (`list_page`: `_list_statement`, `_named`, `_listed_children`) lives
-here too, beside the mappings it shares; it is the part to move to a module of its own
-(`case_listing.py`) when this one grows again (527 lines).
 """
 
 from __future__ import annotations
