@@ -67,6 +67,8 @@ class LedgerWriter:
         self.lines: dict[tuple[PayerRef, date], list[InvoiceLine]] = defaultdict(list)
         self.names: dict[uuid.UUID, str] = {}
         self.entries = 0
+        # Each invoice's allocations summed, as the trigger on them keeps `paid_minor` (0023).
+        self.paid: dict[uuid.UUID, int] = defaultdict(int)
 
     def uid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -223,7 +225,9 @@ class LedgerWriter:
             self._pay(payer, account, billing_staff)
         for invoice in invoices:
             invoice.events.pull()
-        self.rows.add(t.invoices, (_invoice_values(i) for i in invoices))
+        self.rows.add(
+            t.invoices, ({**_invoice_values(i), "paid_minor": self.paid[i.id]} for i in invoices)
+        )
         self.rows.add(t.invoice_lines, (row for i in invoices for row in _line_values(i)))
         self.rows.add(t.invoice_counter, [{"id": 1, "last_number": number}] if number else [])
         self.invoices = len(invoices)
@@ -296,7 +300,7 @@ class LedgerWriter:
 
     def _pay(self, payer: PayerRef, account: _Account, staff: Sequence[StaffId]) -> None:
         rng = self.rng
-        paid: dict[uuid.UUID, int] = defaultdict(int)
+        paid = self.paid
         # In issue order (the numbers'), as `open_for_payer` lists them: (issued on, number).
         issued = [(i.issued_on, i.id, i.total.amount_minor) for i in account.invoices]
         by_id = {i.id: i for i in account.invoices}

@@ -812,6 +812,9 @@ async def load(url: str, practice: Practice) -> None:
         if existing:
             raise SystemExit("bench: the database already has a practice")
         indexes, constraints = await _dropped_constraints(conn)
+        # The invoices come with their paid amounts: the allocations' trigger (migration 0023)
+        # would count them twice.
+        await conn.execute("ALTER TABLE invoice_allocations DISABLE TRIGGER USER")
         for name, data in rows.data.items():
             for i in range(0, len(data), 100_000):
                 await conn.copy_records_to_table(
@@ -824,6 +827,7 @@ async def load(url: str, practice: Practice) -> None:
         await conn.execute(
             "SELECT setval('case_events_seq_seq', (SELECT max(seq) FROM case_events))"
         )
+        await conn.execute("ALTER TABLE invoice_allocations ENABLE TRIGGER USER")
         for statement in indexes + constraints:
             await conn.execute(statement)
         await conn.execute("VACUUM (ANALYZE)")

@@ -74,6 +74,10 @@ BROKEN = {
     "a session whose note_signed is not what its note says": """
         SELECT count(*) FROM appointments a WHERE a.note_signed <> EXISTS (
           SELECT 1 FROM notes n WHERE n.appointment_id = a.id AND n.status <> 'draft')""",
+    "an invoice whose paid_minor is not its allocations' sum": """
+        SELECT count(*) FROM invoices i WHERE i.paid_minor <> (
+          SELECT coalesce(sum(a.amount_minor), 0) FROM invoice_allocations a
+           WHERE a.invoice_id = i.id)""",
     "a session whose provider_id is not its first provider": """
         SELECT count(*) FROM appointments a LEFT JOIN appointment_providers p
           ON p.appointment_id = a.id AND p.position = 0

@@ -579,13 +579,6 @@ class SqlInvoices:
         )
         return {PayerRef(PayerKind(k), i) for k, i in rows}
 
-    def _paid(self) -> sa.ScalarSelect[Any]:
-        return (
-            sa.select(sa.func.coalesce(sa.func.sum(_a.c.amount_minor), 0))
-            .where(_a.c.invoice_id == _i.c.id)
-            .scalar_subquery()
-        )
-
     async def search(
         self,
         *,
@@ -633,7 +626,7 @@ class SqlInvoices:
                 _i.c.issued_on,
                 _i.c.due_on,
                 _i.c.total_minor,
-                self._paid().label("paid_minor"),
+                _i.c.paid_minor,
                 _i.c.currency,
                 matching.label("matching"),
             )
@@ -664,15 +657,14 @@ class SqlInvoices:
         )
 
     async def aging(self, today: date, *, offset: int, limit: int) -> AgingPage:
-        # What is open on each issued invoice, its allocations summed once per invoice: a CTE
-        # kept whole (in a subquery PostgreSQL copied the sum into each bucket and the HAVING,
-        # eight subplans; joined, it hashed all the allocations instead of 7,500 lookups).
+        # What is open on each issued invoice, read off ix_invoices_issued alone: the paid
+        # amount is kept on the invoice (migration 0023).
         issued = (
             sa.select(
                 _i.c.payer_kind,
                 _i.c.payer_id,
                 _i.c.issued_on,
-                (_i.c.total_minor - self._paid()).label("open_minor"),
+                (_i.c.total_minor - _i.c.paid_minor).label("open_minor"),
             )
             .where(_i.c.status == InvoiceStatus.ISSUED.value)
             .cte("issued")
@@ -788,7 +780,7 @@ class SqlInvoices:
 
     async def open_for_payer(self, payer: PayerRef) -> list[tuple[UUID, Money]]:
         rows = await self._conn.execute(
-            sa.select(_i.c.id, (_i.c.total_minor - self._paid()).label("open"), _i.c.currency)
+            sa.select(_i.c.id, (_i.c.total_minor - _i.c.paid_minor).label("open"), _i.c.currency)
             .where(_payer_is(payer, _i), _i.c.status == InvoiceStatus.ISSUED.value)
             .order_by(_i.c.issued_on, _i.c.number)
         )

@@ -65,12 +65,25 @@ invoices = sa.Table(
     sa.Column("replaces", sa.Uuid),
     sa.Column("paid_at", UtcDateTime),
     sa.Column("total_minor", sa.BigInteger, nullable=False),  # of the lines, for the lists
+    # The sum of its allocations, kept by a trigger on invoice_allocations (migration 0023).
+    sa.Column("paid_minor", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("version", sa.Integer, nullable=False),
     # The invoice list (by status, newest number first), a payer's invoices by period, aging.
     sa.Index(None, "status", "number"),
     sa.Index(None, "payer_kind", "payer_id", "period_start", "period_end"),
     sa.Index(None, "period_start", "period_end"),
     sa.Index(None, "issued_on"),
+    # Aging: the open invoices, with all it reads (an index-only scan).
+    sa.Index(
+        "ix_invoices_issued",
+        "payer_kind",
+        "payer_id",
+        "issued_on",
+        "total_minor",
+        "paid_minor",
+        postgresql_where=sa.text("status = 'issued'"),
+        sqlite_where=sa.text("status = 'issued'"),
+    ),
 )
 
 invoice_lines = sa.Table(
