@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,9 @@ from bench.database import on_server
 from bench.generate import plain_url
 from bench.run import _numbered, capture
 from bench.targets import screens
+
+# A read: a SELECT, or a WITH whose parts only select (aging's CTEs; not the audit append's).
+_READ = re.compile(r"\s*\(?(SELECT\b|WITH\b(?!.*\b(INSERT|UPDATE|DELETE)\b))", re.I | re.S)
 
 # What every signed-in request sends before its screen (tests/integration/test_request_overhead.py).
 _OVERHEAD = ("FROM sessions", "AS directory_version")
@@ -35,7 +39,7 @@ async def _plans(url: str, statements: list[tuple[str, Any, bool]], everything: 
         await transaction.start()
         try:
             for statement, parameters, many in statements:
-                if many or not statement.lstrip().upper().startswith(("SELECT", "(SELECT")):
+                if many or not _READ.match(statement):
                     continue  # the plans of reads: the audit append and session writes are not
                 if not everything and any(word in statement for word in _OVERHEAD):
                     continue

@@ -32,7 +32,7 @@ async def plan_sections(
 ) -> list[AttentionSection]:
     if not actor.has(StaffRole.CLINICIAN):
         return []
-    due = await plans_due_for_review(deps, actor, actor.id)
+    due = await plans_due_for_review(deps, actor, actor.id, named=not counting)
     return [
         AttentionSection(
             key="plans.due",

@@ -23,23 +23,27 @@ class PlanDueView(View, frozen=True, kw_only=True):
     days_overdue: int
 
 
-async def plans_due_for_review(deps: Deps, actor: Actor, staff_id: StaffId) -> list[PlanDueView]:
+async def plans_due_for_review(
+    deps: Deps, actor: Actor, staff_id: StaffId, *, named: bool = True
+) -> list[PlanDueView]:
     """The plans `staff_id` is to review, most overdue first: their own list for a clinician,
     anyone's for the owner (the practice's totals). No clinical content: whose plan, which
-    case, since when. One query for the list and one for the participants' names."""
+    case, since when. One query for the list and one for the participants' names (none when
+    not `named`: the header's count after every page needs only how many)."""
     if not isinstance(actor, StaffActor) or (actor.id != staff_id and not actor.is_owner):
         raise Forbidden("This list is the clinician's own.")
     today = deps.clock.today()
     async with deps.uow() as uow:
         due = await uow.plans.due_for_review(staff_id, today)
-        people = await uow.people.get_many({d.person_id for d in due})
+        wanted = {d.person_id for d in due} if named else set()
+        names = await uow.people.display_names(wanted) if wanted else {}
     return [
         PlanDueView(
             plan_id=d.plan_id,
             case_id=d.case_id,
             case_name=d.case_name,
             person_id=d.person_id,
-            name=people[d.person_id].display_name if d.person_id in people else "",
+            name=names.get(d.person_id, ""),
             number=d.number,
             review_on=d.review_on,
             days_overdue=(today - d.review_on).days,
