@@ -159,7 +159,7 @@ class InvoiceRow(msgspec.Struct, frozen=True, kw_only=True):
 
 class InvoicePage(msgspec.Struct, frozen=True, kw_only=True):
     rows: list[InvoiceRow]
-    total: int  # rows matching the filters, for paging
+    total: int  # rows matching the filters, counted up to `count_to` when given, for paging
 
 
 class AgingRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -232,8 +232,10 @@ class InvoiceRepository(Protocol):
         issued_to: date | None = None,
         offset: int = 0,
         limit: int = 50,
+        count_to: int | None = None,
     ) -> InvoicePage:
-        """The invoice list, newest first (drafts first, then by number descending), one query."""
+        """The invoice list, newest first (drafts first, then by number descending), one query;
+        its total stops at `count_to` (None: every match)."""
         ...
 
     async def aging(self, today: date, *, offset: int, limit: int) -> AgingPage:

@@ -344,6 +344,7 @@ class MemoryInvoices:
         issued_to: date | None = None,
         offset: int = 0,
         limit: int = 50,
+        count_to: int | None = None,
     ) -> InvoicePage:
         found = [
             i
@@ -375,7 +376,8 @@ class MemoryInvoices:
             )
             for i in found[offset : offset + limit]
         ]
-        return InvoicePage(rows=rows, total=len(found))
+        total = len(found) if count_to is None else min(len(found), count_to)
+        return InvoicePage(rows=rows, total=total)
 
     async def aging(self, today: date, *, offset: int, limit: int) -> AgingPage:
         paid = self._paid()

@@ -588,6 +588,7 @@ class SqlInvoices:
         issued_to: date | None = None,
         offset: int = 0,
         limit: int = 50,
+        count_to: int | None = None,
     ) -> InvoicePage:
         def filters(table: Any) -> list[sa.ColumnElement[bool]]:
             found = []
@@ -604,14 +605,13 @@ class SqlInvoices:
         # The count is its own subquery, not `count(*) OVER ()`: a window over the whole
         # filter made PostgreSQL read and sort every invoice (480 ms at 255,000) for a page
         # of 50; this way the page is read backwards off the number's index, and the count
-        # is an index-only scan. Drafts (no number yet) first: NULLS FIRST, on SQLite too.
+        # is an index-only scan, stopped at `count_to` (all 258,000 took 24 ms). Drafts (no
+        # number yet) first: NULLS FIRST, on SQLite too.
         counted = _i.alias("counted")
-        matching = (
-            sa.select(sa.func.count())
-            .select_from(counted)
-            .where(*filters(counted))
-            .scalar_subquery()
-        )
+        each = sa.select(sa.literal(1)).select_from(counted).where(*filters(counted))
+        if count_to is not None:
+            each = each.limit(count_to)
+        matching = sa.select(sa.func.count()).select_from(each.subquery()).scalar_subquery()
         where = filters(_i)
         query = (
             sa.select(

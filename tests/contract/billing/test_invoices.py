@@ -176,10 +176,15 @@ async def test_draft_issue_void_and_reissue(uow: UnitOfWorkFactory) -> None:
         voids = await u.invoices.search(status=InvoiceStatus.VOID)
         second = await u.invoices.search(offset=1, limit=1)
         beyond = await u.invoices.search(offset=3)
+        capped = await u.invoices.search(offset=1, limit=1, count_to=2)
+        under = await u.invoices.search(status=InvoiceStatus.VOID, count_to=2)
     assert [r.number for r in listed.rows] == [None, 2, 1] and listed.total == 3
     assert [r.number for r in voids.rows] == [1] and voids.total == 1
     assert [r.number for r in second.rows] == [2] and second.total == 3
     assert beyond.rows == []
+    # Counted up to a cap ("200+" on the screen), the page itself as without one.
+    assert [r.number for r in capped.rows] == [2] and capped.total == 2
+    assert under.total == 1
 
     # Staff without billing duties may not issue.
     with pytest.raises(Forbidden):

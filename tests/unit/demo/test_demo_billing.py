@@ -35,6 +35,23 @@ async def test_the_demo_has_issued_invoices_and_unbilled_sessions(d: Demo):
     assert aging.rows
 
 
+async def test_the_invoice_list_counts_up_to_a_cap_and_pages_on(
+    d: Demo, monkeypatch: pytest.MonkeyPatch
+):
+    morgan = await d.actor(ADMIN)
+    every = (await views.invoice_list(d.deps, morgan)).total
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    assert every > 6
+    first = await views.invoice_list(d.deps, morgan)
+    assert (first.more, first.total, first.pages, len(first.rows)) == (True, 3, 2, 2)
+    # Past the cap, each page counts one page further: there is always a next while more.
+    third = await views.invoice_list(d.deps, morgan, page=3)
+    assert (third.more, third.total, third.pages, len(third.rows)) == (True, 6, 4, 2)
+    last = await views.invoice_list(d.deps, morgan, page=-(-every // 2))
+    assert not last.more and last.total == every and last.pages == last.page
+
+
 async def test_the_unbilled_charges_come_a_page_of_payers_at_a_time(
     d: Demo, monkeypatch: pytest.MonkeyPatch
 ):

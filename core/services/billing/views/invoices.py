@@ -23,6 +23,8 @@ from core.services.shared.audit import audit_read
 from core.services.shared.use_case import Deps, View
 
 PAGE_SIZE = 50
+# The invoice list says "200+ invoices" rather than count a practice's every invoice per page.
+COUNT_CAP = 200
 
 
 class PayerView(View, frozen=True, kw_only=True):
@@ -58,10 +60,11 @@ async def payer_views(uow: UnitOfWork, payers: set[PayerRef]) -> dict[PayerRef, 
 
 class InvoiceListView(View, frozen=True, kw_only=True):
     rows: list[InvoiceRow]
-    total: int
+    total: int  # counted up to a cap: with `more`, "at least total" (shown as "200+")
     page: int
-    pages: int
+    pages: int  # the pages known so far
     status: InvoiceStatus | None
+    more: bool = False
     issued_from: date | None = None
     issued_to: date | None = None
 
@@ -77,20 +80,26 @@ async def invoice_list(
 ) -> InvoiceListView:
     require_billing(actor)
     page = max(page, 1)
+    offset = (page - 1) * PAGE_SIZE
+    # Counted one past the cap and past this page: "more" shows without counting them all.
+    count_to = max(COUNT_CAP, offset + PAGE_SIZE) + 1
     async with deps.uow() as uow:
         found = await uow.invoices.search(
             status=status,
             issued_from=issued_from,
             issued_to=issued_to,
-            offset=(page - 1) * PAGE_SIZE,
+            offset=offset,
             limit=PAGE_SIZE,
+            count_to=count_to,
         )
     await audit_read(deps, actor, AuditObject.INVOICES, None)
+    more = found.total >= count_to
     return InvoiceListView(
         rows=found.rows,
-        total=found.total,
+        total=found.total - 1 if more else found.total,
         page=page,
         pages=max(1, -(-found.total // PAGE_SIZE)),
+        more=more,
         status=status,
         issued_from=issued_from,
         issued_to=issued_to,
