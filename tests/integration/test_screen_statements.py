@@ -41,7 +41,7 @@ BUDGET = {
     "needs attention (clinician)": 12,
     "needs attention (supervisor)": 15,
     "needs attention (owner)": 12,
-    "attention count (clinician)": 11,
+    "attention count (clinician)": 10,  # no participants' names for the count
     "invoice list": 4,
     "invoice list (open)": 4,
     "invoice page": 9,
