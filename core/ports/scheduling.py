@@ -56,6 +56,15 @@ class BusyRow(msgspec.Struct, frozen=True, kw_only=True):
     end: datetime
 
 
+class SeriesSlot(msgspec.Struct, frozen=True, kw_only=True):
+    """One session of a series as the appointment page lists them: no providers, attendance
+    or codes behind it."""
+
+    id: UUID
+    start: datetime
+    status: AppointmentStatus
+
+
 class CalendarRow(msgspec.Struct, frozen=True, kw_only=True):
     """What a calendar shows of one appointment: no case aggregate behind it, nothing clinical.
     `expected` counts the case's members on the session's local day, `recorded` those of them
@@ -184,6 +193,10 @@ class AppointmentRepository(Protocol):
         ...
 
     async def in_series(self, series_id: UUID) -> list[Appointment]: ...
+
+    async def series_slots(self, series_id: UUID) -> list[SeriesSlot]:
+        """The series' sessions in `in_series`'s order, each its id, start and status only."""
+        ...
 
     async def get_series(self, series_id: UUID) -> Series | None: ...
     async def get_series_many(self, ids: Iterable[UUID]) -> dict[UUID, Series]: ...

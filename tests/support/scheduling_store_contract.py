@@ -470,6 +470,11 @@ async def test_series_round_trip_and_list_their_sessions(uow: UnitOfWorkFactory)
         assert ids(await u.appointments.in_series(counted.id)) == ids(
             sorted(sessions, key=lambda a: a.start)
         )
+        # What the appointment page lists of the series: the same sessions, light.
+        assert [
+            (s.id, s.start, s.status) for s in await u.appointments.series_slots(counted.id)
+        ] == [(a.id, a.start, a.status) for a in sorted(sessions, key=lambda a: a.start)]
+        assert await u.appointments.series_slots(new_id()) == []
         got.rule = Recurrence(until=date(2026, 4, 30))
         await u.appointments.update_series(got)
         await commit_without_handlers(u)

@@ -23,7 +23,7 @@ from core.domain.scheduling.services import MAX_MINUTES, Service
 from core.domain.scheduling.times import overlaps
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.values import CaseId, StaffId
-from core.ports.scheduling import BusyRow, CalendarRow
+from core.ports.scheduling import BusyRow, CalendarRow, SeriesSlot
 
 if TYPE_CHECKING:
     from adapters.persistence.memory.store import Table
@@ -225,6 +225,15 @@ class MemoryAppointmentRepository:
 
     async def in_series(self, series_id: UUID) -> list[Appointment]:
         return _ordered(a for a in self._t.visible() if a.series_id == series_id)
+
+    async def series_slots(self, series_id: UUID) -> list[SeriesSlot]:
+        return [
+            SeriesSlot(id=a.id, start=a.start, status=a.status)
+            for a in sorted(
+                (a for a in self._t.visible() if a.series_id == series_id),
+                key=lambda a: (a.start, str(a.id)),
+            )
+        ]
 
     async def get_series(self, series_id: UUID) -> Series | None:
         return self._s.get(series_id)

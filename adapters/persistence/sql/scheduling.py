@@ -44,7 +44,7 @@ from core.domain.shared.codes import CodeLine
 from core.domain.shared.errors import InvalidInput
 from core.domain.shared.events import DomainEvent
 from core.domain.shared.values import CaseId, Money, PersonId, StaffId
-from core.ports.scheduling import BusyRow, CalendarRow
+from core.ports.scheduling import BusyRow, CalendarRow, SeriesSlot
 
 Row = dict[str, Any]
 NAME_TAKEN = "Another service already has this name."
@@ -278,6 +278,7 @@ _IN_SERIES = (
     .where(_A.series_id == sa.bindparam("series_id", type_=_A.series_id.type))
     .order_by(_A.start_at, _A.id)
 )
+_SERIES_SLOTS = _IN_SERIES.with_only_columns(_A.id, _A.start_at, _A.status)
 
 
 @functools.cache
@@ -475,6 +476,13 @@ class SqlAppointmentRepository:
 
     async def in_series(self, series_id: UUID) -> list[Appointment]:
         return await self._load(_IN_SERIES, {"series_id": series_id})
+
+    async def series_slots(self, series_id: UUID) -> list[SeriesSlot]:
+        rows = await self._conn.execute(_SERIES_SLOTS, {"series_id": series_id})
+        return [
+            SeriesSlot(id=i, start=start, status=AppointmentStatus(status))
+            for i, start, status in rows.tuples()
+        ]
 
     # ----- writing -------------------------------------------------------------------------------
 

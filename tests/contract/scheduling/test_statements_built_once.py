@@ -32,6 +32,7 @@ async def test_the_reads_send_one_statement_object_each(engine: AsyncEngine | No
             at = datetime(2026, 3, n, tzinfo=UTC)
             await uow.appointments.get(other)
             await uow.appointments.in_series(other)
+            await uow.appointments.series_slots(other)
             await uow.appointments.get_series(other)
             await uow.appointments.last_booked_service(case_id)
             await uow.appointments.for_case(
@@ -48,5 +49,5 @@ async def test_the_reads_send_one_statement_object_each(engine: AsyncEngine | No
         first, second = await statements(1), await statements(2)
     finally:
         sa.event.remove(engine.sync_engine, "before_execute", seen)
-    assert len(first) == len(second) == 9
-    assert [a is b for a, b in zip(first, second, strict=True)] == [True] * 9
+    assert len(first) == len(second) == 10
+    assert [a is b for a, b in zip(first, second, strict=True)] == [True] * 10

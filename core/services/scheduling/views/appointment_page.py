@@ -21,6 +21,7 @@ from core.domain.scheduling.services import Service
 from core.domain.shared.audit import AuditObject
 from core.domain.shared.errors import NotFound
 from core.domain.shared.values import CaseId, PersonId, StaffId
+from core.ports.scheduling import SeriesSlot
 from core.ports.unit_of_work import UnitOfWork
 from core.services.cases.changes import load_case
 from core.services.scheduling.deps import SchedulingDeps
@@ -203,10 +204,10 @@ async def load_appointment_page(
         else:
             service = await uow.services.get(a.service_id)
         series: Series | None = None
-        siblings: list[Appointment] = []
+        siblings: list[SeriesSlot] = []
         if a.series_id is not None:
             series = await uow.appointments.get_series(a.series_id)
-            siblings = await uow.appointments.in_series(a.series_id)
+            siblings = await uow.appointments.series_slots(a.series_id)
         extra = await also(uow, a) if also is not None else None
     money = Permission.VIEW_BILLING in granted
     await audit_read(deps, actor, AuditObject.APPOINTMENT, a.id, case)
