@@ -40,6 +40,6 @@ def test_the_filter_writes_what_the_include_wrote(age):
     )
     templating.install(env)
     person = Someone(age)
-    assert env.get_template("new.html").render(p=person) == env.get_template(
-        "old.html"
-    ).render(p=person)
+    assert env.get_template("new.html").render(p=person) == env.get_template("old.html").render(
+        p=person
+    )
