@@ -33,7 +33,13 @@ ledger_entries = sa.Table(
     # A payer's statement and balance; the entries of one appointment (re-making its
     # charges); a case's balance; the unbilled charges of a period (on PostgreSQL with what
     # their sums by payer read, off the index alone: migration 0022).
-    sa.Index(None, "payer_kind", "payer_id", "occurred_on"),
+    sa.Index(
+        None,
+        "payer_kind",
+        "payer_id",
+        "occurred_on",
+        postgresql_include=["currency", "amount_minor"],  # a payer's sums: migration 0024
+    ),
     sa.Index(None, "cause_id"),
     sa.Index(None, "case_id"),
     sa.Index(
