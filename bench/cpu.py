@@ -247,6 +247,8 @@ def screens(target: Target, person_id: str) -> list[tuple[str, str, bool]]:
         ("people list", "/people", True),
         ("own day", "/schedule?view=day", True),
         ("own week", "/schedule?view=week", True),
+        ("needs attention", "/attention", True),
+        ("attention count", "/attention/count", True),  # after every page, by htmx
         ("sign-in page", "/sign-in", False),
         ("static file", "/static/hearth.css", False),
     ]

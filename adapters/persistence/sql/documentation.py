@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -218,38 +220,7 @@ class SqlTreatmentPlanRepository:
         self.events += plan.events.pull()
 
     async def due_for_review(self, staff_id: StaffId, today: date) -> list[PlanDue]:
-        newer = t.treatment_plans.alias("newer")
-        staff = t.case_staff.c
-        member = t.case_memberships.c
-        rows = await self._conn.execute(
-            sa.select(_p.id, _p.case_id, t.cases.c.name, _p.person_id, _p.number, _p.review_on)
-            .join(t.cases, t.cases.c.id == _p.case_id)
-            .where(
-                _p.signed_at.is_not(None),
-                _p.review_on < today,
-                t.cases.c.closed_on.is_(None),
-                ~sa.exists().where(
-                    newer.c.case_id == _p.case_id,
-                    newer.c.person_id == _p.person_id,
-                    newer.c.number > _p.number,
-                    newer.c.signed_at.is_not(None),
-                ),
-                sa.exists().where(
-                    staff.case_id == _p.case_id,
-                    staff.staff_id == staff_id,
-                    staff.duty.in_(_TREATING),
-                    staff.start_on <= today,
-                    sa.or_(staff.end_on.is_(None), staff.end_on >= today),
-                ),
-                sa.exists().where(
-                    member.case_id == _p.case_id,
-                    member.person_id == _p.person_id,
-                    member.start_on <= today,
-                    sa.or_(member.end_on.is_(None), member.end_on >= today),
-                ),
-            )
-            .order_by(_p.review_on, t.cases.c.name, _p.id)
-        )
+        rows = await self._conn.execute(_due_for_review(), {"staff_id": staff_id, "today": today})
         return [
             PlanDue(
                 plan_id=r.id,
@@ -261,3 +232,44 @@ class SqlTreatmentPlanRepository:
             )
             for r in rows
         ]
+
+
+@functools.cache
+def _due_for_review() -> sa.Select[Any]:
+    """The signed plans in force past their review day (bound: today) of the members a staff
+    member (bound: staff_id) treats in an open case that day, built once: the header's
+    attention count after every page asks for them."""
+    newer = t.treatment_plans.alias("newer")
+    staff = t.case_staff.c
+    member = t.case_memberships.c
+    staff_id = sa.bindparam("staff_id", type_=staff.staff_id.type)
+    today = sa.bindparam("today", type_=_p.review_on.type)
+    return (
+        sa.select(_p.id, _p.case_id, t.cases.c.name, _p.person_id, _p.number, _p.review_on)
+        .join(t.cases, t.cases.c.id == _p.case_id)
+        .where(
+            _p.signed_at.is_not(None),
+            _p.review_on < today,
+            t.cases.c.closed_on.is_(None),
+            ~sa.exists().where(
+                newer.c.case_id == _p.case_id,
+                newer.c.person_id == _p.person_id,
+                newer.c.number > _p.number,
+                newer.c.signed_at.is_not(None),
+            ),
+            sa.exists().where(
+                staff.case_id == _p.case_id,
+                staff.staff_id == staff_id,
+                staff.duty.in_(_TREATING),
+                staff.start_on <= today,
+                sa.or_(staff.end_on.is_(None), staff.end_on >= today),
+            ),
+            sa.exists().where(
+                member.case_id == _p.case_id,
+                member.person_id == _p.person_id,
+                member.start_on <= today,
+                sa.or_(member.end_on.is_(None), member.end_on >= today),
+            ),
+        )
+        .order_by(_p.review_on, t.cases.c.name, _p.id)
+    )

@@ -472,7 +472,7 @@ class SqlNoteAttention:
         self._conn = conn
 
     @staticmethod
-    def _unsigned(before: datetime) -> sa.Select[Any]:
+    def _unsigned(before: datetime | sa.BindParameter[Any]) -> sa.Select[Any]:
         """Completed sessions (by their first provider) without a signed note, with their
         draft's id if they have one: a range of the partial index of exactly those sessions
         (at the large tier 15,600 of 760,000), where an anti-join of every held session
@@ -493,7 +493,7 @@ class SqlNoteAttention:
         )
 
     @staticmethod
-    def _held_unsigned(before: datetime) -> list[sa.ColumnElement[bool]]:
+    def _held_unsigned(before: datetime | sa.BindParameter[Any]) -> list[sa.ColumnElement[bool]]:
         """Held before `before` and without a signed note: `note_signed` is kept by the
         database's trigger on notes (migration 0021), true when the note is past draft."""
         return [held_unsigned(), t.appointments.c.start_at < before]
@@ -501,14 +501,8 @@ class SqlNoteAttention:
     async def without_signed_note(
         self, provider_id: StaffId, before: datetime, limit: int
     ) -> list[SessionRow]:
-        a = t.appointments.c
-        # In the partial index's own order (provider_id, start_at, id): no sort, `limit` rows.
-        query = (
-            self._unsigned(before)
-            .where(a.provider_id == provider_id)
-            .order_by(a.start_at, a.id)
-            .limit(limit)
-        )
+        query = _unsigned_of_provider()
+        bound = {"who": provider_id, "before": before, "limit": limit}
         return [
             SessionRow(
                 appointment_id=r.id,
@@ -517,25 +511,10 @@ class SqlNoteAttention:
                 start=r.start_at,
                 note_id=r.note_id,
             )
-            for r in await self._conn.execute(query)
+            for r in await self._conn.execute(query, bound)
         ]
 
-    async def _notes(
-        self, at: sa.ColumnElement[Any], *where: sa.ColumnElement[bool], limit: int
-    ) -> list[SessionRow]:
-        a = t.appointments.c
-        query = (
-            sa.select(_n.id, _n.appointment_id, _n.case_id, _n.author_id, at.label("at"))
-            .add_columns(a.start_at, t.cases.c.name)
-            .select_from(
-                t.notes.join(t.appointments, a.id == _n.appointment_id).join(
-                    t.cases, t.cases.c.id == _n.case_id
-                )
-            )
-            .where(*where)
-            .order_by(at, _n.id)
-            .limit(limit)
-        )
+    async def _notes(self, listed: str, **bound: Any) -> list[SessionRow]:
         return [
             SessionRow(
                 appointment_id=r.appointment_id,
@@ -546,35 +525,19 @@ class SqlNoteAttention:
                 at=r.at,
                 staff_id=StaffId(r.author_id),
             )
-            for r in await self._conn.execute(query)
+            for r in await self._conn.execute(_note_list(listed), bound)
         ]
 
     async def drafts(
         self, author_id: StaffId, older_than: datetime, limit: int
     ) -> list[SessionRow]:
-        return await self._notes(
-            _n.updated_at,
-            _n.author_id == author_id,
-            _is(_n.status, _DRAFT),
-            _n.updated_at < older_than,
-            limit=limit,
-        )
+        return await self._notes("drafts", who=author_id, older_than=older_than, limit=limit)
 
     async def returned(self, author_id: StaffId, limit: int) -> list[SessionRow]:
-        return await self._notes(
-            _n.returned_at,
-            _n.author_id == author_id,
-            _is(_n.status, NoteStatus.RETURNED.value),
-            limit=limit,
-        )
+        return await self._notes("returned", who=author_id, limit=limit)
 
     async def awaiting(self, supervisor_id: StaffId, limit: int) -> list[SessionRow]:
-        return await self._notes(
-            _n.signed_at,
-            _n.supervisor_id == supervisor_id,
-            _is(_n.status, NoteStatus.AWAITING_COSIGNATURE.value),
-            limit=limit,
-        )
+        return await self._notes("awaiting", who=supervisor_id, limit=limit)
 
     async def totals(self, before: datetime) -> list[ClinicianTotals]:
         a = t.appointments.c
@@ -683,3 +646,48 @@ def _case_open_statement() -> sa.Select[Any]:
         sa.or_(staff.end_on.is_(None), staff.end_on >= today),
     )
     return sa.select(unsigned.label("u"), due.label("d"), treats.label("treats"))
+
+
+# ----- the attention lists' statements, built once (their values bound at execution) ---------
+# Building them per request was a third of the header's attention count: it runs after every
+# page.
+
+
+@functools.cache
+def _unsigned_of_provider() -> sa.Select[Any]:
+    """A provider's held sessions without a signed note (bound: who, before, limit), in the
+    partial index's own order (provider_id, start_at, id): no sort, `limit` rows."""
+    a = t.appointments.c
+    return (
+        SqlNoteAttention._unsigned(sa.bindparam("before", type_=a.start_at.type))
+        .where(a.provider_id == sa.bindparam("who", type_=a.provider_id.type))
+        .order_by(a.start_at, a.id)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+    )
+
+
+@functools.cache
+def _note_list(listed: str) -> sa.Select[Any]:
+    """Notes of one author or supervisor (bound: who, limit; drafts also older_than) in one
+    status, oldest first by the moment that matters for that list."""
+    at, whose, status = {
+        "drafts": (_n.updated_at, _n.author_id, _DRAFT),
+        "returned": (_n.returned_at, _n.author_id, NoteStatus.RETURNED.value),
+        "awaiting": (_n.signed_at, _n.supervisor_id, NoteStatus.AWAITING_COSIGNATURE.value),
+    }[listed]
+    where = [whose == sa.bindparam("who", type_=whose.type), _is(_n.status, status)]
+    if listed == "drafts":
+        where.append(at < sa.bindparam("older_than", type_=at.type))
+    a = t.appointments.c
+    return (
+        sa.select(_n.id, _n.appointment_id, _n.case_id, _n.author_id, at.label("at"))
+        .add_columns(a.start_at, t.cases.c.name)
+        .select_from(
+            t.notes.join(t.appointments, a.id == _n.appointment_id).join(
+                t.cases, t.cases.c.id == _n.case_id
+            )
+        )
+        .where(*where)
+        .order_by(at, _n.id)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+    )
