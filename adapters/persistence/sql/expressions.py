@@ -64,16 +64,12 @@ def by_text(column: sa.ColumnElement[str], dialect: str) -> sa.ColumnElement[str
 TRIGRAM = 3
 
 
-def contains(column: sa.ColumnElement[str], needle: str) -> sa.ColumnElement[bool]:
-    return column.contains(needle, autoescape=True)
-
-
 _ESCAPE = "/"
 
 
 def like_pattern(needle: str) -> str:
-    """`needle` anywhere, as a LIKE pattern for `bound_like`: its %, _ and / taken literally,
-    as `contains(..., autoescape=True)` takes them."""
+    """`needle` anywhere, as a LIKE pattern for `bound_like`: its %, _ and / taken literally
+    (as SQLAlchemy's `contains(..., autoescape=True)` would take them)."""
     escaped = needle.replace(_ESCAPE, _ESCAPE * 2).replace("%", "/%").replace("_", "/_")
     return f"%{escaped}%"
 

@@ -94,7 +94,20 @@ def person_visible(
     """`person_id` is related to a case one of the scopes matches, or to no case at all. One
     EXISTS per relation, each through its index, so that the filter runs in the statement that
     pages (a page is never short, and nobody's name is read only to be dropped)."""
-    in_scope = case_held(visible.scopes, visible.today, dialect)
+    return _person_seen(person_id, case_held(visible.scopes, visible.today, dialect))
+
+
+def person_visible_shape(
+    person_id: sa.ColumnElement, duties: tuple[frozenset[StaffDuty], ...], dialect: str
+) -> sa.ColumnElement[bool]:
+    """`person_visible` for scopes with these duties, its values bound at execution
+    (`held_values` with the prefix "visible")."""
+    return _person_seen(person_id, held_shape(duties, dialect, "visible"))
+
+
+def _person_seen(
+    person_id: sa.ColumnElement, in_scope: sa.ColumnElement[bool]
+) -> sa.ColumnElement[bool]:
     seen = [
         sa.exists().where(column == person_id, column.table.c.case_id == t.cases.c.id, in_scope)
         for column in RELATED_PEOPLE

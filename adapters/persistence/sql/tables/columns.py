@@ -33,7 +33,7 @@ _POSTGRESQL_ONLY: set[str] = set()
 
 def trigram_index(table: str, column: str) -> sa.Index:
     """PostgreSQL: a pg_trgm GIN index on `column`, which serves `column LIKE '%x%'` (the
-    searches, `expressions.contains`) with the column exactly as indexed; the pg_trgm extension
+    searches, `expressions.bound_like`) with the column exactly as indexed; the pg_trgm extension
     comes with migration 0006. SQLite has no such index: it reads the table for a LIKE with a
     leading wildcard, which at a practice's size on one machine stays fast."""
     name = f"ix_{table}_{column}_trgm"
