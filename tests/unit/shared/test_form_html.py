@@ -4,14 +4,16 @@ the Jinja macros they replaced wrote, byte for byte, called from a template as b
 from __future__ import annotations
 
 import itertools
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jinja2 import DictLoader, Environment, pass_context, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from adapters.web import templating
+from adapters.web.form_html import text
 
 TEMPLATES = Path(__file__).parents[3] / "adapters" / "web" / "templates"
 # The macros as they were, up to `search` (the macros from there on are still Jinja's).
@@ -166,3 +168,22 @@ def test_csrf_search_and_person_or_new():
             e={**e, "p": "None picked"} if e else e,
             who="w",
         )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        HOSTILE,
+        "",
+        "&&<<>>''\"\"&amp;",
+        "Zoë",
+        5,
+        1.5,
+        None,
+        True,
+        Markup("<i>kept</i>"),
+        uuid.UUID(int=7),
+    ],
+)
+def test_text_is_what_autoescape_writes(value: Any):
+    assert text(value) == str(escape(value))
