@@ -1,4 +1,5 @@
-"""Helpers the templates use: words for stored values, and form state for re-rendered forms."""
+"""Helpers the templates use: words for stored values, option lists, and the form pieces of
+`_macros.html` (adapters/web/form_html.py)."""
 
 from __future__ import annotations
 
