@@ -1,15 +1,17 @@
-"""Helpers the templates use: words for stored values, and form state for re-rendered forms."""
+"""Helpers the templates use: words for stored values, option lists, and the form pieces of
+`_macros.html` (adapters/web/form_html.py)."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from adapters.web import form_html
+from adapters.web.form_html import chosen, option_tags, staff_option_tags
 from core.domain.cases.case import CaseStatus
 from core.domain.cases.kinds import POLICIES, CaseKind
 from core.domain.cases.responsibilities import HelperKind
@@ -53,64 +55,6 @@ def _time(iso: str, shown: str) -> Markup:
     return Markup(f'<time datetime="{escape(iso)}">{escape(shown)}</time>')
 
 
-def chosen(values: dict[str, Any] | None, name: str, option: object) -> bool:
-    """Whether a re-rendered form had `option` selected or checked in field `name`."""
-    if not values or name not in values:
-        return False
-    current = values[name]
-    if isinstance(current, list):
-        return str(option) in current
-    return str(current) == str(option)
-
-
-def staff_option_tags(staff: Iterable[Any], values: dict[str, Any] | None, name: str) -> Markup:
-    """`<option value="{id}"[ selected]>{name}</option>` for each staff member, one after the
-    other, selected as `chosen(values, name, id)` has it: what a template loop wrote option by
-    option, in one call (at 230 staff the appointment page's providers loop was a fifth of its
-    CPU, most of it Jinja's attribute lookups and escaping per option)."""
-    return _options(((str(s.id), s.name) for s in staff), values, name, "", "")
-
-
-def option_tags(
-    options: Iterable[tuple[Any, Any]], values: dict[str, Any] | None, name: str
-) -> Markup:
-    """The `select` macro's options (value, text pairs), a line each, as its loop wrote them:
-    one call however many (the case page's staff select lists every staff member)."""
-    return _options(options, values, name, "    ", "\n")
-
-
-def _options(
-    options: Iterable[tuple[Any, Any]],
-    values: dict[str, Any] | None,
-    name: str,
-    indent: str,
-    end: str,
-) -> Markup:
-    picked: set[str] = set()
-    if values and name in values:
-        current = values[name]
-        picked = {str(c) for c in current} if isinstance(current, list) else {str(current)}
-    tags = []
-    for value, text in options:
-        on = " selected" if str(value) in picked else ""
-        tags.append(f'{indent}<option value="{_text(value)}"{on}>{_text(text)}</option>{end}')
-    return Markup("".join(tags))
-
-
-# What markupsafe's `escape` (Jinja's autoescape) makes of a str, without a Markup per value.
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
-
-
-def _escaped(text: str) -> str:
-    return text.translate(_ESCAPES)
-
-
-def _text(value: Any) -> str:
-    """As `{{ value }}` writes it: markup as it is, anything else escaped."""
-    html = getattr(value, "__html__", None)
-    return html() if html is not None else _escaped(str(value))
-
-
 _NOTHING = Markup("")
 
 
@@ -122,7 +66,7 @@ def minor_age(person: Any) -> Markup:
     age = person.minor_age
     if age is None:
         return _NOTHING
-    return Markup(f' <span class="age" title="a minor">{_text(age)} yrs</span>')
+    return Markup(f' <span class="age" title="a minor">{form_html.text(age)} yrs</span>')
 
 
 def staff_options(staff: list[Any]) -> list[tuple[str, str]]:
@@ -146,6 +90,7 @@ def install(env: Environment) -> None:
     env.filters["day"] = day
     env.filters["date"] = human_date
     env.filters["minor_age"] = minor_age
+    env.globals["form_html"] = form_html  # the form pieces `_macros.html` binds
     env.globals["chosen"] = chosen
     env.globals["staff_options"] = staff_options
     env.globals["option_tags"] = option_tags
