@@ -815,19 +815,21 @@ async def load(url: str, practice: Practice) -> None:
         # The invoices come with their paid amounts: the allocations' trigger (migration 0023)
         # would count them twice.
         await conn.execute("ALTER TABLE invoice_allocations DISABLE TRIGGER USER")
-        for name, data in rows.data.items():
-            for i in range(0, len(data), 100_000):
-                await conn.copy_records_to_table(
-                    name, records=data[i : i + 100_000], columns=rows.columns[name]
-                )
-        seq, digest = practice.head
-        await conn.execute(
-            f"UPDATE {audit_chain_head.name} SET seq = $1, hash = $2 WHERE id = 1", seq, digest
-        )
-        await conn.execute(
-            "SELECT setval('case_events_seq_seq', (SELECT max(seq) FROM case_events))"
-        )
-        await conn.execute("ALTER TABLE invoice_allocations ENABLE TRIGGER USER")
+        try:
+            for name, data in rows.data.items():
+                for i in range(0, len(data), 100_000):
+                    await conn.copy_records_to_table(
+                        name, records=data[i : i + 100_000], columns=rows.columns[name]
+                    )
+            seq, digest = practice.head
+            await conn.execute(
+                f"UPDATE {audit_chain_head.name} SET seq = $1, hash = $2 WHERE id = 1", seq, digest
+            )
+            await conn.execute(
+                "SELECT setval('case_events_seq_seq', (SELECT max(seq) FROM case_events))"
+            )
+        finally:  # a failed load must not leave the trigger off
+            await conn.execute("ALTER TABLE invoice_allocations ENABLE TRIGGER USER")
         for statement in indexes + constraints:
             await conn.execute(statement)
         await conn.execute("VACUUM (ANALYZE)")

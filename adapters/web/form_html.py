@@ -23,7 +23,7 @@ from markupsafe import Markup
 Errors = Mapping[str, Any]
 Values = Mapping[str, Any] | None
 
-_NOTHING = Markup("")
+NOTHING = Markup("")  # shared, not made again per empty piece
 _OPTIONAL = ' <span class="optional">(optional)</span>'
 
 
@@ -64,7 +64,7 @@ def error(name: str, errors: Errors, prefix: str = "") -> Markup:
     """The field's message, right under it (`invalid` points the field at it)."""
     message = errors.get(name)
     if not message:
-        return _NOTHING
+        return NOTHING
     return Markup(
         f'<p class="field-error" id="{text(prefix)}{text(name)}-error">{text(message)}</p>'
     )
@@ -73,13 +73,13 @@ def error(name: str, errors: Errors, prefix: str = "") -> Markup:
 def form_error(errors: Errors) -> Markup:
     message = errors.get("_form")
     if not message:
-        return _NOTHING
+        return NOTHING
     return Markup(f'<p class="form-error" role="alert">{text(message)}</p>')
 
 
 def invalid(name: str, errors: Errors, prefix: str = "") -> Markup:
     if not errors.get(name):
-        return _NOTHING
+        return NOTHING
     return Markup(f' aria-invalid="true" aria-describedby="{text(prefix)}{text(name)}-error"')
 
 

@@ -55,9 +55,6 @@ def _time(iso: str, shown: str) -> Markup:
     return Markup(f'<time datetime="{escape(iso)}">{escape(shown)}</time>')
 
 
-_NOTHING = Markup("")
-
-
 def minor_age(person: Any) -> Markup:
     """A minor's age next to their name, wherever they are listed: staff see at once that a
     representative signs and who else should be in the room (`person.minor_age`: None for
@@ -65,7 +62,7 @@ def minor_age(person: Any) -> Markup:
     (a fifth of the people list's CPU at 50 rows)."""
     age = person.minor_age
     if age is None:
-        return _NOTHING
+        return form_html.NOTHING
     return Markup(f' <span class="age" title="a minor">{form_html.text(age)} yrs</span>')
 
 

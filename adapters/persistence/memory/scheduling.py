@@ -38,8 +38,12 @@ SCHEDULING_TABLES = (
 )
 
 
+def _by_start(a: Appointment) -> tuple[datetime, str]:
+    return (a.start, str(a.id))
+
+
 def _ordered(rows: Iterable[Appointment]) -> list[Appointment]:
-    return [copy.deepcopy(a) for a in sorted(rows, key=lambda a: (a.start, str(a.id)))]
+    return [copy.deepcopy(a) for a in sorted(rows, key=_by_start)]
 
 
 class MemoryServiceRepository:
@@ -230,8 +234,7 @@ class MemoryAppointmentRepository:
         return [
             SeriesSlot(id=a.id, start=a.start, status=a.status)
             for a in sorted(
-                (a for a in self._t.visible() if a.series_id == series_id),
-                key=lambda a: (a.start, str(a.id)),
+                (a for a in self._t.visible() if a.series_id == series_id), key=_by_start
             )
         ]
 

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.bulk import insert_rows
 from adapters.persistence.sql.expressions import among, by_text
+from adapters.persistence.sql.tables.billing import is_issued
 from adapters.persistence.sql.upsert import upsert
 from core.domain.billing.fees import FeeOverride
 from core.domain.billing.invoices import Allocation, Invoice, InvoiceLine, InvoiceStatus
@@ -666,7 +667,7 @@ class SqlInvoices:
                 _i.c.issued_on,
                 (_i.c.total_minor - _i.c.paid_minor).label("open_minor"),
             )
-            .where(_i.c.status == InvoiceStatus.ISSUED.value)
+            .where(is_issued())
             .cte("issued")
             .prefix_with("MATERIALIZED", dialect="postgresql")
         )
@@ -781,7 +782,7 @@ class SqlInvoices:
     async def open_for_payer(self, payer: PayerRef) -> list[tuple[UUID, Money]]:
         rows = await self._conn.execute(
             sa.select(_i.c.id, (_i.c.total_minor - _i.c.paid_minor).label("open"), _i.c.currency)
-            .where(_payer_is(payer, _i), _i.c.status == InvoiceStatus.ISSUED.value)
+            .where(_payer_is(payer, _i), is_issued())
             .order_by(_i.c.issued_on, _i.c.number)
         )
         return [(r.id, Money(int(r.open), r.currency)) for r in rows if int(r.open) > 0]

@@ -1,6 +1,7 @@
 """The header's attention count (after every page) sends statements built once: the same
-statement object on every call, its values bound at execution, with the results the values
-ask for (a provider's unsigned sessions, drafts, returned and awaiting notes, plans due)."""
+statement object on every call, its values bound at execution (a provider's unsigned
+sessions, drafts, returned and awaiting notes, plans due). What they find is tested in
+test_note_attention.py and test_plans.py."""
 
 from __future__ import annotations
 

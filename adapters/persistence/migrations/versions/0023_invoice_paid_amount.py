@@ -5,15 +5,17 @@ aging report, the invoice list and a payer's open invoices read it per invoice; 
 allocations for each of the 7,500 issued invoices of the bench's large tier was 50 to 90 ms of
 every aging page. From this revision a trigger on invoice_allocations (after insert, after
 delete, after an update of invoice_id or amount_minor, on PostgreSQL and on SQLite) adds each
-allocation to its invoice's `paid_minor` and takes it off again, so no code path or
-hand-written statement can leave it stale. It adds and subtracts rather than re-summing: two
-transactions allocating to one invoice at once then both count (the second's update waits for
-the first's row and adds to what it committed, where a sum read in the second's snapshot would
-have lost the first's allocation).
+allocation to its invoice's `paid_minor` and takes it off again, so no row written, changed or
+deleted through any code path or hand-written statement leaves it stale (what bypasses row
+triggers does: TRUNCATE, triggers disabled, a data-only restore with --disable-triggers). It
+adds and subtracts rather than re-summing: two transactions allocating to one invoice at once
+then both count (the second's update waits for the first's row and adds to what it committed,
+where a sum read in the second's snapshot would have lost the first's allocation).
 
 A backup keeps the column as stored: pg_restore and the SQLite file copy load the rows without
-firing the trigger (pg_restore creates triggers after the data), and a restore is checked row
-for row against the manifest. The upgrade sets the column from the allocations already stored.
+firing the trigger (pg_restore creates triggers after the data), and a restore is checked
+against the manifest's row counts. The upgrade sets the column from the allocations already
+stored.
 
 `ix_invoices_issued (payer_kind, payer_id, issued_on, total_minor, paid_minor) WHERE status =
 'issued'` holds everything aging reads, so aging is an index-only scan of the open invoices.
@@ -34,6 +36,7 @@ branch_labels = None
 depends_on = None
 
 _INDEX = "ix_invoices_issued"
+_ISSUED = sa.text("status = 'issued'")
 _COLUMNS = ["payer_kind", "payer_id", "issued_on", "total_minor", "paid_minor"]
 _TRIGGER = "invoice_allocations_keep_paid"
 _BACKFILL = """
@@ -84,13 +87,7 @@ def upgrade() -> None:
     else:
         for name, body in _SQLITE_TRIGGERS.items():
             op.execute(f"CREATE TRIGGER {name} {body}")
-    op.create_index(
-        _INDEX,
-        "invoices",
-        _COLUMNS,
-        postgresql_where=sa.text("status = 'issued'"),
-        sqlite_where=sa.text("status = 'issued'"),
-    )
+    op.create_index(_INDEX, "invoices", _COLUMNS, postgresql_where=_ISSUED, sqlite_where=_ISSUED)
     if postgres:
         op.execute("ANALYZE invoices")
 
@@ -103,5 +100,6 @@ def downgrade() -> None:
     else:
         for name in _SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    with op.batch_alter_table("invoices") as batch:
-        batch.drop_column("paid_minor")
+    # ALTER TABLE ... DROP COLUMN on both (SQLite 3.35+), not a batch copy: dropping the copied
+    # table would delete through the foreign keys of every invoice's lines and allocations.
+    op.execute("ALTER TABLE invoices DROP COLUMN paid_minor")
