@@ -13,12 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.sql import tables as t
 from core.domain.billing.ledger import Cause, CauseKind, EntryKind, LedgerEntry
-from core.domain.cases.kinds import CaseKind, MemberRole
 from core.domain.shared.values import Money
 from core.ports import UnitOfWorkFactory
 from core.services.billing import allocation
-from tests.support.billing_practice import ATTENDED, BillingClinic
-from tests.support.scheduling_practice import at
+from tests.support.billing_practice import BillingClinic
 
 _i, _a = t.invoices, t.invoice_allocations
 
@@ -48,14 +46,7 @@ def _allocation(invoice_id: uuid.UUID, minor: int) -> dict:
 
 async def _january_invoice(uow: UnitOfWorkFactory) -> tuple[BillingClinic, uuid.UUID]:
     clinic = await BillingClinic(uow).setup()
-    lee = await clinic.staff("Dr. Lee")
-    sam = await clinic.person("Sam Chen")
-    case = await clinic.case(CaseKind.INDIVIDUAL, lee, (sam, MemberRole.CLIENT))
-    (session,) = (await clinic.book(lee, case, at(1, 10, 10))).appointment_ids
-    clinic.now(at(1, 10, 11))
-    await clinic.mark(lee, session, sam=ATTENDED)
-    clinic.now(at(2, 1, 9))
-    (january,) = await clinic.run_month("2026-01")
+    *_, january = await clinic.january_invoice()
     return clinic, january
 
 

@@ -8,6 +8,8 @@ from uuid import UUID
 
 from core.domain.billing.invoices import Invoice
 from core.domain.billing.ledger import LedgerEntry, open_entries
+from core.domain.cases.access import StaffActor
+from core.domain.cases.kinds import CaseKind, MemberRole
 from core.domain.cases.responsibilities import PayerKind, PayerRef
 from core.domain.scheduling.appointments import Attendance
 from core.domain.shared.values import CaseId, OrganizationId, PersonId
@@ -15,7 +17,7 @@ from core.services import cases, directory
 from core.services import scheduling as s
 from core.services.billing import invoicing
 from core.services.scheduling import views as v
-from tests.support.scheduling_practice import Clinic
+from tests.support.scheduling_practice import Clinic, at
 
 ATTENDED, ABSENT, LATE, NO_SHOW = (
     Attendance.ATTENDED,
@@ -107,6 +109,19 @@ class BillingClinic(Clinic):
 
     async def run_month(self, month: str) -> list[UUID]:
         return await invoicing.run_month(self.deps, self.owner, invoicing.MonthlyRun(month=month))
+
+    async def january_invoice(self, day: int = 10) -> tuple[StaffActor, PersonId, CaseId, UUID]:
+        """Dr. Lee's client Sam Chen, one session attended on January `day` (150.00), invoiced
+        by February's run on the 1st: (lee, sam, the case, the invoice)."""
+        lee = await self.staff("Dr. Lee")
+        sam = await self.person("Sam Chen")
+        case = await self.case(CaseKind.INDIVIDUAL, lee, (sam, MemberRole.CLIENT))
+        (session,) = (await self.book(lee, case, at(1, day, 10))).appointment_ids
+        self.now(at(1, day, 11))
+        await self.mark(lee, session, sam=ATTENDED)
+        self.now(at(2, 1, 9))
+        (invoice_id,) = await self.run_month("2026-01")
+        return lee, sam, case, invoice_id
 
 
 def person(person_id: PersonId) -> PayerRef:

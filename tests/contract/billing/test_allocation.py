@@ -89,14 +89,7 @@ async def test_a_refund_takes_the_credit_first_then_reopens_the_newest_invoice(
     uow: UnitOfWorkFactory,
 ) -> None:
     clinic = await BillingClinic(uow).setup()
-    lee = await clinic.staff("Dr. Lee")
-    sam = await clinic.person("Sam Chen")
-    case = await clinic.case(CaseKind.INDIVIDUAL, lee, (sam, MemberRole.CLIENT))
-    (session,) = (await clinic.book(lee, case, at(1, 10, 10))).appointment_ids
-    clinic.now(at(1, 10, 11))
-    await clinic.mark(lee, session, sam=ATTENDED)
-    clinic.now(at(2, 1, 9))
-    (january,) = await clinic.run_month("2026-01")
+    _lee, sam, _case, january = await clinic.january_invoice()
     await _pay(clinic, person(sam), 20000, 1)  # 150.00 owed: 50.00 credit
     async with clinic.deps.uow() as u:
         back = await allocation.unallocate(

@@ -194,14 +194,7 @@ async def test_draft_issue_void_and_reissue(uow: UnitOfWorkFactory) -> None:
 async def test_allocations_balances_and_paid(uow: UnitOfWorkFactory) -> None:
     """What payments build on: the ledger's balances, an invoice's open amount, settling."""
     clinic = await BillingClinic(uow).setup()
-    lee = await clinic.staff("Dr. Lee")
-    sam = await clinic.person("Sam Chen")
-    case = await clinic.case(CaseKind.INDIVIDUAL, lee, (sam, MemberRole.CLIENT))
-    (session,) = (await clinic.book(lee, case, at(1, 7, 10))).appointment_ids
-    clinic.now(at(1, 7, 11))
-    await clinic.mark(lee, session, sam=ATTENDED)
-    clinic.now(at(2, 1, 9))
-    (invoice_id,) = await clinic.run_month("2026-01")
+    _lee, sam, case, invoice_id = await clinic.january_invoice(day=7)
     async with clinic.deps.uow() as u:
         assert await u.ledger.payer_balance(person(sam), "USD") == Money(15000, "USD")
         (case_row,) = await u.ledger.case_balances(case)

@@ -9,23 +9,18 @@ import uuid
 from datetime import UTC, date, datetime
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.sql.unit_of_work import SqlUnitOfWork
 from core.domain.shared.values import StaffId
+from tests.support.statements import sent_by
 
 
 async def test_the_attention_reads_send_one_statement_object_each(engine: AsyncEngine | None):
     if engine is None:
         pytest.skip("statements are built by the SQL stores")
-    executed: list[object] = []
 
-    def seen(_conn, clause, *_args) -> None:
-        executed.append(clause)
-
-    async def statements(n: int) -> list[object]:
-        executed.clear()
+    async def reads(n: int) -> None:
         who = StaffId(uuid.uuid4())
         at = datetime(2026, 3, n, tzinfo=UTC)
         async with SqlUnitOfWork(engine) as uow:
@@ -35,12 +30,7 @@ async def test_the_attention_reads_send_one_statement_object_each(engine: AsyncE
             assert await a.returned(who, n) == []
             assert await a.awaiting(who, n) == []
             assert await uow.plans.due_for_review(who, date(2026, 3, n)) == []
-        return list(executed)
 
-    sa.event.listen(engine.sync_engine, "before_execute", seen)
-    try:
-        first, second = await statements(1), await statements(2)
-    finally:
-        sa.event.remove(engine.sync_engine, "before_execute", seen)
+    first, second = await sent_by(engine, reads)
     assert len(first) == len(second) == 5
     assert [a is b for a, b in zip(first, second, strict=True)] == [True] * 5

@@ -8,24 +8,19 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.sql.unit_of_work import SqlUnitOfWork
 from core.domain.scheduling.appointments import AppointmentStatus
 from core.domain.shared.values import CaseId
+from tests.support.statements import sent_by
 
 
 async def test_the_reads_send_one_statement_object_each(engine: AsyncEngine | None):
     if engine is None:
         pytest.skip("statements are built by the SQL stores")
-    executed: list[object] = []
 
-    def seen(_conn, clause, *_args) -> None:
-        executed.append(clause)
-
-    async def statements(n: int) -> list[object]:
-        executed.clear()
+    async def reads(n: int) -> None:
         uow = SqlUnitOfWork(engine)
         async with uow:
             case_id, other = CaseId(uuid.uuid4()), uuid.uuid4()
@@ -42,12 +37,7 @@ async def test_the_reads_send_one_statement_object_each(engine: AsyncEngine | No
             await uow.services.get(other)
             await uow.services.list_all(include_inactive=True)
             await uow.people.display_names([other])
-        return list(executed)
 
-    sa.event.listen(engine.sync_engine, "before_execute", seen)
-    try:
-        first, second = await statements(1), await statements(2)
-    finally:
-        sa.event.remove(engine.sync_engine, "before_execute", seen)
+    first, second = await sent_by(engine, reads)
     assert len(first) == len(second) == 10
     assert [a is b for a, b in zip(first, second, strict=True)] == [True] * 10
