@@ -23,10 +23,15 @@ from core.domain.shared.values import CaseId, Money, PersonId
 from core.ports.shared import Transaction
 
 
-class PayerBalance(msgspec.Struct, frozen=True, kw_only=True):
+class CaseShare(msgspec.Struct, frozen=True, kw_only=True):
+    """A payer of a case (`LedgerStore.case_shares`): what the case's entries charge them and
+    what they owe in all, in the currency of those entries."""
+
     payer_kind: PayerKind
     payer_id: UUID
-    balance_minor: int  # what the payer owes; negative: their credit
+    currency: str
+    charged_minor: int  # this case's entries (charges, reversals, adjustments)
+    owes_minor: int  # all the payer's entries in that currency; negative: their credit
 
     @property
     def payer(self) -> PayerRef:
@@ -124,14 +129,10 @@ class LedgerRepository(Protocol):
         statement's opening balance), one query however long their history."""
         ...
 
-    async def payer_balances(self, payers: Iterable[PayerRef]) -> list[PayerBalance]:
-        """Balances of these payers (those with no entry are left out)."""
-        ...
-
-    async def case_balances(self, case_id: CaseId) -> list[PayerBalance]:
-        """What each payer owes for this case's charges (entries with this case_id: charges
-        and their reversals, adjustments, and payments allocated to its invoices are NOT in it:
-        payments are a payer's, not a case's). See `case_owed` for the net figure."""
+    async def case_shares(self, case_id: CaseId) -> list[CaseShare]:
+        """Each payer of this case's entries, by kind and id, in one query: what the entries
+        with this case_id charge them (charges and their reversals, adjustments; payments are
+        NOT in it: a payment is a payer's, not a case's) and their balance in all."""
         ...
 
     async def participant_charges(self, case_id: CaseId, person_id: PersonId) -> Money | None:

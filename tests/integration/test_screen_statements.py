@@ -30,7 +30,7 @@ BUDGET = {
     "case list (supervisor)": 4,  # the supervisor's screens: the medium and large tiers only
     "case list (administrator)": 4,
     "case list (text search)": 4,
-    "case page": 19,  # with the money box's payer balances (a case with charges)
+    "case page": 16,  # with the money box (its payers, their balances, their names)
     "person page": 7,
     "appointment page": 11,  # the change form's choices in the page's unit of work
     "attendance grid": 10,  # the summary's sessions from the grid's when it holds them

@@ -18,9 +18,9 @@ from core.domain.shared.values import CaseId, Money, PersonId
 from core.ports.billing import (
     AgingPage,
     AgingRow,
+    CaseShare,
     InvoicePage,
     InvoiceRow,
-    PayerBalance,
     UnbilledCharge,
     UnbilledPayers,
 )
@@ -194,25 +194,28 @@ class MemoryLedger:
             currency,
         )
 
-    async def payer_balances(self, payers: Iterable[PayerRef]) -> list[PayerBalance]:
-        wanted = set(payers)
-        sums: dict[PayerRef, int] = {}
-        for e in self._all():
-            if e.payer in wanted:
-                sums[e.payer] = sums.get(e.payer, 0) + e.amount.amount_minor
-        return [
-            PayerBalance(payer_kind=p.kind, payer_id=p.id, balance_minor=s)
-            for p, s in sorted(sums.items(), key=lambda kv: (kv[0].kind.value, str(kv[0].id)))
-        ]
-
-    async def case_balances(self, case_id: CaseId) -> list[PayerBalance]:
-        sums: dict[PayerRef, int] = {}
-        for e in self._all():
+    async def case_shares(self, case_id: CaseId) -> list[CaseShare]:
+        entries = self._all()
+        charged: dict[tuple[PayerRef, str], int] = {}
+        for e in entries:
             if e.case_id == case_id:
-                sums[e.payer] = sums.get(e.payer, 0) + e.amount.amount_minor
+                key = (e.payer, e.amount.currency)
+                charged[key] = charged.get(key, 0) + e.amount.amount_minor
+        owes = dict.fromkeys(charged, 0)
+        for e in entries:
+            if (key := (e.payer, e.amount.currency)) in owes:
+                owes[key] += e.amount.amount_minor
         return [
-            PayerBalance(payer_kind=p.kind, payer_id=p.id, balance_minor=s)
-            for p, s in sorted(sums.items(), key=lambda kv: (kv[0].kind.value, str(kv[0].id)))
+            CaseShare(
+                payer_kind=p.kind,
+                payer_id=p.id,
+                currency=c,
+                charged_minor=s,
+                owes_minor=owes[p, c],
+            )
+            for (p, c), s in sorted(
+                charged.items(), key=lambda kv: (kv[0][0].kind.value, str(kv[0][0].id), kv[0][1])
+            )
         ]
 
     async def participant_charges(self, case_id: CaseId, person_id: PersonId) -> Money | None:

@@ -39,14 +39,41 @@ from core.domain.shared.values import CaseId, Money, PersonId, StaffId
 from core.ports.billing import (
     AgingPage,
     AgingRow,
+    CaseShare,
     InvoicePage,
     InvoiceRow,
-    PayerBalance,
     UnbilledCharge,
     UnbilledPayers,
 )
 
 _e, _i, _l, _a = t.ledger_entries, t.invoices, t.invoice_lines, t.invoice_allocations
+
+
+def _case_shares() -> sa.Select[Any]:
+    """The case page's money: per payer of the case's entries, their sum and the payer's
+    balance in that currency, one statement (built once). The balance is a sub-query per payer
+    (a case has one to three), by the by-payer index that carries currency and amount."""
+    every = _e.alias("every")
+    owes = (
+        sa.select(sa.func.coalesce(sa.func.sum(every.c.amount_minor), 0))
+        .where(
+            every.c.payer_kind == _e.c.payer_kind,
+            every.c.payer_id == _e.c.payer_id,
+            every.c.currency == _e.c.currency,
+        )
+        .scalar_subquery()
+    )
+    return (
+        sa.select(
+            _e.c.payer_kind, _e.c.payer_id, _e.c.currency, sa.func.sum(_e.c.amount_minor), owes
+        )
+        .where(_e.c.case_id == sa.bindparam("case_id"))
+        .group_by(_e.c.payer_kind, _e.c.payer_id, _e.c.currency)
+        .order_by(_e.c.payer_kind, _e.c.payer_id, _e.c.currency)
+    )
+
+
+_CASE_SHARES = _case_shares()
 _BILLABLE = [k.value for k in EntryKind if k.billable]
 _LIVE = [InvoiceStatus.ISSUED.value, InvoiceStatus.PAID.value]
 _OTHER_DATE_REFUSED = "invoice line occurred_on differs from its ledger entry"
@@ -354,38 +381,17 @@ class SqlLedger:
         total = await self._conn.scalar(query)
         return Money(int(total or 0), currency)
 
-    async def payer_balances(self, payers: Iterable[PayerRef]) -> list[PayerBalance]:
-        wanted = list(payers)
-        if not wanted:
-            return []
-        rows = await self._conn.execute(
-            sa.select(_e.c.payer_kind, _e.c.payer_id, sa.func.sum(_e.c.amount_minor))
-            .where(
-                # The kind too: the index leads with it (by the id alone PostgreSQL read the
-                # whole ledger, 74 ms at the large tier, on every case page with charges).
-                _e.c.payer_kind.in_(sorted({p.kind.value for p in wanted})),
-                among(_e.c.payer_id, {p.id for p in wanted}, self._dialect),
+    async def case_shares(self, case_id: CaseId) -> list[CaseShare]:
+        rows = await self._conn.execute(_CASE_SHARES, {"case_id": case_id})
+        return [
+            CaseShare(
+                payer_kind=PayerKind(k),
+                payer_id=i,
+                currency=c,
+                charged_minor=int(charged),
+                owes_minor=int(owes),
             )
-            .group_by(_e.c.payer_kind, _e.c.payer_id)
-            .order_by(_e.c.payer_kind, _e.c.payer_id)
-        )
-        kinds = {(p.kind.value, p.id) for p in wanted}
-        return [
-            PayerBalance(payer_kind=PayerKind(k), payer_id=i, balance_minor=int(s))
-            for k, i, s in rows
-            if (k, i) in kinds
-        ]
-
-    async def case_balances(self, case_id: CaseId) -> list[PayerBalance]:
-        rows = await self._conn.execute(
-            sa.select(_e.c.payer_kind, _e.c.payer_id, sa.func.sum(_e.c.amount_minor))
-            .where(_e.c.case_id == case_id)
-            .group_by(_e.c.payer_kind, _e.c.payer_id)
-            .order_by(_e.c.payer_kind, _e.c.payer_id)
-        )
-        return [
-            PayerBalance(payer_kind=PayerKind(k), payer_id=i, balance_minor=int(s))
-            for k, i, s in rows
+            for k, i, c, charged, owes in rows
         ]
 
     async def participant_charges(self, case_id: CaseId, person_id: PersonId) -> Money | None:

@@ -15,6 +15,7 @@ reported as `ConcurrencyConflict`.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from pathlib import Path
@@ -114,7 +115,10 @@ _TRANSACTIONAL_READS = re.compile(
 _PG_READING = "hearth_pg_reading"  # in Connection.info: no transaction begun yet
 
 
+@functools.lru_cache(maxsize=4096)
 def _needs_transaction(statement: str) -> bool:
+    # Cached: the compiled cache hands the same few hundred strings to every statement, and
+    # the search over a long SELECT was a measurable part of a light screen's CPU.
     head = statement.lstrip()[:7].upper()
     if not head.startswith(_READ_ONLY_START):
         return True

@@ -14,7 +14,7 @@ from core.domain.billing.ledger import Cause, CauseKind, EntryKind, LedgerEntry
 from core.domain.cases.kinds import CaseKind, MemberRole
 from core.domain.cases.responsibilities import PayerRef
 from core.domain.shared.errors import Forbidden, InvariantViolation
-from core.domain.shared.values import Money, PersonId
+from core.domain.shared.values import CaseId, Money, PersonId
 from core.ports import UnitOfWorkFactory
 from core.services import scheduling as s
 from core.services.billing import invoicing
@@ -191,14 +191,39 @@ async def test_draft_issue_void_and_reissue(uow: UnitOfWorkFactory) -> None:
         await invoicing.run_month(clinic.deps, lee, invoicing.MonthlyRun(month="2026-01"))
 
 
+async def test_case_shares_charge_the_case_and_owe_in_all(uow: UnitOfWorkFactory) -> None:
+    """The case page's money in one query: a payer's charges for this case, and their balance
+    over every case (a second case of Sam's, charged the next week, owes with it)."""
+    clinic = await BillingClinic(uow).setup()
+    lee, sam, case, _invoice_id = await clinic.january_invoice(day=7)
+    other = await clinic.case(CaseKind.INDIVIDUAL, lee, (sam, MemberRole.CLIENT))
+    (session,) = (await clinic.book(lee, other, at(2, 3, 10))).appointment_ids
+    clinic.now(at(2, 3, 11))
+    await clinic.mark(lee, session, sam=ATTENDED)
+    async with clinic.deps.uow() as u:
+        shares = await u.ledger.case_shares(case)
+        others = await u.ledger.case_shares(other)
+        nothing = await u.ledger.case_shares(CaseId(UUID(int=404)))
+    assert [(s.payer, s.currency, s.charged_minor, s.owes_minor) for s in shares] == [
+        (person(sam), "USD", 15000, 30000)
+    ]
+    assert [(s.charged_minor, s.owes_minor) for s in others] == [(15000, 30000)]
+    assert nothing == []
+
+
 async def test_allocations_balances_and_paid(uow: UnitOfWorkFactory) -> None:
     """What payments build on: the ledger's balances, an invoice's open amount, settling."""
     clinic = await BillingClinic(uow).setup()
     _lee, sam, case, invoice_id = await clinic.january_invoice(day=7)
     async with clinic.deps.uow() as u:
         assert await u.ledger.payer_balance(person(sam), "USD") == Money(15000, "USD")
-        (case_row,) = await u.ledger.case_balances(case)
-        assert (case_row.payer, case_row.balance_minor) == (person(sam), 15000)
+        (share,) = await u.ledger.case_shares(case)
+        assert (share.payer, share.currency, share.charged_minor, share.owes_minor) == (
+            person(sam),
+            "USD",
+            15000,
+            15000,
+        )
         assert await u.ledger.participant_charges(case, sam) == Money(15000, "USD")
         assert await u.invoices.open_for_payer(person(sam)) == [(invoice_id, Money(15000, "USD"))]
         await u.invoices.add_allocation(

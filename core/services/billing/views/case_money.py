@@ -47,34 +47,31 @@ async def case_money(deps: Deps, actor: Actor, loaded: LoadedCasePage) -> CaseMo
     if Permission.VIEW_BILLING not in loaded.granted:
         return None
     case_id = loaded.case.id
+    figures = may_handle_billing(actor)
     async with deps.uow() as uow:
-        shares = await uow.ledger.case_balances(case_id)
-        balances = {
-            b.payer: b.balance_minor
-            for b in await uow.ledger.payer_balances([s.payer for s in shares])
-        }
-        figures = may_handle_billing(actor)
+        shares = await uow.ledger.case_shares(case_id)
         names = await payer_views(uow, {s.payer for s in shares}) if figures else {}
         overrides = await uow.fee_overrides.for_cases([case_id]) if figures else []
-        practice = await uow.practice.get()
-    currency = practice.currency if practice else "USD"
     # What is owed for the case: each payer's charges for it, as far as their balance is
     # still open (a payment is the payer's, not a case's: it pays their oldest invoices).
-    owed = any(min(s.balance_minor, balances.get(s.payer, 0)) > 0 for s in shares)
+    owed = any(min(s.charged_minor, s.owes_minor) > 0 for s in shares)
     if not figures:
         return CaseMoney(owed=owed, figures=False)
+    # The entries' currency (the practice's), shown only when something is charged.
+    currency = shares[0].currency if shares else ""
+    charged = show(Money(sum(s.charged_minor for s in shares), currency)) if shares else ""
     return CaseMoney(
         owed=owed,
         figures=True,
         currency=currency,
-        charged=show(Money(sum(s.balance_minor for s in shares), currency)),
+        charged=charged,
         payers=[
             PayerShare(
                 kind=s.payer_kind,
                 id=s.payer_id,
                 name=names[s.payer].name if s.payer in names else "(unknown payer)",
-                charged=show(Money(s.balance_minor, currency)),
-                owes=show(Money(balances.get(s.payer, 0), currency)),
+                charged=show(Money(s.charged_minor, s.currency)),
+                owes=show(Money(s.owes_minor, s.currency)),
             )
             for s in sorted(shares, key=lambda s: names[s.payer].name if s.payer in names else "")
         ],
