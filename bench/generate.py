@@ -12,7 +12,8 @@ payer shares, membership periods and attendance-only-for-members hold as the app
 made them; the rows come from the SQL adapters' own mappings and are checked against the table
 definitions (`adapters/persistence/sql/tables/`) before the COPY: a column or table added
 later and not filled here stops the generator with its name. Sessions sit in fixed weekly slots
-of each clinician (co-therapy pairs in slots of their own), so nobody is double-booked; the
+of each clinician (co-therapy pairs in slots of their own), so nobody is double-booked; most
+cases still running are booked as a weekly series (`Series`) from some weeks ago. The
 foreign keys, the exclusion constraint against double-booking and the indexes are dropped
 during the COPY and re-created after it, so PostgreSQL itself checks every row at the end.
 
@@ -45,6 +46,7 @@ from adapters.persistence.sql.directory import organization_values, person_value
 from adapters.persistence.sql.scheduling import (
     _appointment_values,
     _child_rows,
+    _series_values,
     _service_values,
 )
 from adapters.persistence.sql.tables.audit import audit_chain_head, audit_entries
@@ -74,7 +76,9 @@ from core.domain.scheduling.appointments import (
     ChangeMark,
 )
 from core.domain.scheduling.fees import FeeRule
+from core.domain.scheduling.series import Recurrence, Series
 from core.domain.scheduling.services import Service
+from core.domain.scheduling.times import local_date
 from core.domain.shared.audit import AuditAction, AuditObject, AuditRecord
 from core.domain.shared.codes import CodeLine
 from core.domain.shared.values import CaseId, Money, OrganizationId, Period, PersonId, StaffId
@@ -86,13 +90,16 @@ PAST_WEEKS, FUTURE_WEEKS = 130, 26  # three years of sessions around today
 HOURS = (8, 9, 10, 11, 13, 14, 15, 16, 17)  # a clinician's hourly slots, Monday to Friday
 REGULAR_SLOTS = 42  # slots 42-44 (Friday 15:00-17:00) are co-therapy slots of fixed pairs
 SESSION = timedelta(minutes=50)
+# Of the cases still running (a session from today on), those booked as a weekly series: an
+# ongoing weekly client is booked once for the weeks ahead, not session by session.
+SERIES_SHARE = 0.6
 
 # Tables the generator leaves empty, by name: any other table it does not fill is an error.
 # Staff tokens are links mailed a moment ago and used within the hour: a practice has a handful.
 # Corrections (entered in error) are rare enough that their table's size plays no part, and a
 # practice that never saved its settings runs on the defaults.
 EMPTY = (
-    {"sessions", "calendar_feeds", "series", "staff_tokens", "case_entered_in_error"}
+    {"sessions", "calendar_feeds", "staff_tokens", "case_entered_in_error"}
     | {
         "practice",
         "locations",
@@ -235,6 +242,8 @@ class Practice:
         self.rng = random.Random(seed)
         # Treatment plans draw from their own stream: adding them left every other row as it was.
         self.plan_rng = random.Random(seed + 1)
+        # Series too (seed + 2 is the ledger's): the sessions are the same, some with a series_id.
+        self.series_rng = random.Random(seed + 3)
         self.tz = ZoneInfo(TIMEZONE)
         self.rows = Rows()
         self.first_monday = today - timedelta(days=today.weekday(), weeks=PAST_WEEKS)
@@ -508,7 +517,7 @@ class Practice:
             if self.plan_rng.random() < 0.6:
                 self.plan(case, members[0].id, clinician.id, opened)
         providers = (clinician.id, co.id) if co else (clinician.id,)
-        self.sessions(case, kind, providers, starts)
+        self.sessions(case, kind, providers, starts, self.series(case, clinician.id, starts))
         if closes:
             # Closing ends every membership and responsibility that day.
             case.close(max(last_day + timedelta(days=rng.randint(1, 14)), opened))
@@ -561,6 +570,30 @@ class Practice:
             ],
         )
 
+    def series(self, case: Case, clinician: StaffId, starts: list[datetime]) -> Series | None:
+        """A running case's weekly series (SERIES_SHARE of them), booked some weeks ago: from
+        its first session since then to the case's last, in the case's slot. A week skipped
+        for a holiday is an occurrence without a session; every session in it is one of its
+        `starts()` (tests/integration/test_bench_generator.py checks)."""
+        rng = self.series_rng
+        if starts[-1] < self.now or rng.random() >= SERIES_SHARE:
+            return None
+        since = self.now - timedelta(weeks=rng.randint(1, 12))
+        first = next(s for s in starts if s >= since)
+        opened = datetime.combine(case.opened_on, datetime.min.time(), self.tz)
+        booked = max(first - timedelta(days=rng.randint(1, 21)), opened.astimezone(UTC))
+        series = Series(
+            id=uuid.UUID(int=rng.getrandbits(128), version=4),
+            case_id=case.id,
+            first_start=first,
+            minutes=SESSION // timedelta(minutes=1),
+            rule=Recurrence(until=local_date(starts[-1], self.tz)),
+            timezone=TIMEZONE,
+            created=ChangeMark(clinician, min(booked, self.now)),
+        )
+        self.rows.add(t.series, [_series_values(series)])
+        return series
+
     def payers(self, case: Case, kind: CaseKind, members: list[Person], on: date) -> None:
         rng, first = self.rng, members[0].id
 
@@ -588,9 +621,11 @@ class Practice:
         kind: CaseKind,
         providers: tuple[StaffId, ...],
         starts: list[datetime],
+        series: Series | None = None,
     ) -> None:
         rng, service, now = self.rng, self.services[kind], self.now
         psychotherapy = service.service_line is ServiceLine.PSYCHOTHERAPY
+        in_series = set(series.starts()) if series else set()
         for start in starts:
             booked = ChangeMark(providers[0], start - timedelta(days=rng.randint(1, 21)))
             a = Appointment(
@@ -603,6 +638,7 @@ class Practice:
                 created=booked,
                 location="" if rng.random() < 0.3 else f"Room {rng.randint(1, 12)}",
                 telehealth=rng.random() < 0.3,
+                series_id=series.id if series and start in in_series else None,
             )
             signed = self.past(a, case, kind, psychotherapy) if start < now else False
             self.reminders(a, case)

@@ -17,6 +17,7 @@ from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.sql import tables as t
 from adapters.persistence.sql.audit import SqlAuditLog, create_audit_engine
 from adapters.persistence.sql.engine import create_engine
+from adapters.persistence.sql.scheduling import _series
 from adapters.persistence.sql.unit_of_work import sql_uow_factory
 from adapters.system.clock import FixedClock
 from adapters.system.ids import RandomIds
@@ -82,6 +83,11 @@ BROKEN = {
         SELECT count(*) FROM appointments a LEFT JOIN appointment_providers p
           ON p.appointment_id = a.id AND p.position = 0
          WHERE a.provider_id IS DISTINCT FROM p.staff_id OR p.staff_id IS NULL""",
+    "a session in a series of another case": """
+        SELECT count(*) FROM appointments a JOIN series s ON s.id = a.series_id
+         WHERE s.case_id <> a.case_id""",
+    "a series of a closed case": """
+        SELECT count(*) FROM series s JOIN cases c ON c.id = s.case_id WHERE c.status = 'closed'""",
     "staff without a password": """
         SELECT count(*) FROM staff s LEFT JOIN credentials c ON c.staff_id = s.id
          WHERE c.staff_id IS NULL""",
@@ -298,6 +304,36 @@ async def test_every_screen_of_the_runner_loads(solo: str):
     )
     assert {name: a["status"] for name, a in answers.items()} == {s.name: 200 for s in found}
     assert all(a["statements"] for a in answers.values())
+
+
+async def test_the_solo_tier_books_running_cases_as_weekly_series(solo: str):
+    """Each series' sessions are at starts its rule yields, and its case's sessions at those
+    starts are all in it (a holiday's week has none); the rows read back as the domain's."""
+    a = t.appointments.c
+    engine = create_engine(solo)
+    try:
+        async with engine.connect() as conn:
+            series = {r.id: _series(r) for r in await conn.execute(sa.select(t.series))}
+            sessions = (
+                await conn.execute(
+                    sa.select(a.id, a.case_id, a.start_at, a.series_id).where(
+                        a.case_id.in_([s.case_id for s in series.values()])
+                    )
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    assert len(series) >= 5
+    assert all(s.rule.every_weeks == 1 and s.rule.until for s in series.values())
+    yields = {(s.case_id, start): s.id for s in series.values() for start in s.starts()}
+    assert len(yields) == sum(len(s.starts()) for s in series.values())  # no two overlap
+    found = {(r.case_id, r.start_at): r.series_id for r in sessions}
+    assert [r for r in sessions if r.series_id and r.series_id not in series] == []
+    # Exactly the case's sessions at its series' starts are in the series.
+    assert {k: v for k, v in found.items() if v} == {k: v for k, v in yields.items() if k in found}
+    # Every series starts with a session, and most of its weeks have one.
+    assert all((s.case_id, s.first_start) in found for s in series.values())
+    assert len([k for k in yields if k in found]) > 0.85 * len(yields)
 
 
 def test_a_column_the_generator_does_not_fill_stops_it():
