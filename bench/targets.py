@@ -75,9 +75,11 @@ async def screens(conn: asyncpg.Connection) -> tuple[list[Screen], dict[str, str
         "ORDER BY position LIMIT 1",
         case_id,
     )
+    # The session nearest now, of the case's series when it has one: the page then lists the
+    # series' sessions too (`series_slots`), as it does for most running weekly cases.
     appointment_id = await conn.fetchval(
         "SELECT id::text FROM appointments WHERE case_id = $1::uuid "
-        "ORDER BY abs(extract(epoch FROM start_at - now())) LIMIT 1",
+        "ORDER BY series_id IS NULL, abs(extract(epoch FROM start_at - now())) LIMIT 1",
         case_id,
     )
     word = await conn.fetchval(
