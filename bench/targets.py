@@ -15,6 +15,9 @@ class Screen:
     name: str
     role: str  # whose sign-in: owner, clinician, supervisor, administrator, associate
     path: str
+    # Counted against a per-account limit kept in the database (rate_limits): the runner
+    # clears the count while it loads the screen, or it would measure the refusal page.
+    limited: bool = False
 
 
 # One staff member per role: the first by email of those who have it (and, for a supervisor
@@ -97,7 +100,7 @@ async def screens(conn: asyncpg.Connection) -> tuple[list[Screen], dict[str, str
         Screen("own week", "clinician", "/schedule?view=week"),
         Screen("practice day", "owner", "/schedule?view=day&who=all"),
         Screen("practice week", "owner", "/schedule?view=week&who=all"),
-        Screen("people search", "owner", f"/people?q={word[:4].lower()}"),
+        Screen("people search", "owner", f"/people?q={word[:4].lower()}", limited=True),
         # Documentation's "needs attention" (issue 11): each list one query; the header's
         # count runs after every page.
         Screen("needs attention (clinician)", "clinician", "/attention"),
