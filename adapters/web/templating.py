@@ -66,6 +66,13 @@ def minor_age(person: Any) -> Markup:
     return Markup(f' <span class="age" title="a minor">{form_html.text(age)} yrs</span>')
 
 
+def minor_units(amount: int) -> str:
+    """An amount in minor units as "-12.05": aging's and the invoice list's cells. A filter,
+    not a macro: a macro call per cell was a third of aging's page (100 payers, 6 cells)."""
+    whole, cents = divmod(abs(amount), 100)
+    return f"{'-' if amount < 0 else ''}{whole}.{cents:02d}"
+
+
 def staff_options(staff: list[Any]) -> list[tuple[str, str]]:
     return [(str(s.id), s.name) for s in staff]
 
@@ -87,6 +94,7 @@ def install(env: Environment) -> None:
     env.filters["day"] = day
     env.filters["date"] = human_date
     env.filters["minor_age"] = minor_age
+    env.filters["minor_units"] = minor_units
     env.globals["form_html"] = form_html  # the form pieces `_macros.html` binds
     env.globals["chosen"] = chosen
     env.globals["staff_options"] = staff_options

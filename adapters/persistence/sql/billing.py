@@ -9,6 +9,7 @@ cut: `ledger.py` for SqlLedger)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -173,6 +174,72 @@ def payer_name(table: sa.Table) -> sa.ColumnElement[str]:
     return _payer_text(
         table.c.payer_kind, table.c.payer_id, t.people.c.legal_name, t.organizations.c.name
     ).label("payer_name")
+
+
+# Aging's bucket bounds, in days before today: 0-30, 31-60, 61-90, over 90.
+_AGING_DAYS = (30, 31, 60, 61, 90, 91)
+
+
+@functools.cache
+def _aging_statement(dialect: str) -> sa.Select[Any]:
+    """Aging's one statement, built once (its dates, offset and limit bound when it runs):
+    building and keying it for the statement cache was a sixth of the screen's CPU.
+
+    What is open on each issued invoice is read off ix_invoices_issued alone: the paid amount
+    is kept on the invoice (migration 0023). The CTE is left for PostgreSQL to fold into the
+    grouping, which then reads the index in payer order and sums as it goes (kept whole, the
+    rows were copied and hashed by payer: 10 ms more at the large tier)."""
+    issued = (
+        sa.select(
+            _i.c.payer_kind,
+            _i.c.payer_id,
+            _i.c.issued_on,
+            (_i.c.total_minor - _i.c.paid_minor).label("open_minor"),
+        )
+        .where(is_issued())
+        .cte("issued")
+    )
+    on = issued.c.issued_on
+
+    def bucket(*conditions: sa.ColumnElement[bool]) -> Any:
+        return sa.func.sum(sa.case((sa.and_(*conditions), issued.c.open_minor), else_=0))
+
+    day = functools.partial(sa.bindparam, type_=sa.Date)
+    buckets = [
+        bucket(on >= day("b0")),
+        bucket(on <= day("b1"), on >= day("b2")),
+        bucket(on <= day("b3"), on >= day("b4")),
+        bucket(on <= day("b5")),
+    ]
+    owed = (
+        sa.select(
+            issued.c.payer_kind,
+            issued.c.payer_id,
+            *(b.label(f"d{n}") for n, b in enumerate(buckets)),
+        )
+        .group_by(issued.c.payer_kind, issued.c.payer_id)
+        .having(sa.or_(*(b != 0 for b in buckets)))
+        .cte("owed")
+    )
+    named, name = _joined_payer_text(owed, "legal_name", "name")
+    page = (
+        sa.select(owed, name.label("payer_name"))
+        .select_from(named)
+        .order_by(by_text(name, dialect), owed.c.payer_id)
+        .offset(sa.bindparam("offset", type_=sa.Integer))
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+        .subquery("page")
+    )
+    # One row at least (the count and the totals), with a page's payers or none.
+    summary = sa.select(
+        sa.func.count().label("payers"),
+        *(sa.func.coalesce(sa.func.sum(owed.c[f"d{n}"]), 0).label(f"t{n}") for n in range(4)),
+    ).subquery("summary")
+    return (
+        sa.select(summary, page)
+        .select_from(summary.outerjoin(page, sa.true()))
+        .order_by(by_text(page.c.payer_name, dialect), page.c.payer_id)
+    )
 
 
 def _unbilled(start: date, end: date) -> list[sa.ColumnElement[bool]]:
@@ -664,59 +731,10 @@ class SqlInvoices:
         )
 
     async def aging(self, today: date, *, offset: int, limit: int) -> AgingPage:
-        # What is open on each issued invoice, read off ix_invoices_issued alone: the paid
-        # amount is kept on the invoice (migration 0023). Left for PostgreSQL to fold into the
-        # grouping, which then reads the index in payer order and sums as it goes (kept whole
-        # as its own CTE, the rows were copied and hashed by payer: 10 ms more at the large tier).
-        issued = (
-            sa.select(
-                _i.c.payer_kind,
-                _i.c.payer_id,
-                _i.c.issued_on,
-                (_i.c.total_minor - _i.c.paid_minor).label("open_minor"),
-            )
-            .where(is_issued())
-            .cte("issued")
-        )
-
-        def bucket(newest: int | None, oldest: int | None) -> Any:
-            conditions = []
-            if newest is not None:
-                conditions.append(issued.c.issued_on <= today - timedelta(days=newest))
-            if oldest is not None:
-                conditions.append(issued.c.issued_on >= today - timedelta(days=oldest))
-            return sa.func.sum(sa.case((sa.and_(*conditions), issued.c.open_minor), else_=0))
-
-        buckets = [bucket(None, 30), bucket(31, 60), bucket(61, 90), bucket(91, None)]
-        owed = (
-            sa.select(
-                issued.c.payer_kind,
-                issued.c.payer_id,
-                *(b.label(f"d{n}") for n, b in enumerate(buckets)),
-            )
-            .group_by(issued.c.payer_kind, issued.c.payer_id)
-            .having(sa.or_(*(b != 0 for b in buckets)))
-            .cte("owed")
-        )
-        named, name = _joined_payer_text(owed, "legal_name", "name")
-        page = (
-            sa.select(owed, name.label("payer_name"))
-            .select_from(named)
-            .order_by(by_text(name, self._dialect), owed.c.payer_id)
-            .offset(offset)
-            .limit(limit)
-            .subquery("page")
-        )
-        # One row at least (the count and the totals), with a page's payers or none.
-        summary = sa.select(
-            sa.func.count().label("payers"),
-            *(sa.func.coalesce(sa.func.sum(owed.c[f"d{n}"]), 0).label(f"t{n}") for n in range(4)),
-        ).subquery("summary")
+        days = {f"b{n}": today - timedelta(days=d) for n, d in enumerate(_AGING_DAYS)}
         rows = list(
             await self._conn.execute(
-                sa.select(summary, page)
-                .select_from(summary.outerjoin(page, sa.true()))
-                .order_by(by_text(page.c.payer_name, self._dialect), page.c.payer_id)
+                _aging_statement(self._dialect), {**days, "offset": offset, "limit": limit}
             )
         )
         head = rows[0]
