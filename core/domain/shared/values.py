@@ -56,6 +56,10 @@ class Period:
         return Period(self.start, day)
 
 
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_CURRENCIES_SEEN: set[str] = set()
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     """An amount in integer minor units (cents) of an ISO 4217 currency."""
@@ -64,8 +68,12 @@ class Money:
     currency: str
 
     def __post_init__(self) -> None:
-        if not re.fullmatch(r"[A-Z]{3}", self.currency):
-            raise InvalidInput(f"'{self.currency}' is not a currency code.", field="currency")
+        # Every amount loaded is checked: the codes seen valid are remembered (a practice has
+        # one or two), so a statement's hundreds of entries skip the pattern.
+        if self.currency not in _CURRENCIES_SEEN:
+            if not _CURRENCY.fullmatch(self.currency):
+                raise InvalidInput(f"'{self.currency}' is not a currency code.", field="currency")
+            _CURRENCIES_SEEN.add(self.currency)
 
     def __add__(self, other: Money) -> Money:
         if other.currency != self.currency:
