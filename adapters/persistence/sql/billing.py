@@ -242,13 +242,16 @@ def _aging_statement(dialect: str) -> sa.Select[Any]:
     )
 
 
-def _unbilled(start: date, end: date) -> list[sa.ColumnElement[bool]]:
+def _unbilled(
+    start: date | sa.BindParameter[date], end: date | sa.BindParameter[date]
+) -> list[sa.ColumnElement[bool]]:
     """Billable entries that occurred in [start, end] and are on no live invoice.
 
     A line's occurred_on is its entry's (a trigger refuses any other, migration 0022), so the
     lines looked at are the live ones of [start, end] alone: PostgreSQL hashes those (a few
     thousand, off their index) instead of looking each of the period's entries up among every
-    live line (28,880 lookups, 100 ms of a month at the large tier)."""
+    live line (28,880 lookups, 100 ms of a month at the large tier). `start` and `end`: days,
+    or bound parameters of a statement built once."""
     billed = sa.exists().where(
         _l.c.entry_id == _e.c.id,
         _l.c.live,
@@ -261,6 +264,37 @@ def _unbilled(start: date, end: date) -> list[sa.ColumnElement[bool]]:
         _e.c.kind.in_(_BILLABLE),
         ~billed,
     ]
+
+
+@functools.cache
+def _unbilled_payers_statement(dialect: str) -> sa.Select[Any]:
+    """The unbilled screen's page of payers, built once (period, offset and limit bound when it
+    runs). The period's sums by payer once (a CTE read twice: PostgreSQL materializes it), the
+    count and total of all of them with a page of them in one statement: a row at least."""
+    grouped = (
+        sa.select(_e.c.payer_kind, _e.c.payer_id, sa.func.sum(_e.c.amount_minor).label("total"))
+        .where(*_unbilled(sa.bindparam("start", type_=sa.Date), sa.bindparam("end", type_=sa.Date)))
+        .group_by(_e.c.payer_kind, _e.c.payer_id)
+        .cte("grouped")
+    )
+    named, folded = _joined_payer_text(grouped, "legal_folded", "name_folded")
+    page = (
+        sa.select(grouped, folded.label("folded"))
+        .select_from(named)
+        .order_by(by_text(folded, dialect), grouped.c.payer_id)
+        .offset(sa.bindparam("offset", type_=sa.Integer))
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+        .subquery("page")
+    )
+    summary = sa.select(
+        sa.func.count().label("payers"),
+        sa.func.coalesce(sa.func.sum(grouped.c.total), 0).label("all_minor"),
+    ).subquery("summary")
+    return (
+        sa.select(summary, page)
+        .select_from(summary.outerjoin(page, sa.true()))
+        .order_by(by_text(page.c.folded, dialect), page.c.payer_id)
+    )
 
 
 def _allocation(r: Any) -> Allocation:
@@ -334,32 +368,10 @@ class SqlLedger:
     async def unbilled_payers(
         self, start: date, end: date, *, offset: int, limit: int
     ) -> UnbilledPayers:
-        # The month's sums by payer once (a CTE read twice: PostgreSQL materializes it), the
-        # count and total of all of them with a page of them in one statement: a row at least.
-        grouped = (
-            sa.select(_e.c.payer_kind, _e.c.payer_id, sa.func.sum(_e.c.amount_minor).label("total"))
-            .where(*_unbilled(start, end))
-            .group_by(_e.c.payer_kind, _e.c.payer_id)
-            .cte("grouped")
-        )
-        named, folded = _joined_payer_text(grouped, "legal_folded", "name_folded")
-        page = (
-            sa.select(grouped, folded.label("folded"))
-            .select_from(named)
-            .order_by(by_text(folded, self._dialect), grouped.c.payer_id)
-            .offset(offset)
-            .limit(limit)
-            .subquery("page")
-        )
-        summary = sa.select(
-            sa.func.count().label("payers"),
-            sa.func.coalesce(sa.func.sum(grouped.c.total), 0).label("all_minor"),
-        ).subquery("summary")
         found = list(
             await self._conn.execute(
-                sa.select(summary, page)
-                .select_from(summary.outerjoin(page, sa.true()))
-                .order_by(by_text(page.c.folded, self._dialect), page.c.payer_id)
+                _unbilled_payers_statement(self._dialect),
+                {"start": start, "end": end, "offset": offset, "limit": limit},
             )
         )
         head = found[0]
