@@ -60,6 +60,10 @@ def total(amounts: Iterable[Money], currency: str) -> Money:
 
 def show(amount: Money) -> str:
     """ "1234.50", "-12.05": two decimals, as invoices print it (the currency beside it)."""
-    sign = "-" if amount.amount_minor < 0 else ""
-    minor = abs(amount.amount_minor)
-    return f"{sign}{minor // 100}.{minor % 100:02d}"
+    return show_minor(amount.amount_minor)
+
+
+def show_minor(minor: int) -> str:
+    """`show` of an amount in minor units whose currency is printed elsewhere."""
+    whole, cents = divmod(abs(minor), 100)
+    return f"{'-' if minor < 0 else ''}{whole}.{cents:02d}"

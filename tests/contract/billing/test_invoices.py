@@ -192,22 +192,46 @@ async def test_draft_issue_void_and_reissue(uow: UnitOfWorkFactory) -> None:
 
 
 async def test_case_shares_charge_the_case_and_owe_in_all(uow: UnitOfWorkFactory) -> None:
-    """The case page's money in one query: a payer's charges for this case, and their balance
-    over every case (a second case of Sam's, charged the next week, owes with it)."""
+    """The case page's money in one query: each payer's charges for this case, and their
+    balance over every case in that currency. Sam's second case, charged in February, owes
+    with the first; a sponsor charged for the first case comes first (by kind); charges in a
+    second currency (the owner changed it) are a share of their own, owed apart."""
     clinic = await BillingClinic(uow).setup()
     lee, sam, case, _invoice_id = await clinic.january_invoice(day=7)
     other = await clinic.case(CaseKind.INDIVIDUAL, lee, (sam, MemberRole.CLIENT))
     (session,) = (await clinic.book(lee, other, at(2, 3, 10))).appointment_ids
     clinic.now(at(2, 3, 11))
     await clinic.mark(lee, session, sam=ATTENDED)
+    sponsor = org(await clinic.organization("Acme EAP"))
+
+    def charge(n: int, payer: PayerRef, minor: int, currency: str) -> LedgerEntry:
+        return LedgerEntry(
+            id=UUID(int=900 + n),
+            payer=payer,
+            kind=EntryKind.CHARGE,
+            amount=Money(minor, currency),
+            occurred_on=date(2026, 2, 10),
+            recorded_at=clinic.clock.now(),
+            cause=Cause(CauseKind.ATTENDANCE, UUID(int=950 + n)),
+            case_id=case,
+        )
+
+    async with clinic.deps.uow() as u:
+        await u.ledger.append(
+            [charge(1, sponsor, 4000, "USD"), charge(2, person(sam), 2500, "EUR")]
+        )
+        u.collect_events()
+        await u.commit()
     async with clinic.deps.uow() as u:
         shares = await u.ledger.case_shares(case)
         others = await u.ledger.case_shares(other)
         nothing = await u.ledger.case_shares(CaseId(UUID(int=404)))
     assert [(s.payer, s.currency, s.charged_minor, s.owes_minor) for s in shares] == [
-        (person(sam), "USD", 15000, 30000)
+        (sponsor, "USD", 4000, 4000),
+        (person(sam), "EUR", 2500, 2500),
+        (person(sam), "USD", 15000, 30000),
     ]
-    assert [(s.charged_minor, s.owes_minor) for s in others] == [(15000, 30000)]
+    assert [(s.currency, s.charged_minor, s.owes_minor) for s in others] == [("USD", 15000, 30000)]
     assert nothing == []
 
 

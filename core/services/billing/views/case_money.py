@@ -21,8 +21,9 @@ class PayerShare(View, frozen=True, kw_only=True):
     kind: PayerKind
     id: UUID
     name: str
+    currency: str
     charged: str  # for this case's sessions, net of corrections
-    owes: str  # the payer's balance in all (negative: a credit)
+    owes: str  # the payer's balance in that currency, over every case (negative: a credit)
 
 
 class FeeView(View, frozen=True, kw_only=True):
@@ -35,8 +36,8 @@ class FeeView(View, frozen=True, kw_only=True):
 class CaseMoney(View, frozen=True, kw_only=True):
     owed: bool  # somebody paying for this case still owes something
     figures: bool  # False: the actor sees only owed / paid up
-    charged: str = ""
-    currency: str = ""
+    charged: str = ""  # with the currency: "170.00 USD" (per currency, should the case have two)
+    mixed: bool = False  # charged in more than one currency: each payer's line says which
     payers: list[PayerShare] = []
     fees: list[FeeView] = []  # the case's own fees (sliding scale), by start date
 
@@ -57,19 +58,22 @@ async def case_money(deps: Deps, actor: Actor, loaded: LoadedCasePage) -> CaseMo
     owed = any(min(s.charged_minor, s.owes_minor) > 0 for s in shares)
     if not figures:
         return CaseMoney(owed=owed, figures=False)
-    # The entries' currency (the practice's), shown only when something is charged.
-    currency = shares[0].currency if shares else ""
-    charged = show(Money(sum(s.charged_minor for s in shares), currency)) if shares else ""
+    # Summed per currency: the practice's, unless the owner changed it after some charges.
+    totals: dict[str, int] = {}
+    for s in shares:
+        totals[s.currency] = totals.get(s.currency, 0) + s.charged_minor
+    charged = " + ".join(f"{show(Money(total, c))} {c}" for c, total in totals.items())
     return CaseMoney(
         owed=owed,
         figures=True,
-        currency=currency,
         charged=charged,
+        mixed=len(totals) > 1,
         payers=[
             PayerShare(
                 kind=s.payer_kind,
                 id=s.payer_id,
                 name=names[s.payer].name if s.payer in names else "(unknown payer)",
+                currency=s.currency,
                 charged=show(Money(s.charged_minor, s.currency)),
                 owes=show(Money(s.owes_minor, s.currency)),
             )
