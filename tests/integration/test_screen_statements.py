@@ -30,7 +30,7 @@ BUDGET = {
     "case list (supervisor)": 4,  # the supervisor's screens: the medium and large tiers only
     "case list (administrator)": 4,
     "case list (text search)": 4,
-    "case page": 16,  # with the money box (its payers, their balances, their names)
+    "case page": 15,  # with the money box (its payers, their balances, their names)
     "person page": 7,
     "appointment page": 11,  # the change form's choices in the page's unit of work
     "attendance grid": 10,  # the summary's sessions from the grid's when it holds them
@@ -38,17 +38,17 @@ BUDGET = {
     "practice day": 5,
     "practice week": 5,
     "people search": 5,
-    "needs attention (clinician)": 12,
+    "needs attention (clinician)": 10,
     "needs attention (supervisor)": 15,
-    "needs attention (owner)": 12,
-    "attention count (clinician)": 10,  # no participants' names for the count
+    "needs attention (owner)": 10,
+    "attention count (clinician)": 8,  # no participants' names for the count
     "invoice list": 4,
     "invoice list (open)": 4,
-    "invoice page": 9,
+    "invoice page": 8,
     "aging": 4,
-    "unbilled": 8,  # a page of the payers by name with their count and total, then their charges
-    "payer account": 10,
-    "payer statement": 10,
+    "unbilled": 7,  # a page of the payers by name with their count and total, then their charges
+    "payer account": 9,
+    "payer statement": 9,
 }
 
 

@@ -155,8 +155,11 @@ class _DirectoryRepository(_Versioned, Generic[E]):
         return self.entity(rows[0]._mapping) if rows else None
 
     async def get_many(self, ids: Iterable[Any]) -> dict[Any, E]:
+        wanted = set(ids)
+        if not wanted:  # e.g. a payer's name, the payer a person: no organization to read
+            return {}
         by_ids = _by_id(self.table, self._dialect)[1]
-        rows = await self._conn.execute(by_ids, {"ids": among_value(set(ids), self._dialect)})
+        rows = await self._conn.execute(by_ids, {"ids": among_value(wanted, self._dialect)})
         return {r.id: self.entity(r._mapping) for r in rows}
 
     async def add(self, entity: E) -> None:
@@ -252,7 +255,10 @@ class SqlPersonRepository(_DirectoryRepository[Person]):
     entity = staticmethod(person_from)
 
     async def display_names(self, ids: Iterable[PersonId]) -> dict[PersonId, str]:
-        bound = {"ids": among_value(set(ids), self._dialect)}
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        bound = {"ids": among_value(wanted, self._dialect)}
         rows = await self._conn.execute(_names_by_id(self._dialect), bound)
         # As `Person.display_name`: the preferred name, else the legal one.
         return {PersonId(i): preferred or legal for i, legal, preferred in rows.tuples()}
@@ -474,7 +480,10 @@ class SqlStaffRepository(_Versioned):
         return found[0] if found else None
 
     async def get_many(self, ids: Iterable[StaffId]) -> dict[StaffId, StaffMember]:
-        return {s.id: s for s in await self._load(among(t.staff.c.id, set(ids), self._dialect))}
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        return {s.id: s for s in await self._load(among(t.staff.c.id, wanted, self._dialect))}
 
     async def by_email(self, email: str) -> StaffMember | None:
         found = await self._load(t.staff.c.email == email.strip().lower())

@@ -131,7 +131,10 @@ class SqlServiceRepository(_Versioned):
         return _service(rows[0]) if rows else None
 
     async def get_many(self, ids: Iterable[UUID]) -> dict[UUID, Service]:
-        rows = await self._rows(among(t.services.c.id, set(ids), self._dialect))
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        rows = await self._rows(among(t.services.c.id, wanted, self._dialect))
         return {r.id: _service(r) for r in rows}
 
     async def list_all(self, *, include_inactive: bool = False) -> list[Service]:
@@ -392,7 +395,10 @@ class SqlAppointmentRepository:
         return found[0] if found else None
 
     async def get_many(self, ids: Iterable[UUID]) -> dict[UUID, Appointment]:
-        found = await self._load(self._select(among(t.appointments.c.id, set(ids), self._dialect)))
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        found = await self._load(self._select(among(t.appointments.c.id, wanted, self._dialect)))
         return {a.id: a for a in found}
 
     async def for_providers(

@@ -7,10 +7,15 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+from datetime import date
+from uuid import UUID
 
 import pypdf
 import pytest
 
+from core.domain.billing.ledger import Cause, CauseKind, EntryKind, LedgerEntry
+from core.domain.cases.responsibilities import PayerKind, PayerRef
+from core.domain.shared.values import Money
 from tests.support.billing_world import bill_january
 from tests.web.conftest import World
 
@@ -135,6 +140,37 @@ def test_the_case_head_shows_the_balance_and_payers_share(signed_in, world, invo
     # The treating clinician: owed or paid up, no figures, no payer's account.
     block = _money_block(signed_in("lee").get(f"/cases/{couple}").text)
     assert "Owed" in block and "170.00" not in block and "Sam Chen" not in block
+
+
+def test_a_case_charged_in_two_currencies_says_which_is_which(signed_in, world, invoice_id):
+    """The owner changed the currency after some charges: the head sums each currency apart
+    and each payer's line names its own."""
+    couple = world.cases["couple"]
+
+    async def charge_in_euros() -> None:
+        async with world.practice.deps.uow() as uow:
+            await uow.ledger.append(
+                [
+                    LedgerEntry(
+                        id=UUID(int=4242),
+                        payer=PayerRef(PayerKind.PERSON, world.people["sam"]),
+                        kind=EntryKind.CHARGE,
+                        amount=Money(9000, "EUR"),
+                        occurred_on=date(2026, 2, 3),
+                        recorded_at=world.practice.clock.now(),
+                        cause=Cause(CauseKind.ATTENDANCE, UUID(int=4343)),
+                        case_id=couple,
+                    )
+                ]
+            )
+            uow.collect_events()
+            await uow.commit()
+
+    asyncio.run(charge_in_euros())
+    block = _money_block(signed_in("owner").get(f"/cases/{couple}").text)
+    assert "Charged for this case: 90.00 EUR + 170.00 USD" in block
+    assert "Sam Chen: 90.00 EUR of it; owes 90.00 in all" in block
+    assert "Sam Chen: 170.00 USD of it; owes 170.00 in all" in block
 
 
 def test_a_case_fee_from_a_date_recharges_the_sessions_since(signed_in, world, invoice_id):
