@@ -65,7 +65,14 @@ async def screens(conn: asyncpg.Connection) -> tuple[list[Screen], dict[str, str
            JOIN case_staff s ON s.case_id = c.id AND s.duty = 'responsible_provider'
                 AND s.end_on IS NULL AND s.staff_id = $1::uuid
            WHERE c.status <> 'closed' AND c.kind IN ('couple', 'family')
-           ORDER BY (SELECT count(*) FROM appointments a WHERE a.case_id = c.id) DESC, c.id
+           -- A case at work now (a session within a fortnight either way), booked as a
+           -- series if one is, then the one with the longest history: an open case's last
+           -- session may be a year ago.
+           ORDER BY NOT EXISTS (SELECT 1 FROM appointments a WHERE a.case_id = c.id
+                                AND a.start_at BETWEEN now() - interval '14 days'
+                                                   AND now() + interval '14 days'),
+                    NOT EXISTS (SELECT 1 FROM series x WHERE x.case_id = c.id),
+                    (SELECT count(*) FROM appointments a WHERE a.case_id = c.id) DESC, c.id
            LIMIT 1""",
         clinician,
     ) or await conn.fetchval(

@@ -32,7 +32,7 @@ BUDGET = {
     "case list (text search)": 4,
     "case page": 15,  # with the money box (its payers, their balances, their names)
     "person page": 7,
-    "appointment page": 11,  # the change form's choices in the page's unit of work
+    "appointment page": 13,  # a series session: its rule and its sessions (series_slots) too
     "attendance grid": 10,  # the summary's sessions from the grid's when it holds them
     "own week": 5,
     "practice day": 5,
