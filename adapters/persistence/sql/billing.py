@@ -3,13 +3,12 @@ allocations, fee overrides. Every method is a fixed number of statements, whatev
 of rows: the monthly run writes thousands of invoices in a handful of them.
 
 One module over 400 lines on purpose, for now: the ledger's, the invoices' and the allocations'
-stores share their row mappers and the filters that say what is billed (`_unbilled`, the live
-invoice lines); splitting them means first moving those to a module of their own (the next
-cut: `ledger.py` for SqlLedger)."""
+stores share their row mappers and the live invoice lines; the by-payer screens' statements
+and what is billed (`unbilled`) are in `billing_pages.py`; the next cut is `ledger.py` for
+SqlLedger."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -20,8 +19,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
+from adapters.persistence.sql.billing_pages import (
+    AGING_DAYS,
+    aging_statement,
+    unbilled,
+    unbilled_payers_statement,
+)
 from adapters.persistence.sql.bulk import insert_rows
-from adapters.persistence.sql.expressions import among, by_text
+from adapters.persistence.sql.expressions import among
 from adapters.persistence.sql.tables.billing import is_issued
 from adapters.persistence.sql.upsert import upsert
 from core.domain.billing.fees import FeeOverride
@@ -75,7 +80,6 @@ def _case_shares() -> sa.Select[Any]:
 
 
 _CASE_SHARES = _case_shares()
-_BILLABLE = [k.value for k in EntryKind if k.billable]
 _LIVE = [InvoiceStatus.ISSUED.value, InvoiceStatus.PAID.value]
 _OTHER_DATE_REFUSED = "invoice line occurred_on differs from its ledger entry"
 
@@ -148,154 +152,11 @@ def _payer_text(
     )
 
 
-def _joined_payer_text(
-    source: Any, person: str, organization: str
-) -> tuple[sa.FromClause, sa.ColumnElement[str]]:
-    """`source` (with payer_kind and payer_id columns) joined to its payers' rows, and a column
-    of theirs ('' when the payer is unknown). For a list ordered by every payer's name: joined,
-    PostgreSQL may hash the people once (at the large tier 40,000 rows, 780 pages) instead of
-    looking up each of 6,000 payers (19,000 pages read)."""
-    people, organizations = t.people.alias("payer_person"), t.organizations.alias("payer_org")
-    joined = source.outerjoin(
-        people,
-        sa.and_(source.c.payer_kind == PayerKind.PERSON.value, people.c.id == source.c.payer_id),
-    ).outerjoin(
-        organizations,
-        sa.and_(
-            source.c.payer_kind == PayerKind.ORGANIZATION.value,
-            organizations.c.id == source.c.payer_id,
-        ),
-    )
-    return joined, sa.func.coalesce(people.c[person], organizations.c[organization], "")
-
-
 def payer_name(table: sa.Table) -> sa.ColumnElement[str]:
     """The payer's name (a person's legal name, an organization's name) as a scalar subquery."""
     return _payer_text(
         table.c.payer_kind, table.c.payer_id, t.people.c.legal_name, t.organizations.c.name
     ).label("payer_name")
-
-
-# Aging's bucket bounds, in days before today: 0-30, 31-60, 61-90, over 90.
-_AGING_DAYS = (30, 31, 60, 61, 90, 91)
-
-
-@functools.cache
-def _aging_statement(dialect: str) -> sa.Select[Any]:
-    """Aging's one statement, built once (its dates, offset and limit bound when it runs):
-    building and keying it for the statement cache was more than half of the screen's CPU.
-
-    What is open on each issued invoice is read off ix_invoices_issued alone: the paid amount
-    is kept on the invoice (migration 0023). The CTE is left for PostgreSQL to fold into the
-    grouping, which then reads the index in payer order and sums as it goes (kept whole, the
-    rows were copied and hashed by payer: 55 ms instead of 37 under EXPLAIN ANALYZE at the
-    large tier)."""
-    issued = (
-        sa.select(
-            _i.c.payer_kind,
-            _i.c.payer_id,
-            _i.c.issued_on,
-            (_i.c.total_minor - _i.c.paid_minor).label("open_minor"),
-        )
-        .where(is_issued())
-        .cte("issued")
-    )
-    on = issued.c.issued_on
-
-    def bucket(*conditions: sa.ColumnElement[bool]) -> Any:
-        return sa.func.sum(sa.case((sa.and_(*conditions), issued.c.open_minor), else_=0))
-
-    day = functools.partial(sa.bindparam, type_=sa.Date)
-    buckets = [
-        bucket(on >= day("b0")),
-        bucket(on <= day("b1"), on >= day("b2")),
-        bucket(on <= day("b3"), on >= day("b4")),
-        bucket(on <= day("b5")),
-    ]
-    owed = (
-        sa.select(
-            issued.c.payer_kind,
-            issued.c.payer_id,
-            *(b.label(f"d{n}") for n, b in enumerate(buckets)),
-        )
-        .group_by(issued.c.payer_kind, issued.c.payer_id)
-        .having(sa.or_(*(b != 0 for b in buckets)))
-        .cte("owed")
-    )
-    named, name = _joined_payer_text(owed, "legal_name", "name")
-    page = (
-        sa.select(owed, name.label("payer_name"))
-        .select_from(named)
-        .order_by(by_text(name, dialect), owed.c.payer_id)
-        .offset(sa.bindparam("offset", type_=sa.Integer))
-        .limit(sa.bindparam("limit", type_=sa.Integer))
-        .subquery("page")
-    )
-    # One row at least (the count and the totals), with a page's payers or none.
-    summary = sa.select(
-        sa.func.count().label("payers"),
-        *(sa.func.coalesce(sa.func.sum(owed.c[f"d{n}"]), 0).label(f"t{n}") for n in range(4)),
-    ).subquery("summary")
-    return (
-        sa.select(summary, page)
-        .select_from(summary.outerjoin(page, sa.true()))
-        .order_by(by_text(page.c.payer_name, dialect), page.c.payer_id)
-    )
-
-
-def _unbilled(
-    start: date | sa.BindParameter[date], end: date | sa.BindParameter[date]
-) -> list[sa.ColumnElement[bool]]:
-    """Billable entries that occurred in [start, end] and are on no live invoice.
-
-    A line's occurred_on is its entry's (a trigger refuses any other, migration 0022), so the
-    lines looked at are the live ones of [start, end] alone: PostgreSQL hashes those (a few
-    thousand, off their index) instead of looking each of the period's entries up among every
-    live line (28,880 lookups, 100 ms of a month at the large tier). `start` and `end`: days,
-    or bound parameters of a statement built once."""
-    billed = sa.exists().where(
-        _l.c.entry_id == _e.c.id,
-        _l.c.live,
-        _l.c.occurred_on >= start,
-        _l.c.occurred_on <= end,
-    )
-    return [
-        _e.c.occurred_on >= start,
-        _e.c.occurred_on <= end,
-        _e.c.kind.in_(_BILLABLE),
-        ~billed,
-    ]
-
-
-@functools.cache
-def _unbilled_payers_statement(dialect: str) -> sa.Select[Any]:
-    """The unbilled screen's page of payers, built once (period, offset and limit bound when it
-    runs). The period's sums by payer once (a CTE read twice: PostgreSQL materializes it), the
-    count and total of all of them with a page of them in one statement: a row at least."""
-    grouped = (
-        sa.select(_e.c.payer_kind, _e.c.payer_id, sa.func.sum(_e.c.amount_minor).label("total"))
-        .where(*_unbilled(sa.bindparam("start", type_=sa.Date), sa.bindparam("end", type_=sa.Date)))
-        .group_by(_e.c.payer_kind, _e.c.payer_id)
-        .cte("grouped")
-    )
-    named, folded = _joined_payer_text(grouped, "legal_folded", "name_folded")
-    page = (
-        sa.select(grouped, folded.label("folded"))
-        .select_from(named)
-        .order_by(by_text(folded, dialect), grouped.c.payer_id)
-        .offset(sa.bindparam("offset", type_=sa.Integer))
-        .limit(sa.bindparam("limit", type_=sa.Integer))
-        .subquery("page")
-    )
-    summary = sa.select(
-        sa.func.count().label("payers"),
-        sa.func.coalesce(sa.func.sum(grouped.c.total), 0).label("all_minor"),
-    ).subquery("summary")
-    return (
-        sa.select(summary, page)
-        .select_from(summary.outerjoin(page, sa.true()))
-        .order_by(by_text(page.c.folded, dialect), page.c.payer_id)
-    )
 
 
 def _allocation(r: Any) -> Allocation:
@@ -358,7 +219,7 @@ class SqlLedger:
     async def unbilled(
         self, start: date, end: date, payer: PayerRef | None = None
     ) -> list[LedgerEntry]:
-        query = sa.select(_e).where(*_unbilled(start, end))
+        query = sa.select(_e).where(*unbilled(start, end))
         if payer is not None:
             query = query.where(_payer_is(payer, _e))
         rows = await self._conn.execute(
@@ -371,7 +232,7 @@ class SqlLedger:
     ) -> UnbilledPayers:
         found = list(
             await self._conn.execute(
-                _unbilled_payers_statement(self._dialect),
+                unbilled_payers_statement(self._dialect),
                 {"start": start, "end": end, "offset": offset, "limit": limit},
             )
         )
@@ -417,7 +278,7 @@ class SqlLedger:
                     people, people.c.id == _e.c.participant_id
                 )
             )
-            .where(*_unbilled(start, end))
+            .where(*unbilled(start, end))
         )
         if payer is not None:
             query = query.where(_payer_is(payer, _e))
@@ -744,10 +605,10 @@ class SqlInvoices:
         )
 
     async def aging(self, today: date, *, offset: int, limit: int) -> AgingPage:
-        days = {f"b{n}": today - timedelta(days=d) for n, d in enumerate(_AGING_DAYS)}
+        days = {f"b{n}": today - timedelta(days=d) for n, d in enumerate(AGING_DAYS)}
         rows = list(
             await self._conn.execute(
-                _aging_statement(self._dialect), {**days, "offset": offset, "limit": limit}
+                aging_statement(self._dialect), {**days, "offset": offset, "limit": limit}
             )
         )
         head = rows[0]

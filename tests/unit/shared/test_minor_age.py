@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from jinja2 import DictLoader, Environment, select_autoescape
 
-from adapters.web import templating
+from tests.support.templates import old_and_new
 
 _OLD_INCLUDE = (
     "{# A minor's age next to their name, wherever they are listed: staff see at once that a\n"
@@ -26,20 +25,12 @@ class Someone:
 
 @pytest.mark.parametrize("age", [None, 0, 7, 17, "<b>&</b>"])
 def test_the_filter_writes_what_the_include_wrote(age):
-    env = Environment(
-        loader=DictLoader(
-            {
-                "_age.html": _OLD_INCLUDE,
-                "old.html": "<a>x</a>{% with person=p %}{% include '_age.html' %}{% endwith %}.",
-                "new.html": "<a>x</a>{{ p | minor_age }}.",
-            }
-        ),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
+    old, new = old_and_new(
+        {
+            "_age.html": _OLD_INCLUDE,
+            "old.html": "<a>x</a>{% with person=p %}{% include '_age.html' %}{% endwith %}.",
+            "new.html": "<a>x</a>{{ p | minor_age }}.",
+        }
     )
-    templating.install(env)
     person = Someone(age)
-    assert env.get_template("new.html").render(p=person) == env.get_template("old.html").render(
-        p=person
-    )
+    assert new.render(p=person) == old.render(p=person)
