@@ -164,13 +164,40 @@ def checkbox(
     )
 
 
-def row_action(label: Any, what: Any, open: Any = False, *, caller: Callable[[], Any]) -> Markup:
+def row_action(
+    label: Any,
+    what: Any,
+    open: Any = False,
+    fetch: Any = None,
+    form_label: Any = None,
+    bare: Any = False,
+    *,
+    caller: Callable[[], Any],
+) -> Markup:
     """A row's action kept folded behind a short word; `what` completes it for screen readers.
-    Called as `{% call f.row_action(...) %}the form{% endcall %}`."""
+    Called as `{% call f.row_action(...) %}the form{% endcall %}`.
+
+    With `fetch` (the form's own address) a folded action carries that address instead of the
+    form, which is not rendered: opened, htmx fetches it in place (without JavaScript the link
+    opens the page with it); `form_label` is the form's accessible name, for finding the fold.
+    `bare`: the form alone, as that address answers htmx."""
+    if bare:
+        return Markup(text(caller()))
+    if fetch is not None and not open:
+        address = text(fetch)
+        named = text(form_label or "")
+        body = (
+            f'<div class="row-form" hx-get="{address}"'
+            ' hx-trigger="toggle once from:closest details" hx-target="this" hx-swap="outerHTML"'
+            f' data-form-label="{named}">'
+            f'<a href="{address}">Show the form</a></div>'
+        )
+    else:
+        body = text(caller())
     return Markup(
         f'<details class="row-action"{" open" if open else ""}>\n'
         f'  <summary>{text(label)}<span class="visually-hidden"> ({text(what)})</span></summary>\n'
-        f"  {text(caller())}\n</details>\n"
+        f"  {body}\n</details>\n"
     )
 
 

@@ -54,9 +54,12 @@ def expect_same_page(page: Page) -> None:
 def form(page: Page, name: str) -> Locator:
     """One of the case page's action forms, by its accessible name; its <details> opened (a
     row's action too: it is folded behind a short "End…")."""
-    # By attribute: the contents of a closed <details> are not in the accessibility tree.
+    # By attribute: the contents of a closed <details> are not in the accessibility tree. A
+    # row's form is fetched when its fold opens: until then the fold carries its name.
     found = page.locator(f'form[aria-label="{name}"]')
-    folded = found.locator("xpath=ancestor::details")  # the case page's panel, then the action
+    fold = page.locator(f'.row-form[data-form-label="{name}"]')
+    anchor = found if found.count() else fold
+    folded = anchor.locator("xpath=ancestor::details")  # the case page's panel, then the action
     for n in range(folded.count()):
         details = folded.nth(n)
         if details.get_attribute("open") is None:

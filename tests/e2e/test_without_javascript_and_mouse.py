@@ -32,6 +32,14 @@ def test_a_case_is_read_and_changed_without_javascript(page_without_javascript: 
     ).to_be_visible()
     shot(page, "40-teen-case-without-javascript")
 
+    # A row's folded action carries a link instead of its form: the page opens with it.
+    helpers = panel(page, "helpers")
+    helpers.locator("summary", has_text="End… (representative role of Claire Bennett)").click()
+    helpers.get_by_role("link", name="Show the form").first.click()
+    expect(
+        page.get_by_role("form", name="End representative role of Claire Bennett")
+    ).to_be_visible()
+
 
 def test_signing_in_and_opening_a_case_by_keyboard(page: Page):
     page.goto("/sign-in")

@@ -23,6 +23,7 @@ from adapters.web.cases.forms import (
     person_or_new,
 )
 from adapters.web.cases.pages import case_panels, remember_panel
+from adapters.web.cases.row_forms import row_form
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action, fragment_or_redirect
 from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, PathId
@@ -417,3 +418,14 @@ class CaseChanges(StaffController):
         diagnoses.mark_diagnosis_entered_in_error,
         "reason",
     )
+
+    # Each of those row forms, read when its fold on the page is opened (cases/row_forms.py).
+    end_member_form = row_form("/members", "end")
+    member_end_date_form = row_form("/members", "end-date")
+    member_error_form = row_form("/members", "error")
+    end_payer_form = row_form("/payers", "end")
+    payer_error_form = row_form("/payers", "error")
+    revoke_helper_form = row_form("/helpers", "end")
+    helper_error_form = row_form("/helpers", "error")
+    end_duty_form = row_form("/staff", "end")
+    duty_error_form = row_form("/staff", "error")

@@ -120,8 +120,10 @@ async def case_panels(
     case_id: CaseId,
     form: str = "",
     refusal: Refusal | None = None,
+    panel: str | None = None,
 ) -> Template:
-    """The case page (its panels for htmx), with the form that was just refused, if any."""
+    """The case page (its panels for htmx), with the form that was just refused, if any, or
+    the one asked for (`form`, open in its `panel`, without a refusal)."""
     loaded, diagnoses = await clinical_record.case_page_with_diagnoses(deps, actor, case_id)
     page = loaded.page
     conflict = None
@@ -141,7 +143,7 @@ async def case_panels(
         "policy": policy(CaseKind(page.overview.kind)),
         "can": page.overview.permissions,
         "form": form,
-        "open_panel": open_panel(request),
+        "open_panel": panel or open_panel(request),
         "errors": refusal.errors if refusal else {},
         "values": refusal.values if refusal else {},
         "conflict": conflict,

@@ -156,6 +156,34 @@ def test_row_action(open_: Any, label: Any):
     assert "tok&lt;&amp;&gt;&#34;&lt;b&gt;" in html
 
 
+def test_a_fetched_row_action_carries_its_address_and_renders_no_form():
+    """Folded with `fetch`, the form is not rendered (its caller never runs); open (refused)
+    it is, as without `fetch`; `bare` gives the form alone, as its address answers htmx."""
+    env = ENVIRONMENTS[1]
+    page = (
+        '{% import "_macros.html" as f with context %}'
+        "{% call f.row_action('End…', who, open=open_, fetch=url, form_label=who, bare=bare) %}"
+        "<form>{{ ran.append(1) or '' }}</form>{% endcall %}"
+    )
+
+    def render(open_: bool = False, bare: bool = False) -> tuple[str, list[int]]:
+        ran: list[int] = []
+        html = env.from_string(page).render(
+            who=HOSTILE, url="/cases/1/members/2/end?x=<", open_=open_, bare=bare, ran=ran
+        )
+        return html, ran
+
+    folded, ran = render()
+    assert ran == [] and "<form>" not in folded
+    assert 'hx-get="/cases/1/members/2/end?x=&lt;"' in folded
+    assert '<a href="/cases/1/members/2/end?x=&lt;">Show the form</a>' in folded
+    assert f'data-form-label="{escape(HOSTILE)}"' in folded
+    opened, ran = render(open_=True)
+    assert ran == [1] and '<details class="row-action" open>' in opened and "<form>" in opened
+    bare, ran = render(bare=True)
+    assert ran == [1] and bare == "<form></form>"
+
+
 def test_csrf_search_and_person_or_new():
     """The macros left in Jinja call the Python ones as they called the macros."""
     for v, e in itertools.product(

@@ -10,6 +10,7 @@ import re
 from datetime import UTC, datetime
 
 from core.services import directory
+from tests.web.cases.row_forms import item_id
 from tests.web.conftest import World
 from tests.web.scheduling.test_schedule import appointment_id, book_couple
 from tests.web.scheduling.test_schedule import services as services  # the fixture
@@ -128,9 +129,7 @@ def test_ending_a_membership_before_recorded_attendance_is_refused_then_confirme
     assert '6 Jan<br><span class="time">15:00</span>' in grid
     assert "13 Jan</time>" in grid  # alone on its day: no time needed
     page = lee.get(url).text
-    membership = _id(
-        r"/members/([0-9a-f-]{36})/end\" hx-post[^>]*aria-label=\"End membership of Sam", page
-    )
+    membership = item_id(page, "End membership of Sam Chen")
     refused = lee.post(f"{url}/members/{membership}/end", {"left_on": "2026-01-06"}, htmx=True)
     assert refused.status_code == 422
     assert "Tue 13 Jan 2026 10:00" in refused.text and "Tue 20 Jan 2026 10:00" in refused.text

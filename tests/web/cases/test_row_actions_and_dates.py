@@ -9,6 +9,7 @@ from datetime import date, datetime
 from adapters.web.kit.rendering import form_errors
 from adapters.web.templating import human_date
 from core.domain.shared.errors import InvalidInput, PeriodConflict
+from tests.web.cases.row_forms import fold_address, item_id, row_form
 from tests.web.conftest import World
 
 
@@ -19,18 +20,41 @@ def _first(pattern: str, html: str) -> str:
 
 
 def test_row_actions_are_folded_and_keep_their_accessible_names(signed_in, world: World):
-    page = signed_in("lee").get(f"/cases/{world.cases['couple']}").text
+    lee = signed_in("lee")
+    url = f"/cases/{world.cases['couple']}"
+    page = lee.get(url).text
     # Two folded actions (end, entered in error) per partner and for the payer, none open on
-    # arrival.
+    # arrival; the page carries each fold's address, not its form.
     assert page.count('<details class="row-action">') == 6
     assert '<details class="row-action" open>' not in page
-    for name in ("Maya Rivera", "Sam Chen"):
-        assert f'aria-label="End membership of {name}"' in page
-        assert f">End membership of {name}</button>" in page
-    assert 'aria-label="Sam Chen stops paying"' in page
-    assert ">Stop Sam Chen paying</button>" in page
+    assert 'aria-label="End membership of' not in page
     # The short visible word is completed for screen readers.
     assert 'End…<span class="visually-hidden"> (membership of Maya Rivera)</span>' in page
+    for name in ("Maya Rivera", "Sam Chen"):
+        form = row_form(lee, page, f"End membership of {name}")
+        assert form.lstrip().startswith("<form") and "<details" not in form  # the form alone
+        assert f'aria-label="End membership of {name}"' in form
+        assert f">End membership of {name}</button>" in form
+    form = row_form(lee, page, "Sam Chen stops paying")
+    assert 'aria-label="Sam Chen stops paying"' in form
+    assert ">Stop Sam Chen paying</button>" in form
+    # Without JavaScript the fold's link opens the page with that form open in its panel.
+    address = fold_address(page, "Mark the membership of Sam Chen as entered in error")
+    opened = lee.get(address).text
+    assert opened.count('<details class="row-action" open>') == 1
+    assert 'aria-label="Mark the membership of Sam Chen as entered in error"' in opened
+    assert '<details class="panel" id="panel-participants" open>' in opened
+
+
+def test_a_row_form_is_only_given_where_the_page_offers_it(signed_in, world: World):
+    lee = signed_in("lee")
+    url = f"/cases/{world.cases['couple']}"
+    membership = item_id(lee.get(url).text, "End membership of Sam Chen")
+    # Not ended, so nothing to correct the last day of; an item of no such kind; another case.
+    assert lee.get(f"{url}/members/{membership}/end-date", htmx=True).status_code == 404
+    assert lee.get(f"{url}/payers/{membership}/end", htmx=True).status_code == 404
+    other = f"/cases/{world.cases['consultation']}"
+    assert lee.get(f"{other}/members/{membership}/end", htmx=True).status_code in (403, 404)
 
 
 def test_a_day_before_joining_is_refused_next_to_the_last_day(signed_in, world: World):

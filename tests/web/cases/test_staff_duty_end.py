@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from tests.web.cases.row_forms import row_form
 from tests.web.conftest import World
 
 
 def _assign(browser, url: str, duty: str, staff_id: str) -> str:
-    """Assign a duty and return the new assignment's id (the newest "/staff/<id>/end" link)."""
+    """Assign a duty and return the new assignment's id (the newest "/staff/<id>/end" fold)."""
     before = set(re.findall(r"/staff/([0-9a-f-]{36})/end", browser.get(url).text))
     done = browser.post(url + "/staff", {"duty": duty, "staff_id": staff_id}, htmx=True)
     assert done.status_code == 200, done.text
@@ -33,11 +34,12 @@ def test_each_duty_end_is_folded_with_a_last_day(signed_in, world: World):
         (pat, "Pat Admin", "administrative support"),
     ):
         assert f'End…<span class="visually-hidden"> ({duty} role of {name})</span>' in page
-        assert f'aria-label="{name} stops as {duty}"' in page
-        assert f">End {duty} role of {name}</button>" in page
+        form = row_form(lee, page, f"{name} stops as {duty}")
+        assert f'aria-label="{name} stops as {duty}"' in form
+        assert f">End {duty} role of {name}</button>" in form
         field = f"duty-end-{assignment}-on"
-        assert re.search(rf'<input id="{field}" name="on" type="date"', page)
-        assert f'<label for="{field}">Last day as {duty} of {name}' in page
+        assert re.search(rf'<input id="{field}" name="on" type="date"', form)
+        assert f'<label for="{field}">Last day as {duty} of {name}' in form
     # The owner sees none for the responsible provider: an open case always keeps one.
     assert "stops as responsible provider" not in page
 
@@ -60,7 +62,8 @@ def test_a_last_day_before_the_duty_began_is_refused_next_to_it(signed_in, world
         assert refused.text.count('<details class="row-action" open>') == 1
     garbled = lee.post(f"{url}/staff/{kim}/end", {"on": "2026-02-30"}, htmx=True)
     assert garbled.status_code == 422 and f'id="{field}-error"' in garbled.text
-    assert "Dr. Kim stops as co-therapist" in lee.get(url).text  # still on the team
+    still = lee.get(url).text  # on the team
+    assert 'data-form-label="Dr. Kim stops as co-therapist"' in still
 
 
 def test_the_chosen_last_day_is_the_one_recorded(signed_in, world: World, container):

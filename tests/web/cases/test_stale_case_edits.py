@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from tests.web.cases.row_forms import item_id, row_form
 from tests.web.conftest import World
 
 
@@ -100,15 +101,12 @@ def test_a_last_day_corrected_from_a_stale_page_is_refused(signed_in, world: Wor
     url = f"/cases/{world.cases['couple']}"
     lee, other_tab = signed_in("lee"), signed_in("lee")
     page = lee.get(url).text
-    membership = re.search(
-        r'/members/([0-9a-f-]{36})/end" hx-post[^>]*aria-label="End membership of Sam', page
-    )
-    assert membership is not None
-    ended = lee.post(f"{url}/members/{membership.group(1)}/end", {"left_on": "2026-01-06"})
+    membership = item_id(page, "End membership of Sam Chen")
+    ended = lee.post(f"{url}/members/{membership}/end", {"left_on": "2026-01-06"})
     assert ended.status_code == 303
-    page = lee.get(url).text
-    path = f"{url}/members/{membership.group(1)}/end-date"
-    form = page[page.index(f'action="{path}"') :]
+    path = f"{url}/members/{membership}/end-date"
+    form = row_form(lee, lee.get(url).text, "Correct the last day of Sam Chen")
+    assert f'action="{path}"' in form
     found = re.search(r'name="version" value="(\d+)">\s*<input[^>]*value="([^"]*)"', form)
     assert found is not None and found.group(2) == "2026-01-06"
     read = {"version": found.group(1), "was": found.group(2)}

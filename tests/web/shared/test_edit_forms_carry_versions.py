@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from tests.web.cases.row_forms import fold_addresses, item_id
 from tests.web.conftest import World
 from tests.web.scheduling.test_schedule import appointment_id, book_couple
 from tests.web.scheduling.test_schedule import services as services  # the fixture
@@ -55,9 +56,9 @@ def test_every_edit_form_on_the_editing_screens_carries_its_version(
     added = owner.post("/settings/locations/new", {"name": "Room 1", "active": "on"})
     assert added.status_code == 303
     couple = f"/cases/{world.cases['couple']}"
-    sam = re.search(r'/members/([0-9a-f-]{36})/end" hx-post[^>]*of Sam', owner.get(couple).text)
-    assert sam is not None  # ended, so that its last day has a correction form
-    ended = owner.post(f"{couple}/members/{sam.group(1)}/end", {"left_on": "2026-01-05"})
+    sam = item_id(owner.get(couple).text, "End membership of Sam Chen")
+    # ended, so that its last day has a correction form
+    ended = owner.post(f"{couple}/members/{sam}/end", {"left_on": "2026-01-05"})
     assert ended.status_code == 303
     pages = [
         *_pages(world),
@@ -66,9 +67,12 @@ def test_every_edit_form_on_the_editing_screens_carries_its_version(
     ]
     seen: set[str] = set()
     for page in pages:
-        response = (lee if page.startswith("/appointments") else owner).get(page)
+        browser = lee if page.startswith("/appointments") else owner
+        response = browser.get(page)
         assert response.status_code == 200, page
-        forms = _forms(response.text)
+        # With the row actions' forms, fetched into their folds when opened.
+        folded = [browser.get(a, htmx=True).text for a in fold_addresses(response.text)]
+        forms = _forms("".join([response.text, *folded]))
         assert forms, page
         unversioned = [
             action
