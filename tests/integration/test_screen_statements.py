@@ -30,7 +30,7 @@ BUDGET = {
     "case list (supervisor)": 4,  # the supervisor's screens: the medium and large tiers only
     "case list (administrator)": 4,
     "case list (text search)": 4,
-    "case page": 15,  # with the money box (its payers, their balances, their names)
+    "case page": 14,  # with the money box (its payers' balances; their names are the page's)
     "person page": 7,
     "appointment page": 13,  # a series session: its rule and its sessions (series_slots) too
     "attendance grid": 10,  # the summary's sessions from the grid's when it holds them

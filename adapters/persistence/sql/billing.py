@@ -9,6 +9,7 @@ SqlLedger."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -26,7 +27,7 @@ from adapters.persistence.sql.billing_pages import (
     unbilled_payers_statement,
 )
 from adapters.persistence.sql.bulk import insert_rows
-from adapters.persistence.sql.expressions import among
+from adapters.persistence.sql.expressions import among, among_bound, among_value
 from adapters.persistence.sql.tables.billing import is_issued
 from adapters.persistence.sql.upsert import upsert
 from core.domain.billing.fees import FeeOverride
@@ -687,6 +688,16 @@ class SqlInvoices:
         return [(r.id, Money(int(r.open), r.currency)) for r in rows if int(r.open) > 0]
 
 
+@functools.cache
+def _overrides_of_cases(dialect: str) -> sa.Select[Any]:
+    """The fee overrides of the cases bound as `ids`, built once per dialect (asked on every
+    visit of a case page by those who see its money)."""
+    f = t.fee_overrides
+    return (
+        sa.select(f).where(among_bound(f.c.case_id, "ids", dialect)).order_by(f.c.starts_on, f.c.id)
+    )
+
+
 class SqlFeeOverrides:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -710,11 +721,8 @@ class SqlFeeOverrides:
         wanted = list(case_ids)
         if not wanted:
             return []
-        f = t.fee_overrides
         rows = await self._conn.execute(
-            sa.select(f)
-            .where(among(f.c.case_id, wanted, self._dialect))
-            .order_by(f.c.starts_on, f.c.id)
+            _overrides_of_cases(self._dialect), {"ids": among_value(wanted, self._dialect)}
         )
         return [
             FeeOverride(

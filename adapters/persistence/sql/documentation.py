@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sql import tables as t
+from adapters.persistence.sql.expressions import among_bound, among_value
 from core.domain.cases.responsibilities import StaffDuty
 from core.domain.documentation.diagnoses import Diagnosis, EnteredInError
 from core.domain.documentation.plans import PlanContent, PlanDue, PlanSignature, TreatmentPlan
@@ -41,9 +42,21 @@ def _diagnosis(row: sa.Row) -> Diagnosis:
     )
 
 
+@functools.cache
+def _of_cases(dialect: str) -> sa.Select[Any]:
+    """The standing diagnoses of the cases bound as `ids` (`among_value`), built once per
+    dialect (the case page asks on every visit)."""
+    return (
+        sa.select(t.case_diagnoses)
+        .where(among_bound(_d.case_id, "ids", dialect), _d.error_reason.is_(None))
+        .order_by(_d.case_id, _d.position)
+    )
+
+
 class SqlDiagnosisRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
+        self._dialect = conn.dialect.name
         self.events: list[DomainEvent] = []  # of the diagnoses stored, for the unit of work
 
     async def get(self, diagnosis_id: UUID) -> Diagnosis | None:
@@ -57,9 +70,7 @@ class SqlDiagnosisRepository:
         if not ids:
             return []
         rows = await self._conn.execute(
-            sa.select(t.case_diagnoses)
-            .where(_d.case_id.in_(ids), _d.error_reason.is_(None))
-            .order_by(_d.case_id, _d.position)
+            _of_cases(self._dialect), {"ids": among_value(ids, self._dialect)}
         )
         return [_diagnosis(r) for r in rows]
 

@@ -1,4 +1,5 @@
-"""The appointment page's and the schedule screen's reads send statements built once: the same
+"""The appointment page's, the schedule screen's and the case page's panels' reads (diagnoses,
+fee overrides) send statements built once: the same
 statement object every time, its values bound at execution (building a statement and its cache
 key for every read cost about as much CPU as sending it)."""
 
@@ -37,7 +38,9 @@ async def test_the_reads_send_one_statement_object_each(engine: AsyncEngine | No
             await uow.services.get(other)
             await uow.services.list_all(include_inactive=True)
             await uow.people.display_names([other])
+            await uow.diagnoses.for_cases([case_id])
+            await uow.fee_overrides.for_cases([case_id])
 
     first, second = await sent_by(engine, reads)
-    assert len(first) == len(second) == 10
-    assert [a is b for a, b in zip(first, second, strict=True)] == [True] * 10
+    assert len(first) == len(second) == 12
+    assert [a is b for a, b in zip(first, second, strict=True)] == [True] * 12

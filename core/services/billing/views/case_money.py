@@ -51,7 +51,10 @@ async def case_money(deps: Deps, actor: Actor, loaded: LoadedCasePage) -> CaseMo
     figures = may_handle_billing(actor)
     async with deps.uow() as uow:
         shares = await uow.ledger.case_shares(case_id)
-        names = await payer_views(uow, {s.payer for s in shares}) if figures else {}
+        payers = {s.payer for s in shares}
+        names = (
+            await payer_views(uow, payers, loaded.people, loaded.organizations) if figures else {}
+        )
         overrides = await uow.fee_overrides.for_cases([case_id]) if figures else []
     # What is owed for the case: each payer's charges for it, as far as their balance is
     # still open (a payment is the payer's, not a case's: it pays their oldest invoices).

@@ -5,6 +5,7 @@ names the service, the date and the code of each session, nothing clinical."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 from uuid import UUID
 
@@ -13,6 +14,7 @@ from core.domain.billing.invoices import InvoiceStatus
 from core.domain.billing.money import show
 from core.domain.cases.access import Actor
 from core.domain.cases.responsibilities import PayerKind, PayerRef
+from core.domain.directory.parties import Organization, Person
 from core.domain.shared.audit import AuditObject
 from core.domain.shared.errors import NotFound
 from core.domain.shared.values import Money, OrganizationId, PersonId
@@ -35,12 +37,20 @@ class PayerView(View, frozen=True, kw_only=True):
     email: str | None = None
 
 
-async def payer_views(uow: UnitOfWork, payers: set[PayerRef]) -> dict[PayerRef, PayerView]:
-    """Names (and addresses) of payers: two queries for any number."""
-    people = await uow.people.get_many(PersonId(p.id) for p in payers if p.kind is PayerKind.PERSON)
-    orgs = await uow.organizations.get_many(
-        OrganizationId(p.id) for p in payers if p.kind is PayerKind.ORGANIZATION
-    )
+async def payer_views(
+    uow: UnitOfWork,
+    payers: set[PayerRef],
+    people: Mapping[PersonId, Person] | None = None,
+    orgs: Mapping[OrganizationId, Organization] | None = None,
+) -> dict[PayerRef, PayerView]:
+    """Names (and addresses) of payers: two queries for any number, fewer for those in
+    `people` and `orgs` (loaded already, e.g. by the case page)."""
+    people = dict(people or {})
+    orgs = dict(orgs or {})
+    person_ids = {PersonId(p.id) for p in payers if p.kind is PayerKind.PERSON} - people.keys()
+    org_ids = {OrganizationId(p.id) for p in payers if p.kind is PayerKind.ORGANIZATION}
+    people |= await uow.people.get_many(person_ids)
+    orgs |= await uow.organizations.get_many(org_ids - orgs.keys())
     found: dict[PayerRef, PayerView] = {}
     for p in payers:
         if p.kind is PayerKind.PERSON and (person := people.get(PersonId(p.id))) is not None:

@@ -161,6 +161,7 @@ class LoadedCasePage:
     case: Case
     granted: frozenset[Permission]
     people: dict[PersonId, Person]  # everyone the case names, loaded for the page
+    organizations: dict[OrganizationId, Organization]  # the paying ones, likewise
 
 
 async def case_page(
@@ -220,7 +221,9 @@ async def load_case_page(
         people=_people(overview),
         head=case_head(case, granted, today, tz, people, glance) if with_head else None,
     )
-    return LoadedCasePage(page=page, case=case, granted=granted, people=people)
+    return LoadedCasePage(
+        page=page, case=case, granted=granted, people=people, organizations=organizations
+    )
 
 
 def _people(overview: CaseOverview) -> list[PersonRef]:
