@@ -36,6 +36,7 @@ from adapters.notify.templates import SandboxRenderer
 from adapters.notify.twilio_sms import TwilioSettings, TwilioSignature, TwilioSmsSender
 from adapters.payments.memory import MemoryGateway
 from adapters.payments.stripe_gateway import StripeGateway
+from adapters.persistence.commits import committed
 from adapters.persistence.memory.audit import MemoryAuditLog
 from adapters.persistence.memory.rate_limits import MemoryRateLimiter
 from adapters.persistence.memory.store import MemoryStore
@@ -367,7 +368,8 @@ def attention_board(gateway: PaymentGateway) -> AttentionBoard:
             plan_sections,
             declined_payment_sections(gateway),
             undelivered_sections,
-        ]
+        ],
+        changes=committed,
     )
 
 

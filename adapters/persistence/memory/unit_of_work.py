@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
+from adapters.persistence.commits import COMMITS
 from adapters.persistence.memory.billing import (
     MemoryFeeOverrides,
     MemoryInvoices,
@@ -177,6 +178,7 @@ class MemoryUnitOfWork:
             self.credentials.apply()
             self._store.history.extend(self.history.staged)
             self.history.staged.clear()
+            COMMITS.count += 1
 
     async def rollback(self) -> None:
         for table in self._tables.values():

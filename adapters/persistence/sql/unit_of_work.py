@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, overloa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.persistence.commits import COMMITS
 from adapters.persistence.sql.billing import SqlFeeOverrides, SqlInvoices, SqlLedger
 from adapters.persistence.sql.calendar_feeds import SqlCalendarFeedRepository
 from adapters.persistence.sql.case_glance import SqlCaseGlance
@@ -182,6 +183,7 @@ class SqlUnitOfWork:
                 raise clash
         try:
             await conn.commit()
+            COMMITS.count += 1
         except IntegrityError as exc:
             if getattr(exc.orig, "sqlstate", None) != EXCLUSION_VIOLATION or not written:
                 raise

@@ -10,13 +10,12 @@ no URLs."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
 from core.domain.cases.access import StaffActor
-from core.services.shared.bus import committed
 from core.services.shared.use_case import View
 
 
@@ -49,16 +48,19 @@ class AttentionBoard:
     """The providers of every context, in the order the screen shows them.
 
     The header's count is asked after every page a staff member opens, and cost more than a
-    light page (a query per section). It is kept per staff member (as their access stands) for
-    `fresh`, unless a change was committed in this process since: one's own changes show at
-    once, another process's within `fresh` (each process keeps its own)."""
+    light page (a query per section). Given `changes` (how many units of work this process has
+    committed), it is kept per staff member (as their access stands) for `fresh`, unless a
+    change was committed since: one's own changes show at once, another process's within
+    `fresh` (each process keeps its own)."""
 
     def __init__(
         self,
         providers: Sequence[AttentionProvider] = (),
+        changes: Callable[[], int] | None = None,
         fresh: timedelta = timedelta(seconds=30),
     ) -> None:
         self.providers = list(providers)
+        self.changes = changes
         self.fresh = fresh
         self._counts: dict[tuple[object, ...], tuple[int, datetime, int]] = {}
 
@@ -74,15 +76,20 @@ class AttentionBoard:
         return found
 
     async def count(self, deps: Any, actor: StaffActor) -> int:
+        if self.changes is None:
+            return await self._count(deps, actor)
         key = (actor.id, actor.roles, actor.supports, actor.supervisees, actor.owner_sees_clinical)
         # Read before counting: a change committed meanwhile leaves the count kept stale.
-        now, changes = deps.clock.now(), committed()
+        now, changes = deps.clock.now(), self.changes()
         kept = self._counts.get(key)
         if kept is not None and kept[2] == changes and timedelta(0) <= now - kept[1] < self.fresh:
             return kept[0]
-        sections = await self.sections(deps, actor, counting=True)
-        total = sum(s.total for s in sections if s.counts)
+        total = await self._count(deps, actor)
         if len(self._counts) > 10_000:  # staff members seen by this process: bounded anyway
             self._counts.clear()
         self._counts[key] = (total, now, changes)
         return total
+
+    async def _count(self, deps: Any, actor: StaffActor) -> int:
+        sections = await self.sections(deps, actor, counting=True)
+        return sum(s.total for s in sections if s.counts)

@@ -29,19 +29,6 @@ Finisher = Callable[["HandlerContext"], Awaitable[None]]
 AfterCommit = Callable[[], Awaitable[None]]
 
 
-class _Committed:
-    count = 0
-
-
-_committed = _Committed()
-
-
-def committed() -> int:
-    """How many changes this process has committed through `commit`: what a per-process
-    cache of a read compares to know that nothing changed since (the header's count)."""
-    return _committed.count
-
-
 @dataclass(slots=True)
 class Narration:
     """What one intent did to one case, in words for its history."""
@@ -116,7 +103,6 @@ async def commit(
     ctx = HandlerContext(uow=uow, deps=deps, actor=actor, on_behalf_of=on_behalf_of)
     await deps.bus.dispatch(ctx)
     await uow.commit()
-    _committed.count += 1
     for job in ctx.after_commit:
         try:
             await job()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from adapters.persistence.commits import committed
 from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.memory.unit_of_work import MemoryUnitOfWork
 from adapters.system.clock import FixedClock
@@ -16,7 +17,6 @@ from core.domain.directory.parties import StaffRole
 from core.domain.shared.audit import Origin
 from core.domain.shared.values import StaffId
 from core.services.shared.attention import AttentionBoard, AttentionRow, AttentionSection
-from core.services.shared.bus import MessageBus, commit
 
 
 @dataclass
@@ -35,7 +35,6 @@ class Counted:
 @dataclass
 class Deps:
     clock: FixedClock
-    bus: MessageBus = field(default_factory=MessageBus)
 
 
 def _actor(**kw: Any) -> StaffActor:
@@ -49,7 +48,7 @@ def _actor(**kw: Any) -> StaffActor:
 
 async def test_the_count_is_kept_until_a_change_or_for_half_a_minute():
     provider, deps = Counted(), Deps(FixedClock(datetime(2026, 3, 2, 9, tzinfo=UTC)))
-    board, lee, kim = AttentionBoard([provider]), _actor(), _actor()
+    board, lee, kim = AttentionBoard([provider], committed), _actor(), _actor()
     assert await board.count(deps, lee) == 2
     provider.due = 3
     assert await board.count(deps, lee) == 2  # kept
@@ -64,7 +63,10 @@ async def test_the_count_is_kept_until_a_change_or_for_half_a_minute():
     assert await board.count(deps, lee) == 3  # half a minute: counted again
     provider.due = 4
     async with MemoryUnitOfWork(MemoryStore()) as uow:
-        await commit(deps, uow)  # any change committed in this process
+        await uow.commit()  # any change committed in this process
     assert await board.count(deps, lee) == 4
     assert await board.count(deps, kim) == 4
     assert provider.asked.count(lee.id) == 4
+    # Without a count of changes nothing is kept.
+    assert await AttentionBoard([provider]).count(deps, lee) == 4
+    assert provider.asked.count(lee.id) == 5
