@@ -41,6 +41,8 @@ unit: install
 # The benchmark (README, "Speed"): generate the tiers on scratch PostgreSQL databases, run the
 # load runner against `hearth serve`, print one table. E.g. `make bench TIER="solo large"
 # SOURCES="/work/bench-base ." DURATION=5`, or BENCH_ARGS="--keep" / "--database NAME".
+# BENCH_ARGS="--passes 2" measures the sources twice, A B B A (the one run second is favoured),
+# and merges each source's passes into one row.
 BENCH_SERVER ?= postgresql://postgres@127.0.0.1:5432/postgres
 TIER ?= solo large
 SOURCES ?= .

@@ -29,6 +29,7 @@ import random
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,11 @@ class Result:
     @property
     def rate(self) -> float:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU per request, in milliseconds."""
+        return self.cpu / len(self.latencies) * 1000 if self.latencies else float("nan")
 
 
 @dataclass
@@ -373,6 +379,7 @@ def capture(source: Path, url: str, found: list[Screen], roles: dict[str, str]) 
 
 
 MODES = {"1": (1, 0.0), "20": (20, 0.0), "20t": (20, 1.0)}
+LABELS = {"1": "1 user", "20": "20 users", "20t": "20 users, think"}
 
 
 async def measure(
@@ -451,6 +458,68 @@ async def measure(
     return reports, server.workers
 
 
+# ----- passes -------------------------------------------------------------------------------
+
+
+def order(count: int, passes: int) -> list[int]:
+    """The checkouts' indexes in the order they are measured: forward, then backward, and so
+    on (A B B A for two passes, A B B A A B for three). On this shared machine the checkout
+    measured second is favoured (warm caches, about 30 % less CPU a request): alternating
+    puts each checkout second as often as first over an even number of passes."""
+    forward = list(range(count))
+    return [i for p in range(passes) for i in (forward if p % 2 == 0 else forward[::-1])]
+
+
+def merge(passes: list[list[ScreenReport]]) -> list[ScreenReport]:
+    """One checkout's passes as one report: the latencies pooled (their percentiles exact),
+    requests, seconds and CPU summed (req/s and CPU a request over all passes), the floor
+    the median of the passes' (it is measured, so it moves with the order too); statements
+    and size the first pass's (the same code on the same data gives the same)."""
+    merged = []
+    for reports in zip(*passes, strict=True):
+        first = reports[0]
+        if any(r.screen.name != first.screen.name for r in reports):
+            raise ValueError(f"passes measured different screens: {first.screen.name}")
+        modes = {}
+        for m in first.modes:
+            results = [r.modes[m] for r in reports]
+            modes[m] = Result(
+                latencies=[x for r in results for x in r.latencies],
+                errors=sum(r.errors for r in results),
+                other=sum(r.other for r in results),
+                bytes=max(r.bytes for r in results),
+                seconds=sum(r.seconds for r in results),
+                cpu=sum(r.cpu for r in results),
+            )
+        floor = statistics.median(r.floor_ms for r in reports)
+        merged.append(ScreenReport(first.screen, first.statements, floor, first.kb, modes))
+    return merged
+
+
+def spread(passes: list[list[ScreenReport]]) -> str:
+    """How far one checkout's passes differ: over its screens (and modes, for the p50), the
+    largest relative difference between the passes' highest and lowest figure."""
+    worst: dict[str, tuple[float, str, float, float]] = {}
+
+    def note(label: str, where: str, values: list[float]) -> None:
+        values = [v for v in values if v > 0]  # NaN > 0 is False: a pass without requests
+        if len(values) > 1 and max(values) / min(values) > worst.get(label, (0.0,))[0]:
+            worst[label] = (max(values) / min(values), where, min(values), max(values))
+
+    for reports in zip(*passes, strict=True):
+        name = reports[0].screen.name
+        for m in reports[0].modes:
+            results = [r.modes[m] for r in reports]
+            if m == "1":  # the table's cpu/req is mode 1's
+                note("cpu/req", name, [r.cpu_ms for r in results])
+            note("p50", f"{name}, {LABELS.get(m, m)}", [r.pct(50) for r in results])
+    cells = [
+        f"{label} up to {(ratio - 1) * 100:.0f} % ({where}: {lo:.1f}-{hi:.1f} ms)"
+        for label, (ratio, where, lo, hi) in worst.items()
+    ]
+    return ", ".join(cells) or "nothing to compare"
+
+
 # ----- the table ----------------------------------------------------------------------------
 
 
@@ -459,14 +528,14 @@ def table(rows: list[tuple[str, str, int, list[ScreenReport]]], modes: list[str]
     head = f"{'tier':7} {'code':10} {'screen':27} {'stmts':>5} {'KB':>6} {'floor':>7} {'ratio':>5}"
     head += f" {'cpu/req':>7}"
     for m in modes:
-        label = {"1": "1 user", "20": "20 users", "20t": "20 users, think"}.get(m, m)
+        label = LABELS.get(m, m)
         head += f" | {label + ' p50/p95/p99 ms':>26} {'req/s':>6} {'5xx':>4}"
     lines = [head, "-" * len(head)]
     for tier, code, _workers, reports in rows:
         for r in reports:
             one = r.modes.get("1")
             ratio = one.pct(50) / r.floor_ms if one and r.floor_ms else float("nan")
-            cpu = one.cpu / len(one.latencies) * 1000 if one and one.latencies else float("nan")
+            cpu = one.cpu_ms if one else float("nan")
             line = (
                 f"{tier:7} {code[:10]:10} {r.screen.name[:27]:27} {r.statements:5} {r.kb:6.0f} "
                 f"{r.floor_ms:5.1f}ms {ratio:5.1f} {cpu:5.1f}ms"
