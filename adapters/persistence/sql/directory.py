@@ -461,11 +461,11 @@ class SqlStaffRepository(_Versioned):
         ):
             supports[staff_id].add(StaffId(supported))
         return [
-            StaffMember(
+            StaffMember.restored(
                 id=StaffId(r.id),
                 name=r.name,
                 email=r.email,
-                roles=frozenset(roles[r.id]),  # type: ignore[arg-type]
+                roles=frozenset(roles[r.id]),
                 licensure=r.licensure,
                 supervisor_id=r.supervisor_id,
                 supports=frozenset(supports[r.id]),
@@ -511,7 +511,7 @@ class SqlStaffRepository(_Versioned):
         first = next((row for row in rows if row.kind == "staff"), None)
         if first is None:
             return None
-        staff = StaffMember(
+        staff = StaffMember.restored(
             id=staff_id,
             name=first.text,
             email=first.email,
