@@ -190,7 +190,8 @@ def row_action(
             f'<div class="row-form" hx-get="{address}"'
             ' hx-trigger="toggle once from:closest details" hx-target="this" hx-swap="outerHTML"'
             f' data-form-label="{named}">'
-            f'<a href="{address}">Show the form</a></div>'
+            f'<a href="{address}">Show the form<span class="visually-hidden">: {named}</span>'
+            "</a></div>"
         )
     else:
         body = text(caller())

@@ -1,7 +1,8 @@
 """Every change on the case page. Each answers an htmx request with the case panels updated in
 place, and a plain form post with a redirect back to the page; a refused change re-renders the
 panels (422, 409 after someone else's change) with the message next to the field and what was
-typed still in the form."""
+typed still in the form. Each row's form is read here too (a GET on the path it posts to,
+cases/row_forms.py), when its fold on the page is opened."""
 
 from __future__ import annotations
 

@@ -4,8 +4,9 @@ does not render a dozen forms for the one that may be opened.
 
 The address is the path the form posts to, read with GET: htmx gets the form alone, to put in
 the fold; a plain request (no JavaScript) the case page with that form open. The case is read
-through the core as the page is (authorized per case, audited); a form the page would not show
-this staff member, or for an item not on the case, is a 404."""
+through the core as the page is (authorized per case, audited); a form the page would not
+show this staff member, or for an item no longer on the case (changed in another tab), is a
+404 saying so."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import get
-from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
 from adapters.web.cases.pages import case_panels
 from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, PathId
 from adapters.web.kit.rendering import wants_fragment
+from core.domain.shared.errors import NotFound
 from core.domain.shared.values import CaseId
 from core.services.cases import views as case_views
 from core.services.cases.views import CaseOverview
@@ -30,18 +31,18 @@ def _members(case: CaseOverview) -> list[Any]:
 
 
 def _duties(case: CaseOverview) -> list[Any]:
-    both = [*case.co_therapists, case.supervisor, *case.admin_support]
-    return [s for s in both if s is not None and s.assignment_id is not None]
+    """The team's duties that have an assignment of this case (not a default supervisor)."""
+    duties = [*case.co_therapists, case.supervisor, *case.admin_support]
+    return [s for s in duties if s is not None and s.assignment_id is not None]
 
 
 @dataclass(frozen=True)
 class RowForm:
-    """One kind of row action, as the case page offers it (cases/_panels.html)."""
+    """One kind of row action, as the case page offers it (cases/_panels.html, _duty.html)."""
 
-    macro: str  # its macro in cases/_row_forms.html, taking the row
-    key: str  # the form's name on the page, before ":<item id>"
+    key: str  # the form's name on the page, before ":<item id>", and its macro's
     panel: str  # the panel its rows are in
-    permission: str
+    permission: str | None  # None: the row says itself (a duty's can_end, can_correct)
     rows: Callable[[CaseOverview], Iterable[Any]]  # the items that have it
     id_of: str  # the attribute of an item that is its id in the path
 
@@ -49,14 +50,12 @@ class RowForm:
 FORMS = {
     ("/members", "end"): RowForm(
         "end_member",
-        "end_member",
         "participants",
         "manage_case",
         lambda c: (m for m in c.members_now if not m.left_on),
         "membership_id",
     ),
     ("/members", "end-date"): RowForm(
-        "end_date",
         "member_end_date",
         "participants",
         "manage_case",
@@ -64,10 +63,9 @@ FORMS = {
         "membership_id",
     ),
     ("/members", "error"): RowForm(
-        "member_error", "member_error", "participants", "manage_case", _members, "membership_id"
+        "member_error", "participants", "manage_case", _members, "membership_id"
     ),
     ("/payers", "end"): RowForm(
-        "end_payer",
         "end_payer",
         "billing",
         "manage_billing",
@@ -75,15 +73,9 @@ FORMS = {
         "responsibility_id",
     ),
     ("/payers", "error"): RowForm(
-        "payer_error",
-        "payer_error",
-        "billing",
-        "manage_billing",
-        lambda c: c.payers or (),
-        "responsibility_id",
+        "payer_error", "billing", "manage_billing", lambda c: c.payers or (), "responsibility_id"
     ),
     ("/helpers", "end"): RowForm(
-        "revoke_helper",
         "revoke_helper",
         "helpers",
         "manage_case",
@@ -91,25 +83,31 @@ FORMS = {
         "role_id",
     ),
     ("/helpers", "error"): RowForm(
-        "helper_error", "helper_error", "helpers", "manage_case", lambda c: c.helpers, "role_id"
+        "helper_error", "helpers", "manage_case", lambda c: c.helpers, "role_id"
     ),
     ("/staff", "end"): RowForm(
-        "end_duty",
-        "end_duty",
-        "team",
-        "manage_case",
-        lambda c: (s for s in _duties(c) if s.can_end),
-        "assignment_id",
+        "end_duty", "team", None, lambda c: (s for s in _duties(c) if s.can_end), "assignment_id"
     ),
     ("/staff", "error"): RowForm(
         "duty_error",
-        "duty_error",
         "team",
-        "manage_case",
+        None,
         lambda c: (s for s in _duties(c) if s.can_correct),
         "assignment_id",
     ),
 }
+
+
+def _row(kind: RowForm, case: CaseOverview, item_id: Any) -> Any:
+    """The item the form is about, if the page shows this form for it."""
+    offered = case.closed_on is None and (
+        kind.permission is None or kind.permission in case.permissions
+    )
+    found = (r for r in kind.rows(case) if getattr(r, kind.id_of) == item_id) if offered else ()
+    row = next(iter(found), None)
+    if row is None:
+        raise NotFound("This has changed since the page was shown: reload the case to see it.")
+    return row
 
 
 def row_form(path: str, action: str) -> Any:
@@ -126,16 +124,11 @@ def row_form(path: str, action: str) -> Any:
         item_id: PathId,
     ) -> Template:
         cid = CaseId(case_id)
+        case = await case_views.case_overview(deps, actor, cid)
+        row = _row(kind, case, item_id)
         if not wants_fragment(request):
             form = f"{kind.key}:{item_id}"
             return await case_panels(request, deps, actor, cid, form, panel=kind.panel)
-        page = await case_views.case_page(deps, actor, cid, with_history=False, with_head=False)
-        case = page.overview
-        row = None
-        if case.closed_on is None and kind.permission in case.permissions:
-            row = next((r for r in kind.rows(case) if getattr(r, kind.id_of) == item_id), None)
-        if row is None:
-            raise NotFoundException("That form is not on this case.")
         context = {
             "case": case,
             "can": case.permissions,
@@ -144,10 +137,10 @@ def row_form(path: str, action: str) -> Any:
             "values": {},
             "conflict": None,
             "conflict_what": "this case",
-            "macro": kind.macro,
+            "macro": kind.key,
             "row": row,
         }
         return Template(template_name="cases/row_form.html", context=context)
 
-    handler.__name__ = f"{kind.macro}_form"
-    return get(f"{path}/{{item_id:uuid}}/{action}", name=f"case_{kind.macro}_form")(handler)
+    handler.__name__ = f"{kind.key}_form"
+    return get(f"{path}/{{item_id:uuid}}/{action}", name=f"case_{kind.key}_form")(handler)

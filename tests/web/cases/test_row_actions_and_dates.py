@@ -50,11 +50,45 @@ def test_a_row_form_is_only_given_where_the_page_offers_it(signed_in, world: Wor
     lee = signed_in("lee")
     url = f"/cases/{world.cases['couple']}"
     membership = item_id(lee.get(url).text, "End membership of Sam Chen")
-    # Not ended, so nothing to correct the last day of; an item of no such kind; another case.
+    # Not ended, so no last day to correct; an item of another kind; the page of another
+    # case: each says the page changed (a row ended in another tab) rather than a lost page.
+    for address in (
+        f"{url}/members/{membership}/end-date",
+        f"{url}/payers/{membership}/end",
+        f"/cases/{world.cases['consultation']}/members/{membership}/end",
+    ):
+        for htmx in (True, False):
+            refused = lee.get(address, htmx=htmx)
+            assert refused.status_code == 404, address
+            assert "reload the case" in refused.text
+    assert lee.post(f"{url}/members/{membership}/end", {}).status_code == 303  # ended today
+    assert lee.get(f"{url}/members/{membership}/end", htmx=True).status_code == 404
+    assert lee.get(f"{url}/members/{membership}/end-date", htmx=True).status_code == 200
+    assert lee.post(f"{url}/close", {}).status_code == 303
     assert lee.get(f"{url}/members/{membership}/end-date", htmx=True).status_code == 404
-    assert lee.get(f"{url}/payers/{membership}/end", htmx=True).status_code == 404
-    other = f"/cases/{world.cases['consultation']}"
-    assert lee.get(f"{other}/members/{membership}/end", htmx=True).status_code in (403, 404)
+
+
+def test_an_opened_fold_without_javascript_shows_what_is_saved(signed_in, world: World, container):
+    lee = signed_in("lee")
+    url = f"/cases/{world.cases['couple']}"
+    maya = str(world.people["maya"])
+    membership = item_id(lee.get(url).text, "End membership of Maya Rivera")
+    assert lee.post(f"{url}/members/{membership}/end", {"left_on": "2026-01-09"}).status_code == 303
+    opened = lee.get(f"{url}/members/{membership}/end-date").text
+    assert opened.count('<details class="row-action" open>') == 1
+    field = f"end-date-{membership}-left_on"
+    assert re.search(rf'id="{field}"[^>]*value="2026-01-09"', opened)
+    assert re.search(r'name="was" value="2026-01-09"', opened)
+    # Who has a payer of their own is asked whether it goes on when their membership ends.
+    sam = item_id(opened, "End membership of Sam Chen")
+    alone = row_form(lee, opened, "End membership of Sam Chen")
+    assert "Keep what pays for Sam Chen" not in alone  # Sam pays for the whole couple
+    added = lee.post(
+        f"{url}/payers", {"payer": f"person:{maya}", "covers": str(world.people["sam"])}
+    )
+    assert added.status_code == 303, added.text[:300]
+    covered = lee.get(f"{url}/members/{sam}/end", htmx=True).text
+    assert f'id="left-{sam}-keep_billing"' in covered
 
 
 def test_a_day_before_joining_is_refused_next_to_the_last_day(signed_in, world: World):

@@ -71,7 +71,9 @@ def test_every_edit_form_on_the_editing_screens_carries_its_version(
         response = browser.get(page)
         assert response.status_code == 200, page
         # With the row actions' forms, fetched into their folds when opened.
-        folded = [browser.get(a, htmx=True).text for a in fold_addresses(response.text)]
+        folds = [browser.get(a, htmx=True) for a in fold_addresses(response.text)]
+        assert [f.status_code for f in folds] == [200] * len(folds), page
+        folded = [f.text for f in folds]
         forms = _forms("".join([response.text, *folded]))
         assert forms, page
         unversioned = [

@@ -47,9 +47,9 @@ async def payer_views(
     `people` and `orgs` (loaded already, e.g. by the case page)."""
     people = dict(people or {})
     orgs = dict(orgs or {})
-    person_ids = {PersonId(p.id) for p in payers if p.kind is PayerKind.PERSON} - people.keys()
+    person_ids = {PersonId(p.id) for p in payers if p.kind is PayerKind.PERSON}
     org_ids = {OrganizationId(p.id) for p in payers if p.kind is PayerKind.ORGANIZATION}
-    people |= await uow.people.get_many(person_ids)
+    people |= await uow.people.get_many(person_ids - people.keys())
     orgs |= await uow.organizations.get_many(org_ids - orgs.keys())
     found: dict[PayerRef, PayerView] = {}
     for p in payers:
