@@ -4,9 +4,11 @@ checkout's own Python (its venv, its `bootstrap`), so it imports nothing from `b
     <checkout>/.venv/bin/python bench/capture.py IN.json OUT.pickle
 
 IN.json: {"database_url", "timezone", "password", "signins": {role: email},
-"screens": [[name, role, path], ...]}. For each screen the app (as `hearth serve` builds it)
-answers one warm-up GET and then one GET whose statements (text, parameters, executemany) are
-recorded from SQLAlchemy's `before_cursor_execute` on both of its engines.
+"screens": [[name, role, path], ...], "cold": bool}. For each screen the app (as `hearth serve`
+builds it) answers one warm-up GET and then one GET whose statements (text, parameters,
+executemany) are recorded from SQLAlchemy's `before_cursor_execute` on both of its engines.
+With "cold", what the app keeps per process for a short while (the header's attention count)
+is forgotten before that GET: its statements are those of a first visit (the budgets).
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ async def capture(spec: dict[str, Any]) -> dict[str, Any]:
         for name, role, path in spec["screens"]:
             client = clients[role]
             await client.get(path)
+            if spec.get("cold") and hasattr(container, "attention_board"):
+                container.attention_board.reset()  # a new board: nothing counted yet
             recorded.clear()
             response = await client.get(path)
             found[name] = {
