@@ -344,7 +344,7 @@ class SqlAppointmentRepository:
             assert created is not None
             codes = coded.get(r.id, [])
             found.append(
-                Appointment(
+                Appointment.restored(
                     id=r.id,
                     case_id=CaseId(r.case_id),
                     start=r.start_at,

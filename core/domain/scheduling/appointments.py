@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from core.domain.scheduling.times import local_date, overlaps
 from core.domain.shared.codes import CodeLine
 from core.domain.shared.errors import DomainError, InvalidInput, InvariantViolation
 from core.domain.shared.events import EventLog
+from core.domain.shared.restored import restored
 from core.domain.shared.values import CaseId, PersonId, StaffId, clean_name
 
 MAX_PROVIDERS = 4
@@ -122,6 +124,14 @@ class Appointment:
     version: int = 0
     # What happened since it was loaded: not state, not an argument, not compared.
     events: EventLog = field(default_factory=EventLog, init=False, repr=False, compare=False)
+
+    @classmethod
+    def restored(cls, **stored: Any) -> Appointment:
+        """An appointment as a store gives it back (`restored`): what it holds was checked
+        when it was written, and a calendar or a case's attendance grid loads a few hundred."""
+        stored["start"] = stored["start"].astimezone(UTC)
+        stored["end"] = stored["end"].astimezone(UTC)
+        return restored(cls, stored)
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
