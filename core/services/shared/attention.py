@@ -50,8 +50,8 @@ class AttentionBoard:
     The header's count is asked after every page a staff member opens, and cost more than a
     light page (a query per section). Given `changes` (how many units of work this process has
     committed), it is kept per staff member (as their access stands) for `fresh`, unless a
-    change was committed since: one's own changes show at once, another process's within
-    `fresh` (each process keeps its own)."""
+    change was committed since: a change shows at once on the process that committed it, on
+    the others within `fresh` (each process keeps its own)."""
 
     def __init__(
         self,
