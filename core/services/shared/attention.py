@@ -79,7 +79,8 @@ class AttentionBoard:
         if self.changes is None:
             return await self._count(deps, actor)
         key = (actor.id, actor.roles, actor.supports, actor.supervisees, actor.owner_sees_clinical)
-        # Read before counting: a change committed meanwhile leaves the count kept stale.
+        # Read before counting: a change committed meanwhile leaves this entry under the older
+        # number, so the next request counts again.
         now, changes = deps.clock.now(), self.changes()
         kept = self._counts.get(key)
         if kept is not None and kept[2] == changes and timedelta(0) <= now - kept[1] < self.fresh:

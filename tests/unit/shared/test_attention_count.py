@@ -48,7 +48,9 @@ def _actor(**kw: Any) -> StaffActor:
 
 async def test_the_count_is_kept_until_a_change_or_for_half_a_minute():
     provider, deps = Counted(), Deps(FixedClock(datetime(2026, 3, 2, 9, tzinfo=UTC)))
-    board, lee, kim = AttentionBoard([provider], committed), _actor(), _actor()
+    # Its own count of changes: the process-wide one moves with any commit in this process.
+    changes = [0]
+    board, lee, kim = AttentionBoard([provider], lambda: changes[0]), _actor(), _actor()
     assert await board.count(deps, lee) == 2
     provider.due = 3
     assert await board.count(deps, lee) == 2  # kept
@@ -62,11 +64,17 @@ async def test_the_count_is_kept_until_a_change_or_for_half_a_minute():
     deps.clock.advance(timedelta(seconds=1))
     assert await board.count(deps, lee) == 3  # half a minute: counted again
     provider.due = 4
-    async with MemoryUnitOfWork(MemoryStore()) as uow:
-        await uow.commit()  # any change committed in this process
+    changes[0] += 1  # a change committed in this process
     assert await board.count(deps, lee) == 4
     assert await board.count(deps, kim) == 4
     assert provider.asked.count(lee.id) == 4
     # Without a count of changes nothing is kept.
     assert await AttentionBoard([provider]).count(deps, lee) == 4
     assert provider.asked.count(lee.id) == 5
+
+
+async def test_a_commit_moves_the_count_of_changes():
+    before = committed()
+    async with MemoryUnitOfWork(MemoryStore()) as uow:
+        await uow.commit()
+    assert committed() == before + 1
