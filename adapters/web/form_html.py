@@ -181,6 +181,26 @@ def row_action(
     form, which is not rendered: opened, htmx fetches it in place (without JavaScript the link
     opens the page with it); `form_label` is the form's accessible name, for finding the fold.
     `bare`: the form alone, as that address answers htmx."""
+    summary = f'{text(label)}<span class="visually-hidden"> ({text(what)})</span>'
+    return _fold(' class="row-action"', summary, caller, open, fetch, form_label, bare)
+
+
+def fetched_fold(summary: Any, *, caller: Callable[[], Any], **fold: Any) -> Markup:
+    """A form of the whole page folded behind its `summary` ("Change the team"), taking
+    `row_action`'s `open`, `fetch`, `form_label` and `bare`: for a form too large to carry on
+    every visit (a choice of every staff member)."""
+    return _fold("", text(summary), caller, **fold)
+
+
+def _fold(
+    cls: str,
+    summary: str,
+    caller: Callable[[], Any],
+    open: Any = False,
+    fetch: Any = None,
+    form_label: Any = None,
+    bare: Any = False,
+) -> Markup:
     if bare:
         return Markup(text(caller()))
     if fetch is not None and not open:
@@ -196,8 +216,8 @@ def row_action(
     else:
         body = text(caller())
     return Markup(
-        f'<details class="row-action"{" open" if open else ""}>\n'
-        f'  <summary>{text(label)}<span class="visually-hidden"> ({text(what)})</span></summary>\n'
+        f"<details{cls}{' open' if open else ''}>\n"
+        f"  <summary>{summary}</summary>\n"
         f"  {body}\n</details>\n"
     )
 

@@ -1,6 +1,7 @@
 """In a real browser: a co-therapist's role ends on a chosen last day from its folded "End…",
-an organization's details change from its page, and the case's schedule section lists people
-one a line with dates as people read them. On its own demo, so the other modules' flows and
+the team changes through "Change the team" (its form fetched when opened), an organization's
+details change from its page, and the case's schedule section lists people one a line with
+dates as people read them. On its own demo, so the other modules' flows and
 this one's never see each other's changes."""
 
 from __future__ import annotations
@@ -54,6 +55,22 @@ def test_a_co_therapist_ends_on_the_last_day_chosen(page: Page):
     expect(row(team.locator("table.past"), "Riley Park", "co-therapist", shown(1))).to_be_visible()
     fold = '.row-form[data-form-label="Riley Park stops as co-therapist"]'
     expect(page.locator(fold)).to_have_count(0)  # nothing left to end
+    expect_same_page(page)
+
+
+def test_the_team_changes_through_its_fetched_form(page: Page):
+    sign_in(page, LEE, PASSWORD)
+    open_case(page, "Tuesday DBT skills")
+    team = panel(page, "team")
+    mark_page(page)
+    # The choice of every staff member comes when "Change the team" is opened.
+    expect(team.locator('select[name="staff_id"]')).to_have_count(0)
+    assign = form(page, "Change the team")
+    assign.get_by_label("Responsibility").select_option(label="administrative support")
+    assign.get_by_label("Staff member").select_option(label="Morgan Diaz")
+    assign.get_by_role("button", name="Assign").click()
+    support = team.locator("dt:has-text('Administrative support') + dd")
+    expect(support).to_contain_text("Morgan Diaz")
     expect_same_page(page)
 
 

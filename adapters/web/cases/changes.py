@@ -24,7 +24,7 @@ from adapters.web.cases.forms import (
     person_or_new,
 )
 from adapters.web.cases.pages import case_panels, remember_panel
-from adapters.web.cases.row_forms import row_form
+from adapters.web.cases.row_forms import row_form, team_form
 from adapters.web.kit import forms
 from adapters.web.kit.form_action import Refusal, form_action, fragment_or_redirect
 from adapters.web.kit.params import ActorParam, AnyRequest, DepsParam, PathId
@@ -430,3 +430,4 @@ class CaseChanges(StaffController):
     helper_error_form = row_form("/helpers", "error")
     end_duty_form = row_form("/staff", "end")
     duty_error_form = row_form("/staff", "error")
+    assign_form = team_form()

@@ -1,6 +1,7 @@
 """A row's action form on the case page, asked for when its fold is opened: the page carries
 only the fold and the form's address (templates/cases/_row_forms.html), so that a group's page
-does not render a dozen forms for the one that may be opened.
+does not render a dozen forms for the one that may be opened. "Change the team" is read the
+same way: its choice of every staff member was half the page at a large practice.
 
 The address is the path the form posts to, read with GET: htmx gets the form alone, to put in
 the fold; a plain request (no JavaScript) the case page with that form open. The case is read
@@ -24,6 +25,8 @@ from core.domain.shared.errors import NotFound
 from core.domain.shared.values import CaseId
 from core.services.cases import views as case_views
 from core.services.cases.views import CaseOverview
+
+STALE = "This has changed since the page was shown: reload the case to see it."
 
 
 def _members(case: CaseOverview) -> list[Any]:
@@ -106,8 +109,25 @@ def _row(kind: RowForm, case: CaseOverview, item_id: Any) -> Any:
     found = (r for r in kind.rows(case) if getattr(r, kind.id_of) == item_id) if offered else ()
     row = next(iter(found), None)
     if row is None:
-        raise NotFound("This has changed since the page was shown: reload the case to see it.")
+        raise NotFound(STALE)
     return row
+
+
+def _alone(case: CaseOverview, macro: str, row: Any) -> Template:
+    """The form of `macro` (cases/_row_forms.html) for `row`, alone, as htmx puts it in its
+    fold: nothing refused yet, so no errors and nothing typed."""
+    context = {
+        "case": case,
+        "can": case.permissions,
+        "form": "",
+        "errors": {},
+        "values": {},
+        "conflict": None,
+        "conflict_what": "this case",
+        "macro": macro,
+        "row": row,
+    }
+    return Template(template_name="cases/row_form.html", context=context)
 
 
 def row_form(path: str, action: str) -> Any:
@@ -129,18 +149,26 @@ def row_form(path: str, action: str) -> Any:
         if not wants_fragment(request):
             form = f"{kind.key}:{item_id}"
             return await case_panels(request, deps, actor, cid, form, panel=kind.panel)
-        context = {
-            "case": case,
-            "can": case.permissions,
-            "form": "",
-            "errors": {},
-            "values": {},
-            "conflict": None,
-            "conflict_what": "this case",
-            "macro": kind.key,
-            "row": row,
-        }
-        return Template(template_name="cases/row_form.html", context=context)
+        return _alone(case, kind.key, row)
 
     handler.__name__ = f"{kind.key}_form"
     return get(f"{path}/{{item_id:uuid}}/{action}", name=f"case_{kind.key}_form")(handler)
+
+
+def team_form() -> Any:
+    """The GET of "Change the team" (it posts to `/staff`), read as a row's form is: its
+    choice of every active staff member is sent to whoever opens it, not on every visit."""
+
+    async def handler(
+        self: Any, request: AnyRequest, deps: DepsParam, actor: ActorParam, case_id: PathId
+    ) -> Template:
+        cid = CaseId(case_id)
+        page = await case_views.case_page(deps, actor, cid, with_history=False, with_head=False)
+        if not page.overview.assignable_duties:  # closed, or not this actor's to change
+            raise NotFound(STALE)
+        if not wants_fragment(request):
+            return await case_panels(request, deps, actor, cid, "assign", panel="team")
+        return _alone(page.overview, "assign", page.staff)
+
+    handler.__name__ = "assign_form"
+    return get("/staff", name="case_assign_form")(handler)

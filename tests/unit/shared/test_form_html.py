@@ -185,6 +185,24 @@ def test_a_fetched_row_action_carries_its_address_and_renders_no_form():
     assert ran == [1] and bare == "<form></form>"
 
 
+def test_a_fetched_fold_of_the_page_is_a_plain_details_with_its_summary():
+    """`fetched_fold` ("Change the team") folds as a fetched row action does, under a plain
+    <details> with its summary alone (no row styling, no hidden completion)."""
+    env = ENVIRONMENTS[1]
+    page = (
+        '{% import "_macros.html" as f with context %}'
+        "{% call f.fetched_fold(who, open=open_, fetch='/cases/1/staff', form_label=who) %}"
+        "<form>{{ ran.append(1) or '' }}</form>{% endcall %}"
+    )
+    for open_ in (False, True):
+        ran: list[int] = []
+        html = env.from_string(page).render(who=HOSTILE, open_=open_, ran=ran)
+        opening = "<details open>" if open_ else "<details>"
+        assert html.startswith(f"{opening}\n  <summary>{escape(HOSTILE)}</summary>\n")
+        assert (ran == [1]) is open_ and ("<form>" in html) is open_
+        assert ('hx-get="/cases/1/staff"' in html) is not open_
+
+
 def test_csrf_search_and_person_or_new():
     """The macros left in Jinja call the Python ones as they called the macros."""
     for v, e in itertools.product(
