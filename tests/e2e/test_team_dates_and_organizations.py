@@ -66,11 +66,15 @@ def test_the_team_changes_through_its_fetched_form(page: Page):
     # The choice of every staff member comes when "Change the team" is opened.
     expect(team.locator('select[name="staff_id"]')).to_have_count(0)
     assign = form(page, "Change the team")
-    assign.get_by_label("Responsibility").select_option(label="administrative support")
-    assign.get_by_label("Staff member").select_option(label="Morgan Diaz")
+    assign.get_by_label("Responsibility").select_option(label="co-therapist")
+    assign.get_by_label("Staff member").select_option(label="Dr. Sofia Martins")
     assign.get_by_role("button", name="Assign").click()
-    support = team.locator("dt:has-text('Administrative support') + dd")
-    expect(support).to_contain_text("Morgan Diaz")
+    # Assigned (not refused in place): her duty is on the team with its own folded end.
+    therapists = team.locator("dt:has-text('Co-therapists') + dd")
+    expect(therapists).to_contain_text("Dr. Sofia Martins")
+    fold = '.row-form[data-form-label="Dr. Sofia Martins stops as co-therapist"]'
+    expect(page.locator(fold)).to_have_count(1)
+    expect(page.locator(".field-error")).to_have_count(0)
     expect_same_page(page)
 
 

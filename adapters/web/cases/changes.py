@@ -420,7 +420,8 @@ class CaseChanges(StaffController):
         "reason",
     )
 
-    # Each of those row forms, read when its fold on the page is opened (cases/row_forms.py).
+    # Each of those row forms, and "Change the team", read when its fold on the page is opened
+    # (cases/row_forms.py).
     end_member_form = row_form("/members", "end")
     member_end_date_form = row_form("/members", "end-date")
     member_error_form = row_form("/members", "error")

@@ -1,7 +1,7 @@
 """A row's action form on the case page, asked for when its fold is opened: the page carries
 only the fold and the form's address (templates/cases/_row_forms.html), so that a group's page
 does not render a dozen forms for the one that may be opened. "Change the team" is read the
-same way: its choice of every staff member was half the page at a large practice.
+same way: its choice of every staff member was 20 of the case page's 54 KB at 230 staff.
 
 The address is the path the form posts to, read with GET: htmx gets the form alone, to put in
 the fold; a plain request (no JavaScript) the case page with that form open. The case is read

@@ -1,6 +1,6 @@
 """ "Change the team" on the case page is fetched when opened, as a row's action is: the page
-carries its fold and address, not its choice of every staff member (half the case page at a
-230-staff practice); refused, it is in the page again with what was typed."""
+carries its fold and address, not its choice of every staff member (20 of the case page's
+54 KB at 230 staff); refused, it is in the page again with what was typed."""
 
 from __future__ import annotations
 
